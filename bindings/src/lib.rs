@@ -1,0 +1,1 @@
+//! uniffi facade over civic-core (issue: bindings).

@@ -1,0 +1,298 @@
+//! `Civic`: the facade the apps (through the bindings) and tests drive. Every user intent
+//! is a method; every screen's data is a query. Shells hold no business rules.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use crate::area::AreaMatch;
+use crate::catalog::Category;
+use crate::city::City;
+use crate::error::{Error, Missing, Result};
+use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
+use crate::photo::{self, PhotoHints, PhotoOptions};
+use crate::store::{self, DraftChange, Durability, OutboxSummary, ReportPage, Store};
+
+/// Longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Most photos on one report.
+pub const MAX_PHOTOS: usize = 5;
+/// Largest photo file accepted from a path before decoding.
+pub const MAX_PHOTO_FILE_BYTES: u64 = 40 * 1024 * 1024;
+/// Accuracy assumed for a camera's EXIF position that does not state its own.
+pub const EXIF_DEFAULT_ACCURACY_M: f64 = 50.0;
+
+/// A photo just attached to a draft, with what it suggests about place and time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachedPhoto {
+    pub photo: PhotoRef,
+    pub hints: PhotoHints,
+}
+
+/// The citizen's side of Civic on one device.
+pub struct Civic {
+    store: Store,
+    city: City,
+    photo_options: PhotoOptions,
+}
+
+impl Civic {
+    /// Opens (or creates) the device's data in `data_dir` for `city`.
+    pub fn open(data_dir: &Path, city: City) -> Result<Self> {
+        Ok(Civic { store: Store::open(data_dir)?, city, photo_options: PhotoOptions::default() })
+    }
+
+    /// Uses other photo settings (e.g. a smaller long edge on a metered connection).
+    pub fn with_photo_options(mut self, options: PhotoOptions) -> Self {
+        self.photo_options = options;
+        self
+    }
+
+    /// The city this device reports to.
+    pub fn city(&self) -> &City {
+        &self.city
+    }
+
+    /// The underlying store (for sync and tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    // --- Capture -------------------------------------------------------------------------
+
+    /// Starts a new, empty report and saves it as a draft.
+    pub fn start_draft(&self) -> Result<Draft> {
+        let id = ReportId::new();
+        self.store.write(Durability::AppCrash, |tx| store::insert_draft(tx, id))?;
+        self.draft(id)
+    }
+
+    /// A draft as last saved.
+    pub fn draft(&self, id: ReportId) -> Result<Draft> {
+        self.store.read(|c| store::load_draft(c, id))
+    }
+
+    /// Every unsent draft, most recently edited first.
+    pub fn drafts(&self) -> Result<Vec<Draft>> {
+        self.store.read(store::list_drafts)
+    }
+
+    /// Runs a photo through the pipeline (limits, orientation, resize, metadata stripped)
+    /// and attaches it to the draft. Returns the location and time the photo itself records.
+    pub fn attach_photo(&self, id: ReportId, bytes: &[u8]) -> Result<AttachedPhoto> {
+        self.ensure_room_for_photo(id)?;
+        let processed = photo::process(bytes, &self.photo_options)?;
+        let hints = processed.hints.clone();
+        let photo = self.store.write(Durability::AppCrash, |tx| {
+            let count = store::draft_photos(tx, id)?.len();
+            if count >= MAX_PHOTOS {
+                return Err(Error::TooManyPhotos { max: MAX_PHOTOS });
+            }
+            let photo = store::put_photo(tx, &processed)?;
+            store::attach_draft_photo(tx, id, &photo.hash, &hints)?;
+            Ok(photo)
+        })?;
+        Ok(AttachedPhoto { photo, hints })
+    }
+
+    /// Like `attach_photo`, reading the photo from a file (camera output, gallery copy).
+    pub fn attach_photo_file(&self, id: ReportId, path: &Path) -> Result<AttachedPhoto> {
+        use std::io::Read;
+        self.ensure_room_for_photo(id)?;
+        let mut bytes = Vec::new();
+        // Read one byte past the cap so an oversized file is refused without reading it all.
+        std::fs::File::open(path)?.take(MAX_PHOTO_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_PHOTO_FILE_BYTES {
+            return Err(photo::PhotoError::TooManyBytes {
+                bytes: bytes.len(),
+                max: MAX_PHOTO_FILE_BYTES as usize,
+            }
+            .into());
+        }
+        self.attach_photo(id, &bytes)
+    }
+
+    fn ensure_room_for_photo(&self, id: ReportId) -> Result<()> {
+        let count = self.draft(id)?.photos.len();
+        if count >= MAX_PHOTOS { Err(Error::TooManyPhotos { max: MAX_PHOTOS }) } else { Ok(()) }
+    }
+
+    /// Removes a photo from the draft.
+    pub fn remove_photo(&self, id: ReportId, hash: &str) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| store::detach_draft_photo(tx, id, hash))
+    }
+
+    /// The processed JPEG of a stored photo (for thumbnails and upload).
+    pub fn photo(&self, hash: &str) -> Result<Vec<u8>> {
+        self.store.read(|c| store::photo_bytes(c, hash))
+    }
+
+    /// Sets where the problem is. A point outside the service area is refused (and the
+    /// draft keeps its previous location); inside, returns the district it routes to.
+    pub fn set_location(&self, id: ReportId, fix: GeoFix) -> Result<AreaMatch> {
+        let placed = self.city.area.locate(fix.lat, fix.lon)?;
+        let fix = GeoFix { accuracy_m: if fix.accuracy_m.is_finite() { fix.accuracy_m.max(0.0) } else { 0.0 }, ..fix };
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Location(&fix)))?;
+        Ok(placed)
+    }
+
+    /// Uses the GPS position recorded in one of the draft's photos as its location.
+    pub fn use_photo_location(&self, id: ReportId, photo_hash: &str) -> Result<AreaMatch> {
+        let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
+        let (_, hint) = hints
+            .into_iter()
+            .find(|(hash, _)| hash == photo_hash)
+            .ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
+        let Some(loc) = hint.location else {
+            return Err(Error::Incomplete(vec![Missing::Location]));
+        };
+        self.set_location(
+            id,
+            GeoFix {
+                lat: loc.lat,
+                lon: loc.lon,
+                accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
+                source: FixSource::PhotoExif,
+                fixed_at: hint.taken_at.unwrap_or_else(OffsetDateTime::now_utc),
+            },
+        )
+    }
+
+    /// Picks the category. Answers to questions the new category does not ask are dropped.
+    pub fn set_category(&self, id: ReportId, code: &str) -> Result<()> {
+        let category = self.active_category(code)?;
+        self.store.write(Durability::AppCrash, |tx| {
+            let draft = store::load_draft(tx, id)?;
+            let kept: Answers = draft
+                .answers
+                .into_iter()
+                .filter(|(q, v)| category.check_answer(q, v).is_ok())
+                .collect();
+            store::update_draft(tx, id, DraftChange::Category(code, &kept))
+        })
+    }
+
+    /// Answers one of the category's questions (`None` clears the answer).
+    pub fn set_answer(&self, id: ReportId, question: &str, value: Option<AnswerValue>) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| {
+            let draft = store::load_draft(tx, id)?;
+            let code = draft.category.ok_or(Error::Incomplete(vec![Missing::Category]))?;
+            let category = self.active_category(&code)?;
+            let mut answers = draft.answers;
+            match value {
+                Some(value) => {
+                    category.check_answer(question, &value)?;
+                    answers.insert(question.to_owned(), value);
+                }
+                None => {
+                    answers.remove(question);
+                }
+            }
+            store::update_draft(tx, id, DraftChange::Answers(&answers))
+        })
+    }
+
+    /// Sets the description (plain text, at most 4000 characters).
+    pub fn set_description(&self, id: ReportId, text: &str) -> Result<()> {
+        let text = plain_text(text);
+        let chars = text.chars().count();
+        if chars > MAX_DESCRIPTION_CHARS {
+            return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
+        }
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
+    }
+
+    /// Whether the report is sent without the citizen's name and contact.
+    pub fn set_anonymous(&self, id: ReportId, anonymous: bool) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Anonymous(anonymous)))
+    }
+
+    /// Throws a draft away, with the photos only it used.
+    pub fn discard_draft(&self, id: ReportId) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| store::delete_draft(tx, id))
+    }
+
+    /// What the draft still needs before it can be sent (empty when ready).
+    pub fn missing(&self, id: ReportId) -> Result<Vec<Missing>> {
+        let draft = self.draft(id)?;
+        Ok(self.missing_in(&draft))
+    }
+
+    fn missing_in(&self, draft: &Draft) -> Vec<Missing> {
+        let mut missing = Vec::new();
+        if draft.photos.is_empty() {
+            missing.push(Missing::Photo);
+        }
+        if draft.location.is_none() {
+            missing.push(Missing::Location);
+        }
+        match draft.category.as_deref().and_then(|c| self.city.catalog.get(c)) {
+            None => missing.push(Missing::Category),
+            Some(c) => missing.extend(
+                c.questions
+                    .iter()
+                    .filter(|q| q.required && !draft.answers.contains_key(&q.code))
+                    .map(|q| Missing::Answer(q.code.clone())),
+            ),
+        }
+        missing
+    }
+
+    /// Sends the report: checks it completely, then moves it from drafts to the outbox in
+    /// one transaction that is on disk (fsync) before this returns. From then on it is safe
+    /// on the phone, whatever happens to the app, the battery or the network.
+    pub fn send(&self, id: ReportId) -> Result<Report> {
+        self.store.write(Durability::PowerLoss, |tx| {
+            let mut draft = store::load_draft(tx, id)?;
+            let missing = self.missing_in(&draft);
+            if !missing.is_empty() {
+                return Err(Error::Incomplete(missing));
+            }
+            let (Some(code), Some(location)) = (draft.category.clone(), draft.location) else {
+                return Err(Error::Incomplete(vec![Missing::Category, Missing::Location]));
+            };
+            let category = self.active_category(&code)?;
+            category.check_answers(&draft.answers)?;
+            if draft.photos.len() > MAX_PHOTOS {
+                return Err(Error::TooManyPhotos { max: MAX_PHOTOS });
+            }
+            draft.description = draft.description.trim().to_owned();
+            let chars = draft.description.chars().count();
+            if chars > MAX_DESCRIPTION_CHARS {
+                return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
+            }
+            let placed = self.city.area.locate(location.lat, location.lon)?;
+            store::queue_report(tx, &draft, &code, &location, &placed, store::now())
+        })
+    }
+
+    fn active_category(&self, code: &str) -> Result<&Category> {
+        let category = self.city.catalog.get(code).ok_or_else(|| Error::UnknownCategory(code.to_owned()))?;
+        if !category.active {
+            return Err(Error::InactiveCategory(code.to_owned()));
+        }
+        Ok(category)
+    }
+
+    // --- Queries for the screens ---------------------------------------------------------
+
+    /// My reports, newest first, optionally only in `statuses`, `limit` at a time.
+    pub fn my_reports(&self, statuses: &[Status], limit: u32, after: Option<&str>) -> Result<ReportPage> {
+        self.store.read(|c| store::list_reports(c, statuses, limit, after))
+    }
+
+    /// One report with its photos and timeline.
+    pub fn report(&self, id: ReportId) -> Result<ReportDetail> {
+        self.store.read(|c| store::load_report(c, id))
+    }
+
+    /// What is waiting to be sent.
+    pub fn outbox(&self) -> Result<OutboxSummary> {
+        self.store.read(store::outbox_summary)
+    }
+}
+
+/// Plain text as stored: no control characters but newlines and tabs, `\r\n` folded.
+fn plain_text(s: &str) -> String {
+    s.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\t' || !c.is_control()).collect()
+}

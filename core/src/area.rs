@@ -1,0 +1,209 @@
+//! The service area: is a point inside the city, and which district (and ward) is it in?
+//!
+//! Loaded from GeoJSON so any city can configure its own boundaries. Boundaries are
+//! generalised (Huế's are simplified upstream), so a point a little outside the outline is
+//! accepted within a tolerance and flagged `near_edge` for the operators to review.
+
+use geo::{
+    BoundingRect, Closest, Contains, Coord, Distance, Haversine, HaversineClosestPoint, Intersects,
+    LineString, MultiPolygon, Point, Polygon, Rect,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::{Localized, Place};
+
+/// Why a point was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AreaError {
+    #[error("({lat}, {lon}) is not a valid position")]
+    InvalidCoordinates { lat: f64, lon: f64 },
+    #[error("the point is {:.1} km outside {} (the service area)", distance_m / 1000.0, area.en)]
+    Outside { distance_m: f64, area: Localized },
+}
+
+/// Why a boundary file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BoundaryError {
+    #[error("boundary file is not JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("boundary file is not usable GeoJSON: {0}")]
+    Shape(String),
+}
+
+/// Where a point inside the service area belongs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaMatch {
+    pub district: Option<Place>,
+    pub ward: Option<Place>,
+    /// Outside the drawn outline but within the tolerance: accepted, flagged for review.
+    pub near_edge: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Zone {
+    place: Place,
+    shape: MultiPolygon,
+    bbox: Rect,
+}
+
+/// The city's outline and its districts and wards.
+#[derive(Debug, Clone)]
+pub struct ServiceArea {
+    name: Localized,
+    outline: Zone,
+    districts: Vec<Zone>,
+    wards: Vec<Zone>,
+    tolerance_m: f64,
+}
+
+impl ServiceArea {
+    /// Builds the area from GeoJSON FeatureCollections: the outline (all its features
+    /// together), the districts and optionally the wards (each feature one unit, its code
+    /// from `id`/`code`/`gso_code` and its names from `name`/`name_en`).
+    pub fn from_geojson(
+        name: Localized,
+        outline: &str,
+        districts: &str,
+        wards: Option<&str>,
+        tolerance_m: f64,
+    ) -> Result<Self, BoundaryError> {
+        let outline_zones = parse_zones(outline)?;
+        let shape = MultiPolygon::new(outline_zones.into_iter().flat_map(|z| z.shape.0).collect());
+        let outline = zone(Place { code: String::new(), name: name.clone() }, shape)?;
+        Ok(ServiceArea {
+            name,
+            outline,
+            districts: parse_zones(districts)?,
+            wards: wards.map(parse_zones).transpose()?.unwrap_or_default(),
+            tolerance_m,
+        })
+    }
+
+    /// The area's name, e.g. "Thừa Thiên Huế".
+    pub fn name(&self) -> &Localized {
+        &self.name
+    }
+
+    /// The districts, in file order.
+    pub fn districts(&self) -> impl Iterator<Item = &Place> {
+        self.districts.iter().map(|z| &z.place)
+    }
+
+    /// Checks a point and routes it to its district and ward.
+    pub fn locate(&self, lat: f64, lon: f64) -> Result<AreaMatch, AreaError> {
+        if !lat.is_finite() || !lon.is_finite() || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(AreaError::InvalidCoordinates { lat, lon });
+        }
+        let p = Point::new(lon, lat);
+        let inside = self.outline.covers(p);
+        if !inside {
+            let distance_m = self.outline.distance_m(p);
+            if distance_m > self.tolerance_m {
+                return Err(AreaError::Outside { distance_m, area: self.name.clone() });
+            }
+        }
+        Ok(AreaMatch {
+            district: route(&self.districts, p),
+            ward: route(&self.wards, p),
+            near_edge: !inside,
+        })
+    }
+}
+
+/// Great-circle distance between two (lat, lon) points, in metres.
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
+}
+
+impl Zone {
+    fn covers(&self, p: Point) -> bool {
+        // `intersects` is boundary-inclusive: a point on a shared border belongs somewhere.
+        self.bbox.intersects(&p) && (self.shape.contains(&p) || self.shape.intersects(&p))
+    }
+
+    fn distance_m(&self, p: Point) -> f64 {
+        match self.shape.haversine_closest_point(&p) {
+            Closest::Intersection(_) => 0.0,
+            Closest::SinglePoint(q) => Haversine.distance(p, q),
+            Closest::Indeterminate => f64::INFINITY,
+        }
+    }
+}
+
+/// The zone covering `p`; failing that (a point in a gap of generalised borders, or in the
+/// tolerance band), the nearest one.
+fn route(zones: &[Zone], p: Point) -> Option<Place> {
+    if let Some(z) = zones.iter().find(|z| z.covers(p)) {
+        return Some(z.place.clone());
+    }
+    zones
+        .iter()
+        .map(|z| (z.distance_m(p), z))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, z)| z.place.clone())
+}
+
+fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
+    let bbox = shape
+        .bounding_rect()
+        .ok_or_else(|| BoundaryError::Shape(format!("{} has no coordinates", place.name.en)))?;
+    Ok(Zone { place, shape, bbox })
+}
+
+fn parse_zones(geojson: &str) -> Result<Vec<Zone>, BoundaryError> {
+    let v: Value = serde_json::from_str(geojson)?;
+    let features = v
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| BoundaryError::Shape("expected a FeatureCollection".into()))?;
+    features.iter().map(parse_feature).collect()
+}
+
+fn parse_feature(f: &Value) -> Result<Zone, BoundaryError> {
+    let props = f.get("properties").cloned().unwrap_or(Value::Null);
+    let text = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| props.get(*k).or_else(|| if *k == "id" { f.get("id") } else { None }))
+            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .unwrap_or_default()
+    };
+    let vi = text(&["name"]);
+    let en = text(&["name_en", "name"]);
+    let place = Place { code: text(&["code", "gso_code", "id"]), name: Localized { vi, en } };
+    let geometry = f.get("geometry").ok_or_else(|| BoundaryError::Shape("feature without geometry".into()))?;
+    let coords = geometry.get("coordinates").unwrap_or(&Value::Null);
+    let polygons = match geometry.get("type").and_then(Value::as_str) {
+        Some("Polygon") => vec![polygon(coords)?],
+        Some("MultiPolygon") => coords
+            .as_array()
+            .ok_or_else(|| BoundaryError::Shape("MultiPolygon without coordinates".into()))?
+            .iter()
+            .map(polygon)
+            .collect::<Result<_, _>>()?,
+        other => return Err(BoundaryError::Shape(format!("unsupported geometry {other:?}"))),
+    };
+    zone(place, MultiPolygon::new(polygons))
+}
+
+fn polygon(rings: &Value) -> Result<Polygon, BoundaryError> {
+    let rings = rings.as_array().ok_or_else(|| BoundaryError::Shape("polygon is not a list of rings".into()))?;
+    let mut rings = rings.iter().map(ring);
+    let exterior = rings.next().ok_or_else(|| BoundaryError::Shape("polygon without rings".into()))??;
+    Ok(Polygon::new(exterior, rings.collect::<Result<_, _>>()?))
+}
+
+fn ring(v: &Value) -> Result<LineString, BoundaryError> {
+    let points = v.as_array().ok_or_else(|| BoundaryError::Shape("ring is not a list".into()))?;
+    let coords = points
+        .iter()
+        .map(|p| match (p.get(0).and_then(Value::as_f64), p.get(1).and_then(Value::as_f64)) {
+            (Some(x), Some(y)) => Ok(Coord { x, y }),
+            _ => Err(BoundaryError::Shape("position is not [lon, lat]".into())),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if coords.len() < 4 {
+        return Err(BoundaryError::Shape("a ring needs at least 4 positions".into()));
+    }
+    Ok(LineString::new(coords))
+}

@@ -1,0 +1,122 @@
+//! The core's error type: every way an intent can fail, typed, with a message for the
+//! citizen in Vietnamese and English.
+
+use crate::area::AreaError;
+use crate::catalog::AnswerError;
+use crate::city::ConfigError;
+use crate::model::{Lang, ReportId};
+use crate::photo::PhotoError;
+
+/// The result of a core operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Something a report needs before it can be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Photo,
+    Location,
+    Category,
+    /// A required question of the category, by code.
+    Answer(String),
+}
+
+/// Every way a core operation can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("photo refused: {0}")]
+    Photo(#[from] PhotoError),
+    #[error(transparent)]
+    Area(#[from] AreaError),
+    #[error("answer refused: {0}")]
+    Answer(#[from] AnswerError),
+    #[error("there is no category {0:?}")]
+    UnknownCategory(String),
+    #[error("category {0:?} no longer takes new reports")]
+    InactiveCategory(String),
+    #[error("the description has {chars} characters; at most {max} are allowed")]
+    DescriptionTooLong { chars: usize, max: usize },
+    #[error("a report has at most {max} photos")]
+    TooManyPhotos { max: usize },
+    #[error("the report is not ready to send; missing: {0:?}")]
+    Incomplete(Vec<Missing>),
+    #[error("there is no draft {0}")]
+    DraftNotFound(ReportId),
+    #[error("there is no report {0}")]
+    ReportNotFound(ReportId),
+    #[error("there is no photo {0}")]
+    PhotoNotFound(String),
+    #[error("this data was written by a newer version of Civic (schema {found}; this version knows up to {supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("city configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("local storage: {0}")]
+    Store(#[from] rusqlite::Error),
+    #[error("local storage: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    /// What to tell the citizen, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        let pick = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
+        match self {
+            Error::Photo(PhotoError::UnsupportedFormat) => pick(
+                "Ảnh không đúng định dạng. Vui lòng chọn ảnh JPEG hoặc PNG.",
+                "This photo's format is not supported. Please choose a JPEG or PNG photo.",
+            ),
+            Error::Photo(PhotoError::TooLarge { .. } | PhotoError::TooManyBytes { .. }) => pick(
+                "Ảnh quá lớn. Vui lòng chọn ảnh khác.",
+                "This photo is too large. Please choose another one.",
+            ),
+            Error::Photo(_) => pick(
+                "Không đọc được ảnh này (tệp hỏng hoặc không đầy đủ).",
+                "This photo cannot be read (the file is damaged or incomplete).",
+            ),
+            Error::Area(AreaError::Outside { distance_m, area }) => if vi {
+                format!("Vị trí này nằm ngoài địa bàn {} (cách {:.1} km). Chỉ tiếp nhận phản ánh trong địa bàn.", area.vi, distance_m / 1000.0)
+            } else {
+                format!("This place is {:.1} km outside {}. Only reports inside the area can be accepted.", distance_m / 1000.0, area.en)
+            },
+            Error::Area(AreaError::InvalidCoordinates { .. }) => pick("Vị trí không hợp lệ.", "This position is not valid."),
+            Error::Answer(AnswerError::Missing { .. }) | Error::Incomplete(_) => pick(
+                "Phản ánh chưa đủ thông tin: cần ít nhất một ảnh, vị trí, lĩnh vực và các câu hỏi bắt buộc.",
+                "The report is not complete: it needs a photo, a location, a category and the required answers.",
+            ),
+            Error::Answer(AnswerError::TooLong { max, .. }) => if vi {
+                format!("Câu trả lời quá dài (tối đa {max} ký tự).")
+            } else {
+                format!("The answer is too long (at most {max} characters).")
+            },
+            Error::Answer(_) => pick("Câu trả lời không hợp lệ.", "This answer is not valid."),
+            Error::UnknownCategory(_) | Error::InactiveCategory(_) => pick(
+                "Lĩnh vực này không còn tiếp nhận phản ánh. Vui lòng chọn lĩnh vực khác.",
+                "This category no longer takes reports. Please choose another one.",
+            ),
+            Error::DescriptionTooLong { max, .. } => if vi {
+                format!("Nội dung quá dài (tối đa {max} ký tự).")
+            } else {
+                format!("The description is too long (at most {max} characters).")
+            },
+            Error::TooManyPhotos { max } => if vi {
+                format!("Mỗi phản ánh có tối đa {max} ảnh.")
+            } else {
+                format!("A report can have at most {max} photos.")
+            },
+            Error::DraftNotFound(_) | Error::ReportNotFound(_) | Error::PhotoNotFound(_) => {
+                pick("Không tìm thấy phản ánh này.", "This report cannot be found.")
+            }
+            Error::SchemaTooNew { .. } => pick(
+                "Dữ liệu được tạo bởi phiên bản ứng dụng mới hơn. Vui lòng cập nhật ứng dụng.",
+                "This data comes from a newer version of the app. Please update the app.",
+            ),
+            Error::Config(_) | Error::Store(_) | Error::Io(_) | Error::Corrupt(_) => pick(
+                "Lỗi lưu trữ trên máy. Phản ánh đã lưu không bị mất; vui lòng thử lại.",
+                "A storage error occurred on this phone. Saved reports are not lost; please try again.",
+            ),
+        }
+    }
+}

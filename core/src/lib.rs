@@ -1,0 +1,19 @@
+//! civic-core: the offline-first engine behind the Civic apps and server.
+//!
+//! A citizen captures a report (photos, location, category, answers) with or without a
+//! signal; once sent it is durable on the phone and waits in the outbox. The same domain
+//! types, catalog, service area and photo pipeline serve the server.
+
+pub mod app;
+pub mod area;
+pub mod catalog;
+pub mod city;
+pub mod error;
+pub mod model;
+pub mod photo;
+pub mod protocol;
+pub mod store;
+
+pub use app::{AttachedPhoto, Civic};
+pub use city::City;
+pub use error::{Error, Missing, Result};

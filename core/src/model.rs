@@ -1,0 +1,446 @@
+//! The domain: reports, their photos, location fixes, statuses and timelines.
+//!
+//! Plain data with serde; times are UTC. The same types travel on the wire (see `protocol`
+//! in later work) and sit in the phone's store, so client and server cannot drift.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The client-generated id of a report (UUIDv7): its idempotency key for every upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ReportId(Uuid);
+
+impl ReportId {
+    /// A fresh, time-ordered id for a report captured now.
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+    /// The underlying UUID.
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl Default for ReportId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_hyphenated().fmt(f)
+    }
+}
+
+impl FromStr for ReportId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+/// Where a location fix came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixSource {
+    /// The phone's location provider.
+    Gps,
+    /// The GPS position written into the photo by the camera.
+    PhotoExif,
+    /// A pin the citizen placed or moved on the map.
+    Pin,
+}
+
+impl FixSource {
+    /// Stable name used in storage and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSource::Gps => "gps",
+            FixSource::PhotoExif => "photo_exif",
+            FixSource::Pin => "pin",
+        }
+    }
+}
+
+impl FromStr for FixSource {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "gps" => Ok(FixSource::Gps),
+            "photo_exif" => Ok(FixSource::PhotoExif),
+            "pin" => Ok(FixSource::Pin),
+            other => Err(UnknownName(other.to_owned())),
+        }
+    }
+}
+
+/// A name that matched none of an enum's stable names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name {0:?}")]
+pub struct UnknownName(pub String);
+
+/// A position with its accuracy, as the platform or the citizen gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoFix {
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius of 68% confidence, in metres (Android's and iOS's meaning).
+    pub accuracy_m: f64,
+    pub source: FixSource,
+    #[serde(with = "time::serde::rfc3339")]
+    pub fixed_at: OffsetDateTime,
+}
+
+/// Where a report stands, from the phone's draft to the city's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being written on the phone; not yet sent.
+    Draft,
+    /// Sent by the citizen and safe on the phone; waiting for the network.
+    Queued,
+    /// Acknowledged by the server.
+    Submitted,
+    /// Accepted into the operations centre's queue.
+    Received,
+    /// Routed to the unit responsible.
+    Assigned,
+    /// The unit is working on it.
+    InProgress,
+    /// Fixed, with a note and usually an after-photo.
+    Resolved,
+    /// Not acted on, with a reason.
+    Rejected,
+    /// The same problem as another report, which it links to.
+    Duplicate,
+    /// The citizen says the outcome is wrong; back to the unit.
+    Reopened,
+}
+
+impl Status {
+    /// Every status, in the order of the lifecycle.
+    pub const ALL: [Status; 10] = [
+        Status::Draft,
+        Status::Queued,
+        Status::Submitted,
+        Status::Received,
+        Status::Assigned,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Rejected,
+        Status::Duplicate,
+        Status::Reopened,
+    ];
+
+    /// Stable name used in storage and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Queued => "queued",
+            Status::Submitted => "submitted",
+            Status::Received => "received",
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::Resolved => "resolved",
+            Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
+            Status::Reopened => "reopened",
+        }
+    }
+
+    /// True once the city has given an outcome (the citizen may rate or reopen it).
+    pub fn is_outcome(self) -> bool {
+        matches!(self, Status::Resolved | Status::Rejected | Status::Duplicate)
+    }
+
+    /// True while the report still lives only on the phone.
+    pub fn is_local(self) -> bool {
+        matches!(self, Status::Draft | Status::Queued)
+    }
+
+    /// The statuses this one may move to. The server enforces these for officials;
+    /// the phone uses them to refuse updates that would move a report backwards.
+    pub fn next(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Draft => &[Queued],
+            Queued => &[Submitted],
+            Submitted => &[Received, Assigned, InProgress, Resolved, Rejected, Duplicate],
+            Received => &[Assigned, InProgress, Resolved, Rejected, Duplicate],
+            Assigned => &[Assigned, InProgress, Resolved, Rejected, Duplicate],
+            InProgress => &[Assigned, Resolved, Rejected, Duplicate],
+            Resolved | Rejected => &[Reopened],
+            Duplicate => &[],
+            Reopened => &[Assigned, InProgress, Resolved, Rejected, Duplicate],
+        }
+    }
+
+    /// Whether `self -> to` is a legal change.
+    pub fn can_move_to(self, to: Status) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// The citizen-facing label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use Status::*;
+        match (self, lang) {
+            (Draft, Lang::Vi) => "Bản nháp",
+            (Draft, Lang::En) => "Draft",
+            (Queued, Lang::Vi) => "Chờ gửi",
+            (Queued, Lang::En) => "Waiting to send",
+            (Submitted, Lang::Vi) => "Đã gửi",
+            (Submitted, Lang::En) => "Submitted",
+            (Received, Lang::Vi) => "Đã tiếp nhận",
+            (Received, Lang::En) => "Received",
+            (Assigned, Lang::Vi) => "Đã chuyển đơn vị xử lý",
+            (Assigned, Lang::En) => "Assigned",
+            (InProgress, Lang::Vi) => "Đang xử lý",
+            (InProgress, Lang::En) => "In progress",
+            (Resolved, Lang::Vi) => "Đã xử lý xong",
+            (Resolved, Lang::En) => "Resolved",
+            (Rejected, Lang::Vi) => "Từ chối",
+            (Rejected, Lang::En) => "Rejected",
+            (Duplicate, Lang::Vi) => "Trùng phản ánh khác",
+            (Duplicate, Lang::En) => "Duplicate",
+            (Reopened, Lang::Vi) => "Đã mở lại",
+            (Reopened, Lang::En) => "Reopened",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// The language of a user-facing string. Vietnamese first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// A text in Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Localized {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Localized {
+    /// The text in `lang`, falling back to the other language when empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi if !self.vi.is_empty() => &self.vi,
+            Lang::En if !self.en.is_empty() => &self.en,
+            Lang::Vi => &self.en,
+            Lang::En => &self.vi,
+        }
+    }
+}
+
+/// Who made a change on a report's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRole {
+    /// The citizen who reported it (never named in public).
+    Citizen,
+    /// The operations centre.
+    Operator,
+    /// An officer of the unit responsible.
+    Officer,
+    /// The system itself (routing, the phone's outbox).
+    System,
+}
+
+impl ActorRole {
+    /// Stable name used in storage and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Citizen => "citizen",
+            ActorRole::Operator => "operator",
+            ActorRole::Officer => "officer",
+            ActorRole::System => "system",
+        }
+    }
+}
+
+impl FromStr for ActorRole {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "citizen" => Ok(ActorRole::Citizen),
+            "operator" => Ok(ActorRole::Operator),
+            "officer" => Ok(ActorRole::Officer),
+            "system" => Ok(ActorRole::System),
+            other => Err(UnknownName(other.to_owned())),
+        }
+    }
+}
+
+/// One entry of a report's timeline: a change of status, a reply, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: ActorRole,
+    /// The status the report moved to, if this event changed it.
+    pub status: Option<Status>,
+    /// The note, reply or reason (a rejection always has one).
+    pub note: Option<String>,
+    /// Content hash of a photo attached to the event (e.g. the after-photo).
+    pub photo: Option<String>,
+    /// For `Status::Duplicate`: the report this one duplicates.
+    pub duplicate_of: Option<ReportId>,
+}
+
+/// A citizen's answer to one of the category's questions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum AnswerValue {
+    /// For `string` and `text` questions.
+    Text(String),
+    Number(f64),
+    DateTime(#[serde(with = "time::serde::rfc3339")] OffsetDateTime),
+    /// The key of one value of a `singlevaluelist`.
+    Choice(String),
+    /// Keys of values of a `multivaluelist`.
+    Choices(Vec<String>),
+}
+
+/// Answers keyed by question code.
+pub type Answers = BTreeMap<String, AnswerValue>;
+
+/// A photo as the store keeps it: the processed, metadata-free JPEG's hash and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    /// Lowercase hex SHA-256 of the JPEG bytes: the photo's id everywhere.
+    pub hash: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// A report being written: every field optional until it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: ReportId,
+    pub category: Option<String>,
+    pub location: Option<GeoFix>,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: Answers,
+    pub photos: Vec<PhotoRef>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// Where the service area routed a point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// Code of the administrative unit (e.g. the GSO code "474").
+    pub code: String,
+    pub name: Localized,
+}
+
+/// A report the citizen has sent: in the outbox, or known to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub id: ReportId,
+    /// The number a citizen can quote (e.g. `HUE-2026-000123`), once the server gave one.
+    pub public_number: Option<String>,
+    pub category: String,
+    pub location: GeoFix,
+    pub district: Option<Place>,
+    pub ward: Option<Place>,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: Answers,
+    pub photos: Vec<PhotoRef>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub captured_at: OffsetDateTime,
+    pub status: Status,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A report with everything its detail screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub report: Report,
+    pub timeline: Vec<TimelineEvent>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_ids_sort_in_capture_order() {
+        let a = ReportId::new();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = ReportId::new();
+        assert!(a < b);
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+        assert_eq!(a.to_string().parse::<ReportId>().ok(), Some(a));
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_names() {
+        for st in Status::ALL {
+            assert_eq!(st.as_str().parse::<Status>(), Ok(st));
+            assert!(!st.label(Lang::Vi).is_empty() && !st.label(Lang::En).is_empty());
+        }
+        assert!("fixed".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn an_outcome_can_only_be_reopened_and_a_queued_report_only_submitted() {
+        assert!(Status::Resolved.can_move_to(Status::Reopened));
+        assert!(!Status::Resolved.can_move_to(Status::InProgress));
+        assert!(Status::Queued.can_move_to(Status::Submitted));
+        assert!(!Status::Queued.can_move_to(Status::Resolved));
+        assert!(Status::Duplicate.next().is_empty());
+        // Every status but the terminal duplicate leads somewhere.
+        for st in Status::ALL {
+            assert!(st == Status::Duplicate || !st.next().is_empty(), "{st} is a dead end");
+        }
+    }
+
+    #[test]
+    fn answers_serialize_with_their_type() {
+        let mut a = Answers::new();
+        a.insert("amount".into(), AnswerValue::Choice("bag".into()));
+        a.insert("lights".into(), AnswerValue::Number(3.0));
+        let json = serde_json::to_string(&a).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"amount":{"type":"choice","value":"bag"},"lights":{"type":"number","value":3.0}}"#
+        );
+        let back: Answers = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, a);
+    }
+}

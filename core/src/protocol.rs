@@ -1,0 +1,299 @@
+//! The wire types of `/api/v1`, shared by the server and the phone so they cannot drift.
+//!
+//! Version 1. Fields are added, never renamed; unknown fields in requests that change
+//! state are refused (`deny_unknown_fields`) so a typo is an error, not silently ignored.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::model::{ActorRole, Answers, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
+
+/// Path prefix of this version of the API.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// `POST /api/v1/devices`: a citizen's device registers anonymously.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterDevice {
+    /// "android", "ios", "web"… for support, never shown.
+    #[serde(default)]
+    pub platform: Option<String>,
+    #[serde(default)]
+    pub app_version: Option<String>,
+}
+
+/// The device's identity: keep the token in secure storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRegistered {
+    pub device_id: String,
+    pub token: String,
+}
+
+/// `PUT /api/v1/me`: the name and contact a citizen may add (kept private).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `POST /api/v1/auth/login`: an official signs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+/// What an official may do, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The operations centre: sees everything, routes, publishes warnings.
+    Operator,
+    /// Sees and answers the reports of their units.
+    UnitOfficer,
+    /// Accounts, units and the catalog.
+    Admin,
+}
+
+/// A signed-in official's session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub username: String,
+    pub roles: Vec<Role>,
+    /// Unit codes the official belongs to.
+    pub units: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `PUT /api/v1/photos/{sha256}`'s answer: the photo as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoStored {
+    /// The hash the client named (of the bytes it sent).
+    pub hash: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// `POST /api/v1/reports`: a citizen's report. `id` is the idempotency key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitReport {
+    pub id: ReportId,
+    pub category: String,
+    pub location: GeoFix,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub answers: Answers,
+    /// Hashes of photos uploaded before (`PUT /api/v1/photos/{sha256}`), 1 to 5.
+    pub photos: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub captured_at: OffsetDateTime,
+}
+
+/// The server's acknowledgement of a report: the same for every retry of the same id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportReceipt {
+    pub id: ReportId,
+    pub public_number: String,
+    pub status: Status,
+    pub district: Option<Place>,
+    pub unit: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+}
+
+/// A report as its own citizen (or an official) sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub id: ReportId,
+    pub public_number: String,
+    pub category: String,
+    pub status: Status,
+    pub location: GeoFix,
+    pub district: Option<Place>,
+    pub unit: String,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: Answers,
+    pub photos: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub captured_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// When an outcome is overdue against the category's expected time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub due_at: OffsetDateTime,
+    pub timeline: Vec<TimelineEvent>,
+    pub rating: Option<RatingView>,
+    /// How many other citizens said "me too".
+    pub supporters: u32,
+    /// Flagged for the operations centre (e.g. a low rating).
+    pub flagged: bool,
+}
+
+/// A report as the public sees it: no reporter, no private answers, no device data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicReport {
+    pub public_number: String,
+    pub category: String,
+    pub status: Status,
+    pub lat: f64,
+    pub lon: f64,
+    pub district: Option<Place>,
+    pub unit: String,
+    pub description: String,
+    pub photos: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Hours from receipt to the outcome, once there is one.
+    pub hours_to_outcome: Option<f64>,
+    pub timeline: Vec<PublicEvent>,
+    pub supporters: u32,
+    pub rating: Option<u8>,
+}
+
+/// A timeline entry as the public sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: ActorRole,
+    pub status: Option<Status>,
+    pub note: Option<String>,
+    pub photo: Option<String>,
+}
+
+/// A page of a list and the token for the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// `POST /api/v1/reports/{id}/status`: an official moves a report on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStatus {
+    pub to: Status,
+    /// Required for `rejected` (the reason) and `resolved` (what was done).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The after-photo for `resolved`, uploaded before; taken near the report.
+    #[serde(default)]
+    pub photo: Option<String>,
+    /// Where the after-photo was taken (from the official's phone).
+    #[serde(default)]
+    pub photo_location: Option<GeoFix>,
+    /// For `duplicate`: the original report's public number.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    /// For `assigned`: the unit (operators only).
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// `POST /api/v1/reports/{id}/replies`: an official writes to the citizen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    pub text: String,
+}
+
+/// `POST /api/v1/reports/{id}/rating`: the citizen rates the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub stars: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A rating as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub stars: u8,
+    pub comment: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// `POST /api/v1/reports/{id}/reopen`: the citizen says the outcome is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopen {
+    pub reason: String,
+}
+
+/// A reply template officials pick from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTemplate {
+    pub id: i64,
+    pub title: Localized,
+    pub text: Localized,
+}
+
+/// `GET /api/v1/sync?cursor=…`: what changed for this device since the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncBatch {
+    pub changes: Vec<Change>,
+    /// Pass back as `cursor` next time.
+    pub cursor: String,
+    /// More changes are waiting: ask again at once.
+    pub more: bool,
+}
+
+/// One change a device may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// One of the device's reports changed: its state now and the new timeline events.
+    Report {
+        id: ReportId,
+        public_number: String,
+        status: Status,
+        #[serde(with = "time::serde::rfc3339")]
+        updated_at: OffsetDateTime,
+        events: Vec<TimelineEvent>,
+    },
+    /// The category catalog changed: fetch `GET /api/v1/catalog`.
+    Catalog { version: u32 },
+}
+
+/// Per-category or per-unit figures for the transparency page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// The category or unit code.
+    pub key: String,
+    pub received: u64,
+    pub resolved: u64,
+    pub open: u64,
+    pub overdue: u64,
+    pub median_hours_to_resolve: Option<f64>,
+    pub p90_hours_to_resolve: Option<f64>,
+    /// Mean of citizens' ratings (1 to 5).
+    pub satisfaction: Option<f64>,
+    pub ratings: u64,
+}
+
+/// `GET /api/v1/public/stats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transparency {
+    pub by_category: Vec<Figures>,
+    pub by_unit: Vec<Figures>,
+}

@@ -1,0 +1,46 @@
+//! Content-addressed photo blobs.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{now, to_ms};
+use crate::error::{Error, Result};
+use crate::model::PhotoRef;
+use crate::photo::ProcessedPhoto;
+
+/// Stores a processed photo (once per content) and returns its reference.
+pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto) -> Result<PhotoRef> {
+    tx.execute(
+        "INSERT INTO photo (hash, jpeg, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (hash) DO NOTHING",
+        params![photo.sha256, photo.jpeg, photo.width, photo.height, to_ms(now())],
+    )?;
+    Ok(PhotoRef { hash: photo.sha256.clone(), width: photo.width, height: photo.height, bytes: photo.jpeg.len() as u64 })
+}
+
+/// The JPEG bytes of a stored photo.
+pub fn photo_bytes(conn: &Connection, hash: &str) -> Result<Vec<u8>> {
+    conn.query_row("SELECT jpeg FROM photo WHERE hash = ?1", [hash], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::PhotoNotFound(hash.to_owned()))
+}
+
+/// Deletes a photo that nothing refers to any more.
+pub fn forget_photo_if_unused(tx: &Transaction<'_>, hash: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM photo WHERE hash = ?1
+           AND NOT EXISTS (SELECT 1 FROM draft_photo WHERE photo_hash = ?1)
+           AND NOT EXISTS (SELECT 1 FROM report_photo WHERE photo_hash = ?1)
+           AND NOT EXISTS (SELECT 1 FROM timeline_event WHERE photo_hash = ?1)",
+        [hash],
+    )?;
+    Ok(())
+}
+
+/// The photo references behind `sql`, which selects hashes in order for parameter ?1.
+pub(crate) fn photo_refs(conn: &Connection, sql: &str, owner: &str) -> Result<Vec<PhotoRef>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([owner], |r| {
+        Ok(PhotoRef { hash: r.get(0)?, width: r.get(1)?, height: r.get(2)?, bytes: r.get::<_, i64>(3)? as u64 })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

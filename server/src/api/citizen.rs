@@ -1,0 +1,457 @@
+//! What a citizen's device does: register, upload photos, submit reports (idempotent),
+//! read its own reports, say "me too", rate, reopen, pull changes.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use civic_core::app::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS};
+use civic_core::model::{ActorRole, ReportId, Status};
+use civic_core::photo::{self, PhotoOptions};
+use civic_core::protocol::{
+    Change, DeviceRegistered, Page, PhotoStored, Profile, Rate, RegisterDevice, Reopen, ReportReceipt, ReportView,
+    SubmitReport, SyncBatch,
+};
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{Json, Path, Query, RawBody, text_field};
+use crate::auth::{Caller, hex, new_token, token_hash};
+use crate::db::{from_ms, now, to_ms};
+use crate::error::{ApiError, ApiResult};
+use crate::reports::{self, Stored};
+use crate::state::{AppState, Metrics};
+
+/// `POST /api/v1/devices`
+pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<DeviceRegistered>)> {
+    // The body is optional: an empty one registers a device with nothing said about it.
+    let req: RegisterDevice = if body.iter().all(u8::is_ascii_whitespace) {
+        RegisterDevice::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("malformed-json", e.to_string()))?
+    };
+    let platform = req.platform.map(|p| p.chars().take(32).collect::<String>());
+    let version = req.app_version.map(|v| v.chars().take(32).collect::<String>());
+    let id = Uuid::now_v7().to_string();
+    let token = new_token("d");
+    let hash = token_hash(&token);
+    let device_id = id.clone();
+    st.db
+        .write(move |tx| {
+            tx.execute(
+                "INSERT INTO device (id, token_hash, platform, app_version, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![device_id, hash, platform, version, to_ms(now())],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(DeviceRegistered { device_id: id, token })))
+}
+
+/// `PUT /api/v1/me`: name and contact, kept private to the operations centre.
+pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p): Json<Profile>) -> ApiResult<StatusCode> {
+    let device = caller.device()?.to_owned();
+    let field = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text_field(name, v, max, false)).transpose();
+    let (name, phone, email) = (field("display_name", &p.display_name, 100)?, field("phone", &p.phone, 32)?, field("email", &p.email, 254)?);
+    st.db
+        .write(move |tx| {
+            tx.execute(
+                "UPDATE device SET display_name = ?2, phone = ?3, email = ?4 WHERE id = ?1",
+                params![device, name, phone, email],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /api/v1/photos/{sha256}`: the body is the photo; `sha256` is its hash. Idempotent:
+/// a photo already stored is not processed again.
+pub async fn put_photo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(hash): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<(StatusCode, Json<PhotoStored>)> {
+    let _ = caller;
+    if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(ApiError::bad_request("bad-hash", "the photo's name must be the lowercase hex SHA-256 of its bytes"));
+    }
+    if let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        if !ct.starts_with("image/") && ct != "application/octet-stream" {
+            return Err(ApiError::UnsupportedMedia(format!("a photo is sent as image/jpeg or image/png, not {ct}")));
+        }
+    }
+    if hex(&Sha256::digest(&body)) != hash {
+        return Err(ApiError::bad_request("hash-mismatch", "the body's SHA-256 is not the one in the path (upload damaged?)"));
+    }
+    let known = {
+        let hash = hash.clone();
+        st.db
+            .read(move |c| {
+                Ok(c.query_row("SELECT width, height, bytes FROM photo WHERE hash = ?1", [hash], |r| {
+                    Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, u64>(2)?))
+                })
+                .optional()?)
+            })
+            .await?
+    };
+    if let Some((width, height, bytes)) = known {
+        return Ok((StatusCode::OK, Json(PhotoStored { hash, width, height, bytes })));
+    }
+    let options = PhotoOptions { max_pixels: st.limits.max_photo_pixels, ..PhotoOptions::default() };
+    // Decode, orient, resize and strip again: the server never trusts a client's stripping.
+    // A few at a time, so a burst of uploads cannot take all the memory.
+    let _permit = st.photo_permits.acquire().await.map_err(ApiError::internal)?;
+    let processed = tokio::task::spawn_blocking(move || photo::process(&body, &options))
+        .await
+        .map_err(ApiError::internal)??;
+    let photos = st.photos.clone();
+    let (stored_hash, jpeg) = (processed.sha256.clone(), processed.jpeg);
+    let (width, height, bytes) = (processed.width, processed.height, jpeg.len() as u64);
+    {
+        let stored_hash = stored_hash.clone();
+        tokio::task::spawn_blocking(move || photos.put(&stored_hash, &jpeg)).await.map_err(ApiError::internal)??;
+    }
+    let h = hash.clone();
+    st.db
+        .write(move |tx| {
+            tx.execute(
+                "INSERT INTO photo (hash, stored_hash, width, height, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (hash) DO NOTHING",
+                params![h, stored_hash, width, height, bytes as i64, to_ms(now())],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Metrics::inc(&st.metrics.photos_stored);
+    Ok((StatusCode::CREATED, Json(PhotoStored { hash, width, height, bytes })))
+}
+
+/// `POST /api/v1/reports`: creates the report once; the same id again gets the same receipt.
+pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<SubmitReport>) -> ApiResult<(StatusCode, Json<ReportReceipt>)> {
+    let device = caller.device()?.to_owned();
+    let body_hash = hex(&Sha256::digest(serde_json::to_vec(&req).map_err(ApiError::internal)?));
+
+    // Checks that need no database.
+    let category = st
+        .city
+        .catalog
+        .get(&req.category)
+        .filter(|c| c.active)
+        .ok_or_else(|| ApiError::unprocessable("unknown-category", format!("there is no active category {:?}", req.category)))?
+        .clone();
+    category.check_answers(&req.answers).map_err(|e| ApiError::unprocessable("bad-answer", e.to_string()))?;
+    let description = text_field("description", &req.description, MAX_DESCRIPTION_CHARS, false)?;
+    if req.photos.is_empty() || req.photos.len() > MAX_PHOTOS {
+        return Err(ApiError::unprocessable("photo-count", format!("a report has 1 to {MAX_PHOTOS} photos")));
+    }
+    let placed = st.city.area.locate(req.location.lat, req.location.lon).map_err(|e| match e {
+        civic_core::area::AreaError::Outside { .. } => ApiError::unprocessable("outside-service-area", e.to_string()),
+        other => ApiError::unprocessable("bad-location", other.to_string()),
+    })?;
+    let received = now();
+    if req.captured_at > received + time::Duration::days(1) {
+        return Err(ApiError::unprocessable("bad-time", "captured_at is in the future"));
+    }
+    let city_code = st.city.code.clone();
+    let year = received.to_offset(st.city.utc_offset).year();
+    let due = received + time::Duration::hours(i64::from(category.expected_hours));
+
+    let (status, receipt) = st
+        .db
+        .write(move |tx| {
+            let existing: Option<(String, String)> = tx
+                .query_row("SELECT device_id, body_hash FROM report WHERE id = ?1", [req.id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if let Some((owner, hash)) = existing {
+                if owner != device || hash != body_hash {
+                    return Err(ApiError::conflict("id-reused", "this report id was already used for a different report"));
+                }
+                let stored = reports::find(tx, req.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+                return Ok((StatusCode::OK, receipt_of(&stored)?));
+            }
+            for (i, p) in req.photos.iter().enumerate() {
+                let known: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [p], |r| r.get(0))?;
+                if !known || req.photos[..i].contains(p) {
+                    return Err(ApiError::unprocessable("photo-missing", format!("photo {p} was not uploaded first (or is repeated)")));
+                }
+            }
+            let counter = format!("report-{year}");
+            tx.execute(
+                "INSERT INTO counter (name, value) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
+                [&counter],
+            )?;
+            let n: i64 = tx.query_row("SELECT value FROM counter WHERE name = ?1", [&counter], |r| r.get(0))?;
+            let number = format!("{city_code}-{year}-{n:06}");
+            let (dc, dvi, den) = match &placed.district {
+                Some(d) => (Some(d.code.clone()), Some(d.name.vi.clone()), Some(d.name.en.clone())),
+                None => (None, None, None),
+            };
+            let answers = serde_json::to_string(&req.answers).map_err(ApiError::internal)?;
+            tx.execute(
+                "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
+                    fixed_at, district_code, district_vi, district_en, near_edge, description, anonymous, answers,
+                    captured_at, received_at, updated_at, due_at, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
+                params![
+                    req.id.to_string(), number, device, body_hash, category.code, category.unit, req.location.lat,
+                    req.location.lon, req.location.accuracy_m, req.location.source.as_str(), to_ms(req.location.fixed_at),
+                    dc, dvi, den, placed.near_edge, description, req.anonymous, answers, to_ms(req.captured_at),
+                    to_ms(received), to_ms(due), Status::Received.as_str()
+                ],
+            )?;
+            for (i, p) in req.photos.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO report_photo (report_id, position, photo_hash) VALUES (?1, ?2, ?3)",
+                    params![req.id.to_string(), i as i64, p],
+                )?;
+            }
+            let stored = reports::find(tx, req.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let mut event = reports::new_event(ActorRole::System, Some(Status::Received), None);
+            event.at = received;
+            reports::add_event(tx, &stored, &event, None)?;
+            Ok((StatusCode::CREATED, receipt_of(&stored)?))
+        })
+        .await?;
+    Metrics::inc(if status == StatusCode::CREATED { &st.metrics.reports_created } else { &st.metrics.reports_replayed });
+    Ok((status, Json(receipt)))
+}
+
+fn receipt_of(s: &Stored) -> ApiResult<ReportReceipt> {
+    Ok(ReportReceipt {
+        id: s.id,
+        public_number: s.public_number.clone(),
+        status: Status::Received,
+        district: s.district.clone(),
+        unit: s.unit.clone(),
+        received_at: from_ms(s.received_at)?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub after: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `GET /api/v1/reports/mine`: the device's reports, newest first.
+pub async fn mine(State(st): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult<Json<Page<ReportView>>> {
+    let device = caller.device()?.to_owned();
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let after = q.after.map(|a| parse_page_token(&a)).transpose()?;
+    let page = st
+        .db
+        .read(move |c| {
+            let (ms, id) = after.unwrap_or((i64::MAX, String::new()));
+            let sql = format!(
+                "SELECT {} FROM report WHERE device_id = ?1 AND (received_at, id) < (?2, ?3)
+                 ORDER BY received_at DESC, id DESC LIMIT ?4",
+                reports::COLUMNS
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![device, ms, if id.is_empty() { "~".to_owned() } else { id }, limit + 1], Stored::from_row)?;
+            let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
+            let more = stored.len() > limit as usize;
+            let items = stored.iter().take(limit as usize).map(|s| reports::view(c, s)).collect::<ApiResult<Vec<_>>>()?;
+            let next = if more { stored.get(limit as usize - 1).map(|s| page_token(s.received_at, s.id)) } else { None };
+            Ok(Page { items, next })
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+/// A page token over (time, id).
+pub fn page_token(ms: i64, id: ReportId) -> String {
+    format!("{ms}_{id}")
+}
+
+/// Parses a page token; garbage is a 400.
+pub fn parse_page_token(s: &str) -> ApiResult<(i64, String)> {
+    let bad = || ApiError::bad_request("bad-page-token", "`after` must be the `next` of a previous page");
+    let (ms, id) = s.split_once('_').ok_or_else(bad)?;
+    let id: ReportId = id.parse().map_err(|_| bad())?;
+    Ok((ms.parse().map_err(|_| bad())?, id.to_string()))
+}
+
+/// Loads a report the caller may see in full: its own citizen, or an official of its unit
+/// (operators see all). Anyone else gets 404, as if it did not exist.
+pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ApiResult<Stored> {
+    let stored = st.db.read(move |c| reports::find(c, id)).await?;
+    let not_found = || ApiError::NotFound(format!("there is no report {id} you may see"));
+    let stored = stored.ok_or_else(not_found)?;
+    let allowed = match caller {
+        Caller::Device { id } => &stored.device_id == id,
+        Caller::Official(o) => o.may_work_on(&stored.unit),
+    };
+    if allowed { Ok(stored) } else { Err(not_found()) }
+}
+
+/// `GET /api/v1/reports/{id}`
+pub async fn detail(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<Json<ReportView>> {
+    let stored = load_for(&st, &caller, id).await?;
+    Ok(Json(st.db.read(move |c| reports::view(c, &stored)).await?))
+}
+
+/// `POST /api/v1/reports/{id}/support`: "me too" from another citizen (once per device).
+pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<StatusCode> {
+    let device = caller.device()?.to_owned();
+    st.db
+        .write(move |tx| {
+            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::NotFound(format!("there is no report {id}")))?;
+            if stored.status.is_outcome() {
+                return Err(ApiError::conflict("report-closed", "this report is already closed"));
+            }
+            tx.execute(
+                "INSERT INTO supporter (report_id, device_id, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![id.to_string(), device, to_ms(now())],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/reports/{id}/rating`: 1 to 5 stars once the city gave an outcome.
+pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Rate>) -> ApiResult<Json<ReportView>> {
+    let stored = load_for(&st, &caller, id).await?;
+    caller.device()?;
+    if !(1..=5).contains(&r.stars) {
+        return Err(ApiError::unprocessable("bad-rating", "a rating is 1 to 5 stars"));
+    }
+    let comment = r.comment.as_deref().map(|c| text_field("comment", c, 1000, false)).transpose()?.filter(|c| !c.is_empty());
+    let low = r.stars <= st.limits.low_rating;
+    let view = st
+        .db
+        .write(move |tx| {
+            let stored = reports::find(tx, stored.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            if !matches!(stored.status, Status::Resolved | Status::Rejected) {
+                return Err(ApiError::conflict("not-rateable", "a report can be rated once it is resolved or rejected"));
+            }
+            let rated_at: Option<i64> =
+                tx.query_row("SELECT at FROM rating WHERE report_id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+            if rated_at.zip(stored.outcome_at).is_some_and(|(r, o)| r >= o) {
+                return Err(ApiError::conflict("already-rated", "this outcome was already rated"));
+            }
+            let at = now();
+            tx.execute(
+                "INSERT INTO rating (report_id, stars, comment, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (report_id) DO UPDATE SET stars = ?2, comment = ?3, at = ?4",
+                params![id.to_string(), r.stars, comment, to_ms(at)],
+            )?;
+            if low {
+                tx.execute("UPDATE report SET flagged = 1 WHERE id = ?1", [id.to_string()])?;
+            }
+            let note = Some(format!("{}★{}", r.stars, comment.map(|c| format!(" — {c}")).unwrap_or_default()));
+            reports::add_event(tx, &stored, &reports::new_event(ActorRole::Citizen, None, note), None)?;
+            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            reports::view(tx, &stored)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// `POST /api/v1/reports/{id}/reopen`: within the reopen window after an outcome, with a reason.
+pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Reopen>) -> ApiResult<Json<ReportView>> {
+    load_for(&st, &caller, id).await?;
+    caller.device()?;
+    let reason = text_field("reason", &r.reason, 1000, true)?;
+    let window = time::Duration::days(st.limits.reopen_days);
+    let days = st.limits.reopen_days;
+    let view = st
+        .db
+        .write(move |tx| {
+            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            if !matches!(stored.status, Status::Resolved | Status::Rejected) {
+                return Err(ApiError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));
+            }
+            let outcome = from_ms(stored.outcome_at.unwrap_or(stored.updated_at))?;
+            if now() - outcome > window {
+                return Err(ApiError::conflict("reopen-window-closed", format!("a report can be reopened within {days} days of its outcome")));
+            }
+            let at = now();
+            tx.execute(
+                "UPDATE report SET status = ?2, updated_at = ?3, outcome_at = NULL, flagged = 1 WHERE id = ?1",
+                params![id.to_string(), Status::Reopened.as_str(), to_ms(at)],
+            )?;
+            let mut event = reports::new_event(ActorRole::Citizen, Some(Status::Reopened), Some(reason));
+            event.at = at;
+            reports::add_event(tx, &stored, &event, None)?;
+            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            reports::view(tx, &stored)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncQuery {
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `GET /api/v1/sync?cursor=…`: every change this device may see since the cursor, in order.
+pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<SyncQuery>) -> ApiResult<Json<SyncBatch>> {
+    let device = caller.device()?.to_owned();
+    let bad = || ApiError::bad_request("bad-cursor", "the cursor is not one this server gave");
+    let since: i64 = match q.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c.strip_prefix("c").and_then(|n| n.parse().ok()).filter(|n: &i64| *n >= 0).ok_or_else(bad)?,
+    };
+    let limit = q.limit.unwrap_or(500).clamp(1, 1000);
+    let batch = st
+        .db
+        .read(move |c| {
+            let newest: i64 = c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| r.get(0))?;
+            if since > newest {
+                return Err(ApiError::bad_request("bad-cursor", "the cursor is from the future"));
+            }
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, report_id, event_id FROM change_log
+                 WHERE seq > ?1 AND (device_id = ?2 OR device_id IS NULL) ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt
+                .query_map(params![since, device, limit + 1], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let more = rows.len() > limit as usize;
+            let rows = &rows[..rows.len().min(limit as usize)];
+            let mut changes: Vec<Change> = Vec::new();
+            for (_, report_id, event_id) in rows {
+                let (Some(report_id), Some(event_id)) = (report_id, event_id) else { continue };
+                let rid: ReportId = report_id.parse().map_err(|_| ApiError::internal("stored report id"))?;
+                let Some(event) = reports::event(c, event_id)? else { continue };
+                if let Some(Change::Report { id, events, .. }) = changes.last_mut() {
+                    if *id == rid {
+                        events.push(event);
+                        continue;
+                    }
+                }
+                let stored = reports::find(c, rid)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+                changes.push(Change::Report {
+                    id: rid,
+                    public_number: stored.public_number,
+                    status: stored.status,
+                    updated_at: from_ms(stored.updated_at)?,
+                    events: vec![event],
+                });
+            }
+            // With more to come, resume after the last row sent; otherwise everything up to
+            // the newest change (in this snapshot) has been seen. SQLite's single writer
+            // makes sequence numbers commit in order, so nothing can appear below `newest`.
+            let cursor = if more { rows.last().map_or(since, |r| r.0) } else { newest };
+            Ok(SyncBatch { changes, cursor: format!("c{cursor}"), more })
+        })
+        .await?;
+    Ok(Json(batch))
+}

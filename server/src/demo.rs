@@ -1,0 +1,217 @@
+//! Seed data: the units and reply templates every city starts with, and (with `--demo`)
+//! a handful of realistic Huế reports at different stages, made through the same
+//! handlers the API uses, so they obey the same rules.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};
+use civic_core::protocol::{ChangeStatus, Rate, RegisterDevice, Role, SubmitReport};
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+
+use crate::api::officials::NewOfficial;
+use crate::api::{Json, Path, RawBody, citizen, officials};
+use crate::auth::{Caller, Official, hex, new_token};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Units from the catalog, and the default reply templates, if not there yet.
+pub async fn seed_units_and_templates(st: &AppState) -> ApiResult<()> {
+    let units: Vec<(String, Localized)> = st.city.catalog.units.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
+    st.db
+        .write(move |tx| {
+            for (code, name) in units {
+                tx.execute(
+                    "INSERT INTO unit (code, name_vi, name_en) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (code) DO UPDATE SET name_vi = ?2, name_en = ?3",
+                    params![code, name.vi, name.en],
+                )?;
+            }
+            let count: i64 = tx.query_row("SELECT COUNT(*) FROM reply_template", [], |r| r.get(0))?;
+            if count == 0 {
+                for (tvi, ten, vi, en) in TEMPLATES {
+                    tx.execute(
+                        "INSERT INTO reply_template (title_vi, title_en, text_vi, text_en) VALUES (?1, ?2, ?3, ?4)",
+                        params![tvi, ten, vi, en],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
+const TEMPLATES: [(&str, &str, &str, &str); 4] = [
+    (
+        "Đã tiếp nhận",
+        "Received",
+        "Cảm ơn bạn đã phản ánh. Đơn vị đã tiếp nhận và sẽ kiểm tra hiện trường trong thời gian sớm nhất.",
+        "Thank you for your report. The unit has received it and will inspect the site as soon as possible.",
+    ),
+    (
+        "Đang xử lý",
+        "In progress",
+        "Đơn vị đang triển khai xử lý tại hiện trường. Chúng tôi sẽ cập nhật kết quả ngay khi hoàn thành.",
+        "The unit is working on site. We will post the outcome as soon as it is done.",
+    ),
+    (
+        "Đã xử lý xong",
+        "Resolved",
+        "Vấn đề đã được xử lý. Ảnh sau khi xử lý được đính kèm. Mời bạn đánh giá kết quả.",
+        "The problem has been fixed; the after-photo is attached. Please rate the outcome.",
+    ),
+    (
+        "Không thuộc thẩm quyền",
+        "Not our responsibility",
+        "Nội dung phản ánh không thuộc thẩm quyền giải quyết của thành phố; đã chuyển đến cơ quan có thẩm quyền.",
+        "This is not the city's responsibility; it has been passed to the competent authority.",
+    ),
+];
+
+struct DemoReport {
+    category: &'static str,
+    answers: &'static [(&'static str, &'static str)],
+    at: (f64, f64),
+    description: &'static str,
+    /// The stages an official moves it through, in order.
+    stages: &'static [Status],
+}
+
+const REPORTS: [DemoReport; 6] = [
+    DemoReport {
+        category: "litter",
+        answers: &[("amount", "bag")],
+        at: (16.4698, 107.5786),
+        description: "Rác thải sinh hoạt đổ dồn ở góc đường Lê Duẩn, gần cửa Thượng Tứ.",
+        stages: &[],
+    },
+    DemoReport {
+        category: "pothole",
+        answers: &[("size", "large"), ("danger", "yes")],
+        at: (16.4569, 107.5932),
+        description: "Ổ gà lớn giữa đường Hùng Vương, xe máy phải tránh gấp.",
+        stages: &[Status::Assigned, Status::InProgress],
+    },
+    DemoReport {
+        category: "street-light-out",
+        answers: &[("problem", "off")],
+        at: (16.4632, 107.5870),
+        description: "Ba cột đèn liền nhau trên đường Đinh Tiên Hoàng không sáng từ tối qua.",
+        stages: &[Status::Assigned, Status::InProgress, Status::Resolved],
+    },
+    DemoReport {
+        category: "pavement-encroachment",
+        answers: &[("kind", "vendors,goods")],
+        at: (16.4731, 107.5906),
+        description: "Hàng quán bày bán lấn chiếm toàn bộ vỉa hè đường Trần Hưng Đạo gần chợ Đông Ba.",
+        stages: &[Status::Assigned],
+    },
+    DemoReport {
+        category: "flooded-street",
+        answers: &[("depth", "knee")],
+        at: (16.4555, 107.5990),
+        description: "Đường Bà Triệu ngập sâu sau mưa lớn, nước chưa rút.",
+        stages: &[Status::Assigned, Status::Resolved],
+    },
+    DemoReport {
+        category: "illegal-advertising",
+        answers: &[("kind", "poster")],
+        at: (16.4612, 107.5955),
+        description: "Quảng cáo rao vặt dán kín cột điện trên đường Nguyễn Huệ.",
+        stages: &[Status::Rejected],
+    },
+];
+
+/// Seeds demo officials (with random passwords, logged once) and the demo reports, once.
+pub async fn seed(st: &AppState) -> ApiResult<()> {
+    let already: i64 = st.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", [], |r| r.get(0))?)).await?;
+    if already > 0 {
+        tracing::info!("demo: the database already has reports; nothing seeded");
+        return Ok(());
+    }
+    let operator = Official { id: 0, username: "demo-operator".into(), roles: vec![Role::Operator], units: vec![] };
+    for (username, roles, units) in [
+        ("demo-operator", vec![Role::Operator], vec![]),
+        ("demo-moi-truong", vec![Role::UnitOfficer], vec!["moi-truong".to_owned()]),
+        ("demo-giao-thong", vec![Role::UnitOfficer], vec!["giao-thong".to_owned()]),
+    ] {
+        let password = new_token("p");
+        officials::create_account(st, NewOfficial { username: username.into(), password: password.clone(), roles, units }).await?;
+        tracing::info!(username, password = %password, "demo official (password shown once)");
+    }
+    let body = serde_json::to_vec(&RegisterDevice { platform: Some("demo".into()), app_version: None }).unwrap_or_default();
+    let Json(device) = citizen::register(State(st.clone()), RawBody(Bytes::from(body))).await?.1;
+    let citizen = Caller::Device { id: device.device_id };
+    let by_operator = Caller::Official(operator);
+    for (i, r) in REPORTS.iter().enumerate() {
+        let photo = demo_photo(i as u32);
+        let hash = hex(&Sha256::digest(&photo));
+        citizen::put_photo(State(st.clone()), citizen.clone(), Path(hash.clone()), HeaderMap::new(), RawBody(Bytes::from(photo))).await?;
+        let mut answers = Answers::new();
+        for (q, v) in r.answers {
+            let list = st.city.catalog.get(r.category).and_then(|c| c.question(q)).map(|q| q.datatype);
+            let value = match list {
+                Some(civic_core::catalog::Datatype::Multivaluelist) => AnswerValue::Choices(v.split(',').map(str::to_owned).collect()),
+                _ => AnswerValue::Choice((*v).to_owned()),
+            };
+            answers.insert((*q).to_owned(), value);
+        }
+        let now = crate::db::now();
+        let location = GeoFix { lat: r.at.0, lon: r.at.1, accuracy_m: 10.0, source: FixSource::Gps, fixed_at: now };
+        let id = ReportId::new();
+        let submit = SubmitReport {
+            id,
+            category: r.category.into(),
+            location,
+            description: r.description.into(),
+            anonymous: i % 2 == 0,
+            answers,
+            photos: vec![hash],
+            captured_at: now,
+        };
+        citizen::submit(State(st.clone()), citizen.clone(), Json(submit)).await?;
+        for stage in r.stages {
+            let mut change = ChangeStatus { to: *stage, note: None, photo: None, photo_location: None, duplicate_of: None, unit: None };
+            match stage {
+                Status::Resolved => {
+                    let after = demo_photo(100 + i as u32);
+                    let after_hash = hex(&Sha256::digest(&after));
+                    citizen::put_photo(State(st.clone()), by_operator.clone(), Path(after_hash.clone()), HeaderMap::new(), RawBody(Bytes::from(after))).await?;
+                    change.note = Some("Đã xử lý xong tại hiện trường. / Fixed on site.".into());
+                    change.photo = Some(after_hash);
+                    change.photo_location = Some(location);
+                }
+                Status::Rejected => {
+                    change.note = Some("Đã chuyển cho lực lượng ra quân định kỳ; không xử lý riêng lẻ. / Passed to the scheduled clean-up crews.".into());
+                }
+                _ => {}
+            }
+            officials::change_status(State(st.clone()), by_operator.clone(), Path(id), Json(change)).await?;
+        }
+        if r.stages.last() == Some(&Status::Resolved) && i == 2 {
+            citizen::rate(State(st.clone()), citizen.clone(), Path(id), Json(Rate { stars: 5, comment: Some("Xử lý nhanh, cảm ơn!".into()) }))
+                .await?;
+        }
+    }
+    tracing::info!(reports = REPORTS.len(), "demo: seeded Huế reports at different stages");
+    Ok(())
+}
+
+/// A street-coloured test photo (a JPEG), different for each seed.
+fn demo_photo(seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(800, 600, |x, y| {
+        let sky = y < 250;
+        let n = ((x * 7 + y * 13 + seed * 31) % 23) as u8;
+        if sky { image::Rgb([120 + n, 160 + n, 210]) } else { image::Rgb([90 + n, 90 + (seed % 40) as u8, 85 + n]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    match img.write_to(&mut out, image::ImageFormat::Jpeg) {
+        Ok(()) => out.into_inner(),
+        Err(e) => {
+            tracing::warn!("demo photo: {e}");
+            Vec::new()
+        }
+    }
+}
+

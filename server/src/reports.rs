@@ -1,0 +1,234 @@
+//! Reports as the server keeps them: loading the views, writing timeline events.
+
+use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
+use civic_core::protocol::{PublicEvent, PublicReport, RatingView, ReportView};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use uuid::Uuid;
+
+use crate::db::{from_ms, to_ms};
+use crate::error::{ApiError, ApiResult};
+
+/// The columns `Stored::from_row` reads, in order.
+pub const COLUMNS: &str = "id, public_number, device_id, category, unit, lat, lon, accuracy_m, fix_source, fixed_at, \
+    district_code, district_vi, district_en, description, anonymous, answers, captured_at, received_at, updated_at, \
+    due_at, outcome_at, status, flagged, duplicate_of";
+
+/// One report row.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: ReportId,
+    pub public_number: String,
+    pub device_id: String,
+    pub category: String,
+    pub unit: String,
+    pub location: GeoFix,
+    pub district: Option<Place>,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: String,
+    pub captured_at: i64,
+    pub received_at: i64,
+    pub updated_at: i64,
+    pub due_at: i64,
+    pub outcome_at: Option<i64>,
+    pub status: Status,
+    pub flagged: bool,
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(format!("stored {what} is damaged"))
+}
+
+impl Stored {
+    pub fn from_row(r: &Row<'_>) -> rusqlite::Result<ApiResult<Self>> {
+        let id: String = r.get(0)?;
+        let source: String = r.get(8)?;
+        let status: String = r.get(21)?;
+        let district_code: Option<String> = r.get(10)?;
+        let district = district_code.map(|code| -> rusqlite::Result<Place> {
+            Ok(Place { code, name: Localized { vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(), en: r.get::<_, Option<String>>(12)?.unwrap_or_default() } })
+        });
+        let build = || -> ApiResult<Stored> {
+            Ok(Stored {
+                id: id.parse().map_err(|_| corrupt("report id"))?,
+                public_number: r.get(1)?,
+                device_id: r.get(2)?,
+                category: r.get(3)?,
+                unit: r.get(4)?,
+                location: GeoFix {
+                    lat: r.get(5)?,
+                    lon: r.get(6)?,
+                    accuracy_m: r.get(7)?,
+                    source: source.parse().map_err(|_| corrupt("fix source"))?,
+                    fixed_at: from_ms(r.get(9)?)?,
+                },
+                district: district.transpose()?,
+                description: r.get(13)?,
+                anonymous: r.get(14)?,
+                answers: r.get(15)?,
+                captured_at: r.get(16)?,
+                received_at: r.get(17)?,
+                updated_at: r.get(18)?,
+                due_at: r.get(19)?,
+                outcome_at: r.get(20)?,
+                status: status.parse().map_err(|_| corrupt("status"))?,
+                flagged: r.get(22)?,
+            })
+        };
+        Ok(build())
+    }
+}
+
+/// A report by its id.
+pub fn find(conn: &Connection, id: ReportId) -> ApiResult<Option<Stored>> {
+    let sql = format!("SELECT {COLUMNS} FROM report WHERE id = ?1");
+    conn.query_row(&sql, [id.to_string()], Stored::from_row).optional()?.transpose()
+}
+
+/// A report by its public number.
+pub fn find_by_number(conn: &Connection, number: &str) -> ApiResult<Option<Stored>> {
+    let sql = format!("SELECT {COLUMNS} FROM report WHERE public_number = ?1");
+    conn.query_row(&sql, [number], Stored::from_row).optional()?.transpose()
+}
+
+/// The client hashes of a report's photos, in order.
+pub fn photos(conn: &Connection, id: ReportId) -> ApiResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT photo_hash FROM report_photo WHERE report_id = ?1 ORDER BY position")?;
+    let rows = stmt.query_map([id.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A report's timeline, oldest first.
+pub fn timeline(conn: &Connection, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE report_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = stmt.query_map([id.to_string()], event_from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+/// One event by its id.
+pub fn event(conn: &Connection, id: &str) -> ApiResult<Option<TimelineEvent>> {
+    conn.query_row(
+        "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE id = ?1",
+        [id],
+        event_from_row,
+    )
+    .optional()?
+    .transpose()
+}
+
+fn event_from_row(r: &Row<'_>) -> rusqlite::Result<ApiResult<TimelineEvent>> {
+    let id: String = r.get(0)?;
+    let actor: String = r.get(2)?;
+    let status: Option<String> = r.get(3)?;
+    let dup: Option<String> = r.get(6)?;
+    let at: i64 = r.get(1)?;
+    let note: Option<String> = r.get(4)?;
+    let photo: Option<String> = r.get(5)?;
+    Ok((|| {
+        Ok(TimelineEvent {
+            id: id.parse().map_err(|_| corrupt("event id"))?,
+            at: from_ms(at)?,
+            actor: actor.parse().map_err(|_| corrupt("actor"))?,
+            status: status.map(|s| s.parse().map_err(|_| corrupt("status"))).transpose()?,
+            note,
+            photo,
+            duplicate_of: dup.map(|d| d.parse().map_err(|_| corrupt("duplicate id"))).transpose()?,
+        })
+    })())
+}
+
+/// The rating of a report, if any.
+pub fn rating(conn: &Connection, id: ReportId) -> ApiResult<Option<RatingView>> {
+    let row = conn
+        .query_row("SELECT stars, comment, at FROM rating WHERE report_id = ?1", [id.to_string()], |r| {
+            Ok((r.get::<_, u8>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
+        })
+        .optional()?;
+    row.map(|(stars, comment, at)| Ok(RatingView { stars, comment, at: from_ms(at)? })).transpose()
+}
+
+/// How many citizens said "me too".
+pub fn supporters(conn: &Connection, id: ReportId) -> ApiResult<u32> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM supporter WHERE report_id = ?1", [id.to_string()], |r| r.get(0))?)
+}
+
+/// The full view, for the report's citizen and for officials.
+pub fn view(conn: &Connection, s: &Stored) -> ApiResult<ReportView> {
+    Ok(ReportView {
+        id: s.id,
+        public_number: s.public_number.clone(),
+        category: s.category.clone(),
+        status: s.status,
+        location: s.location,
+        district: s.district.clone(),
+        unit: s.unit.clone(),
+        description: s.description.clone(),
+        anonymous: s.anonymous,
+        answers: serde_json::from_str(&s.answers).map_err(|_| corrupt("answers"))?,
+        photos: photos(conn, s.id)?,
+        captured_at: from_ms(s.captured_at)?,
+        received_at: from_ms(s.received_at)?,
+        updated_at: from_ms(s.updated_at)?,
+        due_at: from_ms(s.due_at)?,
+        timeline: timeline(conn, s.id)?,
+        rating: rating(conn, s.id)?,
+        supporters: supporters(conn, s.id)?,
+        flagged: s.flagged,
+    })
+}
+
+/// The public view: nothing about who reported it or from which device.
+pub fn public_view(conn: &Connection, s: &Stored) -> ApiResult<PublicReport> {
+    let timeline = timeline(conn, s.id)?
+        .into_iter()
+        .map(|e| PublicEvent { at: e.at, actor: e.actor, status: e.status, note: e.note, photo: e.photo })
+        .collect();
+    Ok(PublicReport {
+        public_number: s.public_number.clone(),
+        category: s.category.clone(),
+        status: s.status,
+        lat: s.location.lat,
+        lon: s.location.lon,
+        district: s.district.clone(),
+        unit: s.unit.clone(),
+        description: s.description.clone(),
+        photos: photos(conn, s.id)?,
+        received_at: from_ms(s.received_at)?,
+        updated_at: from_ms(s.updated_at)?,
+        hours_to_outcome: s.outcome_at.map(|o| (o - s.received_at) as f64 / 3_600_000.0),
+        timeline,
+        supporters: supporters(conn, s.id)?,
+        rating: rating(conn, s.id)?.map(|r| r.stars),
+    })
+}
+
+/// Adds an event to a report's timeline and to its device's change feed.
+pub fn add_event(tx: &Transaction<'_>, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> ApiResult<()> {
+    tx.execute(
+        "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            event.id.to_string(),
+            report.id.to_string(),
+            to_ms(event.at),
+            event.actor.as_str(),
+            actor_id,
+            event.status.map(Status::as_str),
+            event.note,
+            event.photo,
+            event.duplicate_of.map(|d| d.to_string()),
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (?1, ?2, ?3, 'report')",
+        params![report.device_id, report.id.to_string(), event.id.to_string()],
+    )?;
+    Ok(())
+}
+
+/// A new event now.
+pub fn new_event(actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
+    TimelineEvent { id: Uuid::now_v7(), at: crate::db::now(), actor, status, note, photo: None, duplicate_of: None }
+}

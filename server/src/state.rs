@@ -1,0 +1,173 @@
+//! What every handler shares: the database, the city, the photo folder, limits, metrics.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use civic_core::City;
+
+use crate::db::Db;
+
+/// Limits a deployment may tune.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body, in bytes (a photo upload is the largest).
+    pub max_body_bytes: usize,
+    /// Largest photo, in pixels, before decoding.
+    pub max_photo_pixels: u64,
+    /// Requests per minute per token (or per address without one).
+    pub requests_per_minute: u32,
+    /// How far from the report an after-photo may be taken, in metres.
+    pub after_photo_radius_m: f64,
+    /// How long after an outcome the citizen may reopen, in days.
+    pub reopen_days: i64,
+    /// Ratings at or below this flag the report for the operations centre.
+    pub low_rating: u8,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 20 * 1024 * 1024,
+            max_photo_pixels: 50_000_000,
+            requests_per_minute: 600,
+            after_photo_radius_m: 200.0,
+            reopen_days: 14,
+            low_rating: 2,
+        }
+    }
+}
+
+/// Shared state of the running server.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub city: Arc<City>,
+    pub photos: PhotoDir,
+    pub limits: Arc<Limits>,
+    pub metrics: Arc<Metrics>,
+    pub limiter: Arc<RateLimiter>,
+    /// Photos being decoded at once (each may take tens of MiB while it is).
+    pub photo_permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// Photos on local disk, content-addressed: `photos/ab/abcdef….jpg`.
+#[derive(Clone)]
+pub struct PhotoDir {
+    root: PathBuf,
+}
+
+impl PhotoDir {
+    pub fn new(root: PathBuf) -> std::io::Result<Self> {
+        std::fs::create_dir_all(&root)?;
+        Ok(PhotoDir { root })
+    }
+
+    fn path(&self, hash: &str) -> Option<PathBuf> {
+        // Only ever a 64-hex-digit name: nothing a client sends can walk the file system.
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return None;
+        }
+        Some(self.root.join(&hash[..2]).join(format!("{hash}.jpg")))
+    }
+
+    /// Writes the photo durably (temp file, fsync, rename) unless it is there already.
+    pub fn put(&self, hash: &str, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        let path = self.path(hash).ok_or_else(|| std::io::Error::other("bad photo hash"))?;
+        if path.exists() {
+            return Ok(());
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(".{hash}.{}.tmp", std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        std::fs::File::open(dir)?.sync_all()
+    }
+
+    /// The photo's bytes, if stored.
+    pub fn get(&self, hash: &str) -> std::io::Result<Option<Vec<u8>>> {
+        let Some(path) = self.path(hash) else { return Ok(None) };
+        match std::fs::read(path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Counters for `/metrics` (Prometheus text format).
+#[derive(Default)]
+pub struct Metrics {
+    pub requests: AtomicU64,
+    pub responses_4xx: AtomicU64,
+    pub responses_5xx: AtomicU64,
+    pub rate_limited: AtomicU64,
+    pub reports_created: AtomicU64,
+    pub reports_replayed: AtomicU64,
+    pub photos_stored: AtomicU64,
+    pub status_changes: AtomicU64,
+}
+
+impl Metrics {
+    pub fn inc(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The Prometheus exposition.
+    pub fn render(&self) -> String {
+        let rows = [
+            ("civic_http_requests_total", "HTTP requests received", &self.requests),
+            ("civic_http_responses_4xx_total", "Responses with a 4xx status", &self.responses_4xx),
+            ("civic_http_responses_5xx_total", "Responses with a 5xx status", &self.responses_5xx),
+            ("civic_rate_limited_total", "Requests refused with 429", &self.rate_limited),
+            ("civic_reports_created_total", "Reports created", &self.reports_created),
+            ("civic_reports_replayed_total", "Report submissions answered from an earlier identical one", &self.reports_replayed),
+            ("civic_photos_stored_total", "Photos stored", &self.photos_stored),
+            ("civic_status_changes_total", "Status changes by officials", &self.status_changes),
+        ];
+        let mut out = String::new();
+        for (name, help, v) in rows {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+        }
+        out
+    }
+}
+
+/// A token bucket per caller: `requests_per_minute`, with a burst of a tenth of it.
+pub struct RateLimiter {
+    per_minute: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter { per_minute: f64::from(per_minute.max(1)), buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one request from `key`'s bucket, or says how many seconds to wait.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let burst = (self.per_minute / 10.0).max(10.0);
+        let rate = self.per_minute / 60.0;
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 100_000 {
+            // Forget idle callers rather than grow without bound.
+            buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs() < 120);
+        }
+        let (tokens, at) = buckets.entry(key.to_owned()).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! A real civic-server on a random loopback port with its own data directory, and a
+//! small client that speaks its API.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, ReportId};
+use civic_core::protocol::{ReportReceipt, SubmitReport};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+/// Huế citadel.
+pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
+
+pub struct TestServer {
+    pub child: Child,
+    pub base: String,
+    pub data_dir: PathBuf,
+    pub http: Client,
+}
+
+impl TestServer {
+    /// Starts the server binary on `data_dir` with extra flags.
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(["--admin-username", ADMIN, "--admin-password", ADMIN_PASSWORD])
+            .args(extra)
+            .env("CIVIC_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start civic-server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+        let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+        TestServer { child, base, data_dir: data_dir.to_owned(), http: Client::new() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Kills the process at once (SIGKILL): no graceful anything.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Registers a citizen's device and returns its token.
+    pub async fn device(&self) -> String {
+        let r = self.http.post(self.url("/api/v1/devices")).json(&json!({"platform": "test"})).send().await.expect("register");
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs in an official.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::OK, "login {username}");
+        r.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates a unit officer through the admin API and signs them in.
+    pub async fn officer(&self, username: &str, units: &[&str]) -> String {
+        let admin = self.login(ADMIN, ADMIN_PASSWORD).await;
+        let password = format!("{username}-password-long");
+        let r = self
+            .http
+            .post(self.url("/api/v1/admin/officials"))
+            .bearer_auth(&admin)
+            .json(&json!({"username": username, "password": password, "roles": ["unit_officer"], "units": units}))
+            .send()
+            .await
+            .expect("create officer");
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+        self.login(username, &password).await
+    }
+
+    /// Uploads a photo; returns its hash.
+    pub async fn upload(&self, token: &str, bytes: &[u8]) -> String {
+        let hash = sha256(bytes);
+        let r = self.put_photo(token, &hash, bytes.to_vec()).await;
+        assert!(r.status().is_success(), "upload: {}", r.status());
+        hash
+    }
+
+    pub async fn put_photo(&self, token: &str, hash: &str, bytes: Vec<u8>) -> Response {
+        self.http
+            .put(self.url(&format!("/api/v1/photos/{hash}")))
+            .bearer_auth(token)
+            .header("content-type", "image/jpeg")
+            .body(bytes)
+            .send()
+            .await
+            .expect("put photo")
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("post")
+    }
+
+    pub async fn get(&self, token: Option<&str>, path: &str) -> Response {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("get")
+    }
+
+    /// Submits a report and returns the receipt.
+    pub async fn submit(&self, token: &str, report: &SubmitReport) -> ReportReceipt {
+        let r = self.http.post(self.url("/api/v1/reports")).bearer_auth(token).json(report).send().await.expect("submit");
+        assert!(r.status().is_success(), "submit: {} {}", r.status(), r.text().await.unwrap_or_default());
+        r.json().await.expect("receipt")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A camera-like JPEG.
+pub fn jpeg(width: u32, height: u32, seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([((x * 3 + seed) % 256) as u8, ((y * 5) % 256) as u8, (((x ^ y) + seed * 7) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).expect("encode");
+    out.into_inner()
+}
+
+/// A litter report at `at` with these photos.
+pub fn litter_report(at: (f64, f64), photos: Vec<String>) -> SubmitReport {
+    let mut answers = Answers::new();
+    answers.insert("amount".into(), AnswerValue::Choice("bag".into()));
+    let now = time::OffsetDateTime::now_utc();
+    SubmitReport {
+        id: ReportId::new(),
+        category: "litter".into(),
+        location: GeoFix { lat: at.0, lon: at.1, accuracy_m: 6.0, source: FixSource::Gps, fixed_at: now },
+        description: "Rác đổ trên vỉa hè đường Lê Duẩn".into(),
+        anonymous: false,
+        answers,
+        photos,
+        captured_at: now,
+    }
+}
+
+/// Checks a response is a problem document with this status and type suffix.
+pub async fn assert_problem(r: Response, status: StatusCode, kind: &str) -> Value {
+    assert_eq!(r.status(), status);
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(ct, "application/problem+json");
+    let body: Value = r.json().await.expect("problem json");
+    let t = body["type"].as_str().unwrap_or_default();
+    assert!(t.ends_with(&format!("/{kind}")), "type {t} is not {kind}: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}

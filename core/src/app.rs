@@ -2,6 +2,7 @@
 //! is a method; every screen's data is a query. Shells hold no business rules.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -11,7 +12,8 @@ use crate::city::City;
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
 use crate::photo::{self, PhotoHints, PhotoOptions};
-use crate::store::{self, DraftChange, Durability, OutboxSummary, ReportPage, Store};
+use crate::store::{self, DraftChange, Durability, Notification, OutboxSummary, ReportPage, Store};
+use crate::sync::{SyncOptions, Syncer, TokenStore};
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -31,7 +33,7 @@ pub struct AttachedPhoto {
 
 /// The citizen's side of Civic on one device.
 pub struct Civic {
-    store: Store,
+    store: Arc<Store>,
     city: City,
     photo_options: PhotoOptions,
 }
@@ -39,7 +41,7 @@ pub struct Civic {
 impl Civic {
     /// Opens (or creates) the device's data in `data_dir` for `city`.
     pub fn open(data_dir: &Path, city: City) -> Result<Self> {
-        Ok(Civic { store: Store::open(data_dir)?, city, photo_options: PhotoOptions::default() })
+        Ok(Civic { store: Arc::new(Store::open(data_dir)?), city, photo_options: PhotoOptions::default() })
     }
 
     /// Uses other photo settings (e.g. a smaller long edge on a metered connection).
@@ -272,6 +274,28 @@ impl Civic {
             return Err(Error::InactiveCategory(code.to_owned()));
         }
         Ok(category)
+    }
+
+    // --- Sync --------------------------------------------------------------------------
+
+    /// The sync engine for this device and `server_url`; the token lives in `tokens`.
+    pub fn syncer(&self, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> Result<Arc<Syncer>> {
+        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), server_url, tokens, options)?))
+    }
+
+    /// What the city did that the citizen has not seen yet.
+    pub fn notifications(&self) -> Result<Vec<Notification>> {
+        self.store.read(store::unseen_notifications)
+    }
+
+    /// Marks notifications as shown.
+    pub fn mark_notifications_seen(&self, events: &[uuid::Uuid]) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| store::mark_notifications_seen(tx, events))
+    }
+
+    /// Why the server refused a report for good, if it did (shown on the report).
+    pub fn refusal(&self, id: ReportId) -> Result<Option<String>> {
+        self.store.read(|c| store::refusal(c, id))
     }
 
     // --- Queries for the screens ---------------------------------------------------------

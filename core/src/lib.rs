@@ -13,6 +13,7 @@ pub mod model;
 pub mod photo;
 pub mod protocol;
 pub mod store;
+pub mod sync;
 
 pub use app::{AttachedPhoto, Civic};
 pub use city::City;

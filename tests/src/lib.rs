@@ -1,1 +1,162 @@
-//! Shared helpers of the end-to-end tests.
+//! Shared helpers of the end-to-end tests: the real server on a loopback port, devices
+//! with their own data directories, a fault-injecting TCP proxy.
+
+pub mod proxy;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use civic_core::model::{AnswerValue, FixSource, GeoFix, ReportId};
+use civic_core::sync::{Backoff, FileTokenStore, SyncOptions, Syncer};
+use civic_core::{City, Civic};
+use clap::Parser;
+use serde_json::{Value, json};
+
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
+
+/// A civic-server running in this process on a random loopback port.
+pub struct Server {
+    pub url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub http: reqwest::Client,
+}
+
+impl Server {
+    /// Starts the server on `data_dir` with its defaults (and a generous rate limit).
+    pub async fn start(data_dir: &Path) -> Server {
+        let dir = data_dir.to_string_lossy().into_owned();
+        let config = civic_server::config::Config::parse_from([
+            "civic-server", "--listen", "127.0.0.1:0", "--data-dir", &dir, "--admin-username", ADMIN,
+            "--admin-password", ADMIN_PASSWORD, "--requests-per-minute", "10000000",
+        ]);
+        let state = civic_server::prepare(&config).await.expect("server state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(civic_server::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        Server { url, shutdown: Some(tx), http: reqwest::Client::new() }
+    }
+
+    /// Signs an official in.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let v: Value = self
+            .http
+            .post(format!("{}/api/v1/auth/login", self.url))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("session");
+        v["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates a unit officer and signs them in.
+    pub async fn officer(&self, username: &str, unit: &str) -> String {
+        let admin = self.login(ADMIN, ADMIN_PASSWORD).await;
+        let password = format!("{username}-long-password");
+        let r = self
+            .http
+            .post(format!("{}/api/v1/admin/officials", self.url))
+            .bearer_auth(admin)
+            .json(&json!({"username": username, "password": password, "roles": ["unit_officer"], "units": [unit]}))
+            .send()
+            .await
+            .expect("create officer");
+        assert!(r.status().is_success(), "create officer: {}", r.status());
+        self.login(username, &password).await
+    }
+
+    /// Every public report (all pages).
+    pub async fn public_reports(&self) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut url = format!("{}/api/v1/public/reports?limit=200", self.url);
+            if let Some(a) = &after {
+                url.push_str(&format!("&after={a}"));
+            }
+            let page: Value = self.http.get(url).send().await.expect("list").json().await.expect("page");
+            all.extend(page["items"].as_array().cloned().unwrap_or_default());
+            match page["next"].as_str() {
+                Some(n) => after = Some(n.to_owned()),
+                None => return all,
+            }
+        }
+    }
+
+    /// POSTs JSON as an official.
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Value {
+        let r = self.http.post(format!("{}{path}", self.url)).bearer_auth(token).json(&body).send().await.expect("post");
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.expect("json")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A citizen's phone: its own data directory, token file and sync engine.
+pub struct Device {
+    pub civic: Civic,
+    pub syncer: Arc<Syncer>,
+}
+
+/// Sync settings for tests: quick retries, short timeouts.
+pub fn quick_sync() -> SyncOptions {
+    SyncOptions {
+        connect_timeout: std::time::Duration::from_secs(2),
+        request_timeout: std::time::Duration::from_secs(3),
+        min_bytes_per_second: 64 * 1024,
+        backoff: Backoff { base: std::time::Duration::from_millis(5), cap: std::time::Duration::from_millis(50) },
+    }
+}
+
+impl Device {
+    /// A phone whose data is in `dir`, syncing with `server_url`.
+    pub fn open(dir: &Path, server_url: &str) -> Device {
+        let city = City::hue().expect("Huế");
+        let civic = Civic::open(dir, city).expect("open device store");
+        let tokens = Arc::new(FileTokenStore::new(dir.join("token")));
+        let syncer = civic.syncer(server_url, tokens, quick_sync()).expect("syncer");
+        Device { civic, syncer }
+    }
+
+    /// Captures and sends (to the outbox) a complete litter report with one photo.
+    pub fn capture(&self, seed: u32) -> ReportId {
+        self.capture_at(seed, CITADEL)
+    }
+
+    /// Like `capture`, at a given place.
+    pub fn capture_at(&self, seed: u32, at: (f64, f64)) -> ReportId {
+        let c = &self.civic;
+        let id = c.start_draft().expect("draft").id;
+        c.attach_photo(id, &photo(seed)).expect("photo");
+        let fix = GeoFix { lat: at.0, lon: at.1, accuracy_m: 7.0, source: FixSource::Gps, fixed_at: time::OffsetDateTime::now_utc() };
+        c.set_location(id, fix).expect("location");
+        c.set_category(id, "litter").expect("category");
+        c.set_answer(id, "amount", Some(AnswerValue::Choice("bag".into()))).expect("answer");
+        c.set_description(id, &format!("Rác ở điểm số {seed}")).expect("description");
+        c.send(id).expect("send").id
+    }
+}
+
+/// A small camera-like JPEG, different for every seed.
+pub fn photo(seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([((x * 7 + seed * 13) % 256) as u8, ((y * 3 + seed) % 256) as u8, ((x ^ y ^ seed) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).expect("encode");
+    out.into_inner()
+}

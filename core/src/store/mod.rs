@@ -9,6 +9,7 @@
 mod drafts;
 mod photos;
 mod reports;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,11 +20,12 @@ use time::OffsetDateTime;
 pub use drafts::*;
 pub use photos::*;
 pub use reports::*;
+pub use sync::*;
 
 use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "civic.sqlite3";

@@ -58,9 +58,9 @@ pub fn queue_report(
     Ok(load_report(tx, draft.id)?.report)
 }
 
-/// Adds an event to a report's timeline.
-pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -> Result<()> {
-    tx.execute(
+/// Adds an event to a report's timeline; false if it was already there.
+pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -> Result<bool> {
+    let inserted = tx.execute(
         "INSERT INTO timeline_event (id, report_id, at, actor, status, note, photo_hash, duplicate_of)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
         params![
@@ -74,7 +74,7 @@ pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -
             e.duplicate_of.map(|d| d.to_string())
         ],
     )?;
-    Ok(())
+    Ok(inserted > 0)
 }
 
 /// A report with its photos and timeline.

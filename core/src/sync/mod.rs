@@ -1,0 +1,375 @@
+//! Sync: the outbox reaches the city once, whatever the network does, and the city's
+//! answers come back.
+//!
+//! The app decides when to sync (WorkManager, BGTaskScheduler, coming to the foreground)
+//! and calls [`Syncer::sync_now`]; the core never starts threads of its own. One sync runs at
+//! a time: a second call while one runs joins it and gets the same outcome. Push goes in
+//! capture order: each photo (idempotent on its hash), then the report (idempotent on its
+//! id); a report becomes "submitted" only once the server's acknowledgement is stored.
+//! Pull applies each batch of changes and its cursor in one transaction.
+
+mod backoff;
+mod client;
+mod token;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+pub use backoff::Backoff;
+pub use client::Failure;
+pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
+
+use crate::model::ReportId;
+use crate::protocol::{DeviceRegistered, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch, Change};
+use crate::store::{self, Durability, Notification, Store};
+
+/// The pull scope of the device's own changes.
+const PULL_SCOPE: &str = "device";
+
+/// What the app shows about sync, and what it can observe change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncState {
+    /// Nothing to do, or not started yet.
+    Idle {
+        #[serde(with = "time::serde::rfc3339::option")]
+        last_success: Option<OffsetDateTime>,
+    },
+    /// Sending and fetching.
+    Syncing(Progress),
+    /// No connection; the outbox waits (nothing is lost).
+    Offline,
+    /// The server is busy or failed; the next try is due then.
+    WaitingToRetry {
+        #[serde(with = "time::serde::rfc3339")]
+        next_attempt: OffsetDateTime,
+    },
+    /// Only the user can fix this (e.g. the app's registration was revoked).
+    NeedsUser { reason: String },
+}
+
+/// How far a push has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    pub reports_sent: u32,
+    pub reports_total: u32,
+    pub bytes_sent: u64,
+    pub bytes_total: u64,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncOutcome {
+    /// Reports the server acknowledged in this sync.
+    pub submitted: Vec<ReportId>,
+    /// Reports the server refused for good, with its reason.
+    pub refused: Vec<(ReportId, String)>,
+    /// Changes from the city to show the citizen (each raised once).
+    pub notifications: Vec<Notification>,
+    /// The state sync ended in.
+    pub state: SyncState,
+}
+
+/// Timeouts that fit a slow mobile connection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SyncOptions {
+    pub connect_timeout: Duration,
+    /// Time allowed for any request before its body is counted.
+    pub request_timeout: Duration,
+    /// Slowest throughput still treated as progress, in bytes per second (a photo upload's
+    /// timeout grows with its size).
+    pub min_bytes_per_second: u64,
+    pub backoff: Backoff,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            connect_timeout: Duration::from_secs(15),
+            request_timeout: Duration::from_secs(30),
+            min_bytes_per_second: 8 * 1024,
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+type Running = Shared<BoxFuture<'static, SyncOutcome>>;
+
+/// Drives the outbox and the pull for one device.
+pub struct Syncer {
+    store: Arc<Store>,
+    base: String,
+    http: reqwest::Client,
+    tokens: Arc<dyn TokenStore>,
+    options: SyncOptions,
+    state: watch::Sender<SyncState>,
+    running: Mutex<Option<Running>>,
+}
+
+impl Syncer {
+    /// A syncer for the device whose data is in `store`, talking to `server_url`.
+    pub fn new(store: Arc<Store>, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> crate::Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("civic-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| crate::Error::Corrupt(format!("HTTP client: {e}")))?;
+        let last_success = store
+            .read(|c| store::setting(c, "last_sync_success"))?
+            .and_then(|s| OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok());
+        let (state, _) = watch::channel(SyncState::Idle { last_success });
+        Ok(Syncer {
+            store,
+            base: server_url.trim_end_matches('/').to_owned(),
+            http,
+            tokens,
+            options,
+            state,
+            running: Mutex::new(None),
+        })
+    }
+
+    /// The current state.
+    pub fn state(&self) -> SyncState {
+        self.state.borrow().clone()
+    }
+
+    /// A receiver that sees every change of state.
+    pub fn subscribe(&self) -> watch::Receiver<SyncState> {
+        self.state.subscribe()
+    }
+
+    /// Sends what is due and fetches what changed. If a sync is already running, waits for
+    /// it and returns its outcome instead of starting another.
+    pub async fn sync_now(self: &Arc<Self>) -> SyncOutcome {
+        let run = {
+            let mut slot = self.running.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.as_ref() {
+                Some(run) if run.peek().is_none() => run.clone(),
+                _ => {
+                    let this = Arc::clone(self);
+                    let run = async move { this.run().await }.boxed().shared();
+                    *slot = Some(run.clone());
+                    run
+                }
+            }
+        };
+        run.await
+    }
+
+    /// Makes every waiting report due now (e.g. the network just came back).
+    pub fn retry_now(&self) -> crate::Result<()> {
+        self.store.write(Durability::AppCrash, store::make_outbox_due)
+    }
+
+    fn set(&self, state: SyncState) {
+        self.state.send_replace(state);
+    }
+
+    async fn run(self: Arc<Self>) -> SyncOutcome {
+        let mut outcome = SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], state: self.state() };
+        let state = match self.run_inner(&mut outcome).await {
+            Ok(()) => {
+                let now = OffsetDateTime::now_utc();
+                let _ = self.store.write(Durability::AppCrash, |tx| {
+                    let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+                    store::set_setting(tx, "last_sync_success", &stamp)
+                });
+                match self.store.read(store::next_outbox_attempt) {
+                    Ok(Some(next_attempt)) => SyncState::WaitingToRetry { next_attempt },
+                    _ => SyncState::Idle { last_success: Some(now) },
+                }
+            }
+            Err(Stop::Failure(Failure::Offline(_))) => SyncState::Offline,
+            Err(Stop::Failure(Failure::Unauthorized)) => {
+                SyncState::NeedsUser { reason: "this device's registration is no longer valid".into() }
+            }
+            Err(Stop::Failure(f)) => match self.store.read(store::next_outbox_attempt) {
+                Ok(Some(next_attempt)) => SyncState::WaitingToRetry { next_attempt },
+                _ => SyncState::WaitingToRetry {
+                    next_attempt: OffsetDateTime::now_utc() + self.options.backoff.wait(1, retry_after(&f)),
+                },
+            },
+            Err(Stop::Local(e)) => SyncState::NeedsUser { reason: e.to_string() },
+        };
+        self.set(state.clone());
+        outcome.state = state;
+        outcome
+    }
+
+    async fn run_inner(&self, outcome: &mut SyncOutcome) -> Result<(), Stop> {
+        let token = self.token().await?;
+        self.push(&token, outcome).await?;
+        self.pull(&token, outcome).await
+    }
+
+    /// The device's token, registering the device first if it has none.
+    async fn token(&self) -> Result<String, Stop> {
+        if let Some(token) = self.tokens.load() {
+            return Ok(token);
+        }
+        self.set(SyncState::Syncing(Progress::default()));
+        let request = RegisterDevice { platform: Some(std::env::consts::OS.into()), app_version: Some(env!("CARGO_PKG_VERSION").into()) };
+        let response = self.http.post(self.url("/devices")).timeout(self.options.request_timeout).json(&request).send().await;
+        let registered: DeviceRegistered = client::json(response).await?;
+        self.tokens.save(&registered.token).map_err(|e| Stop::Local(crate::Error::Corrupt(format!("token storage: {e}"))))?;
+        Ok(registered.token)
+    }
+
+    async fn push(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
+        let due = self.store.read(|c| store::due_outbox(c, OffsetDateTime::now_utc()))?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut progress = Progress { reports_total: due.len() as u32, ..Progress::default() };
+        let mut uploads = Vec::with_capacity(due.len());
+        for entry in &due {
+            let (report, photos) = self.store.read(|c| store::report_for_upload(c, entry.report))?;
+            progress.bytes_total += photos.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+            uploads.push((entry, report, photos));
+        }
+        self.set(SyncState::Syncing(progress));
+        for (entry, report, photos) in uploads {
+            match self.push_one(token, &report, &photos, &mut progress).await {
+                Ok(receipt) => {
+                    let at = OffsetDateTime::now_utc();
+                    self.store.write(Durability::PowerLoss, |tx| store::mark_submitted(tx, report.id, &receipt.public_number, at))?;
+                    outcome.submitted.push(report.id);
+                }
+                Err(Failure::Refused { detail, .. }) => {
+                    self.store.write(Durability::AppCrash, |tx| store::mark_refused(tx, report.id, &detail))?;
+                    outcome.refused.push((report.id, detail));
+                }
+                Err(failure) => {
+                    let wait = self.options.backoff.wait(entry.attempts, retry_after(&failure));
+                    let next = OffsetDateTime::now_utc() + wait;
+                    let reason = failure.to_string();
+                    self.store.write(Durability::AppCrash, |tx| store::mark_retry(tx, report.id, &reason, next))?;
+                    // The connection or the server is the problem, not this report: stop here
+                    // and keep the rest of the outbox for the next sync, in order.
+                    return Err(Stop::Failure(failure));
+                }
+            }
+            progress.reports_sent += 1;
+            self.set(SyncState::Syncing(progress));
+        }
+        Ok(())
+    }
+
+    async fn push_one(
+        &self,
+        token: &str,
+        report: &crate::model::Report,
+        photos: &[(String, Vec<u8>)],
+        progress: &mut Progress,
+    ) -> Result<ReportReceipt, Failure> {
+        for (hash, bytes) in photos {
+            let timeout = self.options.request_timeout
+                + Duration::from_secs(bytes.len() as u64 / self.options.min_bytes_per_second.max(1));
+            let response = self
+                .http
+                .put(self.url(&format!("/photos/{hash}")))
+                .bearer_auth(token)
+                .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+                .timeout(timeout)
+                .body(bytes.clone())
+                .send()
+                .await;
+            client::check(response).await?;
+            progress.bytes_sent += bytes.len() as u64;
+            self.set(SyncState::Syncing(*progress));
+        }
+        let submit = SubmitReport {
+            id: report.id,
+            category: report.category.clone(),
+            location: report.location,
+            description: report.description.clone(),
+            anonymous: report.anonymous,
+            answers: report.answers.clone(),
+            photos: photos.iter().map(|(h, _)| h.clone()).collect(),
+            captured_at: report.captured_at,
+        };
+        let response = self
+            .http
+            .post(self.url("/reports"))
+            .bearer_auth(token)
+            .timeout(self.options.request_timeout)
+            .json(&submit)
+            .send()
+            .await;
+        client::json(response).await
+    }
+
+    async fn pull(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
+        let mut reset = false;
+        loop {
+            let cursor = self.store.read(|c| store::cursor(c, PULL_SCOPE))?;
+            let mut request = self.http.get(self.url("/sync")).bearer_auth(token).timeout(self.options.request_timeout);
+            if let Some(c) = &cursor {
+                request = request.query(&[("cursor", c)]);
+            }
+            let batch: SyncBatch = match client::json(request.send().await).await {
+                Ok(b) => b,
+                // The server no longer knows our cursor (restored from backup?): start over once.
+                Err(Failure::Refused { kind, .. }) if kind == "bad-cursor" && !reset => {
+                    reset = true;
+                    self.store.write(Durability::AppCrash, |tx| {
+                        tx.execute("DELETE FROM sync_cursor WHERE scope = ?1", [PULL_SCOPE])?;
+                        Ok(())
+                    })?;
+                    continue;
+                }
+                Err(f) => return Err(Stop::Failure(f)),
+            };
+            let raised = self.store.write(Durability::AppCrash, |tx| {
+                let mut raised = Vec::new();
+                for change in &batch.changes {
+                    if let Change::Report { id, public_number, status, updated_at, events } = change {
+                        raised.extend(store::apply_report_change(tx, *id, public_number, *status, *updated_at, events)?);
+                    }
+                }
+                store::set_cursor(tx, PULL_SCOPE, &batch.cursor, OffsetDateTime::now_utc())?;
+                Ok(raised)
+            })?;
+            outcome.notifications.extend(raised);
+            if !batch.more {
+                return Ok(());
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}{path}", self.base, crate::protocol::API_PREFIX)
+    }
+}
+
+fn retry_after(f: &Failure) -> Option<Duration> {
+    match f {
+        Failure::Transient { retry_after, .. } => *retry_after,
+        _ => None,
+    }
+}
+
+/// Why a sync stopped early.
+enum Stop {
+    Failure(Failure),
+    Local(crate::Error),
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Self {
+        Stop::Failure(f)
+    }
+}
+
+impl From<crate::Error> for Stop {
+    fn from(e: crate::Error) -> Self {
+        Stop::Local(e)
+    }
+}

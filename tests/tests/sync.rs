@@ -249,3 +249,19 @@ async fn an_overloaded_server_is_given_the_time_it_asks_for() {
     let again = phone.syncer.sync_now().await;
     assert!(again.submitted.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_registration_needs_the_user_and_loses_nothing() {
+    let server_dir = tempdir().unwrap();
+    let phone_dir = tempdir().unwrap();
+    let server = Server::start(server_dir.path()).await;
+    // A token the server does not know (revoked, or the server's data was replaced).
+    std::fs::write(phone_dir.path().join("token"), "d.revoked-token").unwrap();
+    let phone = Device::open(phone_dir.path(), &server.url);
+    phone.capture(21);
+    let out = phone.syncer.sync_now().await;
+    assert!(matches!(out.state, SyncState::NeedsUser { .. }), "{:?}", out.state);
+    assert_eq!(phone.syncer.state(), out.state, "the app sees it too");
+    assert_eq!(phone.civic.outbox().unwrap().waiting, 1, "the report is still safe on the phone");
+    assert!(server.public_reports().await.is_empty());
+}

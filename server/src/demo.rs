@@ -22,9 +22,9 @@ pub async fn seed_units_and_templates(st: &AppState) -> ApiResult<()> {
     st.db
         .write(move |tx| {
             for (code, name) in units {
+                // An admin's later renaming wins over the file's name.
                 tx.execute(
-                    "INSERT INTO unit (code, name_vi, name_en) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (code) DO UPDATE SET name_vi = ?2, name_en = ?3",
+                    "INSERT INTO unit (code, name_vi, name_en) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
                     params![code, name.vi, name.en],
                 )?;
             }
@@ -150,7 +150,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         citizen::put_photo(State(st.clone()), citizen.clone(), Path(hash.clone()), HeaderMap::new(), RawBody(Bytes::from(photo))).await?;
         let mut answers = Answers::new();
         for (q, v) in r.answers {
-            let list = st.city.catalog.get(r.category).and_then(|c| c.question(q)).map(|q| q.datatype);
+            let list = st.catalog.get().get(r.category).and_then(|c| c.question(q)).map(|q| q.datatype);
             let value = match list {
                 Some(civic_core::catalog::Datatype::Multivaluelist) => AnswerValue::Choices(v.split(',').map(str::to_owned).collect()),
                 _ => AnswerValue::Choice((*v).to_owned()),

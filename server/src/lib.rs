@@ -3,8 +3,10 @@
 //! `router(state)` builds the whole HTTP surface so tests can drive it; `serve` runs it
 //! until a shutdown signal.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -32,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/me", put(citizen::update_profile))
         .route("/auth/login", post(officials::login))
         .route("/admin/officials", post(officials::create_official))
+        .route("/admin/categories/{code}", put(admin::change_category))
+        .route("/admin/units/{code}", put(admin::change_unit))
         .route("/catalog", get(public::catalog))
         .route("/photos/{hash}", put(citizen::put_photo).get(public::photo))
         .route("/reports", post(citizen::submit))
@@ -107,8 +111,10 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     let db_path = config.database_path()?;
     let db = db::Db::open(&db_path)?;
     let limits = config.limits();
+    let live = catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
     let state = AppState {
         db,
+        catalog: Arc::new(live),
         city: Arc::new(city),
         photos: state::PhotoDir::new(config.data_dir.join("photos")).map_err(|e| format!("photo folder: {e}"))?,
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),

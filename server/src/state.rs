@@ -45,6 +45,8 @@ impl Default for Limits {
 pub struct AppState {
     pub db: Db,
     pub city: Arc<City>,
+    /// The catalog in force: the city's, with admins' changes (use this, not `city.catalog`).
+    pub catalog: Arc<crate::catalog::LiveCatalog>,
     pub photos: PhotoDir,
     pub limits: Arc<Limits>,
     pub metrics: Arc<Metrics>,

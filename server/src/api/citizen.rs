@@ -136,8 +136,8 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
 
     // Checks that need no database.
     let category = st
-        .city
         .catalog
+        .get()
         .get(&req.category)
         .filter(|c| c.active)
         .ok_or_else(|| ApiError::unprocessable("unknown-category", format!("there is no active category {:?}", req.category)))?
@@ -408,6 +408,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
         Some(c) => c.strip_prefix("c").and_then(|n| n.parse().ok()).filter(|n: &i64| *n >= 0).ok_or_else(bad)?,
     };
     let limit = q.limit.unwrap_or(500).clamp(1, 1000);
+    let catalog_version = st.catalog.get().version;
     let batch = st
         .db
         .read(move |c| {
@@ -427,8 +428,17 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
             let more = rows.len() > limit as usize;
             let rows = &rows[..rows.len().min(limit as usize)];
             let mut changes: Vec<Change> = Vec::new();
+            let mut catalog_announced = false;
             for (_, report_id, event_id) in rows {
-                let (Some(report_id), Some(event_id)) = (report_id, event_id) else { continue };
+                let (Some(report_id), Some(event_id)) = (report_id, event_id) else {
+                    // A catalog change, for every device: say it once per batch, with the
+                    // version in force now.
+                    if !catalog_announced {
+                        changes.push(Change::Catalog { version: catalog_version });
+                        catalog_announced = true;
+                    }
+                    continue;
+                };
                 let rid: ReportId = report_id.parse().map_err(|_| ApiError::internal("stored report id"))?;
                 let Some(event) = reports::event(c, event_id)? else { continue };
                 if let Some(Change::Report { id, events, .. }) = changes.last_mut() {

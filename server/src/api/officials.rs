@@ -86,7 +86,7 @@ pub async fn create_official(State(st): State<AppState>, caller: Caller, Json(re
         return Err(ApiError::Forbidden("only an admin creates accounts".into()));
     }
     for u in &req.units {
-        if st.city.catalog.unit(u).is_none() {
+        if st.catalog.get().unit(u).is_none() {
             return Err(ApiError::unprocessable("unknown-unit", format!("there is no unit {u:?}")));
         }
     }
@@ -200,7 +200,7 @@ pub async fn change_status(
         }
         Status::Assigned => {
             if let Some(unit) = &req.unit {
-                if st.city.catalog.unit(unit).is_none() {
+                if st.catalog.get().unit(unit).is_none() {
                     return Err(ApiError::unprocessable("unknown-unit", format!("there is no unit {unit:?}")));
                 }
                 if unit != &stored.unit && !official.has(Role::Operator) {

@@ -28,7 +28,7 @@ pub struct CatalogView {
 
 /// `GET /api/v1/catalog`
 pub async fn catalog(State(st): State<AppState>) -> Json<CatalogView> {
-    let c = &st.city.catalog;
+    let c = st.catalog.get();
     Json(CatalogView {
         version: c.version,
         city: c.city.clone(),

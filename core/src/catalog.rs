@@ -16,6 +16,7 @@ pub const MAX_TEXT_ANSWER: usize = 2000;
 
 /// A unit (department) that handles reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     pub code: String,
@@ -24,6 +25,7 @@ pub struct Unit {
 
 /// A group of categories, as the picker shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub code: String,
@@ -32,6 +34,7 @@ pub struct Group {
 
 /// Open311 attribute datatypes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Datatype {
     String,
@@ -44,6 +47,7 @@ pub enum Datatype {
 
 /// One allowed value of a list question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub key: String,
@@ -52,6 +56,7 @@ pub struct Choice {
 
 /// A question the category asks the citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub code: String,
@@ -66,6 +71,7 @@ pub struct Question {
 
 /// Search words for the category picker.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Keywords {
     #[serde(default)]
@@ -76,6 +82,7 @@ pub struct Keywords {
 
 /// A kind of problem a citizen can report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// Stable code (also the Open311 `service_code`).

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 /// The client-generated id of a report (UUIDv7): its idempotency key for every upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ReportId(Uuid);
 
@@ -48,6 +49,7 @@ impl FromStr for ReportId {
 
 /// Where a location fix came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FixSource {
     /// The phone's location provider.
@@ -88,6 +90,7 @@ pub struct UnknownName(pub String);
 
 /// A position with its accuracy, as the platform or the citizen gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GeoFix {
     pub lat: f64,
     pub lon: f64,
@@ -100,6 +103,7 @@ pub struct GeoFix {
 
 /// Where a report stands, from the phone's draft to the city's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Being written on the phone; not yet sent.
@@ -233,6 +237,7 @@ impl FromStr for Status {
 
 /// The language of a user-facing string. Vietnamese first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]
@@ -242,6 +247,7 @@ pub enum Lang {
 
 /// A text in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized {
     pub vi: String,
     pub en: String,
@@ -261,6 +267,7 @@ impl Localized {
 
 /// Who made a change on a report's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRole {
     /// The citizen who reported it (never named in public).
@@ -300,6 +307,7 @@ impl FromStr for ActorRole {
 
 /// One entry of a report's timeline: a change of status, a reply, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     pub id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
@@ -317,6 +325,7 @@ pub struct TimelineEvent {
 
 /// A citizen's answer to one of the category's questions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// For `string` and `text` questions.
@@ -334,6 +343,7 @@ pub type Answers = BTreeMap<String, AnswerValue>;
 
 /// A photo as the store keeps it: the processed, metadata-free JPEG's hash and size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoRef {
     /// Lowercase hex SHA-256 of the JPEG bytes: the photo's id everywhere.
     pub hash: String,
@@ -344,12 +354,14 @@ pub struct PhotoRef {
 
 /// A report being written: every field optional until it is sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub id: ReportId,
     pub category: Option<String>,
     pub location: Option<GeoFix>,
     pub description: String,
     pub anonymous: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, AnswerValue>))]
     pub answers: Answers,
     pub photos: Vec<PhotoRef>,
     #[serde(with = "time::serde::rfc3339")]
@@ -360,6 +372,7 @@ pub struct Draft {
 
 /// Where the service area routed a point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Place {
     /// Code of the administrative unit (e.g. the GSO code "474").
     pub code: String,
@@ -368,6 +381,7 @@ pub struct Place {
 
 /// A report the citizen has sent: in the outbox, or known to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub id: ReportId,
     /// The number a citizen can quote (e.g. `HUE-2026-000123`), once the server gave one.
@@ -378,6 +392,7 @@ pub struct Report {
     pub ward: Option<Place>,
     pub description: String,
     pub anonymous: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, AnswerValue>))]
     pub answers: Answers,
     pub photos: Vec<PhotoRef>,
     #[serde(with = "time::serde::rfc3339")]
@@ -389,6 +404,7 @@ pub struct Report {
 
 /// A report with everything its detail screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportDetail {
     pub report: Report,
     pub timeline: Vec<TimelineEvent>,

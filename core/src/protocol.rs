@@ -13,6 +13,7 @@ pub const API_PREFIX: &str = "/api/v1";
 
 /// `POST /api/v1/devices`: a citizen's device registers anonymously.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterDevice {
     /// "android", "ios", "web"… for support, never shown.
@@ -24,6 +25,7 @@ pub struct RegisterDevice {
 
 /// The device's identity: keep the token in secure storage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceRegistered {
     pub device_id: String,
     pub token: String,
@@ -31,6 +33,7 @@ pub struct DeviceRegistered {
 
 /// `PUT /api/v1/me`: the name and contact a citizen may add (kept private).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     #[serde(default)]
@@ -43,6 +46,7 @@ pub struct Profile {
 
 /// `POST /api/v1/auth/login`: an official signs in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub username: String,
@@ -51,6 +55,7 @@ pub struct Login {
 
 /// What an official may do, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The operations centre: sees everything, routes, publishes warnings.
@@ -63,6 +68,7 @@ pub enum Role {
 
 /// A signed-in official's session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub token: String,
     pub username: String,
@@ -75,6 +81,7 @@ pub struct Session {
 
 /// `PUT /api/v1/photos/{sha256}`'s answer: the photo as the server keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoStored {
     /// The hash the client named (of the bytes it sent).
     pub hash: String,
@@ -85,6 +92,7 @@ pub struct PhotoStored {
 
 /// `POST /api/v1/reports`: a citizen's report. `id` is the idempotency key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubmitReport {
     pub id: ReportId,
@@ -95,6 +103,7 @@ pub struct SubmitReport {
     #[serde(default)]
     pub anonymous: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, crate::model::AnswerValue>))]
     pub answers: Answers,
     /// Hashes of photos uploaded before (`PUT /api/v1/photos/{sha256}`), 1 to 5.
     pub photos: Vec<String>,
@@ -104,6 +113,7 @@ pub struct SubmitReport {
 
 /// The server's acknowledgement of a report: the same for every retry of the same id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportReceipt {
     pub id: ReportId,
     pub public_number: String,
@@ -116,6 +126,7 @@ pub struct ReportReceipt {
 
 /// A report as its own citizen (or an official) sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportView {
     pub id: ReportId,
     pub public_number: String,
@@ -126,6 +137,7 @@ pub struct ReportView {
     pub unit: String,
     pub description: String,
     pub anonymous: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, crate::model::AnswerValue>))]
     pub answers: Answers,
     pub photos: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -147,6 +159,7 @@ pub struct ReportView {
 
 /// A report as the public sees it: no reporter, no private answers, no device data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicReport {
     pub public_number: String,
     pub category: String,
@@ -170,6 +183,7 @@ pub struct PublicReport {
 
 /// A timeline entry as the public sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicEvent {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
@@ -181,6 +195,7 @@ pub struct PublicEvent {
 
 /// A page of a list and the token for the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<String>,
@@ -188,6 +203,7 @@ pub struct Page<T> {
 
 /// `POST /api/v1/reports/{id}/status`: an official moves a report on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeStatus {
     pub to: Status,
@@ -210,6 +226,7 @@ pub struct ChangeStatus {
 
 /// `POST /api/v1/reports/{id}/replies`: an official writes to the citizen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
     pub text: String,
@@ -217,6 +234,7 @@ pub struct Reply {
 
 /// `POST /api/v1/reports/{id}/rating`: the citizen rates the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
     pub stars: u8,
@@ -226,6 +244,7 @@ pub struct Rate {
 
 /// A rating as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingView {
     pub stars: u8,
     pub comment: Option<String>,
@@ -235,6 +254,7 @@ pub struct RatingView {
 
 /// `POST /api/v1/reports/{id}/reopen`: the citizen says the outcome is wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reopen {
     pub reason: String,
@@ -242,6 +262,7 @@ pub struct Reopen {
 
 /// A reply template officials pick from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyTemplate {
     pub id: i64,
     pub title: Localized,
@@ -250,6 +271,7 @@ pub struct ReplyTemplate {
 
 /// `GET /api/v1/sync?cursor=…`: what changed for this device since the cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncBatch {
     pub changes: Vec<Change>,
     /// Pass back as `cursor` next time.
@@ -260,6 +282,7 @@ pub struct SyncBatch {
 
 /// One change a device may see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     /// One of the device's reports changed: its state now and the new timeline events.
@@ -277,6 +300,7 @@ pub enum Change {
 
 /// Per-category or per-unit figures for the transparency page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// The category or unit code.
     pub key: String,
@@ -293,6 +317,7 @@ pub struct Figures {
 
 /// `GET /api/v1/public/stats`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transparency {
     pub by_category: Vec<Figures>,
     pub by_unit: Vec<Figures>,

@@ -20,6 +20,7 @@ pub struct LiveCatalog {
 
 /// An admin's change to a category; absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryChange {
     #[serde(default)]
@@ -32,6 +33,7 @@ pub struct CategoryChange {
 
 /// An admin's unit: a new one, or a new name for one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitChange {
     pub name: Localized,

@@ -21,44 +21,59 @@ use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 
 use crate::error::ApiError;
 use crate::state::{AppState, Metrics};
 
 /// The whole HTTP surface.
+///
+/// `/api/v1` is built from an `OpenApiRouter` that only takes `routes!` of handlers with
+/// their `#[utoipa::path]`: the axum router and the OpenAPI document served at
+/// `/api/v1/openapi.json` come out of it together, so neither can name a route the other lacks.
 pub fn router(state: AppState) -> Router {
-    use api::{citizen, officials, ops, public};
-    let v1 = Router::new()
-        .route("/devices", post(citizen::register))
-        .route("/me", put(citizen::update_profile))
-        .route("/auth/login", post(officials::login))
-        .route("/admin/officials", post(officials::create_official))
-        .route("/admin/categories/{code}", put(admin::change_category))
-        .route("/admin/units/{code}", put(admin::change_unit))
-        .route("/catalog", get(public::catalog))
-        .route("/photos/{hash}", put(citizen::put_photo).get(public::photo))
-        .route("/reports", post(citizen::submit))
-        .route("/reports/mine", get(citizen::mine))
-        .route("/reports/nearby", get(public::nearby))
-        .route("/reports/{id}", get(citizen::detail))
-        .route("/reports/{id}/support", post(citizen::support))
-        .route("/reports/{id}/rating", post(citizen::rate))
-        .route("/reports/{id}/reopen", post(citizen::reopen))
-        .route("/reports/{id}/status", post(officials::change_status))
-        .route("/reports/{id}/replies", post(officials::reply))
-        .route("/reply-templates", get(officials::templates).post(officials::add_template))
-        .route("/work/inbox", get(officials::inbox))
-        .route("/public/reports", get(public::list))
-        .route("/public/reports/{number}", get(public::detail))
-        .route("/public/stats", get(public::stats))
-        .route("/sync", get(citizen::sync));
-    let body_limit = state.limits.max_body_bytes;
-    Router::new()
+    use api::{citizen, officials, openapi, ops, public};
+    use utoipa::OpenApi;
+    use utoipa_axum::router::OpenApiRouter;
+    use utoipa_axum::routes;
+    // One `routes!` per path (it registers every handler it lists on every path they name).
+    let v1 = [
+        routes!(citizen::register),
+        routes!(citizen::update_profile),
+        routes!(officials::login),
+        routes!(officials::create_official),
+        routes!(admin::change_category),
+        routes!(admin::change_unit),
+        routes!(public::catalog),
+        routes!(citizen::put_photo, public::photo),
+        routes!(citizen::submit),
+        routes!(citizen::mine),
+        routes!(public::nearby),
+        routes!(citizen::detail),
+        routes!(citizen::support),
+        routes!(citizen::rate),
+        routes!(citizen::reopen),
+        routes!(officials::change_status),
+        routes!(officials::reply),
+        routes!(officials::templates, officials::add_template),
+        routes!(officials::inbox),
+        routes!(public::list),
+        routes!(public::detail),
+        routes!(public::stats),
+        routes!(citizen::sync),
+        routes!(openapi::document),
+    ]
+    .into_iter()
+    .fold(OpenApiRouter::new(), OpenApiRouter::routes);
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest(civic_core::protocol::API_PREFIX, v1)
+        .split_for_parts();
+    let body_limit = state.limits.max_body_bytes;
+    api
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), count))

@@ -23,6 +23,20 @@ use crate::reports::{self, Stored};
 use crate::state::{AppState, Metrics};
 
 /// `POST /api/v1/devices`
+#[utoipa::path(
+    post,
+    path = "/devices",
+    tag = "citizen",
+    operation_id = "registerDevice",
+    summary = "Register a device",
+    description = "Registers a citizen's device anonymously and returns its bearer token; the body is optional.",
+    request_body(content = Option<RegisterDevice>, description = "What the device says about itself (optional: an empty body is fine)", content_type = "application/json"),
+    responses(
+        (status = 201, description = "The device's id and token (keep the token in secure storage)", body = DeviceRegistered),
+        (status = 400, description = "The body is not a valid `RegisterDevice` (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<DeviceRegistered>)> {
     // The body is optional: an empty one registers a device with nothing said about it.
     let req: RegisterDevice = if body.iter().all(u8::is_ascii_whitespace) {
@@ -49,6 +63,25 @@ pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> Api
 }
 
 /// `PUT /api/v1/me`: name and contact, kept private to the operations centre.
+#[utoipa::path(
+    put,
+    path = "/me",
+    tag = "citizen",
+    operation_id = "updateProfile",
+    summary = "Set the citizen's name and contact",
+    description = "Sets the optional name, phone and e-mail of the device's citizen, kept private to the operations centre.",
+    request_body = Profile,
+    security(("device_token" = [])),
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p): Json<Profile>) -> ApiResult<StatusCode> {
     let device = caller.device()?.to_owned();
     let field = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text_field(name, v, max, false)).transpose();
@@ -67,6 +100,26 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
 
 /// `PUT /api/v1/photos/{sha256}`: the body is the photo; `sha256` is its hash. Idempotent:
 /// a photo already stored is not processed again.
+#[utoipa::path(
+    put,
+    path = "/photos/{hash}",
+    tag = "citizen",
+    operation_id = "uploadPhoto",
+    summary = "Upload a photo",
+    description = "Uploads a photo named by its SHA-256 (idempotent); the server strips its metadata, orients and resizes it.",
+    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded")),
+    request_body(description = "The photo's bytes (JPEG, or PNG)", content((inline(crate::api::openapi::PhotoBytes) = "image/jpeg"), (inline(crate::api::openapi::PhotoBytes) = "image/png"))),
+    security(("device_token" = []), ("official_token" = [])),
+    responses(
+        (status = 200, description = "Already stored: nothing was processed again", body = PhotoStored),
+        (status = 201, description = "Stored", body = PhotoStored),
+        (status = 400, description = "The hash is not lowercase hex SHA-256 (`bad-hash`) or not the body's (`hash-mismatch`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not an image (`unsupported-media-type`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The photo is empty or cannot be decoded (`photo-empty`, `photo-unreadable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn put_photo(
     State(st): State<AppState>,
     caller: Caller,
@@ -130,6 +183,27 @@ pub async fn put_photo(
 }
 
 /// `POST /api/v1/reports`: creates the report once; the same id again gets the same receipt.
+#[utoipa::path(
+    post,
+    path = "/reports",
+    tag = "citizen",
+    operation_id = "submitReport",
+    summary = "Submit a report",
+    description = "Creates a report once; sending the same id again returns the same receipt (idempotent retries).",
+    request_body = SubmitReport,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "Already received: the same receipt as the first time", body = ReportReceipt),
+        (status = 201, description = "Received", body = ReportReceipt),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This id was already used for a different report (`id-reused`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused by a rule: `unknown-category`, `bad-answer`, `photo-count`, `photo-missing`, `outside-service-area`, `bad-location`, `bad-time`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<SubmitReport>) -> ApiResult<(StatusCode, Json<ReportReceipt>)> {
     let device = caller.device()?.to_owned();
     let body_hash = hex(&Sha256::digest(serde_json::to_vec(&req).map_err(ApiError::internal)?));
@@ -233,15 +307,35 @@ fn receipt_of(s: &Stored) -> ApiResult<ReportReceipt> {
 }
 
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
+    /// The `next` token of the previous page.
     #[serde(default)]
     pub after: Option<String>,
+    /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
     pub limit: Option<u32>,
 }
 
 /// `GET /api/v1/reports/mine`: the device's reports, newest first.
+#[utoipa::path(
+    get,
+    path = "/reports/mine",
+    tag = "citizen",
+    operation_id = "myReports",
+    summary = "List my reports",
+    description = "Lists the device's own reports, newest first, a page at a time.",
+    params(PageQuery),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "A page of the device's reports", body = Page<ReportView>),
+        (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn mine(State(st): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult<Json<Page<ReportView>>> {
     let device = caller.device()?.to_owned();
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -294,12 +388,46 @@ pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ApiResult
 }
 
 /// `GET /api/v1/reports/{id}`
+#[utoipa::path(
+    get,
+    path = "/reports/{id}",
+    tag = "citizen",
+    operation_id = "getReport",
+    summary = "Get a report",
+    description = "Returns a report in full to its own citizen or to an official of its unit.",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    security(("device_token" = []), ("official_token" = [])),
+    responses(
+        (status = 200, description = "The report with its timeline", body = ReportView),
+        (status = 400, description = "The id is not a UUID (`bad-path`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report, or not one this caller may see", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn detail(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<Json<ReportView>> {
     let stored = load_for(&st, &caller, id).await?;
     Ok(Json(st.db.read(move |c| reports::view(c, &stored)).await?))
 }
 
 /// `POST /api/v1/reports/{id}/support`: "me too" from another citizen (once per device).
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/support",
+    tag = "citizen",
+    operation_id = "supportReport",
+    summary = "Say \"me too\"",
+    description = "Adds the device's \"me too\" to another citizen's open report (counted once per device).",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    security(("device_token" = [])),
+    responses(
+        (status = 204, description = "Counted (or already counted)"),
+        (status = 400, description = "The id is not a UUID (`bad-path`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report is already closed (`report-closed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<StatusCode> {
     let device = caller.device()?.to_owned();
     st.db
@@ -319,6 +447,28 @@ pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<
 }
 
 /// `POST /api/v1/reports/{id}/rating`: 1 to 5 stars once the city gave an outcome.
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/rating",
+    tag = "citizen",
+    operation_id = "rateReport",
+    summary = "Rate the outcome",
+    description = "Rates the city's outcome of the device's own report, 1 to 5 stars, once per outcome.",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    request_body = Rate,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The report with its rating", body = ReportView),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report of this device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not resolved or rejected yet (`not-rateable`), or already rated (`already-rated`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not 1 to 5 stars (`bad-rating`), or the comment is too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Rate>) -> ApiResult<Json<ReportView>> {
     let stored = load_for(&st, &caller, id).await?;
     caller.device()?;
@@ -358,6 +508,28 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
 }
 
 /// `POST /api/v1/reports/{id}/reopen`: within the reopen window after an outcome, with a reason.
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/reopen",
+    tag = "citizen",
+    operation_id = "reopenReport",
+    summary = "Reopen a report",
+    description = "Reopens the device's own resolved or rejected report, with a reason, within the reopen window.",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    request_body = Reopen,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The reopened report", body = ReportView),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report of this device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not resolved or rejected (`not-reopenable`), or the window has closed (`reopen-window-closed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Reopen>) -> ApiResult<Json<ReportView>> {
     load_for(&st, &caller, id).await?;
     caller.device()?;
@@ -391,15 +563,35 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
 }
 
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SyncQuery {
+    /// The `cursor` of the previous batch; none (or empty) for everything.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Changes per batch, 1 to 1000 (500 by default).
     #[serde(default)]
     pub limit: Option<u32>,
 }
 
 /// `GET /api/v1/sync?cursor=…`: every change this device may see since the cursor, in order.
+#[utoipa::path(
+    get,
+    path = "/sync",
+    tag = "citizen",
+    operation_id = "sync",
+    summary = "Pull changes",
+    description = "Returns, in order, every change this device may see since the cursor it passes back.",
+    params(SyncQuery),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The next changes and the cursor to pass back", body = SyncBatch),
+        (status = 400, description = "A bad parameter or a cursor this server did not give (`bad-query`, `bad-cursor`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<SyncQuery>) -> ApiResult<Json<SyncBatch>> {
     let device = caller.device()?.to_owned();
     let bad = || ApiError::bad_request("bad-cursor", "the cursor is not one this server gave");

@@ -2,6 +2,7 @@
 
 pub mod citizen;
 pub mod officials;
+pub mod openapi;
 pub mod ops;
 pub mod public;
 

@@ -17,6 +17,22 @@ use crate::reports::{self, Stored};
 use crate::state::{AppState, Metrics};
 
 /// `POST /api/v1/auth/login`
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "officials",
+    operation_id = "login",
+    summary = "Sign in",
+    description = "Signs an official in with username and password and returns a session token.",
+    request_body = Login,
+    responses(
+        (status = 200, description = "The session, with its token", body = Session),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong username or password", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiResult<Json<Session>> {
     let username = req.username.trim().to_owned();
     let row = {
@@ -72,6 +88,7 @@ fn dummy_hash() -> &'static str {
 
 /// `POST /api/v1/admin/officials`: an admin creates an account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOfficial {
     pub username: String,
@@ -81,6 +98,26 @@ pub struct NewOfficial {
     pub units: Vec<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/admin/officials",
+    tag = "officials",
+    operation_id = "createOfficial",
+    summary = "Create an official's account",
+    description = "Creates an official's account with roles and units (admins only).",
+    request_body = NewOfficial,
+    security(("official_token" = [])),
+    responses(
+        (status = 201, description = "Created"),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The username is taken (`username-taken`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused by a rule: `unknown-unit`, `weak-password`, `missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn create_official(State(st): State<AppState>, caller: Caller, Json(req): Json<NewOfficial>) -> ApiResult<StatusCode> {
     if !caller.official()?.has(Role::Admin) {
         return Err(ApiError::Forbidden("only an admin creates accounts".into()));
@@ -123,17 +160,38 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ApiResult<()> {
 }
 
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
+    /// Only reports with this status (by default every open one).
     #[serde(default)]
     pub status: Option<Status>,
+    /// The `next` token of the previous page.
     #[serde(default)]
     pub after: Option<String>,
+    /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
     pub limit: Option<u32>,
 }
 
 /// `GET /api/v1/work/inbox`: open reports of my units (operators: all), the most overdue first.
+#[utoipa::path(
+    get,
+    path = "/work/inbox",
+    tag = "officials",
+    operation_id = "inbox",
+    summary = "Work inbox",
+    description = "Lists the open reports of the official's units (operators: all), the most overdue first.",
+    params(InboxQuery),
+    security(("official_token" = [])),
+    responses(
+        (status = 200, description = "A page of reports", body = Page<ReportView>),
+        (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<InboxQuery>) -> ApiResult<Json<Page<ReportView>>> {
     let official = caller.official()?.clone();
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -167,6 +225,28 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
 }
 
 /// `POST /api/v1/reports/{id}/status`: moves a report on, under the lifecycle's rules.
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/status",
+    tag = "officials",
+    operation_id = "changeStatus",
+    summary = "Change a report's status",
+    description = "Moves a report on under the lifecycle's rules (resolutions need a note and a nearby after-photo).",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    request_body = ChangeStatus,
+    security(("official_token" = [])),
+    responses(
+        (status = 200, description = "The report after the change", body = ReportView),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A device's token, or a unit officer routing to another unit", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report, or not one of the official's units", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a legal change from the current status (`illegal-transition`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused by a rule: `reason-required`, `note-required`, `after-photo-required`, `after-photo-too-far`, `photo-missing`, `unknown-unit`, `unknown-original`, `original-required`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn change_status(
     State(st): State<AppState>,
     caller: Caller,
@@ -267,6 +347,27 @@ pub async fn change_status(
 }
 
 /// `POST /api/v1/reports/{id}/replies`: a message to the citizen on the timeline.
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/replies",
+    tag = "officials",
+    operation_id = "replyToReport",
+    summary = "Reply to the citizen",
+    description = "Adds an official's message to the citizen on the report's timeline.",
+    params(("id" = ReportId, Path, description = "The report's id (the UUID its device gave it)")),
+    request_body = Reply,
+    security(("official_token" = [])),
+    responses(
+        (status = 200, description = "The report with the reply", body = ReportView),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report, or not one of the official's units", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(req): Json<Reply>) -> ApiResult<Json<ReportView>> {
     let official = caller.official()?.clone();
     let stored = load_for(&st, &caller, id).await?;
@@ -286,6 +387,20 @@ pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<Re
 }
 
 /// `GET /api/v1/reply-templates`
+#[utoipa::path(
+    get,
+    path = "/reply-templates",
+    tag = "officials",
+    operation_id = "listReplyTemplates",
+    summary = "List reply templates",
+    description = "Lists the reply templates officials pick from.",
+    security(("official_token" = [])),
+    responses(
+        (status = 200, description = "Every template", body = Vec<ReplyTemplate>),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn templates(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<ReplyTemplate>>> {
     caller.official()?;
     let list = st
@@ -307,12 +422,32 @@ pub async fn templates(State(st): State<AppState>, caller: Caller) -> ApiResult<
 
 /// `POST /api/v1/reply-templates` (operators and admins).
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTemplate {
     pub title: Localized,
     pub text: Localized,
 }
 
+#[utoipa::path(
+    post,
+    path = "/reply-templates",
+    tag = "officials",
+    operation_id = "addReplyTemplate",
+    summary = "Add a reply template",
+    description = "Adds a reply template in Vietnamese and English (operators and admins).",
+    request_body = NewTemplate,
+    security(("official_token" = [])),
+    responses(
+        (status = 201, description = "The new template", body = ReplyTemplate),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator or admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn add_template(State(st): State<AppState>, caller: Caller, Json(t): Json<NewTemplate>) -> ApiResult<(StatusCode, Json<ReplyTemplate>)> {
     let o = caller.official()?;
     if !(o.has(Role::Operator) || o.has(Role::Admin)) {

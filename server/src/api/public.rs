@@ -18,6 +18,7 @@ use crate::state::AppState;
 
 /// The category catalog as the apps read it.
 #[derive(Debug, Serialize)]
+#[derive(utoipa::ToSchema)]
 pub struct CatalogView {
     pub version: u32,
     pub city: String,
@@ -27,6 +28,17 @@ pub struct CatalogView {
 }
 
 /// `GET /api/v1/catalog`
+#[utoipa::path(
+    get,
+    path = "/catalog",
+    tag = "public",
+    operation_id = "catalog",
+    summary = "The category catalog",
+    description = "Returns the catalog the apps show: units, groups and categories with their questions.",
+    responses(
+        (status = 200, description = "The catalog", body = CatalogView),
+    )
+)]
 pub async fn catalog(State(st): State<AppState>) -> Json<CatalogView> {
     let c = st.catalog.get();
     Json(CatalogView {
@@ -39,6 +51,19 @@ pub async fn catalog(State(st): State<AppState>) -> Json<CatalogView> {
 }
 
 /// `GET /api/v1/photos/{hash}`: the stored photo (metadata stripped), cacheable forever.
+#[utoipa::path(
+    get,
+    path = "/photos/{hash}",
+    tag = "public",
+    operation_id = "getPhoto",
+    summary = "Get a photo",
+    description = "Returns a stored photo as a metadata-free JPEG, cacheable forever.",
+    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded")),
+    responses(
+        (status = 200, description = "The JPEG", content_type = "image/jpeg", body = inline(crate::api::openapi::PhotoBytes), headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
+        (status = 404, description = "No such photo", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiResult<impl IntoResponse> {
     let h = hash.clone();
     let stored: Option<String> = st
@@ -57,13 +82,17 @@ pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiR
 }
 
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
     /// `min_lon,min_lat,max_lon,max_lat`
     #[serde(default)]
     pub bbox: Option<String>,
+    /// Only this category (its code).
     #[serde(default)]
     pub category: Option<String>,
+    /// Only reports with this status.
     #[serde(default)]
     pub status: Option<Status>,
     /// RFC 3339: received at or after.
@@ -72,13 +101,28 @@ pub struct PublicQuery {
     /// RFC 3339: received before.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub to: Option<time::OffsetDateTime>,
+    /// The `next` token of the previous page.
     #[serde(default)]
     pub after: Option<String>,
+    /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
     pub limit: Option<u32>,
 }
 
 /// `GET /api/v1/public/reports`: newest first, filtered, paged.
+#[utoipa::path(
+    get,
+    path = "/public/reports",
+    tag = "public",
+    operation_id = "listPublicReports",
+    summary = "List public reports",
+    description = "Lists reports without personal data, newest first, filtered and paged.",
+    params(PublicQuery),
+    responses(
+        (status = 200, description = "A page of public reports", body = Page<PublicReport>),
+        (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> ApiResult<Json<Page<PublicReport>>> {
     let mut sql = format!("SELECT {} FROM report WHERE 1", reports::COLUMNS);
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
@@ -131,6 +175,19 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
 }
 
 /// `GET /api/v1/public/reports/{public_number}`
+#[utoipa::path(
+    get,
+    path = "/public/reports/{number}",
+    tag = "public",
+    operation_id = "getPublicReport",
+    summary = "Get a public report",
+    description = "Returns one report without personal data, by the number citizens quote.",
+    params(("number" = String, Path, description = "The public number, e.g. `HUE-2026-000123`")),
+    responses(
+        (status = 200, description = "The report", body = PublicReport),
+        (status = 404, description = "No such report", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<PublicReport>> {
     let n = number.clone();
     let report = st
@@ -141,10 +198,15 @@ pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> A
 }
 
 #[derive(Debug, Deserialize)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NearbyQuery {
+    /// Latitude of the point (WGS 84).
     pub lat: f64,
+    /// Longitude of the point (WGS 84).
     pub lon: f64,
+    /// The category code to look for.
     pub category: String,
     /// Metres; 50 by default, at most 500.
     #[serde(default)]
@@ -153,6 +215,7 @@ pub struct NearbyQuery {
 
 /// A report near a point, with how far it is.
 #[derive(Debug, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 pub struct NearbyReport {
     pub distance_m: f64,
     pub report: PublicReport,
@@ -160,6 +223,19 @@ pub struct NearbyReport {
 
 /// `GET /api/v1/reports/nearby`: open reports of the same category around a point, nearest
 /// first, so the app can offer "me too" instead of a duplicate.
+#[utoipa::path(
+    get,
+    path = "/reports/nearby",
+    tag = "public",
+    operation_id = "nearbyReports",
+    summary = "Open reports nearby",
+    description = "Lists open reports of a category around a point, nearest first, so the app can offer \"me too\".",
+    params(NearbyQuery),
+    responses(
+        (status = 200, description = "The reports within the radius, nearest first", body = Vec<NearbyReport>),
+        (status = 400, description = "A missing or bad parameter (`bad-query`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) -> ApiResult<Json<Vec<NearbyReport>>> {
     if !q.lat.is_finite() || !q.lon.is_finite() || q.lat.abs() > 90.0 || q.lon.abs() > 180.0 {
         return Err(ApiError::bad_request("bad-query", "lat/lon are not a valid position"));
@@ -197,6 +273,17 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
 }
 
 /// `GET /api/v1/public/stats`: per category and per unit.
+#[utoipa::path(
+    get,
+    path = "/public/stats",
+    tag = "public",
+    operation_id = "stats",
+    summary = "Transparency figures",
+    description = "Returns the transparency figures per category and per unit.",
+    responses(
+        (status = 200, description = "The figures", body = Transparency),
+    )
+)]
 pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> {
     let t = st
         .db

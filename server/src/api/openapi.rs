@@ -1,0 +1,169 @@
+//! The OpenAPI 3.1 document of `/api/v1`, served at `GET /api/v1/openapi.json`.
+//!
+//! It is generated: every handler carries its `#[utoipa::path]`, the wire types derive
+//! `ToSchema` (civic-core's `openapi` feature), and `crate::router` builds the axum router
+//! from the same `OpenApiRouter` the document comes from, so no route can be served without
+//! being documented and the document names no route the server lacks.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
+
+/// The document's top level: info, tags, security schemes and the shared error schema.
+/// The paths come from the handlers, through `crate::router`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Civic API",
+        version = env!("CARGO_PKG_VERSION"),
+        description = "Civic's own REST API (/api/v1): citizens' devices report street issues and follow them, \
+            officials work on them, and anyone may read the public reports and figures. Errors are \
+            RFC 9457 problems (application/problem+json). Open311 GeoReport v2 and CAP 1.2 are separate \
+            standards endpoints, not part of this document."
+    ),
+    tags(
+        (name = "citizen", description = "What a citizen's device does: register, upload photos, report, follow its reports."),
+        (name = "officials", description = "What officials do: sign in, work on their units' reports, reply, manage accounts."),
+        (name = "public", description = "What anyone may read: the catalog, photos, public reports and figures."),
+    ),
+    components(schemas(Problem), responses(TooManyRequests, InternalError)),
+    modifiers(&BearerTokens)
+)]
+pub struct ApiDoc;
+
+/// An RFC 9457 problem: the body of every error answer, as `crate::error` writes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A stable URI naming the kind of problem; its last segment is the machine-readable kind.
+    #[serde(rename = "type")]
+    #[schema(example = "https://civic.invalid/problems/not-found")]
+    pub kind: String,
+    /// A short summary of the HTTP status, e.g. "Not found".
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case, in English.
+    pub detail: String,
+}
+
+/// Too many requests from this token (or address): try again after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
+)]
+pub struct TooManyRequests(pub Problem);
+
+/// The server's fault; nothing the client sent was lost. Try again.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct InternalError(pub Problem);
+
+/// The two kinds of bearer token: a citizen's device token (`d.…`, from `POST /devices`) and
+/// an official's session token (`o.…`, from `POST /auth/login`).
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |description: &str| {
+            let mut http = Http::new(HttpAuthScheme::Bearer);
+            http.description = Some(description.to_owned());
+            SecurityScheme::Http(http)
+        };
+        components.add_security_scheme(
+            "device_token",
+            bearer("A citizen's device token (`d.…`), from `POST /api/v1/devices`."),
+        );
+        components.add_security_scheme(
+            "official_token",
+            bearer("An official's session token (`o.…`), from `POST /api/v1/auth/login`."),
+        );
+    }
+}
+
+/// The document as served: JSON bytes, made once when the router is built.
+#[derive(Clone)]
+pub struct Served(pub Bytes);
+
+/// Completes the document `crate::router` split off its routes and serializes it: every
+/// operation also answers 429 (rate limit, before any handler) and 500.
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in operations.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+            responses.entry("500".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
+        }
+    }
+    // Serializing our own document cannot fail (string keys, no non-finite numbers).
+    let mut json = serde_json::to_value(&doc).unwrap_or_default();
+    reference_inlined_schemas(&mut json);
+    Served(Bytes::from(serde_json::to_vec(&json).unwrap_or_default()))
+}
+
+/// utoipa 5 inlines a generic type's argument (`Page<ReportView>` becomes `Page_ReportView`
+/// with the whole `ReportView` copied into `items`): put a `$ref` back wherever an object
+/// schema is exactly one of the named ones, so generated clients get one type, not copies.
+fn reference_inlined_schemas(doc: &mut Value) {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return };
+    let named: Vec<(String, Value)> = schemas
+        .iter()
+        .filter(|(_, s)| s.get("properties").is_some() || s.get("oneOf").is_some())
+        .map(|(name, s)| (format!("#/components/schemas/{name}"), s.clone()))
+        .collect();
+    fn walk(v: &mut Value, named: &[(String, Value)], top: bool) {
+        if !top {
+            if let Some((reference, _)) = named.iter().find(|(_, s)| s == v) {
+                *v = serde_json::json!({ "$ref": reference });
+                return;
+            }
+        }
+        match v {
+            Value::Object(map) => map.values_mut().for_each(|x| walk(x, named, false)),
+            Value::Array(items) => items.iter_mut().for_each(|x| walk(x, named, false)),
+            _ => {}
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths") {
+        walk(paths, &named, false);
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        schemas.values_mut().for_each(|s| walk(s, &named, true));
+    }
+}
+
+/// `GET /api/v1/openapi.json`
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "public",
+    operation_id = "openapi",
+    summary = "This document",
+    description = "The OpenAPI 3.1 document of /api/v1, generated from the server's code.",
+    responses((status = 200, description = "The OpenAPI document", body = Object, content_type = "application/json"))
+)]
+pub async fn document(Extension(doc): Extension<Served>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], doc.0)
+}
+
+/// A photo's bytes.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PhotoBytes(pub Vec<u8>);

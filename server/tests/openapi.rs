@@ -1,0 +1,250 @@
+//! `GET /api/v1/openapi.json` has what a client generator needs, and names exactly the
+//! routes the server has.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tempfile::tempdir;
+
+const DEVICE: &[&str] = &["device_token"];
+const OFFICIAL: &[&str] = &["official_token"];
+const EITHER: &[&str] = &["device_token", "official_token"];
+const NONE: &[&str] = &[];
+
+/// Every route under `/api/v1`, as `civic_server::router` registers them, with the bearer
+/// token kinds its handler takes (a `Caller`), none for the public ones.
+const ROUTES: &[(&str, &str, &[&str])] = &[
+    ("POST", "/api/v1/devices", NONE),
+    ("PUT", "/api/v1/me", DEVICE),
+    ("POST", "/api/v1/auth/login", NONE),
+    ("POST", "/api/v1/admin/officials", OFFICIAL),
+    ("PUT", "/api/v1/admin/categories/{code}", OFFICIAL),
+    ("PUT", "/api/v1/admin/units/{code}", OFFICIAL),
+    ("GET", "/api/v1/catalog", NONE),
+    ("PUT", "/api/v1/photos/{hash}", EITHER),
+    ("GET", "/api/v1/photos/{hash}", NONE),
+    ("POST", "/api/v1/reports", DEVICE),
+    ("GET", "/api/v1/reports/mine", DEVICE),
+    ("GET", "/api/v1/reports/nearby", NONE),
+    ("GET", "/api/v1/reports/{id}", EITHER),
+    ("POST", "/api/v1/reports/{id}/support", DEVICE),
+    ("POST", "/api/v1/reports/{id}/rating", DEVICE),
+    ("POST", "/api/v1/reports/{id}/reopen", DEVICE),
+    ("POST", "/api/v1/reports/{id}/status", OFFICIAL),
+    ("POST", "/api/v1/reports/{id}/replies", OFFICIAL),
+    ("GET", "/api/v1/reply-templates", OFFICIAL),
+    ("POST", "/api/v1/reply-templates", OFFICIAL),
+    ("GET", "/api/v1/work/inbox", OFFICIAL),
+    ("GET", "/api/v1/public/reports", NONE),
+    ("GET", "/api/v1/public/reports/{number}", NONE),
+    ("GET", "/api/v1/public/stats", NONE),
+    ("GET", "/api/v1/sync", DEVICE),
+    ("GET", "/api/v1/openapi.json", NONE),
+];
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+async fn document(srv: &TestServer) -> Value {
+    let r = srv.get(None, "/api/v1/openapi.json").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(ct.starts_with("application/json"), "content type {ct}");
+    r.json().await.expect("the document is JSON")
+}
+
+/// Every (METHOD, path) the document names.
+fn operations(doc: &Value) -> BTreeSet<(String, String)> {
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut ops = BTreeSet::new();
+    for (path, item) in paths {
+        for m in METHODS {
+            if item.get(m).is_some() {
+                ops.insert((m.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    ops
+}
+
+/// The target of a local `$ref`.
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.pointer(r.strip_prefix('#').expect("a local $ref")).unwrap_or_else(|| panic!("dangling $ref {r}")),
+        None => v,
+    }
+}
+
+fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+fn strings(v: &Value) -> BTreeSet<&str> {
+    v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_document_describes_every_route_and_only_routes_that_exist() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+
+    assert!(doc["openapi"].as_str().unwrap_or_default().starts_with("3.1"), "openapi {}", doc["openapi"]);
+    assert_eq!(doc["info"]["title"], "Civic API");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    let about = doc["info"]["description"].as_str().unwrap_or_default();
+    assert!(about.contains("/api/v1") && about.contains("Open311") && about.contains("CAP 1.2"), "{about}");
+
+    // Every route the router serves is documented, and nothing else is.
+    let expected: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let documented = operations(&doc);
+    let missing: Vec<_> = expected.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&expected).collect();
+    assert!(missing.is_empty(), "served but not documented: {missing:?}");
+    assert!(extra.is_empty(), "documented but not in the router's list: {extra:?}");
+    assert!(doc["paths"].get("/healthz").is_none() && doc["paths"].get("/metrics").is_none());
+
+    // Each documented operation exists on the server: called without a token it answers,
+    // neither 405 nor the fallback's 404; one that declares security asks for the token.
+    let http = reqwest::Client::new();
+    for (method, path) in &documented {
+        let url = path
+            .replace("{id}", "01900000-0000-7000-8000-000000000000")
+            .replace("{hash}", &"0".repeat(64))
+            .replace("{number}", "HUE-2000-000000")
+            .replace("{code}", "no-such-code");
+        let r = http.request(Method::from_bytes(method.as_bytes()).unwrap(), srv.url(&url)).send().await.expect("probe");
+        let status = r.status();
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert!(
+            !(status == StatusCode::NOT_FOUND && body["detail"] == "no such endpoint"),
+            "{method} {path} is documented but the server has no such route"
+        );
+        let op = &doc["paths"][path][method.to_lowercase()];
+        if op.get("security").is_some() {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} declares security");
+        } else {
+            assert_ne!(status, StatusCode::UNAUTHORIZED, "{method} {path} wants a token but declares no security");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_document_has_what_a_client_generator_needs() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let schemas = &doc["components"]["schemas"];
+
+    // No dangling references.
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        assert!(doc.pointer(r.trim_start_matches('#')).is_some(), "dangling $ref {r}");
+    }
+
+    // The key schemas, with their required properties.
+    let required = |name: &str, props: &[&str]| {
+        let s = &schemas[name];
+        assert!(s.is_object(), "no schema {name}");
+        let req = strings(&s["required"]);
+        for p in props {
+            assert!(req.contains(p), "{name}.{p} is not required: {s}");
+            assert!(s["properties"].get(*p).is_some(), "{name} has no property {p}");
+        }
+    };
+    required("SubmitReport", &["id", "category", "location", "photos", "captured_at"]);
+    required("ReportReceipt", &["id", "public_number", "status", "unit", "received_at"]);
+    required("Problem", &["type", "title", "status", "detail"]);
+    required("SyncBatch", &["changes", "cursor", "more"]);
+    required("GeoFix", &["lat", "lon", "accuracy_m", "source", "fixed_at"]);
+    for optional in ["description", "anonymous", "answers"] {
+        assert!(schemas["SubmitReport"]["properties"].get(optional).is_some(), "SubmitReport.{optional}");
+    }
+    assert_eq!(schemas["SubmitReport"]["properties"]["captured_at"]["format"], "date-time");
+    assert_eq!(schemas["ReportId"]["type"], "string");
+    assert_eq!(schemas["ReportId"]["format"], "uuid");
+    assert_eq!(schemas["Status"]["enum"][5], "in_progress");
+
+    // Serde's tagging as it is on the wire: answers are {"type", "value"}, changes carry `kind`.
+    let answers = &schemas["SubmitReport"]["properties"]["answers"];
+    assert_eq!(answers["additionalProperties"]["$ref"], "#/components/schemas/AnswerValue");
+    let variants = schemas["AnswerValue"]["oneOf"].as_array().expect("AnswerValue.oneOf");
+    let tags: BTreeSet<&str> = variants.iter().filter_map(|v| v["properties"]["type"]["enum"][0].as_str()).collect();
+    assert_eq!(tags, BTreeSet::from(["text", "number", "date_time", "choice", "choices"]));
+    assert!(variants.iter().all(|v| strings(&v["required"]) == BTreeSet::from(["type", "value"])));
+    let changes = schemas["Change"]["oneOf"].as_array().expect("Change.oneOf");
+    let kinds: BTreeSet<&str> = changes.iter().filter_map(|v| v["properties"]["kind"]["enum"][0].as_str()).collect();
+    assert_eq!(kinds, BTreeSet::from(["report", "catalog"]));
+
+    // The photo upload takes a binary JPEG body.
+    let upload = &doc["paths"]["/api/v1/photos/{hash}"]["put"];
+    let jpeg = &upload["requestBody"]["content"]["image/jpeg"]["schema"];
+    assert_eq!((jpeg["type"].as_str(), jpeg["format"].as_str()), (Some("string"), Some("binary")));
+    assert!(doc["paths"]["/api/v1/photos/{hash}"]["get"]["responses"]["200"]["content"].get("image/jpeg").is_some());
+
+    // Both bearer schemes exist; each operation's security is what its handler takes.
+    for scheme in ["device_token", "official_token"] {
+        let s = &doc["components"]["securitySchemes"][scheme];
+        assert_eq!((s["type"].as_str(), s["scheme"].as_str()), (Some("http"), Some("bearer")), "{scheme}");
+    }
+    let mut ids = BTreeSet::new();
+    for (method, path, tokens) in ROUTES {
+        let op = &doc["paths"][path][method.to_lowercase()];
+        let declared: BTreeSet<&str> = op["security"]
+            .as_array()
+            .map(|reqs| reqs.iter().flat_map(|r| r.as_object().into_iter().flat_map(|o| o.keys().map(String::as_str))).collect())
+            .unwrap_or_default();
+        assert_eq!(declared, tokens.iter().copied().collect::<BTreeSet<_>>(), "{method} {path}");
+
+        // Named, tagged, described once each; success and problem answers typed.
+        let id = op["operationId"].as_str().unwrap_or_default();
+        assert!(!id.is_empty() && ids.insert(id.to_owned()), "{method} {path}: operationId {id:?} missing or repeated");
+        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public"].contains(t)) && op["tags"][0].is_string());
+        assert!(op["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} has no description");
+        let responses = op["responses"].as_object().expect("responses");
+        assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");
+        for (status, response) in responses {
+            let response = resolve(&doc, response);
+            if status.starts_with('4') || status.starts_with('5') {
+                let schema = &response["content"]["application/problem+json"]["schema"];
+                assert_eq!(schema["$ref"], "#/components/schemas/Problem", "{method} {path} {status}");
+            }
+        }
+        if !tokens.is_empty() {
+            assert!(responses.contains_key("401"), "{method} {path} takes a token but documents no 401");
+        }
+        for status in ["429", "500"] {
+            assert!(responses.contains_key(status), "{method} {path} has no {status}");
+        }
+    }
+    for (method, path, status) in [("POST", "/api/v1/reports", "201"), ("PUT", "/api/v1/me", "204"), ("GET", "/api/v1/sync", "200")] {
+        assert!(doc["paths"][path][method.to_lowercase()]["responses"].get(status).is_some(), "{method} {path} {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_real_problem_has_the_documented_shape() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let problem = assert_problem(srv.get(None, "/api/v1/reports/mine").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let keys: BTreeSet<&str> = problem.as_object().expect("object").keys().map(String::as_str).collect();
+    let documented: BTreeSet<&str> =
+        doc["components"]["schemas"]["Problem"]["properties"].as_object().expect("Problem").keys().map(String::as_str).collect();
+    assert_eq!(keys, documented);
+}

@@ -194,8 +194,43 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
                 .await?;
         }
     }
+    spread_over_past_days(st).await?;
     tracing::info!(reports = REPORTS.len(), "demo: seeded Huế reports at different stages");
     Ok(())
+}
+
+/// Makes the demo look lived-in: each report received some days ago, each step of its
+/// timeline a few hours after the one before, so processing times and overdue counts mean
+/// something on a newcomer's first look.
+async fn spread_over_past_days(st: &AppState) -> ApiResult<()> {
+    st.db
+        .write(|tx| {
+            let ids: Vec<String> =
+                tx.prepare("SELECT id FROM report ORDER BY received_at")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            const HOUR: i64 = 3_600_000;
+            for (i, id) in ids.iter().enumerate() {
+                let back = (6 - i as i64) * 24 * HOUR + 3 * HOUR;
+                let events: Vec<String> = tx
+                    .prepare("SELECT id FROM timeline_event WHERE report_id = ?1 ORDER BY at, id")?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (k, e) in events.iter().enumerate() {
+                    tx.execute("UPDATE timeline_event SET at = at - ?2 + ?3 WHERE id = ?1", params![e, back, k as i64 * 5 * HOUR])?;
+                }
+                let last: i64 = tx.query_row("SELECT MAX(at) FROM timeline_event WHERE report_id = ?1", [id], |r| r.get(0))?;
+                tx.execute(
+                    "UPDATE report SET captured_at = captured_at - ?2, received_at = received_at - ?2, due_at = due_at - ?2,
+                            updated_at = ?3,
+                            outcome_at = CASE WHEN outcome_at IS NULL THEN NULL ELSE
+                                (SELECT MAX(at) FROM timeline_event WHERE report_id = ?1
+                                   AND status IN ('resolved', 'rejected', 'duplicate')) END
+                     WHERE id = ?1",
+                    params![id, back, last],
+                )?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// A street-coloured test photo (a JPEG), different for each seed.

@@ -385,6 +385,12 @@ async fn the_demo_flag_seeds_a_living_city() {
     for s in ["received", "assigned", "in_progress", "resolved", "rejected"] {
         assert!(statuses.contains(s), "no demo report is {s}: {statuses:?}");
     }
+    // Lived-in: outcomes took hours, and some open reports are already overdue.
+    let resolved = list["items"].as_array().unwrap().iter().find(|r| r["status"] == "resolved").unwrap().clone();
+    assert!(resolved["hours_to_outcome"].as_f64().unwrap() >= 1.0, "{resolved}");
+    let stats: Value = srv.get(None, "/api/v1/public/stats").await.json().await.unwrap();
+    let overdue: u64 = stats["by_unit"].as_array().unwrap().iter().map(|f| f["overdue"].as_u64().unwrap()).sum();
+    assert!(overdue > 0, "{stats}");
     // Restarting with --demo again does not double the data.
     srv.kill();
     let srv = TestServer::start(dir.path(), &["--demo"]);

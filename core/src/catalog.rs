@@ -92,6 +92,9 @@ pub struct Category {
     pub description: Localized,
     /// The unit responsible.
     pub unit: String,
+    /// Where another unit is responsible, by district code (e.g. a district's own team).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub district_units: BTreeMap<String, String>,
     /// Expected handling time; a report open longer is overdue.
     pub expected_hours: u32,
     pub active: bool,
@@ -160,8 +163,8 @@ impl Catalog {
             if c.code.is_empty() || by_code.insert(c.code.clone(), i).is_some() {
                 return bad(format!("category code {:?} is empty or repeated", c.code));
             }
-            if !units.contains(c.unit.as_str()) {
-                return bad(format!("category {:?} names unknown unit {:?}", c.code, c.unit));
+            if let Some(unit) = std::iter::once(&c.unit).chain(c.district_units.values()).find(|u| !units.contains(u.as_str())) {
+                return bad(format!("category {:?} names unknown unit {unit:?}", c.code));
             }
             if !groups.contains(c.group.as_str()) {
                 return bad(format!("category {:?} names unknown group {:?}", c.code, c.group));
@@ -248,6 +251,11 @@ impl Catalog {
 }
 
 impl Category {
+    /// The unit that handles this category in `district`.
+    pub fn unit_for(&self, district: Option<&str>) -> &str {
+        district.and_then(|d| self.district_units.get(d)).unwrap_or(&self.unit)
+    }
+
     /// The question with this code.
     pub fn question(&self, code: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.code == code)

@@ -490,3 +490,51 @@ async fn the_server_stops_gracefully_on_sigterm() {
     let srv = TestServer::start(dir.path(), &[]);
     assert_eq!(srv.get(Some(&citizen), "/api/v1/reports/mine").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_report_goes_to_the_unit_of_its_category_in_its_district() {
+    // A city whose catalog gives litter in Hương Thủy (479) to another unit.
+    let city = tempdir().unwrap();
+    for f in ["city.json", "province.geojson", "districts.geojson"] {
+        std::fs::copy(format!("../config/hue/{f}"), city.path().join(f)).unwrap();
+    }
+    let mut catalog: Value = serde_json::from_str(&std::fs::read_to_string("../config/hue/catalog.json").unwrap()).unwrap();
+    let litter = catalog["categories"].as_array_mut().unwrap().iter_mut().find(|c| c["code"] == "litter").unwrap();
+    litter["district_units"] = json!({"479": "trat-tu-do-thi"});
+    std::fs::write(city.path().join("catalog.json"), catalog.to_string()).unwrap();
+
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &["--city-dir", city.path().to_str().unwrap()]);
+    let citizen = srv.device().await;
+    let photo = srv.upload(&citizen, &jpeg(640, 480, 13)).await;
+    let in_city = srv.submit(&citizen, &litter_report(CITADEL, vec![photo.clone()])).await;
+    let phu_bai = srv.submit(&citizen, &litter_report((16.4015, 107.7026), vec![photo])).await;
+    assert_eq!((in_city.unit.as_str(), in_city.district.unwrap().code.as_str()), ("moi-truong", "474"));
+    assert_eq!((phu_bai.unit.as_str(), phu_bai.district.unwrap().code.as_str()), ("trat-tu-do-thi", "479"));
+}
+
+#[tokio::test]
+async fn a_citizens_name_and_contact_stay_private() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let citizen = srv.device().await;
+    let me = |body: Value| srv.http.put(srv.url("/api/v1/me")).bearer_auth(&citizen).json(&body).send();
+    let r = me(json!({"display_name": "Nguyễn Thị Hoa", "phone": "0905123456", "email": "hoa@example.vn"})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_problem(me(json!({"phone": "0".repeat(40)})).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "too-long").await;
+    assert_problem(me(json!({"nickname": "Hoa"})).await.unwrap(), StatusCode::BAD_REQUEST, "malformed-json").await;
+    let photo = srv.upload(&citizen, &jpeg(640, 480, 14)).await;
+    let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
+    let officer = srv.officer("sanitation-6", &["moi-truong"]).await;
+    for (token, path) in [
+        (None, format!("/api/v1/public/reports/{}", receipt.public_number)),
+        (None, "/api/v1/public/reports".to_owned()),
+        (Some(officer.as_str()), format!("/api/v1/reports/{}", receipt.id)),
+        (Some(officer.as_str()), "/api/v1/work/inbox".to_owned()),
+    ] {
+        let body = srv.get(token, &path).await.text().await.unwrap();
+        for private in ["Nguyễn Thị Hoa", "0905123456", "hoa@example.vn"] {
+            assert!(!body.contains(private), "{path} shows {private}");
+        }
+    }
+}

@@ -266,13 +266,14 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
                 None => (None, None, None),
             };
             let answers = serde_json::to_string(&req.answers).map_err(ApiError::internal)?;
+            let unit = category.unit_for(placed.district.as_ref().map(|d| d.code.as_str()));
             tx.execute(
                 "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
                     fixed_at, district_code, district_vi, district_en, near_edge, description, anonymous, answers,
                     captured_at, received_at, updated_at, due_at, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
                 params![
-                    req.id.to_string(), number, device, body_hash, category.code, category.unit, req.location.lat,
+                    req.id.to_string(), number, device, body_hash, category.code, unit, req.location.lat,
                     req.location.lon, req.location.accuracy_m, req.location.source.as_str(), to_ms(req.location.fixed_at),
                     dc, dvi, den, placed.near_edge, description, req.anonymous, answers, to_ms(req.captured_at),
                     to_ms(received), to_ms(due), Status::Received.as_str()

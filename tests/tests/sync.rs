@@ -119,6 +119,9 @@ async fn an_officers_resolution_reaches_the_citizen_once() {
     let last = detail.timeline.last().unwrap();
     assert_eq!(last.note.as_deref(), Some("Đã dọn sạch"));
     assert_eq!(last.photo.as_deref(), Some(hash.as_str()));
+    // The after-photo is on the phone, to show before and after side by side offline.
+    let after = phone.civic.photo(&hash).unwrap();
+    assert_eq!(image::load_from_memory(&after).unwrap().width(), 320);
     let unseen = phone.civic.notifications().unwrap();
     assert_eq!(unseen.iter().filter(|n| n.status == Some(Status::Resolved)).count(), 1);
     phone.civic.mark_notifications_seen(&unseen.iter().map(|n| n.event).collect::<Vec<_>>()).unwrap();

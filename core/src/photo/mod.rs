@@ -193,6 +193,11 @@ pub fn read_hints(input: &[u8]) -> PhotoHints {
     exif::read(container::exif_block(input)).hints
 }
 
+/// A JPEG's or PNG's size in pixels, read from its header alone.
+pub fn dimensions(input: &[u8]) -> Result<(u32, u32), PhotoError> {
+    container::parse(input).map(|h| (h.width, h.height))
+}
+
 /// Baseline JFIF JPEG with Huffman tables optimised for the image, nothing else: the encoder
 /// writes SOI, APP0 JFIF, DQT, SOF0, DHT, SOS, EOI and is given no other segment.
 fn encode(raster: &Raster, quality: u8) -> Result<Vec<u8>, PhotoError> {

@@ -17,6 +17,27 @@ pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto) -> Result<PhotoRe
     Ok(PhotoRef { hash: photo.sha256.clone(), width: photo.width, height: photo.height, bytes: photo.jpeg.len() as u64 })
 }
 
+/// Stores a photo fetched from the server (an official's after-photo) under the name the
+/// server gave it.
+pub fn put_fetched_photo(tx: &Transaction<'_>, hash: &str, jpeg: &[u8], width: u32, height: u32) -> Result<()> {
+    tx.execute(
+        "INSERT INTO photo (hash, jpeg, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (hash) DO NOTHING",
+        params![hash, jpeg, width, height, to_ms(now())],
+    )?;
+    Ok(())
+}
+
+/// Photos named on timelines that are not on the phone yet (e.g. after-photos).
+pub fn missing_timeline_photos(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT photo_hash FROM timeline_event
+         WHERE photo_hash IS NOT NULL AND photo_hash NOT IN (SELECT hash FROM photo)",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The JPEG bytes of a stored photo.
 pub fn photo_bytes(conn: &Connection, hash: &str) -> Result<Vec<u8>> {
     conn.query_row("SELECT jpeg FROM photo WHERE hash = ?1", [hash], |r| r.get(0))

@@ -339,9 +339,26 @@ impl Syncer {
             })?;
             outcome.notifications.extend(raised);
             if !batch.more {
-                return Ok(());
+                return self.fetch_timeline_photos(token).await;
             }
         }
+    }
+
+    /// Downloads the photos officials attached (after-photos), so the report's detail
+    /// shows them offline. One that fails is fetched on a later sync.
+    async fn fetch_timeline_photos(&self, token: &str) -> Result<(), Stop> {
+        for hash in self.store.read(store::missing_timeline_photos)? {
+            let response =
+                self.http.get(self.url(&format!("/photos/{hash}"))).bearer_auth(token).timeout(self.options.request_timeout).send().await;
+            let bytes = match client::check(response).await {
+                Ok(r) => r.bytes().await.map_err(client::transport)?,
+                Err(Failure::Refused { .. }) => continue,
+                Err(f) => return Err(Stop::Failure(f)),
+            };
+            let Ok((width, height)) = crate::photo::dimensions(&bytes) else { continue };
+            self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, &hash, &bytes, width, height))?;
+        }
+        Ok(())
     }
 
     fn url(&self, path: &str) -> String {

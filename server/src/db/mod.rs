@@ -20,7 +20,10 @@ pub struct Db {
 
 struct Inner {
     writer: Mutex<Connection>,
-    readers: Vec<Mutex<Connection>>,
+    /// Idle reader connections; `reader_permits` counts them, so a request waits (in
+    /// order, without holding a thread) until one is free.
+    readers: Mutex<Vec<Connection>>,
+    reader_permits: tokio::sync::Semaphore,
 }
 
 impl Db {
@@ -42,10 +45,15 @@ impl Db {
                 let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                     .map_err(|e| e.to_string())?;
                 setup(&c).map_err(|e| e.to_string())?;
-                Ok(Mutex::new(c))
+                Ok(c)
             })
-            .collect::<Result<_, String>>()?;
-        Ok(Db { inner: Arc::new(Inner { writer: Mutex::new(writer), readers }) })
+            .collect::<Result<Vec<_>, String>>()?;
+        let inner = Inner {
+            writer: Mutex::new(writer),
+            reader_permits: tokio::sync::Semaphore::new(readers.len()),
+            readers: Mutex::new(readers),
+        };
+        Ok(Db { inner: Arc::new(inner) })
     }
 
     /// Runs `f` in one immediate write transaction, committed before this returns.
@@ -71,20 +79,44 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
     {
+        let _permit = self.inner.reader_permits.acquire().await.map_err(ApiError::internal)?;
         let inner = self.inner.clone();
         blocking(move || {
-            // Take a free reader if there is one, else wait for the first.
-            let conn = inner
-                .readers
-                .iter()
-                .find_map(|m| m.try_lock().ok())
-                .unwrap_or_else(|| lock(&inner.readers[0]));
-            let tx = conn.unchecked_transaction()?;
+            // The permit guarantees an idle connection; the lease puts it back whatever `f`
+            // does, even if it panics.
+            let lease = Lease::take(&inner.readers).ok_or_else(|| ApiError::internal("no idle database reader"))?;
+            let tx = lease.conn().unchecked_transaction()?;
             let value = f(&tx)?;
             tx.finish()?;
             Ok(value)
         })
         .await
+    }
+}
+
+/// A reader connection borrowed from the pool until dropped.
+struct Lease<'a> {
+    pool: &'a Mutex<Vec<Connection>>,
+    conn: Option<Connection>,
+}
+
+impl<'a> Lease<'a> {
+    fn take(pool: &'a Mutex<Vec<Connection>>) -> Option<Self> {
+        let conn = pool.lock().unwrap_or_else(|p| p.into_inner()).pop()?;
+        Some(Lease { pool, conn: Some(conn) })
+    }
+
+    fn conn(&self) -> &Connection {
+        // Present from `take` until `drop`.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!("lease used after drop"))
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        }
     }
 }
 

@@ -228,6 +228,25 @@ pub fn add_event(tx: &Transaction<'_>, report: &Stored, event: &TimelineEvent, a
     Ok(())
 }
 
+/// Turns up to `limit + 1` rows (as queried) into a page: the first `limit` as views, and
+/// when there were more, the token of the last one shown, keyed on `key` (the sort column).
+pub fn page<T>(
+    stored: &[Stored],
+    limit: u32,
+    view: impl Fn(&Stored) -> ApiResult<T>,
+    key: impl Fn(&Stored) -> i64,
+) -> ApiResult<civic_core::protocol::Page<T>> {
+    let limit = limit as usize;
+    let items = stored.iter().take(limit).map(view).collect::<ApiResult<Vec<_>>>()?;
+    let next = if stored.len() > limit { stored.get(limit.saturating_sub(1)).map(|s| page_token(key(s), s.id)) } else { None };
+    Ok(civic_core::protocol::Page { items, next })
+}
+
+/// A page token over (sort key, id).
+pub fn page_token(key: i64, id: ReportId) -> String {
+    format!("{key}_{id}")
+}
+
 /// A new event now.
 pub fn new_event(actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
     TimelineEvent { id: Uuid::now_v7(), at: crate::db::now(), actor, status, note, photo: None, duplicate_of: None }

@@ -353,18 +353,10 @@ pub async fn mine(State(st): State<AppState>, caller: Caller, Query(q): Query<Pa
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(params![device, ms, if id.is_empty() { "~".to_owned() } else { id }, limit + 1], Stored::from_row)?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
-            let more = stored.len() > limit as usize;
-            let items = stored.iter().take(limit as usize).map(|s| reports::view(c, s)).collect::<ApiResult<Vec<_>>>()?;
-            let next = if more { stored.get(limit as usize - 1).map(|s| page_token(s.received_at, s.id)) } else { None };
-            Ok(Page { items, next })
+            reports::page(&stored, limit, |s| reports::view(c, s), |s| s.received_at)
         })
         .await?;
     Ok(Json(page))
-}
-
-/// A page token over (time, id).
-pub fn page_token(ms: i64, id: ReportId) -> String {
-    format!("{ms}_{id}")
 }
 
 /// Parses a page token; garbage is a 400.

@@ -8,7 +8,7 @@ use civic_core::model::Localized;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::citizen::{load_for, page_token, parse_page_token};
+use super::citizen::{load_for, parse_page_token};
 use super::{Json, Path, Query, text_field};
 use crate::auth::{Caller, SESSION_HOURS, hash_password, new_token, parse_roles, role_name, token_hash, verify_password};
 use crate::db::{now, to_ms};
@@ -215,10 +215,7 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
                 Stored::from_row,
             )?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
-            let more = stored.len() > limit as usize;
-            let items = stored.iter().take(limit as usize).map(|s| reports::view(c, s)).collect::<ApiResult<Vec<_>>>()?;
-            let next = if more { stored.get(limit as usize - 1).map(|s| page_token(s.due_at, s.id)) } else { None };
-            Ok(Page { items, next })
+            reports::page(&stored, limit, |s| reports::view(c, s), |s| s.due_at)
         })
         .await?;
     Ok(Json(page))

@@ -9,7 +9,7 @@ use civic_core::protocol::{Figures, Page, PublicReport, Transparency};
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
-use super::citizen::{page_token, parse_page_token};
+use super::citizen::parse_page_token;
 use super::{Json, Path, Query};
 use crate::db::{now, to_ms};
 use crate::error::{ApiError, ApiResult};
@@ -165,10 +165,7 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(args), Stored::from_row)?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
-            let more = stored.len() > limit as usize;
-            let items = stored.iter().take(limit as usize).map(|s| reports::public_view(c, s)).collect::<ApiResult<_>>()?;
-            let next = if more { stored.get(limit as usize - 1).map(|s| page_token(s.received_at, s.id)) } else { None };
-            Ok(Page { items, next })
+            reports::page(&stored, limit, |s| reports::public_view(c, s), |s| s.received_at)
         })
         .await?;
     Ok(Json(page))

@@ -14,6 +14,7 @@ pub mod photo;
 pub mod protocol;
 pub mod store;
 pub mod sync;
+pub mod warning;
 
 pub use app::{AttachedPhoto, Civic};
 pub use city::City;

@@ -40,6 +40,14 @@ pub struct Config {
     #[arg(long, env = "CIVIC_REQUESTS_PER_MINUTE", default_value_t = Limits::default().requests_per_minute)]
     pub requests_per_minute: u32,
 
+    /// Photos decoded at once (default: twice the cores).
+    #[arg(long, env = "CIVIC_PHOTO_WORKERS")]
+    pub photo_workers: Option<usize>,
+
+    /// Milliseconds an upload may wait for a decoding slot before the answer is 503 busy.
+    #[arg(long, env = "CIVIC_PHOTO_QUEUE_WAIT_MS", default_value_t = Limits::default().photo_queue_wait_ms)]
+    pub photo_queue_wait_ms: u64,
+
     /// Create this admin (and operator) account at start-up if it does not exist.
     #[arg(long, env = "CIVIC_ADMIN_USERNAME", requires = "admin_password")]
     pub admin_username: Option<String>,
@@ -75,6 +83,8 @@ impl Config {
             max_body_bytes: self.max_body_bytes,
             max_photo_pixels: self.max_photo_pixels,
             requests_per_minute: self.requests_per_minute,
+            photo_workers: self.photo_workers.unwrap_or(Limits::default().photo_workers),
+            photo_queue_wait_ms: self.photo_queue_wait_ms,
             ..Limits::default()
         }
     }

@@ -38,6 +38,9 @@ pub enum ApiError {
     /// 429: too many requests; try again after this many seconds.
     #[error("too many requests")]
     RateLimited { retry_after_s: u64 },
+    /// 503: the server is too busy for this now; try again after this many seconds.
+    #[error("{detail}")]
+    Busy { detail: String, retry_after_s: u64 },
     /// 500: our fault. The cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -79,6 +82,7 @@ impl ApiError {
             }
             ApiError::Unprocessable { kind, .. } => (StatusCode::UNPROCESSABLE_ENTITY, kind, "Unprocessable"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
+            ApiError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Service unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
@@ -98,7 +102,7 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let ApiError::RateLimited { retry_after_s } = self {
+        if let ApiError::RateLimited { retry_after_s } | ApiError::Busy { retry_after_s, .. } = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
                 headers.insert(header::RETRY_AFTER, v);
             }

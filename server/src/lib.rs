@@ -126,6 +126,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     let db_path = config.database_path()?;
     let db = db::Db::open(&db_path)?;
     let limits = config.limits();
+    let photo_workers = limits.photo_workers.max(1);
     let live = catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
     let state = AppState {
         db,
@@ -135,9 +136,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),
         limits: Arc::new(limits),
         metrics: Arc::new(Metrics::default()),
-        photo_permits: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
-        )),
+        photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {

@@ -25,6 +25,10 @@ pub struct Limits {
     pub reopen_days: i64,
     /// Ratings at or below this flag the report for the operations centre.
     pub low_rating: u8,
+    /// Photos decoded at once (each may take tens of MiB while it is).
+    pub photo_workers: usize,
+    /// How long an upload may wait for a decoding slot before the server answers 503.
+    pub photo_queue_wait_ms: u64,
 }
 
 impl Default for Limits {
@@ -36,6 +40,8 @@ impl Default for Limits {
             after_photo_radius_m: 200.0,
             reopen_days: 14,
             low_rating: 2,
+            photo_workers: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            photo_queue_wait_ms: 10_000,
         }
     }
 }

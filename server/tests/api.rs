@@ -538,3 +538,35 @@ async fn a_citizens_name_and_contact_stay_private() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_server_busy_with_photos_says_so_and_when_to_come_back() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &["--photo-workers", "1", "--photo-queue-wait-ms", "1"]);
+    let citizen = srv.device().await;
+    let photos: Vec<Vec<u8>> = (0..8).map(|i| jpeg(2400, 1800, 200 + i)).collect();
+    let sends = photos.iter().map(|p| {
+        let req = srv
+            .http
+            .put(srv.url(&format!("/api/v1/photos/{}", sha256(p))))
+            .bearer_auth(&citizen)
+            .header("content-type", "image/jpeg")
+            .body(p.clone());
+        async move { req.send().await.unwrap() }
+    });
+    let mut busy = None;
+    for r in futures_join_all(sends).await {
+        if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+            busy = Some(r);
+        } else {
+            assert!(r.status().is_success(), "{}", r.status());
+        }
+    }
+    let r = busy.expect("eight 4-megapixel photos at once, one decoding slot, 1 ms of patience: some must be turned away");
+    assert_eq!(r.headers()["retry-after"], "5");
+    assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+    // Coming back later works: nothing was half-stored.
+    for p in &photos {
+        srv.upload(&citizen, p).await;
+    }
+}

@@ -118,6 +118,8 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
         (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an image (`unsupported-media-type`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The photo is empty or cannot be decoded (`photo-empty`, `photo-unreadable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many photos being processed (`busy`): try again after `Retry-After` seconds", body = crate::api::openapi::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     )
 )]
 pub async fn put_photo(
@@ -156,7 +158,18 @@ pub async fn put_photo(
     let options = PhotoOptions { max_pixels: st.limits.max_photo_pixels, ..PhotoOptions::default() };
     // Decode, orient, resize and strip again: the server never trusts a client's stripping.
     // A few at a time, so a burst of uploads cannot take all the memory.
-    let _permit = st.photo_permits.acquire().await.map_err(ApiError::internal)?;
+    // Past a short wait, say "busy, come back" rather than queue without end: a phone
+    // retries later (honouring Retry-After) instead of holding a connection on 3G.
+    let wait = std::time::Duration::from_millis(st.limits.photo_queue_wait_ms);
+    let _permit = match tokio::time::timeout(wait, st.photo_permits.acquire()).await {
+        Ok(permit) => permit.map_err(ApiError::internal)?,
+        Err(_) => {
+            return Err(ApiError::Busy {
+                detail: "the server is busy processing photos; try again shortly".into(),
+                retry_after_s: 5,
+            });
+        }
+    };
     let processed = tokio::task::spawn_blocking(move || photo::process(&body, &options))
         .await
         .map_err(ApiError::internal)??;

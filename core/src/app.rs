@@ -316,7 +316,8 @@ impl Civic {
     }
 }
 
-/// Plain text as stored: no control characters but newlines and tabs, `\r\n` folded.
-fn plain_text(s: &str) -> String {
+/// Plain text as stored (phone and server alike): no control characters but newlines and
+/// tabs, `\r\n` folded.
+pub fn plain_text(s: &str) -> String {
     s.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\t' || !c.is_control()).collect()
 }

@@ -85,6 +85,16 @@ pub fn find(conn: &Connection, id: ReportId) -> ApiResult<Option<Stored>> {
     conn.query_row(&sql, [id.to_string()], Stored::from_row).optional()?.transpose()
 }
 
+/// A report that must exist (it was just found or written in this transaction).
+pub fn get(conn: &Connection, id: ReportId) -> ApiResult<Stored> {
+    find(conn, id)?.ok_or_else(|| ApiError::internal(format!("report {id} vanished")))
+}
+
+/// Whether a photo with this (client) hash was uploaded.
+pub fn photo_known(conn: &Connection, hash: &str) -> ApiResult<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [hash], |r| r.get(0))?)
+}
+
 /// A report by its public number.
 pub fn find_by_number(conn: &Connection, number: &str) -> ApiResult<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM report WHERE public_number = ?1");

@@ -258,11 +258,11 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
                 if owner != device || hash != body_hash {
                     return Err(ApiError::conflict("id-reused", "this report id was already used for a different report"));
                 }
-                let stored = reports::find(tx, req.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+                let stored = reports::get(tx, req.id)?;
                 return Ok((StatusCode::OK, receipt_of(&stored)?));
             }
             for (i, p) in req.photos.iter().enumerate() {
-                let known: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [p], |r| r.get(0))?;
+                let known = reports::photo_known(tx, p)?;
                 if !known || req.photos[..i].contains(p) {
                     return Err(ApiError::unprocessable("photo-missing", format!("photo {p} was not uploaded first (or is repeated)")));
                 }
@@ -298,7 +298,7 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
                     params![req.id.to_string(), i as i64, p],
                 )?;
             }
-            let stored = reports::find(tx, req.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, req.id)?;
             let mut event = reports::new_event(ActorRole::System, Some(Status::Received), None);
             event.at = received;
             reports::add_event(tx, &stored, &event, None)?;
@@ -486,7 +486,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
     let view = st
         .db
         .write(move |tx| {
-            let stored = reports::find(tx, stored.id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, stored.id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ApiError::conflict("not-rateable", "a report can be rated once it is resolved or rejected"));
             }
@@ -506,7 +506,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
             }
             let note = Some(format!("{}★{}", r.stars, comment.map(|c| format!(" — {c}")).unwrap_or_default()));
             reports::add_event(tx, &stored, &reports::new_event(ActorRole::Citizen, None, note), None)?;
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })
         .await?;
@@ -545,7 +545,7 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
     let view = st
         .db
         .write(move |tx| {
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ApiError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));
             }
@@ -561,7 +561,7 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
             let mut event = reports::new_event(ActorRole::Citizen, Some(Status::Reopened), Some(reason));
             event.at = at;
             reports::add_event(tx, &stored, &event, None)?;
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })
         .await?;
@@ -645,7 +645,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
                         continue;
                     }
                 }
-                let stored = reports::find(c, rid)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+                let stored = reports::get(c, rid)?;
                 changes.push(Change::Report {
                     id: rid,
                     public_number: stored.public_number,

@@ -296,7 +296,7 @@ pub async fn change_status(
     let view = st
         .db
         .write(move |tx| {
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             if !stored.status.can_move_to(req.to) {
                 return Err(ApiError::conflict(
                     "illegal-transition",
@@ -304,7 +304,7 @@ pub async fn change_status(
                 ));
             }
             if let Some(photo) = &req.photo {
-                let known: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [photo], |r| r.get(0))?;
+                let known = reports::photo_known(tx, photo)?;
                 if !known {
                     return Err(ApiError::unprocessable("photo-missing", format!("photo {photo} was not uploaded first")));
                 }
@@ -335,7 +335,7 @@ pub async fn change_status(
             event.photo = req.photo.clone();
             event.duplicate_of = duplicate_of;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })
         .await?;
@@ -376,7 +376,7 @@ pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<Re
             let event = reports::new_event(actor, None, Some(text));
             tx.execute("UPDATE report SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_ms(event.at)])?;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
-            let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::internal("report vanished"))?;
+            let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })
         .await?;

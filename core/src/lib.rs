@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod area;
+pub mod cap;
 pub mod catalog;
 pub mod city;
 pub mod error;

@@ -109,6 +109,10 @@ pub struct SubmitReport {
     pub photos: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub captured_at: OffsetDateTime,
+    /// Warnings (`AlertView::id`) active where and when the report was filed, as the phone
+    /// saw them: the operations centre sees flood reports under the flood warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<String>,
 }
 
 /// The server's acknowledgement of a report: the same for every retry of the same id.
@@ -296,6 +300,151 @@ pub enum Change {
     },
     /// The category catalog changed: fetch `GET /api/v1/catalog`.
     Catalog { version: u32 },
+    /// A warning of the region was published, updated, cancelled or ended: the device
+    /// decides whether it concerns its resident.
+    Alert { alert: Box<AlertView> },
+}
+
+/// Where a warning stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    Active,
+    /// Withdrawn by a Cancel message.
+    Cancelled,
+    /// Past its `expires`.
+    Expired,
+}
+
+/// A warning as devices and the public see it: the latest message of its chain (the first
+/// Alert and the Updates that followed it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertView {
+    /// The chain's stable id: the first message's CAP identifier.
+    pub id: String,
+    /// 1 for the first message, one more for each Update or Cancel.
+    pub version: u32,
+    pub state: AlertState,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// The latest Alert or Update: what to show.
+    pub message: crate::cap::Alert,
+    /// Why it was withdrawn (the Cancel's note), when cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_note: Option<String>,
+}
+
+/// `GET /api/v1/alerts/{id}`: a warning with every message of its chain, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertDetail {
+    pub alert: AlertView,
+    pub history: Vec<crate::cap::Alert>,
+}
+
+/// `POST /api/v1/alerts` (a new warning) and `PUT /api/v1/alerts/{id}` (an Update): what an
+/// operator writes. The server makes the CAP message of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublishAlert {
+    /// Actual unless an exercise or a test.
+    #[serde(default = "actual")]
+    pub status: crate::cap::AlertStatus,
+    /// Our topic: flood, storm, outage, traffic, health, environment, fire, security, other.
+    pub topic: String,
+    pub urgency: crate::cap::Urgency,
+    pub severity: crate::warning::Severity,
+    pub certainty: crate::cap::Certainty,
+    #[serde(default)]
+    pub response_type: Vec<crate::cap::ResponseType>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub onset: Option<OffsetDateTime>,
+    /// When the warning ends. Required: a warning without an end is never withdrawn.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires: OffsetDateTime,
+    /// The warning in each language, Vietnamese first.
+    pub texts: Vec<AlertText>,
+    pub areas: Vec<AreaInput>,
+}
+
+fn actual() -> crate::cap::AlertStatus {
+    crate::cap::AlertStatus::Actual
+}
+
+/// A warning's words in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AlertText {
+    /// "vi-VN", "en-US"…
+    pub language: String,
+    pub event: String,
+    pub headline: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub instruction: Option<String>,
+    #[serde(default)]
+    pub web: Option<String>,
+}
+
+/// Where a warning applies, as an operator says it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AreaInput {
+    /// A district or ward of the city by its code; the server turns it into polygons.
+    Named { code: String },
+    /// A closed ring of `[lat, lon]` points.
+    Polygon { description: String, points: Vec<(f64, f64)> },
+    Circle { description: String, lat: f64, lon: f64, radius_km: f64 },
+}
+
+/// `POST /api/v1/alerts/{id}/cancel`: withdraw a warning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelAlert {
+    /// Why, in the operator's words (shown to residents).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Which push service wakes the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PushProvider {
+    Fcm,
+    Apns,
+    /// UnifiedPush: `token` is the distributor's endpoint URL.
+    UnifiedPush,
+}
+
+/// `PUT /api/v1/devices/me/push`: how to wake this device, and the coarse cells it cares
+/// about (never its places: see `warning::cells`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRegistration {
+    pub provider: PushProvider,
+    pub token: String,
+    /// Coarse cell ids (`warning::cells`) around the resident's places.
+    #[serde(default)]
+    pub cells: Vec<String>,
+    /// Wake for any warning of the region (the resident follows "where I am now").
+    #[serde(default)]
+    pub anywhere: bool,
+    /// Warnings below this severity never wake the device.
+    #[serde(default = "unknown_severity")]
+    pub min_severity: crate::warning::Severity,
+}
+
+fn unknown_severity() -> crate::warning::Severity {
+    crate::warning::Severity::Unknown
 }
 
 /// Per-category or per-unit figures for the transparency page.

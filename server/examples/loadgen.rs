@@ -330,6 +330,7 @@ fn new_report(photo: String) -> SubmitReport {
         answers,
         photos: vec![photo],
         captured_at: now,
+        alerts: Vec::new(),
     }
 }
 

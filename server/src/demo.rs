@@ -169,6 +169,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             answers,
             photos: vec![hash],
             captured_at: now,
+            alerts: Vec::new(),
         };
         citizen::submit(State(st.clone()), citizen.clone(), Json(submit)).await?;
         for stage in r.stages {

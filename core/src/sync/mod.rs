@@ -294,6 +294,7 @@ impl Syncer {
             answers: report.answers.clone(),
             photos: photos.iter().map(|(h, _)| h.clone()).collect(),
             captured_at: report.captured_at,
+            alerts: Vec::new(),
         };
         let response = self
             .http

@@ -8,10 +8,13 @@ use std::collections::BTreeSet;
 
 use geo::{Contains, Distance, Haversine, HaversineClosestPoint, LineString, Point, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
+
+pub mod cells;
 use serde::{Deserialize, Serialize};
 
 /// CAP 1.2 severity, least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     Unknown,
     Minor,
@@ -22,6 +25,7 @@ pub enum Severity {
 
 /// An alert's area: a CAP polygon (closed ring of lat/lon) or circle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Area {
     Polygon { points: Vec<(f64, f64)> },

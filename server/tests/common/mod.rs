@@ -164,6 +164,7 @@ pub fn litter_report(at: (f64, f64), photos: Vec<String>) -> SubmitReport {
         answers,
         photos,
         captured_at: now,
+        alerts: Vec::new(),
     }
 }
 

@@ -90,6 +90,12 @@ impl ServiceArea {
         self.districts.iter().map(|z| &z.place)
     }
 
+    /// A district's or ward's name and boundary, by its code: warnings name the city's
+    /// areas this way.
+    pub fn boundary(&self, code: &str) -> Option<(&Place, &MultiPolygon)> {
+        self.districts.iter().chain(&self.wards).find(|z| z.place.code == code).map(|z| (&z.place, &z.shape))
+    }
+
     /// Checks a point and routes it to its district and ward.
     pub fn locate(&self, lat: f64, lon: f64) -> Result<AreaMatch, AreaError> {
         if !lat.is_finite() || !lon.is_finite() || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {

@@ -34,11 +34,8 @@ fn admin(caller: &Caller) -> ApiResult<()> {
     responses(
         (status = 200, description = "The category as it is now", body = Category),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such category", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by a rule: `unknown-unit`, `bad-hours`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -87,10 +84,7 @@ pub async fn change_category(
         (status = 200, description = "Renamed"),
         (status = 201, description = "Added"),
         (status = 400, description = "Malformed JSON (`malformed-json`), or a code that is not 1 to 40 of a-z, 0-9 and '-' (`bad-path`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A name is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -60,6 +60,15 @@ pub struct Config {
     #[arg(long, env = "CIVIC_DEMO")]
     pub demo: bool,
 
+    /// The CAP `sender` of the warnings published here (default: `ioc.<city code>@civic.invalid`).
+    #[arg(long, env = "CIVIC_ALERT_SENDER")]
+    pub alert_sender: Option<String>,
+
+    /// The address the public reaches this server at (e.g. `https://civic.example.org`), for
+    /// links in the CAP feed; by default the request's Host.
+    #[arg(long, env = "CIVIC_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CIVIC_LOG_JSON")]
     pub log_json: bool,
@@ -85,6 +94,7 @@ impl Config {
             requests_per_minute: self.requests_per_minute,
             photo_workers: self.photo_workers.unwrap_or(Limits::default().photo_workers),
             photo_queue_wait_ms: self.photo_queue_wait_ms,
+            public_url: self.public_url.clone(),
             ..Limits::default()
         }
     }

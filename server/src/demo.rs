@@ -6,12 +6,14 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};
-use civic_core::protocol::{ChangeStatus, Rate, RegisterDevice, Role, SubmitReport};
+use civic_core::cap::{AlertStatus, Certainty, ResponseType, Urgency};
+use civic_core::protocol::{AlertText, AreaInput, ChangeStatus, PublishAlert, Rate, RegisterDevice, Role, SubmitReport};
+use civic_core::warning::Severity;
 use rusqlite::params;
 use sha2::{Digest, Sha256};
 
 use crate::api::officials::NewOfficial;
-use crate::api::{Json, Path, RawBody, citizen, officials};
+use crate::api::{Json, Path, RawBody, alerts, citizen, officials};
 use crate::auth::{Caller, Official, hex, new_token};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -197,6 +199,44 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     }
     spread_over_past_days(st).await?;
     tracing::info!(reports = REPORTS.len(), "demo: seeded Huế reports at different stages");
+    demo_warning(st, by_operator).await?;
+    Ok(())
+}
+
+/// A flood warning for Huế city and Phú Vang, in Vietnamese and English, for the next day.
+async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
+    let now = crate::db::now();
+    let warning = PublishAlert {
+        status: AlertStatus::Actual,
+        topic: "flood".into(),
+        urgency: Urgency::Expected,
+        severity: Severity::Severe,
+        certainty: Certainty::Likely,
+        response_type: vec![ResponseType::Prepare, ResponseType::Avoid],
+        onset: Some(now + time::Duration::hours(3)),
+        expires: now + time::Duration::hours(27),
+        texts: vec![
+            AlertText {
+                language: "vi-VN".into(),
+                event: "Lũ trên sông Hương".into(),
+                headline: "Cảnh báo lũ: mực nước sông Hương tại Kim Long dự báo vượt báo động 2".into(),
+                description: Some("Mưa lớn ở thượng nguồn; mực nước sông Hương tại trạm Kim Long dự báo lên mức 2,5 m trong 12 giờ tới. Các tuyến đường trũng thấp ven sông có thể ngập sâu 0,3–0,5 m.".into()),
+                instruction: Some("Di chuyển xe và tài sản lên cao. Không đi qua đường ngập sâu, nước chảy xiết. Theo dõi thông báo của chính quyền địa phương.".into()),
+                web: None,
+            },
+            AlertText {
+                language: "en-US".into(),
+                event: "Perfume River flood".into(),
+                headline: "Flood warning: Perfume River at Kim Long forecast above alarm level 2".into(),
+                description: Some("Heavy rain upstream; the Perfume River at Kim Long station is forecast to reach 2.5 m within 12 hours. Low-lying riverside streets may flood 0.3–0.5 m deep.".into()),
+                instruction: Some("Move vehicles and belongings to higher ground. Do not cross deep or fast-flowing water. Follow local authorities' announcements.".into()),
+                web: None,
+            },
+        ],
+        areas: vec![AreaInput::Named { code: "474".into() }, AreaInput::Named { code: "478".into() }],
+    };
+    alerts::publish(State(st.clone()), operator, Json(warning)).await?;
+    tracing::info!("demo: published a flood warning for Huế and Phú Vang");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! until a shutdown signal.
 
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod reports;
 pub mod state;
+pub mod warnings;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,7 +34,7 @@ use crate::state::{AppState, Metrics};
 /// their `#[utoipa::path]`: the axum router and the OpenAPI document served at
 /// `/api/v1/openapi.json` come out of it together, so neither can name a route the other lacks.
 pub fn router(state: AppState) -> Router {
-    use api::{citizen, officials, openapi, ops, public};
+    use api::{alerts, citizen, officials, openapi, ops, public};
     use utoipa::OpenApi;
     use utoipa_axum::router::OpenApiRouter;
     use utoipa_axum::routes;
@@ -61,6 +63,12 @@ pub fn router(state: AppState) -> Router {
         routes!(public::detail),
         routes!(public::stats),
         routes!(citizen::sync),
+        routes!(alerts::publish, alerts::list),
+        routes!(alerts::update, alerts::detail),
+        routes!(alerts::cancel),
+        routes!(alerts::import),
+        routes!(alerts::tagged_reports),
+        routes!(alerts::register_push),
         routes!(openapi::document),
     ]
     .into_iter()
@@ -72,6 +80,8 @@ pub fn router(state: AppState) -> Router {
     api
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .route("/cap/alerts.atom", get(api::feed::atom))
+        .route("/cap/alerts/{identifier}", get(api::feed::message))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -123,6 +133,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         None => civic_core::City::hue(),
     }
     .map_err(|e| format!("city configuration: {e}"))?;
+    let sender = config.alert_sender.clone().unwrap_or_else(|| format!("ioc.{}@civic.invalid", city.code.to_lowercase()));
     let db_path = config.database_path()?;
     let db = db::Db::open(&db_path)?;
     let limits = config.limits();
@@ -131,12 +142,13 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     let state = AppState {
         db,
         catalog: Arc::new(live),
-        city: Arc::new(city),
+        city: Arc::new(city.clone()),
         photos: state::PhotoDir::new(config.data_dir.join("photos")).map_err(|e| format!("photo folder: {e}"))?,
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),
         limits: Arc::new(limits),
         metrics: Arc::new(Metrics::default()),
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
+        warnings: Arc::new(warnings::Warnings::new(sender, &city)),
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {

@@ -29,6 +29,9 @@ pub struct Limits {
     pub photo_workers: usize,
     /// How long an upload may wait for a decoding slot before the server answers 503.
     pub photo_queue_wait_ms: u64,
+    /// The address the public reaches this server at, for links in feeds (default: the
+    /// request's Host).
+    pub public_url: Option<String>,
 }
 
 impl Default for Limits {
@@ -42,6 +45,7 @@ impl Default for Limits {
             low_rating: 2,
             photo_workers: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             photo_queue_wait_ms: 10_000,
+            public_url: None,
         }
     }
 }
@@ -59,6 +63,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Photos being decoded at once (each may take tens of MiB while it is).
     pub photo_permits: Arc<tokio::sync::Semaphore>,
+    /// The warning service: its CAP sender and the push gateways.
+    pub warnings: Arc<crate::warnings::Warnings>,
 }
 
 /// Photos on local disk, content-addressed: `photos/ab/abcdef….jpg`.

@@ -43,6 +43,14 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v1/public/reports/{number}", NONE),
     ("GET", "/api/v1/public/stats", NONE),
     ("GET", "/api/v1/sync", DEVICE),
+    ("POST", "/api/v1/alerts", OFFICIAL),
+    ("GET", "/api/v1/alerts", NONE),
+    ("PUT", "/api/v1/alerts/{id}", OFFICIAL),
+    ("GET", "/api/v1/alerts/{id}", NONE),
+    ("POST", "/api/v1/alerts/{id}/cancel", OFFICIAL),
+    ("POST", "/api/v1/alerts/import", OFFICIAL),
+    ("GET", "/api/v1/alerts/{id}/reports", OFFICIAL),
+    ("PUT", "/api/v1/devices/me/push", DEVICE),
     ("GET", "/api/v1/openapi.json", NONE),
 ];
 
@@ -189,7 +197,7 @@ async fn the_document_has_what_a_client_generator_needs() {
     assert!(variants.iter().all(|v| strings(&v["required"]) == BTreeSet::from(["type", "value"])));
     let changes = schemas["Change"]["oneOf"].as_array().expect("Change.oneOf");
     let kinds: BTreeSet<&str> = changes.iter().filter_map(|v| v["properties"]["kind"]["enum"][0].as_str()).collect();
-    assert_eq!(kinds, BTreeSet::from(["report", "catalog"]));
+    assert_eq!(kinds, BTreeSet::from(["report", "catalog", "alert"]));
 
     // The photo upload takes a binary JPEG body.
     let upload = &doc["paths"]["/api/v1/photos/{hash}"]["put"];
@@ -214,7 +222,7 @@ async fn the_document_has_what_a_client_generator_needs() {
         // Named, tagged, described once each; success and problem answers typed.
         let id = op["operationId"].as_str().unwrap_or_default();
         assert!(!id.is_empty() && ids.insert(id.to_owned()), "{method} {path}: operationId {id:?} missing or repeated");
-        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public"].contains(t)) && op["tags"][0].is_string());
+        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public", "warnings"].contains(t)) && op["tags"][0].is_string());
         assert!(op["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} has no description");
         let responses = op["responses"].as_object().expect("responses");
         assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");

@@ -402,7 +402,8 @@ impl Alert {
 pub const TOPIC_CODE: &str = "civic:topic";
 
 impl CapArea {
-    fn check(&self) -> Result<(), CapError> {
+    /// Checks the area's shapes: closed polygons of valid points, radii of 0 or more.
+    pub fn check(&self) -> Result<(), CapError> {
         let valid = |lat: f64, lon: f64| lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0;
         for ring in &self.polygon {
             if ring.len() < 4 || ring.first() != ring.last() {

@@ -34,7 +34,6 @@ use crate::state::{AppState, Metrics};
     responses(
         (status = 201, description = "The device's id and token (keep the token in secure storage)", body = DeviceRegistered),
         (status = 400, description = "The body is not a valid `RegisterDevice` (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<DeviceRegistered>)> {
@@ -75,10 +74,7 @@ pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> Api
     responses(
         (status = 204, description = "Saved"),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -114,8 +110,6 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
         (status = 200, description = "Already stored: nothing was processed again", body = PhotoStored),
         (status = 201, description = "Stored", body = PhotoStored),
         (status = 400, description = "The hash is not lowercase hex SHA-256 (`bad-hash`) or not the body's (`hash-mismatch`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an image (`unsupported-media-type`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The photo is empty or cannot be decoded (`photo-empty`, `photo-unreadable`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many photos being processed (`busy`): try again after `Retry-After` seconds", body = crate::api::openapi::Problem, content_type = "application/problem+json",
@@ -209,11 +203,8 @@ pub async fn put_photo(
         (status = 200, description = "Already received: the same receipt as the first time", body = ReportReceipt),
         (status = 201, description = "Received", body = ReportReceipt),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "This id was already used for a different report (`id-reused`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by a rule: `unknown-category`, `bad-answer`, `photo-count`, `photo-missing`, `outside-service-area`, `bad-location`, `bad-time`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -298,6 +289,7 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
                     params![req.id.to_string(), i as i64, p],
                 )?;
             }
+            crate::alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
             let stored = reports::get(tx, req.id)?;
             let mut event = reports::new_event(ActorRole::System, Some(Status::Received), None);
             event.at = received;
@@ -346,7 +338,6 @@ pub struct PageQuery {
     responses(
         (status = 200, description = "A page of the device's reports", body = Page<ReportView>),
         (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -406,7 +397,6 @@ pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ApiResult
     responses(
         (status = 200, description = "The report with its timeline", body = ReportView),
         (status = 400, description = "The id is not a UUID (`bad-path`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report, or not one this caller may see", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -428,7 +418,6 @@ pub async fn detail(State(st): State<AppState>, caller: Caller, Path(id): Path<R
     responses(
         (status = 204, description = "Counted (or already counted)"),
         (status = 400, description = "The id is not a UUID (`bad-path`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is already closed (`report-closed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
@@ -466,12 +455,9 @@ pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<
     responses(
         (status = 200, description = "The report with its rating", body = ReportView),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report of this device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not resolved or rejected yet (`not-rateable`), or already rated (`already-rated`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not 1 to 5 stars (`bad-rating`), or the comment is too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -527,12 +513,9 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
     responses(
         (status = 200, description = "The reopened report", body = ReportView),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report of this device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not resolved or rejected (`not-reopenable`), or the window has closed (`reopen-window-closed`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -594,7 +577,6 @@ pub struct SyncQuery {
     responses(
         (status = 200, description = "The next changes and the cursor to pass back", body = SyncBatch),
         (status = 400, description = "A bad parameter or a cursor this server did not give (`bad-query`, `bad-cursor`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is an official's, not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -615,44 +597,66 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
                 return Err(ApiError::bad_request("bad-cursor", "the cursor is from the future"));
             }
             let mut stmt = c.prepare_cached(
-                "SELECT seq, report_id, event_id FROM change_log
+                "SELECT seq, report_id, event_id, kind FROM change_log
                  WHERE seq > ?1 AND (device_id = ?2 OR device_id IS NULL) ORDER BY seq LIMIT ?3",
             )?;
             let rows = stmt
                 .query_map(params![since, device, limit + 1], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let more = rows.len() > limit as usize;
             let rows = &rows[..rows.len().min(limit as usize)];
             let mut changes: Vec<Change> = Vec::new();
             let mut catalog_announced = false;
-            for (_, report_id, event_id) in rows {
-                let (Some(report_id), Some(event_id)) = (report_id, event_id) else {
+            let mut alerts_sent: Vec<&str> = Vec::new();
+            for (_, report_id, event_id, kind) in rows {
+                match (kind.as_str(), report_id, event_id) {
+                    ("report", Some(report_id), Some(event_id)) => {
+                        let rid: ReportId = report_id.parse().map_err(|_| ApiError::internal("stored report id"))?;
+                        let Some(event) = reports::event(c, event_id)? else { continue };
+                        if let Some(Change::Report { id, events, .. }) = changes.last_mut() {
+                            if *id == rid {
+                                events.push(event);
+                                continue;
+                            }
+                        }
+                        let stored = reports::get(c, rid)?;
+                        changes.push(Change::Report {
+                            id: rid,
+                            public_number: stored.public_number,
+                            status: stored.status,
+                            updated_at: from_ms(stored.updated_at)?,
+                            events: vec![event],
+                        });
+                    }
+                    // A warning changed, for every device: send where it stands now, once per
+                    // batch. A device starting from scratch needs only the active ones.
+                    ("alert", _, Some(alert_id)) => {
+                        if alerts_sent.contains(&alert_id.as_str()) {
+                            continue;
+                        }
+                        alerts_sent.push(alert_id);
+                        let alert = crate::alerts::view(c, alert_id)?;
+                        if since == 0 && alert.state != civic_core::protocol::AlertState::Active {
+                            continue;
+                        }
+                        changes.push(Change::Alert { alert: Box::new(alert) });
+                    }
                     // A catalog change, for every device: say it once per batch, with the
                     // version in force now.
-                    if !catalog_announced {
-                        changes.push(Change::Catalog { version: catalog_version });
-                        catalog_announced = true;
-                    }
-                    continue;
-                };
-                let rid: ReportId = report_id.parse().map_err(|_| ApiError::internal("stored report id"))?;
-                let Some(event) = reports::event(c, event_id)? else { continue };
-                if let Some(Change::Report { id, events, .. }) = changes.last_mut() {
-                    if *id == rid {
-                        events.push(event);
-                        continue;
+                    _ => {
+                        if !catalog_announced {
+                            changes.push(Change::Catalog { version: catalog_version });
+                            catalog_announced = true;
+                        }
                     }
                 }
-                let stored = reports::get(c, rid)?;
-                changes.push(Change::Report {
-                    id: rid,
-                    public_number: stored.public_number,
-                    status: stored.status,
-                    updated_at: from_ms(stored.updated_at)?,
-                    events: vec![event],
-                });
             }
             // With more to come, resume after the last row sent; otherwise everything up to
             // the newest change (in this snapshot) has been seen. SQLite's single writer

@@ -1,6 +1,8 @@
 //! The HTTP surface: `/api/v1` routes, extractors that answer bad input with problems.
 
+pub mod alerts;
 pub mod citizen;
+pub mod feed;
 pub mod officials;
 pub mod openapi;
 pub mod ops;

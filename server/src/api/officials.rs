@@ -29,8 +29,6 @@ use crate::state::{AppState, Metrics};
         (status = 200, description = "The session, with its token", body = Session),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiResult<Json<Session>> {
@@ -110,11 +108,8 @@ pub struct NewOfficial {
     responses(
         (status = 201, description = "Created"),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken (`username-taken`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by a rule: `unknown-unit`, `weak-password`, `missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -188,7 +183,6 @@ pub struct InboxQuery {
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportView>),
         (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -235,12 +229,9 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
     responses(
         (status = 200, description = "The report after the change", body = ReportView),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "A device's token, or a unit officer routing to another unit", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report, or not one of the official's units", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a legal change from the current status (`illegal-transition`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused by a rule: `reason-required`, `note-required`, `after-photo-required`, `after-photo-too-far`, `photo-missing`, `unknown-unit`, `unknown-original`, `original-required`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -357,11 +348,8 @@ pub async fn change_status(
     responses(
         (status = 200, description = "The report with the reply", body = ReportView),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report, or not one of the official's units", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -394,7 +382,6 @@ pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<Re
     security(("official_token" = [])),
     responses(
         (status = 200, description = "Every template", body = Vec<ReplyTemplate>),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is a device's, not an official's", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -438,10 +425,7 @@ pub struct NewTemplate {
     responses(
         (status = 201, description = "The new template", body = ReplyTemplate),
         (status = 400, description = "Malformed JSON, a wrong type or an unknown field (`malformed-json`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or a forged or expired one", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an operator or admin (or a device's token)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than allowed", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -31,8 +31,9 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
         (name = "citizen", description = "What a citizen's device does: register, upload photos, report, follow its reports."),
         (name = "officials", description = "What officials do: sign in, work on their units' reports, reply, manage accounts."),
         (name = "public", description = "What anyone may read: the catalog, photos, public reports and figures."),
+        (name = "warnings", description = "Warnings in CAP 1.2: operators publish, update, cancel and import them; anyone reads them; devices register to be woken. The CAP feed itself is at `/cap/alerts.atom`."),
     ),
-    components(schemas(Problem), responses(TooManyRequests, InternalError)),
+    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia)),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
@@ -59,6 +60,21 @@ pub struct Problem {
     headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
 )]
 pub struct TooManyRequests(pub Problem);
+
+/// No token, or a forged or expired one.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unauthorized(pub Problem);
+
+/// The body is larger than allowed.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct TooLarge(pub Problem);
+
+/// The body is not sent with the content type this operation takes.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMedia(pub Problem);
 
 /// The server's fault; nothing the client sent was lost. Try again.
 #[derive(ToResponse)]
@@ -93,7 +109,8 @@ impl Modify for BearerTokens {
 pub struct Served(pub Bytes);
 
 /// Completes the document `crate::router` split off its routes and serializes it: every
-/// operation also answers 429 (rate limit, before any handler) and 500.
+/// operation also answers 429 (rate limit, before any handler) and 500; one that takes a
+/// token, 401; one that takes a body, 413 and 415. Handlers document only their own answers.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     for item in doc.paths.paths.values_mut() {
         let operations = [
@@ -107,7 +124,16 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
             &mut item.trace,
         ];
         for op in operations.into_iter().flatten() {
+            let takes_token = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let takes_body = op.request_body.is_some();
             let responses = &mut op.responses.responses;
+            if takes_token {
+                responses.entry("401".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+            }
+            if takes_body {
+                responses.entry("413".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooLarge")));
+                responses.entry("415".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("UnsupportedMedia")));
+            }
             responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
             responses.entry("500".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
         }

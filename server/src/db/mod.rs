@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::error::{ApiError, ApiResult};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
 const READERS: usize = 4;
 
 /// A handle to the database, cheap to clone.

@@ -12,8 +12,13 @@ use crate::city::City;
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
 use crate::photo::{self, PhotoHints, PhotoOptions};
-use crate::store::{self, DraftChange, Durability, Notification, OutboxSummary, ReportPage, Store};
+use crate::protocol::AlertView;
+use crate::store::{
+    self, AlertNotification, DraftChange, Durability, InboxAlert, InboxAlertDetail, InboxScope, Notification,
+    OutboxSummary, ReportPage, Store,
+};
 use crate::sync::{SyncOptions, Syncer, TokenStore};
+use crate::warning::{SavedPlace, Subscription, SubscriptionError};
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -34,14 +39,14 @@ pub struct AttachedPhoto {
 /// The citizen's side of Civic on one device.
 pub struct Civic {
     store: Arc<Store>,
-    city: City,
+    city: Arc<City>,
     photo_options: PhotoOptions,
 }
 
 impl Civic {
     /// Opens (or creates) the device's data in `data_dir` for `city`.
     pub fn open(data_dir: &Path, city: City) -> Result<Self> {
-        Ok(Civic { store: Arc::new(Store::open(data_dir)?), city, photo_options: PhotoOptions::default() })
+        Ok(Civic { store: Arc::new(Store::open(data_dir)?), city: Arc::new(city), photo_options: PhotoOptions::default() })
     }
 
     /// Uses other photo settings (e.g. a smaller long edge on a metered connection).
@@ -264,7 +269,12 @@ impl Civic {
                 return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
             }
             let placed = self.city.area.locate(location.lat, location.lon)?;
-            store::queue_report(tx, &draft, &code, &location, &placed, store::now())
+            let now = store::now();
+            let report = store::queue_report(tx, &draft, &code, &location, &placed, now)?;
+            // The warnings in force where the problem is, as this phone knows them now.
+            let alerts = store::alerts_covering(tx, location.lat, location.lon, now)?;
+            store::tag_report(tx, report.id, &alerts)?;
+            Ok(report)
         })
     }
 
@@ -280,7 +290,7 @@ impl Civic {
 
     /// The sync engine for this device and `server_url`; the token lives in `tokens`.
     pub fn syncer(&self, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> Result<Arc<Syncer>> {
-        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), server_url, tokens, options)?))
+        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), Arc::clone(&self.city), server_url, tokens, options)?))
     }
 
     /// What the city did that the citizen has not seen yet.
@@ -313,6 +323,144 @@ impl Civic {
     /// What is waiting to be sent.
     pub fn outbox(&self) -> Result<OutboxSummary> {
         self.store.read(store::outbox_summary)
+    }
+
+    /// The warnings the report was filed under that are still in the inbox (the ids of all
+    /// of them are in `ReportDetail::alerts`).
+    pub fn report_alerts(&self, id: ReportId) -> Result<Vec<InboxAlert>> {
+        let now = OffsetDateTime::now_utc();
+        self.store.read(|c| {
+            let ids = store::report_alert_ids(c, id)?;
+            let mut found = Vec::new();
+            for alert in ids {
+                found.extend(store::load_alert(c, &alert, now)?.map(|d| d.alert));
+            }
+            Ok(found)
+        })
+    }
+
+    // --- Warnings ------------------------------------------------------------------------
+    //
+    // The subscription, the places and the position stay on this phone: the server sends
+    // every warning of the region and the phone decides which concern its resident.
+
+    /// What the resident follows.
+    pub fn subscription(&self) -> Result<Subscription> {
+        self.store.read(store::load_subscription)
+    }
+
+    /// Replaces the subscription (places included) after checking it. Warnings already
+    /// received are decided again: an active one that now concerns the resident and was
+    /// never notified is notified (see `take_alert_notifications`).
+    pub fn set_subscription(&self, sub: &Subscription) -> Result<()> {
+        let mut sub = sub.clone();
+        for place in &mut sub.places {
+            place.name = place.name.trim().to_owned();
+        }
+        sub.check(&self.city.area)?;
+        self.write_subscription(&sub)
+    }
+
+    /// Saves a place, replacing the one of the same name.
+    pub fn add_place(&self, mut place: SavedPlace) -> Result<()> {
+        place.name = place.name.trim().to_owned();
+        let mut sub = self.subscription()?;
+        match sub.places.iter_mut().find(|p| p.name == place.name) {
+            Some(p) => *p = place,
+            None => sub.places.push(place),
+        }
+        sub.check(&self.city.area)?;
+        self.write_subscription(&sub)
+    }
+
+    /// Forgets a place; false if there was none of that name.
+    pub fn remove_place(&self, name: &str) -> Result<bool> {
+        let mut sub = self.subscription()?;
+        let before = sub.places.len();
+        sub.places.retain(|p| p.name != name.trim());
+        if sub.places.len() == before {
+            return Ok(false);
+        }
+        self.write_subscription(&sub)?;
+        Ok(true)
+    }
+
+    fn write_subscription(&self, sub: &Subscription) -> Result<()> {
+        let now = OffsetDateTime::now_utc();
+        self.store.write(Durability::AppCrash, |tx| {
+            store::save_subscription(tx, sub)?;
+            store::refresh_alerts(tx, &self.city, now)?;
+            Ok(())
+        })
+    }
+
+    /// Where the resident is now, for "where I am now". Only the last position is kept (it
+    /// is overwritten, no history), and only while they follow it; it never leaves the
+    /// phone. Warnings already received are decided again for the new position.
+    pub fn set_position(&self, lat: f64, lon: f64) -> Result<()> {
+        if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+            return Err(SubscriptionError::BadPoint(lat, lon).into());
+        }
+        let now = OffsetDateTime::now_utc();
+        self.store.write(Durability::AppCrash, |tx| {
+            if !store::load_subscription(tx)?.current_position {
+                return Ok(());
+            }
+            store::set_last_position(tx, lat, lon, now)?;
+            store::refresh_alerts(tx, &self.city, now)?;
+            Ok(())
+        })
+    }
+
+    /// Applies a warning received from the server, as sync does for each `Change::Alert`
+    /// (the same code): keeps it in the inbox and decides whether it concerns the resident.
+    /// Returns the notification it raised, if any; it also waits for
+    /// `take_alert_notifications`.
+    pub fn apply_alert(&self, view: &AlertView) -> Result<Option<AlertNotification>> {
+        self.apply_alert_at(view, OffsetDateTime::now_utc())
+    }
+
+    /// `apply_alert` as if the clock read `now` (quiet hours, expiry).
+    pub fn apply_alert_at(&self, view: &AlertView, now: OffsetDateTime) -> Result<Option<AlertNotification>> {
+        self.store.write(Durability::AppCrash, |tx| store::apply_alert(tx, &self.city, view, now))
+    }
+
+    /// The warnings that concern the resident, most recently updated first; cancelled and
+    /// expired ones too if `include_ended`.
+    pub fn alerts(&self, include_ended: bool) -> Result<Vec<InboxAlert>> {
+        let now = OffsetDateTime::now_utc();
+        self.store.read(|c| store::list_alerts(c, InboxScope::Mine, include_ended, now))
+    }
+
+    /// Every warning of the region (Actual and Exercise), for the map, whether or not it
+    /// concerns the resident.
+    pub fn all_alerts(&self, include_ended: bool) -> Result<Vec<InboxAlert>> {
+        let now = OffsetDateTime::now_utc();
+        self.store.read(|c| store::list_alerts(c, InboxScope::All, include_ended, now))
+    }
+
+    /// One warning with every version received.
+    pub fn alert(&self, id: &str) -> Result<Option<InboxAlertDetail>> {
+        let now = OffsetDateTime::now_utc();
+        self.store.read(|c| store::load_alert(c, id, now))
+    }
+
+    /// Marks a warning read.
+    pub fn mark_alert_read(&self, id: &str) -> Result<()> {
+        self.store.write(Durability::AppCrash, |tx| store::mark_alert_read(tx, id))
+    }
+
+    /// How many active warnings that concern the resident are unread (the badge).
+    pub fn unread_alerts(&self) -> Result<u32> {
+        let now = OffsetDateTime::now_utc();
+        self.store.read(|c| store::unread_alerts(c, now))
+    }
+
+    /// The warning notifications to show now, each handed out once: a second call never
+    /// returns the same one. One raised but not yet taken survives a crash of the app.
+    pub fn take_alert_notifications(&self) -> Result<Vec<AlertNotification>> {
+        let now = OffsetDateTime::now_utc();
+        self.store.write(Durability::AppCrash, |tx| store::take_alert_notifications(tx, now))
     }
 }
 

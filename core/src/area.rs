@@ -90,10 +90,33 @@ impl ServiceArea {
         self.districts.iter().map(|z| &z.place)
     }
 
-    /// A district's or ward's name and boundary, by its code: warnings name the city's
-    /// areas this way.
-    pub fn boundary(&self, code: &str) -> Option<(&Place, &MultiPolygon)> {
+    /// The wards, in file order (none when the city's data has no wards).
+    pub fn wards(&self) -> impl Iterator<Item = &Place> {
+        self.wards.iter().map(|z| &z.place)
+    }
+
+    /// The district or ward with this code, and its boundary.
+    pub fn zone(&self, code: &str) -> Option<(&Place, &MultiPolygon)> {
         self.districts.iter().chain(&self.wards).find(|z| z.place.code == code).map(|z| (&z.place, &z.shape))
+    }
+
+    /// A district's or ward's boundary as CAP polygons: closed rings of `(lat, lon)`, one per
+    /// part (holes left out, as CAP has no holes).
+    pub fn cap_polygons(&self, code: &str) -> Option<Vec<Vec<(f64, f64)>>> {
+        let (_, shape) = self.zone(code)?;
+        Some(
+            shape
+                .0
+                .iter()
+                .map(|poly| {
+                    let mut ring: Vec<(f64, f64)> = poly.exterior().coords().map(|c| (c.y, c.x)).collect();
+                    if ring.first() != ring.last() {
+                        ring.push(ring[0]);
+                    }
+                    ring
+                })
+                .collect(),
+        )
     }
 
     /// Checks a point and routes it to its district and ward.

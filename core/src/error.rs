@@ -6,6 +6,7 @@ use crate::catalog::AnswerError;
 use crate::city::ConfigError;
 use crate::model::{Lang, ReportId};
 use crate::photo::PhotoError;
+use crate::warning::{MAX_PLACE_NAME_CHARS, MAX_PLACES, SubscriptionError};
 
 /// The result of a core operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -46,6 +47,10 @@ pub enum Error {
     ReportNotFound(ReportId),
     #[error("there is no photo {0}")]
     PhotoNotFound(String),
+    #[error("there is no warning {0:?}")]
+    AlertNotFound(String),
+    #[error("subscription refused: {0}")]
+    Subscription(#[from] SubscriptionError),
     #[error("this data was written by a newer version of Civic (schema {found}; this version knows up to {supported})")]
     SchemaTooNew { found: i64, supported: i64 },
     #[error("city configuration: {0}")]
@@ -109,6 +114,35 @@ impl Error {
             Error::DraftNotFound(_) | Error::ReportNotFound(_) | Error::PhotoNotFound(_) => {
                 pick("Không tìm thấy phản ánh này.", "This report cannot be found.")
             }
+            Error::AlertNotFound(_) => pick("Không tìm thấy cảnh báo này.", "This warning cannot be found."),
+            Error::Subscription(SubscriptionError::PlaceName) => if vi {
+                format!("Tên địa điểm cần từ 1 đến {MAX_PLACE_NAME_CHARS} ký tự.")
+            } else {
+                format!("A place's name needs 1 to {MAX_PLACE_NAME_CHARS} characters.")
+            },
+            Error::Subscription(SubscriptionError::DuplicatePlace(name)) => if vi {
+                format!("Đã có địa điểm tên \"{name}\". Vui lòng chọn tên khác.")
+            } else {
+                format!("There is already a place named \"{name}\". Please choose another name.")
+            },
+            Error::Subscription(SubscriptionError::TooManyPlaces) => if vi {
+                format!("Chỉ lưu được tối đa {MAX_PLACES} địa điểm.")
+            } else {
+                format!("At most {MAX_PLACES} places can be saved.")
+            },
+            Error::Subscription(SubscriptionError::BadPoint(..)) => pick("Vị trí không hợp lệ.", "This position is not valid."),
+            Error::Subscription(SubscriptionError::BadRadius) => pick(
+                "Bán kính phải lớn hơn 0 và không quá 50 km.",
+                "The radius must be more than 0 and at most 50 km.",
+            ),
+            Error::Subscription(SubscriptionError::UnknownArea(_)) => pick(
+                "Không có quận, huyện hay phường, xã này trong địa bàn.",
+                "There is no such district or ward in the area.",
+            ),
+            Error::Subscription(SubscriptionError::BadQuietHours) => pick(
+                "Giờ yên lặng không hợp lệ.",
+                "These quiet hours are not valid.",
+            ),
             Error::SchemaTooNew { .. } => pick(
                 "Dữ liệu được tạo bởi phiên bản ứng dụng mới hơn. Vui lòng cập nhật ứng dụng.",
                 "This data comes from a newer version of the app. Please update the app.",

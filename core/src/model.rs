@@ -245,6 +245,27 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// Stable name used in storage, and the language prefix of CAP's `<language>` ("vi", "en").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "vi" => Ok(Lang::Vi),
+            "en" => Ok(Lang::En),
+            other => Err(UnknownName(other.to_owned())),
+        }
+    }
+}
+
 /// A text in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -408,6 +429,10 @@ pub struct Report {
 pub struct ReportDetail {
     pub report: Report,
     pub timeline: Vec<TimelineEvent>,
+    /// Warnings (`AlertView::id`) that were active where the report was filed, when it was
+    /// sent; the server gets them with the report.
+    #[serde(default)]
+    pub alerts: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The phone's SQLite store: drafts, the outbox, the citizen's reports, photos, cursors.
+//! The phone's SQLite store: drafts, the outbox, the citizen's reports, photos, cursors,
+//! and warnings (the resident's subscription and the alert inbox).
 //!
 //! One file under the data directory, WAL, exactly one writer connection and a separate
 //! reader. Schema upgrades are keyed on `user_version`. Functions that write take a
@@ -6,6 +7,7 @@
 //! `synchronous=NORMAL` (they survive an app crash); sending a report commits with
 //! `synchronous=FULL` and returns only once the report is durable.
 
+mod alerts;
 mod drafts;
 mod photos;
 mod reports;
@@ -17,6 +19,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
+pub use alerts::*;
 pub use drafts::*;
 pub use photos::*;
 pub use reports::*;
@@ -25,7 +28,8 @@ pub use sync::*;
 use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "civic.sqlite3";

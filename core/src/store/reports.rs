@@ -98,7 +98,8 @@ pub fn load_report(conn: &Connection, id: ReportId) -> Result<ReportDetail> {
         .query_map([id.to_string()], |r| Ok(event_from_row(r)))?
         .map(|row| row?)
         .collect::<Result<Vec<_>>>()?;
-    Ok(ReportDetail { report, timeline })
+    let alerts = super::alerts::report_alert_ids(conn, id)?;
+    Ok(ReportDetail { report, timeline, alerts })
 }
 
 /// One line of the "my reports" list.

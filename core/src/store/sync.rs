@@ -229,6 +229,25 @@ pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
 /// A photo to upload: its hash and its JPEG bytes.
 pub type PhotoUpload = (String, Vec<u8>);
 
+/// What the pusher sends for a report: the request and its photos' bytes. Built from the
+/// report alone and the warnings it was filed under; the resident's places and position are
+/// not read here.
+pub fn upload_request(conn: &Connection, id: ReportId) -> Result<(crate::protocol::SubmitReport, Vec<PhotoUpload>)> {
+    let (report, photos) = report_for_upload(conn, id)?;
+    let submit = crate::protocol::SubmitReport {
+        id: report.id,
+        category: report.category,
+        location: report.location,
+        description: report.description,
+        anonymous: report.anonymous,
+        answers: report.answers,
+        photos: photos.iter().map(|(h, _)| h.clone()).collect(),
+        captured_at: report.captured_at,
+        alerts: super::alerts::report_alert_ids(conn, id)?,
+    };
+    Ok((submit, photos))
+}
+
 /// The report as the server wants it, with its photos' bytes.
 pub fn report_for_upload(conn: &Connection, id: ReportId) -> Result<(crate::model::Report, Vec<PhotoUpload>)> {
     let detail = load_report(conn, id)?;

@@ -6,7 +6,9 @@
 //! a time: a second call while one runs joins it and gets the same outcome. Push goes in
 //! capture order: each photo (idempotent on its hash), then the report (idempotent on its
 //! id); a report becomes "submitted" only once the server's acknowledgement is stored.
-//! Pull applies each batch of changes and its cursor in one transaction.
+//! Pull applies each batch of changes and its cursor in one transaction; a warning
+//! (`Change::Alert`) goes through `store::apply_alert`, which keeps it in the inbox and
+//! decides on the phone whether it concerns the resident.
 
 mod backoff;
 mod client;
@@ -25,8 +27,9 @@ pub use backoff::Backoff;
 pub use client::Failure;
 pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 
+use crate::city::City;
 use crate::model::ReportId;
-use crate::protocol::{DeviceRegistered, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch, Change};
+use crate::protocol::{Change, DeviceRegistered, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch};
 use crate::store::{self, Durability, Notification, Store};
 
 /// The pull scope of the device's own changes.
@@ -72,6 +75,9 @@ pub struct SyncOutcome {
     pub refused: Vec<(ReportId, String)>,
     /// Changes from the city to show the citizen (each raised once).
     pub notifications: Vec<Notification>,
+    /// Warnings this sync raised for the resident: show them with
+    /// `Civic::take_alert_notifications` (which hands each out once).
+    pub alerts_raised: u32,
     /// The state sync ended in.
     pub state: SyncState,
 }
@@ -104,6 +110,8 @@ type Running = Shared<BoxFuture<'static, SyncOutcome>>;
 /// Drives the outbox and the pull for one device.
 pub struct Syncer {
     store: Arc<Store>,
+    /// For warnings: the districts and wards places may name, and the local time.
+    city: Arc<City>,
     base: String,
     http: reqwest::Client,
     tokens: Arc<dyn TokenStore>,
@@ -113,8 +121,14 @@ pub struct Syncer {
 }
 
 impl Syncer {
-    /// A syncer for the device whose data is in `store`, talking to `server_url`.
-    pub fn new(store: Arc<Store>, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> crate::Result<Self> {
+    /// A syncer for the device whose data is in `store`, in `city`, talking to `server_url`.
+    pub fn new(
+        store: Arc<Store>,
+        city: Arc<City>,
+        server_url: &str,
+        tokens: Arc<dyn TokenStore>,
+        options: SyncOptions,
+    ) -> crate::Result<Self> {
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .user_agent(concat!("civic-core/", env!("CARGO_PKG_VERSION")))
@@ -126,6 +140,7 @@ impl Syncer {
         let (state, _) = watch::channel(SyncState::Idle { last_success });
         Ok(Syncer {
             store,
+            city,
             base: server_url.trim_end_matches('/').to_owned(),
             http,
             tokens,
@@ -173,7 +188,8 @@ impl Syncer {
     }
 
     async fn run(self: Arc<Self>) -> SyncOutcome {
-        let mut outcome = SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], state: self.state() };
+        let mut outcome =
+            SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], alerts_raised: 0, state: self.state() };
         let state = match self.run_inner(&mut outcome).await {
             Ok(()) => {
                 let now = OffsetDateTime::now_utc();
@@ -230,7 +246,7 @@ impl Syncer {
         let mut progress = Progress { reports_total: due.len() as u32, ..Progress::default() };
         let mut uploads = Vec::with_capacity(due.len());
         for entry in &due {
-            let (report, photos) = self.store.read(|c| store::report_for_upload(c, entry.report))?;
+            let (report, photos) = self.store.read(|c| store::upload_request(c, entry.report))?;
             progress.bytes_total += photos.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
             uploads.push((entry, report, photos));
         }
@@ -265,7 +281,7 @@ impl Syncer {
     async fn push_one(
         &self,
         token: &str,
-        report: &crate::model::Report,
+        submit: &SubmitReport,
         photos: &[(String, Vec<u8>)],
         progress: &mut Progress,
     ) -> Result<ReportReceipt, Failure> {
@@ -285,23 +301,12 @@ impl Syncer {
             progress.bytes_sent += bytes.len() as u64;
             self.set(SyncState::Syncing(*progress));
         }
-        let submit = SubmitReport {
-            id: report.id,
-            category: report.category.clone(),
-            location: report.location,
-            description: report.description.clone(),
-            anonymous: report.anonymous,
-            answers: report.answers.clone(),
-            photos: photos.iter().map(|(h, _)| h.clone()).collect(),
-            captured_at: report.captured_at,
-            alerts: Vec::new(),
-        };
         let response = self
             .http
             .post(self.url("/reports"))
             .bearer_auth(token)
             .timeout(self.options.request_timeout)
-            .json(&submit)
+            .json(submit)
             .send()
             .await;
         client::json(response).await
@@ -328,17 +333,26 @@ impl Syncer {
                 }
                 Err(f) => return Err(Stop::Failure(f)),
             };
-            let raised = self.store.write(Durability::AppCrash, |tx| {
-                let mut raised = Vec::new();
+            let (raised, alerts_raised) = self.store.write(Durability::AppCrash, |tx| {
+                let now = OffsetDateTime::now_utc();
+                let (mut raised, mut alerts_raised) = (Vec::new(), 0);
                 for change in &batch.changes {
-                    if let Change::Report { id, public_number, status, updated_at, events } = change {
-                        raised.extend(store::apply_report_change(tx, *id, public_number, *status, *updated_at, events)?);
+                    match change {
+                        Change::Report { id, public_number, status, updated_at, events } => {
+                            raised.extend(store::apply_report_change(tx, *id, public_number, *status, *updated_at, events)?);
+                        }
+                        Change::Alert { alert } => {
+                            alerts_raised += u32::from(store::apply_alert(tx, &self.city, alert, now)?.is_some());
+                        }
+                        Change::Catalog { .. } => {}
                     }
                 }
-                store::set_cursor(tx, PULL_SCOPE, &batch.cursor, OffsetDateTime::now_utc())?;
-                Ok(raised)
+                store::prune_alerts(tx, now)?;
+                store::set_cursor(tx, PULL_SCOPE, &batch.cursor, now)?;
+                Ok((raised, alerts_raised))
             })?;
             outcome.notifications.extend(raised);
+            outcome.alerts_raised += alerts_raised;
             if !batch.more {
                 return self.fetch_timeline_photos(token).await;
             }

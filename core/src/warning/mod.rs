@@ -6,11 +6,17 @@
 
 use std::collections::BTreeSet;
 
-use geo::{Contains, Distance, Haversine, HaversineClosestPoint, LineString, Point, Polygon};
+use geo::{
+    BooleanOps, BoundingRect, ChamberlainDuquetteArea, Contains, Distance, Haversine, HaversineClosestPoint, Intersects,
+    LineString, MultiPolygon, Point, Polygon,
+};
 use rstar::{AABB, RTree, RTreeObject};
 
 pub mod cells;
 use serde::{Deserialize, Serialize};
+
+use crate::area::ServiceArea;
+use crate::model::{Lang, UnknownName};
 
 /// CAP 1.2 severity, least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,6 +27,33 @@ pub enum Severity {
     Moderate,
     Severe,
     Extreme,
+}
+
+impl Severity {
+    /// Stable name used in storage (CAP's own word).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Unknown => "Unknown",
+            Severity::Minor => "Minor",
+            Severity::Moderate => "Moderate",
+            Severity::Severe => "Severe",
+            Severity::Extreme => "Extreme",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Unknown" => Ok(Severity::Unknown),
+            "Minor" => Ok(Severity::Minor),
+            "Moderate" => Ok(Severity::Moderate),
+            "Severe" => Ok(Severity::Severe),
+            "Extreme" => Ok(Severity::Extreme),
+            other => Err(UnknownName(other.to_owned())),
+        }
+    }
 }
 
 /// An alert's area: a CAP polygon (closed ring of lat/lon) or circle.
@@ -80,16 +113,63 @@ pub struct AlertTarget {
     pub areas: Vec<Area>,
 }
 
-/// A place the resident cares about: a point and a radius.
+/// A place the resident cares about, by name ("Nhà", "Trường của con").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlace {
     pub name: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub radius_m: f64,
+    pub shape: PlaceShape,
 }
 
-/// What the resident subscribed to.
+/// Where a saved place is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlaceShape {
+    /// A point and the distance around it that matters.
+    Circle { lat: f64, lon: f64, radius_m: f64 },
+    /// A district or ward of the city by its code; an alert concerns it when the alert's
+    /// area overlaps the unit's boundary (more than touching its border).
+    Area { code: String },
+}
+
+impl SavedPlace {
+    /// A point and a radius.
+    pub fn circle(name: &str, lat: f64, lon: f64, radius_m: f64) -> Self {
+        SavedPlace { name: name.to_owned(), shape: PlaceShape::Circle { lat, lon, radius_m } }
+    }
+
+    /// A district or ward by code.
+    pub fn area(name: &str, code: &str) -> Self {
+        SavedPlace { name: name.to_owned(), shape: PlaceShape::Area { code: code.to_owned() } }
+    }
+}
+
+/// Longest name of a saved place, in characters.
+pub const MAX_PLACE_NAME_CHARS: usize = 60;
+/// Most saved places.
+pub const MAX_PLACES: usize = 20;
+/// Largest radius around a saved point.
+pub const MAX_PLACE_RADIUS_M: f64 = 50_000.0;
+
+/// Why a subscription (or one of its places) was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SubscriptionError {
+    #[error("a place needs a name of 1 to {MAX_PLACE_NAME_CHARS} characters")]
+    PlaceName,
+    #[error("two places are named {0:?}")]
+    DuplicatePlace(String),
+    #[error("at most {MAX_PLACES} places can be saved")]
+    TooManyPlaces,
+    #[error("({0}, {1}) is not a valid position")]
+    BadPoint(f64, f64),
+    #[error("a place's radius must be more than 0 and at most {MAX_PLACE_RADIUS_M} m")]
+    BadRadius,
+    #[error("the city has no district or ward {0:?}")]
+    UnknownArea(String),
+    #[error("quiet hours are minutes of the day, 0 to 1439")]
+    BadQuietHours,
+}
+
+/// What the resident subscribed to. It stays on the phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
     pub places: Vec<SavedPlace>,
@@ -101,6 +181,98 @@ pub struct Subscription {
     /// Local minutes since midnight [start, end) when only Extreme alerts ring; may wrap
     /// past midnight (22:00–06:00).
     pub quiet_hours: Option<(u16, u16)>,
+    /// The language warnings are shown in (the matching CAP info block).
+    #[serde(default)]
+    pub language: Lang,
+}
+
+impl Default for Subscription {
+    /// No places, not following the position, every topic from Minor up, no quiet hours,
+    /// Vietnamese.
+    fn default() -> Self {
+        Subscription {
+            places: Vec::new(),
+            current_position: false,
+            topics: BTreeSet::new(),
+            min_severity: Severity::Minor,
+            quiet_hours: None,
+            language: Lang::Vi,
+        }
+    }
+}
+
+impl Subscription {
+    /// Checks every place (names unique, positions valid, areas known to `regions`) and the
+    /// quiet hours.
+    pub fn check(&self, regions: &dyn Regions) -> Result<(), SubscriptionError> {
+        if self.places.len() > MAX_PLACES {
+            return Err(SubscriptionError::TooManyPlaces);
+        }
+        let mut names = BTreeSet::new();
+        for place in &self.places {
+            place.check(regions)?;
+            if !names.insert(place.name.as_str()) {
+                return Err(SubscriptionError::DuplicatePlace(place.name.clone()));
+            }
+        }
+        if self.quiet_hours.is_some_and(|(start, end)| start >= 24 * 60 || end >= 24 * 60) {
+            return Err(SubscriptionError::BadQuietHours);
+        }
+        Ok(())
+    }
+
+    /// Whether `minute` (local, since midnight) is in the quiet hours.
+    pub fn is_quiet(&self, minute: u16) -> bool {
+        self.quiet_hours.is_some_and(|(start, end)| {
+            if start <= end { (start..end).contains(&minute) } else { minute >= start || minute < end }
+        })
+    }
+}
+
+impl SavedPlace {
+    /// Checks the name and the shape.
+    pub fn check(&self, regions: &dyn Regions) -> Result<(), SubscriptionError> {
+        let chars = self.name.chars().count();
+        if self.name.trim().is_empty() || chars > MAX_PLACE_NAME_CHARS || self.name.chars().any(char::is_control) {
+            return Err(SubscriptionError::PlaceName);
+        }
+        match &self.shape {
+            &PlaceShape::Circle { lat, lon, radius_m } => {
+                if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+                    return Err(SubscriptionError::BadPoint(lat, lon));
+                }
+                if !(radius_m.is_finite() && radius_m > 0.0 && radius_m <= MAX_PLACE_RADIUS_M) {
+                    return Err(SubscriptionError::BadRadius);
+                }
+            }
+            PlaceShape::Area { code } => {
+                if regions.boundary(code).is_none() {
+                    return Err(SubscriptionError::UnknownArea(code.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Resolves the code of a district or ward to its boundary (lon/lat, as `geo` has it).
+pub trait Regions {
+    fn boundary(&self, code: &str) -> Option<&MultiPolygon>;
+}
+
+impl Regions for ServiceArea {
+    fn boundary(&self, code: &str) -> Option<&MultiPolygon> {
+        self.zone(code).map(|(_, shape)| shape)
+    }
+}
+
+/// No named regions: only places given as a point match anything.
+pub struct NoRegions;
+
+impl Regions for NoRegions {
+    fn boundary(&self, _code: &str) -> Option<&MultiPolygon> {
+        None
+    }
 }
 
 /// What to do with an alert.
@@ -174,32 +346,68 @@ impl AlertIndex {
         hits.into_iter().filter_map(|i| self.alerts.get(i)).collect()
     }
 
-    /// What to do with alert `id` for this subscription, at `position` (if known) and at
-    /// local minute `now_minute` of the day.
-    pub fn decide(&self, id: &str, sub: &Subscription, position: Option<(f64, f64)>, now_minute: u16) -> Delivery {
-        let Some(alert) = self.alerts.iter().find(|a| a.id == id) else { return Delivery::NotForMe };
+    /// The alerts whose areas overlap `region` (a district's or ward's boundary), each once,
+    /// in index order. Sharing a border is not overlapping: a warning for one district does
+    /// not reach the residents of its neighbours.
+    pub fn overlapping(&self, region: &MultiPolygon) -> Vec<&AlertTarget> {
+        let Some(rect) = region.bounding_rect() else { return Vec::new() };
+        let query = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&query)
+            .filter(|item| match &item.shape {
+                Shape::Circle(c, r) => region.contains(c) || distance_to_multi(region, *c) < *r,
+                Shape::Polygon(poly) => {
+                    // A tiny area wholly inside counts too.
+                    let enough = MIN_OVERLAP_M2.min(poly.chamberlain_duquette_unsigned_area() / 2.0);
+                    poly.intersects(region) && poly.intersection(region).chamberlain_duquette_unsigned_area() > enough
+                }
+            })
+            .map(|item| item.alert)
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter().filter_map(|i| self.alerts.get(i)).collect()
+    }
+
+    /// Whether alert `id` concerns this subscription at `position` (if known): its topic
+    /// and severity are wanted and its area reaches one of the places (or where the resident
+    /// is now, if they follow that). Districts and wards are resolved by `regions`.
+    pub fn concerns(&self, id: &str, sub: &Subscription, regions: &dyn Regions, position: Option<(f64, f64)>) -> bool {
+        let Some(alert) = self.alerts.iter().find(|a| a.id == id) else { return false };
         let topic_ok = sub.topics.is_empty() || alert.topics.iter().any(|t| sub.topics.contains(t));
         if !topic_ok || alert.severity < sub.min_severity {
+            return false;
+        }
+        let hit = |found: Vec<&AlertTarget>| found.iter().any(|a| a.id == id);
+        let here = position.filter(|_| sub.current_position);
+        sub.places.iter().any(|p| match &p.shape {
+            &PlaceShape::Circle { lat, lon, radius_m } => hit(self.near(lat, lon, radius_m)),
+            PlaceShape::Area { code } => regions.boundary(code).is_some_and(|b| hit(self.overlapping(b))),
+        }) || here.is_some_and(|(lat, lon)| hit(self.near(lat, lon, 0.0)))
+    }
+
+    /// What to do with alert `id` for this subscription, at `position` (if known) and at
+    /// local minute `now_minute` of the day.
+    pub fn decide(
+        &self,
+        id: &str,
+        sub: &Subscription,
+        regions: &dyn Regions,
+        position: Option<(f64, f64)>,
+        now_minute: u16,
+    ) -> Delivery {
+        if !self.concerns(id, sub, regions, position) {
             return Delivery::NotForMe;
         }
-        let here = position.filter(|_| sub.current_position).map(|(lat, lon)| (lat, lon, 0.0));
-        let places = sub.places.iter().map(|p| (p.lat, p.lon, p.radius_m)).chain(here);
-        let mut concerned = false;
-        for (lat, lon, r) in places {
-            if self.near(lat, lon, r).iter().any(|a| a.id == id) {
-                concerned = true;
-                break;
-            }
-        }
-        if !concerned {
-            return Delivery::NotForMe;
-        }
-        let quiet = sub.quiet_hours.is_some_and(|(start, end)| {
-            if start <= end { (start..end).contains(&now_minute) } else { now_minute >= start || now_minute < end }
-        });
-        if quiet && alert.severity != Severity::Extreme { Delivery::Silent } else { Delivery::Notify }
+        let extreme = self.alerts.iter().any(|a| a.id == id && a.severity == Severity::Extreme);
+        if sub.is_quiet(now_minute) && !extreme { Delivery::Silent } else { Delivery::Notify }
     }
 }
+
+/// Overlap below this many square metres is taken as touching (float noise on a shared
+/// border), not as an alert reaching into a district or ward.
+const MIN_OVERLAP_M2: f64 = 100.0;
 
 fn indexed(alert: usize, area: &Area) -> Indexed {
     match area {
@@ -226,6 +434,14 @@ fn indexed(alert: usize, area: &Area) -> Indexed {
 
 fn distance_to(poly: &Polygon, p: Point) -> f64 {
     match poly.haversine_closest_point(&p) {
+        geo::Closest::Intersection(_) => 0.0,
+        geo::Closest::SinglePoint(q) => Haversine.distance(p, q),
+        geo::Closest::Indeterminate => f64::INFINITY,
+    }
+}
+
+fn distance_to_multi(region: &MultiPolygon, p: Point) -> f64 {
+    match region.haversine_closest_point(&p) {
         geo::Closest::Intersection(_) => 0.0,
         geo::Closest::SinglePoint(q) => Haversine.distance(p, q),
         geo::Closest::Indeterminate => f64::INFINITY,

@@ -298,16 +298,9 @@ fn area(st: &AppState, input: &AreaInput, vietnamese: bool) -> ApiResult<CapArea
     let bad = |e: String| ApiError::unprocessable("bad-area", e);
     let area = match input {
         AreaInput::Named { code } => {
-            let (place, shape) = st
-                .city
-                .area
-                .boundary(code)
-                .ok_or_else(|| ApiError::unprocessable("unknown-area", format!("the city has no district or ward {code:?}")))?;
-            let polygon = shape
-                .0
-                .iter()
-                .map(|p| p.exterior().coords().map(|c| (c.y, c.x)).collect::<Vec<_>>())
-                .collect();
+            let unknown = || ApiError::unprocessable("unknown-area", format!("the city has no district or ward {code:?}"));
+            let (place, _) = st.city.area.zone(code).ok_or_else(unknown)?;
+            let polygon = st.city.area.cap_polygons(code).ok_or_else(unknown)?;
             CapArea {
                 area_desc: if vietnamese { place.name.vi.clone() } else { place.name.en.clone() },
                 polygon,

@@ -1,0 +1,145 @@
+//! Warnings from the operations centre to residents' phones, through the real server and
+//! the real core: each phone decides for itself, from places that never leave it.
+
+use civic_core::protocol::AlertState;
+use civic_core::warning::{SavedPlace, Severity, Subscription};
+use civic_tests::*;
+use serde_json::{Value, json};
+use tempfile::{TempDir, tempdir};
+use time::OffsetDateTime;
+
+const HUE_CITY: &str = "474";
+const PHU_VANG: &str = "478";
+/// A Lưới, in the mountains: far from the flood.
+const A_LUOI: (f64, f64) = (16.2167, 107.2611);
+
+fn warning(topic: &str, severity: &str, headline: &str, districts: &[&str]) -> Value {
+    let expires = (OffsetDateTime::now_utc() + time::Duration::hours(6)).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let areas: Vec<Value> = districts.iter().map(|code| json!({"kind": "named", "code": code})).collect();
+    json!({
+        "topic": topic, "urgency": "Immediate", "severity": severity, "certainty": "Observed", "expires": expires,
+        "texts": [
+            {"language": "vi-VN", "event": topic, "headline": headline},
+            {"language": "en-US", "event": topic, "headline": format!("(en) {headline}")}
+        ],
+        "areas": areas
+    })
+}
+
+/// A resident's phone with its subscription set.
+struct Resident {
+    phone: Device,
+    _dir: TempDir,
+}
+
+impl Resident {
+    fn new(server: &Server, places: Vec<SavedPlace>, quiet_hours: Option<(u16, u16)>) -> Resident {
+        let dir = tempdir().unwrap();
+        let phone = Device::open(dir.path(), &server.url);
+        let sub = Subscription { places, quiet_hours, min_severity: Severity::Minor, ..Subscription::default() };
+        phone.civic.set_subscription(&sub).unwrap();
+        Resident { phone, _dir: dir }
+    }
+
+    /// Syncs and returns what rang loudly and what arrived silently (headlines).
+    async fn sync(&self) -> (Vec<String>, Vec<String>) {
+        self.phone.syncer.sync_now().await;
+        let taken = self.phone.civic.take_alert_notifications().unwrap();
+        let (loud, quiet): (Vec<_>, Vec<_>) = taken.into_iter().partition(|n| n.loud);
+        (loud.into_iter().map(|n| n.headline).collect(), quiet.into_iter().map(|n| n.headline).collect())
+    }
+
+    fn inbox(&self) -> Vec<(String, AlertState)> {
+        self.phone.civic.alerts(true).unwrap().into_iter().map(|a| (a.headline, a.state)).collect()
+    }
+}
+
+/// Quiet hours around this very minute, in Huế's time.
+fn quiet_now() -> (u16, u16) {
+    let now = OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap());
+    let minute = now.hour() as u16 * 60 + now.minute() as u16;
+    ((minute + 1440 - 60) % 1440, (minute + 60) % 1440)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_updates_and_cancel() {
+    let server_dir = tempdir().unwrap();
+    let server = Server::start(server_dir.path()).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+
+    let at_home = Resident::new(&server, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)], None);
+    let elsewhere = Resident::new(&server, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 500.0)], None);
+    let sleeping = Resident::new(&server, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)], Some(quiet_now()));
+    let by_district = Resident::new(&server, vec![SavedPlace::area("Nhà bà ngoại", PHU_VANG)], None);
+
+    // The operations centre warns Huế city and Phú Vang of an extreme flood, and Huế city
+    // of a minor power cut.
+    let flood: Value = server.post(&operator, "/api/v1/alerts", warning("flood", "Extreme", "Lũ khẩn cấp trên sông Hương", &[HUE_CITY, PHU_VANG])).await;
+    let flood_id = flood["id"].as_str().unwrap().to_owned();
+    let outage: Value = server.post(&operator, "/api/v1/alerts", warning("outage", "Minor", "Cắt điện để sửa chữa lưới", &[HUE_CITY])).await;
+    let outage_id = outage["id"].as_str().unwrap().to_owned();
+
+    let (loud, quiet) = at_home.sync().await;
+    assert_eq!((sorted(loud), quiet.len()), (vec!["Cắt điện để sửa chữa lưới".to_owned(), "Lũ khẩn cấp trên sông Hương".to_owned()], 0));
+    assert_eq!(elsewhere.sync().await, (vec![], vec![]), "places elsewhere: nothing rings");
+    assert!(elsewhere.inbox().is_empty());
+    assert_eq!(elsewhere.phone.civic.all_alerts(false).unwrap().len(), 2, "the region's map still shows them");
+    assert_eq!(sleeping.sync().await, (vec!["Lũ khẩn cấp trên sông Hương".to_owned()], vec!["Cắt điện để sửa chữa lưới".to_owned()]),
+        "in quiet hours only the Extreme one rings");
+    assert_eq!(by_district.sync().await.0, vec!["Lũ khẩn cấp trên sông Hương".to_owned()], "a district place in the flood area");
+
+    // Syncing again rings nothing: never the same warning twice.
+    for resident in [&at_home, &sleeping, &by_district] {
+        assert_eq!(resident.sync().await, (vec![], vec![]));
+    }
+
+    // A report filed at home while the outage is on is found under it by the centre.
+    let report = at_home.phone.capture(7);
+    let detail = at_home.phone.civic.report(report).unwrap();
+    assert!(detail.alerts.contains(&outage_id) && detail.alerts.contains(&flood_id), "{:?}", detail.alerts);
+    at_home.phone.syncer.sync_now().await;
+    let under: Value = server
+        .http
+        .get(format!("{}/api/v1/alerts/{outage_id}/reports", server.url))
+        .bearer_auth(&operator)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mine = at_home.phone.civic.report(report).unwrap().report.public_number;
+    assert_eq!(under["items"][0]["public_number"].as_str(), mine.as_deref());
+
+    // An Update changes the headline on every phone it concerns, without ringing again.
+    let r = server
+        .http
+        .put(format!("{}/api/v1/alerts/{flood_id}", server.url))
+        .bearer_auth(&operator)
+        .json(&warning("flood", "Extreme", "Lũ khẩn cấp: sơ tán ngay khu thấp trũng", &[HUE_CITY, PHU_VANG]))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    for resident in [&at_home, &sleeping, &by_district] {
+        assert_eq!(resident.sync().await, (vec![], vec![]));
+        assert!(resident.inbox().contains(&("Lũ khẩn cấp: sơ tán ngay khu thấp trũng".to_owned(), AlertState::Active)));
+    }
+    let history = at_home.phone.civic.alert(&flood_id).unwrap().expect("in the inbox").history;
+    assert_eq!(history.len(), 2, "the first version is kept");
+
+    // A Cancel withdraws it everywhere, silently.
+    server.post(&operator, &format!("/api/v1/alerts/{flood_id}/cancel"), json!({"note": "Nước đã rút"})).await;
+    for resident in [&at_home, &sleeping, &by_district] {
+        assert_eq!(resident.sync().await, (vec![], vec![]));
+        let flood = resident.phone.civic.alerts(true).unwrap().into_iter().find(|a| a.id == flood_id).expect("kept, as cancelled");
+        assert_eq!(flood.state, AlertState::Cancelled);
+        assert!(resident.phone.civic.alerts(false).unwrap().iter().all(|a| a.id != flood_id), "no longer among the active ones");
+    }
+    assert!(elsewhere.inbox().is_empty());
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}

@@ -264,16 +264,23 @@ pub enum CapError {
     /// An Update or Cancel must reference what it replaces.
     #[error("a {0:?} must reference the message it replaces")]
     NoReferences(MsgType),
-    /// Identifiers and senders may not hold spaces, commas or `<` and `&`.
-    #[error("{element} {value:?} may not contain spaces, commas, '<' or '&'")]
+    /// Identifiers and senders may not be empty or hold whitespace, commas, `<` or `&`.
+    #[error("{element} {value:?} must be non-empty, without whitespace, commas, '<' or '&'")]
     BadIdentifier { element: &'static str, value: String },
 }
 
 impl Alert {
     /// Checks CAP 1.2's rules beyond the XML shape: identifiers, references on Update and
-    /// Cancel, areas on every Alert and Update, closed polygons, positive radii.
+    /// Cancel, an area on every Alert and Update, closed polygons, positive radii.
+    ///
+    /// An area needs no polygon or circle: CAP lets `areaDesc` and geocodes alone say where
+    /// (the OASIS examples and IPAWS messages do). Such an area gives
+    /// `match_areas` nothing, so a phone can't place it.
     pub fn check(&self) -> Result<(), CapError> {
-        let ident_ok = |s: &str| !s.is_empty() && !s.contains([' ', ',', '<', '&']);
+        // Any whitespace, not only spaces: references list `sender,identifier,sent` triplets
+        // separated by whitespace, so a tab or newline in an identifier would break them.
+        let ident_ok =
+            |s: &str| !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '&'));
         if !ident_ok(&self.identifier) {
             return Err(CapError::BadIdentifier { element: "identifier", value: self.identifier.clone() });
         }
@@ -297,7 +304,7 @@ impl Alert {
                 area.check()?;
             }
         }
-        if matches!(self.msg_type, MsgType::Alert | MsgType::Update) && self.match_areas().is_empty() {
+        if matches!(self.msg_type, MsgType::Alert | MsgType::Update) && self.info.iter().all(|i| i.area.is_empty()) {
             return Err(CapError::NoArea);
         }
         Ok(())

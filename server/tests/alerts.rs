@@ -260,6 +260,13 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert_eq!((view.id.as_str(), view.version), ("KTTV-2026-1127-01", 2));
     assert_eq!(view.message.info[0].headline.as_deref(), Some("Lũ trên sông Bồ lên mức báo động 3"));
 
+    // An area named only by its district's GSO code gets the district's boundary.
+    let by_code = "<areaDesc>Thị xã Hương Trà</areaDesc><geocode><valueName>GSO</valueName><value>480</value></geocode>";
+    let view: AlertView = import(&srv, &operator, &upstream("KTTV-2026-1127-10", "Alert", None, "Sạt lở đất", by_code)).await.json().await.unwrap();
+    let area = &view.message.info[0].area[0];
+    assert!(!area.polygon.is_empty() && area.polygon[0].len() > 10, "the district's outline");
+    assert_eq!(view.message.match_areas().len(), area.polygon.len());
+
     // Each bad message is a clear error, and none of them changes anything.
     let before: AlertDetail = srv.get(None, "/api/v1/alerts/KTTV-2026-1127-01").await.json().await.unwrap();
     let cursor = pull(&srv, &device, "").await.cursor;
@@ -279,7 +286,13 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
             "unknown-reference",
             "NO-SUCH",
         ),
-        (upstream("KTTV-X4", "Alert", None, "h", "<areaDesc>Không có hình</areaDesc>"), StatusCode::UNPROCESSABLE_ENTITY, "invalid-cap", "area"),
+        (upstream("KTTV-X4", "Alert", None, "h", "<areaDesc>Không có hình</areaDesc>"), StatusCode::UNPROCESSABLE_ENTITY, "no-area", "polygon"),
+        (
+            upstream("KTTV-X5", "Alert", None, "h", "<areaDesc>Huyện khác</areaDesc><geocode><valueName>GSO</valueName><value>999</value></geocode>"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no-area",
+            "geocode",
+        ),
         (
             upstream("KTTV-2026-1127-01", "Alert", None, "a different message, same identifier", CIRCLE_AREA),
             StatusCode::CONFLICT,
@@ -296,7 +309,7 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let after: AlertDetail = srv.get(None, "/api/v1/alerts/KTTV-2026-1127-01").await.json().await.unwrap();
     assert_eq!(after, before);
-    assert_eq!(active(&srv).await.len(), 1);
+    assert_eq!(active(&srv).await.len(), 2);
     assert!(alerts_in(&pull(&srv, &device, &cursor).await).is_empty(), "devices hear of nothing");
 
     // A Cancel from upstream withdraws it.

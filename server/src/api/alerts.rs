@@ -183,8 +183,21 @@ pub async fn import(
 }
 
 /// Stores a message in one transaction, then wakes the devices it may concern.
-async fn store(st: &AppState, msg: cap::Alert) -> ApiResult<(Applied, AlertView)> {
+async fn store(st: &AppState, mut msg: cap::Alert) -> ApiResult<(Applied, AlertView)> {
     msg.check().map_err(|e| ApiError::unprocessable("invalid-cap", e.to_string()))?;
+    if matches!(msg.msg_type, MsgType::Alert | MsgType::Update) {
+        resolve_geocodes(st, &mut msg);
+        if msg.match_areas().is_empty() {
+            return Err(ApiError::unprocessable(
+                "no-area",
+                format!(
+                    "the message's areas have no polygon or circle, and no geocode ({AREA_CODE} or GSO) naming a district or \
+                     ward of {}: phones could not tell whom it concerns",
+                    st.city.name.en
+                ),
+            ));
+        }
+    }
     let (applied, view) = st.db.write(move |tx| alerts::apply(tx, &msg)).await?;
     if applied != Applied::Repeated {
         tracing::info!(alert = %view.id, version = view.version, state = ?view.state, "warning published");
@@ -333,6 +346,24 @@ fn area(st: &AppState, input: &AreaInput, vietnamese: bool) -> ApiResult<CapArea
 
 /// The geocode naming a district or ward of the city in the areas Civic writes.
 pub const AREA_CODE: &str = "civic:area";
+
+/// An area upstream described only by geocodes gets the boundary polygons of the city's
+/// districts and wards they name (by our code, or Viet Nam's GSO code, which Huế's use), so
+/// phones can match it.
+fn resolve_geocodes(st: &AppState, msg: &mut cap::Alert) {
+    for area in msg.info.iter_mut().flat_map(|i| i.area.iter_mut()) {
+        if !area.polygon.is_empty() || !area.circle.is_empty() {
+            continue;
+        }
+        for code in &area.geocode {
+            if code.value_name == AREA_CODE || code.value_name.eq_ignore_ascii_case("GSO") {
+                if let Some(rings) = st.city.area.cap_polygons(&code.value) {
+                    area.polygon.extend(rings);
+                }
+            }
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -170,14 +170,31 @@ fn parse_message(json: &str) -> ApiResult<cap::Alert> {
 
 /// Where a chain stands now, as devices and the public see it.
 pub fn view(c: &Connection, id: &str) -> ApiResult<AlertView> {
-    let row: Option<(i64, String, Option<i64>, i64, String, Option<String>)> = c
+    struct Row {
+        version: i64,
+        state: String,
+        expires_at: Option<i64>,
+        updated_at: i64,
+        message: String,
+        cancel_note: Option<String>,
+    }
+    let row = c
         .query_row(
             "SELECT version, state, expires_at, updated_at, message, cancel_note FROM alert WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok(Row {
+                    version: r.get(0)?,
+                    state: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    updated_at: r.get(3)?,
+                    message: r.get(4)?,
+                    cancel_note: r.get(5)?,
+                })
+            },
         )
         .optional()?;
-    let Some((version, state, expires_at, updated_at, message, cancel_note)) = row else {
+    let Some(Row { version, state, expires_at, updated_at, message, cancel_note }) = row else {
         return Err(ApiError::NotFound(format!("there is no warning {id}")));
     };
     let state = match state.as_str() {

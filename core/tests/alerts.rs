@@ -4,7 +4,7 @@
 
 mod common;
 
-use civic_core::cap::{Alert, AlertStatus, CapArea, Category, Certainty, Circle, Info, MsgType, NamedValue, Scope, Urgency};
+use civic_core::cap::{Alert, AlertStatus, CapArea, Category, Certainty, Circle, Info, MsgType, NamedValue, Urgency};
 use civic_core::error::Error;
 use civic_core::model::Lang;
 use civic_core::protocol::{AlertState, AlertView};
@@ -81,25 +81,11 @@ fn message_over(
     expires: OffsetDateTime,
     areas: impl Fn(Lang) -> Vec<CapArea>,
 ) -> Alert {
-    let alert = Alert {
-        identifier: identifier.into(),
-        sender: "pctt@thuathienhue.gov.vn".into(),
-        sent: OffsetDateTime::now_utc().to_offset(offset!(+7)),
-        status: AlertStatus::Actual,
-        msg_type: MsgType::Alert,
-        source: None,
-        scope: Scope::Public,
-        restriction: None,
-        addresses: None,
-        code: vec![],
-        note: None,
-        references: vec![],
-        incidents: None,
-        info: vec![
-            info("vi-VN", "Lũ", headline_vi, severity, expires, areas(Lang::Vi)),
-            info("en-US", "Flood", &format!("EN: {headline_vi}"), severity, expires, areas(Lang::En)),
-        ],
-    };
+    let mut alert = Alert::new(identifier, "pctt@thuathienhue.gov.vn", OffsetDateTime::now_utc().to_offset(offset!(+7)), MsgType::Alert);
+    alert.info = vec![
+        info("vi-VN", "Lũ", headline_vi, severity, expires, areas(Lang::Vi)),
+        info("en-US", "Flood", &format!("EN: {headline_vi}"), severity, expires, areas(Lang::En)),
+    ];
     alert.check().unwrap_or_else(|e| panic!("the test's message breaks CAP: {e}"));
     alert
 }

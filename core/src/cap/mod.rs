@@ -270,6 +270,26 @@ pub enum CapError {
 }
 
 impl Alert {
+    /// A public, actual message of this type with nothing else in it yet.
+    pub fn new(identifier: impl Into<String>, sender: impl Into<String>, sent: OffsetDateTime, msg_type: MsgType) -> Self {
+        Alert {
+            identifier: identifier.into(),
+            sender: sender.into(),
+            sent,
+            status: AlertStatus::Actual,
+            msg_type,
+            source: None,
+            scope: Scope::Public,
+            restriction: None,
+            addresses: None,
+            code: Vec::new(),
+            note: None,
+            references: Vec::new(),
+            incidents: None,
+            info: Vec::new(),
+        }
+    }
+
     /// Checks CAP 1.2's rules beyond the XML shape: identifiers, references on Update and
     /// Cancel, an area on every Alert and Update, closed polygons, positive radii.
     ///

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use civic_core::cap::{self, Category, CapArea, Circle, Info, MsgType, NamedValue, Scope, TOPIC_CODE};
+use civic_core::cap::{self, Category, CapArea, Circle, Info, MsgType, NamedValue, TOPIC_CODE};
 use civic_core::protocol::{
     AlertDetail, AlertText, AlertView, AreaInput, CancelAlert, Page, PublishAlert, PushRegistration, ReportView, Role,
 };
@@ -11,7 +11,7 @@ use rusqlite::params;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::citizen::parse_page_token;
+use super::citizen::{PageQuery, parse_page_token};
 use super::{Json, Path, Query, RawBody, text_field};
 use crate::alerts::{self, Applied};
 use crate::auth::{Caller, Official};
@@ -125,22 +125,9 @@ pub async fn cancel(
     operator(&caller)?;
     let note = req.note.as_deref().map(|n| text_field("note", n, MAX_TEXT, false)).transpose()?.filter(|n| !n.is_empty());
     let references = st.db.read(move |c| alerts::references(c, &id)).await?;
-    let msg = cap::Alert {
-        identifier: new_identifier(&st),
-        sender: st.warnings.sender.clone(),
-        sent: sent_now(&st),
-        status: cap::AlertStatus::Actual,
-        msg_type: MsgType::Cancel,
-        source: None,
-        scope: Scope::Public,
-        restriction: None,
-        addresses: None,
-        code: Vec::new(),
-        note,
-        references,
-        incidents: None,
-        info: Vec::new(),
-    };
+    let mut msg = cap::Alert::new(new_identifier(&st), st.warnings.sender.clone(), sent_now(&st), MsgType::Cancel);
+    msg.note = note;
+    msg.references = references;
     Ok(Json(store(&st, msg).await?.1))
 }
 
@@ -251,22 +238,10 @@ fn compose(st: &AppState, req: &PublishAlert, msg_type: MsgType, references: Vec
     for text in &req.texts {
         info.push(info_block(st, req, text, category, sent)?);
     }
-    let msg = cap::Alert {
-        identifier: new_identifier(st),
-        sender: st.warnings.sender.clone(),
-        sent,
-        status: req.status,
-        msg_type,
-        source: None,
-        scope: Scope::Public,
-        restriction: None,
-        addresses: None,
-        code: Vec::new(),
-        note: None,
-        references,
-        incidents: None,
-        info,
-    };
+    let mut msg = cap::Alert::new(new_identifier(st), st.warnings.sender.clone(), sent, msg_type);
+    msg.status = req.status;
+    msg.references = references;
+    msg.info = info;
     Ok(msg)
 }
 
@@ -414,18 +389,6 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
     Ok(Json(st.db.read(move |c| alerts::detail(c, &id)).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct TaggedQuery {
-    /// The `next` token of the previous page.
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Reports per page, 1 to 200 (50 by default).
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
 /// `GET /api/v1/alerts/{id}/reports`: reports filed inside the warning's area while it was
 /// active, for officials (each sees those of their units; operators all).
 #[utoipa::path(
@@ -435,7 +398,7 @@ pub struct TaggedQuery {
     operation_id = "alertReports",
     summary = "Reports under a warning",
     description = "The reports citizens filed inside the warning's area while it was active, newest first.",
-    params(("id" = String, Path, description = "The warning's id"), TaggedQuery),
+    params(("id" = String, Path, description = "The warning's id"), PageQuery),
     security(("official_token" = [])),
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportView>),
@@ -447,7 +410,7 @@ pub async fn tagged_reports(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<TaggedQuery>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Page<ReportView>>> {
     let official = caller.official()?.clone();
     let limit = q.limit.unwrap_or(50).clamp(1, 200);

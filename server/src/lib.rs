@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod push;
 pub mod reports;
 pub mod state;
 pub mod warnings;

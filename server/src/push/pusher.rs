@@ -1,0 +1,107 @@
+//! Sending a plan: each message to its provider's gateway, the providers at once.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use civic_core::protocol::PushProvider;
+
+use super::{PushError, PushGateway, PushMessage};
+
+/// The gateway of each provider; `fallback` takes the messages of a provider without one
+/// (a `RecordingGateway` in development, say). A provider with neither is not sent to.
+#[derive(Clone, Default)]
+pub struct Gateways {
+    pub fcm: Option<Arc<dyn PushGateway>>,
+    pub apns: Option<Arc<dyn PushGateway>>,
+    pub unified_push: Option<Arc<dyn PushGateway>>,
+    pub fallback: Option<Arc<dyn PushGateway>>,
+}
+
+impl Gateways {
+    /// The gateway for a provider's messages.
+    pub fn for_provider(&self, provider: PushProvider) -> Option<&Arc<dyn PushGateway>> {
+        match provider {
+            PushProvider::Fcm => self.fcm.as_ref(),
+            PushProvider::Apns => self.apns.as_ref(),
+            PushProvider::UnifiedPush => self.unified_push.as_ref(),
+        }
+        .or(self.fallback.as_ref())
+    }
+}
+
+/// Sends plans through the configured gateways.
+#[derive(Clone)]
+pub struct Pusher {
+    gateways: Gateways,
+}
+
+/// What became of a plan, in all.
+#[derive(Debug, Default)]
+pub struct PushReport {
+    /// Accepted by the push services.
+    pub sent: usize,
+    /// Not accepted this time (including whole batches stopped by an error).
+    pub failed: usize,
+    /// For a provider with no gateway configured.
+    pub unroutable: usize,
+    /// Devices whose tokens the services say are gone: forget them (`PushPlanner::remove`
+    /// and the stored registration).
+    pub gone: Vec<Arc<str>>,
+    /// Batches stopped whole, by provider (expired credentials, misconfiguration).
+    pub errors: Vec<(PushProvider, PushError)>,
+}
+
+impl Pusher {
+    pub fn new(gateways: Gateways) -> Self {
+        Pusher { gateways }
+    }
+
+    /// Sends each message through its provider's gateway, the three providers at once.
+    pub async fn send(&self, messages: Vec<PushMessage>) -> PushReport {
+        let mut by_provider: [(PushProvider, Vec<PushMessage>); 3] = [
+            (PushProvider::Fcm, Vec::new()),
+            (PushProvider::Apns, Vec::new()),
+            (PushProvider::UnifiedPush, Vec::new()),
+        ];
+        for m in messages {
+            let i = match m.provider {
+                PushProvider::Fcm => 0,
+                PushProvider::Apns => 1,
+                PushProvider::UnifiedPush => 2,
+            };
+            by_provider[i].1.push(m);
+        }
+        let mut report = PushReport::default();
+        let [fcm, apns, up] = by_provider.each_ref().map(|(provider, batch)| async move {
+            if batch.is_empty() {
+                return None;
+            }
+            Some(self.gateways.for_provider(*provider)?.send(batch).await)
+        });
+        let results = tokio::join!(fcm, apns, up);
+        for ((provider, batch), result) in by_provider.iter().zip([results.0, results.1, results.2]) {
+            match result {
+                None if batch.is_empty() => {}
+                None => report.unroutable += batch.len(),
+                Some(Ok(outcome)) => {
+                    report.sent += outcome.sent;
+                    report.failed += outcome.failed;
+                    let gone: HashSet<&str> = outcome.invalid_tokens.iter().map(String::as_str).collect();
+                    if !gone.is_empty() {
+                        report
+                            .gone
+                            .extend(batch.iter().filter(|m| gone.contains(&*m.token)).map(|m| m.device_id.clone()));
+                    }
+                }
+                Some(Err(e)) => {
+                    tracing::error!(?provider, error = %e, messages = batch.len(), "push batch stopped");
+                    report.failed += batch.len();
+                    report.errors.push((*provider, e));
+                }
+            }
+        }
+        report.gone.sort_unstable();
+        report.gone.dedup();
+        report
+    }
+}

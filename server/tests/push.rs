@@ -1,0 +1,400 @@
+//! The push gateways against a local stand-in for FCM, APNs and a UnifiedPush distributor:
+//! what they send (method, path, headers, body) and what they make of the answers.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use civic_core::protocol::{PushProvider, PushRegistration};
+use civic_core::warning::cells::cells_for_place;
+use civic_core::warning::{Area, Severity};
+use civic_server::push::{
+    ApnsGateway, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway,
+    UnifiedPushGateway,
+};
+use serde_json::{Value, json};
+
+/// A request as the stand-in saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: Method,
+    path: String,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+type Respond = fn(&Seen) -> (u16, String);
+
+struct Mock {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    max_in_flight: Arc<AtomicUsize>,
+}
+
+impl Mock {
+    /// A server on a free loopback port answering every request with `respond`, after
+    /// `delay`.
+    async fn start(respond: Respond, delay: Duration) -> Mock {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (in_flight, max_in_flight) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let handler = {
+            let (seen, in_flight, max_in_flight) = (seen.clone(), in_flight.clone(), max_in_flight.clone());
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| async move {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                max_in_flight.fetch_max(now, Ordering::SeqCst);
+                let request = Seen {
+                    method,
+                    path: uri.path_and_query().map_or(String::new(), ToString::to_string),
+                    headers: headers
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_owned()))
+                        .collect(),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                };
+                let (status, body) = respond(&request);
+                seen.lock().unwrap().push(request);
+                tokio::time::sleep(delay).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                (StatusCode::from_u16(status).unwrap(), body)
+            }
+        };
+        let app = axum::Router::new().fallback(handler);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Mock { base, seen, max_in_flight }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        let mut seen = self.seen.lock().unwrap().clone();
+        seen.sort_by(|a, b| (&a.path, &a.body).cmp(&(&b.path, &b.body)));
+        seen
+    }
+}
+
+fn message(provider: PushProvider, token: &str, severity: Severity) -> PushMessage {
+    PushMessage {
+        provider,
+        token: token.into(),
+        alert_id: "vn-hue-2026-0042".into(),
+        severity,
+        device_id: format!("dev-{token}").into(),
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn fcm_answer(seen: &Seen) -> (u16, String) {
+    let fcm_error = |code: u16, status: &str, message: &str, detail: &str| {
+        let details = json!([{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": detail}]);
+        json!({"error": {"code": code, "message": message, "status": status, "details": details}}).to_string()
+    };
+    match seen.json()["message"]["token"].as_str().unwrap_or("") {
+        t if t.starts_with("ok") => (200, json!({"name": "projects/civic-hue/messages/0:1"}).to_string()),
+        "gone" => (404, fcm_error(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED")),
+        "unregistered" => (400, fcm_error(400, "INVALID_ARGUMENT", "", "UNREGISTERED")),
+        "malformed" => (
+            400,
+            fcm_error(
+                400,
+                "INVALID_ARGUMENT",
+                "The registration token is not a valid FCM registration token",
+                "INVALID_ARGUMENT",
+            ),
+        ),
+        "busy" => (503, fcm_error(503, "UNAVAILABLE", "", "UNAVAILABLE")),
+        "quota" => (429, fcm_error(429, "RESOURCE_EXHAUSTED", "", "QUOTA_EXCEEDED")),
+        "garbage" => (500, "<html>oops</html>".into()),
+        _ => (
+            401,
+            fcm_error(
+                401,
+                "UNAUTHENTICATED",
+                "Request had invalid authentication credentials.",
+                "THIRD_PARTY_AUTH_ERROR",
+            ),
+        ),
+    }
+}
+
+#[tokio::test]
+async fn fcm_sends_a_high_priority_data_message_and_reports_gone_tokens() {
+    let mock = Mock::start(fcm_answer, Duration::ZERO).await;
+    let fcm = FcmGateway::new(&mock.base, "civic-hue", "ya29.access-token").unwrap();
+    let tokens = ["ok-1", "ok-2", "gone", "unregistered", "malformed", "busy", "quota", "garbage", "", "ö \" \n {}"];
+    let batch: Vec<PushMessage> = tokens.iter().map(|t| message(PushProvider::Fcm, t, Severity::Moderate)).collect();
+    // The last two would be refused as credentials by the stand-in: send them apart.
+    let outcome = fcm.send(&batch[..8]).await.unwrap();
+    assert_eq!(outcome.sent, 2);
+    assert_eq!(outcome.failed, 3);
+    assert_eq!(sorted(outcome.invalid_tokens), ["gone", "malformed", "unregistered"]);
+
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 8);
+    let first = seen.iter().find(|s| s.json()["message"]["token"] == "ok-1").unwrap();
+    assert_eq!(first.method, Method::POST);
+    assert_eq!(first.path, "/v1/projects/civic-hue/messages:send");
+    assert_eq!(first.header("authorization"), "Bearer ya29.access-token");
+    assert_eq!(first.header("content-type"), "application/json");
+    assert_eq!(
+        first.json(),
+        json!({"message": {"token": "ok-1", "data": {"kind": "alert", "alert": "vn-hue-2026-0042"}, "android": {"priority": "high"}}})
+    );
+
+    // Junk tokens go in the JSON as they are: the service refuses them, nothing panics.
+    let err = fcm.send(&batch[8..]).await.unwrap_err();
+    assert!(matches!(err, PushError::Unauthorized { status: 401, .. }), "{err}");
+
+    // A refreshed access token is used from then on.
+    fcm.set_access_token("ya29.new").unwrap();
+    fcm.send(&batch[..1]).await.unwrap();
+    assert!(mock.seen().iter().any(|s| s.header("authorization") == "Bearer ya29.new"));
+    assert!(matches!(fcm.set_access_token("line\nbreak"), Err(PushError::Config(_))));
+    assert!(FcmGateway::new(&mock.base, "../other", "t").is_err());
+}
+
+fn apns_answer(seen: &Seen) -> (u16, String) {
+    let reason = |r: &str| json!({"reason": r}).to_string();
+    match seen.path.rsplit('/').next().unwrap_or("") {
+        t if t.starts_with("a") => (200, String::new()),
+        "dead" => (410, json!({"reason": "Unregistered", "timestamp": 1_700_000_000_000u64}).to_string()),
+        "bad0" => (400, reason("BadDeviceToken")),
+        "b05e" => (429, reason("TooManyRequests")),
+        "cafe" => (403, reason("ExpiredProviderToken")),
+        _ => (500, reason("InternalServerError")),
+    }
+}
+
+#[tokio::test]
+async fn apns_sends_a_background_notification_or_an_alert_for_extreme_warnings() {
+    let mock = Mock::start(apns_answer, Duration::ZERO).await;
+    let apns = ApnsGateway::new(&mock.base, "vn.gov.hue.civic", "eyJhbGciOiJFUzI1NiJ9.jwt.sig").unwrap();
+    let batch = vec![
+        message(PushProvider::Apns, "a1b2c3", Severity::Severe),
+        message(PushProvider::Apns, "a9f0", Severity::Extreme),
+        message(PushProvider::Apns, "dead", Severity::Severe),
+        message(PushProvider::Apns, "bad0", Severity::Severe),
+        message(PushProvider::Apns, "b05e", Severity::Severe),
+        // Junk never reaches the service (nor its path).
+        message(PushProvider::Apns, "../../admin?x=1", Severity::Severe),
+        message(PushProvider::Apns, "", Severity::Severe),
+        message(PushProvider::Apns, "zz tôp", Severity::Severe),
+    ];
+    let outcome = apns.send(&batch).await.unwrap();
+    assert_eq!((outcome.sent, outcome.failed), (2, 1));
+    assert_eq!(sorted(outcome.invalid_tokens), ["", "../../admin?x=1", "bad0", "dead", "zz tôp"]);
+
+    let seen = mock.seen();
+    assert_eq!(
+        seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+        ["/3/device/a1b2c3", "/3/device/a9f0", "/3/device/b05e", "/3/device/bad0", "/3/device/dead"]
+    );
+    let severe = &seen[0];
+    assert_eq!(severe.method, Method::POST);
+    assert_eq!(severe.header("apns-topic"), "vn.gov.hue.civic");
+    assert_eq!(severe.header("apns-push-type"), "background");
+    assert_eq!(severe.header("apns-priority"), "5");
+    assert_eq!(severe.header("authorization"), "bearer eyJhbGciOiJFUzI1NiJ9.jwt.sig");
+    assert_eq!(severe.json(), json!({"aps": {"content-available": 1}, "alert": "vn-hue-2026-0042"}));
+    let extreme = &seen[1];
+    assert_eq!((extreme.header("apns-push-type"), extreme.header("apns-priority")), ("alert", "10"));
+
+    // An expired provider token stops the batch.
+    let err = apns.send(&[message(PushProvider::Apns, "cafe", Severity::Minor)]).await.unwrap_err();
+    assert!(
+        matches!(err, PushError::Unauthorized { status: 403, ref detail } if detail == "ExpiredProviderToken"),
+        "{err}"
+    );
+    apns.set_provider_token("renewed").unwrap();
+    apns.send(&batch[..1]).await.unwrap();
+    assert_eq!(mock.seen().iter().filter(|s| s.header("authorization") == "bearer renewed").count(), 1);
+}
+
+fn distributor_answer(seen: &Seen) -> (u16, String) {
+    let status = match seen.path.as_str() {
+        p if p.starts_with("/up/ok") => 201,
+        "/up/gone" => 404,
+        "/up/expired" => 410,
+        "/up/busy" => 429,
+        "/up/moved" => 301,
+        _ => 500,
+    };
+    (status, String::new())
+}
+
+#[tokio::test]
+async fn unified_push_posts_the_alert_id_to_the_endpoint() {
+    let mock = Mock::start(distributor_answer, Duration::ZERO).await;
+    let up = UnifiedPushGateway::new().allow_http(true).with_ttl(3600);
+    let at = |path: &str, severity| message(PushProvider::UnifiedPush, &format!("{}{path}", mock.base), severity);
+    let batch = vec![
+        at("/up/ok-severe?up=1", Severity::Severe),
+        at("/up/ok-moderate", Severity::Moderate),
+        at("/up/gone", Severity::Severe),
+        at("/up/expired", Severity::Severe),
+        at("/up/busy", Severity::Severe),
+        at("/up/moved", Severity::Severe),
+        message(PushProvider::UnifiedPush, "not a url", Severity::Severe),
+        message(PushProvider::UnifiedPush, "file:///etc/passwd", Severity::Severe),
+        message(PushProvider::UnifiedPush, "", Severity::Severe),
+    ];
+    let outcome = up.send(&batch).await.unwrap();
+    assert_eq!((outcome.sent, outcome.failed), (2, 2));
+    let gone = |path: &str| format!("{}{path}", mock.base);
+    assert_eq!(
+        sorted(outcome.invalid_tokens),
+        sorted(vec![
+            gone("/up/gone"),
+            gone("/up/expired"),
+            "not a url".into(),
+            "file:///etc/passwd".into(),
+            String::new()
+        ])
+    );
+
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 6);
+    let severe = seen.iter().find(|s| s.path == "/up/ok-severe?up=1").unwrap();
+    assert_eq!(severe.method, Method::POST);
+    assert_eq!((severe.header("ttl"), severe.header("urgency")), ("3600", "high"));
+    assert_eq!(severe.json(), json!({"alert": "vn-hue-2026-0042"}));
+    assert_eq!(seen.iter().find(|s| s.path == "/up/ok-moderate").unwrap().header("urgency"), "normal");
+
+    // Plain http endpoints are refused unless allowed.
+    let strict = UnifiedPushGateway::new();
+    let outcome = strict.send(&batch[..1]).await.unwrap();
+    assert_eq!((outcome.sent, outcome.invalid_tokens.len()), (0, 1));
+    assert_eq!(mock.seen().len(), 6);
+}
+
+#[tokio::test]
+async fn an_unreachable_service_fails_the_messages_without_error() {
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let fcm = FcmGateway::new(&base, "civic-hue", "t").unwrap();
+    let outcome = fcm.send(&[message(PushProvider::Fcm, "ok", Severity::Severe)]).await.unwrap();
+    assert_eq!((outcome.sent, outcome.failed, outcome.invalid_tokens.len()), (0, 1, 0));
+    let up = UnifiedPushGateway::new().allow_http(true);
+    let outcome =
+        up.send(&[message(PushProvider::UnifiedPush, &format!("{base}/up"), Severity::Severe)]).await.unwrap();
+    assert_eq!((outcome.sent, outcome.failed), (0, 1));
+    // A slow service: the client's timeout ends the wait.
+    let slow = Mock::start(distributor_answer, Duration::from_secs(5)).await;
+    let client = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+    let up = UnifiedPushGateway::new().allow_http(true).with_client(client);
+    let outcome = up
+        .send(&[message(PushProvider::UnifiedPush, &format!("{}/up/ok", slow.base), Severity::Severe)])
+        .await
+        .unwrap();
+    assert_eq!((outcome.sent, outcome.failed), (0, 1));
+}
+
+#[tokio::test]
+async fn sending_is_concurrent_but_bounded() {
+    let mock = Mock::start(distributor_answer, Duration::from_millis(30)).await;
+    let up = UnifiedPushGateway::new().allow_http(true).with_concurrency(4);
+    let batch: Vec<PushMessage> = (0..24)
+        .map(|i| message(PushProvider::UnifiedPush, &format!("{}/up/ok{i}", mock.base), Severity::Minor))
+        .collect();
+    let outcome = up.send(&batch).await.unwrap();
+    assert_eq!(outcome.sent, 24);
+    let most = mock.max_in_flight.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&most), "{most} in flight at once");
+}
+
+#[tokio::test]
+async fn the_pusher_routes_by_provider_and_names_the_devices_to_forget() {
+    let fcm = Arc::new(RecordingGateway::with_invalid_tokens(["fcm-gone"]));
+    let fallback = Arc::new(RecordingGateway::new());
+    let pusher =
+        Pusher::new(Gateways { fcm: Some(fcm.clone()), fallback: Some(fallback.clone()), ..Gateways::default() });
+    let plan = vec![
+        message(PushProvider::Fcm, "fcm-1", Severity::Severe),
+        message(PushProvider::Fcm, "fcm-gone", Severity::Severe),
+        message(PushProvider::Apns, "abcd", Severity::Severe),
+        message(PushProvider::UnifiedPush, "https://up.example/x", Severity::Severe),
+    ];
+    let report = pusher.send(plan).await;
+    assert_eq!((report.sent, report.failed, report.unroutable), (3, 0, 0));
+    assert_eq!(report.gone.iter().map(|d| &**d).collect::<Vec<_>>(), ["dev-fcm-gone"]);
+    assert_eq!(fcm.messages().iter().map(|m| &*m.token).collect::<Vec<_>>(), ["fcm-1"]);
+    assert_eq!(
+        fallback.messages().iter().map(|m| m.provider).collect::<Vec<_>>(),
+        [PushProvider::Apns, PushProvider::UnifiedPush]
+    );
+
+    // Without a gateway for a provider (and no fallback), its messages are unroutable.
+    let only_fcm = Pusher::new(Gateways { fcm: Some(fcm.clone()), ..Gateways::default() });
+    let report = only_fcm
+        .send(vec![
+            message(PushProvider::Apns, "abcd", Severity::Severe),
+            message(PushProvider::Fcm, "fcm-2", Severity::Severe),
+        ])
+        .await;
+    assert_eq!((report.sent, report.unroutable), (1, 1));
+    assert!(only_fcm.send(Vec::new()).await.gone.is_empty());
+}
+
+#[tokio::test]
+async fn a_warning_wakes_the_devices_near_it_through_every_service() {
+    let fcm_mock = Mock::start(fcm_answer, Duration::ZERO).await;
+    let apns_mock = Mock::start(apns_answer, Duration::ZERO).await;
+    let up_mock = Mock::start(distributor_answer, Duration::ZERO).await;
+    let pusher = Pusher::new(Gateways {
+        fcm: Some(Arc::new(FcmGateway::new(&fcm_mock.base, "civic-hue", "at").unwrap())),
+        apns: Some(Arc::new(ApnsGateway::new(&apns_mock.base, "vn.gov.hue.civic", "jwt").unwrap())),
+        unified_push: Some(Arc::new(UnifiedPushGateway::new().allow_http(true))),
+        fallback: None,
+    });
+
+    let citadel = cells_for_place(16.4698, 107.5786, 500.0);
+    let a_luoi = cells_for_place(16.2530, 107.2330, 500.0);
+    let reg = |provider, token: String, cells: &Vec<String>| PushRegistration {
+        provider,
+        token,
+        cells: cells.clone(),
+        anywhere: false,
+        min_severity: Severity::Minor,
+    };
+    let mut planner = PushPlanner::new();
+    planner.upsert("android", reg(PushProvider::Fcm, "ok-android".into(), &citadel)).unwrap();
+    planner.upsert("android-old", reg(PushProvider::Fcm, "gone".into(), &citadel)).unwrap();
+    planner.upsert("iphone", reg(PushProvider::Apns, "a0b1".into(), &citadel)).unwrap();
+    planner.upsert("iphone-far", reg(PushProvider::Apns, "a0b2".into(), &a_luoi)).unwrap();
+    planner
+        .upsert("fairphone", reg(PushProvider::UnifiedPush, format!("{}/up/ok-fp", up_mock.base), &citadel))
+        .unwrap();
+    planner
+        .upsert("fairphone-old", reg(PushProvider::UnifiedPush, format!("{}/up/expired", up_mock.base), &citadel))
+        .unwrap();
+
+    let flood = Area::Polygon {
+        points: vec![(16.44, 107.56), (16.44, 107.60), (16.48, 107.60), (16.48, 107.56), (16.44, 107.56)],
+    };
+    let plan = planner.plan("flood-1", &[flood], Severity::Severe);
+    assert_eq!(plan.len(), 5);
+    let report = pusher.send(plan).await;
+    assert_eq!((report.sent, report.failed, report.unroutable), (3, 0, 0));
+    assert_eq!(report.gone.iter().map(|d| &**d).collect::<Vec<_>>(), ["android-old", "fairphone-old"]);
+    for device in &report.gone {
+        assert!(planner.remove(device));
+    }
+    assert_eq!((fcm_mock.seen().len(), apns_mock.seen().len(), up_mock.seen().len()), (2, 1, 2));
+    assert_eq!(planner.len(), 4);
+}

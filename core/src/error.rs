@@ -61,6 +61,18 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// No connection to the server (no signal, server unreachable, timed out).
+    #[error("offline: {0}")]
+    Offline(String),
+    /// The server refused the request (its problem `kind` and what it said).
+    #[error("the server refused: {detail}")]
+    Refused { kind: String, detail: String },
+    /// The server could not take it now: try again later.
+    #[error("the server is busy: {0}")]
+    ServerBusy(String),
+    /// The device's (or official's) token is not valid any more.
+    #[error("not signed in, or the session expired")]
+    Unauthorized,
 }
 
 impl Error {
@@ -115,6 +127,17 @@ impl Error {
                 pick("Không tìm thấy phản ánh này.", "This report cannot be found.")
             }
             Error::AlertNotFound(_) => pick("Không tìm thấy cảnh báo này.", "This warning cannot be found."),
+            Error::Offline(_) => pick(
+                "Không có kết nối mạng. Dữ liệu vẫn được lưu trên máy và sẽ gửi khi có mạng.",
+                "No connection. Everything is kept on the phone and will be sent when there is one.",
+            ),
+            Error::ServerBusy(_) => pick("Máy chủ đang bận. Vui lòng thử lại sau.", "The server is busy. Please try again later."),
+            Error::Unauthorized => pick("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please sign in again."),
+            Error::Refused { detail, .. } => if vi {
+                format!("Máy chủ từ chối yêu cầu: {detail}")
+            } else {
+                format!("The server refused the request: {detail}")
+            },
             Error::Subscription(SubscriptionError::PlaceName) => if vi {
                 format!("Tên địa điểm cần từ 1 đến {MAX_PLACE_NAME_CHARS} ký tự.")
             } else {

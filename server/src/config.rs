@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Parser;
 
@@ -69,6 +70,26 @@ pub struct Config {
     #[arg(long, env = "CIVIC_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Firebase project whose Cloud Messaging wakes Android devices (with `--fcm-access-token`).
+    #[arg(long, env = "CIVIC_FCM_PROJECT", requires = "fcm_access_token")]
+    pub fcm_project: Option<String>,
+
+    /// An OAuth access token for FCM's HTTP v1 API (obtained and refreshed outside Civic).
+    #[arg(long, env = "CIVIC_FCM_ACCESS_TOKEN", hide_env_values = true, requires = "fcm_project")]
+    pub fcm_access_token: Option<String>,
+
+    /// The iOS app's bundle id, the APNs topic (with `--apns-token`).
+    #[arg(long, env = "CIVIC_APNS_TOPIC", requires = "apns_token")]
+    pub apns_topic: Option<String>,
+
+    /// An APNs provider token (a signed JWT, made and refreshed outside Civic).
+    #[arg(long, env = "CIVIC_APNS_TOKEN", hide_env_values = true, requires = "apns_topic")]
+    pub apns_token: Option<String>,
+
+    /// Use APNs' development environment (apps built for debugging).
+    #[arg(long, env = "CIVIC_APNS_SANDBOX")]
+    pub apns_sandbox: bool,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CIVIC_LOG_JSON")]
     pub log_json: bool,
@@ -84,6 +105,22 @@ impl Config {
                 _ => Err(format!("unsupported --database-url {url:?}: use sqlite://PATH")),
             },
         }
+    }
+
+    /// The push gateways these flags configure. UnifiedPush needs no credentials and is
+    /// always on; FCM and APNs only with theirs.
+    pub fn gateways(&self) -> Result<crate::push::Gateways, String> {
+        use crate::push::{ApnsGateway, FcmGateway, UnifiedPushGateway};
+        let mut gateways = crate::push::Gateways { unified_push: Some(Arc::new(UnifiedPushGateway::new())), ..Default::default() };
+        if let (Some(project), Some(token)) = (&self.fcm_project, &self.fcm_access_token) {
+            let fcm = FcmGateway::new(crate::push::gateway::FCM_BASE, project, token).map_err(|e| format!("FCM: {e}"))?;
+            gateways.fcm = Some(Arc::new(fcm));
+        }
+        if let (Some(topic), Some(token)) = (&self.apns_topic, &self.apns_token) {
+            let base = if self.apns_sandbox { crate::push::gateway::APNS_DEVELOPMENT } else { crate::push::gateway::APNS_PRODUCTION };
+            gateways.apns = Some(Arc::new(ApnsGateway::new(base, topic, token).map_err(|e| format!("APNs: {e}"))?));
+        }
+        Ok(gateways)
     }
 
     /// The limits these flags set.

@@ -128,6 +128,11 @@ async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Res
 /// Builds the state from a configuration: opens the database, creates the first admin
 /// and the demo data if asked.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
+    prepare_with_gateways(config, config.gateways()?).await
+}
+
+/// `prepare`, with these push gateways instead of the configured ones (tests record pushes).
+pub async fn prepare_with_gateways(config: &config::Config, gateways: push::Gateways) -> Result<AppState, String> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("data directory {}: {e}", config.data_dir.display()))?;
     let city = match &config.city_dir {
         Some(dir) => civic_core::City::load(dir),
@@ -137,6 +142,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     let sender = config.alert_sender.clone().unwrap_or_else(|| format!("ioc.{}@civic.invalid", city.code.to_lowercase()));
     let db_path = config.database_path()?;
     let db = db::Db::open(&db_path)?;
+    let warnings = warnings::Warnings::load(sender, &city, gateways, &db).await?;
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);
     let live = catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
@@ -149,7 +155,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         limits: Arc::new(limits),
         metrics: Arc::new(Metrics::default()),
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
-        warnings: Arc::new(warnings::Warnings::new(sender, &city)),
+        warnings: Arc::new(warnings),
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {

@@ -1,16 +1,15 @@
 //! The warning service's running parts: who signs the CAP messages, and waking the devices
 //! a warning may concern through their push services.
 
+use std::sync::{Arc, RwLock};
+
 use civic_core::model::Localized;
 use civic_core::protocol::{AlertView, PushRegistration};
+use civic_core::warning::Area;
 
 use crate::db::{Db, now, to_ms};
 use crate::error::{ApiError, ApiResult};
-
-/// Longest push token or UnifiedPush endpoint accepted.
-const MAX_TOKEN: usize = 4096;
-/// Most coarse cells one device may follow (a few places, each a handful of cells).
-const MAX_CELLS: usize = 256;
+use crate::push::{Gateways, PushPlanner, Pusher, RegistrationError, check_registration};
 
 /// Shared by the warning handlers.
 pub struct Warnings {
@@ -18,43 +17,121 @@ pub struct Warnings {
     pub sender: String,
     /// The CAP `senderName`, per language.
     pub sender_name: Localized,
+    /// Every device's coarse cells, to find whom a warning may concern.
+    planner: Arc<RwLock<PushPlanner>>,
+    pusher: Pusher,
 }
 
 impl Warnings {
-    pub fn new(sender: String, city: &civic_core::City) -> Self {
+    /// The service with these push gateways and the registrations stored in `db`.
+    pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
+        let stored: Vec<(String, String)> = db
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT device_id, registration FROM push_registration")?;
+                Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut planner = PushPlanner::new();
+        for (device, json) in stored {
+            // A registration stored by an older version that this one refuses is skipped:
+            // the device registers again on its next start.
+            match serde_json::from_str::<PushRegistration>(&json).map_err(|e| e.to_string()) {
+                Ok(reg) => {
+                    if let Err(e) = planner.upsert(&device, reg) {
+                        tracing::warn!(%device, "stored push registration skipped: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!(%device, "stored push registration unreadable: {e}"),
+            }
+        }
         let sender_name = Localized {
             vi: format!("Trung tâm Giám sát, điều hành đô thị thông minh {}", city.name.vi),
             en: format!("Intelligent Operations Centre, {}", city.name.en),
         };
-        Warnings { sender, sender_name }
+        Ok(Warnings { sender, sender_name, planner: Arc::new(RwLock::new(planner)), pusher: Pusher::new(gateways) })
     }
 
     /// Stores how to wake a device, replacing what it said before.
     pub async fn register(&self, db: &Db, device: String, reg: PushRegistration) -> ApiResult<()> {
-        let token = reg.token.trim();
-        if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
-            return Err(ApiError::unprocessable("bad-token", format!("the push token must be 1 to {MAX_TOKEN} printable characters")));
-        }
-        if reg.cells.len() > MAX_CELLS {
-            return Err(ApiError::unprocessable("too-many-cells", format!("at most {MAX_CELLS} cells; use `anywhere` for the whole region")));
-        }
-        if let Some(bad) = reg.cells.iter().find(|c| c.is_empty() || c.len() > 32) {
-            return Err(ApiError::unprocessable("bad-cell", format!("{bad:?} is not a cell id")));
-        }
+        check_registration(&reg).map_err(|e| {
+            let kind = match e {
+                RegistrationError::BadCell(_) => "bad-cell",
+                RegistrationError::TooManyCells => "too-many-cells",
+                _ => "bad-token",
+            };
+            ApiError::unprocessable(kind, e.to_string())
+        })?;
         let json = serde_json::to_string(&reg).map_err(ApiError::internal)?;
+        let id = device.clone();
         db.write(move |tx| {
             tx.execute(
                 "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
-                rusqlite::params![device, json, to_ms(now())],
+                rusqlite::params![id, json, to_ms(now())],
             )?;
             Ok(())
         })
-        .await
+        .await?;
+        // Checked above, so the planner takes it.
+        self.write_planner().upsert(&device, reg).map_err(|e| ApiError::internal(e.to_string()))
     }
 
-    /// Wakes the devices a published change may concern.
-    pub async fn wake(&self, view: &AlertView) {
-        tracing::debug!(alert = %view.id, "waking devices");
+    /// Wakes, in the background, the devices whose cells meet any area the warning has had
+    /// (an Update may move it; a Cancel must reach those who saw it), so they sync.
+    pub fn wake(&self, view: &AlertView, history: &[civic_core::cap::Alert], db: &Db) {
+        let mut areas: Vec<Area> = view.message.match_areas();
+        for msg in history {
+            for area in msg.match_areas() {
+                if !areas.contains(&area) {
+                    areas.push(area);
+                }
+            }
+        }
+        let severity = history.iter().map(|m| m.severity()).chain([view.message.severity()]).max().unwrap_or(view.message.severity());
+        let (planner, pusher, db, id) = (self.planner.clone(), self.pusher.clone(), db.clone(), view.id.clone());
+        tokio::spawn(async move {
+            let plan = {
+                let (planner, id) = (planner.clone(), id.clone());
+                tokio::task::spawn_blocking(move || read(&planner).plan(&id, &areas, severity)).await
+            };
+            let Ok(plan) = plan else { return };
+            let planned = plan.len();
+            let report = pusher.send(plan).await;
+            tracing::info!(alert = %id, planned, sent = report.sent, failed = report.failed, gone = report.gone.len(), "woke devices");
+            for (provider, e) in &report.errors {
+                tracing::warn!(alert = %id, ?provider, "push batch refused: {e}");
+            }
+            if report.gone.is_empty() {
+                return;
+            }
+            let gone: Vec<String> = report.gone.iter().map(|d| d.to_string()).collect();
+            {
+                let mut planner = planner.write().unwrap_or_else(|p| p.into_inner());
+                for device in &gone {
+                    planner.remove(device);
+                }
+            }
+            let forgotten = db
+                .write(move |tx| {
+                    for device in &gone {
+                        tx.execute("DELETE FROM push_registration WHERE device_id = ?1", [device])?;
+                    }
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = forgotten {
+                tracing::warn!("forgetting gone push tokens: {e}");
+            }
+        });
     }
+
+    fn write_planner(&self) -> std::sync::RwLockWriteGuard<'_, PushPlanner> {
+        // A panic while planning leaves the index as it was: keep using it.
+        self.planner.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn read(planner: &RwLock<PushPlanner>) -> std::sync::RwLockReadGuard<'_, PushPlanner> {
+    planner.read().unwrap_or_else(|p| p.into_inner())
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use civic_core::model::{AnswerValue, FixSource, GeoFix, ReportId};
 use civic_core::sync::{Backoff, FileTokenStore, SyncOptions, Syncer};
 use civic_core::{City, Civic};
+use civic_server::push::{Gateways, RecordingGateway};
 use clap::Parser;
 use serde_json::{Value, json};
 
@@ -26,12 +27,27 @@ pub struct Server {
 impl Server {
     /// Starts the server on `data_dir` with its defaults (and a generous rate limit).
     pub async fn start(data_dir: &Path) -> Server {
+        Self::start_with(data_dir, None).await
+    }
+
+    /// Starts the server with every push recorded instead of sent.
+    pub async fn start_recording_pushes(data_dir: &Path) -> (Server, Arc<RecordingGateway>) {
+        let recorder = Arc::new(RecordingGateway::new());
+        let gateways = Gateways { fallback: Some(recorder.clone()), ..Gateways::default() };
+        (Self::start_with(data_dir, Some(gateways)).await, recorder)
+    }
+
+    async fn start_with(data_dir: &Path, gateways: Option<Gateways>) -> Server {
         let dir = data_dir.to_string_lossy().into_owned();
         let config = civic_server::config::Config::parse_from([
             "civic-server", "--listen", "127.0.0.1:0", "--data-dir", &dir, "--admin-username", ADMIN,
             "--admin-password", ADMIN_PASSWORD, "--requests-per-minute", "10000000",
         ]);
-        let state = civic_server::prepare(&config).await.expect("server state");
+        let state = match gateways {
+            Some(g) => civic_server::prepare_with_gateways(&config, g).await,
+            None => civic_server::prepare(&config).await,
+        }
+        .expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,7 +1,9 @@
 //! Warnings from the operations centre to residents' phones, through the real server and
 //! the real core: each phone decides for itself, from places that never leave it.
 
-use civic_core::protocol::AlertState;
+use std::collections::BTreeSet;
+
+use civic_core::protocol::{AlertState, PushProvider};
 use civic_core::warning::{SavedPlace, Severity, Subscription};
 use civic_tests::*;
 use serde_json::{Value, json};
@@ -142,4 +144,59 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warning_wakes_the_phones_whose_cells_it_meets_and_no_place_reaches_the_server() {
+    let server_dir = tempdir().unwrap();
+    let (server, pushes) = Server::start_recording_pushes(server_dir.path()).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+
+    let at_home = Resident::new(&server, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)], None);
+    let elsewhere = Resident::new(&server, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 500.0)], None);
+    let wanderer = Resident::new(&server, vec![], None);
+    let mut follow = wanderer.phone.civic.subscription().unwrap();
+    follow.current_position = true;
+    wanderer.phone.civic.set_subscription(&follow).unwrap();
+
+    let home = at_home.phone.syncer.register_push(PushProvider::Fcm, "fcm-token-at-home").await.unwrap();
+    let far = elsewhere.phone.syncer.register_push(PushProvider::Apns, "a1b2c3d4").await.unwrap();
+    let moving = wanderer.phone.syncer.register_push(PushProvider::UnifiedPush, "https://push.example.org/up/wanderer").await.unwrap();
+    // What the server learns is coarse cells (about 11 km), never the places.
+    assert!(!home.cells.is_empty() && !home.anywhere);
+    for reg in [&home, &far, &moving] {
+        let sent = serde_json::to_string(reg).unwrap();
+        assert!(!sent.contains("16.46") && !sent.contains("107.59") && !sent.contains("Nhà"), "{sent}");
+    }
+    assert!(moving.anywhere && moving.cells.is_empty(), "where I am now: woken for any warning of the region");
+
+    let flood: Value = server.post(&operator, "/api/v1/alerts", warning("flood", "Severe", "Cảnh báo lũ", &[HUE_CITY, PHU_VANG])).await;
+    let woken = wait_for_pushes(&pushes, 2).await;
+    assert_eq!(woken, BTreeSet::from(["fcm-token-at-home".to_owned(), "https://push.example.org/up/wanderer".to_owned()]));
+    assert!(pushes.messages().iter().all(|m| *m.alert_id == *flood["id"].as_str().unwrap()));
+
+    // Woken, the phone syncs and rings; the one far away was never woken.
+    assert_eq!(at_home.sync().await.0, vec!["Cảnh báo lũ".to_owned()]);
+
+    // A Cancel wakes the same phones again so they withdraw it.
+    pushes.clear();
+    server.post(&operator, &format!("/api/v1/alerts/{}/cancel", flood["id"].as_str().unwrap()), json!({})).await;
+    assert_eq!(wait_for_pushes(&pushes, 2).await.len(), 2);
+
+    // A bad registration is refused with a clear error.
+    let bad = elsewhere.phone.syncer.register_push(PushProvider::Apns, "not hex!").await;
+    assert!(matches!(bad, Err(civic_core::Error::Refused { ref kind, .. }) if kind == "bad-token"), "{bad:?}");
+}
+
+/// Waits (up to 10 s) for at least `n` recorded pushes; returns the tokens woken.
+async fn wait_for_pushes(pushes: &civic_server::push::RecordingGateway, n: usize) -> BTreeSet<String> {
+    for _ in 0..200 {
+        if pushes.messages().len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A little longer, to see that nothing more comes.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    pushes.messages().iter().map(|m| m.token.to_string()).collect()
 }

@@ -75,3 +75,14 @@ pub async fn check(response: Result<Response, reqwest::Error>) -> Result<Respons
         },
     })
 }
+
+impl From<Failure> for crate::Error {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Offline(why) => crate::Error::Offline(why),
+            Failure::Transient { reason, .. } => crate::Error::ServerBusy(reason),
+            Failure::Refused { kind, detail, .. } => crate::Error::Refused { kind, detail },
+            Failure::Unauthorized => crate::Error::Unauthorized,
+        }
+    }
+}

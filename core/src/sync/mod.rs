@@ -29,7 +29,7 @@ pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 
 use crate::city::City;
 use crate::model::ReportId;
-use crate::protocol::{Change, DeviceRegistered, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch};
+use crate::protocol::{Change, DeviceRegistered, PushProvider, PushRegistration, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch};
 use crate::store::{self, Durability, Notification, Store};
 
 /// The pull scope of the device's own changes.
@@ -176,6 +176,24 @@ impl Syncer {
             }
         };
         run.await
+    }
+
+    /// Tells the server how to wake this device for warnings: the push service's token and
+    /// the coarse cells (`warning::cells`, about 11 km) around the resident's places. The
+    /// places themselves stay on the phone. Call it when the push token changes and after
+    /// the subscription does.
+    pub async fn register_push(&self, provider: PushProvider, push_token: &str) -> crate::Result<PushRegistration> {
+        let sub = self.store.read(store::load_subscription)?;
+        let registration = crate::warning::cells::registration(&sub, &self.city.area, provider, push_token);
+        let token = match self.token().await {
+            Ok(t) => t,
+            Err(Stop::Failure(f)) => return Err(f.into()),
+            Err(Stop::Local(e)) => return Err(e),
+        };
+        let response =
+            self.http.put(self.url("/devices/me/push")).bearer_auth(token).timeout(self.options.request_timeout).json(&registration).send().await;
+        client::check(response).await?;
+        Ok(registration)
     }
 
     /// Makes every waiting report due now (e.g. the network just came back).

@@ -173,6 +173,47 @@ pub fn cells_for_area(area: &Area) -> CellCover {
     }
 }
 
+/// The most cells one device registers; past it, the device asks to be woken for any
+/// warning of the region (`anywhere`).
+pub const MAX_REGISTERED_CELLS: usize = 256;
+
+/// What the phone sends the server to be woken for warnings: the push token and the cells
+/// its resident's saved places touch (a district or ward place by its boundary), never the
+/// places. Following "where I am now", or places too wide to list, asks for `anywhere`.
+pub fn registration(
+    sub: &super::Subscription,
+    regions: &crate::area::ServiceArea,
+    provider: crate::protocol::PushProvider,
+    push_token: &str,
+) -> crate::protocol::PushRegistration {
+    let mut anywhere = sub.current_position;
+    let mut cells: Vec<Cell> = Vec::new();
+    for place in &sub.places {
+        let covers: Vec<CellCover> = match &place.shape {
+            &super::PlaceShape::Circle { lat, lon, radius_m } => vec![cover_place(lat, lon, radius_m)],
+            super::PlaceShape::Area { code } => regions
+                .cap_polygons(code)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|points| cells_for_area(&Area::Polygon { points }))
+                .collect(),
+        };
+        for cover in covers {
+            match cover {
+                CellCover::All => anywhere = true,
+                CellCover::Cells(c) => cells.extend(c),
+            }
+        }
+    }
+    cells.sort_unstable();
+    cells.dedup();
+    if cells.len() > MAX_REGISTERED_CELLS {
+        anywhere = true;
+    }
+    let cells = if anywhere { Vec::new() } else { cells.iter().map(Cell::id).collect() };
+    crate::protocol::PushRegistration { provider, token: push_token.to_owned(), cells, anywhere, min_severity: sub.min_severity }
+}
+
 /// The cells all of an alert's areas touch together.
 pub fn cells_for_areas(areas: &[Area]) -> CellCover {
     let mut all = Vec::new();

@@ -185,10 +185,17 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ApiResult<(Applied, AlertV
             ));
         }
     }
-    let (applied, view) = st.db.write(move |tx| alerts::apply(tx, &msg)).await?;
+    let (applied, view, history) = st
+        .db
+        .write(move |tx| {
+            let (applied, view) = alerts::apply(tx, &msg)?;
+            let history = if applied == Applied::Repeated { Vec::new() } else { alerts::detail(tx, &view.id)?.history };
+            Ok((applied, view, history))
+        })
+        .await?;
     if applied != Applied::Repeated {
         tracing::info!(alert = %view.id, version = view.version, state = ?view.state, "warning published");
-        st.warnings.wake(&view).await;
+        st.warnings.wake(&view, &history, &st.db);
     }
     Ok((applied, view))
 }

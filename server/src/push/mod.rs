@@ -31,7 +31,7 @@ pub use gateway::{
 pub use pusher::{Gateways, PushReport, Pusher};
 
 /// The most cells one device may register (a handful of places, each a few cells).
-pub const MAX_CELLS_PER_DEVICE: usize = 256;
+pub const MAX_CELLS_PER_DEVICE: usize = cells::MAX_REGISTERED_CELLS;
 
 /// The longest push token taken, in bytes (FCM tokens are about 160, UnifiedPush URLs a few
 /// hundred).

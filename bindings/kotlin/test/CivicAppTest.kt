@@ -1,0 +1,222 @@
+package org.civic.core.test
+
+import java.awt.Color
+import java.awt.image.BufferedImage
+import java.io.ByteArrayOutputStream
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.file.Files
+import java.security.MessageDigest
+import java.time.Instant
+import java.util.concurrent.CopyOnWriteArrayList
+import javax.imageio.ImageIO
+import kotlinx.coroutines.runBlocking
+import org.civic.core.Answer
+import org.civic.core.CivicApp
+import org.civic.core.CivicException
+import org.civic.core.FixSource
+import org.civic.core.LocationFix
+import org.civic.core.PushProvider
+import org.civic.core.ReportStatus
+import org.civic.core.SavedPlace
+import org.civic.core.Severity
+import org.civic.core.SyncListener
+import org.civic.core.SyncOutcome
+import org.civic.core.SyncState
+import org.civic.core.TokenStorage
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/** The device token, kept in memory as the Keystore or Keychain would keep it. */
+class MemoryTokens : TokenStorage {
+    @Volatile var token: String? = null
+    override fun load(): String? = token
+    override fun save(token: String): Boolean { this.token = token; return true }
+    override fun clear() { token = null }
+}
+
+/** Records what the observer hears. */
+class Recorder : SyncListener {
+    val states = CopyOnWriteArrayList<SyncState>()
+    val outcomes = CopyOnWriteArrayList<SyncOutcome>()
+    override fun onState(state: SyncState) { states.add(state) }
+    override fun onSynced(outcome: SyncOutcome) { outcomes.add(outcome) }
+}
+
+/** The real civic-server the test script started, spoken to as an official would. */
+object City {
+    val url: String = System.getProperty("civic.server.url") ?: error("run with -Dcivic.server.url=…")
+    private val admin = System.getProperty("civic.admin") ?: "admin"
+    private val password = System.getProperty("civic.admin.password") ?: error("run with -Dcivic.admin.password=…")
+    private val http = HttpClient.newHttpClient()
+
+    fun call(method: String, path: String, token: String?, body: String?, type: String = "application/json"): Pair<Int, String> {
+        val request = HttpRequest.newBuilder(URI.create(url + path))
+            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
+            .header("content-type", type)
+        token?.let { request.header("authorization", "Bearer $it") }
+        val response = http.send(request.build(), HttpResponse.BodyHandlers.ofString())
+        return response.statusCode() to response.body()
+    }
+
+    fun login(): String {
+        val (status, body) = call("POST", "/api/v1/auth/login", null, """{"username":"$admin","password":"$password"}""")
+        assertEquals(200, status, body)
+        return field(body, "token")
+    }
+
+    fun field(json: String, name: String): String =
+        Regex("\"$name\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
+}
+
+const val CITADEL_LAT = 16.4637
+const val CITADEL_LON = 107.5909
+
+fun jpeg(seed: Int, width: Int = 640, height: Int = 480): ByteArray {
+    val image = BufferedImage(width, height, BufferedImage.TYPE_INT_RGB)
+    val g = image.createGraphics()
+    g.color = Color(90 + seed % 100, 120, 160)
+    g.fillRect(0, 0, width, height)
+    g.color = Color(200, 180 - seed % 50, 60)
+    g.fillOval(width / 4, height / 4, width / 2, height / 2)
+    g.dispose()
+    val out = ByteArrayOutputStream()
+    ImageIO.write(image, "jpg", out)
+    return out.toByteArray()
+}
+
+fun sha256(bytes: ByteArray): String = MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
+
+fun gps(lat: Double, lon: Double) = LocationFix(lat, lon, 6.0, FixSource.GPS, Instant.now())
+
+fun openApp(serverUrl: String = City.url, language: String = "vi"): CivicApp {
+    val dir = Files.createTempDirectory("civic-kotlin").toString()
+    return CivicApp.open(dir, serverUrl, language, MemoryTokens())
+}
+
+/** Captures a complete litter report at the citadel and sends it to the outbox. */
+fun captureLitter(app: CivicApp, seed: Int): String {
+    val draft = app.startDraft()
+    val attached = app.attachPhoto(draft.id, jpeg(seed))
+    assertTrue(attached.photo.width <= 1600u && attached.photo.bytes > 0u)
+    val area = app.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
+    assertEquals("474", area.district?.code)
+    app.setCategory(draft.id, "litter")
+    app.setAnswer(draft.id, "amount", Answer.Choice("bag"))
+    app.setDescription(draft.id, "Rác đổ trên vỉa hè đường Lê Duẩn ($seed)")
+    return app.send(draft.id).id
+}
+
+class CivicAppTest {
+    @Test
+    fun `a report captured on the phone reaches the city and its resolution comes back through the observer`() = runBlocking {
+        val app = openApp()
+        val recorder = Recorder()
+        val handle = app.subscribe(recorder)
+
+        val id = captureLitter(app, 1)
+        val queued = app.report(id).report
+        assertEquals(ReportStatus.QUEUED, queued.status)
+        assertEquals("Chờ gửi", queued.statusLabel)
+        assertEquals(1u, app.outbox().waiting)
+
+        val first = app.syncNow()
+        assertEquals(listOf(id), first.submitted)
+        assertEquals(0u, app.outbox().waiting)
+        val number = app.report(id).report.publicNumber
+        assertNotNull(number)
+        assertTrue(recorder.states.any { it is SyncState.Syncing }, "the observer saw the sync run: ${recorder.states}")
+
+        // An official resolves it on site, with an after-photo taken next to the report.
+        val official = City.login()
+        val after = jpeg(99)
+        val hash = sha256(after)
+        val upload = HttpRequest.newBuilder(URI.create("${City.url}/api/v1/photos/$hash"))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(after))
+            .header("content-type", "image/jpeg").header("authorization", "Bearer $official").build()
+        assertTrue(HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString()).statusCode() in 200..299)
+        val fix = """{"lat":$CITADEL_LAT,"lon":$CITADEL_LON,"accuracy_m":5.0,"source":"gps","fixed_at":"${Instant.now()}"}"""
+        val (status, body) = City.call("POST", "/api/v1/reports/$id/status", official,
+            """{"to":"resolved","note":"Đã thu gom rác. / Collected.","photo":"$hash","photo_location":$fix}""")
+        assertEquals(200, status, body)
+
+        app.syncNow()
+        val heard = recorder.outcomes.flatMap { it.notifications }
+        assertTrue(heard.any { it.report == id && it.status == ReportStatus.RESOLVED }, "heard: $heard")
+        val detail = app.report(id)
+        assertEquals(ReportStatus.RESOLVED, detail.report.status)
+        assertEquals("Đã thu gom rác. / Collected.", detail.timeline.last().note)
+
+        // Cancelled, the observer hears nothing more.
+        handle.cancel()
+        val heardBefore = recorder.outcomes.size to recorder.states.size
+        app.syncNow()
+        assertEquals(heardBefore, recorder.outcomes.size to recorder.states.size)
+    }
+
+    @Test
+    fun `a warning for the resident's home arrives once`() = runBlocking {
+        val app = openApp(language = "en")
+        app.addPlace(SavedPlace.Point("Home", CITADEL_LAT, CITADEL_LON, 300.0))
+        // Warnings come in the language the resident chose for them.
+        app.setSubscription(app.subscription().copy(language = "en", minSeverity = Severity.MODERATE))
+        assertEquals(1, app.subscription().places.size)
+        app.syncNow()
+        app.takeAlertNotifications()
+
+        val official = City.login()
+        val expires = Instant.now().plusSeconds(6 * 3600)
+        val (status, body) = City.call("POST", "/api/v1/alerts", official, """
+            {"topic":"flood","urgency":"Immediate","severity":"Extreme","certainty":"Observed","expires":"$expires",
+             "texts":[{"language":"vi-VN","event":"Lũ","headline":"Lũ khẩn cấp trên sông Hương"},
+                      {"language":"en-US","event":"Flood","headline":"Flash flood on the Perfume River"}],
+             "areas":[{"kind":"named","code":"474"}]}""")
+        assertEquals(201, status, body)
+        val alertId = City.field(body, "id")
+
+        val outcome = app.syncNow()
+        assertTrue(outcome.alertsRaised >= 1u)
+        val rang = app.takeAlertNotifications().filter { it.id == alertId }
+        assertEquals(1, rang.size)
+        assertTrue(rang[0].loud)
+        assertEquals(Severity.EXTREME, rang[0].severity)
+        assertEquals("Flash flood on the Perfume River", rang[0].headline)
+        app.syncNow()
+        assertTrue(app.takeAlertNotifications().none { it.id == alertId }, "never twice")
+        val inbox = app.alerts(false)
+        assertTrue(inbox.any { it.id == alertId && !it.read })
+        app.markAlertRead(alertId)
+        assertTrue(app.alerts(false).first { it.id == alertId }.read)
+    }
+
+    @Test
+    fun `each failure arrives as its own typed exception`() = runBlocking {
+        val app = openApp()
+        val draft = app.startDraft()
+        val notAPhoto = assertThrows<CivicException.InvalidPhoto> { app.attachPhoto(draft.id, "not a photo".toByteArray()) }
+        assertTrue(notAPhoto.userMessage.startsWith("Không đọc được ảnh") || notAPhoto.userMessage.startsWith("Ảnh"), notAPhoto.userMessage)
+        val sea = assertThrows<CivicException.OutsideServiceArea> { app.setLocation(draft.id, gps(16.9, 108.4)) }
+        assertTrue(sea.distanceM > 10_000.0)
+        val incomplete = assertThrows<CivicException.Incomplete> { app.send(draft.id) }
+        assertTrue(incomplete.missing.containsAll(listOf("photo", "location", "category")), "${incomplete.missing}")
+        assertThrows<CivicException.NotFound> { app.draft("not-a-report") }
+        app.setCategory(draft.id, "litter")
+        assertThrows<CivicException.InvalidInput> { app.setAnswer(draft.id, "amount", Answer.Choice("a mountain")) }
+
+        // No network: what was captured stays, and a call that needs the server says Offline.
+        val offline = openApp(serverUrl = "http://127.0.0.1:9")
+        val id = captureLitter(offline, 2)
+        val outcome = offline.syncNow()
+        assertTrue(outcome.state is SyncState.Offline, "${outcome.state}")
+        assertEquals(1u, offline.outbox().waiting)
+        assertEquals(ReportStatus.QUEUED, offline.report(id).report.status)
+        assertThrows<CivicException.Offline> { offline.registerPush(PushProvider.FCM, "token") }
+        assertFalse(offline.categories().isEmpty())
+    }
+}

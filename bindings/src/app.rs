@@ -1,0 +1,398 @@
+//! `CivicApp`: the citizen's side of Civic on one phone, as the apps call it.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use civic_core::model::{Lang, ReportId};
+use civic_core::sync::{SyncOptions, Syncer, TokenStore};
+use civic_core::{City, Civic};
+
+use crate::error::CivicError;
+use crate::types::*;
+
+type Result<T> = std::result::Result<T, CivicError>;
+
+/// Secure storage for the device's token: Android Keystore-backed preferences, the iOS
+/// Keychain. Implemented by the app.
+#[uniffi::export(with_foreign)]
+pub trait TokenStorage: Send + Sync {
+    /// The stored token, if any.
+    fn load(&self) -> Option<String>;
+    /// Stores the token, replacing any other; false if it could not be stored.
+    fn save(&self, token: String) -> bool;
+    /// Forgets the token.
+    fn clear(&self);
+}
+
+/// Hears how sync stands and what each sync brought.
+#[uniffi::export(with_foreign)]
+pub trait SyncListener: Send + Sync {
+    /// Sync moved to this state (idle, syncing with progress, offline…).
+    fn on_state(&self, state: SyncState);
+    /// A sync finished: what it sent and what the city answered.
+    fn on_synced(&self, outcome: SyncOutcome);
+}
+
+/// A running subscription; `cancel()` (or dropping it) stops it.
+#[derive(uniffi::Object)]
+pub struct TaskHandle {
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    listeners: Arc<Mutex<Vec<(u64, Arc<dyn SyncListener>)>>>,
+    id: u64,
+}
+
+#[uniffi::export]
+impl TaskHandle {
+    /// Stops the subscription; the listener hears nothing more.
+    pub fn cancel(&self) {
+        if let Some(task) = self.task.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            task.abort();
+        }
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner()).retain(|(id, _)| *id != self.id);
+    }
+}
+
+impl Drop for TaskHandle {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// The runtime sync and observers run on: two threads, started on first use.
+fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("civic-core")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| CivicError::Storage { user_message: format!("cannot start the sync runtime: {e}") })
+}
+
+struct Tokens(Arc<dyn TokenStorage>);
+
+impl TokenStore for Tokens {
+    fn load(&self) -> Option<String> {
+        self.0.load()
+    }
+    fn save(&self, token: &str) -> std::result::Result<(), String> {
+        if self.0.save(token.to_owned()) { Ok(()) } else { Err("the platform's secure storage refused the token".into()) }
+    }
+    fn clear(&self) {
+        self.0.clear()
+    }
+}
+
+/// Civic on this phone: drafts, the outbox, my reports, warnings, sync.
+#[derive(uniffi::Object)]
+pub struct CivicApp {
+    civic: Civic,
+    syncer: Arc<Syncer>,
+    lang: Mutex<Lang>,
+    listeners: Arc<Mutex<Vec<(u64, Arc<dyn SyncListener>)>>>,
+    next_listener: Mutex<u64>,
+}
+
+impl CivicApp {
+    fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {
+        let lang = self.lang();
+        move |e| CivicError::from_core(e, lang)
+    }
+
+    fn id(&self, id: &str) -> Result<ReportId> {
+        id.parse().map_err(|_| CivicError::NotFound { user_message: self.not_found() })
+    }
+
+    fn not_found(&self) -> String {
+        civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang())
+    }
+}
+
+#[uniffi::export]
+impl CivicApp {
+    /// Opens Civic on the app's data directory (created if needed), talking to `server_url`,
+    /// showing text in `language` ("vi" or "en"). Huế's configuration is built in.
+    #[uniffi::constructor]
+    pub fn open(data_dir: String, server_url: String, language: String, tokens: Arc<dyn TokenStorage>) -> Result<Arc<Self>> {
+        let lang: Lang = language.parse().unwrap_or_default();
+        let err = |e: civic_core::Error| CivicError::from_core(e, lang);
+        let city = City::hue().map_err(|e| err(e.into()))?;
+        let civic = Civic::open(Path::new(&data_dir), city).map_err(err)?;
+        let syncer = civic.syncer(&server_url, Arc::new(Tokens(tokens)), SyncOptions::default()).map_err(err)?;
+        Ok(Arc::new(CivicApp {
+            civic,
+            syncer,
+            lang: Mutex::new(lang),
+            listeners: Arc::new(Mutex::new(Vec::new())),
+            next_listener: Mutex::new(0),
+        }))
+    }
+
+    /// Shows text in "vi" or "en" from now on.
+    pub fn set_language(&self, language: String) {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner()) = language.parse().unwrap_or_default();
+    }
+
+    // --- Capture ---
+
+    /// Starts a new report, saved at once.
+    pub fn start_draft(&self) -> Result<Draft> {
+        Ok(self.civic.start_draft().map_err(self.err())?.into())
+    }
+
+    pub fn draft(&self, id: String) -> Result<Draft> {
+        Ok(self.civic.draft(self.id(&id)?).map_err(self.err())?.into())
+    }
+
+    /// Unsent drafts, newest first.
+    pub fn drafts(&self) -> Result<Vec<Draft>> {
+        Ok(self.civic.drafts().map_err(self.err())?.into_iter().map(Into::into).collect())
+    }
+
+    /// Attaches a photo (JPEG or PNG bytes): resized, metadata stripped, stored.
+    pub fn attach_photo(&self, draft: String, bytes: Vec<u8>) -> Result<AttachedPhoto> {
+        let attached = self.civic.attach_photo(self.id(&draft)?, &bytes).map_err(self.err())?;
+        Ok(attached_photo(attached))
+    }
+
+    /// Attaches a photo from a file the app can read (the camera's output).
+    pub fn attach_photo_file(&self, draft: String, path: String) -> Result<AttachedPhoto> {
+        let attached = self.civic.attach_photo_file(self.id(&draft)?, Path::new(&path)).map_err(self.err())?;
+        Ok(attached_photo(attached))
+    }
+
+    pub fn remove_photo(&self, draft: String, hash: String) -> Result<()> {
+        self.civic.remove_photo(self.id(&draft)?, &hash).map_err(self.err())
+    }
+
+    /// A stored photo's JPEG bytes (metadata-free).
+    pub fn photo(&self, hash: String) -> Result<Vec<u8>> {
+        self.civic.photo(&hash).map_err(self.err())
+    }
+
+    /// Sets where the problem is; says which district and ward that is.
+    pub fn set_location(&self, draft: String, fix: LocationFix) -> Result<AreaCheck> {
+        Ok(area_check(self.civic.set_location(self.id(&draft)?, fix.into()).map_err(self.err())?, self.lang()))
+    }
+
+    /// Uses the position a photo recorded.
+    pub fn use_photo_location(&self, draft: String, photo_hash: String) -> Result<AreaCheck> {
+        Ok(area_check(self.civic.use_photo_location(self.id(&draft)?, &photo_hash).map_err(self.err())?, self.lang()))
+    }
+
+    pub fn set_category(&self, draft: String, code: String) -> Result<()> {
+        self.civic.set_category(self.id(&draft)?, &code).map_err(self.err())
+    }
+
+    /// Answers (or, with none, clears) a question of the draft's category.
+    pub fn set_answer(&self, draft: String, question: String, answer: Option<Answer>) -> Result<()> {
+        self.civic.set_answer(self.id(&draft)?, &question, answer.map(Into::into)).map_err(self.err())
+    }
+
+    pub fn set_description(&self, draft: String, text: String) -> Result<()> {
+        self.civic.set_description(self.id(&draft)?, &text).map_err(self.err())
+    }
+
+    /// Hides the citizen's name and contact from the officials.
+    pub fn set_anonymous(&self, draft: String, anonymous: bool) -> Result<()> {
+        self.civic.set_anonymous(self.id(&draft)?, anonymous).map_err(self.err())
+    }
+
+    pub fn discard_draft(&self, draft: String) -> Result<()> {
+        self.civic.discard_draft(self.id(&draft)?).map_err(self.err())
+    }
+
+    /// What the draft still needs: "photo", "location", "category", "answer:<question>".
+    pub fn missing(&self, draft: String) -> Result<Vec<String>> {
+        let missing = self.civic.missing(self.id(&draft)?).map_err(self.err())?;
+        match CivicError::from_core(civic_core::Error::Incomplete(missing), self.lang()) {
+            CivicError::Incomplete { missing, .. } => Ok(missing),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Sends the report: from now on it is safe on the phone and waits in the outbox.
+    pub fn send(&self, draft: String) -> Result<Report> {
+        Ok(report(self.civic.send(self.id(&draft)?).map_err(self.err())?, self.lang()))
+    }
+
+    // --- Screens ---
+
+    /// My reports, newest first (only `statuses`, if any), a page at a time.
+    pub fn my_reports(&self, statuses: Vec<ReportStatus>, limit: u32, after: Option<String>) -> Result<ReportPage> {
+        let statuses: Vec<civic_core::model::Status> = statuses.into_iter().map(Into::into).collect();
+        let page = self.civic.my_reports(&statuses, limit, after.as_deref()).map_err(self.err())?;
+        Ok(report_page(page, self.lang()))
+    }
+
+    pub fn report(&self, id: String) -> Result<ReportDetail> {
+        let id = self.id(&id)?;
+        let d = self.civic.report(id).map_err(self.err())?;
+        let refusal = self.civic.refusal(id).map_err(self.err())?;
+        Ok(ReportDetail {
+            report: report(d.report, self.lang()),
+            timeline: d.timeline.into_iter().map(Into::into).collect(),
+            alerts: d.alerts,
+            refusal,
+        })
+    }
+
+    pub fn outbox(&self) -> Result<Outbox> {
+        Ok(self.civic.outbox().map_err(self.err())?.into())
+    }
+
+    /// What the city did on my reports that I have not seen yet.
+    pub fn notifications(&self) -> Result<Vec<ReportNotification>> {
+        Ok(self.civic.notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn mark_notifications_seen(&self, events: Vec<String>) -> Result<()> {
+        let ids: Vec<_> = events.iter().filter_map(|e| e.parse().ok()).collect();
+        self.civic.mark_notifications_seen(&ids).map_err(self.err())
+    }
+
+    /// The categories a report may have, for the picker.
+    pub fn categories(&self) -> Vec<Category> {
+        let lang = self.lang();
+        self.civic.city().catalog.categories().iter().filter(|c| c.active).map(|c| category(c, lang)).collect()
+    }
+
+    /// Categories matching what the citizen typed (accents optional), best first.
+    pub fn search_categories(&self, query: String) -> Vec<Category> {
+        let lang = self.lang();
+        self.civic.city().catalog.search(&query, lang).into_iter().map(|c| category(c, lang)).collect()
+    }
+
+    /// Whether a point is in the service area, and where.
+    pub fn check_point(&self, lat: f64, lon: f64) -> Result<AreaCheck> {
+        let m = self.civic.city().area.locate(lat, lon).map_err(|e| self.err()(e.into()))?;
+        Ok(area_check(m, self.lang()))
+    }
+
+    // --- Warnings ---
+
+    pub fn subscription(&self) -> Result<Subscription> {
+        Ok(self.civic.subscription().map_err(self.err())?.into())
+    }
+
+    pub fn set_subscription(&self, subscription: Subscription) -> Result<()> {
+        self.civic.set_subscription(&subscription.into()).map_err(self.err())
+    }
+
+    pub fn add_place(&self, place: SavedPlace) -> Result<()> {
+        self.civic.add_place(place.into()).map_err(self.err())
+    }
+
+    pub fn remove_place(&self, name: String) -> Result<bool> {
+        self.civic.remove_place(&name).map_err(self.err())
+    }
+
+    /// Where the resident is now (only kept while they follow "where I am now").
+    pub fn set_position(&self, lat: f64, lon: f64) -> Result<()> {
+        self.civic.set_position(lat, lon).map_err(self.err())
+    }
+
+    /// The warnings that concern the resident, newest first.
+    pub fn alerts(&self, include_ended: bool) -> Result<Vec<Alert>> {
+        Ok(self.civic.alerts(include_ended).map_err(self.err())?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn mark_alert_read(&self, id: String) -> Result<()> {
+        self.civic.mark_alert_read(&id).map_err(self.err())
+    }
+
+    pub fn unread_alerts(&self) -> Result<u32> {
+        self.civic.unread_alerts().map_err(self.err())
+    }
+
+    /// Warnings to show now, each handed out once.
+    pub fn take_alert_notifications(&self) -> Result<Vec<AlertNotification>> {
+        Ok(self.civic.take_alert_notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
+    }
+
+    // --- Sync ---
+
+    /// How sync stands now.
+    pub fn sync_state(&self) -> SyncState {
+        self.syncer.state().into()
+    }
+
+    /// Makes every waiting report due now (the network came back).
+    pub fn retry_now(&self) -> Result<()> {
+        self.syncer.retry_now().map_err(self.err())
+    }
+
+    /// Hears every change of sync state and every finished sync until the handle is
+    /// cancelled or dropped.
+    pub fn subscribe(&self, listener: Arc<dyn SyncListener>) -> Result<Arc<TaskHandle>> {
+        let id = {
+            let mut next = self.next_listener.lock().unwrap_or_else(|p| p.into_inner());
+            *next += 1;
+            *next
+        };
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner()).push((id, listener.clone()));
+        let mut states = self.syncer.subscribe();
+        let task = runtime()?.spawn(async move {
+            while states.changed().await.is_ok() {
+                let state: SyncState = states.borrow_and_update().clone().into();
+                listener.on_state(state);
+            }
+        });
+        Ok(Arc::new(TaskHandle { task: Mutex::new(Some(task)), listeners: self.listeners.clone(), id }))
+    }
+}
+
+#[uniffi::export]
+impl CivicApp {
+    /// Sends what waits and fetches what changed; joins a sync already running.
+    pub async fn sync_now(&self) -> Result<SyncOutcome> {
+        let syncer = self.syncer.clone();
+        let outcome: SyncOutcome = runtime()?
+            .spawn(async move { syncer.sync_now().await })
+            .await
+            .map_err(|e| CivicError::Storage { user_message: format!("sync stopped: {e}") })?
+            .into();
+        let listeners: Vec<Arc<dyn SyncListener>> =
+            self.listeners.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, l)| l.clone()).collect();
+        for listener in listeners {
+            listener.on_synced(outcome.clone());
+        }
+        Ok(outcome)
+    }
+
+    /// Tells the server how to wake this phone for warnings (the push token and coarse
+    /// cells around the saved places; never the places).
+    pub async fn register_push(&self, provider: PushProvider, token: String) -> Result<()> {
+        let syncer = self.syncer.clone();
+        let lang = self.lang();
+        runtime()?
+            .spawn(async move { syncer.register_push(provider.into(), &token).await })
+            .await
+            .map_err(|e| CivicError::Storage { user_message: format!("push registration stopped: {e}") })?
+            .map(|_| ())
+            .map_err(|e| CivicError::from_core(e, lang))
+    }
+}
+
+fn attached_photo(a: civic_core::AttachedPhoto) -> AttachedPhoto {
+    let fixed_at = a.hints.taken_at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    AttachedPhoto {
+        photo: a.photo.into(),
+        location_hint: a.hints.location.map(|l| LocationFix {
+            lat: l.lat,
+            lon: l.lon,
+            accuracy_m: l.accuracy_m.unwrap_or(30.0),
+            source: FixSource::PhotoExif,
+            fixed_at: std::time::SystemTime::from(fixed_at),
+        }),
+    }
+}

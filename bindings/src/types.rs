@@ -1,0 +1,703 @@
+//! The records and enums the apps see, and their conversions from the core's types. No
+//! rules live here: each type says what a screen shows, in the app's language.
+
+use std::time::SystemTime;
+
+use civic_core::model::{self, Lang};
+use civic_core::store::{self as core_store};
+use civic_core::{catalog, sync, warning};
+use time::OffsetDateTime;
+
+fn at(t: OffsetDateTime) -> SystemTime {
+    SystemTime::from(t)
+}
+
+/// Where a report is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ReportStatus {
+    Draft,
+    Queued,
+    Submitted,
+    Received,
+    Assigned,
+    InProgress,
+    Resolved,
+    Rejected,
+    Duplicate,
+    Reopened,
+}
+
+impl From<model::Status> for ReportStatus {
+    fn from(s: model::Status) -> Self {
+        use model::Status as S;
+        match s {
+            S::Draft => ReportStatus::Draft,
+            S::Queued => ReportStatus::Queued,
+            S::Submitted => ReportStatus::Submitted,
+            S::Received => ReportStatus::Received,
+            S::Assigned => ReportStatus::Assigned,
+            S::InProgress => ReportStatus::InProgress,
+            S::Resolved => ReportStatus::Resolved,
+            S::Rejected => ReportStatus::Rejected,
+            S::Duplicate => ReportStatus::Duplicate,
+            S::Reopened => ReportStatus::Reopened,
+        }
+    }
+}
+
+impl From<ReportStatus> for model::Status {
+    fn from(s: ReportStatus) -> Self {
+        use model::Status as S;
+        match s {
+            ReportStatus::Draft => S::Draft,
+            ReportStatus::Queued => S::Queued,
+            ReportStatus::Submitted => S::Submitted,
+            ReportStatus::Received => S::Received,
+            ReportStatus::Assigned => S::Assigned,
+            ReportStatus::InProgress => S::InProgress,
+            ReportStatus::Resolved => S::Resolved,
+            ReportStatus::Rejected => S::Rejected,
+            ReportStatus::Duplicate => S::Duplicate,
+            ReportStatus::Reopened => S::Reopened,
+        }
+    }
+}
+
+/// How a position was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FixSource {
+    Gps,
+    PhotoExif,
+    /// The citizen placed the pin on the map.
+    Pin,
+}
+
+/// A position with its accuracy.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LocationFix {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    pub source: FixSource,
+    pub fixed_at: SystemTime,
+}
+
+impl From<model::GeoFix> for LocationFix {
+    fn from(f: model::GeoFix) -> Self {
+        let source = match f.source {
+            model::FixSource::Gps => FixSource::Gps,
+            model::FixSource::PhotoExif => FixSource::PhotoExif,
+            model::FixSource::Pin => FixSource::Pin,
+        };
+        LocationFix { lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, source, fixed_at: at(f.fixed_at) }
+    }
+}
+
+impl From<LocationFix> for model::GeoFix {
+    fn from(f: LocationFix) -> Self {
+        let source = match f.source {
+            FixSource::Gps => model::FixSource::Gps,
+            FixSource::PhotoExif => model::FixSource::PhotoExif,
+            FixSource::Pin => model::FixSource::Pin,
+        };
+        model::GeoFix { lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, source, fixed_at: OffsetDateTime::from(f.fixed_at) }
+    }
+}
+
+/// A district or ward, named in the app's language.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlaceName {
+    pub code: String,
+    pub name: String,
+}
+
+pub(crate) fn place(p: model::Place, lang: Lang) -> PlaceName {
+    PlaceName { name: p.name.get(lang).to_owned(), code: p.code }
+}
+
+/// What the service area says of a point.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AreaCheck {
+    pub district: Option<PlaceName>,
+    pub ward: Option<PlaceName>,
+    /// Just outside the drawn boundary: accepted, and the operators check it.
+    pub near_edge: bool,
+}
+
+pub(crate) fn area_check(m: civic_core::area::AreaMatch, lang: Lang) -> AreaCheck {
+    AreaCheck { district: m.district.map(|p| place(p, lang)), ward: m.ward.map(|p| place(p, lang)), near_edge: m.near_edge }
+}
+
+/// A stored photo.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Photo {
+    pub hash: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+impl From<model::PhotoRef> for Photo {
+    fn from(p: model::PhotoRef) -> Self {
+        Photo { hash: p.hash, width: p.width, height: p.height, bytes: p.bytes }
+    }
+}
+
+/// An answer to a category's question.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Answer {
+    Text { value: String },
+    Number { value: f64 },
+    DateTime { value: SystemTime },
+    Choice { key: String },
+    Choices { keys: Vec<String> },
+}
+
+impl From<Answer> for model::AnswerValue {
+    fn from(a: Answer) -> Self {
+        match a {
+            Answer::Text { value } => model::AnswerValue::Text(value),
+            Answer::Number { value } => model::AnswerValue::Number(value),
+            Answer::DateTime { value } => model::AnswerValue::DateTime(OffsetDateTime::from(value)),
+            Answer::Choice { key } => model::AnswerValue::Choice(key),
+            Answer::Choices { keys } => model::AnswerValue::Choices(keys),
+        }
+    }
+}
+
+impl From<model::AnswerValue> for Answer {
+    fn from(a: model::AnswerValue) -> Self {
+        match a {
+            model::AnswerValue::Text(value) => Answer::Text { value },
+            model::AnswerValue::Number(value) => Answer::Number { value },
+            model::AnswerValue::DateTime(t) => Answer::DateTime { value: at(t) },
+            model::AnswerValue::Choice(key) => Answer::Choice { key },
+            model::AnswerValue::Choices(keys) => Answer::Choices { keys },
+        }
+    }
+}
+
+/// A question's code and its answer.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct QuestionAnswer {
+    pub question: String,
+    pub answer: Answer,
+}
+
+fn answers(a: model::Answers) -> Vec<QuestionAnswer> {
+    a.into_iter().map(|(question, v)| QuestionAnswer { question, answer: v.into() }).collect()
+}
+
+/// A report being written: saved at every change.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Draft {
+    pub id: String,
+    pub category: Option<String>,
+    pub location: Option<LocationFix>,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: Vec<QuestionAnswer>,
+    pub photos: Vec<Photo>,
+    pub updated_at: SystemTime,
+}
+
+impl From<model::Draft> for Draft {
+    fn from(d: model::Draft) -> Self {
+        Draft {
+            id: d.id.to_string(),
+            category: d.category,
+            location: d.location.map(Into::into),
+            description: d.description,
+            anonymous: d.anonymous,
+            answers: answers(d.answers),
+            photos: d.photos.into_iter().map(Into::into).collect(),
+            updated_at: at(d.updated_at),
+        }
+    }
+}
+
+/// A photo just attached, with what it told about where and when it was taken.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AttachedPhoto {
+    pub photo: Photo,
+    /// Where the photo says it was taken (offer "use the photo's location").
+    pub location_hint: Option<LocationFix>,
+}
+
+/// A sent report as its citizen sees it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Report {
+    pub id: String,
+    /// The number to quote (e.g. HUE-2026-000123), once the city has it.
+    pub public_number: Option<String>,
+    pub category: String,
+    pub status: ReportStatus,
+    /// The status in the app's language.
+    pub status_label: String,
+    pub location: LocationFix,
+    pub district: Option<PlaceName>,
+    pub description: String,
+    pub anonymous: bool,
+    pub answers: Vec<QuestionAnswer>,
+    pub photos: Vec<Photo>,
+    pub captured_at: SystemTime,
+    pub updated_at: SystemTime,
+}
+
+pub(crate) fn report(r: model::Report, lang: Lang) -> Report {
+    Report {
+        id: r.id.to_string(),
+        public_number: r.public_number,
+        category: r.category,
+        status: r.status.into(),
+        status_label: r.status.label(lang).to_owned(),
+        location: r.location.into(),
+        district: r.district.map(|p| place(p, lang)),
+        description: r.description,
+        anonymous: r.anonymous,
+        answers: answers(r.answers),
+        photos: r.photos.into_iter().map(Into::into).collect(),
+        captured_at: at(r.captured_at),
+        updated_at: at(r.updated_at),
+    }
+}
+
+/// Who did something on a report's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Actor {
+    Citizen,
+    Operator,
+    Officer,
+    System,
+}
+
+/// One step of a report's timeline.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct TimelineStep {
+    pub at: SystemTime,
+    pub actor: Actor,
+    pub status: Option<ReportStatus>,
+    pub note: Option<String>,
+    /// An after-photo (its hash), for a resolution.
+    pub photo: Option<String>,
+}
+
+impl From<model::TimelineEvent> for TimelineStep {
+    fn from(e: model::TimelineEvent) -> Self {
+        let actor = match e.actor {
+            model::ActorRole::Citizen => Actor::Citizen,
+            model::ActorRole::Operator => Actor::Operator,
+            model::ActorRole::Officer => Actor::Officer,
+            model::ActorRole::System => Actor::System,
+        };
+        TimelineStep { at: at(e.at), actor, status: e.status.map(Into::into), note: e.note, photo: e.photo }
+    }
+}
+
+/// A report's detail screen.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReportDetail {
+    pub report: Report,
+    pub timeline: Vec<TimelineStep>,
+    /// Warnings the report was filed under.
+    pub alerts: Vec<String>,
+    /// Why the city refused it, if it did.
+    pub refusal: Option<String>,
+}
+
+/// A line of the "my reports" list.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReportSummary {
+    pub id: String,
+    pub public_number: Option<String>,
+    pub category: String,
+    pub status: ReportStatus,
+    pub status_label: String,
+    pub district: Option<PlaceName>,
+    pub captured_at: SystemTime,
+    pub updated_at: SystemTime,
+    pub cover_photo: Option<String>,
+}
+
+/// A page of "my reports".
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReportPage {
+    pub reports: Vec<ReportSummary>,
+    /// Pass back for the next page; none on the last.
+    pub next: Option<String>,
+}
+
+pub(crate) fn report_page(p: core_store::ReportPage, lang: Lang) -> ReportPage {
+    let reports = p
+        .reports
+        .into_iter()
+        .map(|r| ReportSummary {
+            id: r.id.to_string(),
+            public_number: r.public_number,
+            category: r.category,
+            status: r.status.into(),
+            status_label: r.status.label(lang).to_owned(),
+            district: r.district.map(|d| place(d, lang)),
+            captured_at: at(r.captured_at),
+            updated_at: at(r.updated_at),
+            cover_photo: r.cover_photo,
+        })
+        .collect();
+    ReportPage { reports, next: p.next }
+}
+
+/// The outbox: what waits to be sent.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Outbox {
+    pub waiting: u32,
+    pub photo_bytes: u64,
+    pub refused: u32,
+    pub oldest_queued_at: Option<SystemTime>,
+}
+
+impl From<core_store::OutboxSummary> for Outbox {
+    fn from(o: core_store::OutboxSummary) -> Self {
+        Outbox { waiting: o.waiting, photo_bytes: o.photo_bytes, refused: o.refused, oldest_queued_at: o.oldest_queued_at.map(at) }
+    }
+}
+
+/// Something the city did on one of the citizen's reports, to tell them once.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReportNotification {
+    pub event: String,
+    pub report: String,
+    pub public_number: Option<String>,
+    /// The new status, or none for a reply.
+    pub status: Option<ReportStatus>,
+    pub note: Option<String>,
+    pub at: SystemTime,
+}
+
+impl From<core_store::Notification> for ReportNotification {
+    fn from(n: core_store::Notification) -> Self {
+        ReportNotification {
+            event: n.event.to_string(),
+            report: n.report.to_string(),
+            public_number: n.public_number,
+            status: n.status.map(Into::into),
+            note: n.note,
+            at: at(n.at),
+        }
+    }
+}
+
+/// How sync stands.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum SyncState {
+    Idle { last_success: Option<SystemTime> },
+    Syncing { reports_sent: u32, reports_total: u32, bytes_sent: u64, bytes_total: u64 },
+    /// No connection; the outbox waits and nothing is lost.
+    Offline,
+    WaitingToRetry { next_attempt: SystemTime },
+    /// Something only the user can fix.
+    NeedsUser { reason: String },
+}
+
+impl From<sync::SyncState> for SyncState {
+    fn from(s: sync::SyncState) -> Self {
+        match s {
+            sync::SyncState::Idle { last_success } => SyncState::Idle { last_success: last_success.map(at) },
+            sync::SyncState::Syncing(p) => SyncState::Syncing {
+                reports_sent: p.reports_sent,
+                reports_total: p.reports_total,
+                bytes_sent: p.bytes_sent,
+                bytes_total: p.bytes_total,
+            },
+            sync::SyncState::Offline => SyncState::Offline,
+            sync::SyncState::WaitingToRetry { next_attempt } => SyncState::WaitingToRetry { next_attempt: at(next_attempt) },
+            sync::SyncState::NeedsUser { reason } => SyncState::NeedsUser { reason },
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncOutcome {
+    /// Reports the city received in this sync.
+    pub submitted: Vec<String>,
+    /// Reports refused for good, with the city's reason.
+    pub refused: Vec<String>,
+    pub notifications: Vec<ReportNotification>,
+    /// Warnings raised; take them with `take_alert_notifications`.
+    pub alerts_raised: u32,
+    pub state: SyncState,
+}
+
+impl From<sync::SyncOutcome> for SyncOutcome {
+    fn from(o: sync::SyncOutcome) -> Self {
+        SyncOutcome {
+            submitted: o.submitted.iter().map(ToString::to_string).collect(),
+            refused: o.refused.iter().map(|(id, _)| id.to_string()).collect(),
+            notifications: o.notifications.into_iter().map(Into::into).collect(),
+            alerts_raised: o.alerts_raised,
+            state: o.state.into(),
+        }
+    }
+}
+
+/// A category of the picker, in the app's language.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Category {
+    pub code: String,
+    pub group: String,
+    pub name: String,
+    pub description: String,
+    pub expected_hours: u32,
+    pub questions: Vec<Question>,
+}
+
+/// A question a category asks.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Question {
+    pub code: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub prompt: String,
+    /// For list questions: (key, label).
+    pub choices: Vec<ChoiceOption>,
+}
+
+/// The kind of answer a question takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum QuestionKind {
+    ShortText,
+    Number,
+    DateTime,
+    LongText,
+    OneOf,
+    SomeOf,
+}
+
+/// One choice of a list question.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChoiceOption {
+    pub key: String,
+    pub label: String,
+}
+
+pub(crate) fn category(c: &catalog::Category, lang: Lang) -> Category {
+    let questions = c
+        .questions
+        .iter()
+        .map(|q| Question {
+            code: q.code.clone(),
+            kind: match q.datatype {
+                catalog::Datatype::String => QuestionKind::ShortText,
+                catalog::Datatype::Number => QuestionKind::Number,
+                catalog::Datatype::Datetime => QuestionKind::DateTime,
+                catalog::Datatype::Text => QuestionKind::LongText,
+                catalog::Datatype::Singlevaluelist => QuestionKind::OneOf,
+                catalog::Datatype::Multivaluelist => QuestionKind::SomeOf,
+            },
+            required: q.required,
+            prompt: q.prompt.get(lang).to_owned(),
+            choices: q.values.iter().map(|v| ChoiceOption { key: v.key.clone(), label: v.name.get(lang).to_owned() }).collect(),
+        })
+        .collect();
+    Category {
+        code: c.code.clone(),
+        group: c.group.clone(),
+        name: c.name.get(lang).to_owned(),
+        description: c.description.get(lang).to_owned(),
+        expected_hours: c.expected_hours,
+        questions,
+    }
+}
+
+/// CAP severity, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, uniffi::Enum)]
+pub enum Severity {
+    Unknown,
+    Minor,
+    Moderate,
+    Severe,
+    Extreme,
+}
+
+impl From<warning::Severity> for Severity {
+    fn from(s: warning::Severity) -> Self {
+        match s {
+            warning::Severity::Unknown => Severity::Unknown,
+            warning::Severity::Minor => Severity::Minor,
+            warning::Severity::Moderate => Severity::Moderate,
+            warning::Severity::Severe => Severity::Severe,
+            warning::Severity::Extreme => Severity::Extreme,
+        }
+    }
+}
+
+impl From<Severity> for warning::Severity {
+    fn from(s: Severity) -> Self {
+        match s {
+            Severity::Unknown => warning::Severity::Unknown,
+            Severity::Minor => warning::Severity::Minor,
+            Severity::Moderate => warning::Severity::Moderate,
+            Severity::Severe => warning::Severity::Severe,
+            Severity::Extreme => warning::Severity::Extreme,
+        }
+    }
+}
+
+/// Where a warning stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AlertState {
+    Active,
+    Cancelled,
+    Expired,
+}
+
+impl From<civic_core::protocol::AlertState> for AlertState {
+    fn from(s: civic_core::protocol::AlertState) -> Self {
+        match s {
+            civic_core::protocol::AlertState::Active => AlertState::Active,
+            civic_core::protocol::AlertState::Cancelled => AlertState::Cancelled,
+            civic_core::protocol::AlertState::Expired => AlertState::Expired,
+        }
+    }
+}
+
+/// A warning in the inbox, in the resident's language.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Alert {
+    pub id: String,
+    pub version: u32,
+    pub state: AlertState,
+    pub severity: Severity,
+    pub event: String,
+    pub headline: String,
+    pub description: Option<String>,
+    pub instruction: Option<String>,
+    pub sender_name: String,
+    pub sent: SystemTime,
+    pub expires: Option<SystemTime>,
+    pub read: bool,
+    /// A drill: show it as such.
+    pub exercise: bool,
+}
+
+impl From<civic_core::store::InboxAlert> for Alert {
+    fn from(a: civic_core::store::InboxAlert) -> Self {
+        Alert {
+            id: a.id,
+            version: a.version,
+            state: a.state.into(),
+            severity: a.severity.into(),
+            event: a.event,
+            headline: a.headline,
+            description: a.description,
+            instruction: a.instruction,
+            sender_name: a.sender_name,
+            sent: at(a.sent),
+            expires: a.expires.map(at),
+            read: a.read,
+            exercise: a.exercise,
+        }
+    }
+}
+
+/// A warning to show now: loudly, or quietly (quiet hours, a drill).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AlertNotification {
+    pub id: String,
+    pub headline: String,
+    pub severity: Severity,
+    pub loud: bool,
+}
+
+impl From<civic_core::store::AlertNotification> for AlertNotification {
+    fn from(n: civic_core::store::AlertNotification) -> Self {
+        AlertNotification { id: n.id, headline: n.headline, severity: n.severity.into(), loud: n.loud }
+    }
+}
+
+/// A place the resident follows.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum SavedPlace {
+    /// A point and a radius (home, work).
+    Point { name: String, lat: f64, lon: f64, radius_m: f64 },
+    /// A district or ward by its code.
+    Area { name: String, code: String },
+}
+
+impl From<warning::SavedPlace> for SavedPlace {
+    fn from(p: warning::SavedPlace) -> Self {
+        match p.shape {
+            warning::PlaceShape::Circle { lat, lon, radius_m } => SavedPlace::Point { name: p.name, lat, lon, radius_m },
+            warning::PlaceShape::Area { code } => SavedPlace::Area { name: p.name, code },
+        }
+    }
+}
+
+impl From<SavedPlace> for warning::SavedPlace {
+    fn from(p: SavedPlace) -> Self {
+        match p {
+            SavedPlace::Point { name, lat, lon, radius_m } => warning::SavedPlace::circle(&name, lat, lon, radius_m),
+            SavedPlace::Area { name, code } => warning::SavedPlace::area(&name, &code),
+        }
+    }
+}
+
+/// What warnings the resident wants, and when they may ring.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Subscription {
+    pub places: Vec<SavedPlace>,
+    pub current_position: bool,
+    /// Topic codes; empty for every topic.
+    pub topics: Vec<String>,
+    pub min_severity: Severity,
+    /// Quiet hours as local minutes since midnight [start, end); may wrap midnight.
+    pub quiet_start_minute: Option<u16>,
+    pub quiet_end_minute: Option<u16>,
+    /// "vi" or "en".
+    pub language: String,
+}
+
+impl From<warning::Subscription> for Subscription {
+    fn from(s: warning::Subscription) -> Self {
+        Subscription {
+            places: s.places.into_iter().map(Into::into).collect(),
+            current_position: s.current_position,
+            topics: s.topics.into_iter().collect(),
+            min_severity: s.min_severity.into(),
+            quiet_start_minute: s.quiet_hours.map(|q| q.0),
+            quiet_end_minute: s.quiet_hours.map(|q| q.1),
+            language: s.language.as_str().to_owned(),
+        }
+    }
+}
+
+impl From<Subscription> for warning::Subscription {
+    fn from(s: Subscription) -> Self {
+        warning::Subscription {
+            places: s.places.into_iter().map(Into::into).collect(),
+            current_position: s.current_position,
+            topics: s.topics.into_iter().collect(),
+            min_severity: s.min_severity.into(),
+            quiet_hours: s.quiet_start_minute.zip(s.quiet_end_minute),
+            language: s.language.parse().unwrap_or_default(),
+        }
+    }
+}
+
+/// Which push service wakes the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PushProvider {
+    Fcm,
+    Apns,
+    UnifiedPush,
+}
+
+impl From<PushProvider> for civic_core::protocol::PushProvider {
+    fn from(p: PushProvider) -> Self {
+        match p {
+            PushProvider::Fcm => civic_core::protocol::PushProvider::Fcm,
+            PushProvider::Apns => civic_core::protocol::PushProvider::Apns,
+            PushProvider::UnifiedPush => civic_core::protocol::PushProvider::UnifiedPush,
+        }
+    }
+}

@@ -33,11 +33,14 @@ pub trait SyncListener: Send + Sync {
     fn on_synced(&self, outcome: SyncOutcome);
 }
 
+/// The listeners that hear finished syncs, by subscription id.
+type Listeners = Arc<Mutex<Vec<(u64, Arc<dyn SyncListener>)>>>;
+
 /// A running subscription; `cancel()` (or dropping it) stops it.
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
-    listeners: Arc<Mutex<Vec<(u64, Arc<dyn SyncListener>)>>>,
+    listeners: Listeners,
     id: u64,
 }
 
@@ -59,7 +62,7 @@ impl Drop for TaskHandle {
 }
 
 /// The runtime sync and observers run on: two threads, started on first use.
-fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     static RUNTIME: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
@@ -94,7 +97,7 @@ pub struct CivicApp {
     civic: Civic,
     syncer: Arc<Syncer>,
     lang: Mutex<Lang>,
-    listeners: Arc<Mutex<Vec<(u64, Arc<dyn SyncListener>)>>>,
+    listeners: Listeners,
     next_listener: Mutex<u64>,
 }
 
@@ -369,18 +372,37 @@ impl CivicApp {
         Ok(outcome)
     }
 
+    /// Rates the city's answer to a report (1 to 5 stars). Needs a connection.
+    pub async fn rate(&self, report: String, stars: u8, comment: Option<String>) -> Result<()> {
+        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
+        on_runtime(async move { syncer.rate(id, stars, comment).await }, lang).await
+    }
+
+    /// Reopens a report that is not fixed, saying why. Needs a connection.
+    pub async fn reopen(&self, report: String, reason: String) -> Result<()> {
+        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
+        on_runtime(async move { syncer.reopen(id, &reason).await }, lang).await
+    }
+
     /// Tells the server how to wake this phone for warnings (the push token and coarse
     /// cells around the saved places; never the places).
     pub async fn register_push(&self, provider: PushProvider, token: String) -> Result<()> {
-        let syncer = self.syncer.clone();
-        let lang = self.lang();
-        runtime()?
-            .spawn(async move { syncer.register_push(provider.into(), &token).await })
-            .await
-            .map_err(|e| CivicError::Storage { user_message: format!("push registration stopped: {e}") })?
-            .map(|_| ())
-            .map_err(|e| CivicError::from_core(e, lang))
+        let (syncer, lang) = (self.syncer.clone(), self.lang());
+        on_runtime(async move { syncer.register_push(provider.into(), &token).await.map(|_| ()) }, lang).await
     }
+}
+
+/// Runs core work that needs tokio (HTTP) on the library's runtime, whatever the caller's
+/// executor (Kotlin coroutines, Swift tasks), and maps its error.
+pub(crate) async fn on_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = civic_core::Result<T>> + Send + 'static,
+    lang: Lang,
+) -> Result<T> {
+    runtime()?
+        .spawn(work)
+        .await
+        .map_err(|e| CivicError::Storage { user_message: format!("stopped: {e}") })?
+        .map_err(|e| CivicError::from_core(e, lang))
 }
 
 fn attached_photo(a: civic_core::AttachedPhoto) -> AttachedPhoto {

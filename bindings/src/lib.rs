@@ -7,10 +7,12 @@
 
 mod app;
 mod error;
+mod official;
 mod types;
 
 pub use app::{CivicApp, SyncListener, TaskHandle, TokenStorage};
 pub use error::CivicError;
+pub use official::{OfficialApp, WorkItem, WorkPage, login_official};
 pub use types::*;
 
 uniffi::setup_scaffolding!();

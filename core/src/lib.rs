@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod city;
 pub mod error;
 pub mod model;
+pub mod official;
 pub mod photo;
 pub mod protocol;
 pub mod store;

@@ -8,7 +8,6 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
-import java.security.MessageDigest
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
 import javax.imageio.ImageIO
@@ -26,6 +25,7 @@ import org.civic.core.SyncListener
 import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TokenStorage
+import org.civic.core.loginOfficial
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -53,7 +53,7 @@ class Recorder : SyncListener {
 object City {
     val url: String = System.getProperty("civic.server.url") ?: error("run with -Dcivic.server.url=…")
     private val admin = System.getProperty("civic.admin") ?: "admin"
-    private val password = System.getProperty("civic.admin.password") ?: error("run with -Dcivic.admin.password=…")
+    val password: String = System.getProperty("civic.admin.password") ?: error("run with -Dcivic.admin.password=…")
     private val http = HttpClient.newHttpClient()
 
     fun call(method: String, path: String, token: String?, body: String?, type: String = "application/json"): Pair<Int, String> {
@@ -90,8 +90,6 @@ fun jpeg(seed: Int, width: Int = 640, height: Int = 480): ByteArray {
     ImageIO.write(image, "jpg", out)
     return out.toByteArray()
 }
-
-fun sha256(bytes: ByteArray): String = MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
 
 fun gps(lat: Double, lon: Double) = LocationFix(lat, lon, 6.0, FixSource.GPS, Instant.now())
 
@@ -133,18 +131,13 @@ class CivicAppTest {
         assertNotNull(number)
         assertTrue(recorder.states.any { it is SyncState.Syncing }, "the observer saw the sync run: ${recorder.states}")
 
-        // An official resolves it on site, with an after-photo taken next to the report.
-        val official = City.login()
-        val after = jpeg(99)
-        val hash = sha256(after)
-        val upload = HttpRequest.newBuilder(URI.create("${City.url}/api/v1/photos/$hash"))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(after))
-            .header("content-type", "image/jpeg").header("authorization", "Bearer $official").build()
-        assertTrue(HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString()).statusCode() in 200..299)
-        val fix = """{"lat":$CITADEL_LAT,"lon":$CITADEL_LON,"accuracy_m":5.0,"source":"gps","fixed_at":"${Instant.now()}"}"""
-        val (status, body) = City.call("POST", "/api/v1/reports/$id/status", official,
-            """{"to":"resolved","note":"Đã thu gom rác. / Collected.","photo":"$hash","photo_location":$fix}""")
-        assertEquals(200, status, body)
+        // An official finds it in the work list and resolves it on site, with an after-photo.
+        val official = loginOfficial(City.url, "admin", City.password, "vi")
+        val work = official.inbox(null, 50u, null).items
+        assertTrue(work.any { it.id == id && it.publicNumber == number }, "in the work list: ${work.map { it.publicNumber }}")
+        val resolved = official.resolve(id, "Đã thu gom rác. / Collected.", jpeg(99), gps(CITADEL_LAT + 0.0002, CITADEL_LON))
+        assertEquals(ReportStatus.RESOLVED, resolved.status)
+        assertEquals("Đã xử lý xong", resolved.statusLabel)
 
         app.syncNow()
         val heard = recorder.outcomes.flatMap { it.notifications }
@@ -152,6 +145,12 @@ class CivicAppTest {
         val detail = app.report(id)
         assertEquals(ReportStatus.RESOLVED, detail.report.status)
         assertEquals("Đã thu gom rác. / Collected.", detail.timeline.last().note)
+
+        // The citizen is not satisfied: a low rating, then reopened with why.
+        app.rate(id, 2u, "Vẫn còn rác bên kia đường")
+        app.reopen(id, "Rác vẫn còn ở góc đường")
+        assertEquals(ReportStatus.REOPENED, app.report(id).report.status)
+        assertEquals(ReportStatus.REOPENED, official.report(id).status)
 
         // Cancelled, the observer hears nothing more.
         handle.cancel()
@@ -217,6 +216,8 @@ class CivicAppTest {
         assertEquals(1u, offline.outbox().waiting)
         assertEquals(ReportStatus.QUEUED, offline.report(id).report.status)
         assertThrows<CivicException.Offline> { offline.registerPush(PushProvider.FCM, "token") }
+        assertThrows<CivicException.Offline> { offline.rate(id, 5u, null) }
+        assertThrows<CivicException.Unauthorized> { loginOfficial(City.url, "admin", "not the password", "vi") }
         assertFalse(offline.categories().isEmpty())
     }
 }

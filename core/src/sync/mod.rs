@@ -11,7 +11,7 @@
 //! decides on the phone whether it concerns the resident.
 
 mod backoff;
-mod client;
+pub(crate) mod client;
 mod token;
 
 use std::sync::{Arc, Mutex};
@@ -185,15 +185,30 @@ impl Syncer {
     pub async fn register_push(&self, provider: PushProvider, push_token: &str) -> crate::Result<PushRegistration> {
         let sub = self.store.read(store::load_subscription)?;
         let registration = crate::warning::cells::registration(&sub, &self.city.area, provider, push_token);
-        let token = match self.token().await {
-            Ok(t) => t,
-            Err(Stop::Failure(f)) => return Err(f.into()),
-            Err(Stop::Local(e)) => return Err(e),
-        };
+        let token = self.token_or_error().await?;
         let response =
             self.http.put(self.url("/devices/me/push")).bearer_auth(token).timeout(self.options.request_timeout).json(&registration).send().await;
         client::check(response).await?;
         Ok(registration)
+    }
+
+    /// Rates the city's answer to one of the device's reports (1 to 5 stars), then syncs so
+    /// the timeline shows it. Needs a connection.
+    pub async fn rate(self: &Arc<Self>, id: ReportId, stars: u8, comment: Option<String>) -> crate::Result<()> {
+        self.post_and_sync(&format!("/reports/{id}/rating"), &crate::protocol::Rate { stars, comment }).await
+    }
+
+    /// Reopens a report the citizen finds not fixed, with why, then syncs. Needs a connection.
+    pub async fn reopen(self: &Arc<Self>, id: ReportId, reason: &str) -> crate::Result<()> {
+        self.post_and_sync(&format!("/reports/{id}/reopen"), &crate::protocol::Reopen { reason: reason.to_owned() }).await
+    }
+
+    async fn post_and_sync(self: &Arc<Self>, path: &str, body: &impl Serialize) -> crate::Result<()> {
+        let token = self.token_or_error().await?;
+        let response = self.http.post(self.url(path)).bearer_auth(token).timeout(self.options.request_timeout).json(body).send().await;
+        client::check(response).await?;
+        self.sync_now().await;
+        Ok(())
     }
 
     /// Makes every waiting report due now (e.g. the network just came back).
@@ -241,6 +256,15 @@ impl Syncer {
         let token = self.token().await?;
         self.push(&token, outcome).await?;
         self.pull(&token, outcome).await
+    }
+
+    /// The device's token for a call the user is waiting on: failures as the core's errors.
+    async fn token_or_error(&self) -> crate::Result<String> {
+        match self.token().await {
+            Ok(t) => Ok(t),
+            Err(Stop::Failure(f)) => Err(f.into()),
+            Err(Stop::Local(e)) => Err(e),
+        }
     }
 
     /// The device's token, registering the device first if it has none.

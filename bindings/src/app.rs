@@ -283,11 +283,11 @@ impl CivicApp {
 
     // --- Warnings ---
 
-    pub fn subscription(&self) -> Result<Subscription> {
+    pub fn subscription(&self) -> Result<WarningSubscription> {
         Ok(self.civic.subscription().map_err(self.err())?.into())
     }
 
-    pub fn set_subscription(&self, subscription: Subscription) -> Result<()> {
+    pub fn set_subscription(&self, subscription: WarningSubscription) -> Result<()> {
         self.civic.set_subscription(&subscription.into()).map_err(self.err())
     }
 
@@ -305,7 +305,7 @@ impl CivicApp {
     }
 
     /// The warnings that concern the resident, newest first.
-    pub fn alerts(&self, include_ended: bool) -> Result<Vec<Alert>> {
+    pub fn alerts(&self, include_ended: bool) -> Result<Vec<Warning>> {
         Ok(self.civic.alerts(include_ended).map_err(self.err())?.into_iter().map(Into::into).collect())
     }
 
@@ -318,7 +318,7 @@ impl CivicApp {
     }
 
     /// Warnings to show now, each handed out once.
-    pub fn take_alert_notifications(&self) -> Result<Vec<AlertNotification>> {
+    pub fn take_alert_notifications(&self) -> Result<Vec<WarningNotification>> {
         Ok(self.civic.take_alert_notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
     }
 

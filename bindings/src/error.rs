@@ -4,7 +4,7 @@
 use civic_core::model::Lang;
 use civic_core::Error;
 
-/// Why an intent failed. Kotlin: `CivicException.Offline` etc.; Swift: `CivicError.offline`.
+/// Why an intent failed. Kotlin: `CivicException.Offline` etc.; Swift: `CivicError.Offline(userMessage:)`.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum CivicError {
     /// No connection; what was captured is kept and will be sent later.

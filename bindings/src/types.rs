@@ -264,7 +264,7 @@ pub(crate) fn report(r: model::Report, lang: Lang) -> Report {
 
 /// Who did something on a report's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Actor {
+pub enum TimelineActor {
     Citizen,
     Operator,
     Officer,
@@ -275,7 +275,7 @@ pub enum Actor {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TimelineStep {
     pub at: SystemTime,
-    pub actor: Actor,
+    pub actor: TimelineActor,
     pub status: Option<ReportStatus>,
     pub note: Option<String>,
     /// An after-photo (its hash), for a resolution.
@@ -285,10 +285,10 @@ pub struct TimelineStep {
 impl From<model::TimelineEvent> for TimelineStep {
     fn from(e: model::TimelineEvent) -> Self {
         let actor = match e.actor {
-            model::ActorRole::Citizen => Actor::Citizen,
-            model::ActorRole::Operator => Actor::Operator,
-            model::ActorRole::Officer => Actor::Officer,
-            model::ActorRole::System => Actor::System,
+            model::ActorRole::Citizen => TimelineActor::Citizen,
+            model::ActorRole::Operator => TimelineActor::Operator,
+            model::ActorRole::Officer => TimelineActor::Officer,
+            model::ActorRole::System => TimelineActor::System,
         };
         TimelineStep { at: at(e.at), actor, status: e.status.map(Into::into), note: e.note, photo: e.photo }
     }
@@ -563,7 +563,7 @@ impl From<civic_core::protocol::AlertState> for AlertState {
 
 /// A warning in the inbox, in the resident's language.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Alert {
+pub struct Warning {
     pub id: String,
     pub version: u32,
     pub state: AlertState,
@@ -580,9 +580,9 @@ pub struct Alert {
     pub exercise: bool,
 }
 
-impl From<civic_core::store::InboxAlert> for Alert {
+impl From<civic_core::store::InboxAlert> for Warning {
     fn from(a: civic_core::store::InboxAlert) -> Self {
-        Alert {
+        Warning {
             id: a.id,
             version: a.version,
             state: a.state.into(),
@@ -602,16 +602,16 @@ impl From<civic_core::store::InboxAlert> for Alert {
 
 /// A warning to show now: loudly, or quietly (quiet hours, a drill).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct AlertNotification {
+pub struct WarningNotification {
     pub id: String,
     pub headline: String,
     pub severity: Severity,
     pub loud: bool,
 }
 
-impl From<civic_core::store::AlertNotification> for AlertNotification {
+impl From<civic_core::store::AlertNotification> for WarningNotification {
     fn from(n: civic_core::store::AlertNotification) -> Self {
-        AlertNotification { id: n.id, headline: n.headline, severity: n.severity.into(), loud: n.loud }
+        WarningNotification { id: n.id, headline: n.headline, severity: n.severity.into(), loud: n.loud }
     }
 }
 
@@ -644,7 +644,7 @@ impl From<SavedPlace> for warning::SavedPlace {
 
 /// What warnings the resident wants, and when they may ring.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Subscription {
+pub struct WarningSubscription {
     pub places: Vec<SavedPlace>,
     pub current_position: bool,
     /// Topic codes; empty for every topic.
@@ -657,9 +657,9 @@ pub struct Subscription {
     pub language: String,
 }
 
-impl From<warning::Subscription> for Subscription {
+impl From<warning::Subscription> for WarningSubscription {
     fn from(s: warning::Subscription) -> Self {
-        Subscription {
+        WarningSubscription {
             places: s.places.into_iter().map(Into::into).collect(),
             current_position: s.current_position,
             topics: s.topics.into_iter().collect(),
@@ -671,8 +671,8 @@ impl From<warning::Subscription> for Subscription {
     }
 }
 
-impl From<Subscription> for warning::Subscription {
-    fn from(s: Subscription) -> Self {
+impl From<WarningSubscription> for warning::Subscription {
+    fn from(s: WarningSubscription) -> Self {
         warning::Subscription {
             places: s.places.into_iter().map(Into::into).collect(),
             current_position: s.current_position,

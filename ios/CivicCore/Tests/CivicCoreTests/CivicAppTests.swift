@@ -273,10 +273,9 @@ final class CivicAppTests: XCTestCase {
         let app = try openApp(serverUrl: city.url, language: "en")
         try app.addPlace(place: .point(name: "Home", lat: citadelLat, lon: citadelLon, radiusM: 300))
         // Warnings come in the language the resident chose for them. Swift records are
-        // immutable and have no copy(…): a changed one is rebuilt field by field. (Qualified:
-        // an app that imports Combine or SwiftUI has a Subscription too.)
+        // immutable and have no copy(…): a changed one is rebuilt field by field.
         let current = try app.subscription()
-        try app.setSubscription(subscription: CivicCore.Subscription(
+        try app.setSubscription(subscription: WarningSubscription(
             places: current.places, currentPosition: current.currentPosition, topics: current.topics,
             minSeverity: .moderate, quietStartMinute: current.quietStartMinute,
             quietEndMinute: current.quietEndMinute, language: "en"))

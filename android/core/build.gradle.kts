@@ -1,0 +1,37 @@
+// The Rust core for Android: libcivic_ffi.so per ABI in src/main/jniLibs and its uniffi
+// bindings in src/main/kotlin, both written by scripts/android-libs (gitignored).
+plugins {
+    alias(libs.plugins.android.library)
+    alias(libs.plugins.kotlin.android)
+}
+
+android {
+    namespace = "org.civic.core"
+    compileSdk = 36
+    defaultConfig {
+        // The libraries are linked for API 24 (scripts/android-libs, ANDROID_API).
+        minSdk = 24
+        consumerProguardFiles("consumer-rules.pro")
+    }
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+}
+
+kotlin {
+    jvmToolchain(17)
+}
+
+val generated = file("src/main/kotlin/org/civic/core/civic_ffi.kt")
+tasks.named("preBuild") {
+    doFirst {
+        check(generated.exists()) { "The core's bindings are missing: run scripts/android-libs from the repository root first." }
+    }
+}
+
+dependencies {
+    // The AAR brings libjnidispatch.so for every ABI.
+    api("${libs.jna.get().module}:${libs.versions.jna.get()}@aar")
+    api(libs.coroutines.android)
+}

@@ -1,0 +1,55 @@
+package org.civic.app.ui.common
+
+import java.time.Duration
+import java.time.Instant
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
+import java.util.Locale
+import org.civic.app.ui.AppLanguage
+
+/** Time shown to people: the phone's zone, day/month first in both languages (as in Việt Nam). */
+object Format {
+    var zone: ZoneId = ZoneId.systemDefault()
+
+    private val dateTime = DateTimeFormatter.ofPattern("HH:mm dd/MM/yyyy", Locale.ROOT)
+    private val time = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT)
+
+    fun dateTime(at: Instant): String = dateTime.format(at.atZone(zone))
+
+    fun time(at: Instant): String = time.format(at.atZone(zone))
+
+    /** "5 phút trước" / "5 min ago", falling back to the date after a week. */
+    fun ago(at: Instant, now: Instant, language: AppLanguage): String {
+        val d = Duration.between(at, now)
+        return when {
+            d.isNegative || d.toMinutes() < 1 -> language.pick("vừa xong", "just now")
+            d.toHours() < 1 -> language.pick("${d.toMinutes()} phút trước", "${d.toMinutes()} min ago")
+            d.toDays() < 1 -> language.pick("${d.toHours()} giờ trước", "${d.toHours()} h ago")
+            d.toDays() < 7 -> language.pick("${d.toDays()} ngày trước", "${d.toDays()} days ago")
+            else -> dateTime(at)
+        }
+    }
+
+    /** A span of hours: "3 giờ", "2 ngày 4 giờ" / "3 h", "2 d 4 h". */
+    fun hours(hours: Double, language: AppLanguage): String {
+        val total = hours.toLong().coerceAtLeast(0)
+        val days = total / 24
+        val rest = total % 24
+        return when {
+            hours < 1 -> language.pick("${(hours * 60).toLong()} phút", "${(hours * 60).toLong()} min")
+            days == 0L -> language.pick("$total giờ", "$total h")
+            rest == 0L -> language.pick("$days ngày", "$days d")
+            else -> language.pick("$days ngày $rest giờ", "$days d $rest h")
+        }
+    }
+
+    /** Bytes for people on metered data: "1,2 MB" in Vietnamese, "1.2 MB" in English. */
+    fun bytes(bytes: Long, language: AppLanguage): String {
+        val text = when {
+            bytes < 1_000 -> "$bytes B"
+            bytes < 1_000_000 -> String.format(Locale.ROOT, "%.0f kB", bytes / 1e3)
+            else -> String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+        }
+        return if (language == AppLanguage.VI) text.replace('.', ',') else text
+    }
+}

@@ -1,0 +1,140 @@
+package org.civic.app.ui.reports
+
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.material3.Card
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.ExtendedFloatingActionButton
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.material3.pulltorefresh.PullToRefreshBox
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.remember
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.common.EmptyState
+import org.civic.app.ui.common.ErrorText
+import org.civic.app.ui.common.PhotoView
+import org.civic.app.ui.common.StatusChip
+import org.civic.app.ui.common.SyncBanner
+import org.civic.app.ui.common.agoText
+import org.civic.app.ui.t
+import org.civic.core.ReportStatus
+import org.civic.core.ReportSummary
+import org.civic.core.SyncState
+
+/** "Báo cáo của tôi": the citizen's reports with their status and where each stands in sync. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun MyReportsScreen(
+    model: MyReportsViewModel,
+    photo: (String) -> ByteArray?,
+    onOpen: (String) -> Unit,
+    onNewReport: () -> Unit,
+) {
+    val state by model.state.collectAsState()
+    Scaffold(
+        topBar = { TopAppBar(title = { Text(t("Báo cáo của tôi", "My reports")) }) },
+        floatingActionButton = {
+            ExtendedFloatingActionButton(onClick = onNewReport) { Text(t("Báo cáo mới", "New report")) }
+        },
+    ) { padding ->
+        Column(Modifier.padding(padding).fillMaxSize()) {
+            SyncBanner(state.sync, (state.outbox?.waiting ?: 0u).toInt())
+            state.error?.let { ErrorText(it, Modifier.padding(16.dp)) }
+            PullToRefreshBox(isRefreshing = state.refreshing, onRefresh = model::refresh, modifier = Modifier.fillMaxSize()) {
+                if (state.loaded && state.reports.isEmpty()) {
+                    EmptyState(
+                        t("Chưa có báo cáo nào", "No reports yet"),
+                        t("Thấy rác, ổ gà, đèn hỏng? Chụp ảnh và gửi cho thành phố.",
+                            "Seen litter, a pothole, a dark street light? Take a photo and tell the city."),
+                    )
+                }
+                LazyColumn(
+                    Modifier.fillMaxSize(),
+                    contentPadding = androidx.compose.foundation.layout.PaddingValues(12.dp),
+                    verticalArrangement = Arrangement.spacedBy(8.dp),
+                ) {
+                    items(state.reports, key = { it.id }) { report ->
+                        ReportRow(report, state.categoryNames[report.category] ?: report.category, state.sync, photo, onOpen)
+                    }
+                    if (state.next != null) {
+                        item { LaunchedEffect(state.next) { model.loadMore() } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun ReportRow(
+    report: ReportSummary,
+    category: String,
+    sync: SyncState,
+    photo: (String) -> ByteArray?,
+    onOpen: (String) -> Unit,
+) {
+    val language = LocalLanguage.current
+    // Where the report stands on its way to the city, in words for TalkBack too.
+    val delivery = when {
+        report.status == ReportStatus.QUEUED && sync is SyncState.Syncing ->
+            language.pick("Đang gửi…", "Sending…")
+        report.status == ReportStatus.QUEUED ->
+            language.pick("Đã lưu trên máy, sẽ gửi khi có mạng", "Saved on this phone, will be sent when online")
+        else -> null
+    }
+    Card(
+        Modifier.fillMaxWidth().clickable { onOpen(report.id) }.semantics(mergeDescendants = true) {},
+    ) {
+        Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
+            val bytes = remember(report.coverPhoto) { report.coverPhoto?.let(photo) }
+            PhotoView(bytes, language.pick("Ảnh của báo cáo", "The report's photo"),
+                Modifier.size(64.dp).clip(RoundedCornerShape(8.dp)))
+            Spacer(Modifier.width(12.dp))
+            Column(Modifier.weight(1f)) {
+                Text(category, style = MaterialTheme.typography.titleMedium)
+                Text(
+                    listOfNotNull(report.district?.name, report.publicNumber).joinToString(" · "),
+                    style = MaterialTheme.typography.bodySmall,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                )
+                Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.padding(top = 6.dp)) {
+                    StatusChip(report.status, report.statusLabel)
+                    Spacer(Modifier.width(8.dp))
+                    Text(agoText(report.updatedAt), style = MaterialTheme.typography.bodySmall)
+                }
+                if (delivery != null) {
+                    Text(delivery, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(top = 4.dp))
+                    if (sync is SyncState.Syncing && report.status == ReportStatus.QUEUED) {
+                        val fraction = if (sync.bytesTotal > 0u) sync.bytesSent.toFloat() / sync.bytesTotal.toFloat() else 0f
+                        LinearProgressIndicator(progress = { fraction }, modifier = Modifier.fillMaxWidth().padding(top = 4.dp)
+                            .semantics { contentDescription = language.pick("Tiến độ gửi", "Sending progress") })
+                    }
+                }
+            }
+        }
+    }
+}

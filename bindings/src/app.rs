@@ -8,6 +8,7 @@ use civic_core::sync::{SyncOptions, Syncer, TokenStore};
 use civic_core::{City, Civic};
 
 use crate::error::CivicError;
+use crate::public::{CityReportPage, NearbyReport};
 use crate::types::*;
 
 type Result<T> = std::result::Result<T, CivicError>;
@@ -309,6 +310,15 @@ impl CivicApp {
         Ok(self.civic.alerts(include_ended).map_err(self.err())?.into_iter().map(Into::into).collect())
     }
 
+    /// One warning with its areas and history, or `NotFound`.
+    pub fn warning(&self, id: String) -> Result<WarningDetail> {
+        let lang = self.lang();
+        match self.civic.alert(&id).map_err(self.err())? {
+            Some(detail) => Ok(warning_detail(detail, lang)),
+            None => Err(CivicError::from_core(civic_core::Error::AlertNotFound(id), lang)),
+        }
+    }
+
     pub fn mark_alert_read(&self, id: String) -> Result<()> {
         self.civic.mark_alert_read(&id).map_err(self.err())
     }
@@ -382,6 +392,44 @@ impl CivicApp {
     pub async fn reopen(&self, report: String, reason: String) -> Result<()> {
         let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
         on_runtime(async move { syncer.reopen(id, &reason).await }, lang).await
+    }
+
+    /// Open reports of `category` within 50 m of a point, nearest first: offered as "me too"
+    /// before sending a duplicate. Needs a connection.
+    pub async fn nearby(&self, lat: f64, lon: f64, category: String) -> Result<Vec<NearbyReport>> {
+        let (syncer, lang) = (self.syncer.clone(), self.lang());
+        let found = on_runtime(async move { syncer.nearby(lat, lon, &category, None).await }, lang).await?;
+        Ok(found.into_iter().map(|n| crate::public::nearby(n, lang)).collect())
+    }
+
+    /// "Me too" on another citizen's open report (a `NearbyReport`'s id), counted once per
+    /// phone. Needs a connection.
+    pub async fn support(&self, report: String) -> Result<()> {
+        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
+        on_runtime(async move { syncer.support(id).await }, lang).await
+    }
+
+    /// What the city has done in the map's box, newest first (`limit` up to 200; `after` is a
+    /// page's `next`). Needs a connection.
+    pub async fn city_reports(
+        &self,
+        south: f64,
+        west: f64,
+        north: f64,
+        east: f64,
+        limit: u32,
+        after: Option<String>,
+    ) -> Result<CityReportPage> {
+        let (syncer, lang) = (self.syncer.clone(), self.lang());
+        let page = on_runtime(async move { syncer.public_reports([west, south, east, north], limit, after.as_deref()).await }, lang).await?;
+        Ok(CityReportPage { reports: page.items.into_iter().map(|r| crate::public::city_report(r, lang)).collect(), next: page.next })
+    }
+
+    /// A photo by its hash: from the phone when it is there (the citizen's own, after-photos
+    /// sync brought), else from the server. Offline and not on the phone: `Offline`.
+    pub async fn remote_photo(&self, hash: String) -> Result<Vec<u8>> {
+        let (syncer, lang) = (self.syncer.clone(), self.lang());
+        on_runtime(async move { syncer.photo(&hash).await }, lang).await
     }
 
     /// Tells the server how to wake this phone for warnings (the push token and coarse

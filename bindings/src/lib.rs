@@ -8,11 +8,13 @@
 mod app;
 mod error;
 mod official;
+mod public;
 mod types;
 
 pub use app::{CivicApp, SyncListener, TaskHandle, TokenStorage};
 pub use error::CivicError;
-pub use official::{OfficialApp, WorkItem, WorkPage, login_official};
+pub use official::{OfficialApp, ReplyTemplate, WorkItem, WorkPage, login_official};
+pub use public::{CityReport, CityReportPage, NearbyReport};
 pub use types::*;
 
 uniffi::setup_scaffolding!();

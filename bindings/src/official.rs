@@ -60,6 +60,13 @@ pub struct WorkPage {
     pub next: Option<String>,
 }
 
+/// A reply an official can start from, in their language.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReplyTemplate {
+    pub title: String,
+    pub text: String,
+}
+
 /// A signed-in official.
 #[derive(uniffi::Object)]
 pub struct OfficialApp {
@@ -118,6 +125,19 @@ impl OfficialApp {
         let (client, lang, id) = (self.client.clone(), self.lang, self.id(&id)?);
         let fix = location.into();
         Ok(work_item(on_runtime(async move { client.resolve(id, &note, &photo, fix).await }, lang).await?, lang))
+    }
+
+    /// The city's reply templates ("We have scheduled the work…").
+    pub async fn templates(&self) -> Result<Vec<ReplyTemplate>> {
+        let (client, lang) = (self.client.clone(), self.lang);
+        let all = on_runtime(async move { client.templates().await }, lang).await?;
+        Ok(all.into_iter().map(|t| ReplyTemplate { title: t.title.get(lang).to_owned(), text: t.text.get(lang).to_owned() }).collect())
+    }
+
+    /// A report's photo (a citizen's, or an after-photo) by its hash.
+    pub async fn photo(&self, hash: String) -> Result<Vec<u8>> {
+        let (client, lang) = (self.client.clone(), self.lang);
+        on_runtime(async move { client.photo(&hash).await }, lang).await
     }
 
     /// Answers the citizen on the report's timeline.

@@ -282,15 +282,20 @@ pub struct TimelineStep {
     pub photo: Option<String>,
 }
 
-impl From<model::TimelineEvent> for TimelineStep {
-    fn from(e: model::TimelineEvent) -> Self {
-        let actor = match e.actor {
+impl From<model::ActorRole> for TimelineActor {
+    fn from(a: model::ActorRole) -> Self {
+        match a {
             model::ActorRole::Citizen => TimelineActor::Citizen,
             model::ActorRole::Operator => TimelineActor::Operator,
             model::ActorRole::Officer => TimelineActor::Officer,
             model::ActorRole::System => TimelineActor::System,
-        };
-        TimelineStep { at: at(e.at), actor, status: e.status.map(Into::into), note: e.note, photo: e.photo }
+        }
+    }
+}
+
+impl From<model::TimelineEvent> for TimelineStep {
+    fn from(e: model::TimelineEvent) -> Self {
+        TimelineStep { at: at(e.at), actor: e.actor.into(), status: e.status.map(Into::into), note: e.note, photo: e.photo }
     }
 }
 
@@ -578,6 +583,19 @@ pub struct Warning {
     pub read: bool,
     /// A drill: show it as such.
     pub exercise: bool,
+    /// It concerns the resident (a saved place, where they are, their topics and severity);
+    /// otherwise it is for the region only.
+    #[uniffi(default)]
+    pub concerns: bool,
+    /// The areas' names, as the sender wrote them ("Thành phố Huế", "Phú Vang").
+    #[uniffi(default)]
+    pub areas: Vec<String>,
+    /// Why it was withdrawn, when cancelled.
+    #[uniffi(default)]
+    pub cancel_note: Option<String>,
+    /// More information from the sender.
+    #[uniffi(default)]
+    pub web: Option<String>,
 }
 
 impl From<civic_core::store::InboxAlert> for Warning {
@@ -596,8 +614,77 @@ impl From<civic_core::store::InboxAlert> for Warning {
             expires: a.expires.map(at),
             read: a.read,
             exercise: a.exercise,
+            concerns: a.concerns,
+            areas: a.areas,
+            cancel_note: a.cancel_note,
+            web: a.web,
         }
     }
+}
+
+/// A point (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A warning's area, for the map.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum WarningShape {
+    /// A closed ring (the last point equals the first).
+    Polygon { points: Vec<GeoPoint> },
+    Circle { center: GeoPoint, radius_m: f64 },
+}
+
+impl From<warning::Area> for WarningShape {
+    fn from(a: warning::Area) -> Self {
+        match a {
+            warning::Area::Polygon { points } => {
+                WarningShape::Polygon { points: points.into_iter().map(|(lat, lon)| GeoPoint { lat, lon }).collect() }
+            }
+            warning::Area::Circle { lat, lon, radius_m } => WarningShape::Circle { center: GeoPoint { lat, lon }, radius_m },
+        }
+    }
+}
+
+/// One version of a warning, as received (an Update raises or lowers it, a Cancel ends it).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WarningVersion {
+    pub version: u32,
+    pub state: AlertState,
+    pub received_at: SystemTime,
+    pub severity: Severity,
+    pub headline: String,
+    pub cancel_note: Option<String>,
+}
+
+/// A warning's detail screen: the warning, its areas on the map and its history.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WarningDetail {
+    pub warning: Warning,
+    pub shapes: Vec<WarningShape>,
+    /// Every version received, oldest first.
+    pub history: Vec<WarningVersion>,
+}
+
+pub(crate) fn warning_detail(d: civic_core::store::InboxAlertDetail, lang: Lang) -> WarningDetail {
+    let history = d
+        .history
+        .into_iter()
+        .map(|v| {
+            let info = v.message.info_for(lang.as_str());
+            WarningVersion {
+                version: v.version,
+                state: v.state.into(),
+                received_at: at(v.received_at),
+                severity: v.message.severity().into(),
+                headline: info.and_then(|i| i.headline.clone().or_else(|| Some(i.event.clone()))).unwrap_or_default(),
+                cancel_note: v.cancel_note,
+            }
+        })
+        .collect();
+    WarningDetail { warning: d.alert.into(), shapes: d.shapes.into_iter().map(Into::into).collect(), history }
 }
 
 /// A warning to show now: loudly, or quietly (quiet hours, a drill).

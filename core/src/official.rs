@@ -62,6 +62,16 @@ impl OfficialClient {
         Ok(client::json(request.timeout(self.timeout).send().await).await?)
     }
 
+    /// A stored photo's metadata-free JPEG bytes.
+    pub async fn photo(&self, hash: &str) -> Result<Vec<u8>> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(crate::Error::PhotoNotFound(hash.to_owned()));
+        }
+        let request = self.http.get(self.url(&format!("/photos/{hash}"))).bearer_auth(&self.session.token);
+        let response = client::check(request.timeout(self.timeout).send().await).await?;
+        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
+    }
+
     /// Uploads an after-photo: made small and stripped of metadata on the phone first, like
     /// a citizen's. Returns its hash for `change_status`.
     pub async fn upload_photo(&self, bytes: &[u8]) -> Result<String> {

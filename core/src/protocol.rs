@@ -185,6 +185,17 @@ pub struct PublicReport {
     pub rating: Option<u8>,
 }
 
+/// `GET /api/v1/reports/nearby`: an open report near a point, with how far it is, so the app
+/// can offer "me too" (`POST /reports/{id}/support`) instead of a duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyReport {
+    /// The id "me too" is said to (the random UUID its device gave it: no personal data).
+    pub id: ReportId,
+    pub distance_m: f64,
+    pub report: PublicReport,
+}
+
 /// A timeline entry as the public sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

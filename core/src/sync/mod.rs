@@ -29,7 +29,10 @@ pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 
 use crate::city::City;
 use crate::model::ReportId;
-use crate::protocol::{Change, DeviceRegistered, PushProvider, PushRegistration, RegisterDevice, ReportReceipt, SubmitReport, SyncBatch};
+use crate::protocol::{
+    Change, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt, SubmitReport,
+    SyncBatch,
+};
 use crate::store::{self, Durability, Notification, Store};
 
 /// The pull scope of the device's own changes.
@@ -209,6 +212,55 @@ impl Syncer {
         client::check(response).await?;
         self.sync_now().await;
         Ok(())
+    }
+
+    /// Open reports of `category` within `radius_m` (50 m by default, at most 500) of a
+    /// point, nearest first: the "me too" offer before sending a duplicate. Public data, no
+    /// token needed. Needs a connection.
+    pub async fn nearby(&self, lat: f64, lon: f64, category: &str, radius_m: Option<f64>) -> crate::Result<Vec<NearbyReport>> {
+        let mut query = vec![("lat", lat.to_string()), ("lon", lon.to_string()), ("category", category.to_owned())];
+        if let Some(r) = radius_m {
+            query.push(("radius_m", r.to_string()));
+        }
+        let request = self.http.get(self.url("/reports/nearby")).query(&query).timeout(self.options.request_timeout);
+        Ok(client::json(request.send().await).await?)
+    }
+
+    /// "Me too" on another citizen's open report (counted once per device). Needs a
+    /// connection.
+    pub async fn support(&self, id: ReportId) -> crate::Result<()> {
+        let token = self.token_or_error().await?;
+        let request = self.http.post(self.url(&format!("/reports/{id}/support"))).bearer_auth(token);
+        client::check(request.timeout(self.options.request_timeout).send().await).await?;
+        Ok(())
+    }
+
+    /// What the city has done in a box (`[min_lon, min_lat, max_lon, max_lat]`), newest
+    /// first, without anyone's personal data: the public map. Needs a connection.
+    pub async fn public_reports(&self, bbox: [f64; 4], limit: u32, after: Option<&str>) -> crate::Result<Page<PublicReport>> {
+        let bbox = bbox.map(|v| v.to_string()).join(",");
+        let mut query = vec![("bbox", bbox), ("limit", limit.to_string())];
+        if let Some(a) = after {
+            query.push(("after", a.to_owned()));
+        }
+        let request = self.http.get(self.url("/public/reports")).query(&query).timeout(self.options.request_timeout);
+        Ok(client::json(request.send().await).await?)
+    }
+
+    /// A photo the server holds (another report's, an official's after-photo), as
+    /// metadata-free JPEG bytes. Photos already on the phone are read from it instead.
+    pub async fn photo(&self, hash: &str) -> crate::Result<Vec<u8>> {
+        match self.store.read(|c| store::photo_bytes(c, hash)) {
+            Ok(bytes) => return Ok(bytes),
+            Err(crate::Error::PhotoNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(crate::Error::PhotoNotFound(hash.to_owned()));
+        }
+        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
+        let response = client::check(request.send().await).await?;
+        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
     }
 
     /// Makes every waiting report due now (e.g. the network just came back).

@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use civic_core::catalog::{Category, Group, Unit};
 use civic_core::model::Status;
-use civic_core::protocol::{Figures, Page, PublicReport, Transparency};
+use civic_core::protocol::{Figures, NearbyReport, Page, PublicReport, Transparency};
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 
@@ -210,14 +210,6 @@ pub struct NearbyQuery {
     pub radius_m: Option<f64>,
 }
 
-/// A report near a point, with how far it is.
-#[derive(Debug, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
-pub struct NearbyReport {
-    pub distance_m: f64,
-    pub report: PublicReport,
-}
-
 /// `GET /api/v1/reports/nearby`: open reports of the same category around a point, nearest
 /// first, so the app can offer "me too" instead of a duplicate.
 #[utoipa::path(
@@ -259,7 +251,7 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
                 let s = s??;
                 let d = civic_core::area::distance_m((q.lat, q.lon), (s.location.lat, s.location.lon));
                 if d <= radius {
-                    near.push(NearbyReport { distance_m: d, report: reports::public_view(c, &s)? });
+                    near.push(NearbyReport { id: s.id, distance_m: d, report: reports::public_view(c, &s)? });
                 }
             }
             near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));

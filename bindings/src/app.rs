@@ -310,6 +310,17 @@ impl CivicApp {
         Ok(self.civic.alerts(include_ended).map_err(self.err())?.into_iter().map(Into::into).collect())
     }
 
+    /// The citizen's name and contact (empty until given).
+    pub fn profile(&self) -> Result<CitizenProfile> {
+        Ok(self.civic.profile().map_err(self.err())?.into())
+    }
+
+    /// Keeps the citizen's name and contact and sends them with the next sync; blank fields
+    /// are cleared. A field over its limit is `InvalidInput`.
+    pub fn set_profile(&self, profile: CitizenProfile) -> Result<()> {
+        self.civic.set_profile(&profile.into()).map_err(self.err())
+    }
+
     /// One warning with its areas and history, or `NotFound`.
     pub fn warning(&self, id: String) -> Result<WarningDetail> {
         let lang = self.lang();

@@ -32,6 +32,12 @@ pub struct WorkItem {
     pub timeline: Vec<TimelineStep>,
     /// Citizens who said "me too".
     pub supporters: u32,
+    /// Who reported it and how to reach them; none when anonymous or not given.
+    #[uniffi(default)]
+    pub reporter: Option<CitizenProfile>,
+    /// The reporter's rating of the outcome (1 to 5), once given.
+    #[uniffi(default)]
+    pub rating: Option<u8>,
 }
 
 fn work_item(v: ReportView, lang: Lang) -> WorkItem {
@@ -50,6 +56,8 @@ fn work_item(v: ReportView, lang: Lang) -> WorkItem {
         due_at: v.due_at.into(),
         timeline: v.timeline.into_iter().map(Into::into).collect(),
         supporters: v.supporters,
+        reporter: v.reporter.map(Into::into),
+        rating: v.rating.map(|r| r.stars),
     }
 }
 

@@ -224,6 +224,27 @@ pub struct AttachedPhoto {
     pub location_hint: Option<LocationFix>,
 }
 
+/// The citizen's name and contact: kept on the phone, sent to the city with the next sync,
+/// shown to the officials handling the citizen's named reports, never to the public.
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct CitizenProfile {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<civic_core::protocol::Profile> for CitizenProfile {
+    fn from(p: civic_core::protocol::Profile) -> Self {
+        CitizenProfile { name: p.display_name, phone: p.phone, email: p.email }
+    }
+}
+
+impl From<CitizenProfile> for civic_core::protocol::Profile {
+    fn from(p: CitizenProfile) -> Self {
+        civic_core::protocol::Profile { display_name: p.name, phone: p.phone, email: p.email }
+    }
+}
+
 /// A sent report as its citizen sees it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Report {

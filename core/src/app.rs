@@ -12,7 +12,7 @@ use crate::city::City;
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
 use crate::photo::{self, PhotoHints, PhotoOptions};
-use crate::protocol::AlertView;
+use crate::protocol::{AlertView, Profile};
 use crate::store::{
     self, AlertNotification, DraftChange, Durability, InboxAlert, InboxAlertDetail, InboxScope, Notification,
     OutboxSummary, ReportPage, Store,
@@ -22,6 +22,10 @@ use crate::warning::{SavedPlace, Subscription, SubscriptionError};
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+
+/// Settings keys: the citizen's profile (JSON), and whether the server has yet to get it.
+pub(crate) const PROFILE: &str = "profile";
+pub(crate) const PROFILE_PENDING: &str = "profile_pending";
 /// Most photos on one report.
 pub const MAX_PHOTOS: usize = 5;
 /// Largest photo file accepted from a path before decoding.
@@ -207,6 +211,38 @@ impl Civic {
             return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
         }
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
+    }
+
+    /// The citizen's name and contact as the city's officials see them on named reports
+    /// (never the public). Empty until given.
+    pub fn profile(&self) -> Result<Profile> {
+        let stored = self.store.read(|c| store::setting(c, PROFILE))?;
+        Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+    }
+
+    /// Keeps the citizen's name and contact on the phone and sends them with the next sync
+    /// (`PUT /api/v1/me`). Blank fields are cleared; each has the server's length limit.
+    pub fn set_profile(&self, profile: &Profile) -> Result<()> {
+        let field = |name: &'static str, value: &Option<String>, max: usize| -> Result<Option<String>> {
+            let Some(text) = value.as_deref().map(plain_text).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
+                return Ok(None);
+            };
+            let chars = text.chars().count();
+            if chars > max {
+                return Err(Error::ProfileFieldTooLong { field: name, chars, max });
+            }
+            Ok(Some(text))
+        };
+        let clean = Profile {
+            display_name: field("display_name", &profile.display_name, 100)?,
+            phone: field("phone", &profile.phone, 32)?,
+            email: field("email", &profile.email, 254)?,
+        };
+        let json = serde_json::to_string(&clean).map_err(|e| Error::Corrupt(format!("profile: {e}")))?;
+        self.store.write(Durability::AppCrash, |tx| {
+            store::set_setting(tx, PROFILE, &json)?;
+            store::set_setting(tx, PROFILE_PENDING, "1")
+        })
     }
 
     /// Whether the report is sent without the citizen's name and contact.

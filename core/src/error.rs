@@ -37,6 +37,8 @@ pub enum Error {
     InactiveCategory(String),
     #[error("the description has {chars} characters; at most {max} are allowed")]
     DescriptionTooLong { chars: usize, max: usize },
+    #[error("the {field} has {chars} characters; at most {max} are allowed")]
+    ProfileFieldTooLong { field: &'static str, chars: usize, max: usize },
     #[error("a report has at most {max} photos")]
     TooManyPhotos { max: usize },
     #[error("the report is not ready to send; missing: {0:?}")]
@@ -118,6 +120,14 @@ impl Error {
             } else {
                 format!("The description is too long (at most {max} characters).")
             },
+            Error::ProfileFieldTooLong { field, max, .. } => {
+                let (vi_name, en_name) = match *field {
+                    "display_name" => ("Tên", "The name"),
+                    "phone" => ("Số điện thoại", "The phone number"),
+                    _ => ("Email", "The email"),
+                };
+                if vi { format!("{vi_name} quá dài (tối đa {max} ký tự).") } else { format!("{en_name} is too long (at most {max} characters).") }
+            }
             Error::TooManyPhotos { max } => if vi {
                 format!("Mỗi phản ánh có tối đa {max} ảnh.")
             } else {

@@ -159,6 +159,10 @@ pub struct ReportView {
     pub supporters: u32,
     /// Flagged for the operations centre (e.g. a low rating).
     pub flagged: bool,
+    /// Who reported it and how to reach them, as they gave it, for the officials only; none
+    /// for an anonymous report, and never in the public view.
+    #[serde(default)]
+    pub reporter: Option<Profile>,
 }
 
 /// A report as the public sees it: no reporter, no private answers, no device data.

@@ -1,7 +1,7 @@
 //! Reports as the server keeps them: loading the views, writing timeline events.
 
 use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
-use civic_core::protocol::{PublicEvent, PublicReport, RatingView, ReportView};
+use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
@@ -186,7 +186,18 @@ pub fn view(conn: &Connection, s: &Stored) -> ApiResult<ReportView> {
         rating: rating(conn, s.id)?,
         supporters: supporters(conn, s.id)?,
         flagged: s.flagged,
+        reporter: if s.anonymous { None } else { reporter(conn, &s.device_id)? },
     })
+}
+
+/// The name and contact the reporting device gave (`PUT /me`), if any.
+fn reporter(conn: &Connection, device: &str) -> ApiResult<Option<Profile>> {
+    let found: Option<(Option<String>, Option<String>, Option<String>)> = conn
+        .query_row("SELECT display_name, phone, email FROM device WHERE id = ?1", [device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(found
+        .map(|(display_name, phone, email)| Profile { display_name, phone, email })
+        .filter(|p| p.display_name.is_some() || p.phone.is_some() || p.email.is_some()))
 }
 
 /// The public view: nothing about who reported it or from which device.

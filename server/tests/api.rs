@@ -514,7 +514,7 @@ async fn a_report_goes_to_the_unit_of_its_category_in_its_district() {
 }
 
 #[tokio::test]
-async fn a_citizens_name_and_contact_stay_private() {
+async fn a_citizens_name_and_contact_reach_only_the_officials_of_a_named_report() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let citizen = srv.device().await;
@@ -526,17 +526,25 @@ async fn a_citizens_name_and_contact_stay_private() {
     let photo = srv.upload(&citizen, &jpeg(640, 480, 14)).await;
     let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
     let officer = srv.officer("sanitation-6", &["moi-truong"]).await;
-    for (token, path) in [
-        (None, format!("/api/v1/public/reports/{}", receipt.public_number)),
-        (None, "/api/v1/public/reports".to_owned()),
-        (Some(officer.as_str()), format!("/api/v1/reports/{}", receipt.id)),
-        (Some(officer.as_str()), "/api/v1/work/inbox".to_owned()),
-    ] {
-        let body = srv.get(token, &path).await.text().await.unwrap();
+    // The public never sees who reported it.
+    for path in [format!("/api/v1/public/reports/{}", receipt.public_number), "/api/v1/public/reports".to_owned()] {
+        let body = srv.get(None, &path).await.text().await.unwrap();
         for private in ["Nguyễn Thị Hoa", "0905123456", "hoa@example.vn"] {
             assert!(!body.contains(private), "{path} shows {private}");
         }
     }
+    // The officials handling it do, to call the citizen back: the report is not anonymous.
+    let seen: Value = srv.get(Some(&officer), &format!("/api/v1/reports/{}", receipt.id)).await.json().await.unwrap();
+    assert_eq!(seen["reporter"], json!({"display_name": "Nguyễn Thị Hoa", "phone": "0905123456", "email": "hoa@example.vn"}));
+    let inbox = srv.get(Some(&officer), "/api/v1/work/inbox").await.text().await.unwrap();
+    assert!(inbox.contains("0905123456"));
+    // An anonymous report names nobody, even to them.
+    let photo = srv.upload(&citizen, &jpeg(640, 480, 15)).await;
+    let mut hidden = litter_report(CITADEL, vec![photo]);
+    hidden.anonymous = true;
+    let receipt = srv.submit(&citizen, &hidden).await;
+    let body = srv.get(Some(&officer), &format!("/api/v1/reports/{}", receipt.id)).await.text().await.unwrap();
+    assert!(!body.contains("Nguyễn Thị Hoa") && !body.contains("0905123456"), "{body}");
 }
 
 #[tokio::test]

@@ -160,3 +160,68 @@ async fn without_a_connection_each_public_call_says_offline_and_nothing_is_lost(
     assert!(!phone.syncer.photo(&hash).await.unwrap().is_empty());
     assert_eq!(phone.civic.outbox().unwrap().waiting, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_citizens_name_given_offline_reaches_the_official_on_named_reports_only() {
+    use civic_core::protocol::Profile;
+    let server_dir = tempdir().unwrap();
+    let server = Server::start(server_dir.path()).await;
+    let phone_dir = tempdir().unwrap();
+    let phone = Device::open(phone_dir.path(), &server.url);
+    // Given on the phone without a connection (first run), kept there.
+    let hoa = Profile { display_name: Some(" Nguyễn Thị Hoa ".into()), phone: Some("0905123456".into()), email: Some("  ".into()) };
+    phone.civic.set_profile(&hoa).unwrap();
+    let kept = phone.civic.profile().unwrap();
+    assert_eq!(kept.display_name.as_deref(), Some("Nguyễn Thị Hoa"));
+    assert_eq!(kept.email, None, "a blank field is no field");
+    // A name over the server's limit is refused on the phone, and the one given stays.
+    let long = Profile { display_name: Some("x".repeat(101)), ..Profile::default() };
+    assert!(matches!(phone.civic.set_profile(&long), Err(civic_core::Error::ProfileFieldTooLong { max: 100, .. })));
+    assert_eq!(phone.civic.profile().unwrap(), kept);
+
+    let named = phone.capture(5);
+    let also_named = phone.capture(6);
+    // A third with the anonymous switch on.
+    let hidden = {
+        let c = &phone.civic;
+        let id = c.start_draft().unwrap().id;
+        c.attach_photo(id, &photo(7)).unwrap();
+        let fix = civic_core::model::GeoFix {
+            lat: CITADEL.0,
+            lon: CITADEL.1,
+            accuracy_m: 5.0,
+            source: civic_core::model::FixSource::Gps,
+            fixed_at: time::OffsetDateTime::now_utc(),
+        };
+        c.set_location(id, fix).unwrap();
+        c.set_category(id, "litter").unwrap();
+        c.set_answer(id, "amount", Some(civic_core::model::AnswerValue::Choice("bag".into()))).unwrap();
+        c.set_anonymous(id, true).unwrap();
+        c.send(id).unwrap().id
+    };
+    let outcome = phone.syncer.sync_now().await;
+    assert_eq!(outcome.submitted.len(), 3, "{outcome:?}");
+
+    let admin = server.login(ADMIN, ADMIN_PASSWORD).await;
+    let view = |id: civic_core::model::ReportId| {
+        let (http, url, admin) = (server.http.clone(), server.url.clone(), admin.clone());
+        async move {
+            let r = http.get(format!("{url}/api/v1/reports/{id}")).bearer_auth(admin).send().await.unwrap();
+            assert!(r.status().is_success());
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let seen = view(named).await;
+    assert_eq!(seen["reporter"]["display_name"], "Nguyễn Thị Hoa");
+    assert_eq!(seen["reporter"]["phone"], "0905123456");
+    assert_eq!(view(also_named).await["reporter"]["display_name"], "Nguyễn Thị Hoa");
+    assert!(view(hidden).await["reporter"].is_null(), "an anonymous report names nobody");
+    let public = serde_json::to_string(&server.public_reports().await).unwrap();
+    assert!(!public.contains("Hoa") && !public.contains("0905123456"), "never in public");
+
+    // Sent once: a later sync does not send it again, a change does.
+    phone.civic.set_profile(&Profile { display_name: Some("Hoa".into()), ..Profile::default() }).unwrap();
+    phone.syncer.sync_now().await;
+    assert_eq!(view(named).await["reporter"]["display_name"], "Hoa");
+    assert!(view(named).await["reporter"]["phone"].is_null());
+}

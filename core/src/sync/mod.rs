@@ -306,8 +306,33 @@ impl Syncer {
 
     async fn run_inner(&self, outcome: &mut SyncOutcome) -> Result<(), Stop> {
         let token = self.token().await?;
+        self.push_profile(&token).await?;
         self.push(&token, outcome).await?;
         self.pull(&token, outcome).await
+    }
+
+    /// Sends the citizen's name and contact when they changed since the server last had
+    /// them. A refusal (a field the server finds too long) is not retried forever.
+    async fn push_profile(&self, token: &str) -> Result<(), Stop> {
+        let pending = self.store.read(|c| store::setting(c, crate::app::PROFILE_PENDING))?;
+        if pending.as_deref() != Some("1") {
+            return Ok(());
+        }
+        let stored = self.store.read(|c| store::setting(c, crate::app::PROFILE))?.unwrap_or_default();
+        let profile: crate::protocol::Profile = serde_json::from_str(&stored).unwrap_or_default();
+        let request = self.http.put(self.url("/me")).bearer_auth(token).timeout(self.options.request_timeout).json(&profile);
+        match client::check(request.send().await).await {
+            Ok(_) | Err(Failure::Refused { .. }) => {}
+            Err(f) => return Err(Stop::Failure(f)),
+        }
+        // Only if nothing changed meanwhile: a newer profile stays pending.
+        self.store.write(Durability::AppCrash, |tx| {
+            if store::setting(tx, crate::app::PROFILE)?.unwrap_or_default() == stored {
+                store::set_setting(tx, crate::app::PROFILE_PENDING, "0")?;
+            }
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// The device's token for a call the user is waiting on: failures as the core's errors.

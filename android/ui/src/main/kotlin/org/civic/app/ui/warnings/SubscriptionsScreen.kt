@@ -1,0 +1,416 @@
+package org.civic.app.ui.warnings
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.toggleable
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.HorizontalDivider
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Switch
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.unit.dp
+import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.LatLon
+import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.LocalPlatform
+import org.civic.app.ui.MapArea
+import org.civic.app.ui.MapMarker
+import org.civic.app.ui.common.ErrorText
+import org.civic.app.ui.t
+import org.civic.core.SavedPlace
+import org.civic.core.Severity
+import org.civic.core.WarningSubscription
+import kotlin.math.cos
+import kotlin.math.sin
+
+/** "Cảnh báo tôi theo dõi": places, topics, severity, quiet hours and language of warnings. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun SubscriptionsScreen(model: SubscriptionsViewModel, onBack: () -> Unit) {
+    val state by model.state.collectAsState()
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(t("Cảnh báo tôi theo dõi", "Warnings I follow"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                navigationIcon = {
+                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                },
+            )
+        },
+    ) { padding ->
+        Column(
+            Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            Text(
+                t(
+                    "Các lựa chọn này chỉ lưu trên điện thoại và dùng được cả khi không có mạng; máy chủ không biết bạn theo dõi nơi nào.",
+                    "These choices stay on this phone and work offline; the server never learns which places you follow.",
+                ),
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
+            state.error?.let { ErrorText(it) }
+            val sub = state.subscription ?: return@Column
+            Places(sub, state, model)
+            HorizontalDivider()
+            SwitchRow(
+                t("Nơi tôi đang ở", "Where I am now"),
+                t(
+                    "Nhận cảnh báo cho nơi điện thoại đang ở. Chỉ vị trí mới nhất được giữ trên điện thoại, không gửi đi.",
+                    "Get warnings for where the phone is. Only the latest position is kept, on this phone; it is never sent.",
+                ),
+                sub.currentPosition,
+                model::setFollowPosition,
+            )
+            HorizontalDivider()
+            Topics(sub, model)
+            HorizontalDivider()
+            MinSeverity(sub, model)
+            HorizontalDivider()
+            QuietHours(state, model)
+            HorizontalDivider()
+            WarningLanguage(sub, model)
+        }
+    }
+}
+
+@Composable
+private fun SectionTitle(text: String) {
+    Text(text, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+}
+
+/** Where a saved place is, in words. */
+@Composable
+private fun placeText(place: SavedPlace, area: String?): String {
+    val language = LocalLanguage.current
+    return when (place) {
+        is SavedPlace.Point -> {
+            val radius = radiusText(place.radiusM, language)
+            language.pick("Trong vòng $radius", "Within $radius") + (area?.let { language.pick(" quanh một điểm ở $it", " of a point in $it") } ?: "")
+        }
+        is SavedPlace.Area -> language.pick("Toàn địa bàn ", "All of ") +
+            (HUE_DISTRICTS.firstOrNull { it.code == place.code }?.let { language.pick(it.vi, it.en) }
+                ?: language.pick("khu vực ${place.code}", "area ${place.code}"))
+    }
+}
+
+fun radiusText(metres: Double, language: AppLanguage): String =
+    if (metres >= 1000) {
+        val km = metres / 1000
+        val text = if (km == km.toLong().toDouble()) "${km.toLong()} km" else "%.1f km".format(km)
+        if (language == AppLanguage.VI) text.replace('.', ',') else text
+    } else "${metres.toLong()} m"
+
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: SubscriptionsViewModel) {
+    val language = LocalLanguage.current
+    SectionTitle(t("Địa điểm (${sub.places.size})", "Places (${sub.places.size})"))
+    if (sub.places.isEmpty()) {
+        Text(
+            t("Chưa có địa điểm nào. Thêm nhà, nơi làm việc, trường của con…", "No places yet. Add home, work, your child's school…"),
+            style = MaterialTheme.typography.bodyMedium,
+        )
+    }
+    for (place in sub.places) {
+        val name = when (place) {
+            is SavedPlace.Point -> place.name
+            is SavedPlace.Area -> place.name
+        }
+        Card(Modifier.fillMaxWidth()) {
+            Row(Modifier.padding(start = 12.dp, top = 8.dp, bottom = 8.dp, end = 4.dp), verticalAlignment = Alignment.CenterVertically) {
+                Column(Modifier.weight(1f).semantics(mergeDescendants = true) {}) {
+                    Text(name, style = MaterialTheme.typography.titleSmall)
+                    Text(placeText(place, state.placeAreas[name]), style = MaterialTheme.typography.bodySmall,
+                        color = MaterialTheme.colorScheme.onSurfaceVariant)
+                }
+                TextButton(
+                    onClick = { model.removePlace(name) },
+                    modifier = Modifier.heightIn(min = 48.dp).semantics { contentDescription = language.pick("Xoá $name", "Remove $name") },
+                ) { Text(t("Xoá", "Remove")) }
+            }
+        }
+    }
+    val form = state.adding
+    if (form == null) {
+        OutlinedButton(onClick = model::startAddPlace, modifier = Modifier.heightIn(min = 48.dp)) {
+            Text(t("+ Thêm địa điểm", "+ Add a place"))
+        }
+    } else {
+        AddPlace(form, model)
+    }
+}
+
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun AddPlace(form: NewPlace, model: SubscriptionsViewModel) {
+    val language = LocalLanguage.current
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Text(t("Thêm địa điểm", "Add a place"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+            OutlinedTextField(
+                value = form.name,
+                onValueChange = model::setPlaceName,
+                label = { Text(t("Tên (ví dụ: Nhà, Trường của con)", "Name (e.g. Home, School)")) },
+                singleLine = true,
+                modifier = Modifier.fillMaxWidth().testTag("place-name"),
+            )
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                FilterChip(
+                    selected = form.kind == PlaceKind.POINT,
+                    onClick = { model.setPlaceKind(PlaceKind.POINT) },
+                    label = { Text(t("Một điểm trên bản đồ", "A point on the map")) },
+                    modifier = Modifier.heightIn(min = 48.dp),
+                )
+                FilterChip(
+                    selected = form.kind == PlaceKind.DISTRICT,
+                    onClick = { model.setPlaceKind(PlaceKind.DISTRICT) },
+                    label = { Text(t("Cả một quận, huyện", "A whole district")) },
+                    modifier = Modifier.heightIn(min = 48.dp),
+                )
+            }
+            when (form.kind) {
+                PlaceKind.POINT -> {
+                    Text(
+                        t("Kéo bản đồ để đặt tâm vào địa điểm của bạn.", "Drag the map to put its centre on your place."),
+                        style = MaterialTheme.typography.bodySmall,
+                    )
+                    val description = language.pick("Bản đồ chọn địa điểm", "Map to choose the place")
+                    Box(Modifier.fillMaxWidth().semantics { contentDescription = description }) {
+                        LocalPlatform.current.Map(
+                            center = form.center,
+                            zoom = 14.0,
+                            markers = listOf(MapMarker(form.center, language.pick("Tâm bản đồ", "The map's centre"), MaterialTheme.colorScheme.primary)),
+                            areas = listOf(MapArea(circle(form.center, form.radiusM), MaterialTheme.colorScheme.primary)),
+                            modifier = Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)),
+                            onCenterChanged = model::moveCenter,
+                            onMarkerClick = null,
+                        )
+                    }
+                    form.centerError?.let { ErrorText(it) }
+                        ?: Text(
+                            language.pick("Dùng tâm bản đồ", "Use the map's centre") +
+                                (form.centerArea?.let { language.pick(" (ở $it)", " (in $it)") } ?: ""),
+                            style = MaterialTheme.typography.bodyMedium,
+                        )
+                    Text(t("Bán kính", "Radius"), style = MaterialTheme.typography.labelLarge)
+                    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        for (r in RADII_M) {
+                            FilterChip(
+                                selected = form.radiusM == r,
+                                onClick = { model.setRadius(r) },
+                                label = { Text(radiusText(r, language)) },
+                                modifier = Modifier.heightIn(min = 48.dp),
+                            )
+                        }
+                    }
+                }
+                PlaceKind.DISTRICT -> {
+                    Column {
+                        for (d in HUE_DISTRICTS) {
+                            val name = language.pick(d.vi, d.en)
+                            Row(
+                                Modifier.fillMaxWidth().heightIn(min = 48.dp)
+                                    .selectable(form.districtCode == d.code, role = Role.RadioButton) { model.pickDistrict(d.code, name) },
+                                verticalAlignment = Alignment.CenterVertically,
+                            ) {
+                                RadioButton(selected = form.districtCode == d.code, onClick = null)
+                                Spacer(Modifier.width(8.dp))
+                                Text(name, style = MaterialTheme.typography.bodyLarge)
+                            }
+                        }
+                    }
+                    if (form.needsDistrict) ErrorText(t("Hãy chọn một quận, huyện.", "Choose a district."))
+                }
+            }
+            form.error?.let { ErrorText(it) }
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp, Alignment.End), modifier = Modifier.fillMaxWidth()) {
+                TextButton(onClick = model::cancelAddPlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Huỷ", "Cancel")) }
+                Button(onClick = model::savePlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Lưu địa điểm", "Save the place")) }
+            }
+        }
+    }
+}
+
+/** A ring of points [radiusM] around [center], for drawing the radius. */
+internal fun circle(center: LatLon, radiusM: Double, points: Int = 36): List<LatLon> = (0..points).map { i ->
+    val a = 2 * Math.PI * i / points
+    LatLon(
+        center.lat + radiusM * sin(a) / 110_540.0,
+        center.lon + radiusM * cos(a) / (111_320.0 * cos(Math.toRadians(center.lat))),
+    )
+}
+
+@Composable
+private fun SwitchRow(title: String, body: String, checked: Boolean, onChange: (Boolean) -> Unit) {
+    Row(
+        Modifier.fillMaxWidth().heightIn(min = 48.dp).toggleable(checked, role = Role.Switch, onValueChange = onChange),
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        Column(Modifier.weight(1f)) {
+            Text(title, style = MaterialTheme.typography.titleMedium)
+            Text(body, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        }
+        Spacer(Modifier.width(12.dp))
+        Switch(checked = checked, onCheckedChange = null)
+    }
+}
+
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun Topics(sub: WarningSubscription, model: SubscriptionsViewModel) {
+    val language = LocalLanguage.current
+    SectionTitle(t("Chủ đề", "Topics"))
+    Text(
+        t("Không chọn chủ đề nào là nhận mọi chủ đề.", "Choosing none means every topic."),
+        style = MaterialTheme.typography.bodySmall,
+        color = MaterialTheme.colorScheme.onSurfaceVariant,
+    )
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        FilterChip(
+            selected = sub.topics.isEmpty(),
+            onClick = model::allTopics,
+            label = { Text(t("Tất cả", "All")) },
+            modifier = Modifier.heightIn(min = 48.dp),
+        )
+        for (topic in TOPICS) {
+            FilterChip(
+                selected = topic.code in sub.topics,
+                onClick = { model.toggleTopic(topic.code) },
+                label = { Text(language.pick(topic.vi, topic.en)) },
+                modifier = Modifier.heightIn(min = 48.dp),
+            )
+        }
+    }
+}
+
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun MinSeverity(sub: WarningSubscription, model: SubscriptionsViewModel) {
+    val language = LocalLanguage.current
+    SectionTitle(t("Mức độ", "Severity"))
+    Text(
+        t("Nhận cảnh báo từ mức này trở lên.", "Get warnings of this severity and above."),
+        style = MaterialTheme.typography.bodySmall,
+        color = MaterialTheme.colorScheme.onSurfaceVariant,
+    )
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        for (s in listOf(Severity.MINOR, Severity.MODERATE, Severity.SEVERE, Severity.EXTREME)) {
+            FilterChip(
+                selected = sub.minSeverity == s,
+                onClick = { model.setMinSeverity(s) },
+                label = { Text(severityLabel(s, language)) },
+                modifier = Modifier.heightIn(min = 48.dp),
+            )
+        }
+    }
+}
+
+@Composable
+private fun QuietHours(state: SubscriptionsState, model: SubscriptionsViewModel) {
+    val language = LocalLanguage.current
+    val sub = state.subscription ?: return
+    SwitchRow(
+        t("Giờ yên lặng", "Quiet hours"),
+        if (state.quietOn) {
+            val start = hhmm(sub.quietStartMinute?.toInt() ?: 0)
+            val end = hhmm(sub.quietEndMinute?.toInt() ?: 0)
+            val overnight = (sub.quietStartMinute ?: 0u) > (sub.quietEndMinute ?: 0u)
+            language.pick("Từ $start đến $end", "From $start to $end") +
+                (if (overnight) language.pick(" (qua đêm)", " (overnight)") else "") + ". " +
+                language.pick(
+                    "Chỉ cảnh báo Đặc biệt nguy hiểm mới đổ chuông; các cảnh báo khác vào hộp thư không có âm thanh.",
+                    "Only Extreme warnings ring; the others arrive in the inbox without a sound.",
+                )
+        } else {
+            language.pick(
+                "Tắt: mọi cảnh báo đều đổ chuông. Khi bật, chỉ cảnh báo Đặc biệt nguy hiểm mới đổ chuông trong khoảng giờ này.",
+                "Off: every warning rings. When on, only Extreme warnings ring during these hours.",
+            )
+        },
+        state.quietOn,
+        model::setQuietHours,
+    )
+    Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
+        OutlinedTextField(
+            value = state.quietStart,
+            onValueChange = model::setQuietStart,
+            label = { Text(t("Từ (HH:mm)", "From (HH:mm)")) },
+            singleLine = true,
+            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+            modifier = Modifier.weight(1f).testTag("quiet-start"),
+        )
+        OutlinedTextField(
+            value = state.quietEnd,
+            onValueChange = model::setQuietEnd,
+            label = { Text(t("Đến (HH:mm)", "To (HH:mm)")) },
+            singleLine = true,
+            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+            modifier = Modifier.weight(1f).testTag("quiet-end"),
+        )
+    }
+    if (state.quietBadFormat) ErrorText(t("Nhập giờ dạng HH:mm, ví dụ 22:00.", "Enter times as HH:mm, e.g. 22:00."))
+    state.quietError?.let { ErrorText(it) }
+    OutlinedButton(onClick = model::saveQuietHours, modifier = Modifier.heightIn(min = 48.dp)) {
+        Text(if (state.quietOn) t("Lưu giờ yên lặng", "Save quiet hours") else t("Bật với giờ này", "Turn on with these hours"))
+    }
+}
+
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun WarningLanguage(sub: WarningSubscription, model: SubscriptionsViewModel) {
+    SectionTitle(t("Ngôn ngữ của cảnh báo", "Language of warnings"))
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        FilterChip(
+            selected = sub.language.startsWith("vi"),
+            onClick = { model.setWarningLanguage("vi") },
+            label = { Text("Tiếng Việt") },
+            modifier = Modifier.heightIn(min = 48.dp),
+        )
+        FilterChip(
+            selected = sub.language.startsWith("en"),
+            onClick = { model.setWarningLanguage("en") },
+            label = { Text("English") },
+            modifier = Modifier.heightIn(min = 48.dp),
+        )
+    }
+}

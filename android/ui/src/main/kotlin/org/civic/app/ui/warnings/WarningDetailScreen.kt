@@ -1,0 +1,229 @@
+package org.civic.app.ui.warnings
+
+import androidx.compose.foundation.border
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import org.civic.app.ui.LatLon
+import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.LocalPlatform
+import org.civic.app.ui.MapArea
+import org.civic.app.ui.common.EmptyState
+import org.civic.app.ui.common.ErrorText
+import org.civic.app.ui.common.Field
+import org.civic.app.ui.common.Format
+import org.civic.app.ui.common.agoText
+import org.civic.app.ui.t
+import org.civic.app.ui.theme.severityColor
+import org.civic.core.AlertState
+import org.civic.core.Warning
+import kotlin.math.abs
+import kotlin.math.ln
+import kotlin.math.max
+
+/**
+ * One warning, opened from the inbox or a notification: marks it read. [areas] are the
+ * warning's areas for the map (none yet: the bindings' `Warning` has no geometry).
+ */
+@Composable
+fun WarningDetailScreen(
+    model: WarningsViewModel,
+    id: String,
+    areas: List<MapArea> = emptyList(),
+    onBack: () -> Unit,
+) {
+    val state by model.state.collectAsState()
+    LaunchedEffect(id) { model.open(id) }
+    val warning = state.warning(id)
+    WarningDetailContent(warning, loaded = state.loaded, error = state.error, areas = areas, onBack = onBack)
+}
+
+/** The detail of [warning] (stateless); null with [loaded] means it is not on this phone. */
+@OptIn(ExperimentalMaterial3Api::class, ExperimentalLayoutApi::class)
+@Composable
+fun WarningDetailContent(
+    warning: Warning?,
+    loaded: Boolean,
+    error: String?,
+    areas: List<MapArea>,
+    onBack: () -> Unit,
+) {
+    val language = LocalLanguage.current
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(t("Cảnh báo", "Warning"), maxLines = 1) },
+                navigationIcon = {
+                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                },
+            )
+        },
+    ) { padding ->
+        Column(Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState())) {
+            error?.let { ErrorText(it, Modifier.padding(16.dp)) }
+            if (warning == null) {
+                if (loaded) {
+                    EmptyState(
+                        t("Không tìm thấy cảnh báo", "Warning not found"),
+                        t("Cảnh báo này không còn trên điện thoại.", "This warning is no longer on this phone."),
+                    )
+                }
+                return@Column
+            }
+            val ended = warning.state != AlertState.ACTIVE
+            // The state first when it matters most: a drill, or a warning that no longer holds.
+            if (warning.exercise || ended) {
+                Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
+                    Text(
+                        when {
+                            warning.exercise && ended -> language.pick(
+                                "Diễn tập · ${stateLabel(warning.state, language)}",
+                                "Exercise · ${stateLabel(warning.state, language)}",
+                            )
+                            warning.exercise -> language.pick(
+                                "Diễn tập: đây không phải cảnh báo thật.",
+                                "Exercise: this is not a real warning.",
+                            )
+                            warning.state == AlertState.CANCELLED -> language.pick(
+                                "Đã huỷ: cảnh báo này không còn hiệu lực.",
+                                "Cancelled: this warning no longer applies.",
+                            )
+                            else -> language.pick("Đã hết hạn: cảnh báo này không còn hiệu lực.", "Expired: this warning no longer applies.")
+                        },
+                        color = MaterialTheme.colorScheme.onSecondaryContainer,
+                        style = MaterialTheme.typography.titleSmall,
+                        modifier = Modifier.padding(horizontal = 16.dp, vertical = 10.dp),
+                    )
+                }
+            }
+            Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+                FlowRow(
+                    horizontalArrangement = Arrangement.spacedBy(8.dp),
+                    verticalArrangement = Arrangement.spacedBy(4.dp),
+                    itemVerticalAlignment = Alignment.CenterVertically,
+                ) {
+                    SeverityChip(warning.severity)
+                    Tag(stateLabel(warning.state, language))
+                    if (warning.exercise) Tag(exerciseLabel(language))
+                }
+                Column {
+                    Text(warning.event, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(
+                        warning.headline,
+                        style = MaterialTheme.typography.headlineSmall,
+                        fontWeight = FontWeight.Bold,
+                        modifier = Modifier.semantics { heading() },
+                    )
+                }
+                warning.instruction?.takeIf { it.isNotBlank() }?.let { instruction ->
+                    // What the resident must do: the most important words on the screen.
+                    val color = severityColor(warning.severity)
+                    Card(
+                        colors = CardDefaults.cardColors(
+                            containerColor = MaterialTheme.colorScheme.surfaceVariant,
+                            contentColor = MaterialTheme.colorScheme.onSurface,
+                        ),
+                        modifier = Modifier.fillMaxWidth().border(3.dp, color, RoundedCornerShape(12.dp))
+                            .semantics(mergeDescendants = true) {},
+                        shape = RoundedCornerShape(12.dp),
+                    ) {
+                        Column(Modifier.padding(16.dp)) {
+                            Text(
+                                t("Bạn cần làm gì", "What you must do"),
+                                style = MaterialTheme.typography.titleMedium,
+                                fontWeight = FontWeight.Bold,
+                                modifier = Modifier.semantics { heading() },
+                            )
+                            Text(
+                                instruction,
+                                style = MaterialTheme.typography.bodyLarge,
+                                fontWeight = FontWeight.SemiBold,
+                                modifier = Modifier.padding(top = 6.dp),
+                            )
+                        }
+                    }
+                }
+                warning.description?.takeIf { it.isNotBlank() }?.let { description ->
+                    Column {
+                        Text(t("Chi tiết", "Details"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+                        Text(description, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 4.dp))
+                    }
+                }
+                Column {
+                    Field(t("Cơ quan phát", "Issued by"), warning.senderName)
+                    Field(t("Phát lúc", "Sent"), "${Format.dateTime(warning.sent)} (${agoText(warning.sent)})")
+                    Field(
+                        when (warning.state) {
+                            AlertState.EXPIRED -> t("Hết hạn lúc", "Expired at")
+                            AlertState.CANCELLED -> t("Lẽ ra đến", "Was due to end")
+                            AlertState.ACTIVE -> t("Hiệu lực đến", "In force until")
+                        },
+                        warning.expires?.let { Format.dateTime(it) } ?: t("Chưa có giờ kết thúc", "No end time given"),
+                    )
+                    Field(t("Trạng thái", "State"), stateLabel(warning.state, language))
+                }
+                if (areas.isNotEmpty()) {
+                    val description = language.pick("Bản đồ vùng cảnh báo", "Map of the warning's area")
+                    Text(t("Vùng cảnh báo", "Area warned"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+                    Box(Modifier.fillMaxWidth().semantics { contentDescription = description }) {
+                        val (center, zoom) = framing(areas)
+                        LocalPlatform.current.Map(
+                            center = center,
+                            zoom = zoom,
+                            markers = emptyList(),
+                            areas = areas,
+                            modifier = Modifier.fillMaxWidth().height(240.dp).clip(RoundedCornerShape(12.dp)),
+                            onCenterChanged = null,
+                            onMarkerClick = null,
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+/** The centre and a zoom that shows every area (about 400 px across on a phone). */
+internal fun framing(areas: List<MapArea>): Pair<LatLon, Double> {
+    val points = areas.flatMap { it.ring }
+    if (points.isEmpty()) return LatLon(16.4637, 107.5909) to 13.0
+    val minLat = points.minOf { it.lat }
+    val maxLat = points.maxOf { it.lat }
+    val minLon = points.minOf { it.lon }
+    val maxLon = points.maxOf { it.lon }
+    val center = LatLon((minLat + maxLat) / 2, (minLon + maxLon) / 2)
+    // At zoom z a 256 px tile spans 360/2^z degrees of longitude; fit the span in ~320 px.
+    val span = max(abs(maxLon - minLon), abs(maxLat - minLat)).coerceAtLeast(0.001)
+    val zoom = (ln(360.0 * 320.0 / (256.0 * span)) / ln(2.0)).coerceIn(5.0, 17.0)
+    return center to zoom
+}

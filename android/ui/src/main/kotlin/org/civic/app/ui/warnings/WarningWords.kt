@@ -1,0 +1,107 @@
+package org.civic.app.ui.warnings
+
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.theme.onSeverityColor
+import org.civic.app.ui.theme.severityColor
+import org.civic.core.AlertState
+import org.civic.core.Severity
+
+/** A severity in the resident's words (the four CAP levels as Vietnamese warnings name them). */
+fun severityLabel(severity: Severity, language: AppLanguage): String = when (severity) {
+    Severity.EXTREME -> language.pick("Đặc biệt nguy hiểm", "Extreme")
+    Severity.SEVERE -> language.pick("Nguy hiểm", "Severe")
+    Severity.MODERATE -> language.pick("Trung bình", "Moderate")
+    Severity.MINOR -> language.pick("Nhẹ", "Minor")
+    Severity.UNKNOWN -> language.pick("Chưa rõ mức độ", "Unknown severity")
+}
+
+/** Where a warning stands, in words. */
+fun stateLabel(state: AlertState, language: AppLanguage): String = when (state) {
+    AlertState.ACTIVE -> language.pick("Đang hiệu lực", "In force")
+    AlertState.EXPIRED -> language.pick("Đã hết hạn", "Expired")
+    AlertState.CANCELLED -> language.pick("Đã huỷ", "Cancelled")
+}
+
+/** The label of a drill (CAP status Exercise). */
+fun exerciseLabel(language: AppLanguage): String = language.pick("Diễn tập", "Exercise")
+
+/** The severity as a filled chip in its warning colour. */
+@Composable
+fun SeverityChip(severity: Severity, modifier: Modifier = Modifier) {
+    Box(
+        modifier
+            .clip(RoundedCornerShape(50))
+            .background(severityColor(severity))
+            .padding(horizontal = 10.dp, vertical = 4.dp),
+    ) {
+        Text(
+            severityLabel(severity, LocalLanguage.current),
+            color = onSeverityColor(severity),
+            style = MaterialTheme.typography.labelMedium,
+            fontWeight = FontWeight.SemiBold,
+        )
+    }
+}
+
+/**
+ * The topic codes the core matches subscriptions on (core/src/cap `Alert::topics`, the server's
+ * `TOPICS`), with their names. The bindings do not list them: kept here in step with the core.
+ */
+data class Topic(val code: String, val vi: String, val en: String)
+
+val TOPICS = listOf(
+    Topic("flood", "Lũ lụt, ngập", "Floods"),
+    Topic("storm", "Bão, mưa lớn", "Storms, heavy rain"),
+    Topic("outage", "Mất điện, mất nước", "Power and water cuts"),
+    Topic("traffic", "Giao thông", "Traffic"),
+    Topic("health", "Y tế", "Health"),
+    Topic("environment", "Môi trường", "Environment"),
+    Topic("fire", "Cháy nổ", "Fire"),
+    Topic("security", "An ninh", "Security"),
+    Topic("other", "Khác", "Other"),
+)
+
+/**
+ * Huế's district-level units by GSO code (config/hue/districts.geojson, the 2020 boundaries the
+ * core routes to). The bindings have no call listing them: kept here in step with the config.
+ */
+data class District(val code: String, val vi: String, val en: String)
+
+val HUE_DISTRICTS = listOf(
+    District("474", "Thành phố Huế", "Hue city"),
+    District("476", "Huyện Phong Điền", "Phong Dien district"),
+    District("477", "Huyện Quảng Điền", "Quang Dien district"),
+    District("478", "Huyện Phú Vang", "Phu Vang district"),
+    District("479", "Thị xã Hương Thủy", "Huong Thuy town"),
+    District("480", "Thị xã Hương Trà", "Huong Tra town"),
+    District("481", "Huyện A Lưới", "A Luoi district"),
+    District("482", "Huyện Phú Lộc", "Phu Loc district"),
+    District("483", "Huyện Nam Đông", "Nam Dong district"),
+)
+
+/** Minutes since midnight as "HH:mm". */
+fun hhmm(minute: Int): String = "%02d:%02d".format(minute / 60, minute % 60)
+
+/**
+ * "HH:mm" (or "H:mm") to minutes since midnight; null when it is not a time of that shape.
+ * The hour is not bounded here: the core judges the range and says why it refuses.
+ */
+fun parseHhmm(text: String): Int? {
+    val m = Regex("""^\s*(\d{1,2})[:h.](\d{2})\s*$""").find(text) ?: return null
+    val hour = m.groupValues[1].toInt()
+    val minute = m.groupValues[2].toInt()
+    if (minute > 59) return null
+    return hour * 60 + minute
+}

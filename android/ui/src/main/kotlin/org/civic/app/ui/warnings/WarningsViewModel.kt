@@ -1,0 +1,121 @@
+package org.civic.app.ui.warnings
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.civic.app.ui.common.forPeople
+import org.civic.core.AlertState
+import org.civic.core.CivicApp
+import org.civic.core.CivicException
+import org.civic.core.SyncListener
+import org.civic.core.SyncOutcome
+import org.civic.core.SyncState
+import org.civic.core.TaskHandle
+import org.civic.core.Warning
+
+/** What the warnings inbox (and a warning's detail) shows. */
+data class WarningsState(
+    /** In inbox order: see [inboxOrder]. */
+    val warnings: List<Warning> = emptyList(),
+    /** Active warnings not read yet (the badge). */
+    val unread: Int = 0,
+    val sync: SyncState = SyncState.Idle(null),
+    val refreshing: Boolean = false,
+    val error: String? = null,
+    val loaded: Boolean = false,
+) {
+    fun warning(id: String): Warning? = warnings.firstOrNull { it.id == id }
+}
+
+/**
+ * The inbox's order: warnings in force first, the most severe first and, at equal severity,
+ * the newest; then the expired and cancelled ones, newest first. A drill comes after a real
+ * warning of the same severity.
+ */
+fun inboxOrder(warnings: List<Warning>): List<Warning> =
+    warnings.sortedWith(
+        compareBy<Warning> { if (it.state == AlertState.ACTIVE) 0 else 1 }
+            .thenByDescending { if (it.state == AlertState.ACTIVE) it.severity.ordinal else 0 }
+            .thenBy { it.exercise }
+            .thenByDescending { it.sent },
+    )
+
+/**
+ * The warnings that concern the resident (their places, topics, severity), kept current by the
+ * core's sync observer, and a warning opened from it. Every call into the core runs on [io].
+ */
+class WarningsViewModel(
+    private val app: CivicApp,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) : AutoCloseable {
+    private val _state = MutableStateFlow(WarningsState())
+    val state: StateFlow<WarningsState> = _state.asStateFlow()
+
+    private val handle: TaskHandle = app.subscribe(object : SyncListener {
+        override fun onState(state: SyncState) {
+            _state.update { it.copy(sync = state) }
+        }
+
+        // A sync in the background may bring, update or withdraw warnings.
+        override fun onSynced(outcome: SyncOutcome) = load()
+    })
+
+    init {
+        _state.update { it.copy(sync = app.syncState()) }
+        load()
+    }
+
+    /** Reads the inbox (ended warnings too) and the unread count again. */
+    fun load() {
+        scope.launch {
+            try {
+                val (warnings, unread) = withContext(io) { app.alerts(true) to app.unreadAlerts() }
+                _state.update { it.copy(warnings = inboxOrder(warnings), unread = unread.toInt(), loaded = true, error = null) }
+            } catch (e: CivicException) {
+                _state.update { it.copy(error = e.forPeople(), loaded = true) }
+            }
+        }
+    }
+
+    /** Pull to refresh: fetch what the city published, then read again. */
+    fun refresh() {
+        if (_state.value.refreshing) return
+        _state.update { it.copy(refreshing = true, error = null) }
+        scope.launch {
+            try {
+                val outcome = app.syncNow()
+                _state.update { it.copy(sync = outcome.state) }
+            } catch (e: CivicException) {
+                _state.update { it.copy(error = e.forPeople()) }
+            } finally {
+                _state.update { it.copy(refreshing = false) }
+                load()
+            }
+        }
+    }
+
+    /** The resident opened warning [id]: it is read from now on. */
+    fun open(id: String) {
+        // Opened from a notification the inbox may not hold it yet: mark it all the same.
+        if (_state.value.warning(id)?.read == true) return
+        scope.launch {
+            try {
+                withContext(io) { app.markAlertRead(id) }
+            } catch (e: CivicException) {
+                _state.update { it.copy(error = e.forPeople()) }
+            }
+            load()
+        }
+    }
+
+    override fun close() {
+        handle.cancel()
+    }
+}

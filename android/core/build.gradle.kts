@@ -16,6 +16,8 @@ android {
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
+        // java.time (the bindings' Instant) below API 26, as in the app module.
+        isCoreLibraryDesugaringEnabled = true
     }
 }
 
@@ -31,6 +33,7 @@ tasks.named("preBuild") {
 }
 
 dependencies {
+    coreLibraryDesugaring(libs.desugar.jdk.libs)
     // The AAR brings libjnidispatch.so for every ABI.
     api("${libs.jna.get().module}:${libs.versions.jna.get()}@aar")
     api(libs.coroutines.android)

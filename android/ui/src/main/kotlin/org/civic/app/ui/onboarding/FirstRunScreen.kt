@@ -69,8 +69,10 @@ fun FirstRunScreen(
             onContact = model::setContact,
             onFinish = {
                 val done = model.finish()
-                if (!done.profile.isEmpty) onProfile(done.profile)
-                onDone(done.language)
+                if (done.done) {
+                    if (!done.profile.isEmpty) onProfile(done.profile)
+                    onDone(done.language)
+                }
             },
         ),
     )

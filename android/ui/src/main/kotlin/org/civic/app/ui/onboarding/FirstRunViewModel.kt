@@ -12,6 +12,7 @@ import kotlinx.coroutines.withContext
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.forPeople
 import org.civic.core.CivicApp
+import org.civic.core.CitizenProfile
 import org.civic.core.CivicException
 
 /** The steps of the first run, in order. */
@@ -21,8 +22,9 @@ enum class FirstRunStep { LANGUAGE, PRIVACY, NOTIFICATIONS, PROFILE }
 enum class NotificationAnswer { GRANTED, DENIED }
 
 /**
- * The name and contact the citizen may give (both optional). The core cannot store or send it
- * yet (the server has `PUT /api/v1/me`, the bindings do not): the app keeps it.
+ * The name and contact the citizen may give (both optional). The core keeps them and sends them
+ * to the city with the next sync (`setProfile`): officials handling the citizen's named reports
+ * see them, the public never does. The contact is an e-mail when it has an @, else a phone.
  */
 data class FirstRunProfile(val name: String = "", val contact: String = "") {
     val isEmpty: Boolean get() = name.isBlank() && contact.isBlank()
@@ -107,9 +109,22 @@ class FirstRunViewModel(
         _state.update { it.copy(profile = it.profile.copy(contact = contact.take(MAX_CONTACT))) }
     }
 
-    /** Ends the first run; the screen then calls its `onDone`. */
+    /**
+     * Ends the first run, giving the profile to the core; the screen then calls its `onDone`.
+     * When the core refuses a field (too long), the run does not end and [FirstRunState.error]
+     * says why, with what was typed kept.
+     */
     fun finish(): FirstRunState {
-        _state.update { it.copy(done = true, profile = FirstRunProfile(it.profile.name.trim(), it.profile.contact.trim())) }
+        val profile = FirstRunProfile(_state.value.profile.name.trim(), _state.value.profile.contact.trim())
+        val contact = profile.contact.ifBlank { null }
+        val email = contact?.takeIf { '@' in it }
+        try {
+            app.setProfile(CitizenProfile(name = profile.name.ifBlank { null }, phone = if (email == null) contact else null, email = email))
+        } catch (e: CivicException) {
+            _state.update { it.copy(error = e.forPeople()) }
+            return _state.value
+        }
+        _state.update { it.copy(done = true, error = null, profile = profile) }
         return _state.value
     }
 

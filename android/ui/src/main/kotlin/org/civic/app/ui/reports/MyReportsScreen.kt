@@ -20,6 +20,7 @@ import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.material3.pulltorefresh.PullToRefreshBox
 import androidx.compose.runtime.Composable
@@ -53,10 +54,19 @@ fun MyReportsScreen(
     photo: (String) -> ByteArray?,
     onOpen: (String) -> Unit,
     onNewReport: () -> Unit,
+    onOfficial: (() -> Unit)? = null,
 ) {
     val state by model.state.collectAsState()
     Scaffold(
-        topBar = { TopAppBar(title = { Text(t("Báo cáo của tôi", "My reports")) }) },
+        topBar = {
+            TopAppBar(
+                title = { Text(t("Báo cáo của tôi", "My reports")) },
+                actions = {
+                    // Officials sign in from here to answer reports from the same app.
+                    if (onOfficial != null) TextButton(onClick = onOfficial) { Text(t("Cán bộ", "Officials")) }
+                },
+            )
+        },
         floatingActionButton = {
             ExtendedFloatingActionButton(onClick = onNewReport) { Text(t("Báo cáo mới", "New report")) }
         },

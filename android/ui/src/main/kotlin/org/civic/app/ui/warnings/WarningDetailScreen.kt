@@ -65,7 +65,11 @@ fun WarningDetailScreen(
     val state by model.state.collectAsState()
     LaunchedEffect(id) { model.open(id) }
     val warning = state.warning(id)
-    WarningDetailContent(warning, loaded = state.loaded, error = state.error, areas = areas, onBack = onBack)
+    // The warning's own areas, from the core, unless the caller gives others.
+    val shown = areas.ifEmpty {
+        warning?.let { w -> mapAreas(state.shapes[id].orEmpty(), severityColor(w.severity)) }.orEmpty()
+    }
+    WarningDetailContent(warning, loaded = state.loaded, error = state.error, areas = shown, onBack = onBack)
 }
 
 /** The detail of [warning] (stateless); null with [loaded] means it is not on this phone. */
@@ -181,6 +185,8 @@ fun WarningDetailContent(
                 }
                 Column {
                     Field(t("Cơ quan phát", "Issued by"), warning.senderName)
+                    if (warning.areas.isNotEmpty()) Field(t("Khu vực", "Areas"), warning.areas.joinToString(", "))
+                    warning.cancelNote?.takeIf { it.isNotBlank() }?.let { Field(t("Lý do huỷ", "Why it was cancelled"), it) }
                     Field(t("Phát lúc", "Sent"), "${Format.dateTime(warning.sent)} (${agoText(warning.sent)})")
                     Field(
                         when (warning.state) {

@@ -18,6 +18,13 @@ import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 import org.civic.core.Warning
+import org.civic.core.WarningShape
+import androidx.compose.ui.graphics.Color
+import kotlin.math.PI
+import kotlin.math.cos
+import kotlin.math.sin
+import org.civic.app.ui.LatLon
+import org.civic.app.ui.MapArea
 
 /** What the warnings inbox (and a warning's detail) shows. */
 data class WarningsState(
@@ -29,8 +36,26 @@ data class WarningsState(
     val refreshing: Boolean = false,
     val error: String? = null,
     val loaded: Boolean = false,
+    /** The areas of the warnings opened so far, for the detail's map (warning id → shapes). */
+    val shapes: Map<String, List<WarningShape>> = emptyMap(),
 ) {
     fun warning(id: String): Warning? = warnings.firstOrNull { it.id == id }
+}
+
+/** A warning's areas as the map draws them: polygons as they are, circles as 48-gons. */
+fun mapAreas(shapes: List<WarningShape>, color: Color): List<MapArea> = shapes.map { shape ->
+    when (shape) {
+        is WarningShape.Polygon -> MapArea(shape.points.map { LatLon(it.lat, it.lon) }, color)
+        is WarningShape.Circle -> {
+            val dLat = shape.radiusM / 110_540.0
+            val dLon = shape.radiusM / (111_320.0 * cos(Math.toRadians(shape.center.lat)))
+            val ring = (0..48).map { i ->
+                val a = 2 * PI * i / 48
+                LatLon(shape.center.lat + dLat * sin(a), shape.center.lon + dLon * cos(a))
+            }
+            MapArea(ring, color)
+        }
+    }
 }
 
 /**
@@ -104,6 +129,16 @@ class WarningsViewModel(
     /** The resident opened warning [id]: it is read from now on. */
     fun open(id: String) {
         // Opened from a notification the inbox may not hold it yet: mark it all the same.
+        if (id !in _state.value.shapes) {
+            scope.launch {
+                try {
+                    val detail = withContext(io) { app.warning(id) }
+                    _state.update { it.copy(shapes = it.shapes + (id to detail.shapes)) }
+                } catch (_: CivicException) {
+                    // Not on this phone (yet): the screen says so from the inbox's state.
+                }
+            }
+        }
         if (_state.value.warning(id)?.read == true) return
         scope.launch {
             try {

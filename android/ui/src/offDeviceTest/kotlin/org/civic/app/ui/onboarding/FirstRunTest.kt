@@ -18,6 +18,7 @@ import org.civic.app.ui.testing.screen
 import org.civic.core.CivicApp
 import org.civic.core.testing.MemoryTokens
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -119,6 +120,8 @@ class FirstRunTest {
             }
             assertEquals(AppLanguage.EN, done)
             assertEquals(FirstRunProfile("Nguyễn Văn An", "0905 123 456"), profile)
+            // The core keeps it, to send with the next sync: a phone number, not an e-mail.
+            assertEquals(org.civic.core.CitizenProfile("Nguyễn Văn An", "0905 123 456", null), app.profile())
             assertTrue(model.state.value.done)
             // The core speaks English now, and warnings will come in English.
             withTimeout(10_000) { while (app.subscription().language != "en") kotlinx.coroutines.delay(50) }
@@ -142,9 +145,18 @@ class FirstRunTest {
             model.setName("x".repeat(500))
             assertEquals(FirstRunViewModel.MAX_NAME, model.state.value.profile.name.length, "within the server's limit")
             model.setName("  ")
+            // A phone number longer than the server takes: refused by the core, the run goes on.
+            model.setContact("0".repeat(40))
+            val refused = model.finish()
+            assertFalse(refused.done)
+            assertEquals("Số điện thoại quá dài (tối đa 32 ký tự).", refused.error)
+            model.setContact("hoa@example.vn")
+            assertEquals("hoa@example.vn", model.finish().let { app.profile().email })
+            model.setContact("")
             val end = model.finish()
             assertEquals(AppLanguage.VI, end.language)
             assertTrue(end.profile.isEmpty)
+            assertEquals(org.civic.core.CitizenProfile(null, null, null), app.profile())
             withTimeout(10_000) { while (app.categories().first { it.code == "litter" }.name != "Rác thải trên đường phố") kotlinx.coroutines.delay(50) }
         }
         app.close()

@@ -3,6 +3,7 @@ package org.civic.app.ui.reports
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.performClick
 import java.nio.file.Files
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
@@ -37,7 +38,8 @@ class MyReportsTest {
             repeat(2) { captureLitter(app, it) }
             ModelScope().use { s ->
                 val model = MyReportsViewModel(app, s.scope)
-                screen("my-reports-offline", look, { MyReportsScreen(model, app::photo, {}, {}) }) {
+                var official = 0
+                screen("my-reports-offline", look, { MyReportsScreen(model, app::photo, {}, {}, onOfficial = { official++ }) }) {
                     val vi = look.language == AppLanguage.VI
                     awaitText(if (vi) "Báo cáo của tôi" else "My reports")
                     awaitText(if (vi) "Chờ gửi" else "Waiting to send")
@@ -46,6 +48,9 @@ class MyReportsTest {
                     onNodeWithText(if (vi) "2 báo cáo đang chờ gửi" else "2 report(s) waiting to be sent").assertIsDisplayed()
                     assertEquals(2, count(if (vi) "Rác thải trên đường phố" else "Litter on the street"), "the category's name, not its code")
                     onNodeWithText(if (vi) "Báo cáo mới" else "New report").assertIsDisplayed()
+                    onNodeWithText(if (vi) "Cán bộ" else "Officials").performClick()
+                    waitForIdle()
+                    assertEquals(1, official, "the officials' sign-in is one tap away")
                 }
             }
             app.close()

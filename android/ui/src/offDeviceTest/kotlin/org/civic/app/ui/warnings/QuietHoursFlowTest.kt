@@ -2,6 +2,7 @@ package org.civic.app.ui.warnings
 
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onAllNodesWithContentDescription
 import androidx.compose.ui.test.hasScrollToNodeAction
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.onNodeWithContentDescription
@@ -104,6 +105,12 @@ class QuietHoursFlowTest {
                     awaitText(floodVi)
                     awaitText("Di chuyển lên chỗ cao ngay.")
                     waitUntil(timeoutMillis = 10_000) { inbox.state.value.unread == unreadBefore - 1 }
+                    // The district's boundary, from the CAP message's polygons, drawn on the map.
+                    waitUntil(timeoutMillis = 10_000) { inbox.state.value.shapes[floodId]?.isNotEmpty() == true }
+                    waitUntil(timeoutMillis = 10_000) {
+                        onAllNodesWithContentDescription("Bản đồ vùng cảnh báo").fetchSemanticsNodes().isNotEmpty()
+                    }
+                    onNodeWithText("Khu vực").assertExists()
                 }
                 val after = inbox.state.value
                 assertTrue(after.warning(floodId)!!.read)

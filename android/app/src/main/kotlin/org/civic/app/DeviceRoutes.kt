@@ -1,0 +1,159 @@
+package org.civic.app
+
+import androidx.activity.compose.BackHandler
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import java.io.File
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.civic.app.platform.CameraCapture
+import org.civic.app.platform.rememberLocationPermission
+import org.civic.app.platform.rememberLocationSource
+import org.civic.app.platform.rememberPhotoPicker
+import org.civic.app.sync.SyncScheduler
+import org.civic.app.ui.capture.CaptureScreen
+import org.civic.app.ui.capture.CaptureViewModel
+import org.civic.app.ui.capture.MAX_PHOTOS
+import org.civic.app.ui.official.OfficialReportScreen
+import org.civic.app.ui.official.OfficialReportViewModel
+import org.civic.core.OfficialApp
+
+/*
+ * The routes whose screens need the phone's devices: the camera, the photo picker and the
+ * location, which the ui module's screens ask for through callbacks.
+ */
+
+/**
+ * "Báo cáo mới": the capture screen, with the camera shown over it when asked, photos from the
+ * picker, and the phone's fix (asked once when the draft has no place yet, and on "locate me").
+ * After "send" the report waits in the outbox and an expedited sync is scheduled.
+ */
+@Composable
+internal fun NewReportRoute(onClose: () -> Unit) {
+    val context = LocalContext.current.applicationContext
+    val model = screenModel { app, scope ->
+        CaptureViewModel(app, scope, onQueued = { SyncScheduler.syncSoon(context) })
+    }
+    val state by model.state.collectAsState()
+    val scope = rememberCoroutineScope()
+    val location = rememberLocationSource()
+    var camera by rememberSaveable { mutableStateOf(false) }
+    var autoLocated by rememberSaveable { mutableStateOf(false) }
+
+    val locate: () -> Unit = {
+        scope.launch { location.currentFix()?.let(model::setLocation) }
+    }
+    val askLocation = rememberLocationPermission { granted -> if (granted) locate() }
+    val pickPhotos = rememberPhotoPicker(max = (MAX_PHOTOS - state.photos.size).coerceAtLeast(1)) { photos ->
+        photos.forEach(model::attachPhoto)
+    }
+
+    // A new draft with no place yet: try the phone's fix once, when the permission is there
+    // (asking is left to "locate me", so the first thing the citizen sees is not a dialog).
+    LaunchedEffect(state.loading, state.draftId) {
+        if (!autoLocated && !state.loading && state.draftId != null && state.location == null && location.hasPermission()) {
+            autoLocated = true
+            locate()
+        }
+    }
+
+    // The camera goes over the form, which stays composed (its scroll and fields kept).
+    Box(Modifier.fillMaxSize()) {
+        CaptureScreen(
+            model = model,
+            onTakePhoto = { camera = true },
+            onPickPhotos = pickPhotos,
+            onLocateMe = askLocation,
+            onClose = onClose,
+        )
+        if (camera) {
+            BackHandler { camera = false }
+            CameraCapture(
+                onCaptured = { path ->
+                    camera = false
+                    model.attachPhotoFile(path)
+                },
+                onClose = { camera = false },
+            )
+        }
+    }
+}
+
+/**
+ * A work item for the signed-in official: the camera for the after-photo (its JPEG's bytes),
+ * the phone's fix where it was resolved (asking for the permission if needed).
+ */
+@Composable
+internal fun OfficialReportRoute(official: OfficialApp, id: String, onBack: () -> Unit) {
+    val model = screenModel(id) { app, scope -> OfficialReportViewModel(official, id, app.categories(), scope) }
+    val scope = rememberCoroutineScope()
+    val location = rememberLocationSource()
+    var photoWaiter by remember { mutableStateOf<CompletableDeferred<ByteArray?>?>(null) }
+    val permissionWaiter = remember { mutableStateOf<CompletableDeferred<Boolean>?>(null) }
+    val askLocation = rememberLocationPermission { granted ->
+        permissionWaiter.value?.complete(granted)
+        permissionWaiter.value = null
+    }
+
+    // The camera goes over the screen, which stays composed: its coroutine is waiting for
+    // the photo.
+    Box(Modifier.fillMaxSize()) {
+        OfficialReportScreen(
+            model = model,
+            onBack = onBack,
+            onTakeAfterPhoto = {
+                val deferred = CompletableDeferred<ByteArray?>()
+                photoWaiter = deferred
+                deferred.await()
+            },
+            currentLocation = currentLocation@{
+                if (!location.hasPermission()) {
+                    val answer = CompletableDeferred<Boolean>()
+                    permissionWaiter.value = answer
+                    askLocation()
+                    if (!answer.await()) return@currentLocation null
+                }
+                location.currentFix()
+            },
+        )
+        val waiter = photoWaiter
+        if (waiter != null) {
+            val done: (ByteArray?) -> Unit = { bytes ->
+                waiter.complete(bytes)
+                photoWaiter = null
+            }
+            BackHandler { done(null) }
+            CameraCapture(
+                onCaptured = { path ->
+                    scope.launch {
+                        val bytes = withContext(Dispatchers.IO) {
+                            val file = File(path)
+                            try {
+                                file.readBytes()
+                            } catch (e: Exception) {
+                                null
+                            } finally {
+                                file.delete()
+                            }
+                        }
+                        done(bytes)
+                    }
+                },
+                onClose = { done(null) },
+            )
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package org.civic.app.platform
+
+import android.content.Context
+import android.graphics.RectF
+import androidx.compose.foundation.background
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.State
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberUpdatedState
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.graphics.toArgb
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.LocalUriHandler
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.viewinterop.AndroidView
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.LifecycleEventObserver
+import androidx.lifecycle.compose.LocalLifecycleOwner
+import java.util.Locale
+import org.civic.app.ui.LatLon
+import org.civic.app.ui.MapArea
+import org.civic.app.ui.MapMarker
+import org.civic.app.ui.t
+import org.json.JSONArray
+import org.json.JSONObject
+import org.maplibre.android.MapLibre
+import org.maplibre.android.camera.CameraPosition
+import org.maplibre.android.camera.CameraUpdateFactory
+import org.maplibre.android.geometry.LatLng
+import org.maplibre.android.maps.MapLibreMap
+import org.maplibre.android.maps.MapLibreMapOptions
+import org.maplibre.android.maps.MapView
+import org.maplibre.android.maps.Style
+import org.maplibre.android.style.sources.GeoJsonSource
+
+/*
+ * The map: MapLibre Android drawing OpenStreetMap's standard raster tiles, with the screen's
+ * markers as a GeoJSON source under a circle layer and its areas as fill + line layers.
+ *
+ * Tiles: tile.openstreetmap.org is run by volunteers for light use under its tile usage
+ * policy (https://operations.osmfoundation.org/policies/tiles/): the attribution must be
+ * visible (the "© OpenStreetMap contributors" link drawn over the map) and requests must carry
+ * a User-Agent that identifies the app. MapLibre's HTTP stack sends one made of the
+ * application id and version ("org.civic.app/0.1.0 (1) MapLibre Native/…"), which does: keep
+ * applicationId and versionName meaningful. Tiles are cached by MapLibre (mbgl-offline.db);
+ * no bulk or offline prefetching is allowed. For a city-wide rollout, point [TILE_URL] at the
+ * city's own tile server or a commercial provider (the style is built here, nothing else
+ * changes).
+ */
+private const val TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+private const val OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+private const val ATTRIBUTION = "© OpenStreetMap contributors"
+
+private const val MARKERS = "civic-markers"
+private const val AREAS = "civic-areas"
+private const val AREAS_FILL = "civic-areas-fill"
+private const val AREAS_LINE = "civic-areas-line"
+
+/** How far from a marker's centre a tap still hits it. */
+private const val TAP_SLOP_DP = 16f
+
+@Composable
+internal fun OsmMap(
+    center: LatLon,
+    zoom: Double,
+    markers: List<MapMarker>,
+    areas: List<MapArea>,
+    modifier: Modifier,
+    onCenterChanged: ((LatLon) -> Unit)?,
+    onMarkerClick: ((MapMarker) -> Unit)?,
+) {
+    val context = LocalContext.current
+    val lifecycle = LocalLifecycleOwner.current.lifecycle
+    val uriHandler = LocalUriHandler.current
+    val interactive = onCenterChanged != null || onMarkerClick != null
+
+    val controller = remember {
+        MapController(
+            context,
+            initial = CameraPosition.Builder().target(LatLng(center.lat, center.lon)).zoom(zoom).build(),
+        )
+    }
+    controller.onCenterChanged = rememberUpdatedState(onCenterChanged)
+    controller.onMarkerClick = rememberUpdatedState(onMarkerClick)
+
+    LaunchedEffect(markers, areas) { controller.show(markers, areas) }
+    LaunchedEffect(center, zoom) { controller.moveTo(center, zoom) }
+    LaunchedEffect(interactive) { controller.setInteractive(interactive) }
+
+    // MapView follows its host's lifecycle (adding the observer replays the events up to the
+    // current state: onStart and onResume at once when the screen is already resumed)…
+    DisposableEffect(lifecycle) {
+        val observer = LifecycleEventObserver { _, event -> controller.onLifecycle(event) }
+        lifecycle.addObserver(observer)
+        onDispose { lifecycle.removeObserver(observer) }
+    }
+    // …and is paused, stopped and destroyed when it leaves the composition.
+    DisposableEffect(controller) {
+        onDispose { controller.destroy() }
+    }
+
+    val description = markers.joinToString { it.label }
+    Box(modifier.semantics { if (description.isNotEmpty()) contentDescription = description }) {
+        AndroidView(factory = { controller.view }, modifier = Modifier.matchParentSize())
+        Text(
+            ATTRIBUTION,
+            style = MaterialTheme.typography.labelSmall,
+            color = Color(0xFF1B1B1B),
+            modifier = Modifier
+                .align(Alignment.BottomEnd)
+                .background(Color.White.copy(alpha = 0.8f))
+                .clickable(role = Role.Button, onClickLabel = t("Mở trang bản quyền", "Open the copyright page")) {
+                    uriHandler.openUri(OSM_COPYRIGHT)
+                }
+                .padding(horizontal = 4.dp, vertical = 2.dp),
+        )
+    }
+}
+
+/** The MapView and what the composable last asked of it, applied once the map is ready. */
+private class MapController(context: Context, initial: CameraPosition) {
+    lateinit var onCenterChanged: State<((LatLon) -> Unit)?>
+    lateinit var onMarkerClick: State<((MapMarker) -> Unit)?>
+
+    val view: MapView
+    private var map: MapLibreMap? = null
+    private var style: Style? = null
+    private var markers: List<MapMarker> = emptyList()
+    private var areas: List<MapArea> = emptyList()
+    private var interactive = false
+
+    /** The camera the screen last asked for. */
+    private var wanted: Pair<LatLon, Double>? = null
+
+    /** The centre last reported to the screen: not moved to again when it comes back. */
+    private var reported: LatLon? = null
+    private var userMoving = false
+
+    private var started = false
+    private var resumed = false
+    private var destroyed = false
+    private val density = context.resources.displayMetrics.density
+
+    init {
+        MapLibre.getInstance(context.applicationContext)
+        val options = MapLibreMapOptions.createFromAttributes(context, null)
+            .camera(initial)
+            // A TextureView scrolls and clips with Compose; a SurfaceView would draw over it.
+            .textureMode(true)
+            .logoEnabled(false)
+            // Attribution is the Compose link over the map, always visible.
+            .attributionEnabled(false)
+            .compassEnabled(false)
+        view = MapView(context, options)
+        view.onCreate(null)
+        view.getMapAsync { map -> onMapReady(map) }
+    }
+
+    private fun onMapReady(map: MapLibreMap) {
+        if (destroyed) return
+        this.map = map
+        map.uiSettings.setAllGesturesEnabled(interactive)
+        map.uiSettings.isRotateGesturesEnabled = false
+        map.uiSettings.isTiltGesturesEnabled = false
+
+        map.addOnCameraMoveStartedListener { reason ->
+            if (reason == MapLibreMap.OnCameraMoveStartedListener.REASON_API_GESTURE) userMoving = true
+        }
+        map.addOnCameraIdleListener {
+            // Only moves the citizen made: the screen treats a new centre as "the pin moved".
+            if (!userMoving) return@addOnCameraIdleListener
+            userMoving = false
+            val target = map.cameraPosition.target ?: return@addOnCameraIdleListener
+            val at = LatLon(target.latitude, target.longitude)
+            reported = at
+            onCenterChanged.value?.invoke(at)
+        }
+        map.addOnMapClickListener { point ->
+            val onClick = onMarkerClick.value ?: return@addOnMapClickListener false
+            val screen = map.projection.toScreenLocation(point)
+            val slop = TAP_SLOP_DP * density
+            val hits = map.queryRenderedFeatures(
+                RectF(screen.x - slop, screen.y - slop, screen.x + slop, screen.y + slop),
+                MARKERS,
+            )
+            val ids = hits.mapNotNull { runCatching { it.getStringProperty("id") }.getOrNull() }
+            val marker = ids.firstNotNullOfOrNull { id -> markers.firstOrNull { it.id == id } }
+            if (marker != null) {
+                onClick(marker)
+                true
+            } else {
+                false
+            }
+        }
+        wanted?.let { (center, zoom) -> moveTo(center, zoom) }
+        map.setStyle(Style.Builder().fromJson(styleJson())) { loaded ->
+            if (destroyed) return@setStyle
+            style = loaded
+            applyData()
+        }
+    }
+
+    fun show(markers: List<MapMarker>, areas: List<MapArea>) {
+        this.markers = markers
+        this.areas = areas
+        applyData()
+    }
+
+    private fun applyData() {
+        val style = style ?: return
+        style.getSourceAs<GeoJsonSource>(MARKERS)?.setGeoJson(markersGeoJson(markers))
+        style.getSourceAs<GeoJsonSource>(AREAS)?.setGeoJson(areasGeoJson(areas))
+    }
+
+    fun moveTo(center: LatLon, zoom: Double) {
+        wanted = center to zoom
+        val map = map ?: return // Applied when the map is ready.
+        if (center == reported) return // The citizen just put it there.
+        val now = map.cameraPosition
+        val target = now.target
+        if (target != null && target.latitude == center.lat && target.longitude == center.lon && now.zoom == zoom) return
+        map.moveCamera(CameraUpdateFactory.newLatLngZoom(LatLng(center.lat, center.lon), zoom))
+    }
+
+    fun setInteractive(interactive: Boolean) {
+        this.interactive = interactive
+        map?.uiSettings?.setAllGesturesEnabled(interactive)
+        map?.uiSettings?.isRotateGesturesEnabled = false
+        map?.uiSettings?.isTiltGesturesEnabled = false
+    }
+
+    fun onLifecycle(event: Lifecycle.Event) {
+        if (destroyed) return
+        when (event) {
+            Lifecycle.Event.ON_START -> if (!started) { view.onStart(); started = true }
+            Lifecycle.Event.ON_RESUME -> if (!resumed) { view.onResume(); resumed = true }
+            Lifecycle.Event.ON_PAUSE -> if (resumed) { view.onPause(); resumed = false }
+            Lifecycle.Event.ON_STOP -> if (started) { view.onStop(); started = false }
+            else -> Unit // ON_CREATE: done in init; ON_DESTROY: the composition's dispose.
+        }
+    }
+
+    /** Walks the view down its lifecycle (the screen closed, or the activity went). */
+    fun destroy() {
+        if (destroyed) return
+        if (resumed) view.onPause()
+        if (started) view.onStop()
+        resumed = false
+        started = false
+        destroyed = true
+        style = null
+        map = null
+        view.onDestroy()
+    }
+}
+
+private fun styleJson(): String {
+    val emptyCollection = { JSONObject().put("type", "FeatureCollection").put("features", JSONArray()) }
+    val sources = JSONObject()
+        .put(
+            "osm",
+            JSONObject()
+                .put("type", "raster")
+                .put("tiles", JSONArray().put(TILE_URL))
+                .put("tileSize", 256)
+                .put("maxzoom", 19)
+                .put("attribution", ATTRIBUTION),
+        )
+        .put(AREAS, JSONObject().put("type", "geojson").put("data", emptyCollection()))
+        .put(MARKERS, JSONObject().put("type", "geojson").put("data", emptyCollection()))
+    val colorOf = { JSONArray().put("to-color").put(JSONArray().put("get").put("color")) }
+    val layers = JSONArray()
+        .put(JSONObject().put("id", "osm").put("type", "raster").put("source", "osm"))
+        .put(
+            JSONObject().put("id", AREAS_FILL).put("type", "fill").put("source", AREAS)
+                .put("paint", JSONObject().put("fill-color", colorOf()).put("fill-opacity", 0.25)),
+        )
+        .put(
+            JSONObject().put("id", AREAS_LINE).put("type", "line").put("source", AREAS)
+                .put("paint", JSONObject().put("line-color", colorOf()).put("line-width", 2.5)),
+        )
+        .put(
+            JSONObject().put("id", MARKERS).put("type", "circle").put("source", MARKERS)
+                .put(
+                    "paint",
+                    JSONObject()
+                        .put("circle-color", colorOf())
+                        .put("circle-radius", 9)
+                        .put("circle-stroke-color", "#FFFFFF")
+                        .put("circle-stroke-width", 2.5),
+                ),
+        )
+    return JSONObject().put("version", 8).put("sources", sources).put("layers", layers).toString()
+}
+
+private fun hex(color: Color): String = String.format(Locale.ROOT, "#%06X", 0xFFFFFF and color.toArgb())
+
+private fun lngLat(p: LatLon): JSONArray = JSONArray().put(p.lon).put(p.lat)
+
+private fun markersGeoJson(markers: List<MapMarker>): String {
+    val features = JSONArray()
+    for (m in markers) {
+        features.put(
+            JSONObject()
+                .put("type", "Feature")
+                .put("geometry", JSONObject().put("type", "Point").put("coordinates", lngLat(m.at)))
+                .put("properties", JSONObject().put("id", m.id).put("label", m.label).put("color", hex(m.color))),
+        )
+    }
+    return JSONObject().put("type", "FeatureCollection").put("features", features).toString()
+}
+
+private fun areasGeoJson(areas: List<MapArea>): String {
+    val features = JSONArray()
+    for (area in areas) {
+        if (area.ring.size < 3) continue
+        val ring = JSONArray()
+        area.ring.forEach { ring.put(lngLat(it)) }
+        if (area.ring.first() != area.ring.last()) ring.put(lngLat(area.ring.first())) // GeoJSON rings are closed.
+        features.put(
+            JSONObject()
+                .put("type", "Feature")
+                .put("geometry", JSONObject().put("type", "Polygon").put("coordinates", JSONArray().put(ring)))
+                .put("properties", JSONObject().put("color", hex(area.color))),
+        )
+    }
+    return JSONObject().put("type", "FeatureCollection").put("features", features).toString()
+}

@@ -1,0 +1,73 @@
+package org.civic.app.ui.official
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.common.forPeople
+import org.civic.core.CivicException
+import org.civic.core.OfficialApp
+import org.civic.core.loginOfficial
+
+/** What the official's sign-in shows. The password lives here only until sign-in succeeds. */
+data class OfficialLoginState(
+    val username: String = "",
+    val password: String = "",
+    val busy: Boolean = false,
+    val error: String? = null,
+    /** The signed-in official, once the server said yes: the app moves on to the inbox. */
+    val official: OfficialApp? = null,
+) {
+    val canSubmit: Boolean get() = !busy && username.isNotBlank() && password.isNotEmpty()
+
+    // The password never appears in logs or crash reports.
+    override fun toString(): String = "OfficialLoginState(username=$username, busy=$busy, error=$error, signedIn=${official != null})"
+}
+
+/**
+ * Signs an official in on the app's own server ([serverUrl]). Sign-in needs the network: the
+ * typed username and password stay on screen when it fails, and the password is dropped from
+ * the state as soon as it succeeds.
+ */
+class OfficialLoginViewModel(
+    private val serverUrl: String,
+    private val language: AppLanguage,
+    private val scope: CoroutineScope,
+) : AutoCloseable {
+    private val _state = MutableStateFlow(OfficialLoginState())
+    val state: StateFlow<OfficialLoginState> = _state.asStateFlow()
+
+    fun setUsername(text: String) = _state.update { it.copy(username = text, error = null) }
+
+    fun setPassword(text: String) = _state.update { it.copy(password = text, error = null) }
+
+    fun login() {
+        val now = _state.value
+        if (!now.canSubmit) return
+        _state.update { it.copy(busy = true, error = null) }
+        scope.launch {
+            try {
+                val official = loginOfficial(serverUrl, now.username.trim(), now.password, language.code)
+                _state.update { it.copy(busy = false, password = "", official = official) }
+            } catch (e: CivicException) {
+                val message = when (e) {
+                    // The core's text speaks of an expired session; here the pair was wrong.
+                    is CivicException.Unauthorized ->
+                        language.pick("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")
+                    is CivicException.Offline ->
+                        language.pick(
+                            "Không có mạng. Cần có mạng để đăng nhập; hãy thử lại khi có sóng.",
+                            "No connection. Signing in needs the network; try again when you have signal.",
+                        )
+                    else -> e.forPeople()
+                }
+                _state.update { it.copy(busy = false, error = message) }
+            }
+        }
+    }
+
+    override fun close() {}
+}

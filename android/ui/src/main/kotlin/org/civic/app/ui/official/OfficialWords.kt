@@ -1,0 +1,46 @@
+package org.civic.app.ui.official
+
+import java.time.Duration
+import java.time.Instant
+import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.common.Format
+import org.civic.core.ReportStatus
+import org.civic.core.TimelineActor
+
+/** Words of the official's screens that the core does not return. */
+object OfficialWords {
+    /** A status's name where the core gives none (filter chips, timeline steps, buttons); the core's labels. */
+    fun status(status: ReportStatus, language: AppLanguage): String = when (status) {
+        ReportStatus.DRAFT -> language.pick("Bản nháp", "Draft")
+        ReportStatus.QUEUED -> language.pick("Chờ gửi", "Waiting to send")
+        ReportStatus.SUBMITTED -> language.pick("Đã gửi", "Submitted")
+        ReportStatus.RECEIVED -> language.pick("Đã tiếp nhận", "Received")
+        ReportStatus.ASSIGNED -> language.pick("Đã chuyển đơn vị xử lý", "Assigned")
+        ReportStatus.IN_PROGRESS -> language.pick("Đang xử lý", "In progress")
+        ReportStatus.RESOLVED -> language.pick("Đã xử lý xong", "Resolved")
+        ReportStatus.REJECTED -> language.pick("Từ chối", "Rejected")
+        ReportStatus.DUPLICATE -> language.pick("Trùng phản ánh khác", "Duplicate")
+        ReportStatus.REOPENED -> language.pick("Đã mở lại", "Reopened")
+    }
+
+    fun actor(actor: TimelineActor, language: AppLanguage): String = when (actor) {
+        TimelineActor.CITIZEN -> language.pick("Người dân", "Citizen")
+        TimelineActor.OPERATOR -> language.pick("Trung tâm điều hành", "Operations centre")
+        TimelineActor.OFFICER -> language.pick("Cán bộ", "Officer")
+        TimelineActor.SYSTEM -> language.pick("Hệ thống", "System")
+    }
+
+    /** Whether a report due at [due] is overdue at [now]. */
+    fun overdue(due: Instant, now: Instant): Boolean = now.isAfter(due)
+
+    /** "Quá hạn 3 giờ" / "Overdue by 3 h", or "Còn 5 giờ" / "Due in 5 h". */
+    fun due(due: Instant, now: Instant, language: AppLanguage): String {
+        val late = overdue(due, now)
+        val span = if (late) Duration.between(due, now) else Duration.between(now, due)
+        val text = Format.hours(span.toMillis() / 3_600_000.0, language)
+        return if (late) language.pick("Quá hạn $text", "Overdue by $text") else language.pick("Còn $text", "Due in $text")
+    }
+
+    /** Said of an action kept on the phone until there is a connection. */
+    fun waiting(language: AppLanguage): String = language.pick("Chờ gửi khi có mạng", "Waiting for the network")
+}

@@ -138,11 +138,16 @@ impl Error {
             }
             Error::AlertNotFound(_) => pick("Không tìm thấy cảnh báo này.", "This warning cannot be found."),
             Error::Offline(_) => pick(
-                "Không có kết nối mạng. Dữ liệu vẫn được lưu trên máy và sẽ gửi khi có mạng.",
-                "No connection. Everything is kept on the phone and will be sent when there is one.",
+                // Only calls that need the network fail so: reports are queued, never refused
+                // for want of a connection.
+                "Không có kết nối mạng. Việc này cần có mạng, hãy thử lại khi có sóng.",
+                "No connection. This needs the network: please try again when you are online.",
             ),
             Error::ServerBusy(_) => pick("Máy chủ đang bận. Vui lòng thử lại sau.", "The server is busy. Please try again later."),
-            Error::Unauthorized => pick("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please sign in again."),
+            Error::Unauthorized => pick(
+                "Sai tên đăng nhập hoặc mật khẩu, hoặc phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
+                "Wrong username or password, or the session has expired. Please sign in again.",
+            ),
             Error::Refused { detail, .. } => if vi {
                 format!("Máy chủ từ chối yêu cầu: {detail}")
             } else {

@@ -513,10 +513,11 @@ class CaptureViewModel(
             _state.update { it.copy(sending = true, error = null) }
             try {
                 val report = withContext(io) { app.send(draftId) }
-                val hours = _state.value.category?.expectedHours
-                _state.update { it.copy(sending = false, result = CaptureResult.Saved(report.id, hours), nearby = emptyList()) }
+                val saved = CaptureResult.Saved(report.id, _state.value.category?.expectedHours)
+                // The Android layer schedules background delivery before anyone sees "saved".
                 onQueued(report.id)
-                if (syncAfterSend) trySyncNow()
+                _state.update { it.copy(sending = false, result = saved, nearby = emptyList(), syncing = syncAfterSend) }
+                if (syncAfterSend) deliver(saved)
             } catch (e: CivicException.Incomplete) {
                 _state.update { it.copy(sending = false, missing = e.missing, error = e.forPeople()) }
             }
@@ -528,6 +529,10 @@ class CaptureViewModel(
         val saved = _state.value.result as? CaptureResult.Saved ?: return
         if (_state.value.syncing) return
         _state.update { it.copy(syncing = true) }
+        deliver(saved)
+    }
+
+    private fun deliver(saved: CaptureResult.Saved) {
         scope.launch {
             try {
                 app.syncNow()

@@ -18,6 +18,8 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
 import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.graphics.lerp
+import androidx.compose.ui.graphics.luminance
 import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
@@ -30,10 +32,17 @@ import org.civic.core.CivicException
 import org.civic.core.ReportStatus
 import org.civic.core.SyncState
 
+/** A status colour for text: lightened on a dark surface, or purple and blue text vanish. */
+@Composable
+fun statusTextColor(status: ReportStatus): Color {
+    val dark = MaterialTheme.colorScheme.surface.luminance() < 0.5f
+    return if (dark) lerp(statusColor(status), Color.White, 0.55f) else statusColor(status)
+}
+
 /** A report's status as a coloured chip; [label] is the core's, already in the app's language. */
 @Composable
 fun StatusChip(status: ReportStatus, label: String, modifier: Modifier = Modifier) {
-    val color = statusColor(status)
+    val color = statusTextColor(status)
     Box(
         modifier
             .clip(RoundedCornerShape(50))

@@ -49,6 +49,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.common.statusTextColor
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Field
 import org.civic.app.ui.common.Format
@@ -343,7 +344,7 @@ private fun Timeline(steps: List<TimelineStep>, state: OfficialReportState) {
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
             step.status?.let {
-                Text(OfficialWords.status(it, language), color = statusColor(it), fontWeight = FontWeight.SemiBold)
+                Text(OfficialWords.status(it, language), color = statusTextColor(it), fontWeight = FontWeight.SemiBold)
             }
             step.note?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             step.photo?.let { hash ->

@@ -27,6 +27,14 @@ pub enum ReportStatus {
     Reopened,
 }
 
+/// A status in words, in `language` ("vi" or "en"; anything else is Vietnamese): the same
+/// words as every report's `status_label`, for timeline steps, filters and buttons.
+#[uniffi::export]
+pub fn status_label(status: ReportStatus, language: String) -> String {
+    let lang: Lang = language.parse().unwrap_or_default();
+    model::Status::from(status).label(lang).to_owned()
+}
+
 impl From<model::Status> for ReportStatus {
     fn from(s: model::Status) -> Self {
         use model::Status as S;

@@ -62,6 +62,7 @@ import org.civic.app.ui.common.SyncBanner
 import org.civic.app.ui.t
 import org.civic.app.ui.theme.statusColor
 import org.civic.core.ReportStatus
+import org.civic.core.statusLabel
 import org.civic.core.SyncState
 import org.civic.core.TimelineActor
 import org.civic.core.TimelineStep
@@ -95,19 +96,8 @@ data class ReportDetailActions(
     val onReopen: () -> Unit = {},
 )
 
-/** The status in words for a timeline step (the core labels only the report's current status). */
-fun statusText(status: ReportStatus, language: AppLanguage): String = when (status) {
-    ReportStatus.DRAFT -> language.pick("Bản nháp", "Draft")
-    ReportStatus.QUEUED -> language.pick("Chờ gửi", "Waiting to send")
-    ReportStatus.SUBMITTED -> language.pick("Đã gửi", "Submitted")
-    ReportStatus.RECEIVED -> language.pick("Đã tiếp nhận", "Received")
-    ReportStatus.ASSIGNED -> language.pick("Đã chuyển đơn vị xử lý", "Assigned")
-    ReportStatus.IN_PROGRESS -> language.pick("Đang xử lý", "In progress")
-    ReportStatus.RESOLVED -> language.pick("Đã xử lý xong", "Resolved")
-    ReportStatus.REJECTED -> language.pick("Từ chối", "Rejected")
-    ReportStatus.DUPLICATE -> language.pick("Trùng phản ánh khác", "Duplicate")
-    ReportStatus.REOPENED -> language.pick("Đã mở lại", "Reopened")
-}
+/** The status in words for a timeline step: the core's words (`statusLabel`). */
+fun statusText(status: ReportStatus, language: AppLanguage): String = statusLabel(status, language.code)
 
 /** Who acted on a timeline step, as the citizen would say it. */
 fun actorText(actor: TimelineActor, language: AppLanguage): String = when (actor) {

@@ -6,22 +6,12 @@ import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.Format
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineActor
+import org.civic.core.statusLabel
 
 /** Words of the official's screens that the core does not return. */
 object OfficialWords {
-    /** A status's name where the core gives none (filter chips, timeline steps, buttons); the core's labels. */
-    fun status(status: ReportStatus, language: AppLanguage): String = when (status) {
-        ReportStatus.DRAFT -> language.pick("Bản nháp", "Draft")
-        ReportStatus.QUEUED -> language.pick("Chờ gửi", "Waiting to send")
-        ReportStatus.SUBMITTED -> language.pick("Đã gửi", "Submitted")
-        ReportStatus.RECEIVED -> language.pick("Đã tiếp nhận", "Received")
-        ReportStatus.ASSIGNED -> language.pick("Đã chuyển đơn vị xử lý", "Assigned")
-        ReportStatus.IN_PROGRESS -> language.pick("Đang xử lý", "In progress")
-        ReportStatus.RESOLVED -> language.pick("Đã xử lý xong", "Resolved")
-        ReportStatus.REJECTED -> language.pick("Từ chối", "Rejected")
-        ReportStatus.DUPLICATE -> language.pick("Trùng phản ánh khác", "Duplicate")
-        ReportStatus.REOPENED -> language.pick("Đã mở lại", "Reopened")
-    }
+    /** A status's name for filter chips, timeline steps and buttons: the core's words. */
+    fun status(status: ReportStatus, language: AppLanguage): String = statusLabel(status, language.code)
 
     fun actor(actor: TimelineActor, language: AppLanguage): String = when (actor) {
         TimelineActor.CITIZEN -> language.pick("Người dân", "Citizen")

@@ -103,6 +103,11 @@ pub struct CivicApp {
 }
 
 impl CivicApp {
+    /// The phone's store, for an official signed in on it (their actions made offline).
+    pub(crate) fn official_desk(&self, client: Arc<civic_core::official::OfficialClient>) -> civic_core::official::OfficialDesk {
+        self.civic.official_desk(client)
+    }
+
     fn lang(&self) -> Lang {
         *self.lang.lock().unwrap_or_else(|p| p.into_inner())
     }

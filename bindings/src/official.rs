@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use civic_core::model::{Lang, ReportId};
-use civic_core::official::OfficialClient;
+use civic_core::official::{self as core_official, OfficialClient, OfficialDesk};
 use civic_core::protocol::{ChangeStatus, ReportView};
 
-use crate::app::on_runtime;
+use crate::app::{CivicApp, on_runtime};
 use crate::error::CivicError;
 use crate::types::*;
 
@@ -75,22 +75,124 @@ pub struct ReplyTemplate {
     pub text: String,
 }
 
+/// What an official does to a report, to send now or when the network returns.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum OfficialAction {
+    /// Assigned, in progress, rejected (a rejection needs the note saying why)…
+    ChangeStatus { to: ReportStatus, note: Option<String> },
+    /// An answer to the citizen on the report's timeline.
+    Reply { text: String },
+    /// Done: what was done, with the after-photo (given to `queue`) taken at `location`.
+    Resolve { note: String, location: LocationFix },
+}
+
+impl From<OfficialAction> for core_official::OfficialAction {
+    fn from(a: OfficialAction) -> Self {
+        match a {
+            OfficialAction::ChangeStatus { to, note } => core_official::OfficialAction::ChangeStatus { to: to.into(), note },
+            OfficialAction::Reply { text } => core_official::OfficialAction::Reply { text },
+            OfficialAction::Resolve { note, location } => core_official::OfficialAction::Resolve { note, location: location.into() },
+        }
+    }
+}
+
+impl From<core_official::OfficialAction> for OfficialAction {
+    fn from(a: core_official::OfficialAction) -> Self {
+        match a {
+            core_official::OfficialAction::ChangeStatus { to, note } => OfficialAction::ChangeStatus { to: to.into(), note },
+            core_official::OfficialAction::Reply { text } => OfficialAction::Reply { text },
+            core_official::OfficialAction::Resolve { note, location } => OfficialAction::Resolve { note, location: location.into() },
+        }
+    }
+}
+
+/// An action kept on the phone until the server has it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PendingAction {
+    /// Its place in the queue: actions go in this order.
+    pub seq: i64,
+    pub report: String,
+    pub action: OfficialAction,
+    pub has_photo: bool,
+    pub queued_at: std::time::SystemTime,
+}
+
+impl From<core_official::PendingAction> for PendingAction {
+    fn from(p: core_official::PendingAction) -> Self {
+        PendingAction {
+            seq: p.seq,
+            report: p.report.to_string(),
+            action: p.action.into(),
+            has_photo: p.has_photo,
+            queued_at: p.queued_at.into(),
+        }
+    }
+}
+
+/// An action the server refused for good (the report had moved on), with why.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RefusedAction {
+    pub action: PendingAction,
+    pub user_message: String,
+}
+
+/// An action the server accepted, with the report as it stands after it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SentAction {
+    pub action: PendingAction,
+    pub item: WorkItem,
+}
+
+/// What sending the waiting actions did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SendOutcome {
+    /// Accepted, in order.
+    pub sent: Vec<SentAction>,
+    pub refused: Vec<RefusedAction>,
+    /// Actions still waiting.
+    pub waiting: u32,
+    /// Why they wait (no connection, server busy, signed out), in the official's language.
+    pub stopped: Option<String>,
+    /// They wait for the network (as opposed to the server or a new sign-in).
+    pub offline: bool,
+}
+
 /// A signed-in official.
 #[derive(uniffi::Object)]
 pub struct OfficialApp {
     client: Arc<OfficialClient>,
     lang: Lang,
+    /// Actions kept on the phone: present when signed in on a phone's store (`phone`).
+    desk: Option<Arc<OfficialDesk>>,
 }
 
-/// Signs an official in (`language`: "vi" or "en"); a wrong password is `Unauthorized`.
-#[uniffi::export]
-pub async fn login_official(server_url: String, username: String, password: String, language: String) -> Result<Arc<OfficialApp>> {
+/// Signs an official in (`language`: "vi" or "en"); a wrong password is `Unauthorized`. With
+/// `phone` (the app's `CivicApp`), actions can be queued on it and survive a closed app.
+#[uniffi::export(default(phone = None))]
+pub async fn login_official(
+    server_url: String,
+    username: String,
+    password: String,
+    language: String,
+    phone: Option<Arc<CivicApp>>,
+) -> Result<Arc<OfficialApp>> {
     let lang: Lang = language.parse().unwrap_or_default();
-    let client = on_runtime(async move { OfficialClient::login(&server_url, &username, &password).await }, lang).await?;
-    Ok(Arc::new(OfficialApp { client: Arc::new(client), lang }))
+    let client = Arc::new(on_runtime(async move { OfficialClient::login(&server_url, &username, &password).await }, lang).await?);
+    let desk = phone.map(|p| Arc::new(p.official_desk(client.clone())));
+    Ok(Arc::new(OfficialApp { client, lang, desk }))
 }
 
 impl OfficialApp {
+    fn desk(&self) -> Result<Arc<OfficialDesk>> {
+        self.desk.clone().ok_or_else(|| CivicError::Storage {
+            user_message: if self.lang == Lang::Vi {
+                "Đăng nhập trên ứng dụng để lưu thao tác khi không có mạng.".into()
+            } else {
+                "Sign in within the app to keep actions made offline.".into()
+            },
+        })
+    }
+
     fn id(&self, id: &str) -> Result<ReportId> {
         id.parse().map_err(|_| CivicError::NotFound {
             user_message: civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang),
@@ -133,6 +235,59 @@ impl OfficialApp {
         let (client, lang, id) = (self.client.clone(), self.lang, self.id(&id)?);
         let fix = location.into();
         Ok(work_item(on_runtime(async move { client.resolve(id, &note, &photo, fix).await }, lang).await?, lang))
+    }
+
+    /// Keeps an action on the phone, to be sent by `send_pending` (now, or when the network
+    /// returns; it survives the app being closed). A resolution needs its after-photo, which is
+    /// checked, made small and stripped of metadata now; an empty reply or a rejection without
+    /// a reason is refused now.
+    pub fn queue(&self, report: String, action: OfficialAction, photo: Option<Vec<u8>>) -> Result<PendingAction> {
+        let id = self.id(&report)?;
+        let lang = self.lang;
+        let pending = self.desk()?.queue(id, action.into(), photo.as_deref()).map_err(|e| CivicError::from_core(e, lang))?;
+        Ok(pending.into())
+    }
+
+    /// The actions waiting, oldest first.
+    pub fn pending(&self) -> Result<Vec<PendingAction>> {
+        let lang = self.lang;
+        Ok(self.desk()?.pending().map_err(|e| CivicError::from_core(e, lang))?.into_iter().map(Into::into).collect())
+    }
+
+    /// Withdraws a waiting action.
+    pub fn discard_pending(&self, seq: i64) -> Result<bool> {
+        let lang = self.lang;
+        self.desk()?.discard(seq).map_err(|e| CivicError::from_core(e, lang))
+    }
+
+    /// Sends the waiting actions in order; stops, keeping them, at the first that cannot go
+    /// now. Call it after `queue`, and when the network returns.
+    pub async fn send_pending(&self) -> Result<SendOutcome> {
+        let lang = self.lang;
+        let desk = self.desk()?;
+        let sending = desk.clone();
+        let (outcome, offline, stopped) = on_runtime(
+            async move {
+                let outcome = sending.send().await?;
+                let offline = matches!(outcome.stopped, Some(civic_core::Error::Offline(_)));
+                let stopped = outcome.stopped.as_ref().map(|e| e.message(lang));
+                Ok((outcome, offline, stopped))
+            },
+            lang,
+        )
+        .await?;
+        let waiting = desk.pending().map_err(|e| CivicError::from_core(e, lang))?.len() as u32;
+        Ok(SendOutcome {
+            sent: outcome.sent.into_iter().map(|(p, view)| SentAction { action: p.into(), item: work_item(view, lang) }).collect(),
+            refused: outcome
+                .refused
+                .into_iter()
+                .map(|(p, e)| RefusedAction { action: p.into(), user_message: e.message(lang) })
+                .collect(),
+            waiting,
+            stopped,
+            offline,
+        })
     }
 
     /// The city's reply templates ("We have scheduled the work…").

@@ -213,6 +213,12 @@ impl Civic {
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
     }
 
+    /// An official signed in on this phone, with the actions they make offline kept in its
+    /// store until they can be sent.
+    pub fn official_desk(&self, client: std::sync::Arc<crate::official::OfficialClient>) -> crate::official::OfficialDesk {
+        crate::official::OfficialDesk::new(client, self.store.clone(), self.photo_options)
+    }
+
     /// The citizen's name and contact as the city's officials see them on named reports
     /// (never the public). Empty until given.
     pub fn profile(&self) -> Result<Profile> {

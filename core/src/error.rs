@@ -39,6 +39,8 @@ pub enum Error {
     DescriptionTooLong { chars: usize, max: usize },
     #[error("the {field} has {chars} characters; at most {max} are allowed")]
     ProfileFieldTooLong { field: &'static str, chars: usize, max: usize },
+    #[error("a reply or note needs some text")]
+    EmptyText,
     #[error("a report has at most {max} photos")]
     TooManyPhotos { max: usize },
     #[error("the report is not ready to send; missing: {0:?}")]
@@ -128,6 +130,7 @@ impl Error {
                 };
                 if vi { format!("{vi_name} quá dài (tối đa {max} ký tự).") } else { format!("{en_name} is too long (at most {max} characters).") }
             }
+            Error::EmptyText => pick("Hãy viết nội dung trước khi gửi.", "Please write something before sending."),
             Error::TooManyPhotos { max } => if vi {
                 format!("Mỗi phản ánh có tối đa {max} ảnh.")
             } else {

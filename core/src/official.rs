@@ -1,14 +1,56 @@
 //! An official's side on the phone: sign in, see the work of their units, move reports on,
-//! reply. Officials answer between site visits, so every call is short and says clearly
-//! when there is no connection; nothing is queued (an answer is given while online).
+//! reply. Officials answer between site visits, often where the signal is poor: each call is
+//! short and says clearly when there is no connection, and an `OfficialDesk` keeps actions
+//! made offline on the phone (with their after-photos) and sends them, in order, when it can.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::model::{GeoFix, ReportId, Status};
 use crate::photo::{self, PhotoOptions};
 use crate::protocol::{ChangeStatus, Login, Page, Reply, ReplyTemplate, ReportView, Session};
+use crate::store::{self, Durability, Store};
 use crate::sync::client;
 use crate::{Error, Result};
+
+/// What an official does to a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OfficialAction {
+    /// Assigned, in progress, rejected (the note says why)…
+    ChangeStatus { to: Status, note: Option<String> },
+    /// An answer to the citizen on the report's timeline.
+    Reply { text: String },
+    /// Done: what was done, with an after-photo taken at `location`.
+    Resolve { note: String, location: GeoFix },
+}
+
+/// An action waiting for the network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingAction {
+    /// Its place in the queue (actions go in this order).
+    pub seq: i64,
+    pub report: ReportId,
+    pub action: OfficialAction,
+    /// A resolution's after-photo is stored with it.
+    pub has_photo: bool,
+    pub queued_at: OffsetDateTime,
+}
+
+/// What a round of sending did.
+#[derive(Debug, Default)]
+pub struct DeskOutcome {
+    /// Accepted, each with the report as it now stands.
+    pub sent: Vec<(PendingAction, ReportView)>,
+    /// Refused for good (e.g. the report moved on meanwhile): forgotten, with why.
+    pub refused: Vec<(PendingAction, Error)>,
+    /// Why sending stopped with actions still waiting (no connection, server busy, signed
+    /// out); none when everything went.
+    pub stopped: Option<Error>,
+}
 
 /// A signed-in official's connection to the server.
 pub struct OfficialClient {
@@ -32,6 +74,16 @@ impl OfficialClient {
         let url = format!("{base}{}/auth/login", crate::protocol::API_PREFIX);
         let session: Session = client::json(http.post(url).timeout(timeout).json(&request).send().await).await?;
         Ok(OfficialClient { base, http, session, timeout })
+    }
+
+    /// Continues a session signed in earlier (e.g. kept by the app across a restart).
+    pub fn with_session(server_url: &str, session: Session) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .user_agent(concat!("civic-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Corrupt(format!("HTTP client: {e}")))?;
+        Ok(OfficialClient { base: server_url.trim_end_matches('/').to_owned(), http, session, timeout: Duration::from_secs(30) })
     }
 
     /// Who is signed in, with their roles and units.
@@ -76,14 +128,20 @@ impl OfficialClient {
     /// a citizen's. Returns its hash for `change_status`.
     pub async fn upload_photo(&self, bytes: &[u8]) -> Result<String> {
         let processed = photo::process(bytes, &PhotoOptions::default())?;
+        self.put_photo(processed.jpeg, &processed.sha256).await?;
+        Ok(processed.sha256)
+    }
+
+    /// Uploads a photo already processed on the phone, under its hash.
+    async fn put_photo(&self, jpeg: Vec<u8>, sha256: &str) -> Result<()> {
         let request = self
             .http
-            .put(self.url(&format!("/photos/{}", processed.sha256)))
+            .put(self.url(&format!("/photos/{sha256}")))
             .bearer_auth(&self.session.token)
             .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
-            .body(processed.jpeg);
+            .body(jpeg);
         client::check(request.timeout(self.timeout).send().await).await?;
-        Ok(processed.sha256)
+        Ok(())
     }
 
     /// Moves a report on under the lifecycle's rules (the server checks them).
@@ -95,6 +153,10 @@ impl OfficialClient {
     /// Resolves a report with what was done and an after-photo taken at `location`.
     pub async fn resolve(&self, id: ReportId, note: &str, photo: &[u8], location: GeoFix) -> Result<ReportView> {
         let hash = self.upload_photo(photo).await?;
+        self.resolve_with(id, note, hash, location).await
+    }
+
+    async fn resolve_with(&self, id: ReportId, note: &str, hash: String, location: GeoFix) -> Result<ReportView> {
         let change = ChangeStatus {
             to: Status::Resolved,
             note: Some(note.to_owned()),
@@ -117,5 +179,98 @@ impl OfficialClient {
     pub async fn templates(&self) -> Result<Vec<ReplyTemplate>> {
         let request = self.http.get(self.url("/reply-templates")).bearer_auth(&self.session.token);
         Ok(client::json(request.timeout(self.timeout).send().await).await?)
+    }
+}
+
+/// An official at work on this phone: their connection and the actions waiting for it, kept
+/// in the phone's store so that a closed app or a dead battery loses none.
+pub struct OfficialDesk {
+    client: Arc<OfficialClient>,
+    store: Arc<Store>,
+    photo_options: PhotoOptions,
+}
+
+impl OfficialDesk {
+    pub(crate) fn new(client: Arc<OfficialClient>, store: Arc<Store>, photo_options: PhotoOptions) -> Self {
+        OfficialDesk { client, store, photo_options }
+    }
+
+    pub fn client(&self) -> &Arc<OfficialClient> {
+        &self.client
+    }
+
+    fn official(&self) -> &str {
+        &self.client.session.username
+    }
+
+    /// Keeps an action on the phone until `send` delivers it. A resolution needs its
+    /// after-photo, which is made small and stripped of metadata now (so a bad photo is
+    /// refused at once, and what waits is small).
+    pub fn queue(&self, report: ReportId, action: OfficialAction, photo: Option<&[u8]>) -> Result<PendingAction> {
+        let processed = match (&action, photo) {
+            (OfficialAction::Resolve { .. }, Some(bytes)) => Some(photo::process(bytes, &self.photo_options)?),
+            (OfficialAction::Resolve { .. }, None) => return Err(Error::Photo(photo::PhotoError::Empty)),
+            (_, _) => None,
+        };
+        let blank = match &action {
+            OfficialAction::Reply { text } | OfficialAction::Resolve { note: text, .. } => text.trim().is_empty(),
+            OfficialAction::ChangeStatus { to, note } => *to == Status::Rejected && note.as_deref().is_none_or(|n| n.trim().is_empty()),
+        };
+        if blank {
+            return Err(Error::EmptyText);
+        }
+        let mut pending = PendingAction { seq: 0, report, action, has_photo: processed.is_some(), queued_at: OffsetDateTime::now_utc() };
+        let photo = processed.as_ref().map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
+        pending.seq = self.store.write(Durability::PowerLoss, |tx| store::queue_official_action(tx, self.official(), &pending, photo))?;
+        Ok(pending)
+    }
+
+    /// The actions waiting, oldest first.
+    pub fn pending(&self) -> Result<Vec<PendingAction>> {
+        self.store.read(|c| store::official_actions(c, self.official()))
+    }
+
+    /// Withdraws a waiting action (the official changed their mind).
+    pub fn discard(&self, seq: i64) -> Result<bool> {
+        self.store.write(Durability::AppCrash, |tx| store::forget_official_action(tx, self.official(), seq))
+    }
+
+    /// Sends what waits, in order. Stops at the first action that cannot go now (no
+    /// connection, the server busy, the session expired), keeping it and every later one; an
+    /// action the server refuses for good is forgotten and reported.
+    pub async fn send(&self) -> Result<DeskOutcome> {
+        let mut outcome = DeskOutcome::default();
+        for pending in self.pending()? {
+            let result = match &pending.action {
+                OfficialAction::ChangeStatus { to, note } => {
+                    let change =
+                        ChangeStatus { to: *to, note: note.clone(), photo: None, photo_location: None, duplicate_of: None, unit: None };
+                    self.client.change_status(pending.report, &change).await
+                }
+                OfficialAction::Reply { text } => self.client.reply(pending.report, text).await,
+                OfficialAction::Resolve { note, location } => match self.store.read(|c| store::official_action_photo(c, pending.seq))? {
+                    Some((jpeg, hash)) => match self.client.put_photo(jpeg, &hash).await {
+                        Ok(()) => self.client.resolve_with(pending.report, note, hash, *location).await,
+                        Err(e) => Err(e),
+                    },
+                    None => Err(Error::Photo(photo::PhotoError::Empty)),
+                },
+            };
+            match result {
+                Ok(view) => {
+                    self.store.write(Durability::AppCrash, |tx| store::forget_official_action(tx, self.official(), pending.seq))?;
+                    outcome.sent.push((pending, view));
+                }
+                Err(e @ (Error::Offline(_) | Error::ServerBusy(_) | Error::Unauthorized)) => {
+                    outcome.stopped = Some(e);
+                    break;
+                }
+                Err(e) => {
+                    self.store.write(Durability::AppCrash, |tx| store::forget_official_action(tx, self.official(), pending.seq))?;
+                    outcome.refused.push((pending, e));
+                }
+            }
+        }
+        Ok(outcome)
     }
 }

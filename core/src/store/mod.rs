@@ -9,6 +9,7 @@
 
 mod alerts;
 mod drafts;
+mod official;
 mod photos;
 mod reports;
 mod sync;
@@ -21,6 +22,7 @@ use time::OffsetDateTime;
 
 pub use alerts::*;
 pub use drafts::*;
+pub use official::*;
 pub use photos::*;
 pub use reports::*;
 pub use sync::*;
@@ -29,7 +31,7 @@ use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
 const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
+    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql")];
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "civic.sqlite3";

@@ -156,7 +156,7 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
 
             composable(Routes.OFFICIAL_LOGIN) {
                 val language = LocalLanguage.current
-                val model = screenModel { _, scope -> OfficialLoginViewModel(BuildConfig.CIVIC_SERVER_URL, language, scope) }
+                val model = screenModel { a, scope -> OfficialLoginViewModel(BuildConfig.CIVIC_SERVER_URL, language, scope, phone = a) }
                 OfficialLoginScreen(
                     model = model,
                     onSignedIn = { official ->

@@ -10,6 +10,7 @@ import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.forPeople
 import org.civic.core.CivicException
 import org.civic.core.OfficialApp
+import org.civic.core.CivicApp
 import org.civic.core.loginOfficial
 
 /** What the official's sign-in shows. The password lives here only until sign-in succeeds. */
@@ -36,6 +37,8 @@ class OfficialLoginViewModel(
     private val serverUrl: String,
     private val language: AppLanguage,
     private val scope: CoroutineScope,
+    /** The phone's core: actions the official makes offline are kept in its store. */
+    private val phone: CivicApp? = null,
 ) : AutoCloseable {
     private val _state = MutableStateFlow(OfficialLoginState())
     val state: StateFlow<OfficialLoginState> = _state.asStateFlow()
@@ -50,7 +53,7 @@ class OfficialLoginViewModel(
         _state.update { it.copy(busy = true, error = null) }
         scope.launch {
             try {
-                val official = loginOfficial(serverUrl, now.username.trim(), now.password, language.code)
+                val official = loginOfficial(serverUrl, now.username.trim(), now.password, language.code, phone)
                 _state.update { it.copy(busy = false, password = "", official = official) }
             } catch (e: CivicException) {
                 val message = when (e) {

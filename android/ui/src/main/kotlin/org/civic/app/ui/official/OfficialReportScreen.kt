@@ -59,6 +59,7 @@ import org.civic.app.ui.t
 import org.civic.app.ui.theme.statusColor
 import org.civic.core.LocationFix
 import org.civic.core.ReplyTemplate
+import org.civic.core.OfficialAction
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineStep
 
@@ -169,15 +170,15 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
                     Column(Modifier.semantics(mergeDescendants = true) {}) {
                         Text(describe(p.action, language), style = MaterialTheme.typography.bodyMedium)
                         Text(
-                            if (p.waiting && !state.sending) OfficialWords.waiting(language) else language.pick("Đang gửi…", "Sending…"),
+                            if (!state.sending) OfficialWords.waiting(language) else language.pick("Đang gửi…", "Sending…"),
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
                     }
                 }
                 Text(
-                    t("Chỉ được giữ khi ứng dụng còn mở: đừng đóng ứng dụng trước khi gửi xong.",
-                        "Kept only while the app is open: do not close it before these are sent."),
+                    t("Đã lưu trên máy, kể cả khi đóng ứng dụng; sẽ tự gửi khi có mạng.",
+                        "Kept on this phone, even if the app is closed; sent by itself when the network is back."),
                     style = MaterialTheme.typography.bodySmall,
                 )
                 if (!state.sending) {
@@ -207,7 +208,7 @@ private fun Notice(text: String) {
 }
 
 private fun describe(action: OfficialAction, language: AppLanguage): String = when (action) {
-    is OfficialAction.Move ->
+    is OfficialAction.ChangeStatus ->
         if (action.to == ReportStatus.REJECTED) language.pick("Từ chối: ${action.note}", "Reject: ${action.note}")
         else language.pick("Chuyển sang “${OfficialWords.status(action.to, language)}”", "Move to “${OfficialWords.status(action.to, language)}”")
     is OfficialAction.Reply -> language.pick("Trả lời: ${action.text}", "Reply: ${action.text}")

@@ -15,24 +15,13 @@ import org.civic.app.ui.common.forPeople
 import org.civic.core.Category
 import org.civic.core.CivicException
 import org.civic.core.LocationFix
+import org.civic.core.OfficialAction
 import org.civic.core.OfficialApp
+import org.civic.core.PendingAction
+import org.civic.core.SentAction
 import org.civic.core.ReplyTemplate
 import org.civic.core.ReportStatus
 import org.civic.core.WorkItem
-
-/** Something an official does to a report; each needs the network. */
-sealed interface OfficialAction {
-    /** Assigned, in progress, or rejected (with the reason as [note]). */
-    data class Move(val to: ReportStatus, val note: String?) : OfficialAction
-
-    data class Reply(val text: String) : OfficialAction
-
-    /** Resolved: what was done, the after-photo and where it was taken. */
-    class Resolve(val note: String, val photo: ByteArray, val location: LocationFix) : OfficialAction
-}
-
-/** An action not yet accepted by the server; [waiting] once it failed for want of a connection. */
-data class PendingAction(val key: Long, val action: OfficialAction, val waiting: Boolean)
 
 /** A form the official must complete before an action. */
 enum class Problem { REASON_REQUIRED, NOTE_REQUIRED, PHOTO_REQUIRED, LOCATION_REQUIRED }
@@ -54,7 +43,10 @@ data class OfficialReportState(
     val resolveNote: String = "",
     val afterPhoto: ByteArray? = null,
     val form: Form? = null,
-    /** Actions kept until the server has them, oldest first. Held in memory, not on disk. */
+    /**
+     * This report's actions waiting for the server, oldest first: kept by the core in the
+     * phone's store (with the after-photo), so a closed app loses none.
+     */
     val pending: List<PendingAction> = emptyList(),
     val sending: Boolean = false,
     val loaded: Boolean = false,
@@ -90,15 +82,15 @@ data class OfficialReportState(
     }
 
     override fun toString(): String =
-        "OfficialReportState(item=${item?.id}/${item?.status}, pending=${pending.map { it.action::class.simpleName to it.waiting }}, " +
+        "OfficialReportState(item=${item?.id}/${item?.status}, pending=${pending.map { it.action::class.simpleName }}, " +
             "sending=$sending, offline=$offline, problem=$problem, done=$done, error=$error)"
 }
 
 /**
- * One work item in full, and what the official does to it. The core keeps no queue for
- * officials, so an action that fails for want of a connection is kept here, in [state]'s
- * `pending`, with the typed text and the after-photo, and sent again by [retryPending] (the
- * app calls it when the connection returns). Pending actions go out in the order they were
+ * One work item in full, and what the official does to it. Each action is given to the core's
+ * queue on the phone (`OfficialApp.queue`) and sent at once; when there is no connection it
+ * waits there, with the typed text and the after-photo, and [retryPending] (called by the app
+ * when the connection returns, and on opening) sends it. Actions go out in the order they were
  * made; a newer one never overtakes an older one.
  */
 class OfficialReportViewModel(
@@ -111,10 +103,10 @@ class OfficialReportViewModel(
     private val _state = MutableStateFlow(OfficialReportState(categoryNames = categories.associate { it.code to it.name }, now = clock()))
     val state: StateFlow<OfficialReportState> = _state.asStateFlow()
     private val sendLock = Mutex()
-    private var nextKey = 0L
-
     init {
         load()
+        // What waited from an earlier session goes now, if it can.
+        if (pendingHere().isNotEmpty()) retryPending()
     }
 
     /** Reads the report, its photos and the reply templates (again). */
@@ -165,13 +157,13 @@ class OfficialReportViewModel(
     /** Assigned or in progress. */
     fun move(to: ReportStatus) {
         if (to !in _state.value.moves) return
-        submit(OfficialAction.Move(to, null))
+        submit(OfficialAction.ChangeStatus(to, null))
     }
 
     fun reject() {
         val note = _state.value.rejectNote.trim()
         if (note.isEmpty()) return _state.update { it.copy(problem = Problem.REASON_REQUIRED) }
-        submit(OfficialAction.Move(ReportStatus.REJECTED, note))
+        submit(OfficialAction.ChangeStatus(ReportStatus.REJECTED, note))
     }
 
     fun sendReply() {
@@ -189,40 +181,44 @@ class OfficialReportViewModel(
             note.isEmpty() -> _state.update { it.copy(problem = Problem.NOTE_REQUIRED) }
             photo == null -> _state.update { it.copy(problem = Problem.PHOTO_REQUIRED) }
             location == null -> _state.update { it.copy(problem = Problem.LOCATION_REQUIRED) }
-            else -> submit(OfficialAction.Resolve(note, photo, location))
+            else -> submit(OfficialAction.Resolve(note, location), photo)
         }
     }
 
     /** Sends the actions that waited for a connection, oldest first. */
     fun retryPending() {
-        if (_state.value.pending.isEmpty()) return
         scope.launch { flush() }
     }
 
-    private fun submit(action: OfficialAction) {
-        val entry = PendingAction(nextKey++, action, waiting = false)
-        _state.update { it.copy(pending = it.pending + entry, problem = null, done = null, error = null) }
+    private fun submit(action: OfficialAction, photo: ByteArray? = null) {
+        try {
+            // On the phone first: from here on a closed app or a dead battery loses nothing.
+            app.queue(id, action, photo)
+        } catch (e: CivicException) {
+            _state.update { it.copy(error = e.forPeople()) }
+            return
+        }
+        _state.update { it.copy(pending = pendingHere(), problem = null, done = null, error = null) }
         scope.launch { flush() }
     }
+
+    private fun pendingHere(): List<PendingAction> =
+        try { app.pending().filter { it.report == id } } catch (_: CivicException) { emptyList() }
 
     private suspend fun flush() = sendLock.withLock {
-        _state.update { it.copy(sending = true) }
+        _state.update { it.copy(sending = true, pending = pendingHere()) }
         try {
-            while (true) {
-                val entry = _state.value.pending.firstOrNull() ?: break
-                try {
-                    val item = run(entry.action)
-                    _state.update { st -> accepted(st, entry, item) }
-                } catch (e: CivicException) {
-                    if (e is CivicException.Offline) {
-                        // Keep it and everything after it; the app calls retryPending when the network is back.
-                        _state.update { st -> st.copy(pending = st.pending.map { it.copy(waiting = true) }, offline = true) }
-                        break
-                    }
-                    // Refused for good (say, someone else closed the report): drop it, say why, keep the typed text.
-                    _state.update { st -> st.copy(pending = st.pending.filter { it.key != entry.key }, error = e.forPeople()) }
-                }
+            val outcome = app.sendPending()
+            // A read started before these went may come back after them: read again.
+            if (outcome.sent.any { it.action.report == id }) load()
+            _state.update { st ->
+                var next = outcome.sent.filter { it.action.report == id }.fold(st) { acc, sent -> accepted(acc, sent) }
+                outcome.refused.lastOrNull { it.action.report == id }?.let { next = next.copy(error = it.userMessage) }
+                if (!outcome.offline && outcome.stopped != null) next = next.copy(error = outcome.stopped)
+                next.copy(offline = outcome.offline, pending = pendingHere(), now = clock())
             }
+        } catch (e: CivicException) {
+            _state.update { it.copy(error = e.forPeople(), pending = pendingHere()) }
         } finally {
             _state.update { it.copy(sending = false) }
         }
@@ -230,20 +226,13 @@ class OfficialReportViewModel(
         if (item != null) loadPhotos(item)
     }
 
-    private suspend fun run(action: OfficialAction): WorkItem = when (action) {
-        is OfficialAction.Move -> app.changeStatus(id, action.to, action.note)
-        is OfficialAction.Reply -> app.reply(id, action.text)
-        is OfficialAction.Resolve -> app.resolve(id, action.note, action.photo, action.location)
-    }
-
-    /** The server took [entry]: show the report as it is now and clear the form it came from. */
-    private fun accepted(st: OfficialReportState, entry: PendingAction, item: WorkItem): OfficialReportState {
-        val rest = st.pending.filter { it.key != entry.key }
-        val base = st.copy(item = item, pending = rest, offline = false, now = clock())
-        return when (val a = entry.action) {
+    /** The server took [sent]: show the report as it is now and clear the form it came from. */
+    private fun accepted(st: OfficialReportState, sent: SentAction): OfficialReportState {
+        val base = st.copy(item = sent.item, offline = false)
+        return when (val a = sent.action.action) {
             is OfficialAction.Reply ->
                 base.copy(reply = if (st.reply.trim() == a.text) "" else st.reply, done = Done.REPLIED)
-            is OfficialAction.Move ->
+            is OfficialAction.ChangeStatus ->
                 if (a.to == ReportStatus.REJECTED) base.copy(rejectNote = "", done = Done.REJECTED) else base.copy(done = Done.MOVED)
             is OfficialAction.Resolve ->
                 base.copy(resolveNote = "", afterPhoto = null, form = null, done = Done.RESOLVED)

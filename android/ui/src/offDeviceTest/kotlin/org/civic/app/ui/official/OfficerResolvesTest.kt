@@ -21,6 +21,7 @@ import org.civic.app.ui.testing.ModelScope
 import org.civic.app.ui.testing.awaitText
 import org.civic.app.ui.testing.count
 import org.civic.app.ui.testing.screen
+import org.civic.core.CivicApp
 import org.civic.core.OfficialApp
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineActor
@@ -51,8 +52,8 @@ suspend fun OfficialInboxViewModel.find(id: String): WorkItem = withTimeout(60_0
 }
 
 /** Signs in as the admin through the sign-in view model, as the app does. */
-suspend fun signInAdmin(url: String = City.url): OfficialApp = ModelScope().use { s ->
-    val login = OfficialLoginViewModel(url, AppLanguage.VI, s.scope)
+suspend fun signInAdmin(phone: CivicApp, url: String = City.url): OfficialApp = ModelScope().use { s ->
+    val login = OfficialLoginViewModel(url, AppLanguage.VI, s.scope, phone)
     login.setUsername("admin")
     login.setPassword(City.password)
     login.login()
@@ -74,10 +75,11 @@ class OfficerResolvesTest {
         val categories = citizen.categories()
 
         // The admin (an operator too) may act on every unit's reports.
-        val official = signInAdmin()
+        val officialPhone = openApp(City.url, "vi")
+        val official = signInAdmin(officialPhone)
         assertTrue(official.units().isEmpty(), "the admin has no unit of its own: ${official.units()}")
         // The same admin on an English phone: the core's labels and names come in English there.
-        val officialEn = loginOfficial(City.url, "admin", City.password, "en")
+        val officialEn = loginOfficial(City.url, "admin", City.password, "en", officialPhone)
         val phoneEn = openApp(City.url, "en")
         val categoriesEn = phoneEn.categories()
 

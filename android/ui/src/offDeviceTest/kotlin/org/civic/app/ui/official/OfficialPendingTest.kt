@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Test
 
 /**
  * The network drops between signing in and acting: the same `OfficialApp` (signed in through a
- * relay to the real server) then fails with `Offline`. The relay is a real TCP hop switched
- * off and on, not a fake core.
+ * relay to the real server) then fails with `Offline`, and the core keeps the actions in the
+ * phone's store. The app is closed; signed in again once the network is back, what waited goes.
+ * The relay is a real TCP hop switched off and on, not a fake core.
  */
 @OptIn(ExperimentalTestApi::class)
 class OfficialPendingTest {
     @Test
-    fun `actions made offline wait, keep the note and photo, and go out when the network is back`() = runBlocking {
+    fun `actions made offline wait on the phone, survive closing the app, and go out when the network is back`() = runBlocking {
         val seed = (System.nanoTime() % 100_000).toInt()
         val citizen = openApp(City.url, "vi")
         val id = captureLitter(citizen, seed)
@@ -41,14 +42,15 @@ class OfficialPendingTest {
 
         Relay().use { relay ->
             relay.start()
-            val official = signInAdmin(relay.url)
+            val phone = openApp(City.url, "vi")
+            val official = signInAdmin(phone, relay.url)
             ModelScope().use { s ->
                 val model = OfficialReportViewModel(official, id, categories, s.scope)
                 withTimeout(20_000) { model.state.first { it.item != null } }
 
                 relay.stop()
                 model.move(ReportStatus.IN_PROGRESS)
-                withTimeout(40_000) { model.state.first { st -> st.pending.singleOrNull()?.waiting == true && !st.sending } }
+                withTimeout(40_000) { model.state.first { st -> st.pending.size == 1 && st.offline && !st.sending } }
                 assertTrue(model.state.value.offline)
 
                 val note = "Đã dọn sạch, chờ mạng ($seed)"
@@ -58,10 +60,12 @@ class OfficialPendingTest {
                 model.setAfterPhoto(photo)
                 model.resolve(gps(CITADEL_LAT, CITADEL_LON + 0.0001))
                 // The resolution queues behind the status change; both wait.
-                val waiting = withTimeout(40_000) { model.state.first { st -> st.pending.size == 2 && st.pending.all { it.waiting } && !st.sending } }
+                val waiting = withTimeout(40_000) { model.state.first { st -> st.pending.size == 2 && st.offline && !st.sending } }
                 assertEquals(ReportStatus.RECEIVED, waiting.item?.status)
                 assertEquals(note, waiting.resolveNote, "the typed note is kept")
                 assertArrayEquals(photo, waiting.afterPhoto, "the after-photo is kept")
+                assertEquals(2, official.pending().size, "both kept in the phone's store")
+                assertTrue(official.pending()[1].hasPhoto, "the after-photo with the resolution")
 
                 // Retrying while still offline changes nothing.
                 model.retryPending()
@@ -78,13 +82,22 @@ class OfficialPendingTest {
                         onNodeWithText(if (vi) "Chuyển sang “Đang xử lý”" else "Move to “In progress”").assertExists()
                         onNodeWithText(if (vi) "Gửi lại ngay" else "Send now").assertExists()
                         awaitText(if (vi) "Không có mạng." else "No connection.", substring = true)
+                        awaitText(if (vi) "kể cả khi đóng ứng dụng" else "even if the app is closed", substring = true)
                     }
                 }
+            }
+            // The app is closed with both still waiting.
+            official.close()
 
-                // The network is back: the app calls retryPending, and both reach the real server in order.
-                relay.start()
-                model.retryPending()
-                val done = withTimeout(60_000) { model.state.first { it.pending.isEmpty() && !it.sending } }
+            // The network is back; the official opens the app and signs in again: what waited
+            // on the phone goes out, in order, by itself.
+            relay.start()
+            val again = signInAdmin(phone, relay.url)
+            assertEquals(2, again.pending().size, "nothing lost by closing the app")
+            ModelScope().use { s ->
+                val model = OfficialReportViewModel(again, id, categories, s.scope)
+
+                val done = withTimeout(60_000) { model.state.first { it.pending.isEmpty() && !it.sending && it.item?.status == ReportStatus.RESOLVED } }
                 assertEquals(null, done.error)
                 assertEquals(ReportStatus.RESOLVED, done.item?.status)
                 val statuses = done.item?.timeline.orEmpty().mapNotNull { it.status }
@@ -93,7 +106,9 @@ class OfficialPendingTest {
                 assertEquals(null, done.afterPhoto)
                 assertEquals(false, done.offline)
             }
-            official.close()
+            assertTrue(again.pending().isEmpty())
+            again.close()
+            phone.close()
         }
         citizen.syncNow()
         val seen = citizen.report(id)

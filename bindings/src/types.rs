@@ -351,6 +351,10 @@ pub struct ReportSummary {
     pub captured_at: SystemTime,
     pub updated_at: SystemTime,
     pub cover_photo: Option<String>,
+    /// The server refused it for good: it will not be sent (`report(id).refusal` says why);
+    /// `status_label` then says so instead of "waiting to send".
+    #[uniffi(default)]
+    pub refused: bool,
 }
 
 /// A page of "my reports".
@@ -370,11 +374,16 @@ pub(crate) fn report_page(p: core_store::ReportPage, lang: Lang) -> ReportPage {
             public_number: r.public_number,
             category: r.category,
             status: r.status.into(),
-            status_label: r.status.label(lang).to_owned(),
+            status_label: if r.refused {
+                if lang == Lang::Vi { "Không gửi được" } else { "Not accepted" }.to_owned()
+            } else {
+                r.status.label(lang).to_owned()
+            },
             district: r.district.map(|d| place(d, lang)),
             captured_at: at(r.captured_at),
             updated_at: at(r.updated_at),
             cover_photo: r.cover_photo,
+            refused: r.refused,
         })
         .collect();
     ReportPage { reports, next: p.next }

@@ -177,6 +177,10 @@ async fn a_report_the_city_refuses_stops_retrying_and_the_rest_continue() {
     let again = phone.syncer.sync_now().await;
     assert!(again.refused.is_empty() && again.submitted.is_empty(), "a refused report is not retried");
     assert_eq!(phone.civic.outbox().unwrap().refused, 1);
+    // "My reports" marks it refused, not waiting; the others are not.
+    let listed = phone.civic.my_reports(&[], 10, None).unwrap().reports;
+    let marked: Vec<_> = listed.iter().filter(|r| r.refused).map(|r| r.id).collect();
+    assert_eq!(marked, vec![refused]);
 }
 
 /// Rewrites a queued report's category to one the server does not know, as a phone with an

@@ -116,6 +116,8 @@ pub struct ReportSummary {
     pub updated_at: OffsetDateTime,
     /// The first photo, for the thumbnail.
     pub cover_photo: Option<String>,
+    /// The server refused it for good: it will not be sent (the detail says why).
+    pub refused: bool,
 }
 
 /// A page of reports and where the next page starts.
@@ -132,7 +134,8 @@ pub fn list_reports(conn: &Connection, statuses: &[Status], limit: u32, after: O
     let mut sql = String::from(
         "SELECT r.id, r.public_number, r.category, r.status, r.district_code, r.district_vi, r.district_en,
                 r.captured_at, r.updated_at,
-                (SELECT photo_hash FROM report_photo p WHERE p.report_id = r.id ORDER BY position LIMIT 1)
+                (SELECT photo_hash FROM report_photo p WHERE p.report_id = r.id ORDER BY position LIMIT 1),
+                EXISTS (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND o.permanent_error IS NOT NULL)
          FROM report r WHERE 1",
     );
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
@@ -252,6 +255,7 @@ fn summary_from_row(r: &Row<'_>) -> Result<ReportSummary> {
         captured_at: from_ms(r.get(7)?)?,
         updated_at: from_ms(r.get(8)?)?,
         cover_photo: r.get(9)?,
+        refused: r.get(10)?,
     })
 }
 

@@ -110,6 +110,8 @@ private fun ReportRow(
     val language = LocalLanguage.current
     // Where the report stands on its way to the city, in words for TalkBack too.
     val delivery = when {
+        report.refused ->
+            language.pick("Thành phố không nhận báo cáo này: mở để xem lý do", "The city did not accept this report: open it to see why")
         report.status == ReportStatus.QUEUED && sync is SyncState.Syncing ->
             language.pick("Đang gửi…", "Sending…")
         report.status == ReportStatus.QUEUED ->
@@ -138,7 +140,7 @@ private fun ReportRow(
                 }
                 if (delivery != null) {
                     Text(delivery, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(top = 4.dp))
-                    if (sync is SyncState.Syncing && report.status == ReportStatus.QUEUED) {
+                    if (sync is SyncState.Syncing && report.status == ReportStatus.QUEUED && !report.refused) {
                         val fraction = if (sync.bytesTotal > 0u) sync.bytesSent.toFloat() / sync.bytesTotal.toFloat() else 0f
                         LinearProgressIndicator(progress = { fraction }, modifier = Modifier.fillMaxWidth().padding(top = 4.dp)
                             .semantics { contentDescription = language.pick("Tiến độ gửi", "Sending progress") })

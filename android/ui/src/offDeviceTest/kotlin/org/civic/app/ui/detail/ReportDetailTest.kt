@@ -290,6 +290,16 @@ class ReportDetailTest {
                         assertEquals(0, count(if (v) "sẽ gửi khi có mạng" else "will be sent when online", substring = true),
                             "a refused report is not promised to be sent")
                     }
+                    // My reports does not call it waiting either.
+                    val list = org.civic.app.ui.reports.MyReportsViewModel(phone.app, s.scope)
+                    screen("my-reports-refused", look, { org.civic.app.ui.reports.MyReportsScreen(list, phone.app::photo, {}, {}) }) {
+                        val v = vi(look)
+                        awaitText(if (v) "Không gửi được" else "Not accepted")
+                        awaitText(if (v) "Thành phố không nhận báo cáo này: mở để xem lý do" else "The city did not accept this report: open it to see why")
+                        assertEquals(0, count(if (v) "Chờ gửi" else "Waiting to send"))
+                        assertEquals(0, count(if (v) "đang chờ gửi" else "waiting to be sent", substring = true), "no waiting banner")
+                    }
+                    assertTrue(list.state.value.reports.single().refused)
                 }
             }
         }

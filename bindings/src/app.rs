@@ -247,11 +247,14 @@ impl CivicApp {
         let id = self.id(&id)?;
         let d = self.civic.report(id).map_err(self.err())?;
         let refusal = self.civic.refusal(id).map_err(self.err())?;
+        let (rating, can_rate) = (d.rating(), d.can_rate());
         Ok(ReportDetail {
             report: report(d.report, self.lang()),
             timeline: d.timeline.into_iter().map(Into::into).collect(),
             alerts: d.alerts,
             refusal,
+            rating,
+            can_rate,
         })
     }
 

@@ -337,6 +337,12 @@ pub struct ReportDetail {
     pub alerts: Vec<String>,
     /// Why the city refused it, if it did.
     pub refusal: Option<String>,
+    /// The citizen's rating of the latest outcome (1 to 5 stars), once given.
+    #[uniffi(default)]
+    pub rating: Option<u8>,
+    /// Resolved or rejected and not yet rated: the rating widget shows.
+    #[uniffi(default)]
+    pub can_rate: bool,
 }
 
 /// A line of the "my reports" list.

@@ -435,6 +435,24 @@ pub struct ReportDetail {
     pub alerts: Vec<String>,
 }
 
+impl ReportDetail {
+    /// The citizen's rating of the latest outcome (1 to 5 stars): their rating step after the
+    /// last resolution or rejection, if any.
+    pub fn rating(&self) -> Option<u8> {
+        let from = self.timeline.iter().rposition(|e| e.status.is_some_and(|s| matches!(s, Status::Resolved | Status::Rejected)))?;
+        self.timeline[from..]
+            .iter()
+            .rev()
+            .filter(|e| e.actor == ActorRole::Citizen)
+            .find_map(|e| e.note.as_deref().and_then(crate::protocol::Rate::stars_in))
+    }
+
+    /// The city gave an outcome (resolved or rejected) that the citizen has not rated yet.
+    pub fn can_rate(&self) -> bool {
+        matches!(self.report.status, Status::Resolved | Status::Rejected) && self.rating().is_none()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,3 +79,35 @@ async fn actions_made_offline_survive_a_restart_and_arrive_in_order() {
     assert_eq!(outcome.refused.len(), 1, "{:?}", outcome.sent.iter().map(|s| s.1.status).collect::<Vec<_>>());
     assert!(desk.pending().unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_rates_each_outcome_once_and_a_reopened_report_can_be_rated_again() {
+    let server_dir = tempdir().unwrap();
+    let server = Server::start(server_dir.path()).await;
+    let phone_dir = tempdir().unwrap();
+    let phone = Device::open(phone_dir.path(), &server.url);
+    let id = phone.capture(3);
+    phone.syncer.sync_now().await;
+    assert!(!phone.civic.report(id).unwrap().can_rate(), "nothing to rate before an outcome");
+
+    let official = OfficialClient::login(&server.url, ADMIN, ADMIN_PASSWORD).await.unwrap();
+    official.resolve(id, "Đã dọn.", &photo(4), fix()).await.unwrap();
+    phone.syncer.sync_now().await;
+    let resolved = phone.civic.report(id).unwrap();
+    assert!(resolved.can_rate() && resolved.rating().is_none());
+
+    phone.syncer.rate(id, 2, Some("Vẫn còn rác ở góc đường".into())).await.unwrap();
+    let rated = phone.civic.report(id).unwrap();
+    assert_eq!(rated.rating(), Some(2));
+    assert!(!rated.can_rate(), "one rating per outcome");
+
+    // Not fixed: reopened, resolved again; the new outcome is rated afresh.
+    phone.syncer.reopen(id, "Rác vẫn còn").await.unwrap();
+    official.resolve(id, "Đã dọn lại, kể cả góc đường.", &photo(5), fix()).await.unwrap();
+    phone.syncer.sync_now().await;
+    let again = phone.civic.report(id).unwrap();
+    assert_eq!(again.report.status, Status::Resolved);
+    assert!(again.can_rate() && again.rating().is_none(), "the earlier rating was for the earlier outcome");
+    phone.syncer.rate(id, 5, None).await.unwrap();
+    assert_eq!(phone.civic.report(id).unwrap().rating(), Some(5));
+}

@@ -490,7 +490,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
             if low {
                 tx.execute("UPDATE report SET flagged = 1 WHERE id = ?1", [id.to_string()])?;
             }
-            let note = Some(format!("{}★{}", r.stars, comment.map(|c| format!(" — {c}")).unwrap_or_default()));
+            let note = Some(civic_core::protocol::Rate { stars: r.stars, comment }.timeline_note());
             reports::add_event(tx, &stored, &reports::new_event(ActorRole::Citizen, None, note), None)?;
             let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)

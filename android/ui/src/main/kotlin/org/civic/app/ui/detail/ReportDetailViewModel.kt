@@ -22,7 +22,6 @@ import org.civic.core.SyncListener
 import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
-import org.civic.core.TimelineActor
 import org.civic.core.TimelineStep
 
 /** A question of the report's category and the citizen's answer, both in words. */
@@ -76,7 +75,8 @@ data class ReportDetailState(
     val status: ReportStatus? get() = detail?.report?.status
 
     /** The citizen may rate the city's answer once it is resolved, once per outcome. */
-    val canRate: Boolean get() = status == ReportStatus.RESOLVED && ratedStars == null
+    /** The core says when: resolved or rejected, not yet rated (and not just rated here). */
+    val canRate: Boolean get() = detail?.canRate == true && ratedStars == null
 
     /** A resolved or rejected report may be reopened, with a reason. */
     val canReopen: Boolean get() = status == ReportStatus.RESOLVED || status == ReportStatus.REJECTED
@@ -178,7 +178,7 @@ class ReportDetailViewModel(
             val inbox = try { app.alerts(true) } catch (e: CivicException) { emptyList() }
             detail.alerts.map { id -> inbox.firstOrNull { it.id == id }?.headline ?: id }
         }
-        return Loaded(detail, category?.name, answers, photos, before, after, warnings, ratedStars(detail.timeline))
+        return Loaded(detail, category?.name, answers, photos, before, after, warnings, detail.rating?.toInt())
     }
 
     /** Refreshes from the city: sends what waits and fetches what changed. */
@@ -248,18 +248,6 @@ class ReportDetailViewModel(
     }
 
     companion object {
-        /**
-         * The stars given to the current outcome, read from the timeline: the server records a
-         * rating as the citizen's note "N★ — comment" after the resolution. (The bindings do
-         * not expose the rating itself; see the report to the lead.)
-         */
-        fun ratedStars(timeline: List<TimelineStep>): Int? {
-            val outcome = timeline.indexOfLast { it.status == ReportStatus.RESOLVED || it.status == ReportStatus.REJECTED }
-            if (outcome < 0) return null
-            return timeline.drop(outcome + 1).lastOrNull { it.actor == TimelineActor.CITIZEN && it.status == null }
-                ?.note?.let { Regex("^([1-5])★").find(it)?.groupValues?.get(1)?.toIntOrNull() }
-        }
-
         /** An answer in words: a list choice by its label, a number without a needless ".0". */
         fun answerText(answer: Answer, question: Question?): String {
             fun label(key: String) = question?.choices?.firstOrNull { it.key == key }?.label ?: key

@@ -189,7 +189,8 @@ class ReportDetailTest {
                 }
                 val rated = model.awaitState("rating in the timeline") { st -> st.timeline.any { it.note?.contains("Sạch rồi ($uniq)") == true } }
                 assertEquals(4, rated.ratedStars, "the rating the server recorded")
-                assertEquals(4, ReportDetailViewModel.ratedStars(app.report(id).timeline), "read back from the phone's store")
+                assertEquals(4.toUByte(), app.report(id).rating, "read back from the phone's store")
+                assertEquals(false, app.report(id).canRate, "rated once per outcome")
 
                 // Not happy after all: reopened with why.
                 val why = "Rác lại bị đổ ở góc đường ($uniq)"

@@ -275,13 +275,30 @@ impl CivicApp {
     /// The categories a report may have, for the picker.
     pub fn categories(&self) -> Vec<Category> {
         let lang = self.lang();
-        self.civic.city().catalog.categories().iter().filter(|c| c.active).map(|c| category(c, lang)).collect()
+        let catalog = &self.civic.city().catalog;
+        catalog.categories().iter().filter(|c| c.active).map(|c| category(c, &catalog.groups, lang)).collect()
     }
 
     /// Categories matching what the citizen typed (accents optional), best first.
     pub fn search_categories(&self, query: String) -> Vec<Category> {
         let lang = self.lang();
-        self.civic.city().catalog.search(&query, lang).into_iter().map(|c| category(c, lang)).collect()
+        let catalog = &self.civic.city().catalog;
+        catalog.search(&query, lang).into_iter().map(|c| category(c, &catalog.groups, lang)).collect()
+    }
+
+    /// The city's districts, for choosing one as a place to follow.
+    pub fn districts(&self) -> Vec<PlaceName> {
+        let lang = self.lang();
+        self.civic.city().area.districts().map(|d| place(d.clone(), lang)).collect()
+    }
+
+    /// The topics of warnings a resident can follow, named in the app's language.
+    pub fn warning_topics(&self) -> Vec<WarningTopic> {
+        let vi = self.lang() == Lang::Vi;
+        civic_core::warning::TOPICS
+            .iter()
+            .map(|(code, name_vi, name_en)| WarningTopic { code: (*code).to_owned(), name: (if vi { name_vi } else { name_en }).to_string() })
+            .collect()
     }
 
     /// Whether a point is in the service area, and where.

@@ -494,6 +494,9 @@ impl From<sync::SyncOutcome> for SyncOutcome {
 pub struct Category {
     pub code: String,
     pub group: String,
+    /// The group's name, for headings in the picker.
+    #[uniffi(default)]
+    pub group_name: String,
     pub name: String,
     pub description: String,
     pub expected_hours: u32,
@@ -529,7 +532,14 @@ pub struct ChoiceOption {
     pub label: String,
 }
 
-pub(crate) fn category(c: &catalog::Category, lang: Lang) -> Category {
+/// A topic of warnings a resident can follow.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WarningTopic {
+    pub code: String,
+    pub name: String,
+}
+
+pub(crate) fn category(c: &catalog::Category, groups: &[catalog::Group], lang: Lang) -> Category {
     let questions = c
         .questions
         .iter()
@@ -551,6 +561,7 @@ pub(crate) fn category(c: &catalog::Category, lang: Lang) -> Category {
     Category {
         code: c.code.clone(),
         group: c.group.clone(),
+        group_name: groups.iter().find(|g| g.code == c.group).map(|g| g.name.get(lang).to_owned()).unwrap_or_default(),
         name: c.name.get(lang).to_owned(),
         description: c.description.get(lang).to_owned(),
         expected_hours: c.expected_hours,

@@ -103,6 +103,19 @@ impl Area {
     }
 }
 
+/// The topics a resident can follow, with their names (codes as in `Alert::topics`).
+pub const TOPICS: &[(&str, &str, &str)] = &[
+    ("flood", "Lũ lụt, ngập", "Floods"),
+    ("storm", "Bão, mưa lớn", "Storms, heavy rain"),
+    ("outage", "Mất điện, mất nước", "Power and water cuts"),
+    ("traffic", "Giao thông", "Traffic"),
+    ("health", "Y tế", "Health"),
+    ("environment", "Môi trường", "Environment"),
+    ("fire", "Cháy nổ", "Fire"),
+    ("security", "An ninh", "Security"),
+    ("other", "Khác", "Other"),
+];
+
 /// What the device needs of an alert to decide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertTarget {

@@ -316,7 +316,7 @@ private fun CategorySection(state: CaptureState, intents: CaptureIntents) {
                             style = MaterialTheme.typography.bodySmall)
                     } else {
                         Text(category.name, style = MaterialTheme.typography.titleMedium)
-                        Text(groupName(category.group, LocalLanguage.current), style = MaterialTheme.typography.bodySmall,
+                        Text(category.groupName, style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant)
                     }
                 }
@@ -374,7 +374,7 @@ fun CategoryPicker(
                     if (grouped && c.group != lastGroup) {
                         lastGroup = c.group
                         Text(
-                            groupName(c.group, language),
+                            c.groupName,
                             style = MaterialTheme.typography.labelLarge,
                             color = MaterialTheme.colorScheme.primary,
                             modifier = Modifier.padding(start = 16.dp, end = 16.dp, top = 16.dp, bottom = 4.dp).semantics { heading() },
@@ -392,7 +392,7 @@ fun CategoryPicker(
                             fontWeight = if (isSelected) FontWeight.SemiBold else FontWeight.Normal,
                         )
                         Text(
-                            if (grouped) c.description else groupName(c.group, language),
+                            if (grouped) c.description else c.groupName,
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                             maxLines = 2,

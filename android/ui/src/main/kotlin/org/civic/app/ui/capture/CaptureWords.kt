@@ -46,19 +46,3 @@ fun expectedWords(hours: UInt, language: AppLanguage): String {
     else language.pick("khoảng $h giờ", "about $h hours")
 }
 
-/**
- * A category group's name. The bindings give `Category.group` as a code only (the catalog's
- * names are not exposed), so the names of config/hue/catalog.json "groups" are kept here.
- */
-fun groupName(code: String, language: AppLanguage): String = when (code) {
-    "environment" -> language.pick("Môi trường và rác thải", "Environment and waste")
-    "urban-order" -> language.pick("Trật tự đô thị", "Urban order")
-    "roads" -> language.pick("Hạ tầng giao thông", "Roads and traffic")
-    "lighting" -> language.pick("Chiếu sáng và điện", "Street lights and electricity")
-    "trees" -> language.pick("Cây xanh", "Trees")
-    "drainage" -> language.pick("Thoát nước và ngập úng", "Drainage and flooding")
-    "advertising" -> language.pick("Quảng cáo trái phép", "Illegal advertising")
-    "security" -> language.pick("An ninh, trật tự", "Security and public order")
-    "other" -> language.pick("Khác", "Other")
-    else -> code.replace('-', ' ').replaceFirstChar { it.uppercase() }
-}

@@ -55,9 +55,11 @@ import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.t
+import org.civic.core.PlaceName
 import org.civic.core.SavedPlace
 import org.civic.core.Severity
 import org.civic.core.WarningSubscription
+import org.civic.core.WarningTopic
 import kotlin.math.cos
 import kotlin.math.sin
 
@@ -102,7 +104,7 @@ fun SubscriptionsScreen(model: SubscriptionsViewModel, onBack: () -> Unit) {
                 model::setFollowPosition,
             )
             HorizontalDivider()
-            Topics(sub, model)
+            Topics(sub, state.topics, model)
             HorizontalDivider()
             MinSeverity(sub, model)
             HorizontalDivider()
@@ -120,7 +122,7 @@ private fun SectionTitle(text: String) {
 
 /** Where a saved place is, in words. */
 @Composable
-private fun placeText(place: SavedPlace, area: String?): String {
+private fun placeText(place: SavedPlace, area: String?, districts: List<PlaceName>): String {
     val language = LocalLanguage.current
     return when (place) {
         is SavedPlace.Point -> {
@@ -128,7 +130,7 @@ private fun placeText(place: SavedPlace, area: String?): String {
             language.pick("Trong vòng $radius", "Within $radius") + (area?.let { language.pick(" quanh một điểm ở $it", " of a point in $it") } ?: "")
         }
         is SavedPlace.Area -> language.pick("Toàn địa bàn ", "All of ") +
-            (HUE_DISTRICTS.firstOrNull { it.code == place.code }?.let { language.pick(it.vi, it.en) }
+            (districts.firstOrNull { it.code == place.code }?.name
                 ?: language.pick("khu vực ${place.code}", "area ${place.code}"))
     }
 }
@@ -160,7 +162,7 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
             Row(Modifier.padding(start = 12.dp, top = 8.dp, bottom = 8.dp, end = 4.dp), verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f).semantics(mergeDescendants = true) {}) {
                     Text(name, style = MaterialTheme.typography.titleSmall)
-                    Text(placeText(place, state.placeAreas[name]), style = MaterialTheme.typography.bodySmall,
+                    Text(placeText(place, state.placeAreas[name], state.districts), style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant)
                 }
                 TextButton(
@@ -176,13 +178,13 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
             Text(t("+ Thêm địa điểm", "+ Add a place"))
         }
     } else {
-        AddPlace(form, model)
+        AddPlace(form, state.districts, model)
     }
 }
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun AddPlace(form: NewPlace, model: SubscriptionsViewModel) {
+private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -246,8 +248,8 @@ private fun AddPlace(form: NewPlace, model: SubscriptionsViewModel) {
                 }
                 PlaceKind.DISTRICT -> {
                     Column {
-                        for (d in HUE_DISTRICTS) {
-                            val name = language.pick(d.vi, d.en)
+                        for (d in districts) {
+                            val name = d.name
                             Row(
                                 Modifier.fillMaxWidth().heightIn(min = 48.dp)
                                     .selectable(form.districtCode == d.code, role = Role.RadioButton) { model.pickDistrict(d.code, name) },
@@ -297,7 +299,7 @@ private fun SwitchRow(title: String, body: String, checked: Boolean, onChange: (
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun Topics(sub: WarningSubscription, model: SubscriptionsViewModel) {
+private fun Topics(sub: WarningSubscription, topics: List<WarningTopic>, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
     SectionTitle(t("Chủ đề", "Topics"))
     Text(
@@ -312,11 +314,11 @@ private fun Topics(sub: WarningSubscription, model: SubscriptionsViewModel) {
             label = { Text(t("Tất cả", "All")) },
             modifier = Modifier.heightIn(min = 48.dp),
         )
-        for (topic in TOPICS) {
+        for (topic in topics) {
             FilterChip(
                 selected = topic.code in sub.topics,
                 onClick = { model.toggleTopic(topic.code) },
-                label = { Text(language.pick(topic.vi, topic.en)) },
+                label = { Text(topic.name) },
                 modifier = Modifier.heightIn(min = 48.dp),
             )
         }

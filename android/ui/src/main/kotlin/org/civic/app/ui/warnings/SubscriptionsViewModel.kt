@@ -12,6 +12,8 @@ import kotlinx.coroutines.withContext
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.common.forPeople
 import org.civic.core.CivicApp
+import org.civic.core.PlaceName
+import org.civic.core.WarningTopic
 import org.civic.core.CivicException
 import org.civic.core.SavedPlace
 import org.civic.core.Severity
@@ -60,6 +62,9 @@ data class SubscriptionsState(
     val quietBadFormat: Boolean = false,
     val error: String? = null,
     val loaded: Boolean = false,
+    /** The city's districts and the topics one can follow, named by the core. */
+    val districts: List<PlaceName> = emptyList(),
+    val topics: List<WarningTopic> = emptyList(),
 ) {
     val quietOn: Boolean get() = subscription?.quietStartMinute != null && subscription.quietEndMinute != null
 }
@@ -86,7 +91,8 @@ class SubscriptionsViewModel(
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) { app.subscription().let { it to locate(it) } }
-                _state.update { saved(it, sub, areas).copy(loaded = true) }
+                val (districts, topics) = withContext(io) { app.districts() to app.warningTopics() }
+                _state.update { saved(it, sub, areas).copy(loaded = true, districts = districts, topics = topics) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople(), loaded = true) }
             }

@@ -55,42 +55,6 @@ fun SeverityChip(severity: Severity, modifier: Modifier = Modifier) {
     }
 }
 
-/**
- * The topic codes the core matches subscriptions on (core/src/cap `Alert::topics`, the server's
- * `TOPICS`), with their names. The bindings do not list them: kept here in step with the core.
- */
-data class Topic(val code: String, val vi: String, val en: String)
-
-val TOPICS = listOf(
-    Topic("flood", "Lũ lụt, ngập", "Floods"),
-    Topic("storm", "Bão, mưa lớn", "Storms, heavy rain"),
-    Topic("outage", "Mất điện, mất nước", "Power and water cuts"),
-    Topic("traffic", "Giao thông", "Traffic"),
-    Topic("health", "Y tế", "Health"),
-    Topic("environment", "Môi trường", "Environment"),
-    Topic("fire", "Cháy nổ", "Fire"),
-    Topic("security", "An ninh", "Security"),
-    Topic("other", "Khác", "Other"),
-)
-
-/**
- * Huế's district-level units by GSO code (config/hue/districts.geojson, the 2020 boundaries the
- * core routes to). The bindings have no call listing them: kept here in step with the config.
- */
-data class District(val code: String, val vi: String, val en: String)
-
-val HUE_DISTRICTS = listOf(
-    District("474", "Thành phố Huế", "Hue city"),
-    District("476", "Huyện Phong Điền", "Phong Dien district"),
-    District("477", "Huyện Quảng Điền", "Quang Dien district"),
-    District("478", "Huyện Phú Vang", "Phu Vang district"),
-    District("479", "Thị xã Hương Thủy", "Huong Thuy town"),
-    District("480", "Thị xã Hương Trà", "Huong Tra town"),
-    District("481", "Huyện A Lưới", "A Luoi district"),
-    District("482", "Huyện Phú Lộc", "Phu Loc district"),
-    District("483", "Huyện Nam Đông", "Nam Dong district"),
-)
-
 /** Minutes since midnight as "HH:mm". */
 fun hhmm(minute: Int): String = "%02d:%02d".format(minute / 60, minute % 60)
 

@@ -16,11 +16,15 @@ struct CivicMain: App {
                     ProgressView()
                 case let .failed(message):
                     ContentUnavailableView {
-                        Label("Không mở được dữ liệu", systemImage: "exclamationmark.triangle")
+                        Label {
+                            Text("Không mở được dữ liệu của Civic trên điện thoại.", tableName: "App")
+                        } icon: {
+                            Image(systemName: "exclamationmark.triangle")
+                        }
                     } description: {
                         Text(message)
                     } actions: {
-                        Button("Thử lại") { core.open() }
+                        Button { core.open() } label: { Text("Thử lại", tableName: "App") }
                     }
                 case let .ready(app):
                     RootView(app: app)
@@ -51,6 +55,12 @@ final class CoreHolder {
         return nil
     }
 
+    /// The server, from Info.plist (`CivicServerURL`, the `CIVIC_SERVER_URL` build setting).
+    static var serverURL: String {
+        let configured = Bundle.main.object(forInfoDictionaryKey: "CivicServerURL") as? String ?? ""
+        return configured.isEmpty ? "http://127.0.0.1:8080" : configured
+    }
+
     func open() {
         if app != nil { return }
         do {
@@ -62,9 +72,9 @@ final class CoreHolder {
             values.isExcludedFromBackup = true
             var excluded = dir
             try? excluded.setResourceValues(values)
-            let server = Bundle.main.object(forInfoDictionaryKey: "CivicServerURL") as? String ?? "http://127.0.0.1:8080"
-            let app = try CivicApp.open(dataDir: dir.path, serverUrl: server, language: AppLanguage.current.rawValue, tokens: KeychainTokenStorage())
+            let app = try CivicApp.open(dataDir: dir.path, serverUrl: Self.serverURL, language: AppLanguage.current.rawValue, tokens: KeychainTokenStorage())
             state = .ready(app)
+            AppServices.coreOpened(app)
         } catch {
             state = .failed(peopleMessage(error))
         }

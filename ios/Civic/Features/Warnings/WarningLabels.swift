@@ -1,0 +1,76 @@
+import CivicCore
+import CivicFeatures
+import SwiftUI
+
+/// The warnings' words that the core does not give, in the app's language (Warnings.xcstrings).
+enum WarningLabels {
+    /// A severity in the resident's words (the CAP levels as Vietnamese warnings name them).
+    static func severity(_ severity: Severity) -> String {
+        switch severity {
+        case .extreme: return String(localized: "Đặc biệt nguy hiểm", table: "Warnings")
+        case .severe: return String(localized: "Nguy hiểm", table: "Warnings")
+        case .moderate: return String(localized: "Trung bình", table: "Warnings")
+        case .minor: return String(localized: "Nhẹ", table: "Warnings")
+        case .unknown: return String(localized: "Chưa rõ mức độ", table: "Warnings")
+        }
+    }
+
+    /// Where a warning stands, in words.
+    static func state(_ state: AlertState) -> String {
+        switch state {
+        case .active: return String(localized: "Đang hiệu lực", table: "Warnings")
+        case .expired: return String(localized: "Đã hết hạn", table: "Warnings")
+        case .cancelled: return String(localized: "Đã huỷ", table: "Warnings")
+        }
+    }
+
+    /// The label of a drill (CAP status Exercise).
+    static var exercise: String {
+        String(localized: "Diễn tập", table: "Warnings")
+    }
+
+    /// Until when a warning holds, or since when it has ended.
+    static func expiry(_ state: AlertState, _ expires: Date) -> String {
+        let at = dateTime(expires)
+        switch state {
+        case .active: return String(localized: "đến \(at)", table: "Warnings")
+        case .expired: return String(localized: "hết hạn lúc \(at)", table: "Warnings")
+        case .cancelled: return String(localized: "lẽ ra đến \(at)", table: "Warnings")
+        }
+    }
+
+    static func dateTime(_ date: Date) -> String {
+        date.formatted(date: .abbreviated, time: .shortened)
+    }
+
+    /// "5 phút trước" / "5 minutes ago", in the app's language.
+    static func ago(_ date: Date) -> String {
+        date.formatted(.relative(presentation: .named))
+    }
+}
+
+/// The severity as a filled capsule in its warning colour.
+struct SeverityChip: View {
+    let severity: Severity
+
+    var body: some View {
+        Text(WarningLabels.severity(severity))
+            .font(.caption.weight(.semibold))
+            .foregroundStyle(.white)
+            .padding(.horizontal, 10).padding(.vertical, 4)
+            .background(SeverityColor.of(severity), in: Capsule())
+    }
+}
+
+/// A small grey label (drill, cancelled, expired).
+struct WarningTag: View {
+    let text: String
+
+    var body: some View {
+        Text(text)
+            .font(.caption.weight(.semibold))
+            .foregroundStyle(.secondary)
+            .padding(.horizontal, 10).padding(.vertical, 4)
+            .background(Color(.secondarySystemFill), in: Capsule())
+    }
+}

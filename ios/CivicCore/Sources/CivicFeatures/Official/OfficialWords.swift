@@ -1,0 +1,77 @@
+import CivicCore
+import Foundation
+
+/// Words of the official's screens that the core does not return, and the times they show.
+/// The same as android/ui's OfficialWords.
+public enum OfficialWords {
+    /// A status's name for filter chips, timeline steps and buttons: the core's words.
+    public static func status(_ status: ReportStatus, language: AppLanguage) -> String {
+        statusLabel(status: status, language: language.rawValue)
+    }
+
+    public static func actor(_ actor: TimelineActor, language: AppLanguage) -> String {
+        switch actor {
+        case .citizen: return language.pick("Người dân", "Citizen")
+        case .`operator`: return language.pick("Trung tâm điều hành", "Operations centre")
+        case .officer: return language.pick("Cán bộ", "Officer")
+        case .system: return language.pick("Hệ thống", "System")
+        }
+    }
+
+    /// Whether a report due at `due` is overdue at `now`.
+    public static func overdue(_ due: Date, now: Date) -> Bool {
+        now > due
+    }
+
+    /// "Quá hạn 3 giờ" / "Overdue by 3 h", or "Còn 5 giờ" / "Due in 5 h".
+    public static func due(_ due: Date, now: Date, language: AppLanguage) -> String {
+        let late = overdue(due, now: now)
+        let seconds = late ? now.timeIntervalSince(due) : due.timeIntervalSince(now)
+        let text = hours(seconds / 3600, language: language)
+        return late ? language.pick("Quá hạn \(text)", "Overdue by \(text)") : language.pick("Còn \(text)", "Due in \(text)")
+    }
+
+    /// A span of hours: "3 giờ", "2 ngày 4 giờ", "40 phút" / "3 h", "2 d 4 h", "40 min".
+    public static func hours(_ hours: Double, language: AppLanguage) -> String {
+        let total = max(0, Int(hours.isFinite ? hours : 0))
+        let days = total / 24
+        let rest = total % 24
+        if hours < 1 {
+            let minutes = max(0, Int((hours.isFinite ? hours : 0) * 60))
+            return language.pick("\(minutes) phút", "\(minutes) min")
+        }
+        if days == 0 { return language.pick("\(total) giờ", "\(total) h") }
+        if rest == 0 { return language.pick("\(days) ngày", "\(days) d") }
+        return language.pick("\(days) ngày \(rest) giờ", "\(days) d \(rest) h")
+    }
+
+    /// Said of an action kept on the phone until there is a connection.
+    public static func waiting(language: AppLanguage) -> String {
+        language.pick("Chờ gửi khi có mạng", "Waiting for the network")
+    }
+
+    /// An action waiting on the phone, in words.
+    public static func describe(_ action: OfficialAction, language: AppLanguage) -> String {
+        switch action {
+        case let .changeStatus(to, note):
+            if to == .rejected {
+                let reason = note ?? ""
+                return language.pick("Từ chối: \(reason)", "Reject: \(reason)")
+            }
+            let name = status(to, language: language)
+            return language.pick("Chuyển sang “\(name)”", "Move to “\(name)”")
+        case let .reply(text):
+            return language.pick("Trả lời: \(text)", "Reply: \(text)")
+        case let .resolve(note, _):
+            return language.pick("Xử lý xong (kèm ảnh): \(note)", "Resolved (with photo): \(note)")
+        }
+    }
+
+    /// The statuses still open: an official's work, the inbox's filters.
+    public static func isOpen(_ status: ReportStatus) -> Bool {
+        switch status {
+        case .submitted, .received, .assigned, .inProgress, .reopened: return true
+        default: return false
+        }
+    }
+}

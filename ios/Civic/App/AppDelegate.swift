@@ -8,6 +8,7 @@ import os
 /// background tasks' handlers (BGTaskScheduler wants them before launch ends) and the push
 /// token; a warning's silent push wakes a sync. The core may not be open yet when iOS
 /// launches the app in the background: each entry point opens it (`CoreHolder.open()`).
+@MainActor
 final class AppDelegate: NSObject, UIApplicationDelegate {
     private let log = Logger(subsystem: "org.civic.app", category: "app")
 

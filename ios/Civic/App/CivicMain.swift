@@ -4,6 +4,7 @@ import SwiftUI
 
 /// Civic for iPhone. (Not `CivicApp`: that is the core's type.)
 @main
+@MainActor
 struct CivicMain: App {
     @UIApplicationDelegateAdaptor(AppDelegate.self) private var delegate
     @State private var core = CoreHolder.shared

@@ -96,6 +96,7 @@ enum RootScreens {
 /// A work item for the signed-in official (android's OfficialReportRoute): the camera for the
 /// after-photo (its JPEG's bytes), the phone's fix where it was resolved (asking for the
 /// permission if needed).
+@MainActor
 struct OfficialReportRoute: View {
     let app: CivicApp
     let official: OfficialApp

@@ -6,6 +6,7 @@ import SwiftUI
 /// (Báo cáo / Cảnh báo / Bản đồ) with the unseen counts as badges, a NavigationStack per tab
 /// over typed `Route`s, the first run once, over everything, and the officials' screens from
 /// the reports tab. A notification's tap arrives through `AppRouter.open(_:)`.
+@MainActor
 struct RootView: View {
     let app: CivicApp
 

@@ -55,8 +55,9 @@ struct CaptureView: View {
         .onChange(of: model.loading) { _, _ in autoLocate() }
         .onAppear { autoLocate() }
         .onDisappear {
-            // Not when the camera covers the form: the form is still there under it.
-            if !showCamera { model.close() }
+            // Out of sight (another tab, the camera over it): what is typed is saved now; the
+            // model keeps listening, and stops when the screen is gone for good.
+            model.flush()
         }
     }
 

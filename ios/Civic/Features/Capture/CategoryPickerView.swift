@@ -53,7 +53,7 @@ struct CategoryPickerView: View {
     private struct CategoryGroup {
         let code: String
         let name: String
-        var categories: [Category]
+        var categories: [CivicCore.Category]
     }
 
     /// The categories under their groups, in catalog order.
@@ -69,7 +69,7 @@ struct CategoryPickerView: View {
         return result
     }
 
-    private func row(_ category: Category, detail: String) -> some View {
+    private func row(_ category: CivicCore.Category, detail: String) -> some View {
         let selected = category.code == model.category?.code
         return Button { model.chooseCategory(category.code) } label: {
             HStack {

@@ -55,7 +55,6 @@ struct ReportDetailView: View {
         .refreshable { await model.refresh() }
         .navigationTitle(Text("Chi tiết báo cáo", tableName: "Detail"))
         .navigationBarTitleDisplayMode(.inline)
-        .onDisappear { model.close() }
     }
 
     // MARK: - Header and refusal

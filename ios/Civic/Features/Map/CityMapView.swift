@@ -6,6 +6,7 @@ import SwiftUI
 /// "Thành phố đã làm gì": a map of reports near the citizen and what became of them: where,
 /// what, its status, how long the city took, the rating and the "me too"s. Nothing personal:
 /// the core's `CityReport` carries no one's name, phone or report id.
+@MainActor
 struct CityMapView: View {
     @State var model: CityMapViewModel
     @State private var position: MapCameraPosition = .automatic

@@ -3,6 +3,7 @@ import CivicFeatures
 import SwiftUI
 
 /// "Việc cần xử lý": open reports of the official's units, most overdue first.
+@MainActor
 struct OfficialInboxView: View {
     @State var model: OfficialInboxViewModel
     let onOpen: (String) -> Void

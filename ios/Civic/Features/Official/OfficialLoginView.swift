@@ -3,6 +3,7 @@ import CivicFeatures
 import SwiftUI
 
 /// The officials' sign-in: username and password for the city's server.
+@MainActor
 struct OfficialLoginView: View {
     @State var model: OfficialLoginViewModel
     let onSignedIn: (OfficialApp) -> Void

@@ -8,13 +8,14 @@ import SwiftUI
 /// opens the camera and gives the JPEG's bytes (nil when cancelled); `currentLocation` is the
 /// official's fix now (nil when there is none). `onChanged` hands the item, as the server now
 /// holds it, back to the inbox.
+@MainActor
 struct OfficialReportView: View {
     @State var model: OfficialReportViewModel
     let takeAfterPhoto: () async -> Data?
     let currentLocation: () async -> LocationFix?
     var onChanged: (WorkItem) -> Void = { _ in }
 
-    @State private var network: NetworkReturn?
+    @State private var network: NetworkReturn? = nil
 
     var body: some View {
         ScrollView {

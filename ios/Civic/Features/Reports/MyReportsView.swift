@@ -3,6 +3,7 @@ import CivicFeatures
 import SwiftUI
 
 /// "Báo cáo của tôi": the citizen's reports with their status and where each stands in sync.
+@MainActor
 struct MyReportsView: View {
     @State var model: MyReportsViewModel
     let photo: (String) -> Data?

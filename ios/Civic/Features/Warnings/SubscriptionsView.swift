@@ -5,6 +5,7 @@ import SwiftUI
 
 /// "Cảnh báo tôi theo dõi": places, "where I am now", topics, severity, quiet hours and the
 /// language of warnings. Everything stays on the phone.
+@MainActor
 struct SubscriptionsView: View {
     @State var model: SubscriptionsViewModel
 

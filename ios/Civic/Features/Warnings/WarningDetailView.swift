@@ -5,6 +5,7 @@ import SwiftUI
 
 /// One warning, opened from the inbox or a notification: marks it read, says what to do first,
 /// and draws the warning's areas on a map.
+@MainActor
 struct WarningDetailView: View {
     let model: WarningsViewModel
     let id: String

@@ -41,6 +41,8 @@ public final class Locked<Value>: @unchecked Sendable {
 public final class MemoryTokens: TokenStorage {
     private let stored = Locked<String?>(nil)
 
+    public init() {}
+
     public func load() -> String? {
         stored.get()
     }
@@ -59,6 +61,8 @@ public final class MemoryTokens: TokenStorage {
 public final class Recorder: SyncListener {
     public let states = Locked<[SyncState]>([])
     public let outcomes = Locked<[SyncOutcome]>([])
+
+    public init() {}
 
     public func onState(state: SyncState) {
         states.update { $0.append(state) }

@@ -60,13 +60,13 @@ public final class CaptureViewModel {
     /// The last point tried was outside the service area (the draft kept its previous one).
     public private(set) var outsideArea: String?
     /// Every category, in catalog order.
-    public private(set) var categories: [Category] = []
-    public private(set) var category: Category?
+    public private(set) var categories: [CivicCore.Category] = []
+    public private(set) var category: CivicCore.Category?
     /// The full-screen category picker is open.
     public private(set) var picking = false
     public private(set) var query = ""
     /// What the picker lists: every category for an empty query, else the best matches first.
-    public private(set) var results: [Category] = []
+    public private(set) var results: [CivicCore.Category] = []
     public private(set) var answers: [String: Answer] = [:]
     /// What is typed into text and number questions (saved shortly after typing stops).
     public private(set) var answerTexts: [String: String] = [:]
@@ -471,7 +471,8 @@ public final class CaptureViewModel {
     }
 
     /// Saves what is typed now (before sending).
-    private func flush() {
+    /// Saves what is typed now instead of after the pause (the screen goes out of sight).
+    public func flush() {
         for save in takePending() {
             enqueueSave(save)
         }

@@ -5,7 +5,7 @@ import Foundation
 public enum CaptureWords {
     /// One thing the draft still needs (the core's "photo", "location", "category",
     /// "answer:<code>"), in the citizen's words: a question is named by its prompt.
-    public static func missingWords(_ code: String, category: Category?, language: AppLanguage) -> String {
+    public static func missingWords(_ code: String, category: CivicCore.Category?, language: AppLanguage) -> String {
         switch code {
         case "photo":
             return language.pick("ít nhất một ảnh", "at least one photo")
@@ -24,7 +24,7 @@ public enum CaptureWords {
     }
 
     /// "Còn thiếu: ít nhất một ảnh, vị trí" / "Still needed: at least one photo, the location".
-    public static func missingLine(_ missing: [String], category: Category?, language: AppLanguage) -> String {
+    public static func missingLine(_ missing: [String], category: CivicCore.Category?, language: AppLanguage) -> String {
         language.pick("Còn thiếu: ", "Still needed: ")
             + missing.map { missingWords($0, category: category, language: language) }.joined(separator: ", ")
     }

@@ -70,6 +70,12 @@ pub struct Config {
     #[arg(long, env = "CIVIC_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// A key Open311 GeoReport v2 clients send as `api_key` to POST requests (repeat the flag,
+    /// or separate with commas in the variable, for several clients). Without any, Open311
+    /// is read-only.
+    #[arg(long = "open311-api-key", env = "CIVIC_OPEN311_API_KEYS", value_delimiter = ',', hide_env_values = true)]
+    pub open311_api_keys: Vec<String>,
+
     /// Firebase project whose Cloud Messaging wakes Android devices (with `--fcm-access-token`).
     #[arg(long, env = "CIVIC_FCM_PROJECT", requires = "fcm_access_token")]
     pub fcm_project: Option<String>,
@@ -132,6 +138,7 @@ impl Config {
             photo_workers: self.photo_workers.unwrap_or(Limits::default().photo_workers),
             photo_queue_wait_ms: self.photo_queue_wait_ms,
             public_url: self.public_url.clone(),
+            open311_api_keys: self.open311_api_keys.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
             ..Limits::default()
         }
     }

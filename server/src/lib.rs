@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/cap/alerts.atom", get(api::feed::atom))
         .route("/cap/alerts/{identifier}", get(api::feed::message))
+        .nest(api::open311::PREFIX, api::open311::router())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))

@@ -32,6 +32,8 @@ pub struct Limits {
     /// The address the public reaches this server at, for links in feeds (default: the
     /// request's Host).
     pub public_url: Option<String>,
+    /// Keys Open311 clients may submit with (`api_key`); none: Open311 is read-only.
+    pub open311_api_keys: Vec<String>,
 }
 
 impl Default for Limits {
@@ -46,6 +48,7 @@ impl Default for Limits {
             photo_workers: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             photo_queue_wait_ms: 10_000,
             public_url: None,
+            open311_api_keys: Vec::new(),
         }
     }
 }

@@ -210,6 +210,36 @@ pub async fn put_photo(
 )]
 pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<SubmitReport>) -> ApiResult<(StatusCode, Json<ReportReceipt>)> {
     let device = caller.device()?.to_owned();
+    let (status, receipt) = create_report(&st, Submitter::Device(device), req, 1).await?;
+    Ok((status, Json(receipt)))
+}
+
+/// Who a report comes from.
+pub enum Submitter {
+    /// A registered device of the apps (its id).
+    Device(String),
+    /// Another channel (Open311): a device record is made for this report alone, holding
+    /// the contact given (private, like a citizen's profile) and no usable token.
+    Channel { platform: &'static str, profile: Profile },
+}
+
+/// The one submission pipeline every channel goes through: category and answers checked
+/// against the catalog, the point placed in the service area (district), the report
+/// numbered, routed to its unit, and its timeline started. `min_photos` is 1 for the apps;
+/// a channel without photo uploads (Open311) passes 0.
+pub async fn create_report(
+    st: &AppState,
+    submitter: Submitter,
+    req: SubmitReport,
+    min_photos: usize,
+) -> ApiResult<(StatusCode, ReportReceipt)> {
+    let (device, new_device) = match submitter {
+        Submitter::Device(id) => (id, None),
+        Submitter::Channel { platform, profile } => {
+            let id = Uuid::now_v7().to_string();
+            (id.clone(), Some((id, platform, profile)))
+        }
+    };
     let body_hash = hex(&Sha256::digest(serde_json::to_vec(&req).map_err(ApiError::internal)?));
 
     // Checks that need no database.
@@ -222,8 +252,8 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
         .clone();
     category.check_answers(&req.answers).map_err(|e| ApiError::unprocessable("bad-answer", e.to_string()))?;
     let description = text_field("description", &req.description, MAX_DESCRIPTION_CHARS, false)?;
-    if req.photos.is_empty() || req.photos.len() > MAX_PHOTOS {
-        return Err(ApiError::unprocessable("photo-count", format!("a report has 1 to {MAX_PHOTOS} photos")));
+    if req.photos.len() < min_photos || req.photos.len() > MAX_PHOTOS {
+        return Err(ApiError::unprocessable("photo-count", format!("a report has {min_photos} to {MAX_PHOTOS} photos")));
     }
     let placed = st.city.area.locate(req.location.lat, req.location.lon).map_err(|e| match e {
         civic_core::area::AreaError::Outside { .. } => ApiError::unprocessable("outside-service-area", e.to_string()),
@@ -257,6 +287,14 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
                 if !known || req.photos[..i].contains(p) {
                     return Err(ApiError::unprocessable("photo-missing", format!("photo {p} was not uploaded first (or is repeated)")));
                 }
+            }
+            if let Some((id, platform, p)) = &new_device {
+                // A hash no token can have (a token's is lowercase hex): nobody can sign in as it.
+                tx.execute(
+                    "INSERT INTO device (id, token_hash, platform, display_name, phone, email, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![id, format!("none:{id}"), platform, p.display_name, p.phone, p.email, to_ms(received)],
+                )?;
             }
             let counter = format!("report-{year}");
             tx.execute(
@@ -298,7 +336,7 @@ pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<
         })
         .await?;
     Metrics::inc(if status == StatusCode::CREATED { &st.metrics.reports_created } else { &st.metrics.reports_replayed });
-    Ok((status, Json(receipt)))
+    Ok((status, receipt))
 }
 
 fn receipt_of(s: &Stored) -> ApiResult<ReportReceipt> {

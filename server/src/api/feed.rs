@@ -74,7 +74,7 @@ fn rfc3339(t: time::OffsetDateTime) -> ApiResult<String> {
 }
 
 /// The address readers reach this server at: `--public-url`, else the request's Host.
-fn base_url(st: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(st: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &st.limits.public_url {
         return url.trim_end_matches('/').to_owned();
     }

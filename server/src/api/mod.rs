@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod citizen;
 pub mod feed;
 pub mod officials;
+pub mod open311;
 pub mod openapi;
 pub mod ops;
 pub mod public;

@@ -162,6 +162,13 @@ impl CivicApp {
         Ok(self.civic.draft(self.id(&id)?).map_err(self.err())?.into())
     }
 
+    /// Where the draft's photos say they were taken (those that recorded it): offered again as
+    /// "use the photo's location" when a draft is resumed.
+    pub fn photo_locations(&self, draft: String) -> Result<Vec<PhotoLocation>> {
+        let found = self.civic.draft_photo_locations(self.id(&draft)?).map_err(self.err())?;
+        Ok(found.into_iter().map(|(hash, fix)| PhotoLocation { hash, fix: fix.into() }).collect())
+    }
+
     /// Unsent drafts, newest first.
     pub fn drafts(&self) -> Result<Vec<Draft>> {
         Ok(self.civic.drafts().map_err(self.err())?.into_iter().map(Into::into).collect())
@@ -490,15 +497,5 @@ pub(crate) async fn on_runtime<T: Send + 'static>(
 }
 
 fn attached_photo(a: civic_core::AttachedPhoto) -> AttachedPhoto {
-    let fixed_at = a.hints.taken_at.unwrap_or_else(time::OffsetDateTime::now_utc);
-    AttachedPhoto {
-        photo: a.photo.into(),
-        location_hint: a.hints.location.map(|l| LocationFix {
-            lat: l.lat,
-            lon: l.lon,
-            accuracy_m: l.accuracy_m.unwrap_or(30.0),
-            source: FixSource::PhotoExif,
-            fixed_at: std::time::SystemTime::from(fixed_at),
-        }),
-    }
+    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::app::photo_fix(&a.hints).map(Into::into) }
 }

@@ -151,6 +151,13 @@ impl From<model::PhotoRef> for Photo {
     }
 }
 
+/// Where one of a draft's photos was taken.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PhotoLocation {
+    pub hash: String,
+    pub fix: LocationFix,
+}
+
 /// An answer to a category's question.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Answer {

@@ -23,6 +23,19 @@ use crate::warning::{SavedPlace, Subscription, SubscriptionError};
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
+/// The fix a photo's EXIF GPS gives: its accuracy when the camera wrote one, else a cautious
+/// default; taken when the photo was, else now.
+pub fn photo_fix(hints: &PhotoHints) -> Option<GeoFix> {
+    let loc = hints.location?;
+    Some(GeoFix {
+        lat: loc.lat,
+        lon: loc.lon,
+        accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
+        source: FixSource::PhotoExif,
+        fixed_at: hints.taken_at.unwrap_or_else(OffsetDateTime::now_utc),
+    })
+}
+
 /// Settings keys: the citizen's profile (JSON), and whether the server has yet to get it.
 pub(crate) const PROFILE: &str = "profile";
 pub(crate) const PROFILE_PENDING: &str = "profile_pending";
@@ -154,19 +167,15 @@ impl Civic {
             .into_iter()
             .find(|(hash, _)| hash == photo_hash)
             .ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
-        let Some(loc) = hint.location else {
-            return Err(Error::Incomplete(vec![Missing::Location]));
-        };
-        self.set_location(
-            id,
-            GeoFix {
-                lat: loc.lat,
-                lon: loc.lon,
-                accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
-                source: FixSource::PhotoExif,
-                fixed_at: hint.taken_at.unwrap_or_else(OffsetDateTime::now_utc),
-            },
-        )
+        let fix = photo_fix(&hint).ok_or(Error::Incomplete(vec![Missing::Location]))?;
+        self.set_location(id, fix)
+    }
+
+    /// The positions the draft's photos recorded (photo hash and fix), for offering "use the
+    /// photo's location" again after the app was closed mid-capture.
+    pub fn draft_photo_locations(&self, id: ReportId) -> Result<Vec<(String, GeoFix)>> {
+        let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
+        Ok(hints.into_iter().filter_map(|(hash, hint)| photo_fix(&hint).map(|fix| (hash, fix))).collect())
     }
 
     /// Picks the category. Answers to questions the new category does not ask are dropped.

@@ -255,8 +255,10 @@ class CaptureViewModel(
         val known = _state.value.photos.associateBy { it.hash }
         val (draft, missing, photos) = withContext(io) {
             val draft = app.draft(draftId)
+            // Photos attached before the app was closed keep their recorded position.
+            val hints by lazy { runCatching { app.photoLocations(draftId) }.getOrDefault(emptyList()).associate { it.hash to it.fix } }
             val photos = draft.photos.map { p ->
-                known[p.hash] ?: DraftPhoto(p.hash, runCatching { app.photo(p.hash) }.getOrNull(), null)
+                known[p.hash] ?: DraftPhoto(p.hash, runCatching { app.photo(p.hash) }.getOrNull(), hints[p.hash])
             }
             Triple(draft, app.missing(draftId), photos)
         }

@@ -243,7 +243,9 @@ class CaptureFlowTest {
         Models().use { s ->
             val model = CaptureViewModel(phone.app, s.scope, typingDelayMs = 10_000)
             model.await { !it.loading }
-            model.attachPhoto(jpeg(26))
+            // A photo that recorded where it was taken, then a GPS fix elsewhere.
+            model.attachPhoto(exifJpeg(26, 16.4700, 107.5800))
+            model.settle()
             model.setLocation(gps(CITADEL_LAT, CITADEL_LON))
             model.chooseCategory("litter")
             model.settle()
@@ -260,9 +262,13 @@ class CaptureFlowTest {
             assertEquals("Gõ dở thì máy tắt", st.description)
             assertEquals("Huế", st.area?.district?.name, "the area is worked out again")
             assertEquals(listOf("answer:amount"), st.missing)
+            assertEquals(FixSource.GPS, st.location?.source)
+            // The photo's own position is still on offer after the restart.
+            assertNotNull(st.photoWithLocation, "the photo's recorded position survives the restart")
             screen("capture-form-resumed", Look(AppLanguage.VI), { CaptureScreen(model, {}, {}, {}, {}) }) {
                 awaitText("Báo cáo chưa gửi lần trước đã được giữ lại", substring = true)
                 awaitText("Gõ dở thì máy tắt")
+                onNodeWithText("Dùng vị trí trong ảnh").assertExists()
             }
             model.close()
         }

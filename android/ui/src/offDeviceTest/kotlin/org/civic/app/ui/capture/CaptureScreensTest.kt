@@ -7,6 +7,8 @@ import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.hasSetTextAction
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.onAllNodesWithText
+import androidx.compose.ui.test.onFirst
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
 import java.util.UUID
@@ -169,7 +171,14 @@ class CaptureScreensTest {
                     val offer = st.offers.first { it.id == firstId }
                     screen("capture-me-too-offer", look, { CaptureScreen(model, {}, {}, {}, {}) }) {
                         awaitText(w("Đã có người báo vấn đề này ở gần đây", "Someone has already reported this nearby"))
-                        onNodeWithText(w("Tôi cũng gặp vấn đề này", "Me too")).performScrollTo().assertIsDisplayed()
+                        // The offer's photo arrives from the server while the screen lays out: scroll
+                        // once it has settled. (A long-lived server may hold other open reports
+                        // near this random spot: the nearest offer comes first.)
+                        val meToo = w("Tôi cũng gặp vấn đề này", "Me too")
+                        waitUntil(timeoutMillis = 10_000) {
+                            runCatching { onAllNodesWithText(meToo).onFirst().performScrollTo() }.isSuccess
+                        }
+                        onAllNodesWithText(meToo).onFirst().assertIsDisplayed()
                         awaitText(w("Cách 20 m", "20 m away"), substring = true)
                         awaitText(w("0 người cũng gặp", "0 said me too"), substring = true)
                         awaitText(offer.statusLabel)

@@ -25,8 +25,10 @@ kotlin {
     jvmToolchain(17)
 }
 
-val generated = file("src/main/kotlin/org/civic/core/civic_ffi.kt")
 tasks.named("preBuild") {
+    // A local, not a script-level val: the action must not capture the build script, which
+    // the configuration cache (gradle.properties) cannot store.
+    val generated = file("src/main/kotlin/org/civic/core/civic_ffi.kt")
     doFirst {
         check(generated.exists()) { "The core's bindings are missing: run scripts/android-libs from the repository root first." }
     }

@@ -74,11 +74,6 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
     LaunchedEffect(route) { counter.reload() }
 
     val deepLink by pendingRoute.collectAsStateWithLifecycle()
-    LaunchedEffect(deepLink) {
-        val target = deepLink ?: return@LaunchedEffect
-        pendingRoute.value = null
-        nav.navigate(target) { launchSingleTop = true }
-    }
 
     // Chosen once: a start destination that changes would rebuild the graph.
     val start = remember { if (application.firstRunDone) Routes.REPORTS else Routes.FIRST_RUN }
@@ -198,6 +193,15 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
                     OfficialReportRoute(official, id, onBack = { nav.popBackStack() })
                 }
             }
+        }
+
+        // After NavHost, in the same (sub)composition: NavHost sets the graph while composing,
+        // and the Scaffold composes its content only at layout, after the effects of the
+        // composition above have run: navigating from there would find no graph yet.
+        LaunchedEffect(deepLink) {
+            val target = deepLink ?: return@LaunchedEffect
+            pendingRoute.value = null
+            nav.navigate(target) { launchSingleTop = true }
         }
     }
 }

@@ -122,7 +122,8 @@ internal fun OsmMap(
                 .align(Alignment.BottomEnd)
                 .background(Color.White.copy(alpha = 0.8f))
                 .clickable(role = Role.Button, onClickLabel = t("Mở trang bản quyền", "Open the copyright page")) {
-                    uriHandler.openUri(OSM_COPYRIGHT)
+                    // No browser on the phone: openUri throws (IllegalArgumentException).
+                    runCatching { uriHandler.openUri(OSM_COPYRIGHT) }
                 }
                 .padding(horizontal = 4.dp, vertical = 2.dp),
         )

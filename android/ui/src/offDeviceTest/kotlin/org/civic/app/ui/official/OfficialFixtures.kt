@@ -24,6 +24,7 @@ class Relay : AutoCloseable {
     val port: Int = ServerSocket(0).use { it.localPort }
     val url: String get() = "http://127.0.0.1:$port"
     @Volatile private var server: ServerSocket? = null
+    @Volatile private var running = false
     private val sockets = CopyOnWriteArrayList<Socket>()
 
     fun start() {
@@ -31,12 +32,20 @@ class Relay : AutoCloseable {
         s.reuseAddress = true
         s.bind(InetSocketAddress(InetAddress.getLoopbackAddress(), port))
         server = s
+        running = true
         thread(isDaemon = true, name = "relay-accept") {
             while (!s.isClosed) {
                 val client = try { s.accept() } catch (_: Exception) { break }
-                val upstream = try { Socket(targetHost, targetPort) } catch (_: Exception) { client.close(); continue }
                 sockets += client
+                val upstream = try { Socket(targetHost, targetPort) } catch (_: Exception) { client.close(); continue }
                 sockets += upstream
+                // A connection accepted while stop() ran must not outlive it (a pooled HTTP
+                // connection would then carry requests "offline").
+                if (!running) {
+                    runCatching { client.close() }
+                    runCatching { upstream.close() }
+                    break
+                }
                 pump(client.getInputStream(), upstream.getOutputStream(), client, upstream)
                 pump(upstream.getInputStream(), client.getOutputStream(), client, upstream)
             }
@@ -61,6 +70,7 @@ class Relay : AutoCloseable {
 
     /** The network goes away: nothing connects, and what was connected is cut. */
     fun stop() {
+        running = false
         runCatching { server?.close() }
         server = null
         for (s in sockets) runCatching { s.close() }

@@ -6,6 +6,7 @@ import android.content.SharedPreferences
 import android.util.Log
 import java.io.File
 import java.util.Locale
+import java.util.concurrent.Executors
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -59,21 +60,28 @@ class CivicApplication : Application() {
     /** Kept for the life of the process: a dropped handle would stop the listener. */
     @Volatile private var syncListener: TaskHandle? = null
 
+    /** Posts the notifications of syncs the screens start, one at a time, off the main thread. */
+    private val notifier = Executors.newSingleThreadExecutor()
+
     private fun open(): CivicApp {
         // Under filesDir (not cacheDir: it holds the outbox), excluded from backups.
         val dir = File(filesDir, DATA_DIR).apply { mkdirs() }
         val app = CivicApp.open(dir.absolutePath, BuildConfig.CIVIC_SERVER_URL, _language.value.code, KeystoreTokenStorage(this))
         // A sync the screens start (pull to refresh) notifies like the worker's: loud warnings
-        // must not wait for the next periodic run. Called on the core's thread.
+        // must not wait for the next periodic run. The listener is called on whichever thread
+        // awaited the sync (the main thread, for pull to refresh): the store read and the posts
+        // run on a background thread of their own.
         syncListener = try {
             app.subscribe(object : SyncListener {
                 override fun onState(state: SyncState) {}
                 override fun onSynced(outcome: SyncOutcome) {
-                    // Nothing may escape into the core's thread.
-                    try {
-                        Notifications.postSync(this@CivicApplication, app, outcome, _language.value)
-                    } catch (e: Exception) {
-                        Log.w("CivicApplication", "Cannot post the sync's notifications", e)
+                    notifier.execute {
+                        // Nothing may escape: a failure here only loses a notification.
+                        try {
+                            Notifications.postSync(this@CivicApplication, app, outcome, _language.value)
+                        } catch (e: Exception) {
+                            Log.w("CivicApplication", "Cannot post the sync's notifications", e)
+                        }
                     }
                 }
             })

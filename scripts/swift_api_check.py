@@ -133,6 +133,7 @@ def describe(signatures):
 
 def main():
     generated, files = sys.argv[1], sys.argv[2:]
+    # Methods come from the generated protocols, and from the app's extensions (read below).
     methods, statics, functions = read_bindings(generated)
     problems = []
     parsed = []
@@ -157,6 +158,15 @@ def main():
                     name_node = pattern.child_by_field_name("bound_identifier") if pattern else None
                 if type_text in CORE_TYPES and name_node is not None:
                     holders.setdefault(text(source, name_node), set()).add(type_text)
+            # The app's own `extension CivicApp { func … }` adds methods the calls may use.
+            if node.type == "class_declaration" and any(c.type == "extension" for c in node.children):
+                extended = next((c for c in node.children if c.type == "user_type"), None)
+                body = next((c for c in node.children if c.type == "class_body"), None)
+                if extended is not None and body is not None and text(source, extended) in CORE_TYPES:
+                    known = methods[CORE_TYPES[text(source, extended)]]
+                    for f in body.children:
+                        if f.type == "function_declaration":
+                            known.setdefault(name_of(source, f.child_by_field_name("name")), []).append(parameters(source, f))
     holders = {name: types.pop() for name, types in holders.items() if len(types) == 1}
 
     catalogs = {}

@@ -166,11 +166,9 @@ public final class ReportDetailViewModel {
     public func refresh() async {
         guard !refreshing else { return }
         refreshing = true
-        do {
-            sync = try await app.syncNow().state
-        } catch {
-            self.error = peopleMessage(error)
-        }
+        let (state, problem) = await app.syncForRefresh()
+        if let state { sync = state }
+        if let problem { error = problem }
         refreshing = false
         load()
     }

@@ -60,11 +60,9 @@ public final class WarningsViewModel {
         guard !refreshing else { return }
         refreshing = true
         error = nil
-        do {
-            sync = try await app.syncNow().state
-        } catch {
-            self.error = peopleMessage(error)
-        }
+        let (state, problem) = await app.syncForRefresh()
+        if let state { sync = state }
+        if let problem { error = problem }
         refreshing = false
         load()
     }

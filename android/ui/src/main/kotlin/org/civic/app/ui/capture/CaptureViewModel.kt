@@ -16,6 +16,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.common.forPeople
+import org.civic.app.ui.common.followSync
 import org.civic.core.Answer
 import org.civic.core.AreaCheck
 import org.civic.core.Category
@@ -24,8 +25,6 @@ import org.civic.core.CivicException
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
 import org.civic.core.ReportStatus
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 
@@ -184,14 +183,11 @@ class CaptureViewModel(
     @Volatile private var pinJob: Job? = null
     @Volatile private var nearbyKey: Triple<Double, Double, String>? = null
 
-    private val handle: TaskHandle = app.subscribe(object : SyncListener {
-        override fun onState(state: SyncState) {}
-        override fun onSynced(outcome: SyncOutcome) {
-            // A background sync may deliver the report while the result is on screen.
-            val saved = _state.value.result as? CaptureResult.Saved ?: return
-            scope.launch { checkDelivered(saved.reportId, saved.expectedHours) }
-        }
-    })
+    private val handle: TaskHandle = app.followSync {
+        // A background sync may deliver the report while the result is on screen.
+        val saved = _state.value.result as? CaptureResult.Saved ?: return@followSync
+        scope.launch { checkDelivered(saved.reportId, saved.expectedHours) }
+    }
 
     init {
         scope.launch {

@@ -12,14 +12,14 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.forPeople
+import org.civic.app.ui.common.syncForRefresh
+import org.civic.app.ui.common.followSync
 import org.civic.core.Answer
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.Question
 import org.civic.core.ReportDetail
 import org.civic.core.ReportStatus
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 import org.civic.core.TimelineStep
@@ -99,15 +99,9 @@ class ReportDetailViewModel(
     private val _state = MutableStateFlow(ReportDetailState())
     val state: StateFlow<ReportDetailState> = _state.asStateFlow()
 
+    // A sync may bring a new status, a reply or an after-photo.
     private val handle: TaskHandle? = try {
-        app.subscribe(object : SyncListener {
-            override fun onState(state: SyncState) {
-                _state.update { it.copy(sync = state) }
-            }
-
-            // A sync may bring a new status, a reply or an after-photo.
-            override fun onSynced(outcome: SyncOutcome) = load()
-        })
+        app.followSync(onState = { state -> _state.update { it.copy(sync = state) } }, onSynced = { load() })
     } catch (e: CivicException) {
         _state.update { it.copy(error = e.forPeople()) }
         null
@@ -187,10 +181,8 @@ class ReportDetailViewModel(
         _state.update { it.copy(refreshing = true) }
         scope.launch {
             try {
-                val outcome = app.syncNow()
-                _state.update { it.copy(sync = outcome.state) }
-            } catch (e: CivicException) {
-                _state.update { it.copy(error = e.forPeople()) }
+                val (sync, error) = app.syncForRefresh()
+                _state.update { it.copy(sync = sync ?: it.sync, error = error ?: it.error) }
             } finally {
                 _state.update { it.copy(refreshing = false) }
                 load()

@@ -10,12 +10,12 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.common.forPeople
+import org.civic.app.ui.common.syncForRefresh
+import org.civic.app.ui.common.followSync
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.Outbox
 import org.civic.core.ReportSummary
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 
@@ -47,15 +47,14 @@ class MyReportsViewModel(
     private val _state = MutableStateFlow(MyReportsState())
     val state: StateFlow<MyReportsState> = _state.asStateFlow()
 
-    private val handle: TaskHandle = app.subscribe(object : SyncListener {
-        override fun onState(state: SyncState) {
+    private val handle: TaskHandle = app.followSync(
+        onState = { state ->
             _state.update { it.copy(sync = state) }
             // Submitted reports change status as they go: keep the list in step.
             if (state !is SyncState.Syncing) load()
-        }
-
-        override fun onSynced(outcome: SyncOutcome) = load()
-    })
+        },
+        onSynced = { load() },
+    )
 
     init {
         _state.update { it.copy(sync = app.syncState()) }
@@ -101,10 +100,8 @@ class MyReportsViewModel(
         _state.update { it.copy(refreshing = true, error = null) }
         scope.launch {
             try {
-                val outcome = app.syncNow()
-                _state.update { it.copy(sync = outcome.state) }
-            } catch (e: CivicException) {
-                _state.update { it.copy(error = e.forPeople()) }
+                val (sync, error) = app.syncForRefresh()
+                _state.update { it.copy(sync = sync ?: it.sync, error = error ?: it.error) }
             } finally {
                 _state.update { it.copy(refreshing = false) }
                 load()

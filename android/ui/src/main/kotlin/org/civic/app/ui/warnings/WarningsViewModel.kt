@@ -10,11 +10,11 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.common.forPeople
+import org.civic.app.ui.common.syncForRefresh
+import org.civic.app.ui.common.followSync
 import org.civic.core.AlertState
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 import org.civic.core.Warning
@@ -83,14 +83,8 @@ class WarningsViewModel(
     private val _state = MutableStateFlow(WarningsState())
     val state: StateFlow<WarningsState> = _state.asStateFlow()
 
-    private val handle: TaskHandle = app.subscribe(object : SyncListener {
-        override fun onState(state: SyncState) {
-            _state.update { it.copy(sync = state) }
-        }
-
-        // A sync in the background may bring, update or withdraw warnings.
-        override fun onSynced(outcome: SyncOutcome) = load()
-    })
+    // A sync in the background may bring, update or withdraw warnings.
+    private val handle: TaskHandle = app.followSync(onState = { state -> _state.update { it.copy(sync = state) } }, onSynced = { load() })
 
     init {
         _state.update { it.copy(sync = app.syncState()) }
@@ -115,10 +109,8 @@ class WarningsViewModel(
         _state.update { it.copy(refreshing = true, error = null) }
         scope.launch {
             try {
-                val outcome = app.syncNow()
-                _state.update { it.copy(sync = outcome.state) }
-            } catch (e: CivicException) {
-                _state.update { it.copy(error = e.forPeople()) }
+                val (sync, error) = app.syncForRefresh()
+                _state.update { it.copy(sync = sync ?: it.sync, error = error ?: it.error) }
             } finally {
                 _state.update { it.copy(refreshing = false) }
                 load()

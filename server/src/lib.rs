@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_oversized))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -102,6 +103,25 @@ async fn count(State(st): State<AppState>, req: Request, next: Next) -> Response
         _ => {}
     }
     response
+}
+
+/// A body whose declared length is past the limit is refused before any handler runs, and
+/// read to its end first (up to twice the limit, for at most 10 s): a client that is still
+/// writing when the server answers and closes gets a broken pipe instead of the 413 it needs
+/// to see, and a phone would then retry the same upload as if the network had failed.
+async fn refuse_oversized(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    use futures_util::StreamExt;
+    let limit = st.limits.max_body_bytes as u64;
+    let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let Some(declared) = declared.filter(|&n| n > limit) else {
+        return next.run(req).await;
+    };
+    if declared <= limit.saturating_mul(2) {
+        let mut body = req.into_body().into_data_stream();
+        let drain = async { while let Some(Ok(_)) = body.next().await {} };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await;
+    }
+    ApiError::TooLarge(format!("the request body is {declared} bytes; at most {limit} are accepted")).into_response()
 }
 
 /// Per-token (or, without one, per-address) request budget; 429 with Retry-After past it.

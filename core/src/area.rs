@@ -85,6 +85,12 @@ impl ServiceArea {
         &self.name
     }
 
+    /// The outline's bounding box: `(min_lat, min_lon, max_lat, max_lon)` (where a map opens).
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        let b = self.outline.bbox;
+        (b.min().y, b.min().x, b.max().y, b.max().x)
+    }
+
     /// The districts, in file order.
     pub fn districts(&self) -> impl Iterator<Item = &Place> {
         self.districts.iter().map(|z| &z.place)

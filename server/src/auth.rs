@@ -130,7 +130,15 @@ impl FromRequestParts<AppState> for Caller {
         let token = bearer(parts)
             .ok_or_else(|| ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()))?
             .to_owned();
-        let hash = token_hash(&token);
+        caller_for_token(state, &token).await
+    }
+}
+
+/// Who a token belongs to: a device, or an official with a live session (the API's bearer
+/// tokens and the web console's session cookie alike).
+pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller> {
+    {
+        let hash = token_hash(token);
         let invalid = || ApiError::Unauthorized("the token is not valid or has expired".into());
         if token.starts_with("d.") {
             let id = state

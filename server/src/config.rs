@@ -76,6 +76,11 @@ pub struct Config {
     #[arg(long = "open311-api-key", env = "CIVIC_OPEN311_API_KEYS", value_delimiter = ',', hide_env_values = true)]
     pub open311_api_keys: Vec<String>,
 
+    /// Map tiles for the web pages: a `{z}/{x}/{y}` URL template. The default is
+    /// OpenStreetMap's, whose tile usage policy suits a city's own site at modest traffic.
+    #[arg(long, env = "CIVIC_TILE_URL", default_value_t = Limits::default().tile_url)]
+    pub tile_url: String,
+
     /// Firebase project whose Cloud Messaging wakes Android devices (with `--fcm-access-token`).
     #[arg(long, env = "CIVIC_FCM_PROJECT", requires = "fcm_access_token")]
     pub fcm_project: Option<String>,
@@ -139,6 +144,7 @@ impl Config {
             photo_queue_wait_ms: self.photo_queue_wait_ms,
             public_url: self.public_url.clone(),
             open311_api_keys: self.open311_api_keys.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+            tile_url: self.tile_url.clone(),
             ..Limits::default()
         }
     }

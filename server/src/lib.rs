@@ -16,6 +16,7 @@ pub mod push;
 pub mod reports;
 pub mod state;
 pub mod warnings;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cap/alerts.atom", get(api::feed::atom))
         .route("/cap/alerts/{identifier}", get(api::feed::message))
         .nest(api::open311::PREFIX, api::open311::router())
+        .merge(web::router(state.clone()))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))

@@ -34,6 +34,8 @@ pub struct Limits {
     pub public_url: Option<String>,
     /// Keys Open311 clients may submit with (`api_key`); none: Open311 is read-only.
     pub open311_api_keys: Vec<String>,
+    /// The web pages' map tiles: an `{z}/{x}/{y}` URL template (OpenStreetMap's by default).
+    pub tile_url: String,
 }
 
 impl Default for Limits {
@@ -49,6 +51,7 @@ impl Default for Limits {
             photo_queue_wait_ms: 10_000,
             public_url: None,
             open311_api_keys: Vec::new(),
+            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         }
     }
 }

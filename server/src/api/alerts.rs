@@ -67,6 +67,16 @@ pub async fn publish(State(st): State<AppState>, caller: Caller, Json(req): Json
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// The CAP 1.2 XML `publish` would send for this request, without storing or sending
+/// anything (the console's preview). Its identifier and `sent` are the preview's own.
+pub async fn preview(st: &AppState, caller: &Caller, req: &PublishAlert) -> ApiResult<String> {
+    operator(caller)?;
+    let mut msg = compose(st, req, MsgType::Alert, Vec::new())?;
+    msg.check().map_err(|e| ApiError::unprocessable("invalid-cap", e.to_string()))?;
+    resolve_geocodes(st, &mut msg);
+    Ok(cap::xml::to_xml(&msg))
+}
+
 /// `PUT /api/v1/alerts/{id}`: an operator updates a warning (a CAP Update).
 #[utoipa::path(
     put,

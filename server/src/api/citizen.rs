@@ -132,6 +132,13 @@ pub async fn put_photo(
             return Err(ApiError::UnsupportedMedia(format!("a photo is sent as image/jpeg or image/png, not {ct}")));
         }
     }
+    let (status, stored) = store_photo(&st, hash, body).await?;
+    Ok((status, Json(stored)))
+}
+
+/// Checks, processes and stores a photo named by the SHA-256 of its bytes: 201 when it is
+/// new, 200 when it was already stored. The web console's after-photos come this way too.
+pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -> ApiResult<(StatusCode, PhotoStored)> {
     if hex(&Sha256::digest(&body)) != hash {
         return Err(ApiError::bad_request("hash-mismatch", "the body's SHA-256 is not the one in the path (upload damaged?)"));
     }
@@ -147,7 +154,7 @@ pub async fn put_photo(
             .await?
     };
     if let Some((width, height, bytes)) = known {
-        return Ok((StatusCode::OK, Json(PhotoStored { hash, width, height, bytes })));
+        return Ok((StatusCode::OK, PhotoStored { hash, width, height, bytes }));
     }
     let options = PhotoOptions { max_pixels: st.limits.max_photo_pixels, ..PhotoOptions::default() };
     // Decode, orient, resize and strip again: the server never trusts a client's stripping.
@@ -186,7 +193,7 @@ pub async fn put_photo(
         })
         .await?;
     Metrics::inc(&st.metrics.photos_stored);
-    Ok((StatusCode::CREATED, Json(PhotoStored { hash, width, height, bytes })))
+    Ok((StatusCode::CREATED, PhotoStored { hash, width, height, bytes }))
 }
 
 /// `POST /api/v1/reports`: creates the report once; the same id again gets the same receipt.

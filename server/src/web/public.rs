@@ -1,0 +1,557 @@
+//! The public transparency pages: the map and list of reports with filters, each report's
+//! page, and the figures per category and per unit. Nothing personal is ever read here: the
+//! pages are built from the same public views as `/api/v1/public/…`.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use civic_core::cap::Alert;
+use civic_core::model::{ActorRole, Lang, Status};
+use civic_core::protocol::{Figures, PublicReport, Transparency};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::page::{Frame, PUBLIC_STATUSES, WebLang, badge, datetime, duration, html_response, iso, json_block, one_decimal};
+use crate::api::public::{self as api, PublicQuery};
+use crate::db::now;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Reports on one page of the map and list.
+const PAGE: u32 = 100;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/", get(index))
+        .route("/{lang}/reports/{number}", get(report))
+        .route("/{lang}/figures", get(figures))
+}
+
+/// The filters, as the form sends them (empty means "any").
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    status: String,
+    /// Received in the last so many days: 7, 30, 90, 365, or empty for all time.
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+const PERIODS: &[(&str, &str, &str)] =
+    &[("7", "7 ngày qua", "Last 7 days"), ("30", "30 ngày qua", "Last 30 days"), ("90", "90 ngày qua", "Last 90 days"), ("365", "12 tháng qua", "Last 12 months")];
+
+fn lang_or_404(code: &str) -> Result<WebLang, Response> {
+    WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))
+}
+
+pub(super) fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &str) -> Frame<'a> {
+    let l = lang;
+    let home = if l.0 == Lang::Vi { "/vi/" } else { "/en/" };
+    let figures = format!("/{}/figures", l.code());
+    Frame {
+        lang: l,
+        title,
+        site: l.t("Phản ánh hiện trường", "Civic reports"),
+        home,
+        nav: vec![
+            (home.to_owned(), l.t("Bản đồ phản ánh", "Reports map"), here == "index"),
+            (figures, l.t("Số liệu xử lý", "Figures"), here == "figures"),
+        ],
+        other_lang: Some(format!("/{}{}", l.other().code(), other_path)),
+        map: false,
+        console_js: false,
+    }
+}
+
+fn not_found(lang: WebLang) -> Response {
+    let markup = html! {
+        h1 { (lang.t("Không tìm thấy trang", "Page not found")) }
+        p { a href={ "/" (lang.code()) "/" } { (lang.t("Về bản đồ phản ánh", "Back to the reports map")) } }
+    };
+    let frame = Frame { title: lang.t("Không tìm thấy", "Not found"), ..Frame::bare(lang) };
+    html_response(StatusCode::NOT_FOUND, frame.render(markup))
+}
+
+fn failure(lang: WebLang, e: ApiError) -> Response {
+    tracing::warn!(error = %e, "a public page failed");
+    let markup = html! {
+        h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
+        p { (lang.t("Vui lòng thử lại sau ít phút.", "Please try again in a few minutes.")) }
+    };
+    let frame = Frame { title: lang.t("Lỗi", "Error"), ..Frame::bare(lang) };
+    html_response(StatusCode::INTERNAL_SERVER_ERROR, frame.render(markup))
+}
+
+impl Frame<'static> {
+    /// A frame without navigation, for pages that are not a place of the site (errors).
+    fn bare(lang: WebLang) -> Frame<'static> {
+        Frame {
+            lang,
+            title: "",
+            site: lang.t("Phản ánh hiện trường", "Civic reports"),
+            home: "/",
+            nav: Vec::new(),
+            other_lang: None,
+            map: false,
+            console_js: false,
+        }
+    }
+}
+
+/// The category's name in the page's language (its code if the catalog no longer has it).
+fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
+}
+
+fn unit_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.catalog.get().unit(code).map_or_else(|| code.to_owned(), |u| u.name.get(lang.0).to_owned())
+}
+
+/// `/{lang}/`: the map and list of reports, the filters, the city's headline figures and the
+/// warnings in force.
+async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Query<Filters>) -> Response {
+    let lang = match lang_or_404(&lang) {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let status = f.status.parse::<Status>().ok().filter(|s| PUBLIC_STATUSES.contains(s));
+    let days = PERIODS.iter().find(|(d, _, _)| *d == f.days).and_then(|(d, _, _)| d.parse::<i64>().ok());
+    let category = st.catalog.get().get(&f.category).map(|c| c.code.clone());
+    let query = PublicQuery {
+        bbox: None,
+        category: category.clone(),
+        status,
+        from: days.map(|d| now() - time::Duration::days(d)),
+        to: None,
+        after: f.after.clone().filter(|a| !a.is_empty()),
+        limit: Some(PAGE),
+    };
+    let page = match api::list(State(st.clone()), crate::api::Query(query)).await {
+        Ok(p) => p.0,
+        Err(ApiError::BadRequest { .. }) => return not_found(lang),
+        Err(e) => return failure(lang, e),
+    };
+    let stats = match api::stats(State(st.clone())).await {
+        Ok(s) => s.0,
+        Err(e) => return failure(lang, e),
+    };
+    let warnings = {
+        let r = st.db.read(|c| crate::alerts::list(c, false, 10)).await;
+        match r {
+            Ok(w) => w,
+            Err(e) => return failure(lang, e),
+        }
+    };
+    let filters_query = |after: Option<&str>| {
+        let mut q = Vec::new();
+        if let Some(c) = &category {
+            q.push(format!("category={}", urlencode(c)));
+        }
+        if let Some(s) = status {
+            q.push(format!("status={}", s.as_str()));
+        }
+        if let Some(d) = days {
+            q.push(format!("days={d}"));
+        }
+        if let Some(a) = after {
+            q.push(format!("after={}", urlencode(a)));
+        }
+        if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) }
+    };
+    let (min_lat, min_lon, max_lat, max_lon) = st.city.area.bounds();
+    let markers: Vec<_> = page
+        .items
+        .iter()
+        .map(|r| {
+            json!({
+                "number": r.public_number,
+                "lat": r.lat,
+                "lon": r.lon,
+                "status": r.status.as_str(),
+                "statusLabel": r.status.label(lang.0),
+                "category": category_name(&st, &r.category, lang),
+                "url": format!("/{}/reports/{}", lang.code(), r.public_number),
+            })
+        })
+        .collect();
+    let map_data = json!({
+        "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
+        "tiles": st.limits.tile_url,
+        "attribution": "© OpenStreetMap contributors",
+        "reports": markers,
+        "label": lang.t("Bản đồ các phản ánh", "Map of the reports"),
+    });
+    let title = lang.t("Bản đồ phản ánh", "Reports map");
+    let city = st.city.name.get(lang.0).to_owned();
+    let total = totals(&stats);
+    let catalog = st.catalog.get();
+    let body = html! {
+        h1 { (lang.t("Phản ánh hiện trường", "Street reports")) " · " (city) }
+        @if !warnings.is_empty() {
+            section.warnings aria-labelledby="warnings-h" {
+                h2 #warnings-h { (lang.t("Cảnh báo đang có hiệu lực", "Warnings in force")) }
+                ul { @for w in &warnings { li { (warning_line(&w.message, lang)) } } }
+                p.small { a href="/cap/alerts.atom" { (lang.t("Nguồn tin CAP (Atom)", "CAP feed (Atom)")) } }
+            }
+        }
+        section.summary aria-labelledby="summary-h" {
+            h2 #summary-h { (lang.t("Tổng quan", "At a glance")) }
+            dl.figures {
+                div { dt { (lang.t("Đã tiếp nhận", "Received")) } dd #total-received { (total.received) } }
+                div { dt { (lang.t("Đã xử lý xong", "Resolved")) } dd #total-resolved { (total.resolved) } }
+                div { dt { (lang.t("Đang mở", "Open")) } dd #total-open { (total.open) } }
+                div { dt { (lang.t("Quá hạn", "Overdue")) } dd #total-overdue { (total.overdue) } }
+                div {
+                    dt { (lang.t("Hài lòng", "Satisfaction")) }
+                    dd { @match total.satisfaction { Some(s) => { (one_decimal(s, lang)) " / 5" }, None => "—" } }
+                }
+            }
+            p { a href={ "/" (lang.code()) "/figures" } { (lang.t("Số liệu theo lĩnh vực và đơn vị", "Figures by category and unit")) } }
+        }
+        form.filters method="get" action={ "/" (lang.code()) "/" } aria-labelledby="filters-h" {
+            h2 #filters-h { (lang.t("Lọc phản ánh", "Filter reports")) }
+            div.field {
+                label for="f-category" { (lang.t("Lĩnh vực", "Category")) }
+                select #f-category name="category" {
+                    option value="" { (lang.t("Tất cả", "All")) }
+                    @for g in &catalog.groups {
+                        optgroup label=(g.name.get(lang.0)) {
+                            @for c in catalog.categories().iter().filter(|c| c.group == g.code) {
+                                option value=(c.code) selected[category.as_deref() == Some(c.code.as_str())] { (c.name.get(lang.0)) }
+                            }
+                        }
+                    }
+                }
+            }
+            div.field {
+                label for="f-status" { (lang.t("Trạng thái", "Status")) }
+                select #f-status name="status" {
+                    option value="" { (lang.t("Tất cả", "All")) }
+                    @for s in PUBLIC_STATUSES {
+                        option value=(s.as_str()) selected[status == Some(*s)] { (s.label(lang.0)) }
+                    }
+                }
+            }
+            div.field {
+                label for="f-days" { (lang.t("Thời gian", "Time")) }
+                select #f-days name="days" {
+                    option value="" { (lang.t("Mọi thời gian", "All time")) }
+                    @for (d, vi, en) in PERIODS {
+                        option value=(d) selected[f.days == *d] { (lang.t(vi, en)) }
+                    }
+                }
+            }
+            button type="submit" { (lang.t("Lọc", "Filter")) }
+        }
+        section aria-labelledby="list-h" {
+            h2 #list-h {
+                (lang.t("Phản ánh", "Reports")) " "
+                span.count { "(" (page.items.len()) @if page.next.is_some() { "+" } ")" }
+            }
+            div #map.map role="region" aria-label=(lang.t("Bản đồ các phản ánh", "Map of the reports")) {
+                @if !super::has_map() {
+                    p.small { (lang.t("Bản đồ chưa được cài đặt trên máy chủ này.", "The map is not installed on this server.")) }
+                }
+            }
+            (json_block("map-data", &map_data))
+            @if page.items.is_empty() {
+                p #no-reports { (lang.t("Không có phản ánh nào khớp với bộ lọc.", "No report matches these filters.")) }
+            } @else {
+                ol.reports {
+                    @for r in &page.items { li { (report_card(&st, r, lang)) } }
+                }
+            }
+            @if let Some(next) = &page.next {
+                p { a rel="next" href={ "/" (lang.code()) "/" (filters_query(Some(next))) } { (lang.t("Xem thêm phản ánh", "More reports")) } }
+            }
+        }
+    };
+    let mut frame = frame(lang, title, "index", &format!("/{}", filters_query(None)));
+    frame.map = true;
+    html_response(StatusCode::OK, frame.render(body))
+}
+
+fn warning_line(msg: &Alert, lang: WebLang) -> Markup {
+    let want = if lang.0 == Lang::Vi { "vi" } else { "en" };
+    let info = msg.info.iter().find(|i| i.language.to_ascii_lowercase().starts_with(want)).or(msg.info.first());
+    html! {
+        @if let Some(i) = info {
+            strong { (i.event) } ": " (i.headline.as_deref().unwrap_or(""))
+            @if let Some(e) = i.expires { " · " (lang.t("đến", "until")) " " time datetime=(iso(e)) { (datetime(e, e.offset())) } }
+        }
+    }
+}
+
+fn report_card(st: &AppState, r: &PublicReport, lang: WebLang) -> Markup {
+    let elapsed = r.hours_to_outcome;
+    html! {
+        article.report {
+            h3 { a href={ "/" (lang.code()) "/reports/" (r.public_number) } { (category_name(st, &r.category, lang)) } }
+            p.meta {
+                (badge(r.status, lang)) " "
+                span.number { (r.public_number) } " · "
+                @if let Some(d) = &r.district { (d.name.get(lang.0)) " · " }
+                time datetime=(iso(r.received_at)) { (datetime(r.received_at, st.city.utc_offset)) }
+                @if let Some(h) = elapsed { " · " (lang.t("xử lý trong", "handled in")) " " (duration(h, lang)) }
+            }
+            @if !r.description.is_empty() { p.desc { (truncate(&r.description, 180)) } }
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max).collect::<String>().trim_end()) }
+}
+
+/// The city's totals over every category.
+fn totals(t: &Transparency) -> Figures {
+    let mut total = Figures {
+        key: String::new(),
+        received: 0,
+        resolved: 0,
+        open: 0,
+        overdue: 0,
+        median_hours_to_resolve: None,
+        p90_hours_to_resolve: None,
+        satisfaction: None,
+        ratings: 0,
+    };
+    let mut stars = 0.0;
+    for f in &t.by_category {
+        total.received += f.received;
+        total.resolved += f.resolved;
+        total.open += f.open;
+        total.overdue += f.overdue;
+        total.ratings += f.ratings;
+        stars += f.satisfaction.unwrap_or(0.0) * f.ratings as f64;
+    }
+    total.satisfaction = (total.ratings > 0).then(|| stars / total.ratings as f64);
+    total
+}
+
+/// `/{lang}/reports/{number}`: one report, its photos, timeline and processing time.
+async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, String)>) -> Response {
+    let lang = match lang_or_404(&lang) {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let r = match api::detail(State(st.clone()), crate::api::Path(number.clone())).await {
+        Ok(r) => r.0,
+        Err(ApiError::NotFound(_)) => return not_found(lang),
+        Err(e) => return failure(lang, e),
+    };
+    let category = category_name(&st, &r.category, lang);
+    let open_for = (now() - r.received_at).as_seconds_f64() / 3600.0;
+    let map_data = json!({
+        "tiles": st.limits.tile_url,
+        "attribution": "© OpenStreetMap contributors",
+        "reports": [{ "number": r.public_number, "lat": r.lat, "lon": r.lon, "status": r.status.as_str(),
+                      "statusLabel": r.status.label(lang.0), "category": category }],
+        "zoom": 17,
+        "label": lang.t("Vị trí phản ánh", "Where the report is"),
+    });
+    let offset = st.city.utc_offset;
+    let body = html! {
+        p.back { a href={ "/" (lang.code()) "/" } { "← " (lang.t("Bản đồ phản ánh", "Reports map")) } }
+        h1 { (category) }
+        p.meta {
+            (badge(r.status, lang)) " "
+            span.number { (r.public_number) }
+            @if let Some(d) = &r.district { " · " (d.name.get(lang.0)) }
+        }
+        dl.facts {
+            div { dt { (lang.t("Đơn vị xử lý", "Responsible unit")) } dd #unit { (unit_name(&st, &r.unit, lang)) } }
+            div { dt { (lang.t("Tiếp nhận lúc", "Received")) } dd { time datetime=(iso(r.received_at)) { (datetime(r.received_at, offset)) } } }
+            div {
+                dt { (lang.t("Thời gian xử lý", "Processing time")) }
+                dd #processing {
+                    @match r.hours_to_outcome {
+                        Some(h) => { (duration(h, lang)) },
+                        None => { (lang.t("đang xử lý, đã", "open for")) " " (duration(open_for, lang)) },
+                    }
+                }
+            }
+            @if r.supporters > 0 {
+                div { dt { (lang.t("Người cùng phản ánh", "Others who reported it")) } dd { (r.supporters) } }
+            }
+            @if let Some(stars) = r.rating {
+                div { dt { (lang.t("Người dân đánh giá", "Citizen's rating")) } dd #rating { (stars) " / 5" } }
+            }
+        }
+        @if !r.description.is_empty() {
+            h2 { (lang.t("Nội dung", "What was reported")) }
+            p.desc { (r.description) }
+        }
+        @if !r.photos.is_empty() {
+            h2 { (lang.t("Ảnh", "Photos")) }
+            ul.photos {
+                @for (i, p) in r.photos.iter().enumerate() {
+                    li { a href={ "/api/v1/photos/" (p) } {
+                        img src={ "/api/v1/photos/" (p) } loading="lazy" width="320" height="240"
+                            alt={ (lang.t("Ảnh phản ánh", "Report photo")) " " (i + 1) };
+                    } }
+                }
+            }
+        }
+        div #map.map.small-map role="region" aria-label=(lang.t("Vị trí phản ánh", "Where the report is")) {}
+        (json_block("map-data", &map_data))
+        h2 { (lang.t("Quá trình xử lý", "Timeline")) }
+        ol.timeline {
+            @for e in &r.timeline {
+                li {
+                    time datetime=(iso(e.at)) { (datetime(e.at, offset)) } " · "
+                    span.actor { (actor(e.actor, lang)) }
+                    @if let Some(s) = e.status { " · " (badge(s, lang)) }
+                    @if let Some(n) = &e.note { p.note { (n) } }
+                    @if let Some(p) = &e.photo {
+                        a href={ "/api/v1/photos/" (p) } {
+                            img src={ "/api/v1/photos/" (p) } loading="lazy" width="240" height="180"
+                                alt=(lang.t("Ảnh sau khi xử lý", "Photo after the work"));
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!("{} {}", category, r.public_number);
+    let mut frame = frame(lang, &title, "report", &format!("/reports/{}", r.public_number));
+    frame.map = true;
+    html_response(StatusCode::OK, frame.render(body))
+}
+
+pub(super) fn actor(a: ActorRole, lang: WebLang) -> &'static str {
+    match a {
+        ActorRole::Citizen => lang.t("Người dân", "Citizen"),
+        ActorRole::Operator => lang.t("Trung tâm điều hành", "Operations centre"),
+        ActorRole::Officer => lang.t("Đơn vị xử lý", "Responsible unit"),
+        ActorRole::System => lang.t("Hệ thống", "System"),
+    }
+}
+
+/// `/{lang}/figures`: per category and per unit, as tables and small bar charts.
+async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Response {
+    let lang = match lang_or_404(&lang) {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let stats = match api::stats(State(st.clone())).await {
+        Ok(s) => s.0,
+        Err(e) => return failure(lang, e),
+    };
+    let title = lang.t("Số liệu xử lý phản ánh", "How reports are handled");
+    let by_category: Vec<(String, &Figures)> = stats.by_category.iter().map(|f| (category_name(&st, &f.key, lang), f)).collect();
+    let by_unit: Vec<(String, &Figures)> = stats.by_unit.iter().map(|f| (unit_name(&st, &f.key, lang), f)).collect();
+    let body = html! {
+        h1 { (title) }
+        p { (lang.t(
+            "Mọi phản ánh từ khi hệ thống hoạt động. Thời gian xử lý là trung vị từ lúc tiếp nhận đến khi xử lý xong; quá hạn là phản ánh còn mở quá thời hạn của lĩnh vực.",
+            "Every report since the service began. Time to resolve is the median from receipt to resolution; overdue means still open past the category's deadline.")) }
+        (figures_section("by-category", lang.t("Theo lĩnh vực", "By category"), lang.t("Lĩnh vực", "Category"), &by_category, lang))
+        (figures_section("by-unit", lang.t("Theo đơn vị xử lý", "By responsible unit"), lang.t("Đơn vị", "Unit"), &by_unit, lang))
+        p.small { (lang.t("Dữ liệu dạng máy đọc:", "Machine-readable:")) " "
+            a href="/api/v1/public/stats" { "JSON" } " · "
+            a href="/open311/v2/requests.json" { "Open311 GeoReport v2" } }
+        p.small { (lang.t("Cập nhật lúc", "As of")) " " (datetime(now(), st.city.utc_offset)) }
+    };
+    let frame = frame(lang, title, "figures", "/figures");
+    html_response(StatusCode::OK, frame.render(body))
+}
+
+fn figures_section(id: &str, heading: &str, key_label: &str, rows: &[(String, &Figures)], lang: WebLang) -> Markup {
+    let caption = format!("{heading}: {}", lang.t("đã xử lý, đang mở và quá hạn", "resolved, open and overdue"));
+    html! {
+        section aria-labelledby={ (id) "-h" } {
+            h2 id={ (id) "-h" } { (heading) }
+            @if rows.is_empty() {
+                p { (lang.t("Chưa có phản ánh nào.", "No reports yet.")) }
+            } @else {
+                (bar_chart(rows, &caption, lang))
+                div.table-wrap {
+                    table #(id) {
+                        caption { (heading) }
+                        thead { tr {
+                            th scope="col" { (key_label) }
+                            th scope="col" { (lang.t("Tiếp nhận", "Received")) }
+                            th scope="col" { (lang.t("Đã xử lý", "Resolved")) }
+                            th scope="col" { (lang.t("Đang mở", "Open")) }
+                            th scope="col" { (lang.t("Quá hạn", "Overdue")) }
+                            th scope="col" { (lang.t("Thời gian xử lý (trung vị)", "Median time to resolve")) }
+                            th scope="col" { (lang.t("Hài lòng (số đánh giá)", "Satisfaction (ratings)")) }
+                        } }
+                        tbody {
+                            @for (name, f) in rows {
+                                tr data-key=(f.key) {
+                                    th scope="row" { (name) }
+                                    td data-col="received" { (f.received) }
+                                    td data-col="resolved" { (f.resolved) }
+                                    td data-col="open" { (f.open) }
+                                    td data-col="overdue" { (f.overdue) }
+                                    td data-col="median" { @match f.median_hours_to_resolve { Some(h) => (duration(h, lang)), None => "—" } }
+                                    td data-col="satisfaction" {
+                                        @match f.satisfaction { Some(s) => { (one_decimal(s, lang)) " / 5 (" (f.ratings) ")" }, None => "—" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Horizontal stacked bars (resolved, open in time, overdue) per row, as inline SVG: no
+/// script, and its words in `<title>` and the table beside it.
+fn bar_chart(rows: &[(String, &Figures)], caption: &str, lang: WebLang) -> Markup {
+    let max = rows.iter().map(|(_, f)| f.received).max().unwrap_or(0).max(1) as f64;
+    let (label_w, bar_w, row_h) = (190.0, 300.0, 22.0);
+    let height = row_h * rows.len() as f64 + 28.0;
+    let width = label_w + bar_w + 50.0;
+    html! {
+        figure.chart {
+            svg role="img" aria-label=(caption) viewBox={ "0 0 " (width) " " (height) } width=(width) height=(height) {
+                title { (caption) }
+                @for (i, (name, f)) in rows.iter().enumerate() {
+                    @let y = i as f64 * row_h;
+                    @let w = |n: u64| n as f64 / max * bar_w;
+                    @let in_time = f.open.saturating_sub(f.overdue);
+                    @let closed_other = f.received.saturating_sub(f.resolved + f.open);
+                    text x=(label_w - 6.0) y=(y + 15.0) text-anchor="end" class="chart-label" { (truncate(name, 28)) }
+                    rect.resolved x=(label_w) y=(y + 3.0) width=(w(f.resolved)) height=(row_h - 6.0) {}
+                    rect.other x=(label_w + w(f.resolved)) y=(y + 3.0) width=(w(closed_other)) height=(row_h - 6.0) {}
+                    rect.open x=(label_w + w(f.resolved + closed_other)) y=(y + 3.0) width=(w(in_time)) height=(row_h - 6.0) {}
+                    rect.overdue x=(label_w + w(f.resolved + closed_other + in_time)) y=(y + 3.0) width=(w(f.overdue)) height=(row_h - 6.0) {}
+                    text x=(label_w + w(f.received) + 4.0) y=(y + 15.0) class="chart-value" { (f.received) }
+                }
+                @let ly = height - 10.0;
+                rect.resolved x="0" y=(ly - 9.0) width="10" height="10" {}
+                text x="14" y=(ly) class="chart-legend" { (lang.t("Đã xử lý", "Resolved")) }
+                rect.other x="110" y=(ly - 9.0) width="10" height="10" {}
+                text x="124" y=(ly) class="chart-legend" { (lang.t("Từ chối/trùng", "Rejected/duplicate")) }
+                rect.open x="250" y=(ly - 9.0) width="10" height="10" {}
+                text x="264" y=(ly) class="chart-legend" { (lang.t("Đang mở", "Open")) }
+                rect.overdue x="350" y=(ly - 9.0) width="10" height="10" {}
+                text x="364" y=(ly) class="chart-legend" { (lang.t("Quá hạn", "Overdue")) }
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub(super) fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -76,6 +76,22 @@ pub struct Config {
     #[arg(long = "open311-api-key", env = "CIVIC_OPEN311_API_KEYS", value_delimiter = ',', hide_env_values = true)]
     pub open311_api_keys: Vec<String>,
 
+    /// A `jurisdiction_id` Open311 clients may send besides the city's code (e.g. the
+    /// city's domain, as listed in Open311 directories); repeat for several.
+    #[arg(long = "open311-jurisdiction-id", env = "CIVIC_OPEN311_JURISDICTION_IDS", value_delimiter = ',')]
+    pub open311_jurisdiction_ids: Vec<String>,
+
+    /// A Nominatim-compatible search URL (e.g. `https://nominatim.example/search`) that
+    /// Open311's `address_string` is looked up with, within the city's bounds. Without one, a
+    /// request must give `lat` and `long`.
+    #[arg(long, env = "CIVIC_GEOCODER_URL")]
+    pub geocoder_url: Option<String>,
+
+    /// Let Open311's `media_url` fetch from loopback and private addresses. For tests on one
+    /// machine only: on a real server it would let clients reach inside the network.
+    #[arg(long, hide = true)]
+    pub media_fetch_private: bool,
+
     /// Map tiles for the web pages: a `{z}/{x}/{y}` URL template. The default is
     /// OpenStreetMap's, whose tile usage policy suits a city's own site at modest traffic.
     #[arg(long, env = "CIVIC_TILE_URL", default_value_t = Limits::default().tile_url)]
@@ -145,6 +161,9 @@ impl Config {
             public_url: self.public_url.clone(),
             open311_api_keys: self.open311_api_keys.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
             tile_url: self.tile_url.clone(),
+            geocoder_url: self.geocoder_url.clone(),
+            open311_jurisdiction_ids: self.open311_jurisdiction_ids.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+            media_fetch_private: self.media_fetch_private,
             ..Limits::default()
         }
     }

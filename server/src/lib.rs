@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod outbound;
 pub mod push;
 pub mod reports;
 pub mod state;
@@ -118,12 +119,14 @@ async fn refuse_oversized(State(st): State<AppState>, req: Request, next: Next) 
     let Some(declared) = declared.filter(|&n| n > limit) else {
         return next.run(req).await;
     };
+    let uri = req.uri().clone();
     if declared <= limit.saturating_mul(2) {
         let mut body = req.into_body().into_data_stream();
         let drain = async { while let Some(Ok(_)) = body.next().await {} };
         let _ = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await;
     }
-    ApiError::TooLarge(format!("the request body is {declared} bytes; at most {limit} are accepted")).into_response()
+    let e = ApiError::TooLarge(format!("the request body is {declared} bytes; at most {limit} are accepted"));
+    if uri.path().starts_with(api::open311::PREFIX) { api::open311::layer_error(&uri, e) } else { e.into_response() }
 }
 
 /// Per-token (or, without one, per-address) request budget; 429 with Retry-After past it.
@@ -143,7 +146,8 @@ async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Res
         Ok(()) => next.run(req).await,
         Err(retry_after_s) => {
             Metrics::inc(&st.metrics.rate_limited);
-            ApiError::RateLimited { retry_after_s }.into_response()
+            let e = ApiError::RateLimited { retry_after_s };
+            if path.starts_with(api::open311::PREFIX) { api::open311::layer_error(req.uri(), e) } else { e.into_response() }
         }
     }
 }

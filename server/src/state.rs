@@ -34,6 +34,12 @@ pub struct Limits {
     pub public_url: Option<String>,
     /// Keys Open311 clients may submit with (`api_key`); none: Open311 is read-only.
     pub open311_api_keys: Vec<String>,
+    /// `jurisdiction_id`s Open311 accepts besides the city's code and the public host.
+    pub open311_jurisdiction_ids: Vec<String>,
+    /// A Nominatim-compatible `/search` URL for Open311's `address_string` (none: refused).
+    pub geocoder_url: Option<String>,
+    /// Let Open311's `media_url` reach loopback and private addresses (tests only).
+    pub media_fetch_private: bool,
     /// The web pages' map tiles: an `{z}/{x}/{y}` URL template (OpenStreetMap's by default).
     pub tile_url: String,
 }
@@ -51,6 +57,9 @@ impl Default for Limits {
             photo_queue_wait_ms: 10_000,
             public_url: None,
             open311_api_keys: Vec::new(),
+            geocoder_url: None,
+            open311_jurisdiction_ids: Vec::new(),
+            media_fetch_private: false,
             tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         }
     }

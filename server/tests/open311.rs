@@ -17,7 +17,7 @@ const OTHER_KEY: &str = "open311-test-key-2";
 const SEA: (f64, f64) = (16.60, 107.80);
 
 fn start(dir: &std::path::Path, extra: &[&str]) -> TestServer {
-    let mut args = vec!["--open311-api-key", KEY, "--open311-api-key", OTHER_KEY];
+    let mut args = vec!["--open311-api-key", KEY, "--open311-api-key", OTHER_KEY, "--open311-jurisdiction-id", "hue.vn"];
     args.extend_from_slice(extra);
     TestServer::start(dir, &args)
 }
@@ -412,10 +412,10 @@ async fn bad_posts_are_refused_in_open311s_shape_and_nothing_is_stored() {
     by_address.retain(|(k, _)| *k != "long");
     by_address.push(("address_string", "1 Lê Duẩn, Huế"));
     let (status, body) = post(&srv, "json", &by_address).await;
-    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "address_string is not supported, send lat and long");
+    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "address_string cannot be looked up on this server");
     by_address.pop();
     let (status, body) = post(&srv, "json", &by_address).await;
-    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "lat and long are required");
+    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "lat and long (or address_string) are required");
     let (status, body) = post(&srv, "json", &with("lat", "north")).await;
     assert_json_error(status, &body, StatusCode::BAD_REQUEST, "lat and long");
 
@@ -609,4 +609,157 @@ async fn the_reporters_contact_stays_private() {
         item["reporter"],
         json!({"display_name": "Qwertyuiop Asdfghjkl", "phone": "0905-271828", "email": "zyxwv.reporter@example.org"})
     );
+}
+
+/// A stand-in for the outside world on loopback: a Nominatim-style geocoder at `/search`
+/// (it knows one street) and a photo host. Returns its base URL and the queries it saw.
+async fn outside_world() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::extract::RawQuery;
+    use axum::response::IntoResponse;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = axum::Router::new()
+        .route(
+            "/search",
+            axum::routing::get(move |RawQuery(q): RawQuery| {
+                let log = log.clone();
+                async move {
+                    let q = q.unwrap_or_default();
+                    log.lock().unwrap().push(q.clone());
+                    let params: Vec<(String, String)> = serde_urlencoded::from_str(&q).unwrap_or_default();
+                    let text = params.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
+                    let found = if text.contains("Lê Duẩn") {
+                        json!([{"lat": "16.4698", "lon": "107.5786", "display_name": "Lê Duẩn, Phú Thuận, Huế"}])
+                    } else {
+                        json!([])
+                    };
+                    axum::Json(found)
+                }
+            }),
+        )
+        .route(
+            "/photo.jpg",
+            axum::routing::get(|| async { ([("content-type", "image/jpeg")], civic_core::photo::sample::camera_jpeg(640, 480)) }),
+        )
+        .route("/page.html", axum::routing::get(|| async { ([("content-type", "text/html")], "<html>not a photo</html>") }))
+        .route("/gone.jpg", axum::routing::get(|| async { StatusCode::NOT_FOUND.into_response() }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, seen)
+}
+
+#[tokio::test]
+async fn an_address_is_looked_up_and_the_photo_at_media_url_is_fetched_and_stripped() {
+    let (world, queries) = outside_world().await;
+    let dir = tempdir().unwrap();
+    let geocoder = format!("{world}/search");
+    let srv = start(dir.path(), &["--geocoder-url", &geocoder, "--media-fetch-private"]);
+    let here = citadel();
+    let photo = format!("{world}/photo.jpg");
+    let form = vec![
+        ("api_key", KEY),
+        ("service_code", "litter"),
+        ("address_string", "12 Lê Duẩn"),
+        ("attribute[amount]", "bag"),
+        ("media_url", photo.as_str()),
+    ];
+    let id = post_ok(&srv, &form).await;
+    // The geocoder was asked within the city's bounds, with the city's name.
+    let asked = queries.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    let params: Vec<(String, String)> = serde_urlencoded::from_str(&asked[0]).unwrap();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(get("q").starts_with("12 Lê Duẩn, ") && get("q").contains("Huế"), "{asked:?}");
+    assert_eq!(get("bounded"), "1");
+    assert_eq!(get("viewbox").split(',').count(), 4);
+
+    let (status, v) = get_json(&srv, &format!("requests/{id}.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((v[0]["lat"].as_f64(), v[0]["long"].as_f64()), (Some(16.4698), Some(107.5786)));
+    let media = v[0]["media_url"].as_str().expect("the fetched photo is the request's media");
+    let path = media.split_once("/api/v1/").map(|(_, p)| format!("/api/v1/{p}")).unwrap();
+    let bytes = srv.get(None, &path).await.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "stripped of its EXIF (and GPS)");
+
+    // An address the geocoder does not know, and a photo that cannot be had.
+    let (status, body) = post(&srv, "json", &[("api_key", KEY), ("service_code", "litter"), ("address_string", "nowhere street"), ("attribute[amount]", "bag")]).await;
+    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "was not found");
+    for (url, says) in [(format!("{world}/page.html"), "could not be had"), (format!("{world}/gone.jpg"), "404"), ("ftp://example.org/x.jpg".to_owned(), "not an http")] {
+        let mut form = litter_form(&here);
+        form.push(("media_url", url.as_str()));
+        form.push(("lang", "en"));
+        let (status, body) = post(&srv, "json", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let notice = v[0]["service_notice"].as_str().unwrap();
+        assert!(notice.contains(says), "{url}: {notice}");
+        let id = v[0]["service_request_id"].as_str().unwrap();
+        let (_, r) = get_json(&srv, &format!("requests/{id}.json")).await;
+        assert!(r[0]["media_url"].is_null(), "no photo, but the report is kept: {r}");
+    }
+}
+
+#[tokio::test]
+async fn a_media_url_inside_the_network_is_not_fetched_and_no_address_lookup_without_a_geocoder() {
+    let (world, _) = outside_world().await;
+    let dir = tempdir().unwrap();
+    let srv = start(dir.path(), &[]);
+    let here = citadel();
+    let port = world.rsplit(':').next().unwrap().to_owned();
+    // Loopback by address and by name, the cloud metadata address: none is fetched.
+    for url in [format!("{world}/photo.jpg"), format!("http://localhost:{port}/photo.jpg"), "http://169.254.169.254/latest/meta-data".to_owned()] {
+        let mut form = litter_form(&here);
+        form.push(("media_url", url.as_str()));
+        form.push(("lang", "en"));
+        let (status, body) = post(&srv, "json", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let notice = v[0]["service_notice"].as_str().unwrap();
+        assert!(notice.contains("not a public one"), "{url}: {notice}");
+    }
+    let (status, body) = post(&srv, "json", &[("api_key", KEY), ("service_code", "litter"), ("address_string", "12 Lê Duẩn"), ("attribute[amount]", "bag")]).await;
+    assert_json_error(status, &body, StatusCode::BAD_REQUEST, "cannot be looked up");
+}
+
+#[tokio::test]
+async fn jurisdictions_rate_limits_and_body_limits_answer_in_open311s_shape() {
+    let dir = tempdir().unwrap();
+    let srv = start(dir.path(), &["--max-body-bytes", "2000", "--requests-per-minute", "12"]);
+    let here = citadel();
+    for j in ["HUE", "hue", "hue.vn"] {
+        let (status, _) = get_json(&srv, &format!("services.json?jurisdiction_id={j}")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, el) = get_xml(&srv, "requests.xml?jurisdiction_id=hanoi.gov.vn").await;
+    assert_xml_error(status, &el, StatusCode::NOT_FOUND, "jurisdiction_id hanoi.gov.vn is not served here");
+    let mut form = litter_form(&here);
+    form.push(("jurisdiction_id", "DNG"));
+    let (status, body) = post(&srv, "json", &form).await;
+    assert_json_error(status, &body, StatusCode::NOT_FOUND, "not served here");
+
+    // A body past the limit: 413 in the format asked for, nothing stored.
+    let long = "x".repeat(3000);
+    let mut form = litter_form(&here);
+    form.push(("description", long.as_str()));
+    let (status, body) = post(&srv, "json", &form).await;
+    assert_json_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "at most 2000");
+
+    // Past the rate limit: 429 with Retry-After, as an Open311 error document.
+    let mut last = None;
+    for _ in 0..30 {
+        let r = srv.http.get(srv.url("/open311/v2/services.xml")).send().await.unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            last = Some(r);
+            break;
+        }
+    }
+    let r = last.expect("the limit is reached");
+    assert!(r.headers().get("retry-after").is_some());
+    assert!(content_type(&r).contains("xml"));
+    let el = parse_xml(&r.text().await.unwrap());
+    assert_xml_error(StatusCode::TOO_MANY_REQUESTS, &el, StatusCode::TOO_MANY_REQUESTS, "too many requests");
+    let (status, v) = get_json(&srv, "requests.json").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{v}");
 }

@@ -204,6 +204,20 @@ impl From<ApiError> for Open311Error {
 
 type Result311<T> = Result<T, Open311Error>;
 
+/// An error of the server's own layers (rate limit, body limit) in Open311's shape, for a
+/// request under `/open311/`.
+pub fn layer_error(uri: &Uri, e: ApiError) -> Response {
+    let retry = match &e {
+        ApiError::RateLimited { retry_after_s } | ApiError::Busy { retry_after_s, .. } => Some(*retry_after_s),
+        _ => None,
+    };
+    let mut response = Open311Error::from(e).respond(format_of(uri));
+    if let Some(s) = retry.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, s);
+    }
+    response
+}
+
 /// The document, or the error, in the format asked for.
 fn reply(format: Format, result: Result311<(StatusCode, &'static str, Node)>) -> Response {
     match result {
@@ -246,8 +260,25 @@ impl Params {
     }
 }
 
-fn query(raw: &Option<String>) -> Result311<Params> {
-    Params::parse(raw.as_deref().unwrap_or_default().as_bytes())
+/// The query's pairs, once its `jurisdiction_id` (if any) is checked.
+fn query(st: &AppState, raw: &Option<String>) -> Result311<Params> {
+    let p = Params::parse(raw.as_deref().unwrap_or_default().as_bytes())?;
+    jurisdiction(st, &p)?;
+    Ok(p)
+}
+
+/// This endpoint serves one jurisdiction, the city: its code (`HUE`), the host of
+/// `--public-url` or a configured `--open311-jurisdiction-id` name it; any other
+/// `jurisdiction_id` is 404, as the specification says.
+fn jurisdiction(st: &AppState, p: &Params) -> Result311<()> {
+    let Some(j) = p.get("jurisdiction_id") else { return Ok(()) };
+    let host = st.limits.public_url.as_deref().and_then(|u| u.split("://").nth(1)).map(|h| h.split(['/', ':']).next().unwrap_or(h));
+    let configured = st.limits.open311_jurisdiction_ids.iter().any(|k| j.eq_ignore_ascii_case(k));
+    if configured || j.eq_ignore_ascii_case(&st.city.code) || host.is_some_and(|h| j.eq_ignore_ascii_case(h)) {
+        Ok(())
+    } else {
+        Err(Open311Error::not_found(format!("jurisdiction_id {j} is not served here: this endpoint serves {}", st.city.code)))
+    }
 }
 
 /// A comma-separated list parameter.
@@ -268,9 +299,9 @@ fn stored_datetime(ms: i64, st: &AppState) -> ApiResult<String> {
 async fn get_top(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let (stem, format) = split(&file);
     let result = match stem {
-        "discovery" => Ok(discovery(&st, &headers)),
-        "services" => query(&raw).map(|q| services(&st, q.lang())),
-        "requests" => match query(&raw) {
+        "discovery" => query(&st, &raw).map(|_| discovery(&st, &headers)),
+        "services" => query(&st, &raw).map(|q| services(&st, q.lang())),
+        "requests" => match query(&st, &raw) {
             Ok(q) => requests(&st, &headers, &q).await,
             Err(e) => Err(e),
         },
@@ -392,7 +423,7 @@ fn attribute(q: &Question, order: usize, lang: Lang) -> Node {
 
 async fn service_definition(State(st): State<AppState>, Path(file): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let (code, format) = split(&file);
-    let result = query(&raw).and_then(|q| {
+    let result = query(&st, &raw).and_then(|q| {
         let lang = q.lang();
         let catalog = st.catalog.get();
         let c = catalog
@@ -526,7 +557,6 @@ async fn requests(st: &AppState, headers: &HeaderMap, q: &Params) -> Result311<(
             args.extend(statuses.into_iter().map(|s| s.to_owned().into()));
         }
     }
-    // jurisdiction_id: this server serves one jurisdiction; the parameter is accepted as is.
     sql.push_str(&format!(" ORDER BY received_at DESC, id DESC LIMIT {MAX_REQUESTS}"));
     let items = request_list(st, headers, q.lang(), sql, args).await?;
     Ok((StatusCode::OK, "service_requests", Node::List("request", items)))
@@ -535,7 +565,7 @@ async fn requests(st: &AppState, headers: &HeaderMap, q: &Params) -> Result311<(
 async fn request_one(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let (id, format) = split(&file);
     let result = async {
-        let q = query(&raw)?;
+        let q = query(&st, &raw)?;
         let sql = format!("SELECT {} FROM report WHERE public_number = ?", reports::COLUMNS);
         let items = request_list(&st, &headers, q.lang(), sql, vec![id.to_owned().into()]).await?;
         if items.is_empty() {
@@ -638,6 +668,7 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
     let mut p = Params::parse(body)?;
     // Some clients put api_key (or everything) in the query string.
     p.0.extend(Params::parse(raw_query.as_bytes())?.0);
+    jurisdiction(st, &p)?;
     match p.get("api_key") {
         None => return Err(Open311Error::new(StatusCode::FORBIDDEN, "api_key is required to POST a service request")),
         Some(k) if !key_ok(st, k) => return Err(Open311Error::new(StatusCode::FORBIDDEN, "api_key is not valid")),
@@ -658,11 +689,42 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
                 .zip(parse(lon))
                 .ok_or_else(|| Open311Error::bad("lat and long must be decimal degrees (WGS 84)"))?
         }
-        _ if p.get("address_string").is_some() || p.get("address_id").is_some() => {
-            return Err(Open311Error::bad("address_string is not supported, send lat and long"));
-        }
-        _ => return Err(Open311Error::bad("lat and long are required")),
+        _ => match (p.get("address_string").map(str::trim).filter(|a| !a.is_empty()), &st.limits.geocoder_url) {
+            (Some(address), Some(geocoder)) => {
+                let city = st.city.name.get(Lang::Vi);
+                match crate::outbound::geocode(geocoder, address, city, st.city.area.bounds()).await {
+                    Ok(Some(point)) => point,
+                    Ok(None) => return Err(Open311Error::bad(format!("address_string {address:?} was not found in {city}: send lat and long"))),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the geocoder failed");
+                        return Err(Open311Error::new(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "the address lookup is not answering: send lat and long, or try again later",
+                        ));
+                    }
+                }
+            }
+            (Some(_), None) => return Err(Open311Error::bad("address_string cannot be looked up on this server: send lat and long")),
+            (None, _) if p.get("address_id").is_some() => return Err(Open311Error::bad("address_id is not supported: send lat and long")),
+            (None, _) => return Err(Open311Error::bad("lat and long (or address_string) are required")),
+        },
     };
+    // The photo at media_url is fetched and goes through the same pipeline as an upload
+    // (stripped of metadata); a photo that cannot be had costs the photo, not the report.
+    let mut photos = Vec::new();
+    let mut media_problem = None;
+    if let Some(url) = p.get("media_url").map(str::trim).filter(|u| !u.is_empty()) {
+        match crate::outbound::fetch_untrusted(url, st.limits.max_body_bytes, st.limits.media_fetch_private).await {
+            Ok(bytes) => {
+                let hash = crate::auth::hex(&Sha256::digest(&bytes));
+                match super::citizen::store_photo(st, hash.clone(), bytes.into()).await {
+                    Ok(_) => photos.push(hash),
+                    Err(e) => media_problem = Some(e.to_string()),
+                }
+            }
+            Err(e) => media_problem = Some(e.to_string()),
+        }
+    }
     let answers = answers(&category, &p)?;
     let profile = profile(&p)?;
     let anonymous = profile.display_name.is_none() && profile.phone.is_none() && profile.email.is_none();
@@ -675,7 +737,7 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
         description: p.get("description").unwrap_or_default().to_owned(),
         anonymous,
         answers,
-        photos: Vec::new(),
+        photos,
         captured_at: at,
         alerts: Vec::new(),
     };
@@ -686,10 +748,10 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
         Lang::Vi => format!("Đã tiếp nhận, chuyển đến {unit}; dự kiến xử lý trước {due}."),
         Lang::En => format!("Received and routed to {unit}; expected by {due}."),
     };
-    if p.get("media_url").is_some() {
-        notice.push_str(match lang {
-            Lang::Vi => " Ảnh tại media_url không được tải về: máy chủ chỉ lưu ảnh gửi qua ứng dụng Civic.",
-            Lang::En => " The photo at media_url was not fetched: this server keeps only photos uploaded through the Civic app.",
+    if let Some(problem) = media_problem {
+        notice.push_str(&match lang {
+            Lang::Vi => format!(" Không lấy được ảnh tại media_url ({problem}); phản ánh được lưu không kèm ảnh."),
+            Lang::En => format!(" The photo at media_url could not be had ({problem}); the report is kept without it."),
         });
     }
     let node = Node::Object(vec![

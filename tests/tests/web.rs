@@ -71,6 +71,10 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"), "{stdout}");
+    // The page weights it measured (figures, not assertions): `cargo test -- --nocapture`.
+    for line in stdout.lines().filter(|l| l.contains("figure:")) {
+        println!("{line}");
+    }
 
     // What the browser did is what the API says now.
     let report: Value = server

@@ -53,6 +53,46 @@ async function newPage(context) {
 
 const shot = (page, name) => page.screenshot({ path: join(screens, `${name}.png`), fullPage: true });
 
+/** Text in the page's own content meets WCAG AA contrast (4.5:1, 3:1 for large text). */
+async function assertContrast(page) {
+  const failures = await page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('.leaflet-container, script, style, [hidden]')) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || !el.getClientRects().length) continue;
+      const style = getComputedStyle(el);
+      const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.6 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(failures, [], 'text below AA contrast');
+}
+
+/** What a page costs a phone on mobile data: printed, never asserted. */
+async function printWeight(page, name) {
+  const bytes = await page.evaluate(() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+  });
+  console.log(`browser: figure: ${name} transferred ${(bytes / 1024).toFixed(1)} KiB (tiles refused)`);
+}
+
 /** Every visible form control has a label a screen reader reads out. */
 async function assertLabelled(page) {
   const unlabelled = await page.evaluate(() =>
@@ -81,6 +121,8 @@ try {
   assert.equal(await page.locator('#total-received').innerText(), String(reportCount));
   const resolvedBefore = Number(await page.locator('#total-resolved').innerText());
   await assertLabelled(page);
+  await assertContrast(page);
+  await printWeight(page, 'the public map page, first visit');
   await shot(page, 'public-map-vi');
 
   step('the keyboard reaches the skip link first and the markers after');
@@ -112,6 +154,7 @@ try {
   const litter = page.locator('#by-category tr[data-key="litter"]');
   assert.equal(await litter.locator('td[data-col="received"]').innerText(), String(reportCount));
   assert.equal(await page.locator('figure.chart svg[role="img"]').count(), 2);
+  await assertContrast(page);
   await shot(page, 'public-figures-vi');
 
   step('the report page before any work');
@@ -163,6 +206,7 @@ try {
   step('the operator drafts a warning, previews its CAP message and publishes it');
   await console_.goto(`${base}/console/warnings`);
   await assertLabelled(console_);
+  await assertContrast(console_);
   const map = console_.locator('#map');
   await map.locator('.leaflet-tile-pane').waitFor({ state: 'attached' });
   const box = await map.boundingBox();

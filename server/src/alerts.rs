@@ -7,7 +7,8 @@
 
 use civic_core::cap::{self, AlertStatus, MsgType};
 use civic_core::protocol::{AlertDetail, AlertState, AlertView};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use crate::db::{Conn, OptionalExt};
+use crate::params;
 use time::OffsetDateTime;
 
 use crate::db::{from_ms, now, to_ms};
@@ -26,7 +27,7 @@ pub enum Applied {
 
 /// Applies one CAP message, already checked by `Alert::check`, in the caller's transaction:
 /// a new chain, an update or a cancel. Either all of it is stored or, on an error, nothing.
-pub fn apply(tx: &Transaction<'_>, msg: &cap::Alert) -> ApiResult<(Applied, AlertView)> {
+pub fn apply(tx: &Conn, msg: &cap::Alert) -> ApiResult<(Applied, AlertView)> {
     match msg.msg_type {
         MsgType::Ack | MsgType::Error => {
             return Err(ApiError::unprocessable(
@@ -98,7 +99,7 @@ pub fn apply(tx: &Transaction<'_>, msg: &cap::Alert) -> ApiResult<(Applied, Aler
 }
 
 /// The chain an Update or Cancel belongs to: that of the messages it references.
-fn chain_of(c: &Connection, msg: &cap::Alert) -> ApiResult<String> {
+fn chain_of(c: &Conn, msg: &cap::Alert) -> ApiResult<String> {
     let mut chains = Vec::new();
     for r in &msg.references {
         let found: Option<String> = c
@@ -132,7 +133,7 @@ fn chain_of(c: &Connection, msg: &cap::Alert) -> ApiResult<String> {
 }
 
 fn insert_message(
-    tx: &Transaction<'_>,
+    tx: &Conn,
     msg: &cap::Alert,
     chain: &str,
     position: i64,
@@ -169,7 +170,7 @@ fn parse_message(json: &str) -> ApiResult<cap::Alert> {
 }
 
 /// Where a chain stands now, as devices and the public see it.
-pub fn view(c: &Connection, id: &str) -> ApiResult<AlertView> {
+pub fn view(c: &Conn, id: &str) -> ApiResult<AlertView> {
     struct Row {
         version: i64,
         state: String,
@@ -213,12 +214,12 @@ pub fn view(c: &Connection, id: &str) -> ApiResult<AlertView> {
 }
 
 /// A chain with every message of it, oldest first.
-pub fn detail(c: &Connection, id: &str) -> ApiResult<AlertDetail> {
+pub fn detail(c: &Conn, id: &str) -> ApiResult<AlertDetail> {
     let alert = view(c, id)?;
     let mut stmt = c.prepare_cached("SELECT json FROM alert_message WHERE alert_id = ?1 ORDER BY position")?;
     let history = stmt
         .query_map([id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+        .collect::<crate::db::DbResult<Vec<_>>>()?
         .iter()
         .map(|j| parse_message(j))
         .collect::<ApiResult<Vec<_>>>()?;
@@ -227,19 +228,19 @@ pub fn detail(c: &Connection, id: &str) -> ApiResult<AlertDetail> {
 
 /// Warnings newest first: the active ones, or with `include_ended` also the cancelled and
 /// expired ones (at most `limit`).
-pub fn list(c: &Connection, include_ended: bool, limit: u32) -> ApiResult<Vec<AlertView>> {
+pub fn list(c: &Conn, include_ended: bool, limit: u32) -> ApiResult<Vec<AlertView>> {
     let now = to_ms(now());
     let mut stmt = c.prepare_cached(
         "SELECT id FROM alert
          WHERE ?1 OR (state = 'active' AND (expires_at IS NULL OR expires_at > ?2))
          ORDER BY updated_at DESC, id LIMIT ?3",
     )?;
-    let ids = stmt.query_map(params![include_ended, now, limit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids = stmt.query_map(params![include_ended, now, limit], |r| r.get::<_, String>(0))?.collect::<crate::db::DbResult<Vec<_>>>()?;
     ids.iter().map(|id| view(c, id)).collect()
 }
 
 /// One message by its CAP identifier (any message of any chain).
-pub fn message(c: &Connection, identifier: &str) -> ApiResult<Option<cap::Alert>> {
+pub fn message(c: &Conn, identifier: &str) -> ApiResult<Option<cap::Alert>> {
     let json: Option<String> =
         c.query_row("SELECT json FROM alert_message WHERE identifier = ?1", [identifier], |r| r.get(0)).optional()?;
     json.as_deref().map(parse_message).transpose()
@@ -247,7 +248,7 @@ pub fn message(c: &Connection, identifier: &str) -> ApiResult<Option<cap::Alert>
 
 /// The messages to list in the public CAP feed: the latest of each chain that is active,
 /// or cancelled within the last day (so feed readers see the Cancel), newest first.
-pub fn feed(c: &Connection, limit: u32) -> ApiResult<Vec<cap::Alert>> {
+pub fn feed(c: &Conn, limit: u32) -> ApiResult<Vec<cap::Alert>> {
     let now = to_ms(now());
     let day_ago = now - 24 * 3_600_000;
     let mut stmt = c.prepare_cached(
@@ -257,21 +258,21 @@ pub fn feed(c: &Connection, limit: u32) -> ApiResult<Vec<cap::Alert>> {
             OR (a.state = 'cancelled' AND a.updated_at > ?2)
          ORDER BY a.updated_at DESC, a.id LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![now, day_ago, limit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(params![now, day_ago, limit], |r| r.get::<_, String>(0))?.collect::<crate::db::DbResult<Vec<_>>>()?;
     rows.iter().map(|j| parse_message(j)).collect()
 }
 
 /// Every message of a chain, oldest first, as references for the next Update or Cancel.
-pub fn references(c: &Connection, id: &str) -> ApiResult<Vec<cap::Reference>> {
+pub fn references(c: &Conn, id: &str) -> ApiResult<Vec<cap::Reference>> {
     Ok(detail(c, id)?.history.iter().map(cap::Alert::as_reference).collect())
 }
 
 /// Tags a report with the warnings the phone saw active where it was filed; ids this
 /// server does not know are ignored (the phone may have had an upstream alert's own id).
-pub fn tag_report(tx: &Transaction<'_>, report_id: &str, alert_ids: &[String]) -> ApiResult<()> {
+pub fn tag_report(tx: &Conn, report_id: &str, alert_ids: &[String]) -> ApiResult<()> {
     for id in alert_ids {
         tx.execute(
-            "INSERT OR IGNORE INTO report_alert (report_id, alert_id) SELECT ?1, id FROM alert WHERE id = ?2",
+            "INSERT INTO report_alert (report_id, alert_id) SELECT CAST(?1 AS TEXT), id FROM alert WHERE id = ?2 ON CONFLICT DO NOTHING",
             params![report_id, id],
         )?;
     }

@@ -10,7 +10,8 @@ use axum::http::request::Parts;
 use base64::Engine;
 use civic_core::protocol::Role;
 use rand::RngCore;
-use rusqlite::{OptionalExtension, params};
+use crate::db::OptionalExt;
+use crate::params;
 use sha2::{Digest, Sha256};
 
 use crate::db::{now, to_ms};

@@ -6,7 +6,8 @@ use std::sync::{Arc, RwLock};
 
 use civic_core::catalog::{Catalog, Category, Unit};
 use civic_core::model::Localized;
-use rusqlite::{Connection, Transaction, params};
+use crate::db::Conn;
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
@@ -53,7 +54,7 @@ impl LiveCatalog {
     }
 
     /// Applies a stored change: rebuilds from the base and the database inside `tx`.
-    pub fn refresh(&self, tx: &Transaction<'_>) -> ApiResult<()> {
+    pub fn refresh(&self, tx: &Conn) -> ApiResult<()> {
         let next = effective(tx, &self.base)?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         Ok(())
@@ -61,11 +62,13 @@ impl LiveCatalog {
 }
 
 /// The base catalog with the database's units and overrides, checked like a file.
-fn effective(conn: &Connection, base: &Catalog) -> ApiResult<Catalog> {
+fn effective(conn: &Conn, base: &Catalog) -> ApiResult<Catalog> {
+    // In the order they were added: SQLite's rowid, PostgreSQL's `position`.
+    let order = if conn.is_postgres() { "position" } else { "rowid" };
     let mut units: Vec<Unit> = conn
-        .prepare_cached("SELECT code, name_vi, name_en FROM unit ORDER BY rowid")?
-        .query_map([], |r| Ok(Unit { code: r.get(0)?, name: Localized { vi: r.get(1)?, en: r.get(2)? } }))?
-        .collect::<rusqlite::Result<_>>()?;
+        .prepare_cached(&format!("SELECT code, name_vi, name_en FROM unit ORDER BY {order}"))?
+        .query_map(crate::params![], |r| Ok(Unit { code: r.get(0)?, name: Localized { vi: r.get(1)?, en: r.get(2)? } }))?
+        .collect::<crate::db::DbResult<_>>()?;
     for u in &base.units {
         if !units.iter().any(|x| x.code == u.code) {
             units.push(u.clone());
@@ -73,7 +76,7 @@ fn effective(conn: &Connection, base: &Catalog) -> ApiResult<Catalog> {
     }
     let mut categories: Vec<Category> = base.categories().to_vec();
     let mut stmt = conn.prepare_cached("SELECT code, active, expected_hours, unit FROM category_override")?;
-    let overrides = stmt.query_map([], |r| {
+    let overrides = stmt.query_map(crate::params![], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<bool>>(1)?, r.get::<_, Option<u32>>(2)?, r.get::<_, Option<String>>(3)?))
     })?;
     for o in overrides {
@@ -85,7 +88,7 @@ fn effective(conn: &Connection, base: &Catalog) -> ApiResult<Catalog> {
         }
     }
     let version: i64 =
-        conn.query_row("SELECT COALESCE((SELECT value FROM counter WHERE name = 'catalog-version'), 0)", [], |r| r.get(0))?;
+        conn.query_row("SELECT COALESCE((SELECT value FROM counter WHERE name = 'catalog-version'), 0)", crate::params![], |r| r.get(0))?;
     let json = serde_json::json!({
         "version": base.version + version as u32,
         "city": base.city,
@@ -97,18 +100,18 @@ fn effective(conn: &Connection, base: &Catalog) -> ApiResult<Catalog> {
 }
 
 /// Stores a category change and announces the new catalog version to every device.
-pub fn change_category(tx: &Transaction<'_>, code: &str, change: &CategoryChange) -> ApiResult<()> {
+pub fn change_category(tx: &Conn, code: &str, change: &CategoryChange) -> ApiResult<()> {
     tx.execute(
         "INSERT INTO category_override (code, active, expected_hours, unit) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (code) DO UPDATE SET active = COALESCE(?2, active), expected_hours = COALESCE(?3, expected_hours),
-                                          unit = COALESCE(?4, unit)",
+         ON CONFLICT (code) DO UPDATE SET active = COALESCE(?2, category_override.active), expected_hours = COALESCE(?3, category_override.expected_hours),
+                                          unit = COALESCE(?4, category_override.unit)",
         params![code, change.active, change.expected_hours, change.unit],
     )?;
     announce(tx)
 }
 
 /// Adds or renames a unit and announces the new catalog version.
-pub fn change_unit(tx: &Transaction<'_>, code: &str, change: &UnitChange) -> ApiResult<()> {
+pub fn change_unit(tx: &Conn, code: &str, change: &UnitChange) -> ApiResult<()> {
     tx.execute(
         "INSERT INTO unit (code, name_vi, name_en) VALUES (?1, ?2, ?3)
          ON CONFLICT (code) DO UPDATE SET name_vi = ?2, name_en = ?3",
@@ -117,11 +120,10 @@ pub fn change_unit(tx: &Transaction<'_>, code: &str, change: &UnitChange) -> Api
     announce(tx)
 }
 
-fn announce(tx: &Transaction<'_>) -> ApiResult<()> {
+fn announce(tx: &Conn) -> ApiResult<()> {
     tx.execute(
-        "INSERT INTO counter (name, value) VALUES ('catalog-version', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
-        [],
+        "INSERT INTO counter (name, value) VALUES ('catalog-version', 1) ON CONFLICT (name) DO UPDATE SET value = counter.value + 1", crate::params![],
     )?;
-    tx.execute("INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (NULL, NULL, NULL, 'catalog')", [])?;
+    tx.execute("INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (NULL, NULL, NULL, 'catalog')", crate::params![])?;
     Ok(())
 }

@@ -21,9 +21,14 @@ pub struct Config {
     #[arg(long, env = "CIVIC_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 
-    /// Database: `sqlite://PATH` (default: `civic.sqlite3` in the data directory).
-    #[arg(long, env = "CIVIC_DATABASE_URL")]
+    /// Database: `sqlite://PATH` (default: `civic.sqlite3` in the data directory), or
+    /// `postgres://USER:PASSWORD@HOST/DB` for several server processes on one database.
+    #[arg(long, env = "CIVIC_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+
+    /// PostgreSQL connections each server process keeps open.
+    #[arg(long, env = "CIVIC_DATABASE_POOL", default_value_t = 8)]
+    pub database_pool: usize,
 
     /// A city configuration folder (with city.json); Huế's is built in.
     #[arg(long, env = "CIVIC_CITY_DIR")]
@@ -123,14 +128,12 @@ pub struct Config {
 }
 
 impl Config {
-    /// The SQLite file to use.
-    pub fn database_path(&self) -> Result<PathBuf, String> {
+    /// The database to use: `sqlite://PATH` (by default `civic.sqlite3` in the data
+    /// directory) or `postgres://USER:PASSWORD@HOST/DB`.
+    pub fn database_url(&self) -> String {
         match self.database_url.as_deref() {
-            None => Ok(self.data_dir.join("civic.sqlite3")),
-            Some(url) => match url.strip_prefix("sqlite://") {
-                Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
-                _ => Err(format!("unsupported --database-url {url:?}: use sqlite://PATH")),
-            },
+            Some(url) => url.to_owned(),
+            None => format!("sqlite://{}", self.data_dir.join("civic.sqlite3").display()),
         }
     }
 

@@ -9,7 +9,7 @@ use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, Repo
 use civic_core::cap::{AlertStatus, Certainty, ResponseType, Urgency};
 use civic_core::protocol::{AlertText, AreaInput, ChangeStatus, PublishAlert, Rate, RegisterDevice, Role, SubmitReport};
 use civic_core::warning::Severity;
-use rusqlite::params;
+use crate::params;
 use sha2::{Digest, Sha256};
 
 use crate::api::officials::NewOfficial;
@@ -30,7 +30,7 @@ pub async fn seed_units_and_templates(st: &AppState) -> ApiResult<()> {
                     params![code, name.vi, name.en],
                 )?;
             }
-            let count: i64 = tx.query_row("SELECT COUNT(*) FROM reply_template", [], |r| r.get(0))?;
+            let count: i64 = tx.query_row("SELECT COUNT(*) FROM reply_template", crate::params![], |r| r.get(0))?;
             if count == 0 {
                 for (tvi, ten, vi, en) in TEMPLATES {
                     tx.execute(
@@ -127,7 +127,7 @@ const REPORTS: [DemoReport; 6] = [
 
 /// Seeds demo officials (with random passwords, logged once) and the demo reports, once.
 pub async fn seed(st: &AppState) -> ApiResult<()> {
-    let already: i64 = st.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", [], |r| r.get(0))?)).await?;
+    let already: i64 = st.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", crate::params![], |r| r.get(0))?)).await?;
     if already > 0 {
         tracing::info!("demo: the database already has reports; nothing seeded");
         return Ok(());
@@ -247,14 +247,14 @@ async fn spread_over_past_days(st: &AppState) -> ApiResult<()> {
     st.db
         .write(|tx| {
             let ids: Vec<String> =
-                tx.prepare("SELECT id FROM report ORDER BY received_at")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                tx.prepare_cached("SELECT id FROM report ORDER BY received_at")?.query_map(crate::params![], |r| r.get(0))?.collect::<crate::db::DbResult<_>>()?;
             const HOUR: i64 = 3_600_000;
             for (i, id) in ids.iter().enumerate() {
                 let back = (6 - i as i64) * 24 * HOUR + 3 * HOUR;
                 let events: Vec<String> = tx
-                    .prepare("SELECT id FROM timeline_event WHERE report_id = ?1 ORDER BY at, id")?
+                    .prepare_cached("SELECT id FROM timeline_event WHERE report_id = ?1 ORDER BY at, id")?
                     .query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
+                    .collect::<crate::db::DbResult<_>>()?;
                 for (k, e) in events.iter().enumerate() {
                     tx.execute("UPDATE timeline_event SET at = at - ?2 + ?3 WHERE id = ?1", params![e, back, k as i64 * 5 * HOUR])?;
                 }

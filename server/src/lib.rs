@@ -167,8 +167,9 @@ pub async fn prepare_with_gateways(config: &config::Config, gateways: push::Gate
     }
     .map_err(|e| format!("city configuration: {e}"))?;
     let sender = config.alert_sender.clone().unwrap_or_else(|| format!("ioc.{}@civic.invalid", city.code.to_lowercase()));
-    let db_path = config.database_path()?;
-    let db = db::Db::open(&db_path)?;
+    let (url, pool) = (config.database_url(), config.database_pool);
+    // PostgreSQL's client blocks: connect and migrate off the async threads.
+    let db = tokio::task::spawn_blocking(move || db::Db::open_url(&url, pool)).await.map_err(|e| e.to_string())??;
     let warnings = warnings::Warnings::load(sender, &city, gateways, &db).await?;
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);

@@ -2,7 +2,8 @@
 
 use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
 use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use crate::db::{Conn, OptionalExt, Row};
+use crate::params;
 use uuid::Uuid;
 
 use crate::db::{from_ms, to_ms};
@@ -40,12 +41,12 @@ fn corrupt(what: &str) -> ApiError {
 }
 
 impl Stored {
-    pub fn from_row(r: &Row<'_>) -> rusqlite::Result<ApiResult<Self>> {
+    pub fn from_row(r: &Row) -> crate::db::DbResult<ApiResult<Self>> {
         let id: String = r.get(0)?;
         let source: String = r.get(8)?;
         let status: String = r.get(21)?;
         let district_code: Option<String> = r.get(10)?;
-        let district = district_code.map(|code| -> rusqlite::Result<Place> {
+        let district = district_code.map(|code| -> crate::db::DbResult<Place> {
             Ok(Place { code, name: Localized { vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(), en: r.get::<_, Option<String>>(12)?.unwrap_or_default() } })
         });
         let build = || -> ApiResult<Stored> {
@@ -80,36 +81,36 @@ impl Stored {
 }
 
 /// A report by its id.
-pub fn find(conn: &Connection, id: ReportId) -> ApiResult<Option<Stored>> {
+pub fn find(conn: &Conn, id: ReportId) -> ApiResult<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM report WHERE id = ?1");
     conn.query_row(&sql, [id.to_string()], Stored::from_row).optional()?.transpose()
 }
 
 /// A report that must exist (it was just found or written in this transaction).
-pub fn get(conn: &Connection, id: ReportId) -> ApiResult<Stored> {
+pub fn get(conn: &Conn, id: ReportId) -> ApiResult<Stored> {
     find(conn, id)?.ok_or_else(|| ApiError::internal(format!("report {id} vanished")))
 }
 
 /// Whether a photo with this (client) hash was uploaded.
-pub fn photo_known(conn: &Connection, hash: &str) -> ApiResult<bool> {
+pub fn photo_known(conn: &Conn, hash: &str) -> ApiResult<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [hash], |r| r.get(0))?)
 }
 
 /// A report by its public number.
-pub fn find_by_number(conn: &Connection, number: &str) -> ApiResult<Option<Stored>> {
+pub fn find_by_number(conn: &Conn, number: &str) -> ApiResult<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM report WHERE public_number = ?1");
     conn.query_row(&sql, [number], Stored::from_row).optional()?.transpose()
 }
 
 /// The client hashes of a report's photos, in order.
-pub fn photos(conn: &Connection, id: ReportId) -> ApiResult<Vec<String>> {
+pub fn photos(conn: &Conn, id: ReportId) -> ApiResult<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT photo_hash FROM report_photo WHERE report_id = ?1 ORDER BY position")?;
     let rows = stmt.query_map([id.to_string()], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::db::DbResult<_>>()?)
 }
 
 /// A report's timeline, oldest first.
-pub fn timeline(conn: &Connection, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
+pub fn timeline(conn: &Conn, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE report_id = ?1 ORDER BY at, id",
     )?;
@@ -118,7 +119,7 @@ pub fn timeline(conn: &Connection, id: ReportId) -> ApiResult<Vec<TimelineEvent>
 }
 
 /// One event by its id.
-pub fn event(conn: &Connection, id: &str) -> ApiResult<Option<TimelineEvent>> {
+pub fn event(conn: &Conn, id: &str) -> ApiResult<Option<TimelineEvent>> {
     conn.query_row(
         "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE id = ?1",
         [id],
@@ -128,7 +129,7 @@ pub fn event(conn: &Connection, id: &str) -> ApiResult<Option<TimelineEvent>> {
     .transpose()
 }
 
-fn event_from_row(r: &Row<'_>) -> rusqlite::Result<ApiResult<TimelineEvent>> {
+fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {
     let id: String = r.get(0)?;
     let actor: String = r.get(2)?;
     let status: Option<String> = r.get(3)?;
@@ -150,7 +151,7 @@ fn event_from_row(r: &Row<'_>) -> rusqlite::Result<ApiResult<TimelineEvent>> {
 }
 
 /// The rating of a report, if any.
-pub fn rating(conn: &Connection, id: ReportId) -> ApiResult<Option<RatingView>> {
+pub fn rating(conn: &Conn, id: ReportId) -> ApiResult<Option<RatingView>> {
     let row = conn
         .query_row("SELECT stars, comment, at FROM rating WHERE report_id = ?1", [id.to_string()], |r| {
             Ok((r.get::<_, u8>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
@@ -160,12 +161,12 @@ pub fn rating(conn: &Connection, id: ReportId) -> ApiResult<Option<RatingView>> 
 }
 
 /// How many citizens said "me too".
-pub fn supporters(conn: &Connection, id: ReportId) -> ApiResult<u32> {
+pub fn supporters(conn: &Conn, id: ReportId) -> ApiResult<u32> {
     Ok(conn.query_row("SELECT COUNT(*) FROM supporter WHERE report_id = ?1", [id.to_string()], |r| r.get(0))?)
 }
 
 /// The full view, for the report's citizen and for officials.
-pub fn view(conn: &Connection, s: &Stored) -> ApiResult<ReportView> {
+pub fn view(conn: &Conn, s: &Stored) -> ApiResult<ReportView> {
     Ok(ReportView {
         id: s.id,
         public_number: s.public_number.clone(),
@@ -191,7 +192,7 @@ pub fn view(conn: &Connection, s: &Stored) -> ApiResult<ReportView> {
 }
 
 /// The name and contact the reporting device gave (`PUT /me`), if any.
-fn reporter(conn: &Connection, device: &str) -> ApiResult<Option<Profile>> {
+fn reporter(conn: &Conn, device: &str) -> ApiResult<Option<Profile>> {
     let found: Option<(Option<String>, Option<String>, Option<String>)> = conn
         .query_row("SELECT display_name, phone, email FROM device WHERE id = ?1", [device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
@@ -201,7 +202,7 @@ fn reporter(conn: &Connection, device: &str) -> ApiResult<Option<Profile>> {
 }
 
 /// The public view: nothing about who reported it or from which device.
-pub fn public_view(conn: &Connection, s: &Stored) -> ApiResult<PublicReport> {
+pub fn public_view(conn: &Conn, s: &Stored) -> ApiResult<PublicReport> {
     let timeline = timeline(conn, s.id)?
         .into_iter()
         .map(|e| PublicEvent { at: e.at, actor: e.actor, status: e.status, note: e.note, photo: e.photo })
@@ -226,7 +227,7 @@ pub fn public_view(conn: &Connection, s: &Stored) -> ApiResult<PublicReport> {
 }
 
 /// Adds an event to a report's timeline and to its device's change feed.
-pub fn add_event(tx: &Transaction<'_>, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> ApiResult<()> {
+pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> ApiResult<()> {
     tx.execute(
         "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

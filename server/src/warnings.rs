@@ -27,8 +27,8 @@ impl Warnings {
     pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
         let stored: Vec<(String, String)> = db
             .read(|c| {
-                let mut stmt = c.prepare("SELECT device_id, registration FROM push_registration")?;
-                Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?)
+                let mut stmt = c.prepare_cached("SELECT device_id, registration FROM push_registration")?;
+                Ok(stmt.query_map(crate::params![], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<crate::db::DbResult<Vec<_>>>()?)
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -68,7 +68,7 @@ impl Warnings {
             tx.execute(
                 "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
-                rusqlite::params![id, json, to_ms(now())],
+                crate::params![id, json, to_ms(now())],
             )?;
             Ok(())
         })

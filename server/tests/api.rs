@@ -405,8 +405,7 @@ async fn an_expired_official_session_is_refused() {
     let officer = srv.officer("sanitation-4", &["moi-truong"]).await;
     assert_eq!(srv.get(Some(&officer), "/api/v1/work/inbox").await.status(), StatusCode::OK);
     // Twelve hours later (moved on in the database itself, as time would).
-    let db = rusqlite::Connection::open(dir.path().join("civic.sqlite3")).unwrap();
-    db.execute("UPDATE session SET expires_at = expires_at - 13 * 3600 * 1000", []).unwrap();
+    srv.exec_sql("UPDATE session SET expires_at = expires_at - 13 * 3600 * 1000");
     let r = srv.get(Some(&officer), "/api/v1/work/inbox").await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let wrong = srv.http.post(srv.url("/api/v1/auth/login")).json(&json!({"username": "sanitation-4", "password": "guess-guess-guess"})).send().await.unwrap();
@@ -469,8 +468,7 @@ async fn a_report_can_be_reopened_only_within_fourteen_days_of_its_outcome() {
     let path = format!("/api/v1/reports/{}/status", report.id);
     assert_eq!(srv.post(&officer, &path, &json!({"to": "rejected", "note": "Đã được xử lý trước đó"})).await.status(), StatusCode::OK);
     // Fifteen days pass.
-    let db = rusqlite::Connection::open(dir.path().join("civic.sqlite3")).unwrap();
-    db.execute("UPDATE report SET outcome_at = outcome_at - 15 * 86400 * 1000", []).unwrap();
+    srv.exec_sql("UPDATE report SET outcome_at = outcome_at - 15 * 86400 * 1000");
     let r = srv.post(&citizen, &format!("/api/v1/reports/{}/reopen", report.id), &json!({"reason": "Vẫn còn rác"})).await;
     assert_problem(r, StatusCode::CONFLICT, "reopen-window-closed").await;
 }

@@ -17,6 +17,15 @@ pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
 
+/// With `CIVIC_TEST_DATABASE_URL` (a PostgreSQL admin URL, see `scripts/postgres`), the
+/// server of a data directory gets a PostgreSQL database of its own (the same one again
+/// for the same directory); without it, SQLite in the directory.
+pub fn test_database(data_dir: &Path) -> Option<String> {
+    let admin = std::env::var("CIVIC_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let key: u64 = data_dir.to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    Some(civic_server::db::ensure_postgres_database(&admin, &format!("civic_e_{key:016x}")).expect("the test database"))
+}
+
 /// A civic-server running in this process on a random loopback port.
 pub struct Server {
     pub url: String,
@@ -39,10 +48,15 @@ impl Server {
 
     async fn start_with(data_dir: &Path, gateways: Option<Gateways>) -> Server {
         let dir = data_dir.to_string_lossy().into_owned();
-        let config = civic_server::config::Config::parse_from([
-            "civic-server", "--listen", "127.0.0.1:0", "--data-dir", &dir, "--admin-username", ADMIN,
-            "--admin-password", ADMIN_PASSWORD, "--requests-per-minute", "10000000",
-        ]);
+        let mut args = vec![
+            "civic-server".to_owned(), "--listen".into(), "127.0.0.1:0".into(), "--data-dir".into(), dir.clone(),
+            "--admin-username".into(), ADMIN.into(), "--admin-password".into(), ADMIN_PASSWORD.into(),
+            "--requests-per-minute".into(), "10000000".into(),
+        ];
+        if let Some(url) = test_database(data_dir) {
+            args.extend(["--database-url".to_owned(), url]);
+        }
+        let config = civic_server::config::Config::parse_from(args);
         let state = match gateways {
             Some(g) => civic_server::prepare_with_gateways(&config, g).await,
             None => civic_server::prepare(&config).await,

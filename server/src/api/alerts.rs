@@ -7,7 +7,7 @@ use civic_core::cap::{self, Category, CapArea, Circle, Info, MsgType, NamedValue
 use civic_core::protocol::{
     AlertDetail, AlertText, AlertView, AreaInput, CancelAlert, Page, PublishAlert, PushRegistration, ReportView, Role,
 };
-use rusqlite::params;
+use crate::params;
 use serde::Deserialize;
 use time::OffsetDateTime;
 

@@ -10,7 +10,8 @@ use civic_core::protocol::{
     Change, DeviceRegistered, Page, PhotoStored, Profile, Rate, RegisterDevice, Reopen, ReportReceipt, ReportView,
     SubmitReport, SyncBatch,
 };
-use rusqlite::{OptionalExtension, params};
+use crate::db::OptionalExt;
+use crate::params;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -305,7 +306,7 @@ pub async fn create_report(
             }
             let counter = format!("report-{year}");
             tx.execute(
-                "INSERT INTO counter (name, value) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
+                "INSERT INTO counter (name, value) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE SET value = counter.value + 1",
                 [&counter],
             )?;
             let n: i64 = tx.query_row("SELECT value FROM counter WHERE name = ?1", [&counter], |r| r.get(0))?;
@@ -637,7 +638,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
     let batch = st
         .db
         .read(move |c| {
-            let newest: i64 = c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| r.get(0))?;
+            let newest: i64 = c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", crate::params![], |r| r.get(0))?;
             if since > newest {
                 return Err(ApiError::bad_request("bad-cursor", "the cursor is from the future"));
             }
@@ -654,7 +655,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
                         r.get::<_, String>(3)?,
                     ))
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::db::DbResult<Vec<_>>>()?;
             let more = rows.len() > limit as usize;
             let rows = &rows[..rows.len().min(limit as usize)];
             let mut changes: Vec<Change> = Vec::new();

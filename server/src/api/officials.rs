@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use civic_core::model::{ActorRole, ReportId, Status};
 use civic_core::protocol::{ChangeStatus, Login, Page, ReplyTemplate, ReportView, Reply, Role, Session};
 use civic_core::model::Localized;
-use rusqlite::{OptionalExtension, params};
+use crate::db::OptionalExt;
+use crate::params;
 use serde::{Deserialize, Serialize};
 
 use super::citizen::{load_for, parse_page_token};
@@ -197,8 +198,8 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
             let (ms, id) = after.unwrap_or((i64::MIN, String::new()));
             let sql = format!(
                 "SELECT {} FROM report
-                 WHERE (?1 OR instr(',' || ?2 || ',', ',' || unit || ',') > 0)
-                   AND (CASE WHEN ?3 IS NULL THEN status IN ('received','assigned','in_progress','reopened') ELSE status = ?3 END)
+                 WHERE (?1 OR (',' || CAST(?2 AS TEXT) || ',') LIKE ('%,' || unit || ',%'))
+                   AND (CASE WHEN CAST(?3 AS TEXT) IS NULL THEN status IN ('received','assigned','in_progress','reopened') ELSE status = ?3 END)
                    AND (due_at, id) > (?4, ?5)
                  ORDER BY due_at, id LIMIT ?6",
                 reports::COLUMNS
@@ -391,14 +392,14 @@ pub async fn templates(State(st): State<AppState>, caller: Caller) -> ApiResult<
         .db
         .read(|c| {
             let mut stmt = c.prepare_cached("SELECT id, title_vi, title_en, text_vi, text_en FROM reply_template ORDER BY id")?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(crate::params![], |r| {
                 Ok(ReplyTemplate {
                     id: r.get(0)?,
                     title: Localized { vi: r.get(1)?, en: r.get(2)? },
                     text: Localized { vi: r.get(3)?, en: r.get(4)? },
                 })
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            Ok(rows.collect::<crate::db::DbResult<Vec<_>>>()?)
         })
         .await?;
     Ok(Json(list))
@@ -442,11 +443,12 @@ pub async fn add_template(State(st): State<AppState>, caller: Caller, Json(t): J
     let created = st
         .db
         .write(move |tx| {
-            tx.execute(
-                "INSERT INTO reply_template (title_vi, title_en, text_vi, text_en) VALUES (?1, ?2, ?3, ?4)",
+            let id: i64 = tx.query_row(
+                "INSERT INTO reply_template (title_vi, title_en, text_vi, text_en) VALUES (?1, ?2, ?3, ?4) RETURNING id",
                 params![t.title.vi, t.title.en, t.text.vi, t.text.en],
+                |r| r.get(0),
             )?;
-            Ok(ReplyTemplate { id: tx.last_insert_rowid(), title: t.title, text: t.text })
+            Ok(ReplyTemplate { id, title: t.title, text: t.text })
         })
         .await?;
     Ok((StatusCode::CREATED, Json(created)))

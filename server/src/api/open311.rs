@@ -20,7 +20,7 @@ use axum::routing::get;
 use civic_core::catalog::{Catalog, Category, Datatype, Question};
 use civic_core::model::{ActorRole, AnswerValue, Answers, FixSource, GeoFix, Lang, ReportId, Status};
 use civic_core::protocol::{Profile, SubmitReport};
-use rusqlite::{Connection, params_from_iter};
+use crate::db::Conn;
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -438,7 +438,7 @@ async fn service_definition(State(st): State<AppState>, Path(file): Path<String>
 }
 
 /// One report as an Open311 request: never who reported it.
-fn request_node(st: &AppState, catalog: &Catalog, c: &Connection, s: &Stored, base: &str, lang: Lang) -> ApiResult<Node> {
+fn request_node(st: &AppState, catalog: &Catalog, c: &Conn, s: &Stored, base: &str, lang: Lang) -> ApiResult<Node> {
     let category = catalog.get(&s.category);
     let unit = catalog.unit(&s.unit).map_or(s.unit.clone(), |u| u.name.get(lang).to_owned());
     let note = reports::timeline(c, s.id)?
@@ -474,7 +474,7 @@ async fn request_list(
     headers: &HeaderMap,
     lang: Lang,
     sql: String,
-    args: Vec<rusqlite::types::Value>,
+    args: Vec<crate::db::Value>,
 ) -> Result311<Vec<Node>> {
     let base = super::feed::base_url(st, headers);
     let st2 = st.clone();
@@ -483,7 +483,7 @@ async fn request_list(
         .read(move |c| {
             let catalog = st2.catalog.get();
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), Stored::from_row)?;
+            let rows = stmt.query_map(args, Stored::from_row)?;
             let mut out = Vec::new();
             for s in rows {
                 let s = s??;
@@ -506,8 +506,8 @@ fn parse_date(q: &Params, name: &str) -> Result311<Option<OffsetDateTime>> {
 }
 
 async fn requests(st: &AppState, headers: &HeaderMap, q: &Params) -> Result311<(StatusCode, &'static str, Node)> {
-    let mut sql = format!("SELECT {} FROM report WHERE 1", reports::COLUMNS);
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut sql = format!("SELECT {} FROM report WHERE 1 = 1", reports::COLUMNS);
+    let mut args: Vec<crate::db::Value> = Vec::new();
     if let Some(ids) = q.get("service_request_id") {
         // The spec: a list of ids overrides every other filter.
         let ids = list(ids);

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use civic_core::catalog::{Category, Group, Unit};
 use civic_core::model::Status;
 use civic_core::protocol::{Figures, NearbyReport, Page, PublicReport, Transparency};
-use rusqlite::{OptionalExtension, params_from_iter};
+use crate::db::OptionalExt;
 use serde::{Deserialize, Serialize};
 
 use super::citizen::parse_page_token;
@@ -124,8 +124,8 @@ pub struct PublicQuery {
     )
 )]
 pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> ApiResult<Json<Page<PublicReport>>> {
-    let mut sql = format!("SELECT {} FROM report WHERE 1", reports::COLUMNS);
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut sql = format!("SELECT {} FROM report WHERE 1 = 1", reports::COLUMNS);
+    let mut args: Vec<crate::db::Value> = Vec::new();
     if let Some(bbox) = &q.bbox {
         let v: Vec<f64> = bbox.split(',').filter_map(|x| x.trim().parse().ok()).collect();
         let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
@@ -163,7 +163,7 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
         .db
         .read(move |c| {
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), Stored::from_row)?;
+            let rows = stmt.query_map(args, Stored::from_row)?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
             reports::page(&stored, limit, |s| reports::public_view(c, s), |s| s.received_at)
         })
@@ -243,7 +243,7 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
             );
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                rusqlite::params![q.category, q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon],
+                crate::params![q.category, q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon],
                 Stored::from_row,
             )?;
             let mut near = Vec::new();
@@ -282,7 +282,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
                  FROM report r LEFT JOIN rating g ON g.report_id = r.id",
             )?;
             let rows = stmt
-                .query_map([], |r| {
+                .query_map(crate::params![], |r| {
                     Ok(Row {
                         category: r.get(0)?,
                         unit: r.get(1)?,
@@ -293,7 +293,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
                         stars: r.get(6)?,
                     })
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::db::DbResult<Vec<_>>>()?;
             let now = to_ms(now());
             Ok(Transparency {
                 by_category: figures(&rows, |r| &r.category, now),

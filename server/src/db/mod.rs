@@ -1,24 +1,48 @@
-//! The server's SQLite database: WAL, one writer, a few readers, migrations on
-//! `user_version`. Blocking work runs on tokio's blocking pool.
+//! The server's database: SQLite (the embedded default: WAL, one writer, a few readers) or
+//! PostgreSQL (several server processes on one database). Both run the same statements
+//! through `Conn` (see `sql.rs`), with versioned migrations of their own. Blocking work runs
+//! on tokio's blocking pool.
+//!
+//! Writes are serialized on both: SQLite has one writer; on PostgreSQL every write
+//! transaction first takes one transaction-scoped advisory lock, so writes from any
+//! number of processes commit one after the other. That keeps the sync cursor (the change
+//! log's sequence) in commit order, which a device paging through it relies on, while
+//! reads run in parallel on every process.
 
+mod sql;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use time::OffsetDateTime;
+
+pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt, ToValue, Value};
 
 use crate::error::{ApiError, ApiResult};
 
 const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
+const PG_MIGRATIONS: &[&str] = &[include_str!("pg_v1.sql"), include_str!("pg_v2.sql"), include_str!("pg_v3.sql")];
 const READERS: usize = 4;
+/// The advisory lock every PostgreSQL write transaction holds (and migrations, on a
+/// session lock of their own).
+const WRITE_LOCK: i64 = 0x00C1_71C0;
+const MIGRATION_LOCK: i64 = 0x00C1_71C1;
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    inner: Arc<Inner>,
+    inner: Arc<Backend>,
 }
 
-struct Inner {
+enum Backend {
+    Sqlite(SqliteDb),
+    Postgres(PgPool),
+}
+
+struct SqliteDb {
     writer: Mutex<Connection>,
     /// Idle reader connections; `reader_permits` counts them, so a request waits (in
     /// order, without holding a thread) until one is free.
@@ -26,8 +50,37 @@ struct Inner {
     reader_permits: tokio::sync::Semaphore,
 }
 
+struct PgPool {
+    url: String,
+    idle: Mutex<Vec<PgConn>>,
+    permits: tokio::sync::Semaphore,
+}
+
+struct PgConn {
+    client: postgres::Client,
+    cache: HashMap<String, postgres::Statement>,
+}
+
 impl Db {
-    /// Opens (creating or upgrading) the database file.
+    /// Opens (creating or upgrading) the database a `--database-url` names: `sqlite://PATH`
+    /// or `postgres://…` (`postgresql://…`).
+    pub fn open_url(url: &str, pool: usize) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(url, pool)
+        } else {
+            match url.strip_prefix("sqlite://") {
+                Some(path) if !path.is_empty() => Self::open(Path::new(path)),
+                _ => Err(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")),
+            }
+        }
+    }
+
+    /// Whether this is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(*self.inner, Backend::Postgres(_))
+    }
+
+    /// Opens (creating or upgrading) an SQLite database file.
     pub fn open(path: &Path) -> Result<Self, String> {
         let mut writer = Connection::open(path).map_err(|e| format!("open {}: {e}", path.display()))?;
         let setup = |c: &Connection| -> rusqlite::Result<()> {
@@ -48,49 +101,175 @@ impl Db {
                 Ok(c)
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let inner = Inner {
+        let inner = SqliteDb {
             writer: Mutex::new(writer),
             reader_permits: tokio::sync::Semaphore::new(readers.len()),
             readers: Mutex::new(readers),
         };
-        Ok(Db { inner: Arc::new(inner) })
+        Ok(Db { inner: Arc::new(Backend::Sqlite(inner)) })
     }
 
-    /// Runs `f` in one immediate write transaction, committed before this returns.
+    /// Connects a pool of `size` connections to PostgreSQL and brings its schema up to date.
+    /// Blocking: call it outside the async runtime's threads (or in `spawn_blocking`).
+    fn open_postgres(url: &str, size: usize) -> Result<Self, String> {
+        let connect = || postgres::Client::connect(url, postgres::NoTls).map_err(|e| format!("connect to PostgreSQL: {e}"));
+        let mut first = connect()?;
+        migrate_postgres(&mut first)?;
+        let mut idle = vec![PgConn { client: first, cache: HashMap::new() }];
+        for _ in 1..size.max(1) {
+            idle.push(PgConn { client: connect()?, cache: HashMap::new() });
+        }
+        let pool = PgPool { url: url.to_owned(), permits: tokio::sync::Semaphore::new(idle.len()), idle: Mutex::new(idle) };
+        Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
+    }
+
+    /// Runs `f` in one write transaction, committed before this returns.
     pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        blocking(move || {
-            let mut conn = lock(&inner.writer);
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })
-        .await
+        match &*self.inner {
+            Backend::Sqlite(_) => {
+                let inner = self.inner.clone();
+                blocking(move || {
+                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let mut conn = lock(&db.writer);
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let value = f(&Conn::Sqlite(&tx))?;
+                    tx.commit()?;
+                    Ok(value)
+                })
+                .await
+            }
+            Backend::Postgres(pool) => {
+                let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
+                let inner = self.inner.clone();
+                blocking(move || {
+                    let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let mut lease = PgLease::take(pool)?;
+                    let PgConn { client, cache } = lease.conn()?;
+                    let mut tx = client.transaction().map_err(DbError::from)?;
+                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(DbError::from)?;
+                    let value = {
+                        let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
+                        f(&conn)?
+                    };
+                    tx.commit().map_err(DbError::from)?;
+                    Ok(value)
+                })
+                .await
+            }
+        }
     }
 
     /// Runs `f` on a reader, in one read transaction (a consistent snapshot).
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
     {
-        let _permit = self.inner.reader_permits.acquire().await.map_err(ApiError::internal)?;
-        let inner = self.inner.clone();
-        blocking(move || {
-            // The permit guarantees an idle connection; the lease puts it back whatever `f`
-            // does, even if it panics.
-            let lease = Lease::take(&inner.readers).ok_or_else(|| ApiError::internal("no idle database reader"))?;
-            let tx = lease.conn().unchecked_transaction()?;
-            let value = f(&tx)?;
-            tx.finish()?;
-            Ok(value)
-        })
-        .await
+        match &*self.inner {
+            Backend::Sqlite(db) => {
+                let _permit = db.reader_permits.acquire().await.map_err(ApiError::internal)?;
+                let inner = self.inner.clone();
+                blocking(move || {
+                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    // The permit guarantees an idle connection; the lease puts it back whatever
+                    // `f` does, even if it panics.
+                    let lease = Lease::take(&db.readers).ok_or_else(|| ApiError::internal("no idle database reader"))?;
+                    let tx = lease.conn().unchecked_transaction()?;
+                    let value = f(&Conn::Sqlite(&tx))?;
+                    tx.finish()?;
+                    Ok(value)
+                })
+                .await
+            }
+            Backend::Postgres(pool) => {
+                let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
+                let inner = self.inner.clone();
+                blocking(move || {
+                    let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let mut lease = PgLease::take(pool)?;
+                    let PgConn { client, cache } = lease.conn()?;
+                    let mut tx = client
+                        .build_transaction()
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start()
+                        .map_err(DbError::from)?;
+                    let value = {
+                        let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
+                        f(&conn)?
+                    };
+                    tx.commit().map_err(DbError::from)?;
+                    Ok(value)
+                })
+                .await
+            }
+        }
+    }
+}
+
+impl Drop for PgPool {
+    fn drop(&mut self) {
+        // The blocking client shuts its connection down with a runtime of its own, which
+        // must not happen on an async thread (the pool is often dropped on one).
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|p| p.into_inner()));
+        let _ = std::thread::spawn(move || drop(idle)).join();
+    }
+}
+
+/// Creates the PostgreSQL database `name` (letters, digits, `_`) on the server an admin URL
+/// reaches, unless it exists, and returns its URL. Blocking. For test suites and setup
+/// scripts that give each run a database of its own.
+pub fn ensure_postgres_database(admin_url: &str, name: &str) -> Result<String, String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(format!("{name:?} is not a plain database name"));
+    }
+    let (base, _) = admin_url.rsplit_once('/').ok_or("the admin URL ends with /DATABASE")?;
+    let (admin, name) = (admin_url.to_owned(), name.to_owned());
+    let url = format!("{base}/{name}");
+    // The blocking client runs a runtime of its own: keep it off any async thread.
+    std::thread::spawn(move || -> Result<(), String> {
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).map_err(|e| e.to_string())?;
+        let exists = c.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).map_err(|e| e.to_string())?;
+        if exists.is_none() {
+            c.batch_execute(&format!("CREATE DATABASE {name}")).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })
+    .join()
+    .map_err(|_| "the database setup panicked".to_owned())??;
+    Ok(url)
+}
+
+/// A PostgreSQL connection borrowed from the pool until dropped; a broken one is replaced.
+struct PgLease<'a> {
+    pool: &'a PgPool,
+    conn: Option<PgConn>,
+}
+
+impl<'a> PgLease<'a> {
+    fn take(pool: &'a PgPool) -> ApiResult<Self> {
+        let conn = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        Ok(PgLease { pool, conn })
+    }
+
+    fn conn(&mut self) -> ApiResult<&mut PgConn> {
+        if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            let client = postgres::Client::connect(&self.pool.url, postgres::NoTls).map_err(DbError::from)?;
+            self.conn = Some(PgConn { client, cache: HashMap::new() });
+        }
+        self.conn.as_mut().ok_or_else(|| ApiError::internal("no database connection"))
+    }
+}
+
+impl Drop for PgLease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        }
     }
 }
 
@@ -145,6 +324,33 @@ fn migrate(conn: &mut Connection) -> Result<(), String> {
         step().map_err(|e| format!("migration to schema {}: {e}", i + 1))?;
     }
     Ok(())
+}
+
+/// PostgreSQL's schema version lives in `schema_version`; several processes starting at
+/// once take turns on a session advisory lock, and each migration is one transaction.
+fn migrate_postgres(client: &mut postgres::Client) -> Result<(), String> {
+    let err = |e: postgres::Error| format!("PostgreSQL migration: {e}");
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(err)?;
+    let result = (|| {
+        client
+            .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL); \
+                            INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);")
+            .map_err(err)?;
+        let found: i64 = client.query_one("SELECT version FROM schema_version", &[]).map_err(err)?.get(0);
+        let supported = PG_MIGRATIONS.len() as i64;
+        if found > supported {
+            return Err(format!("database schema {found} is newer than this server ({supported}); upgrade the server"));
+        }
+        for (i, sql) in PG_MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let mut tx = client.transaction().map_err(err)?;
+            tx.batch_execute(sql).map_err(|e| format!("migration to schema {}: {e}", i + 1))?;
+            tx.execute("UPDATE schema_version SET version = $1", &[&(i as i64 + 1)]).map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        Ok(())
+    })();
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+    result
 }
 
 /// A time as stored: milliseconds since the epoch.

@@ -17,6 +17,16 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 /// Huế citadel.
 pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
 
+/// With `CIVIC_TEST_DATABASE_URL` (a PostgreSQL admin URL, see `scripts/postgres`), the
+/// database of a data directory: one per directory, created on first use, so that a test
+/// restarting its server on the same directory finds its data again. Without it: None, and
+/// the server uses SQLite in the directory.
+pub fn test_database(data_dir: &Path) -> Option<String> {
+    let admin = std::env::var("CIVIC_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let name = format!("civic_t_{}", &sha256(data_dir.to_string_lossy().as_bytes())[..20]);
+    Some(civic_server::db::ensure_postgres_database(&admin, &name).expect("the test database"))
+}
+
 pub struct TestServer {
     pub child: Child,
     pub base: String,
@@ -27,7 +37,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the server binary on `data_dir` with extra flags.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_civic-server"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_civic-server"));
+        if let Some(url) = test_database(data_dir) {
+            cmd.args(["--database-url", &url]);
+        }
+        let mut child = cmd
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .args(["--admin-username", ADMIN, "--admin-password", ADMIN_PASSWORD])
@@ -42,6 +56,26 @@ impl TestServer {
         BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
         let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
         TestServer { child, base, data_dir: data_dir.to_owned(), http: Client::new() }
+    }
+
+    /// Runs one statement on the server's own database, behind its back (to move time on,
+    /// say): the SQLite file in the data directory, or its PostgreSQL database.
+    pub fn exec_sql(&self, sql: &str) {
+        match test_database(&self.data_dir) {
+            Some(url) => {
+                let sql = sql.to_owned();
+                std::thread::spawn(move || {
+                    let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                    c.batch_execute(&sql).expect("statement");
+                })
+                .join()
+                .expect("run the statement");
+            }
+            None => {
+                let db = rusqlite::Connection::open(self.data_dir.join("civic.sqlite3")).expect("open the database");
+                db.execute_batch(sql).expect("statement");
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

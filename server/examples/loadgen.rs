@@ -1,7 +1,7 @@
 //! A closed-loop load generator for civic-server (and the `hello` example, its ceiling).
 //!
 //! ```text
-//! loadgen URL SCENARIO --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]
+//! loadgen URL[,URL…] SCENARIO --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]
 //! loadgen gen-photos DIR --count N
 //! ```
 //!
@@ -257,7 +257,8 @@ impl Photos {
 // The load
 
 struct Ctx {
-    url: String,
+    /// One or more servers (processes on one database); worker `i` uses `urls[i % n]`.
+    urls: Vec<String>,
     scenario: Scenario,
     http: reqwest::Client,
     photos: Option<Photos>,
@@ -334,16 +335,16 @@ fn new_report(photo: String) -> SubmitReport {
     }
 }
 
-async fn operation(ctx: &Ctx, token: Option<&str>) -> Result<Timing, String> {
+async fn operation(ctx: &Ctx, url: &str, token: Option<&str>) -> Result<Timing, String> {
     match ctx.scenario {
         Scenario::Hello => {
             let t0 = Instant::now();
-            send(ctx.http.get(format!("{}/", ctx.url)), "GET /", &[200]).await?;
+            send(ctx.http.get(format!("{url}/")), "GET /", &[200]).await?;
             Ok(Timing { total: t0.elapsed(), parts: None })
         }
         Scenario::PublicList => {
             let t0 = Instant::now();
-            send(ctx.http.get(format!("{}/api/v1/public/reports?limit=50", ctx.url)), "public list", &[200]).await?;
+            send(ctx.http.get(format!("{url}/api/v1/public/reports?limit=50")), "public list", &[200]).await?;
             Ok(Timing { total: t0.elapsed(), parts: None })
         }
         Scenario::CreateReport => {
@@ -353,7 +354,7 @@ async fn operation(ctx: &Ctx, token: Option<&str>) -> Result<Timing, String> {
             let t0 = Instant::now();
             let put = ctx
                 .http
-                .put(format!("{}/api/v1/photos/{hash}", ctx.url))
+                .put(format!("{url}/api/v1/photos/{hash}"))
                 .bearer_auth(token)
                 .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
                 .body(bytes);
@@ -362,7 +363,7 @@ async fn operation(ctx: &Ctx, token: Option<&str>) -> Result<Timing, String> {
                 ctx.photo_known.fetch_add(1, Ordering::Relaxed);
             }
             let t1 = Instant::now();
-            let post = ctx.http.post(format!("{}/api/v1/reports", ctx.url)).bearer_auth(token).json(&report);
+            let post = ctx.http.post(format!("{url}/api/v1/reports")).bearer_auth(token).json(&report);
             send(post, "report", &[201]).await?;
             let t2 = Instant::now();
             Ok(Timing { total: t2 - t0, parts: Some((t1 - t0, t2 - t1)) })
@@ -371,20 +372,20 @@ async fn operation(ctx: &Ctx, token: Option<&str>) -> Result<Timing, String> {
 }
 
 /// Registers a device (create-report) or makes one untimed request, opening a connection.
-async fn setup(ctx: Arc<Ctx>) -> Result<Option<String>, String> {
+async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Option<String>, String> {
     match ctx.scenario {
         Scenario::CreateReport => {
-            let req = ctx.http.post(format!("{}/api/v1/devices", ctx.url)).json(&serde_json::json!({}));
+            let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
             let (_, body) = send(req, "register device", &[201]).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("register device: {e}"))?;
             let token = v["token"].as_str().ok_or("register device: no token")?;
             Ok(Some(token.to_owned()))
         }
-        _ => operation(&ctx, None).await.map(|_| None),
+        _ => operation(&ctx, &url, None).await.map(|_| None),
     }
 }
 
-async fn worker(ctx: Arc<Ctx>, token: Option<String>, deadline: Instant) -> Stats {
+async fn worker(ctx: Arc<Ctx>, url: String, token: Option<String>, deadline: Instant) -> Stats {
     let mut stats = Stats::new();
     loop {
         if let Some(limit) = ctx.ops_limit {
@@ -396,7 +397,7 @@ async fn worker(ctx: Arc<Ctx>, token: Option<String>, deadline: Instant) -> Stat
             break;
         }
         // An operation still running at the deadline is not counted either way.
-        match tokio::time::timeout_at(deadline, operation(&ctx, token.as_deref())).await {
+        match tokio::time::timeout_at(deadline, operation(&ctx, &url, token.as_deref())).await {
             Err(_) => break,
             Ok(Ok(t)) => {
                 stats.ok += 1;
@@ -454,7 +455,7 @@ async fn run(args: Args) -> i32 {
         .build()
         .expect("http client");
     let ctx = Arc::new(Ctx {
-        url: args.url.clone(),
+        urls: args.url.split(',').map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()).collect(),
         scenario: args.scenario,
         http,
         photos,
@@ -465,7 +466,8 @@ async fn run(args: Args) -> i32 {
     });
 
     // Before the window: devices and connections, all at once.
-    let setups: Vec<_> = (0..c).map(|_| tokio::spawn(setup(ctx.clone()))).collect();
+    let url_of = |i: usize| ctx.urls[i % ctx.urls.len()].clone();
+    let setups: Vec<_> = (0..c).map(|i| tokio::spawn(setup(ctx.clone(), url_of(i)))).collect();
     let mut tokens = Vec::with_capacity(c);
     for s in setups {
         match s.await.expect("setup task") {
@@ -479,7 +481,8 @@ async fn run(args: Args) -> i32 {
 
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(args.seconds);
-    let workers: Vec<_> = tokens.into_iter().map(|t| tokio::spawn(worker(ctx.clone(), t, deadline))).collect();
+    let workers: Vec<_> =
+        tokens.into_iter().enumerate().map(|(i, t)| tokio::spawn(worker(ctx.clone(), url_of(i), t, deadline))).collect();
     let mut stats = Stats::new();
     for w in workers {
         stats.merge(&w.await.expect("worker"));

@@ -26,6 +26,13 @@ pub struct Config {
     #[arg(long, env = "CIVIC_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// Where photos are kept: `s3://BUCKET/PREFIX` for an S3-compatible bucket every server
+    /// process shares (credentials, region and endpoint from `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`, `AWS_ALLOW_HTTP`); by default
+    /// the `photos` folder in the data directory.
+    #[arg(long, env = "CIVIC_PHOTO_STORE")]
+    pub photo_store: Option<String>,
+
     /// PostgreSQL connections each server process keeps open.
     #[arg(long, env = "CIVIC_DATABASE_POOL", default_value_t = 8)]
     pub database_pool: usize,

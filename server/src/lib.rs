@@ -178,7 +178,7 @@ pub async fn prepare_with_gateways(config: &config::Config, gateways: push::Gate
         db,
         catalog: Arc::new(live),
         city: Arc::new(city.clone()),
-        photos: state::PhotoDir::new(config.data_dir.join("photos")).map_err(|e| format!("photo folder: {e}"))?,
+        photos: state::PhotoStore::open(config.photo_store.as_deref(), &config.data_dir)?,
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),
         limits: Arc::new(limits),
         metrics: Arc::new(Metrics::default()),

@@ -72,7 +72,7 @@ pub struct AppState {
     pub city: Arc<City>,
     /// The catalog in force: the city's, with admins' changes (use this, not `city.catalog`).
     pub catalog: Arc<crate::catalog::LiveCatalog>,
-    pub photos: PhotoDir,
+    pub photos: PhotoStore,
     pub limits: Arc<Limits>,
     pub metrics: Arc<Metrics>,
     pub limiter: Arc<RateLimiter>,
@@ -80,6 +80,79 @@ pub struct AppState {
     pub photo_permits: Arc<tokio::sync::Semaphore>,
     /// The warning service: its CAP sender and the push gateways.
     pub warnings: Arc<crate::warnings::Warnings>,
+}
+
+/// Where the stored photos (stripped JPEGs, named by their SHA-256) live: a local folder
+/// (the default), or an S3-compatible bucket that every server process shares.
+#[derive(Clone)]
+pub enum PhotoStore {
+    Local(PhotoDir),
+    Object { store: Arc<dyn object_store::ObjectStore>, prefix: String },
+}
+
+impl PhotoStore {
+    /// `s3://BUCKET[/PREFIX]` (credentials, region and endpoint from the usual `AWS_*`
+    /// variables), or None for the folder under the data directory.
+    pub fn open(url: Option<&str>, data_dir: &Path) -> Result<Self, String> {
+        let Some(url) = url else {
+            return PhotoDir::new(data_dir.join("photos")).map(PhotoStore::Local).map_err(|e| format!("photo folder: {e}"));
+        };
+        let rest = url.strip_prefix("s3://").ok_or_else(|| format!("unsupported --photo-store {url:?}: use s3://BUCKET/PREFIX"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(format!("--photo-store {url:?} names no bucket"));
+        }
+        let store = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()
+            .map_err(|e| format!("photo store {url}: {e}"))?;
+        Ok(PhotoStore::Object { store: Arc::new(store), prefix: prefix.trim_matches('/').to_owned() })
+    }
+
+    fn key(prefix: &str, hash: &str) -> Option<object_store::path::Path> {
+        valid_hash(hash).then(|| {
+            let name = format!("{}/{hash}.jpg", &hash[..2]);
+            object_store::path::Path::from(if prefix.is_empty() { name } else { format!("{prefix}/{name}") })
+        })
+    }
+
+    /// Stores the photo (durably, before this returns) unless it is there already.
+    pub async fn put(&self, hash: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        match self {
+            PhotoStore::Local(dir) => {
+                let (dir, hash) = (dir.clone(), hash.to_owned());
+                tokio::task::spawn_blocking(move || dir.put(&hash, &bytes)).await.map_err(std::io::Error::other)?
+            }
+            PhotoStore::Object { store, prefix } => {
+                let key = Self::key(prefix, hash).ok_or_else(|| std::io::Error::other("bad photo hash"))?;
+                // Content-addressed: writing the same name again writes the same bytes.
+                store.put(&key, bytes.into()).await.map(|_| ()).map_err(std::io::Error::other)
+            }
+        }
+    }
+
+    /// The photo's bytes, if stored.
+    pub async fn get(&self, hash: &str) -> std::io::Result<Option<Vec<u8>>> {
+        match self {
+            PhotoStore::Local(dir) => {
+                let (dir, hash) = (dir.clone(), hash.to_owned());
+                tokio::task::spawn_blocking(move || dir.get(&hash)).await.map_err(std::io::Error::other)?
+            }
+            PhotoStore::Object { store, prefix } => {
+                let Some(key) = Self::key(prefix, hash) else { return Ok(None) };
+                match store.get(&key).await {
+                    Ok(found) => Ok(Some(found.bytes().await.map_err(std::io::Error::other)?.to_vec())),
+                    Err(object_store::Error::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(std::io::Error::other(e)),
+                }
+            }
+        }
+    }
+}
+
+/// Only ever a 64-hex-digit name: nothing a client sends can walk a file system or a bucket.
+fn valid_hash(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 /// Photos on local disk, content-addressed: `photos/ab/abcdef….jpg`.
@@ -95,8 +168,7 @@ impl PhotoDir {
     }
 
     fn path(&self, hash: &str) -> Option<PathBuf> {
-        // Only ever a 64-hex-digit name: nothing a client sends can walk the file system.
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if !valid_hash(hash) {
             return None;
         }
         Some(self.root.join(&hash[..2]).join(format!("{hash}.jpg")))

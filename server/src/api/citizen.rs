@@ -175,13 +175,9 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
     let processed = tokio::task::spawn_blocking(move || photo::process(&body, &options))
         .await
         .map_err(ApiError::internal)??;
-    let photos = st.photos.clone();
     let (stored_hash, jpeg) = (processed.sha256.clone(), processed.jpeg);
     let (width, height, bytes) = (processed.width, processed.height, jpeg.len() as u64);
-    {
-        let stored_hash = stored_hash.clone();
-        tokio::task::spawn_blocking(move || photos.put(&stored_hash, &jpeg)).await.map_err(ApiError::internal)??;
-    }
+    st.photos.put(&stored_hash, jpeg).await?;
     let h = hash.clone();
     st.db
         .write(move |tx| {

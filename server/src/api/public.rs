@@ -72,8 +72,7 @@ pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiR
         .await?;
     let not_found = || ApiError::NotFound(format!("there is no photo {hash}"));
     let stored = stored.ok_or_else(not_found)?;
-    let photos = st.photos.clone();
-    let bytes = tokio::task::spawn_blocking(move || photos.get(&stored)).await.map_err(ApiError::internal)??;
+    let bytes = st.photos.get(&stored).await?;
     let bytes = bytes.ok_or_else(not_found)?;
     Ok((
         [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],

@@ -37,7 +37,13 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the server binary on `data_dir` with extra flags.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        Self::start_with_env(data_dir, extra, &[])
+    }
+
+    /// `start`, with these environment variables set for the server.
+    pub fn start_with_env(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_civic-server"));
+        cmd.envs(env.iter().copied());
         if let Some(url) = test_database(data_dir) {
             cmd.args(["--database-url", &url]);
         }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod area;
+pub mod campaign;
 pub mod cap;
 pub mod catalog;
 pub mod city;

@@ -104,6 +104,10 @@ pub struct Config {
     #[arg(long, hide = true)]
     pub media_fetch_private: bool,
 
+    /// How often (seconds) ended clean-up campaigns are checked: the spots left become reports.
+    #[arg(long, env = "CIVIC_CAMPAIGN_SWEEP_SECS", default_value_t = Limits::default().campaign_sweep_secs)]
+    pub campaign_sweep_secs: u64,
+
     /// Map tiles for the web pages: a `{z}/{x}/{y}` URL template. The default is
     /// OpenStreetMap's, whose tile usage policy suits a city's own site at modest traffic.
     #[arg(long, env = "CIVIC_TILE_URL", default_value_t = Limits::default().tile_url)]
@@ -172,6 +176,7 @@ impl Config {
             open311_api_keys: self.open311_api_keys.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
             tile_url: self.tile_url.clone(),
             geocoder_url: self.geocoder_url.clone(),
+            campaign_sweep_secs: self.campaign_sweep_secs,
             open311_jurisdiction_ids: self.open311_jurisdiction_ids.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
             media_fetch_private: self.media_fetch_private,
             ..Limits::default()

@@ -37,7 +37,7 @@ use crate::state::{AppState, Metrics};
 /// their `#[utoipa::path]`: the axum router and the OpenAPI document served at
 /// `/api/v1/openapi.json` come out of it together, so neither can name a route the other lacks.
 pub fn router(state: AppState) -> Router {
-    use api::{alerts, citizen, officials, openapi, ops, public};
+    use api::{alerts, campaigns, citizen, officials, openapi, ops, public};
     use utoipa::OpenApi;
     use utoipa_axum::router::OpenApiRouter;
     use utoipa_axum::routes;
@@ -72,6 +72,13 @@ pub fn router(state: AppState) -> Router {
         routes!(alerts::import),
         routes!(alerts::tagged_reports),
         routes!(alerts::register_push),
+        routes!(campaigns::create, campaigns::list),
+        routes!(campaigns::detail),
+        routes!(campaigns::join),
+        routes!(campaigns::report_spot, campaigns::spots),
+        routes!(campaigns::claim),
+        routes!(campaigns::clean),
+        routes!(campaigns::summary),
         routes!(openapi::document),
     ]
     .into_iter()
@@ -211,7 +218,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+    // Ended clean-up campaigns hand their spots left to the city, checked every so often.
+    let sweeper = {
+        let st = state.clone();
+        let every = std::time::Duration::from_secs(st.limits.campaign_sweep_secs.max(1));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = api::campaigns::hand_over_ended(&st).await {
+                    tracing::warn!(error = %e, "handing over ended campaigns failed; trying again later");
+                }
+            }
+        })
+    };
+    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    sweeper.abort();
+    served
 }

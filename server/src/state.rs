@@ -40,6 +40,8 @@ pub struct Limits {
     pub geocoder_url: Option<String>,
     /// Let Open311's `media_url` reach loopback and private addresses (tests only).
     pub media_fetch_private: bool,
+    /// How often ended campaigns are checked for spots to hand over, in seconds.
+    pub campaign_sweep_secs: u64,
     /// The web pages' map tiles: an `{z}/{x}/{y}` URL template (OpenStreetMap's by default).
     pub tile_url: String,
 }
@@ -58,6 +60,7 @@ impl Default for Limits {
             public_url: None,
             open311_api_keys: Vec::new(),
             geocoder_url: None,
+            campaign_sweep_secs: 60,
             open311_jurisdiction_ids: Vec::new(),
             media_fetch_private: false,
             tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),

@@ -51,6 +51,15 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/alerts/import", OFFICIAL),
     ("GET", "/api/v1/alerts/{id}/reports", OFFICIAL),
     ("PUT", "/api/v1/devices/me/push", DEVICE),
+    ("POST", "/api/v1/campaigns", OFFICIAL),
+    ("GET", "/api/v1/campaigns", NONE),
+    ("GET", "/api/v1/campaigns/{id}", NONE),
+    ("POST", "/api/v1/campaigns/{id}/join", DEVICE),
+    ("POST", "/api/v1/campaigns/{id}/spots", DEVICE),
+    ("GET", "/api/v1/campaigns/{id}/spots", NONE),
+    ("POST", "/api/v1/campaigns/{id}/spots/{spot}/claim", DEVICE),
+    ("POST", "/api/v1/campaigns/{id}/spots/{spot}/clean", DEVICE),
+    ("GET", "/api/v1/campaigns/{id}/summary", NONE),
     ("GET", "/api/v1/openapi.json", NONE),
 ];
 
@@ -222,7 +231,7 @@ async fn the_document_has_what_a_client_generator_needs() {
         // Named, tagged, described once each; success and problem answers typed.
         let id = op["operationId"].as_str().unwrap_or_default();
         assert!(!id.is_empty() && ids.insert(id.to_owned()), "{method} {path}: operationId {id:?} missing or repeated");
-        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public", "warnings"].contains(t)) && op["tags"][0].is_string());
+        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public", "warnings", "campaigns"].contains(t)) && op["tags"][0].is_string());
         assert!(op["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} has no description");
         let responses = op["responses"].as_object().expect("responses");
         assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");

@@ -225,6 +225,10 @@ pub enum Submitter {
     /// Another channel (Open311): a device record is made for this report alone, holding
     /// the contact given (private, like a citizen's profile) and no usable token.
     Channel { platform: &'static str, profile: Profile },
+    /// A clean-up campaign's spot left uncleaned, handed over in the name of the device that
+    /// reported it (so the citizen follows it like their own report). Its quick capture asked
+    /// no category questions: answers given are checked, none is required.
+    CampaignSpot(String),
 }
 
 /// The one submission pipeline every channel goes through: category and answers checked
@@ -237,8 +241,9 @@ pub async fn create_report(
     req: SubmitReport,
     min_photos: usize,
 ) -> ApiResult<(StatusCode, ReportReceipt)> {
+    let answers_required = !matches!(submitter, Submitter::CampaignSpot(_));
     let (device, new_device) = match submitter {
-        Submitter::Device(id) => (id, None),
+        Submitter::Device(id) | Submitter::CampaignSpot(id) => (id, None),
         Submitter::Channel { platform, profile } => {
             let id = Uuid::now_v7().to_string();
             (id.clone(), Some((id, platform, profile)))
@@ -254,7 +259,12 @@ pub async fn create_report(
         .filter(|c| c.active)
         .ok_or_else(|| ApiError::unprocessable("unknown-category", format!("there is no active category {:?}", req.category)))?
         .clone();
-    category.check_answers(&req.answers).map_err(|e| ApiError::unprocessable("bad-answer", e.to_string()))?;
+    let answers = if answers_required {
+        category.check_answers(&req.answers)
+    } else {
+        req.answers.iter().try_for_each(|(code, value)| category.check_answer(code, value))
+    };
+    answers.map_err(|e| ApiError::unprocessable("bad-answer", e.to_string()))?;
     let description = text_field("description", &req.description, MAX_DESCRIPTION_CHARS, false)?;
     if req.photos.len() < min_photos || req.photos.len() > MAX_PHOTOS {
         return Err(ApiError::unprocessable("photo-count", format!("a report has {min_photos} to {MAX_PHOTOS} photos")));

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api/v1` routes, extractors that answer bad input with problems.
 
 pub mod alerts;
+pub mod campaigns;
 pub mod citizen;
 pub mod feed;
 pub mod officials;

@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
         (name = "citizen", description = "What a citizen's device does: register, upload photos, report, follow its reports."),
         (name = "officials", description = "What officials do: sign in, work on their units' reports, reply, manage accounts."),
         (name = "public", description = "What anyone may read: the catalog, photos, public reports and figures."),
+        (name = "campaigns", description = "Green Sunday clean-up campaigns: operators announce them; devices join alone or with a team, report spots, claim and clean them; anyone reads the live map and the summary."),
         (name = "warnings", description = "Warnings in CAP 1.2: operators publish, update, cancel and import them; anyone reads them; devices register to be woken. The CAP feed itself is at `/cap/alerts.atom`."),
     ),
     components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia)),

@@ -1,0 +1,211 @@
+//! Green Sunday campaigns over HTTP: announcing, joining with teams, spots reported, merged,
+//! claimed and cleaned, the live map by cursor, the summary, and the hand-over of the spots
+//! left when the campaign ends.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tempfile::tempdir;
+
+/// Huế's district (the city itself), where the citadel is.
+const HUE: &str = "474";
+
+async fn announce(srv: &TestServer, operator: &str, starts_in_min: i64, lasts_min: i64) -> Value {
+    let start = time::OffsetDateTime::now_utc() + time::Duration::minutes(starts_in_min);
+    let end = start + time::Duration::minutes(lasts_min);
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let r = srv
+        .post(
+            operator,
+            "/api/v1/campaigns",
+            &json!({
+                "name": {"vi": "Ngày Chủ nhật xanh tháng 11", "en": "Green Sunday, November"},
+                "starts_at": fmt(start), "ends_at": fmt(end),
+                "areas": [HUE],
+                "meeting_points": [{"name": "Cửa Thượng Tứ", "lat": 16.4698, "lon": 107.5786}],
+                "categories": ["litter", "illegal-dumping", "blocked-drain"],
+                "goal_spots": 200
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+    r.json().await.unwrap()
+}
+
+fn fix(at: (f64, f64)) -> Value {
+    json!({"lat": at.0, "lon": at.1, "accuracy_m": 5.0, "source": "gps",
+           "fixed_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap()})
+}
+
+/// A point `metres` east of `at`.
+fn east(at: (f64, f64), metres: f64) -> (f64, f64) {
+    (at.0, at.1 + metres / (111_320.0 * at.0.to_radians().cos()))
+}
+
+async fn report_spot(srv: &TestServer, device: &str, campaign: &str, at: (f64, f64), seed: u32) -> (StatusCode, Value) {
+    let photo = srv.upload(device, &jpeg(320, 240, seed)).await;
+    let id = uuid_v4(seed);
+    let r = srv
+        .post(device, &format!("/api/v1/campaigns/{campaign}/spots"), &json!({"id": id, "category": "litter", "location": fix(at), "photo": photo}))
+        .await;
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn uuid_v4(seed: u32) -> String {
+    format!("0192f3a0-0000-7000-8000-{seed:012x}")
+}
+
+async fn map(srv: &TestServer, campaign: &str) -> Vec<Value> {
+    let mut spots: Vec<Value> = Vec::new();
+    let mut since = 0;
+    loop {
+        let page: Value = srv.get(None, &format!("/api/v1/campaigns/{campaign}/spots?since={since}")).await.json().await.unwrap();
+        for s in page["spots"].as_array().unwrap() {
+            spots.retain(|x| x["id"] != s["id"]);
+            spots.push(s.clone());
+        }
+        since = page["cursor"].as_i64().unwrap();
+        if !page["more"].as_bool().unwrap() {
+            return spots;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_green_sunday_morning_from_announcement_to_hand_over() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &["--campaign-sweep-secs", "1"]);
+    let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    let c = announce(&srv, &operator, -5, 120).await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    assert_eq!(c["phase"], "running");
+
+    // A school and a union branch; a resident alone.
+    let (school_a, school_b, union, alone, stranger) = (srv.device().await, srv.device().await, srv.device().await, srv.device().await, srv.device().await);
+    let join_path = format!("/api/v1/campaigns/{id}/join");
+    let school: Value = srv.post(&school_a, &join_path, &json!({"new_team": "THPT Hai Bà Trưng"})).await.json().await.unwrap();
+    let school_id = school["team"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(srv.post(&school_b, &join_path, &json!({"team_id": school_id})).await.status(), StatusCode::OK);
+    assert_eq!(srv.post(&union, &join_path, &json!({"new_team": "Đoàn phường Thuận Hòa"})).await.status(), StatusCode::OK);
+    assert_eq!(srv.post(&alone, &join_path, &json!({})).await.status(), StatusCode::OK);
+    let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
+    assert_eq!(listed[0]["participants"], 4);
+    assert_eq!(listed[0]["teams"].as_array().unwrap().len(), 2);
+
+    // Not a member: refused. A category that does not count, a place outside: refused.
+    assert_eq!(report_spot(&srv, &stranger, &id, CITADEL, 1).await.0, StatusCode::FORBIDDEN);
+    let photo = srv.upload(&alone, &jpeg(320, 240, 2)).await;
+    let r = srv
+        .post(&alone, &format!("/api/v1/campaigns/{id}/spots"), &json!({"id": uuid_v4(2), "category": "pothole", "location": fix(CITADEL), "photo": photo}))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Three spots; the second report 3 m from the first joins it; sending again changes nothing.
+    let (s1, r1) = report_spot(&srv, &alone, &id, CITADEL, 10).await;
+    assert_eq!(s1, StatusCode::CREATED, "{r1}");
+    let first = r1["spot"]["id"].as_str().unwrap().to_owned();
+    let (s2, r2) = report_spot(&srv, &union, &id, east(CITADEL, 3.0), 11).await;
+    assert_eq!((s2, r2["merged"].as_bool()), (StatusCode::OK, Some(true)), "{r2}");
+    assert_eq!(r2["spot"]["id"], first.as_str());
+    assert_eq!(r2["spot"]["also_reported"], 1);
+    let (again, r2b) = report_spot(&srv, &union, &id, east(CITADEL, 3.0), 11).await;
+    assert_eq!((again, r2b["spot"]["id"].as_str()), (StatusCode::OK, Some(first.as_str())));
+    let (_, r3) = report_spot(&srv, &school_a, &id, east(CITADEL, 40.0), 12).await;
+    let third = r3["spot"]["id"].as_str().unwrap().to_owned();
+    let (_, r4) = report_spot(&srv, &school_b, &id, east(CITADEL, 90.0), 13).await;
+    let fourth = r4["spot"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(map(&srv, &id).await.len(), 3, "one spot per place");
+
+    // The school claims the first spot; the union cannot clean it; the school cleans it with
+    // an after-photo taken there. An after-photo from far away is refused.
+    let claimed = srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{first}/claim"))).bearer_auth(&school_b).send().await.unwrap();
+    assert_eq!(claimed.status(), StatusCode::OK);
+    let clean = |d: &str, spot: &str, at: (f64, f64), seed: u32, kg: f64| {
+        let d = d.to_owned();
+        let spot = spot.to_owned();
+        let srv = &srv;
+        let id = id.clone();
+        async move {
+            let after = srv.upload(&d, &jpeg(320, 240, seed)).await;
+            srv.post(&d, &format!("/api/v1/campaigns/{id}/spots/{spot}/clean"), &json!({"photo": after, "photo_location": fix(at), "kg": kg})).await
+        }
+    };
+    assert_eq!(clean(&union, &first, CITADEL, 20, 3.0).await.status(), StatusCode::CONFLICT);
+    assert_eq!(clean(&school_a, &first, east(CITADEL, 400.0), 21, 3.0).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let done: Value = clean(&school_a, &first, east(CITADEL, 2.0), 22, 4.5).await.json().await.unwrap();
+    assert_eq!(done["status"], "cleaned");
+    assert_eq!(done["team"]["name"], "THPT Hai Bà Trưng");
+    assert_eq!(clean(&union, &third, east(CITADEL, 41.0), 23, 2.0).await.status(), StatusCode::OK);
+
+    // The live map by cursor: a device that read it before gets only what changed since.
+    let before: Value = srv.get(None, &format!("/api/v1/campaigns/{id}/spots")).await.json().await.unwrap();
+    let cursor = before["cursor"].as_i64().unwrap();
+    assert_eq!(claim_status(&srv, &school_a, &id, &fourth).await, StatusCode::OK);
+    let after: Value = srv.get(None, &format!("/api/v1/campaigns/{id}/spots?since={cursor}")).await.json().await.unwrap();
+    let changed: Vec<&str> = after["spots"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(changed, vec![fourth.as_str()]);
+
+    // Nobody's identity on the map.
+    let text = serde_json::to_string(&map(&srv, &id).await).unwrap();
+    for device in [&school_a, &school_b, &union, &alone] {
+        let token_id = device.split('.').nth(1).unwrap_or(device);
+        assert!(!text.contains(token_id));
+    }
+
+    // The end: the claimed but uncleaned spot becomes a report routed to sanitation, in the
+    // name of the device that reported it.
+    srv.exec_sql(&format!("UPDATE campaign SET ends_at = ends_at - 3 * 3600 * 1000 WHERE id = '{id}'"));
+    let mut handed = None;
+    for _ in 0..50 {
+        let m = map(&srv, &id).await;
+        if let Some(s) = m.iter().find(|s| s["id"] == fourth.as_str() && s["status"] == "handed_over") {
+            handed = Some(s.clone());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let handed = handed.expect("the spot left was handed over");
+    let number = handed["report_number"].as_str().expect("its report's number");
+    let report: Value = srv.get(None, &format!("/api/v1/public/reports/{number}")).await.json().await.unwrap();
+    assert_eq!(report["status"], "received");
+    assert_eq!(report["unit"], "moi-truong");
+    let mine: Value = srv.get(Some(&school_b), "/api/v1/reports/mine").await.json().await.unwrap();
+    assert!(mine.to_string().contains(number), "the reporter follows it as their own: {mine}");
+    let summary: Value = srv.get(None, &format!("/api/v1/campaigns/{id}/summary")).await.json().await.unwrap();
+    assert_eq!((summary["reported"].as_u64(), summary["cleaned"].as_u64(), summary["handed_over"].as_u64()), (Some(3), Some(2), Some(1)));
+    assert_eq!(summary["kg"].as_f64(), Some(6.5));
+    let school_tally = summary["by_team"].as_array().unwrap().iter().find(|t| t["name"] == "THPT Hai Bà Trưng").unwrap();
+    assert_eq!((school_tally["cleaned"].as_u64(), school_tally["reported"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(summary["campaign"]["phase"], "ended");
+    // Ended: no more spots.
+    assert_eq!(report_spot(&srv, &alone, &id, east(CITADEL, 200.0), 30).await.0, StatusCode::CONFLICT);
+}
+
+async fn claim_status(srv: &TestServer, device: &str, campaign: &str, spot: &str) -> StatusCode {
+    srv.http.post(srv.url(&format!("/api/v1/campaigns/{campaign}/spots/{spot}/claim"))).bearer_auth(device).send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn only_operators_announce_and_bad_campaigns_are_refused() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let citizen = srv.device().await;
+    let body = json!({"name": {"vi": "x", "en": "x"}, "starts_at": "2026-12-06T06:00:00+07:00", "ends_at": "2026-12-06T10:00:00+07:00",
+                      "areas": [HUE], "categories": ["litter"]});
+    assert_eq!(srv.post(&citizen, "/api/v1/campaigns", &body).await.status(), StatusCode::FORBIDDEN);
+    let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    for (field, value, kind) in [("areas", json!(["999"]), "unknown-area"), ("categories", json!(["nope"]), "unknown-category"),
+                                  ("ends_at", json!("2026-12-06T05:00:00+07:00"), "bad-time"), ("areas", json!([]), "missing-field")] {
+        let mut b = body.clone();
+        b[field] = value;
+        assert_problem(srv.post(&operator, "/api/v1/campaigns", &b).await, StatusCode::UNPROCESSABLE_ENTITY, kind).await;
+    }
+    let r = srv.post(&operator, "/api/v1/campaigns", &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["phase"], "upcoming");
+    assert_eq!(srv.get(None, "/api/v1/campaigns/nope").await.status(), StatusCode::NOT_FOUND);
+}

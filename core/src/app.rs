@@ -222,6 +222,11 @@ impl Civic {
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
     }
 
+    /// Green Sunday: the resident's clean-up campaigns, through this syncer's connection.
+    pub fn campaign_desk(&self, syncer: Arc<Syncer>) -> crate::campaign::CampaignDesk {
+        crate::campaign::CampaignDesk::new(self.store.clone(), syncer, self.photo_options)
+    }
+
     /// An official signed in on this phone, with the actions they make offline kept in its
     /// store until they can be sent.
     pub fn official_desk(&self, client: std::sync::Arc<crate::official::OfficialClient>) -> crate::official::OfficialDesk {

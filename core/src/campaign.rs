@@ -203,3 +203,237 @@ pub struct Tally {
     pub cleaned: u32,
     pub kg: f64,
 }
+
+// ---- On the phone ---------------------------------------------------------------------
+
+/// Something the resident did for a campaign, kept on the phone until the server has it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CampaignAction {
+    Join { team_id: Option<String>, new_team: Option<String> },
+    /// A spot (its photo stored with the action).
+    Spot { id: String, category: String, location: GeoFix },
+    Claim { spot: String },
+    /// Cleaned (the after-photo stored with the action).
+    Clean { spot: String, location: GeoFix, kg: Option<f64> },
+}
+
+/// A waiting action and its place in the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingCampaignAction {
+    pub seq: i64,
+    pub campaign: String,
+    pub action: CampaignAction,
+    pub queued_at: OffsetDateTime,
+}
+
+/// A spot as the phone's live map shows it: what the server said, or the resident's own
+/// report still waiting for a connection (`waiting`), with their own claim or clean not yet
+/// delivered shown on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapSpot {
+    pub spot: Spot,
+    /// Something of it is still only on this phone.
+    pub waiting: bool,
+}
+
+/// What `send` did.
+#[derive(Debug, Default)]
+pub struct CampaignOutcome {
+    pub sent: usize,
+    /// Spot reports that joined a spot reported there before.
+    pub merged: usize,
+    /// Actions refused for good (claimed by another team, too far, the campaign over…),
+    /// with why; they are no longer waiting.
+    pub refused: Vec<(PendingCampaignAction, crate::Error)>,
+    /// Why sending stopped early (no connection, server busy): the rest still waits.
+    pub stopped: Option<crate::Error>,
+}
+
+/// A resident at a clean-up: joining, reporting spots, claiming and cleaning them, all of
+/// it kept on the phone first and delivered in order when there is a connection; and the
+/// live map, pulled by cursor and kept for when there is none.
+pub struct CampaignDesk {
+    store: std::sync::Arc<crate::store::Store>,
+    syncer: std::sync::Arc<crate::sync::Syncer>,
+    photo_options: crate::photo::PhotoOptions,
+}
+
+impl CampaignDesk {
+    pub(crate) fn new(
+        store: std::sync::Arc<crate::store::Store>,
+        syncer: std::sync::Arc<crate::sync::Syncer>,
+        photo_options: crate::photo::PhotoOptions,
+    ) -> Self {
+        CampaignDesk { store, syncer, photo_options }
+    }
+
+    fn queue(&self, campaign: &str, action: CampaignAction, photo: Option<&crate::photo::ProcessedPhoto>) -> crate::Result<PendingCampaignAction> {
+        let mut pending = PendingCampaignAction { seq: 0, campaign: campaign.to_owned(), action, queued_at: OffsetDateTime::now_utc() };
+        let photo = photo.map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
+        pending.seq = self
+            .store
+            .write(crate::store::Durability::PowerLoss, |tx| crate::store::queue_campaign_action(tx, &pending, photo))?;
+        Ok(pending)
+    }
+
+    /// Joins the campaign (alone, with a team by id, or founding one by name).
+    pub fn join(&self, campaign: &str, team_id: Option<String>, new_team: Option<String>) -> crate::Result<PendingCampaignAction> {
+        let new_team = new_team.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        self.queue(campaign, CampaignAction::Join { team_id, new_team }, None)
+    }
+
+    /// Reports a spot: a photo and where it is, one tap for the category. The photo is made
+    /// small and stripped now; the spot shows on the map at once. Returns the spot's id.
+    pub fn report_spot(&self, campaign: &str, category: &str, photo: &[u8], location: GeoFix) -> crate::Result<String> {
+        let processed = crate::photo::process(photo, &self.photo_options)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        self.queue(campaign, CampaignAction::Spot { id: id.clone(), category: category.to_owned(), location }, Some(&processed))?;
+        Ok(id)
+    }
+
+    /// The resident's team takes a spot on.
+    pub fn claim(&self, campaign: &str, spot: &str) -> crate::Result<PendingCampaignAction> {
+        self.queue(campaign, CampaignAction::Claim { spot: spot.to_owned() }, None)
+    }
+
+    /// A spot cleaned, with the after-photo taken there (and the weight, if weighed).
+    pub fn clean(&self, campaign: &str, spot: &str, photo: &[u8], location: GeoFix, kg: Option<f64>) -> crate::Result<PendingCampaignAction> {
+        let processed = crate::photo::process(photo, &self.photo_options)?;
+        self.queue(campaign, CampaignAction::Clean { spot: spot.to_owned(), location, kg }, Some(&processed))
+    }
+
+    /// What still waits for a connection, oldest first.
+    pub fn pending(&self, campaign: Option<&str>) -> crate::Result<Vec<PendingCampaignAction>> {
+        self.store.read(|c| crate::store::campaign_actions(c, campaign))
+    }
+
+    /// Delivers what waits, in order; stops (keeping the rest) at the first action that
+    /// cannot go now. What the server answers about a spot goes on the map at once.
+    pub async fn send(&self) -> crate::Result<CampaignOutcome> {
+        use crate::sync::client::Failure;
+        let mut outcome = CampaignOutcome::default();
+        for pending in self.pending(None)? {
+            let c = &pending.campaign;
+            let photo = self.store.read(|conn| crate::store::campaign_action_photo(conn, pending.seq))?;
+            let upload = async {
+                match &photo {
+                    Some((bytes, hash)) => self.syncer.campaign_photo(hash, bytes.clone()).await.map(|()| Some(hash.clone())),
+                    None => Ok(None),
+                }
+            };
+            let result: Result<(Option<Spot>, bool), Failure> = match (&pending.action, upload.await) {
+                (_, Err(e)) => Err(e),
+                (CampaignAction::Join { team_id, new_team }, Ok(_)) => self
+                    .syncer
+                    .campaign_post::<Membership>(&format!("/campaigns/{c}/join"), &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() })
+                    .await
+                    .map(|_| (None, false)),
+                (CampaignAction::Spot { id, category, location }, Ok(Some(hash))) => self
+                    .syncer
+                    .campaign_post::<SpotReceipt>(
+                        &format!("/campaigns/{c}/spots"),
+                        &NewSpot { id: id.clone(), category: category.clone(), location: *location, photo: hash },
+                    )
+                    .await
+                    .map(|r| (Some(r.spot), r.merged)),
+                (CampaignAction::Claim { spot }, Ok(_)) => {
+                    self.syncer.campaign_post::<Spot>(&format!("/campaigns/{c}/spots/{spot}/claim"), &()).await.map(|s| (Some(s), false))
+                }
+                (CampaignAction::Clean { spot, location, kg }, Ok(Some(hash))) => self
+                    .syncer
+                    .campaign_post::<Spot>(
+                        &format!("/campaigns/{c}/spots/{spot}/clean"),
+                        &CleanSpot { photo: hash, photo_location: *location, kg: *kg },
+                    )
+                    .await
+                    .map(|s| (Some(s), false)),
+                (_, Ok(None)) => Err(Failure::Refused { status: 0, kind: "photo-missing".into(), detail: "the photo kept with it is gone".into() }),
+            };
+            match result {
+                Ok((spot, merged)) => {
+                    self.store.write(crate::store::Durability::AppCrash, |tx| {
+                        if let Some(s) = &spot {
+                            crate::store::put_campaign_spots(tx, c, std::slice::from_ref(s), None)?;
+                        }
+                        crate::store::forget_campaign_action(tx, pending.seq)
+                    })?;
+                    outcome.sent += 1;
+                    outcome.merged += usize::from(merged);
+                }
+                Err(f @ (Failure::Offline(_) | Failure::Transient { .. } | Failure::Unauthorized)) => {
+                    outcome.stopped = Some(f.into());
+                    break;
+                }
+                Err(f) => {
+                    self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::forget_campaign_action(tx, pending.seq))?;
+                    outcome.refused.push((pending, f.into()));
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Pulls what changed on the campaign's map since the last pull. Returns how many
+    /// spots changed.
+    pub async fn refresh(&self, campaign: &str) -> crate::Result<usize> {
+        let mut changed = 0;
+        loop {
+            let since = self.store.read(|c| crate::store::campaign_cursor(c, campaign))?;
+            let page = self.syncer.campaign_spots(campaign, since).await?;
+            changed += page.spots.len();
+            self.store.write(crate::store::Durability::AppCrash, |tx| {
+                crate::store::put_campaign_spots(tx, campaign, &page.spots, Some(page.cursor))
+            })?;
+            if !page.more {
+                return Ok(changed);
+            }
+        }
+    }
+
+    /// The live map: the spots as last pulled, the resident's own spots still waiting, and
+    /// their claims and cleans not yet delivered shown on the spots they concern.
+    pub fn map(&self, campaign: &str) -> crate::Result<Vec<MapSpot>> {
+        let mut spots: Vec<MapSpot> =
+            self.store.read(|c| crate::store::campaign_spots(c, campaign))?.into_iter().map(|spot| MapSpot { spot, waiting: false }).collect();
+        for pending in self.pending(Some(campaign))? {
+            match pending.action {
+                CampaignAction::Spot { id, category, location } => spots.push(MapSpot {
+                    spot: Spot {
+                        id,
+                        category,
+                        lat: location.lat,
+                        lon: location.lon,
+                        ward: None,
+                        status: SpotStatus::Reported,
+                        photo: String::new(),
+                        team: None,
+                        after_photo: None,
+                        kg: None,
+                        also_reported: 0,
+                        reported_at: location.fixed_at,
+                        cleaned_at: None,
+                        report_number: None,
+                    },
+                    waiting: true,
+                }),
+                CampaignAction::Claim { spot } => {
+                    if let Some(s) = spots.iter_mut().find(|s| s.spot.id == spot && s.spot.status == SpotStatus::Reported) {
+                        s.spot.status = SpotStatus::Claimed;
+                        s.waiting = true;
+                    }
+                }
+                CampaignAction::Clean { spot, location, kg } => {
+                    if let Some(s) = spots.iter_mut().find(|s| s.spot.id == spot) {
+                        s.spot.status = SpotStatus::Cleaned;
+                        s.spot.kg = kg;
+                        s.spot.cleaned_at = Some(location.fixed_at);
+                        s.waiting = true;
+                    }
+                }
+                CampaignAction::Join { .. } => {}
+            }
+        }
+        Ok(spots)
+    }
+}

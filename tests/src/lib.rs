@@ -29,6 +29,8 @@ pub fn test_database(data_dir: &Path) -> Option<String> {
 /// A civic-server running in this process on a random loopback port.
 pub struct Server {
     pub url: String,
+    /// The server's database, to move time on behind its back in tests.
+    pub db: civic_server::db::Db,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub http: reqwest::Client,
 }
@@ -51,7 +53,7 @@ impl Server {
         let mut args = vec![
             "civic-server".to_owned(), "--listen".into(), "127.0.0.1:0".into(), "--data-dir".into(), dir.clone(),
             "--admin-username".into(), ADMIN.into(), "--admin-password".into(), ADMIN_PASSWORD.into(),
-            "--requests-per-minute".into(), "10000000".into(),
+            "--requests-per-minute".into(), "10000000".into(), "--campaign-sweep-secs".into(), "1".into(),
         ];
         if let Some(url) = test_database(data_dir) {
             args.extend(["--database-url".to_owned(), url]);
@@ -62,13 +64,20 @@ impl Server {
             None => civic_server::prepare(&config).await,
         }
         .expect("server state");
+        let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(civic_server::serve(listener, state, async move {
             let _ = rx.await;
         }));
-        Server { url, shutdown: Some(tx), http: reqwest::Client::new() }
+        Server { url, db, shutdown: Some(tx), http: reqwest::Client::new() }
+    }
+
+    /// Runs one statement on the server's database (SQLite or PostgreSQL alike).
+    pub async fn exec_sql(&self, sql: &str) {
+        let sql = sql.to_owned();
+        self.db.write(move |tx| Ok(tx.execute(&sql, civic_server::params![])?)).await.expect("statement");
     }
 
     /// Signs an official in.

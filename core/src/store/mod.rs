@@ -8,6 +8,7 @@
 //! `synchronous=FULL` and returns only once the report is durable.
 
 mod alerts;
+mod campaigns;
 mod drafts;
 mod official;
 mod photos;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use alerts::*;
+pub use campaigns::*;
 pub use drafts::*;
 pub use official::*;
 pub use photos::*;
@@ -31,7 +33,7 @@ use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
 const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql")];
+    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql")];
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "civic.sqlite3";

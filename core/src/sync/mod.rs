@@ -11,6 +11,7 @@
 //! decides on the phone whether it concerns the resident.
 
 mod backoff;
+mod campaign;
 pub(crate) mod client;
 mod token;
 

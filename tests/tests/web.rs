@@ -47,6 +47,9 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
         .to_owned();
     server.officer("phuong-moitruong", &unit).await;
 
+    // A Green Sunday under way: one device reports two spots and cleans one of them.
+    let campaign = green_sunday(&server).await;
+
     // The after-photo: a camera JPEG whose EXIF GPS is at the citadel.
     let after = dir.path().join("after.jpg");
     std::fs::write(&after, civic_core::photo::sample::camera_jpeg(1600, 1200)).expect("write the after-photo");
@@ -65,7 +68,8 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
         .env("CIVIC_OFFICER_PASSWORD", "phuong-moitruong-long-password")
         .env("CIVIC_OFFICER_UNIT", &unit)
         .env("CIVIC_AFTER_PHOTO", &after)
-        .env("CIVIC_SCREENS", &screens);
+        .env("CIVIC_SCREENS", &screens)
+        .env("CIVIC_CAMPAIGN", &campaign);
     let output = tokio::task::spawn_blocking(move || cmd.output()).await.expect("join").expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -93,7 +97,48 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
     let alerts: Value = server.http.get(format!("{}/api/v1/alerts", server.url)).send().await.expect("alerts").json().await.expect("json");
     let published = alerts.to_string();
     assert!(published.contains("Cảnh báo lũ khẩn cấp") && published.contains("Urgent flood warning"), "{published}");
-    for name in ["public-map-vi", "public-figures-vi", "console-queue", "console-warning-preview", "console-report-resolved", "public-report-after"] {
+    for name in ["public-campaign-vi", "public-map-vi", "public-figures-vi", "console-queue", "console-warning-preview", "console-report-resolved", "public-report-after"] {
         assert!(screens.join(format!("{name}.png")).is_file(), "screenshot {name}");
     }
+}
+
+/// A campaign under way with two spots, one cleaned (4.5 kg) by a team; returns its id.
+async fn green_sunday(server: &Server) -> String {
+    let operator = server.login(civic_tests::ADMIN, civic_tests::ADMIN_PASSWORD).await;
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let campaign = server
+        .post(&operator, "/api/v1/campaigns", serde_json::json!({
+            "name": {"vi": "Chủ nhật xanh tháng 11", "en": "Green Sunday, November"},
+            "starts_at": fmt(now - time::Duration::minutes(30)), "ends_at": fmt(now + time::Duration::hours(2)),
+            "areas": ["474"], "categories": ["litter"], "goal_spots": 50}))
+        .await;
+    let id = campaign["id"].as_str().expect("campaign id").to_owned();
+    let device: Value = server.http.post(format!("{}/api/v1/devices", server.url)).json(&serde_json::json!({})).send().await.unwrap().json().await.unwrap();
+    let token = device["token"].as_str().expect("token").to_owned();
+    server.post(&token, &format!("/api/v1/campaigns/{id}/join"), serde_json::json!({"new_team": "Đoàn phường Thuận Hòa"})).await;
+    let upload = |bytes: Vec<u8>| {
+        let (server, token) = (&server, token.clone());
+        async move {
+            use sha2::Digest;
+            let hash: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let r = server.http.put(format!("{}/api/v1/photos/{hash}", server.url)).bearer_auth(token).body(bytes).send().await.unwrap();
+            assert!(r.status().is_success());
+            hash
+        }
+    };
+    let fix = |p: (f64, f64)| serde_json::json!({"lat": p.0, "lon": p.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": fmt(time::OffsetDateTime::now_utc())});
+    let spots = [(CITADEL, 101u32), ((16.4662, 107.5850), 102u32)];
+    let mut first = String::new();
+    for (i, (at, seed)) in spots.into_iter().enumerate() {
+        let photo = upload(civic_tests::photo(seed)).await;
+        let spot_id = format!("0192f3a0-0000-7000-8000-{seed:012x}");
+        server.post(&token, &format!("/api/v1/campaigns/{id}/spots"), serde_json::json!({"id": spot_id, "category": "litter", "location": fix(at), "photo": photo})).await;
+        if i == 0 {
+            first = spot_id;
+        }
+    }
+    let after = upload(civic_tests::photo(103)).await;
+    server.post(&token, &format!("/api/v1/campaigns/{id}/spots/{first}/clean"), serde_json::json!({"photo": after, "photo_location": fix(CITADEL), "kg": 4.5})).await;
+    id
 }

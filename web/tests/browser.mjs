@@ -157,6 +157,21 @@ try {
   await assertContrast(page);
   await shot(page, 'public-figures-vi');
 
+  step('a Green Sunday summary: figures, teams, the map of spots and before/after pairs');
+  await page.goto(`${base}/vi/campaigns/${env('CIVIC_CAMPAIGN')}`);
+  assert.equal(await page.locator('#spots-reported').innerText(), '2');
+  assert.equal(await page.locator('#spots-cleaned').innerText(), '1');
+  assert.equal(await page.locator('#kg').innerText(), '4,5 kg');
+  await page.locator('.leaflet-marker-icon').first().waitFor();
+  assert.equal(await page.locator('.leaflet-marker-icon').count(), 2);
+  assert.equal(await page.locator('#by-team tr[data-key="Đoàn phường Thuận Hòa"] td[data-col="cleaned"]').innerText(), '1');
+  assert.equal(await page.locator('ul.pairs img').count(), 2, 'one before/after pair');
+  await assertLabelled(page);
+  await assertContrast(page);
+  await shot(page, 'public-campaign-vi');
+  await page.goto(`${base}/en/campaigns`);
+  assert.ok((await page.locator('main').innerText()).includes('Green Sunday, November'));
+
   step('the report page before any work');
   await page.goto(`${base}/vi/reports/${number}`);
   assert.equal(await page.locator('main .meta .badge').getAttribute('data-status'), 'received');

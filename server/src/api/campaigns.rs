@@ -627,6 +627,16 @@ pub fn summarize(st: &AppState, c: &Conn, id: &str) -> ApiResult<CampaignSummary
     Ok(CampaignSummary { campaign, reported: rows.len() as u32, cleaned, handed_over, kg, by_ward, by_team })
 }
 
+/// Every spot of a campaign's map (not the reports merged into others).
+pub fn all_spots(c: &Conn, campaign: &str) -> ApiResult<Vec<Spot>> {
+    let rows = c.query_all(
+        &format!("SELECT {SPOT_COLUMNS} FROM spot s WHERE s.campaign_id = ?1 AND s.merged_into IS NULL ORDER BY s.reported_at, s.id"),
+        [campaign],
+        spot_row,
+    )?;
+    rows.into_iter().map(|r| finish(c, campaign, r)).collect()
+}
+
 /// Hands the spots left of every ended campaign to the city, as ordinary reports in the
 /// name of the device that reported each (the report's id is the spot's, so two processes
 /// sweeping at once make each report once). Returns how many reports were made.

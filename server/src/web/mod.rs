@@ -13,6 +13,7 @@ mod console;
 mod page;
 #[allow(clippy::result_large_err)]
 mod public;
+mod campaign;
 
 use axum::Router;
 use axum::extract::{Request, State};

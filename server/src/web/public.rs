@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/", get(index))
         .route("/{lang}/reports/{number}", get(report))
         .route("/{lang}/figures", get(figures))
+        .route("/{lang}/campaigns", get(super::campaign::list))
+        .route("/{lang}/campaigns/{id}", get(super::campaign::summary))
 }
 
 /// The filters, as the form sends them (empty means "any").
@@ -47,7 +49,7 @@ pub struct Filters {
 const PERIODS: &[(&str, &str, &str)] =
     &[("7", "7 ngày qua", "Last 7 days"), ("30", "30 ngày qua", "Last 30 days"), ("90", "90 ngày qua", "Last 90 days"), ("365", "12 tháng qua", "Last 12 months")];
 
-fn lang_or_404(code: &str) -> Result<WebLang, Response> {
+pub(super) fn lang_or_404(code: &str) -> Result<WebLang, Response> {
     WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))
 }
 
@@ -63,6 +65,7 @@ pub(super) fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &
         nav: vec![
             (home.to_owned(), l.t("Bản đồ phản ánh", "Reports map"), here == "index"),
             (figures, l.t("Số liệu xử lý", "Figures"), here == "figures"),
+            (format!("/{}/campaigns", l.code()), l.t("Chủ nhật xanh", "Green Sunday"), here == "campaigns"),
         ],
         other_lang: Some(format!("/{}{}", l.other().code(), other_path)),
         map: false,
@@ -70,7 +73,7 @@ pub(super) fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &
     }
 }
 
-fn not_found(lang: WebLang) -> Response {
+pub(super) fn not_found(lang: WebLang) -> Response {
     let markup = html! {
         h1 { (lang.t("Không tìm thấy trang", "Page not found")) }
         p { a href={ "/" (lang.code()) "/" } { (lang.t("Về bản đồ phản ánh", "Back to the reports map")) } }
@@ -79,7 +82,7 @@ fn not_found(lang: WebLang) -> Response {
     html_response(StatusCode::NOT_FOUND, frame.render(markup))
 }
 
-fn failure(lang: WebLang, e: ApiError) -> Response {
+pub(super) fn failure(lang: WebLang, e: ApiError) -> Response {
     tracing::warn!(error = %e, "a public page failed");
     let markup = html! {
         h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
@@ -106,7 +109,7 @@ impl Frame<'static> {
 }
 
 /// The category's name in the page's language (its code if the catalog no longer has it).
-fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
+pub(super) fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
     st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
 }
 

@@ -5,17 +5,17 @@
 #
 # Starts civic-server (release, SQLite, a fresh temporary data folder), then
 # examples/campaign_load seeds one campaign with SPOTS spots and DEVICES followers, and for
-# SECONDS every follower pulls the map's changes every POLL_SECS while teams claim and clean
+# WINDOW_SECONDS every follower pulls the map's changes every POLL_SECS while teams claim and clean
 # CHANGES_PER_SEC spots. Prints the first full download of the map, bytes per device per
 # minute in the steady state, poll latency and the server's CPU.
-# Knobs (environment): DEVICES (5000), SPOTS (20000), SECONDS (60), POLL_SECS (30),
+# Knobs (environment): DEVICES (5000), SPOTS (20000), WINDOW_SECONDS (60), POLL_SECS (30),
 # CHANGES_PER_SEC (10). Seeding takes a minute or two on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEVICES=${DEVICES:-5000}
 SPOTS=${SPOTS:-20000}
-SECONDS_=${SECONDS:-60}
+WINDOW_SECONDS=${WINDOW_SECONDS:-60}
 POLL_SECS=${POLL_SECS:-30}
 CHANGES_PER_SEC=${CHANGES_PER_SEC:-10}
 PASSWORD="bench-$RANDOM-$RANDOM-password"
@@ -36,7 +36,7 @@ for _ in $(seq 100); do
 done
 [[ -n ${URL:-} ]] || { cat "$WORK/err" >&2; exit 1; }
 
-line=$("$TARGET/examples/campaign_load" "$URL" "$PASSWORD" --devices "$DEVICES" --spots "$SPOTS" --seconds "$SECONDS_" \
+line=$("$TARGET/examples/campaign_load" "$URL" "$PASSWORD" --devices "$DEVICES" --spots "$SPOTS" --seconds "$WINDOW_SECONDS" \
     --poll-secs "$POLL_SECS" --changes-per-sec "$CHANGES_PER_SEC" --server-pid "$PID")
 echo "$line" >&2
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $line"; }

@@ -108,6 +108,22 @@ impl CivicApp {
         self.civic.official_desk(client)
     }
 
+    pub(crate) fn language(&self) -> Lang {
+        self.lang()
+    }
+
+    pub(crate) fn civic_handle(&self) -> &Civic {
+        &self.civic
+    }
+
+    pub(crate) fn syncer_handle(&self) -> Arc<Syncer> {
+        self.syncer.clone()
+    }
+
+    pub(crate) fn civic_catalog(&self) -> &civic_core::catalog::Catalog {
+        &self.civic.city().catalog
+    }
+
     fn lang(&self) -> Lang {
         *self.lang.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -6,12 +6,14 @@
 //! handles differently. The rules all live in civic-core; nothing here decides anything.
 
 mod app;
+mod campaign;
 mod error;
 mod official;
 mod public;
 mod types;
 
 pub use app::{CivicApp, SyncListener, TaskHandle, TokenStorage};
+pub use campaign::{CampaignCategory, CampaignInfo, CampaignPhase, CampaignSendOutcome, CampaignSpot, CampaignTeam, SpotState};
 pub use error::CivicError;
 pub use official::{OfficialApp, ReplyTemplate, WorkItem, WorkPage, login_official};
 pub use public::{CityReport, CityReportPage, NearbyReport};

@@ -298,9 +298,14 @@ fn spot_row(r: &Row) -> crate::db::DbResult<SpotRow> {
 }
 
 /// Fills in the team and the handed-over report's number.
-fn finish(c: &Conn, campaign: &str, mut row: SpotRow) -> ApiResult<Spot> {
+fn finish(c: &Conn, campaign: &str, row: SpotRow) -> ApiResult<Spot> {
+    finish_with(c, &teams(c, campaign)?, row)
+}
+
+/// `finish` with the campaign's teams already at hand (a page of spots reads them once).
+fn finish_with(c: &Conn, teams: &[Team], mut row: SpotRow) -> ApiResult<Spot> {
     if let Some(t) = &row.team_id {
-        row.spot.team = teams(c, campaign)?.into_iter().find(|x| &x.id == t);
+        row.spot.team = teams.iter().find(|x| &x.id == t).cloned();
     }
     if let Some(r) = &row.report_id {
         row.spot.report_number = c.query_row("SELECT public_number FROM report WHERE id = ?1", [r], |x| x.get(0)).optional()?;
@@ -565,7 +570,8 @@ pub async fn spots(State(st): State<AppState>, Path(id): Path<String>, Query(q):
             let more = rows.len() as i64 > PAGE;
             let rows: Vec<SpotRow> = rows.into_iter().take(PAGE as usize).collect();
             let cursor = rows.last().map_or(since, |r| r.version);
-            let spots = rows.into_iter().map(|r| finish(c, &id, r)).collect::<ApiResult<Vec<_>>>()?;
+            let teams = teams(c, &id)?;
+            let spots = rows.into_iter().map(|r| finish_with(c, &teams, r)).collect::<ApiResult<Vec<_>>>()?;
             Ok(SpotChanges { spots, cursor, more })
         })
         .await?;
@@ -634,7 +640,8 @@ pub fn all_spots(c: &Conn, campaign: &str) -> ApiResult<Vec<Spot>> {
         [campaign],
         spot_row,
     )?;
-    rows.into_iter().map(|r| finish(c, campaign, r)).collect()
+    let teams = teams(c, campaign)?;
+    rows.into_iter().map(|r| finish_with(c, &teams, r)).collect()
 }
 
 /// Hands the spots left of every ended campaign to the city, as ordinary reports in the

@@ -56,3 +56,4 @@ CREATE TABLE spot (
 
 CREATE INDEX spot_by_campaign ON spot (campaign_id, version);
 CREATE INDEX spot_by_place ON spot (campaign_id, lat, lon);
+CREATE INDEX spot_by_merged ON spot (merged_into);

@@ -1,0 +1,62 @@
+package org.civic.core.test
+
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import kotlinx.coroutines.runBlocking
+import org.civic.core.CampaignPhase
+import org.civic.core.SpotState
+import org.civic.core.testing.*
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Green Sunday through the bindings, as the apps call it: Kotlin, JNA, the real library and server. */
+class CampaignTest {
+    private fun announce(): String {
+        val operator = City.login()
+        val start = Instant.now().minus(10, ChronoUnit.MINUTES)
+        val end = start.plus(3, ChronoUnit.HOURS)
+        val (status, body) = City.call(
+            "POST", "/api/v1/campaigns", operator,
+            """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
+                "areas":["474"],"categories":["litter"],"goal_spots":20}""",
+        )
+        assertEquals(201, status, body)
+        return City.field(body, "id")
+    }
+
+    @Test
+    fun aTeamReportsOfflineThenCleansAndTheMapShowsIt() = runBlocking {
+        val id = announce()
+        val offline = openApp("http://127.0.0.1:9")
+        // No signal: joining and the quick capture wait on the phone, on its map at once.
+        offline.joinCampaign(id, null, "Đội thanh niên")
+        val spot = offline.reportSpot(id, "litter", jpeg(41), gps(CITADEL_LAT, CITADEL_LON))
+        assertEquals(2u, offline.campaignWaiting())
+        val waiting = offline.campaignMap(id).single()
+        assertTrue(waiting.waiting)
+        assertEquals("Chưa dọn", waiting.stateLabel)
+        val out = offline.sendCampaign()
+        assertNotNull(out.stopped, "no connection: sending stops and keeps everything")
+        assertEquals(2u, offline.campaignWaiting())
+
+        // Online: the campaign is listed, the queue goes, the team cleans the spot.
+        val app = openApp()
+        val listed = app.campaigns().first { it.id == id }
+        assertEquals(CampaignPhase.RUNNING, listed.phase)
+        assertEquals("Đang diễn ra", listed.phaseLabel)
+        app.joinCampaign(id, null, "Đội thanh niên")
+        val mine = app.reportSpot(id, "litter", jpeg(42), gps(CITADEL_LAT, CITADEL_LON + 0.001))
+        assertEquals(2u, app.sendCampaign().sent)
+        app.cleanSpot(id, mine, jpeg(43), gps(CITADEL_LAT, CITADEL_LON + 0.001), 3.5)
+        assertEquals(1u, app.sendCampaign().sent)
+        app.refreshCampaign(id)
+        val cleaned = app.campaignMap(id).single { it.id == mine }
+        assertEquals(SpotState.CLEANED, cleaned.state)
+        assertEquals("Đội thanh niên", cleaned.team)
+        assertEquals(3.5, cleaned.kg)
+        assertTrue(!cleaned.waiting)
+        assertTrue(app.campaignMap(id).none { it.id == spot }, "the offline phone's spot is not sent yet")
+    }
+}

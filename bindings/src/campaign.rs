@@ -155,6 +155,15 @@ impl CivicApp {
         Ok(found.into_iter().map(|c| info(self, c, lang)).collect())
     }
 
+    /// The campaigns that concern the resident: those covering one of their saved places'
+    /// districts or wards (all of them when no place is saved). Needs a connection.
+    pub async fn campaigns_near_me(&self) -> Result<Vec<CampaignInfo>> {
+        let (syncer, lang) = (self.syncer_handle(), self.language());
+        let found = on_runtime(async move { syncer.campaigns().await }, lang).await?;
+        let near = self.civic_handle().campaigns_near_me(found).map_err(self.core_err())?;
+        Ok(near.into_iter().map(|c| info(self, c, lang)).collect())
+    }
+
     /// Joins a campaign: alone (both none), with a team by id, or founding a team by name.
     /// Kept on the phone and sent with `send_campaign`.
     pub fn join_campaign(&self, campaign: String, team_id: Option<String>, new_team: Option<String>) -> Result<()> {

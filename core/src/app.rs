@@ -222,6 +222,31 @@ impl Civic {
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
     }
 
+    /// The campaigns that concern the resident: those covering a district or ward of one of
+    /// their saved places (the warnings' places). With no place saved, all of them.
+    pub fn campaigns_near_me(&self, campaigns: Vec<crate::campaign::Campaign>) -> Result<Vec<crate::campaign::Campaign>> {
+        use crate::warning::PlaceShape;
+        let places = self.subscription()?.places;
+        if places.is_empty() {
+            return Ok(campaigns);
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        for place in &places {
+            match &place.shape {
+                PlaceShape::Area { code } => {
+                    codes.insert(code.clone());
+                }
+                PlaceShape::Circle { lat, lon, .. } => {
+                    if let Ok(found) = self.city.area.locate(*lat, *lon) {
+                        codes.extend(found.district.map(|d| d.code));
+                        codes.extend(found.ward.map(|w| w.code));
+                    }
+                }
+            }
+        }
+        Ok(campaigns.into_iter().filter(|c| c.areas.iter().any(|a| codes.contains(&a.code))).collect())
+    }
+
     /// Green Sunday: the resident's clean-up campaigns, through this syncer's connection.
     pub fn campaign_desk(&self, syncer: Arc<Syncer>) -> crate::campaign::CampaignDesk {
         crate::campaign::CampaignDesk::new(self.store.clone(), syncer, self.photo_options)

@@ -44,6 +44,7 @@ class CampaignTest {
         // Online: the campaign is listed, the queue goes, the team cleans the spot.
         val app = openApp()
         val listed = app.campaigns().first { it.id == id }
+        assertTrue(app.campaignsNearMe().any { it.id == id }, "no place saved: every campaign is near")
         assertEquals(CampaignPhase.RUNNING, listed.phase)
         assertEquals("Đang diễn ra", listed.phaseLabel)
         app.joinCampaign(id, null, "Đội thanh niên")

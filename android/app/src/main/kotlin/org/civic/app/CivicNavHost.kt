@@ -52,11 +52,13 @@ import org.civic.app.ui.warnings.SubscriptionsScreen
 import org.civic.app.ui.warnings.SubscriptionsViewModel
 import org.civic.app.ui.warnings.WarningDetailScreen
 import org.civic.app.ui.warnings.WarningsInboxScreen
+import org.civic.app.ui.campaign.CampaignsScreen
+import org.civic.app.ui.campaign.CampaignsViewModel
 import org.civic.app.ui.warnings.WarningsViewModel
 import org.civic.core.CivicApp
 
 /** The three tabs of the bottom bar. */
-private enum class Tab(val route: String) { REPORTS(Routes.REPORTS), WARNINGS(Routes.WARNINGS), MAP(Routes.MAP) }
+private enum class Tab(val route: String) { REPORTS(Routes.REPORTS), WARNINGS(Routes.WARNINGS), MAP(Routes.MAP), CAMPAIGNS(Routes.CAMPAIGNS) }
 
 /**
  * Every screen of the app and the way between them. [pendingRoute] is a route to open (from a
@@ -149,6 +151,15 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
                 CityMapScreen(model = model, onBack = { nav.popBackStack() })
             }
 
+            composable(Routes.CAMPAIGNS) {
+                val model = screenModel { a, scope -> CampaignsViewModel(a, scope) }
+                CampaignsScreen(model = model, onOpen = { id -> nav.navigate(Routes.campaign(id)) })
+            }
+
+            composable(Routes.CAMPAIGN, arguments = listOf(navArgument("id") { type = NavType.StringType })) { back ->
+                CampaignRoute(id = back.arguments?.getString("id").orEmpty())
+            }
+
             composable(Routes.OFFICIAL_LOGIN) {
                 val language = LocalLanguage.current
                 val model = screenModel { a, scope -> OfficialLoginViewModel(BuildConfig.CIVIC_SERVER_URL, language, scope, phone = a) }
@@ -223,11 +234,12 @@ private fun CivicBottomBar(current: Tab, badges: Badges, onOpen: (Tab) -> Unit) 
                 Tab.REPORTS -> t("Báo cáo", "Reports")
                 Tab.WARNINGS -> t("Cảnh báo", "Warnings")
                 Tab.MAP -> t("Bản đồ", "Map")
+                Tab.CAMPAIGNS -> t("Chủ nhật xanh", "Green Sunday")
             }
             val count = when (tab) {
                 Tab.REPORTS -> badges.reports
                 Tab.WARNINGS -> badges.warnings
-                Tab.MAP -> 0
+                Tab.MAP, Tab.CAMPAIGNS -> 0
             }
             val countText = when (tab) {
                 Tab.REPORTS -> t("$count cập nhật mới", "$count new updates")
@@ -253,7 +265,7 @@ private fun CivicBottomBar(current: Tab, badges: Badges, onOpen: (Tab) -> Unit) 
     }
 }
 
-/** Simple drawn icons (no icon font on the classpath): a list, a warning triangle, a pin. */
+/** Simple drawn icons (no icon font on the classpath): a list, a warning triangle, a pin, a leaf. */
 @Composable
 private fun TabIcon(tab: Tab) {
     val color = LocalContentColor.current
@@ -288,6 +300,11 @@ private fun TabIcon(tab: Tab) {
                     lineTo(w * 0.74f, h * 0.52f)
                 }
                 drawPath(tip, color, style = stroke)
+            }
+            Tab.CAMPAIGNS -> {
+                // A leaf: an oval and its vein.
+                drawOval(color, topLeft = Offset(w * 0.18f, h * 0.1f), size = androidx.compose.ui.geometry.Size(w * 0.64f, h * 0.8f), style = stroke)
+                drawLine(color, Offset(w * 0.5f, h * 0.2f), Offset(w * 0.5f, h * 0.95f), strokeWidth = w * 0.09f)
             }
         }
     }

@@ -24,6 +24,8 @@ import org.civic.app.platform.rememberLocationPermission
 import org.civic.app.platform.rememberLocationSource
 import org.civic.app.platform.rememberPhotoPicker
 import org.civic.app.sync.SyncScheduler
+import org.civic.app.ui.campaign.CampaignScreen
+import org.civic.app.ui.campaign.CampaignViewModel
 import org.civic.app.ui.capture.CaptureScreen
 import org.civic.app.ui.capture.CaptureViewModel
 import org.civic.app.ui.capture.MAX_PHOTOS
@@ -87,6 +89,50 @@ internal fun NewReportRoute(onClose: () -> Unit) {
                     model.attachPhotoFile(path)
                 },
                 onClose = { camera = false },
+            )
+        }
+    }
+}
+
+/**
+ * A Green Sunday campaign: the quick capture opens the camera; the photo taken and the
+ * phone's fix (asking for the permission if needed) become a spot, kept on the phone and
+ * sent at once when there is a connection.
+ */
+@Composable
+internal fun CampaignRoute(id: String) {
+    val model = screenModel(id) { app, scope -> CampaignViewModel(app, id, scope) }
+    val scope = rememberCoroutineScope()
+    val location = rememberLocationSource()
+    var category by rememberSaveable { mutableStateOf<String?>(null) }
+    var locating by remember { mutableStateOf<CompletableDeferred<Boolean>?>(null) }
+    val askLocation = rememberLocationPermission { granted ->
+        locating?.complete(granted)
+        locating = null
+    }
+    LaunchedEffect(id) { model.load() }
+    Box(Modifier.fillMaxSize()) {
+        CampaignScreen(model = model, onCapture = { chosen -> category = chosen })
+        val chosen = category
+        if (chosen != null) {
+            BackHandler { category = null }
+            CameraCapture(
+                onCaptured = { path ->
+                    category = null
+                    scope.launch {
+                        if (!location.hasPermission()) {
+                            val waiter = CompletableDeferred<Boolean>()
+                            locating = waiter
+                            askLocation()
+                            if (!waiter.await()) return@launch
+                        }
+                        val fix = location.currentFix() ?: return@launch
+                        val bytes = withContext(Dispatchers.IO) { File(path).readBytes().also { File(path).delete() } }
+                        model.reportSpot(chosen, bytes, fix)
+                        model.sync()
+                    }
+                },
+                onClose = { category = null },
             )
         }
     }

@@ -19,12 +19,15 @@ object Routes {
     const val WARNING = "warning/{id}"
     const val SUBSCRIPTIONS = "subscriptions"
     const val MAP = "map"
+    const val CAMPAIGNS = "campaigns"
+    const val CAMPAIGN = "campaign/{id}"
     const val OFFICIAL_LOGIN = "official/login"
     const val OFFICIAL_INBOX = "official/inbox"
     const val OFFICIAL_REPORT = "official/report/{id}"
 
     fun report(id: String) = "report/${Uri.encode(id)}"
     fun warning(id: String) = "warning/${Uri.encode(id)}"
+    fun campaign(id: String) = "campaign/${Uri.encode(id)}"
     fun officialReport(id: String) = "official/report/${Uri.encode(id)}"
 
     /** An intent that opens the app on [route] (from a notification). */

@@ -75,7 +75,7 @@ class CampaignViewModel(
     private val campaignId: String,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher = Dispatchers.IO,
-) {
+) : AutoCloseable {
     private val _state = MutableStateFlow(CampaignState())
     val state: StateFlow<CampaignState> = _state.asStateFlow()
 
@@ -126,6 +126,9 @@ class CampaignViewModel(
             }
         }
     }
+
+    /** Nothing of its own to release: the scope belongs to the screen. */
+    override fun close() {}
 
     private suspend fun reload(notice: String?) {
         val (spots, waiting) = withContext(io) { app.campaignMap(campaignId) to app.campaignWaiting().toInt() }

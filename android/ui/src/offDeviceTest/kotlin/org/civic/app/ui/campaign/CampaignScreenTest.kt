@@ -124,3 +124,28 @@ class CampaignScreenTest {
         app.close()
     }
 }
+
+@OptIn(ExperimentalTestApi::class)
+class CampaignsListTest {
+    @Test
+    fun `the campaigns near the resident open on a tap, and an empty list says why`() {
+        for (look in Look.all) {
+            val vi = look.language == AppLanguage.VI
+            fun w(a: String, b: String) = if (vi) a else b
+            val start = Instant.now().plus(2, ChronoUnit.DAYS)
+            val c = CampaignInfo("c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
+                listOf("Huế"), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), 12u,
+                listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)))
+            val opened = mutableListOf<String>()
+            screen("campaigns-list", look, { CampaignsContent(CampaignsState(listOf(c), loaded = true), { opened += it }) }) {
+                awaitText(w("Chủ nhật xanh tháng 12", "Green Sunday, December"))
+                onNodeWithText(w("12 người tham gia · 1 đội", "12 taking part · 1 teams")).assertIsDisplayed()
+                onNodeWithText(w("Chủ nhật xanh tháng 12", "Green Sunday, December")).performClick()
+                assertEquals(listOf("c9"), opened)
+            }
+        }
+        screen("campaigns-empty", Look(AppLanguage.VI), { CampaignsContent(CampaignsState(loaded = true), {}) }) {
+            awaitText("Chưa có chiến dịch nào gần bạn")
+        }
+    }
+}

@@ -2,11 +2,12 @@ import CivicCore
 import Foundation
 import Observation
 
-/// The three tabs of the tab bar.
+/// The four tabs of the tab bar.
 enum AppTab: Hashable {
     case reports
     case warnings
     case map
+    case campaigns
 }
 
 /// Every screen a tab's NavigationStack can push (android's Routes).
@@ -18,6 +19,7 @@ enum Route: Hashable {
     case officialLogin
     case officialInbox
     case officialReport(String)
+    case campaign(String)
 }
 
 /// Where a notification leads: its report or its warning. Carried in the notification's
@@ -55,6 +57,7 @@ final class AppRouter {
     var reportsPath: [Route] = []
     var warningsPath: [Route] = []
     var mapPath: [Route] = []
+    var campaignsPath: [Route] = []
 
     /// The signed-in official, if any: in memory only (the session lives in the OfficialApp),
     /// so a relaunched app asks for the password again.
@@ -78,6 +81,7 @@ final class AppRouter {
         case .reports: reportsPath.append(route)
         case .warnings: warningsPath.append(route)
         case .map: mapPath.append(route)
+        case .campaigns: campaignsPath.append(route)
         }
     }
 

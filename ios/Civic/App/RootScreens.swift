@@ -17,6 +17,13 @@ enum RootScreens {
         }
     }
 
+    /// "Chủ nhật xanh": the clean-up campaigns near the resident's places.
+    static func campaigns(app: CivicApp, router: AppRouter) -> some View {
+        ScreenModel(make: { CampaignsViewModel(app: app) }) { model in
+            CampaignsListView(model: model, onOpen: { id in router.push(.campaign(id)) })
+        }
+    }
+
     /// "Bản đồ": what the city did nearby. A tab: no "back".
     static func map(app: CivicApp, router: AppRouter) -> some View {
         ScreenModel(make: { CityMapViewModel(app: app) }) { model in
@@ -83,6 +90,9 @@ enum RootScreens {
             } else {
                 officialLogin(app: app, router: router)
             }
+        case let .campaign(id):
+            CampaignRoute(app: app, id: id)
+                .id(id)
         }
     }
 
@@ -118,6 +128,32 @@ struct OfficialReportRoute: View {
                 takeAfterPhoto: { await camera.take() },
                 currentLocation: { await location.currentFix() }
             )
+        }
+        .fullScreenCover(isPresented: $camera.showing, onDismiss: { camera.finish(nil) }) {
+            CameraPicker(onCaptured: { bytes in camera.finish(bytes) }, onCancel: { camera.finish(nil) })
+                .ignoresSafeArea()
+        }
+    }
+}
+
+/// A campaign: a category tapped opens the camera; the photo and the phone's fix become a
+/// spot kept on the phone, then sent at once when there is a connection.
+struct CampaignRoute: View {
+    let app: CivicApp
+    let id: String
+
+    @State private var location = LocationProvider()
+    @State private var camera = CameraRequest()
+
+    var body: some View {
+        ScreenModel(make: { CampaignViewModel(app: app, campaignId: id) }) { model in
+            CampaignView(model: model, onCapture: { category in
+                Task {
+                    guard let photo = await camera.take(), let fix = await location.currentFix() else { return }
+                    model.reportSpot(category: category, photo: photo, location: fix)
+                    await model.sync()
+                }
+            })
         }
         .fullScreenCover(isPresented: $camera.showing, onDismiss: { camera.finish(nil) }) {
             CameraPicker(onCaptured: { bytes in camera.finish(bytes) }, onCancel: { camera.finish(nil) })

@@ -2,8 +2,8 @@ import CivicCore
 import CivicFeatures
 import SwiftUI
 
-/// Every screen of the app and the way between them (android's CivicNavHost): three tabs
-/// (Báo cáo / Cảnh báo / Bản đồ) with the unseen counts as badges, a NavigationStack per tab
+/// Every screen of the app and the way between them (android's CivicNavHost): four tabs
+/// (Báo cáo / Cảnh báo / Bản đồ / Chủ nhật xanh) with the unseen counts as badges, a NavigationStack per tab
 /// over typed `Route`s, the first run once, over everything, and the officials' screens from
 /// the reports tab. A notification's tap arrives through `AppRouter.open(_:)`.
 @MainActor
@@ -38,6 +38,11 @@ struct RootView: View {
                     Label { Text("Bản đồ", tableName: "App") } icon: { Image(systemName: "map") }
                 }
                 .tag(AppTab.map)
+            campaignsTab
+                .tabItem {
+                    Label { Text("Chủ nhật xanh", tableName: "App") } icon: { Image(systemName: "leaf") }
+                }
+                .tag(AppTab.campaigns)
         }
         .fullScreenCover(isPresented: firstRunShown) {
             firstRun
@@ -89,6 +94,15 @@ struct RootView: View {
             .navigationDestination(for: Route.self) { route in
                 destination(route)
             }
+        }
+    }
+
+    private var campaignsTab: some View {
+        NavigationStack(path: $router.campaignsPath) {
+            RootScreens.campaigns(app: app, router: router)
+                .navigationDestination(for: Route.self) { route in
+                    destination(route)
+                }
         }
     }
 

@@ -88,3 +88,29 @@ public final class CampaignViewModel {
         waiting = Int((try? app.campaignWaiting()) ?? UInt32(waiting))
     }
 }
+
+/// The campaigns near the resident's places (all of them when no place is saved). The same
+/// as android/ui's CampaignsViewModel.
+@MainActor
+@Observable
+public final class CampaignsViewModel {
+    public private(set) var campaigns: [CampaignInfo] = []
+    public private(set) var loaded = false
+    public private(set) var error: String?
+
+    private let app: CivicApp
+
+    public init(app: CivicApp) {
+        self.app = app
+    }
+
+    public func load() async {
+        do {
+            campaigns = try await app.campaignsNearMe()
+            error = nil
+        } catch {
+            self.error = peopleMessage(error)
+        }
+        loaded = true
+    }
+}

@@ -12,6 +12,7 @@
 # CHANGES_PER_SEC (10). Seeding takes a minute or two on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DEVICES=${DEVICES:-5000}
 SPOTS=${SPOTS:-20000}
@@ -29,12 +30,7 @@ trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WOR
 CIVIC_LOG=warn "$TARGET/civic-server" --listen 127.0.0.1:0 --data-dir "$WORK/data" --requests-per-minute 100000000 \
     --admin-username admin --admin-password "$PASSWORD" >"$WORK/out" 2>"$WORK/err" &
 PID=$!
-for _ in $(seq 100); do
-    URL=$(head -n1 "$WORK/out" | sed -n 's/^listening on \(http:[^ ]*\).*/\1/p')
-    [[ -n $URL ]] && break
-    sleep 0.1
-done
-[[ -n ${URL:-} ]] || { cat "$WORK/err" >&2; exit 1; }
+URL=$(listening_url "$WORK/out" "$PID") || { cat "$WORK/err" >&2; exit 1; }
 
 line=$("$TARGET/examples/campaign_load" "$URL" "$PASSWORD" --devices "$DEVICES" --spots "$SPOTS" --seconds "$WINDOW_SECONDS" \
     --poll-secs "$POLL_SECS" --changes-per-sec "$CHANGES_PER_SEC" --server-pid "$PID")

@@ -15,6 +15,7 @@
 # PHOTO_POOL (SEED_REPORTS). Takes about 3.5 minutes on 2 cores once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 RUN_SECONDS=${RUN_SECONDS:-10}
 CONCURRENCIES=${CONCURRENCIES:-"1 4 16 64"}
@@ -48,13 +49,7 @@ start() {
     "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
-    SERVER_URL=
-    for _ in $(seq 100); do
-        SERVER_URL=$(head -n1 "$WORK/$name.out" | sed -n 's/^listening on \(http:[^ ]*\).*/\1/p')
-        [[ -n $SERVER_URL ]] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    SERVER_URL=$(listening_url "$WORK/$name.out" "$SERVER_PID") && return 0
     echo "$name did not start:" >&2
     cat "$WORK/$name.err" >&2
     exit 1

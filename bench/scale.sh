@@ -13,6 +13,7 @@
 # the figures show what a second process costs or gains here, not on a real cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 RUN_SECONDS=${RUN_SECONDS:-15}
 CONCURRENCY=${CONCURRENCY:-16}
@@ -43,13 +44,8 @@ start() {
     "$SERVER" --listen 127.0.0.1:0 --data-dir "$2" --database-url "$3" --requests-per-minute 100000000 \
         >"$WORK/$1.out" 2>"$WORK/$1.err" &
     PIDS+=("$!")
-    local url=""
-    for _ in $(seq 200); do
-        url=$(head -n1 "$WORK/$1.out" | sed -n 's/^listening on \(http:[^ ]*\).*/\1/p')
-        [[ -n $url ]] && break
-        sleep 0.1
-    done
-    [[ -n $url ]] || { echo "$1 did not start:" >&2; cat "$WORK/$1.err" >&2; exit 1; }
+    local url
+    url=$(listening_url "$WORK/$1.out" "$!") || { echo "$1 did not start:" >&2; cat "$WORK/$1.err" >&2; exit 1; }
     URLS="${URLS:+$URLS,}$url"
 }
 

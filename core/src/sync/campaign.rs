@@ -24,16 +24,7 @@ impl Syncer {
     /// Uploads a photo as this device.
     pub(crate) async fn campaign_photo(&self, hash: &str, bytes: Vec<u8>) -> Result<(), Failure> {
         let token = self.token_for_campaigns().await?;
-        let timeout = self.options.request_timeout
-            + std::time::Duration::from_secs(bytes.len() as u64 / self.options.min_bytes_per_second.max(1));
-        let request = self
-            .http
-            .put(self.url(&format!("/photos/{hash}")))
-            .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
-            .timeout(timeout)
-            .body(bytes);
-        client::check(request.send().await).await.map(|_| ())
+        self.put_photo(&token, hash, bytes).await
     }
 
     /// The spots of a campaign changed since a cursor.

@@ -348,7 +348,6 @@ pub async fn report_spot(
     }
     let (lat, lon) = (req.location.lat, req.location.lon);
     let placed = st.city.area.locate(lat, lon).map_err(|e| ApiError::unprocessable("not-in-campaign", e.to_string()))?;
-    let st2 = st.clone();
     let (status, receipt) = st
         .db
         .write(move |tx| {
@@ -426,7 +425,6 @@ pub async fn report_spot(
             }
         })
         .await?;
-    let _ = st2;
     Ok((status, Json(receipt)))
 }
 
@@ -652,7 +650,7 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
         .db
         .read(|c| {
             Ok(c.query_all(
-                "SELECT s.id, s.category, s.lat, s.lon, s.accuracy_m, s.photo_hash, s.device_id, s.reported_at, c.name_vi, c.id
+                "SELECT s.id, s.category, s.lat, s.lon, s.accuracy_m, s.photo_hash, s.device_id, s.reported_at, c.name_vi
                  FROM spot s JOIN campaign c ON c.id = s.campaign_id
                  WHERE c.ends_at <= ?1 AND c.handed_over_at IS NULL AND s.merged_into IS NULL AND s.status IN ('reported', 'claimed')",
                 [to_ms(now())],
@@ -665,14 +663,13 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
                         r.get::<_, String>(6)?,
                         r.get::<_, i64>(7)?,
                         r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
                     ))
                 },
             )?)
         })
         .await?;
     let mut made = 0;
-    for (spot_id, category, (lat, lon, accuracy_m), photo, device, reported_at, name, campaign) in due {
+    for (spot_id, category, (lat, lon, accuracy_m), photo, device, reported_at, name) in due {
         let Ok(report_id) = spot_id.parse::<civic_core::model::ReportId>() else { continue };
         let at = from_ms(reported_at)?;
         let req = SubmitReport {
@@ -699,7 +696,6 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
             })
             .await?;
         made += 1;
-        let _ = campaign;
     }
     st.db
         .write(|tx| {

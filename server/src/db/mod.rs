@@ -142,24 +142,7 @@ impl Db {
                 })
                 .await
             }
-            Backend::Postgres(pool) => {
-                let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
-                let inner = self.inner.clone();
-                blocking(move || {
-                    let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("backend changed")) };
-                    let mut lease = PgLease::take(pool)?;
-                    let PgConn { client, cache } = lease.conn()?;
-                    let mut tx = client.transaction().map_err(DbError::from)?;
-                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(DbError::from)?;
-                    let value = {
-                        let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
-                        f(&conn)?
-                    };
-                    tx.commit().map_err(DbError::from)?;
-                    Ok(value)
-                })
-                .await
-            }
+            Backend::Postgres(_) => self.postgres(Access::Write, f).await,
         }
     }
 
@@ -185,29 +168,56 @@ impl Db {
                 })
                 .await
             }
-            Backend::Postgres(pool) => {
-                let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
-                let inner = self.inner.clone();
-                blocking(move || {
-                    let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("backend changed")) };
-                    let mut lease = PgLease::take(pool)?;
-                    let PgConn { client, cache } = lease.conn()?;
-                    let mut tx = client
-                        .build_transaction()
-                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                        .read_only(true)
-                        .start()
-                        .map_err(DbError::from)?;
-                    let value = {
-                        let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
-                        f(&conn)?
-                    };
-                    tx.commit().map_err(DbError::from)?;
-                    Ok(value)
-                })
-                .await
-            }
+            Backend::Postgres(_) => self.postgres(Access::Read, f).await,
         }
+    }
+}
+
+/// What a PostgreSQL transaction may do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Takes the write lock first, so writes of every process commit in turn.
+    Write,
+    /// A read-only snapshot (repeatable read).
+    Read,
+}
+
+impl Db {
+    /// Runs `f` in one PostgreSQL transaction on a pooled connection, committed before this
+    /// returns.
+    async fn postgres<T, F>(&self, access: Access, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+    {
+        let Backend::Postgres(pool) = &*self.inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
+        let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
+        let inner = self.inner.clone();
+        blocking(move || {
+            let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
+            let mut lease = PgLease::take(pool)?;
+            let PgConn { client, cache } = lease.conn()?;
+            let mut tx = match access {
+                Access::Write => {
+                    let mut tx = client.transaction().map_err(DbError::from)?;
+                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(DbError::from)?;
+                    tx
+                }
+                Access::Read => client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .map_err(DbError::from)?,
+            };
+            let value = {
+                let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
+                f(&conn)?
+            };
+            tx.commit().map_err(DbError::from)?;
+            Ok(value)
+        })
+        .await
     }
 }
 

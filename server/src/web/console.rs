@@ -349,7 +349,7 @@ fn userbar(s: &Session) -> Markup {
 
 // ---- Lists ----
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct Done {
     #[serde(default)]
     done: String,
@@ -669,7 +669,7 @@ async fn route_report(State(st): State<AppState>, headers: HeaderMap, Path(id): 
     let req = ChangeStatus { to: Status::Assigned, note: None, photo: None, photo_location: None, duplicate_of: None, unit: Some(form.unit) };
     match officials::change_status(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(req)).await {
         Ok(v) => Redirect::to(&format!("/console/queue?done=routed&n={}", urlencode(&v.0.public_number))).into_response(),
-        Err(e) => report_page(&st, &s, &id, &Done { done: String::new(), n: String::new() }, Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => report_page(&st, &s, &id, &Done::default(), Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
@@ -680,7 +680,7 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
     let mut fields: std::collections::HashMap<String, String> = Default::default();
     let mut photo: Option<axum::body::Bytes> = None;
-    let none = Done { done: String::new(), n: String::new() };
+    let none = Done::default();
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
@@ -761,7 +761,7 @@ async fn reply(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<St
         return r;
     }
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
-    let none = Done { done: String::new(), n: String::new() };
+    let none = Done::default();
     match officials::reply(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(Reply { text: form.text })).await {
         Ok(v) => Redirect::to(&format!("/console/reports/{id}?done=reply&n={}", urlencode(&v.0.public_number))).into_response(),
         Err(e) => report_page(&st, &s, &id, &none, Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -1057,7 +1057,7 @@ async fn compose_warning(State(st): State<AppState>, headers: HeaderMap, axum::F
     if let Err(r) = s.check_csrf(csrf.as_deref()) {
         return r;
     }
-    let none = Done { done: String::new(), n: String::new() };
+    let none = Done::default();
     let publish = pairs.iter().any(|(k, v)| k == "action" && v == "publish");
     let req = match composer.request(&st, l) {
         Ok(r) => r,
@@ -1095,7 +1095,7 @@ async fn cancel_warning(State(st): State<AppState>, headers: HeaderMap, Path(id)
     match alerts_api::cancel(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
         Ok(_) => Redirect::to("/console/warnings?done=cancelled").into_response(),
         Err(e) => {
-            let none = Done { done: String::new(), n: String::new() };
+            let none = Done::default();
             warnings_page(&st, &s, &Composer::default(), &none, None, Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }

@@ -21,11 +21,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use civic_core::model::Lang;
 
 use crate::state::AppState;
 
-pub use page::WebLang;
 
 /// Our own stylesheet and scripts, compiled in.
 const CSS: &str = include_str!("../../web/civic.css");
@@ -118,12 +116,6 @@ async fn security_headers(State(st): State<AppState>, req: Request, next: Next) 
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
-}
-
-impl From<WebLang> for Lang {
-    fn from(l: WebLang) -> Lang {
-        l.0
-    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,10 @@ pub struct CampaignInfo {
     pub phase_label: String,
     pub participants: u32,
     pub teams: Vec<CampaignTeam>,
+    /// The resident joined it (on this phone).
+    pub joined: bool,
+    /// The team they joined with.
+    pub my_team: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -77,6 +81,60 @@ pub struct CampaignSpot {
     pub waiting: bool,
     /// The report it became after the campaign.
     pub report_number: Option<String>,
+    /// The resident reported it.
+    pub mine: bool,
+}
+
+/// A reminder before a campaign the resident joined: the app schedules a local notification
+/// at `at`, keyed by `key` (scheduling again replaces it).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CampaignReminder {
+    pub key: String,
+    pub campaign_id: String,
+    pub at: SystemTime,
+    pub title: String,
+    pub body: String,
+}
+
+/// A ward's or a team's part of the morning.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CampaignTally {
+    pub name: String,
+    pub reported: u32,
+    pub cleaned: u32,
+    pub kg: f64,
+}
+
+/// A spot before and after: both photos are on the phone (`CivicApp::photo`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BeforeAfter {
+    pub spot_id: String,
+    pub category_name: String,
+    pub team: Option<String>,
+    pub before_photo: String,
+    pub after_photo: String,
+}
+
+/// What the morning did, for the card after a campaign.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CampaignSummaryCard {
+    pub campaign: CampaignInfo,
+    /// "Đã dọn 41/52 điểm · 120,5 kg" / "41 of 52 spots cleaned · 120.5 kg".
+    pub headline: String,
+    pub reported: u32,
+    pub cleaned: u32,
+    /// Spots left, now reports for the sanitation unit.
+    pub handed_over: u32,
+    pub kg: f64,
+    pub goal_spots: Option<u32>,
+    pub goal_reached: bool,
+    pub by_ward: Vec<CampaignTally>,
+    pub by_team: Vec<CampaignTally>,
+    /// The resident's team's line.
+    pub my_team: Option<CampaignTally>,
+    /// "Bạn đã báo 3 điểm, 2 điểm đã được dọn" / "You reported 3 spots; 2 were cleaned".
+    pub mine: Option<String>,
+    pub pairs: Vec<BeforeAfter>,
 }
 
 /// What sending the waiting campaign actions did.
@@ -94,8 +152,12 @@ fn t(lang: Lang, vi: &str, en: &str) -> String {
     if lang == Lang::Vi { vi.to_owned() } else { en.to_owned() }
 }
 
-fn info(app: &CivicApp, c: core::Campaign, lang: Lang) -> CampaignInfo {
-    let catalog = app.civic_catalog();
+/// A category's name in the app's language (its code when the catalog does not have it).
+fn category_name(app: &CivicApp, code: &str, lang: Lang) -> String {
+    app.civic_catalog().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned())
+}
+
+fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>, lang: Lang) -> CampaignInfo {
     let (phase, phase_label) = match c.phase {
         Phase::Upcoming => (CampaignPhase::Upcoming, t(lang, "Sắp diễn ra", "Upcoming")),
         Phase::Running => (CampaignPhase::Running, t(lang, "Đang diễn ra", "Under way")),
@@ -111,14 +173,48 @@ fn info(app: &CivicApp, c: core::Campaign, lang: Lang) -> CampaignInfo {
         categories: c
             .categories
             .into_iter()
-            .map(|code| CampaignCategory { name: catalog.get(&code).map_or_else(|| code.clone(), |x| x.name.get(lang).to_owned()), code })
+            .map(|code| CampaignCategory { name: category_name(app, &code, lang), code })
             .collect(),
         goal_spots: c.goal_spots,
         phase,
         phase_label,
         participants: c.participants,
         teams: c.teams.into_iter().map(|x| CampaignTeam { id: x.id, name: x.name, members: x.members }).collect(),
+        joined: joined.is_some(),
+        my_team: joined.and_then(|j| j.team_name.clone()),
     }
+}
+
+/// "1,5" in Vietnamese, "1.5" in English.
+fn kg(lang: Lang, kg: f64) -> String {
+    let s = format!("{kg:.1}");
+    if lang == Lang::Vi { s.replace('.', ",") } else { s }
+}
+
+fn reminder(r: core::Reminder, offset: time::UtcOffset, lang: Lang) -> CampaignReminder {
+    let c = &r.campaign;
+    let name = c.name.get(lang);
+    let start = c.starts_at.to_offset(offset);
+    let hhmm = format!("{:02}:{:02}", start.hour(), start.minute());
+    let title = match r.kind {
+        core::ReminderKind::EveningBefore => t(lang, &format!("Ngày mai: {name}"), &format!("Tomorrow: {name}")),
+        core::ReminderKind::HourBefore => t(lang, &format!("1 giờ nữa: {name}"), &format!("In an hour: {name}")),
+    };
+    let mut body = match c.meeting_points.first() {
+        Some(m) => t(lang, &format!("Bắt đầu lúc {hhmm} tại {}.", m.name), &format!("Starts at {hhmm} at {}.", m.name)),
+        None => t(lang, &format!("Bắt đầu lúc {hhmm}."), &format!("Starts at {hhmm}.")),
+    };
+    if let Some(team) = &r.team_name {
+        body.push_str(&t(lang, &format!(" Đội: {team}."), &format!(" Team: {team}.")));
+    }
+    if r.kind == core::ReminderKind::EveningBefore {
+        body.push_str(&t(lang, " Nhớ mang găng tay và túi đựng rác.", " Bring gloves and bags."));
+    }
+    CampaignReminder { key: r.key(), campaign_id: c.id.clone(), at: r.at.into(), title, body }
+}
+
+fn tally(t: core::Tally) -> CampaignTally {
+    CampaignTally { name: t.name, reported: t.reported, cleaned: t.cleaned, kg: t.kg }
 }
 
 fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
@@ -129,9 +225,8 @@ fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
         SpotStatus::Cleaned => (SpotState::Cleaned, t(lang, "Đã dọn", "Cleaned")),
         SpotStatus::HandedOver => (SpotState::HandedOver, t(lang, "Đã chuyển thành phản ánh", "Handed to the city")),
     };
-    let catalog = app.civic_catalog();
     CampaignSpot {
-        category_name: catalog.get(&s.category).map_or_else(|| s.category.clone(), |c| c.name.get(lang).to_owned()),
+        category_name: category_name(app, &s.category, lang),
         id: s.id,
         lat: s.lat,
         lon: s.lon,
@@ -142,6 +237,7 @@ fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
         kg: s.kg,
         waiting: m.waiting,
         report_number: s.report_number,
+        mine: m.mine,
     }
 }
 
@@ -150,18 +246,93 @@ impl CivicApp {
     /// The clean-up campaigns not yet ended, soonest first, then the last ended. Needs a
     /// connection.
     pub async fn campaigns(&self) -> Result<Vec<CampaignInfo>> {
-        let (syncer, lang) = (self.syncer_handle(), self.language());
-        let found = on_runtime(async move { syncer.campaigns().await }, lang).await?;
-        Ok(found.into_iter().map(|c| info(self, c, lang)).collect())
+        let (desk, lang) = (self.desk(), self.language());
+        let found = on_runtime(async move { desk.campaigns().await }, lang).await?;
+        self.infos(found, lang)
     }
 
     /// The campaigns that concern the resident: those covering one of their saved places'
-    /// districts or wards (all of them when no place is saved). Needs a connection.
+    /// districts or wards (all of them when no place is saved), and those they joined.
+    /// Without a connection, as last listed.
     pub async fn campaigns_near_me(&self) -> Result<Vec<CampaignInfo>> {
-        let (syncer, lang) = (self.syncer_handle(), self.language());
-        let found = on_runtime(async move { syncer.campaigns().await }, lang).await?;
-        let near = self.civic_handle().campaigns_near_me(found).map_err(self.core_err())?;
-        Ok(near.into_iter().map(|c| info(self, c, lang)).collect())
+        let (desk, lang) = (self.desk(), self.language());
+        let found = on_runtime(async move { desk.campaigns().await }, lang).await?;
+        let joined: Vec<String> = self.desk().joined().map_err(self.core_err())?.into_iter().map(|j| j.campaign_id).collect();
+        let (mine, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| joined.contains(&c.id));
+        let near = self.civic_handle().campaigns_near_me(others).map_err(self.core_err())?;
+        let mut shown = mine;
+        shown.extend(near);
+        shown.sort_by_key(|c| (c.phase == Phase::Ended, c.starts_at));
+        self.infos(shown, lang)
+    }
+
+    /// The reminders to schedule before the campaigns the resident joined, soonest first.
+    /// Schedule them again (replacing by key) after joining and after each sync.
+    pub fn campaign_reminders(&self) -> Result<Vec<CampaignReminder>> {
+        let lang = self.language();
+        let found = self.desk().reminders(time::OffsetDateTime::now_utc()).map_err(self.core_err())?;
+        let offset = self.civic_handle().city().utc_offset;
+        Ok(found.into_iter().map(|r| reminder(r, offset, lang)).collect())
+    }
+
+    /// The card after a campaign: its figures per ward and per team, the resident's part, and
+    /// the first before/after pairs (photos brought onto the phone). Without a connection, as
+    /// last fetched.
+    pub async fn campaign_summary(&self, campaign: String) -> Result<CampaignSummaryCard> {
+        let (desk, lang) = (self.desk(), self.language());
+        let id = campaign.clone();
+        let s = on_runtime(async move { desk.summary(&id).await }, lang).await?;
+        let desk = self.desk();
+        let joined = desk.joined().map_err(self.core_err())?.into_iter().find(|j| j.campaign_id == campaign);
+        let map = desk.map(&campaign).map_err(self.core_err())?;
+        let mine: Vec<_> = map.iter().filter(|m| m.mine && !m.waiting).collect();
+        let mine_cleaned = mine.iter().filter(|m| m.spot.status == SpotStatus::Cleaned).count();
+        let pairs = desk
+            .pairs(&campaign)
+            .map_err(self.core_err())?
+            .into_iter()
+            .filter_map(|p| {
+                Some(BeforeAfter {
+                    category_name: category_name(self, &p.category, lang),
+                    team: p.team.map(|t| t.name),
+                    before_photo: p.photo,
+                    after_photo: p.after_photo?,
+                    spot_id: p.id,
+                })
+            })
+            .collect();
+        let my_team = joined.as_ref().and_then(|j| j.team_name.as_ref()).and_then(|name| s.by_team.iter().find(|t| &t.name == name)).cloned();
+        let goal_reached = s.campaign.goal_spots.is_some_and(|g| s.cleaned >= g);
+        let headline = if s.kg > 0.0 {
+            t(
+                lang,
+                &format!("Đã dọn {}/{} điểm · {} kg", s.cleaned, s.reported, kg(lang, s.kg)),
+                &format!("{} of {} spots cleaned · {} kg", s.cleaned, s.reported, kg(lang, s.kg)),
+            )
+        } else {
+            t(lang, &format!("Đã dọn {}/{} điểm", s.cleaned, s.reported), &format!("{} of {} spots cleaned", s.cleaned, s.reported))
+        };
+        Ok(CampaignSummaryCard {
+            headline,
+            reported: s.reported,
+            cleaned: s.cleaned,
+            handed_over: s.handed_over,
+            kg: s.kg,
+            goal_spots: s.campaign.goal_spots,
+            goal_reached,
+            by_ward: s.by_ward.into_iter().map(tally).collect(),
+            by_team: s.by_team.into_iter().map(tally).collect(),
+            my_team: my_team.map(tally),
+            mine: (!mine.is_empty()).then(|| {
+                t(
+                    lang,
+                    &format!("Bạn đã báo {} điểm, {} điểm đã được dọn.", mine.len(), mine_cleaned),
+                    &format!("You reported {} spots; {} were cleaned.", mine.len(), mine_cleaned),
+                )
+            }),
+            pairs,
+            campaign: info(self, s.campaign, joined.as_ref(), lang),
+        })
     }
 
     /// Joins a campaign: alone (both none), with a team by id, or founding a team by name.
@@ -218,6 +389,17 @@ impl CivicApp {
 }
 
 impl CivicApp {
+    fn infos(&self, found: Vec<core::Campaign>, lang: Lang) -> Result<Vec<CampaignInfo>> {
+        let joined = self.desk().joined().map_err(self.core_err())?;
+        Ok(found
+            .into_iter()
+            .map(|c| {
+                let j = joined.iter().find(|j| j.campaign_id == c.id);
+                info(self, c, j, lang)
+            })
+            .collect())
+    }
+
     fn desk(&self) -> core::CampaignDesk {
         self.civic_handle().campaign_desk(self.syncer_handle())
     }

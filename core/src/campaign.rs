@@ -235,7 +235,81 @@ pub struct MapSpot {
     pub spot: Spot,
     /// Something of it is still only on this phone.
     pub waiting: bool,
+    /// The resident reported it (or a spot their report joined).
+    pub mine: bool,
 }
+
+/// A campaign the resident joined, as the phone remembers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinedCampaign {
+    pub campaign_id: String,
+    pub team_id: Option<String>,
+    pub team_name: Option<String>,
+    pub joined_at: OffsetDateTime,
+    /// The server has the join (until then it waits with the other actions).
+    pub confirmed: bool,
+}
+
+/// When a reminder rings before a joined campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderKind {
+    /// At 19:00 (the city's time) the evening before.
+    EveningBefore,
+    /// An hour before the start.
+    HourBefore,
+}
+
+/// A reminder to ring: the apps schedule one local notification per reminder, and
+/// schedule them again (replacing) whenever the list may have changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    pub kind: ReminderKind,
+    pub at: OffsetDateTime,
+    pub campaign: Campaign,
+    pub team_name: Option<String>,
+}
+
+impl Reminder {
+    /// Stable for a campaign and kind: scheduling again replaces, not doubles.
+    pub fn key(&self) -> String {
+        let kind = match self.kind {
+            ReminderKind::EveningBefore => "evening",
+            ReminderKind::HourBefore => "hour",
+        };
+        format!("campaign-{}-{kind}", self.campaign.id)
+    }
+}
+
+/// The hour (city time) of the evening-before reminder.
+pub const EVENING_REMINDER_HOUR: u8 = 19;
+
+/// The reminders still to ring for a campaign starting at `starts_at`, soonest first.
+pub fn reminder_times(starts_at: OffsetDateTime, offset: time::UtcOffset, now: OffsetDateTime) -> Vec<(ReminderKind, OffsetDateTime)> {
+    let local_start = starts_at.to_offset(offset);
+    let evening = local_start
+        .date()
+        .previous_day()
+        .and_then(|d| time::Time::from_hms(EVENING_REMINDER_HOUR, 0, 0).ok().map(|t| d.with_time(t).assume_offset(offset)));
+    let hour = starts_at - time::Duration::hours(1);
+    [(ReminderKind::EveningBefore, evening), (ReminderKind::HourBefore, Some(hour))]
+        .into_iter()
+        .filter_map(|(kind, at)| at.filter(|at| *at > now).map(|at| (kind, at)))
+        .collect()
+}
+
+/// Where a campaign stands at `now` by its hours (for a campaign last seen a while ago).
+pub fn phase_at(c: &Campaign, now: OffsetDateTime) -> Phase {
+    if c.phase == Phase::Ended || now >= c.ends_at {
+        Phase::Ended
+    } else if now >= c.starts_at {
+        Phase::Running
+    } else {
+        Phase::Upcoming
+    }
+}
+
+/// How many before/after pairs a summary brings onto the phone.
+pub const SUMMARY_PAIRS: usize = 6;
 
 /// What `send` did.
 #[derive(Debug, Default)]
@@ -257,6 +331,7 @@ pub struct CampaignDesk {
     store: std::sync::Arc<crate::store::Store>,
     syncer: std::sync::Arc<crate::sync::Syncer>,
     photo_options: crate::photo::PhotoOptions,
+    utc_offset: time::UtcOffset,
 }
 
 impl CampaignDesk {
@@ -264,8 +339,102 @@ impl CampaignDesk {
         store: std::sync::Arc<crate::store::Store>,
         syncer: std::sync::Arc<crate::sync::Syncer>,
         photo_options: crate::photo::PhotoOptions,
+        utc_offset: time::UtcOffset,
     ) -> Self {
-        CampaignDesk { store, syncer, photo_options }
+        CampaignDesk { store, syncer, photo_options, utc_offset }
+    }
+
+    /// The campaigns not yet ended, soonest first, then the last ended; kept on the phone.
+    /// Without a connection, the campaigns as last listed, their phases brought up to now
+    /// (the error when none was ever listed).
+    pub async fn campaigns(&self) -> crate::Result<Vec<Campaign>> {
+        match self.syncer.campaigns().await {
+            Ok(found) => {
+                let now = OffsetDateTime::now_utc();
+                self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaigns(tx, &found, now))?;
+                Ok(found)
+            }
+            Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
+                let now = OffsetDateTime::now_utc();
+                let mut listed = self.store.read(crate::store::listed_campaigns)?;
+                if listed.is_empty() {
+                    return Err(e);
+                }
+                for c in &mut listed {
+                    c.phase = phase_at(c, now);
+                }
+                Ok(listed)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The campaigns the resident joined.
+    pub fn joined(&self) -> crate::Result<Vec<JoinedCampaign>> {
+        self.store.read(crate::store::memberships)
+    }
+
+    /// The reminders still to ring before the campaigns the resident joined, soonest first.
+    pub fn reminders(&self, now: OffsetDateTime) -> crate::Result<Vec<Reminder>> {
+        let mut found = Vec::new();
+        for m in self.joined()? {
+            let Some(campaign) = self.store.read(|c| crate::store::cached_campaign(c, &m.campaign_id))? else { continue };
+            if phase_at(&campaign, now) != Phase::Upcoming {
+                continue;
+            }
+            for (kind, at) in reminder_times(campaign.starts_at, self.utc_offset, now) {
+                found.push(Reminder { kind, at, campaign: campaign.clone(), team_name: m.team_name.clone() });
+            }
+        }
+        found.sort_by_key(|r| r.at);
+        Ok(found)
+    }
+
+    /// What a campaign did, fetched (with the live map, and the photos of the first
+    /// before/after pairs, so the card shows them offline) and kept; without a connection,
+    /// as last fetched.
+    pub async fn summary(&self, campaign: &str) -> crate::Result<CampaignSummary> {
+        let fetched = async {
+            let summary = self.syncer.campaign_summary(campaign).await?;
+            self.refresh(campaign).await?;
+            Ok::<_, crate::Error>(summary)
+        };
+        match fetched.await {
+            Ok(summary) => {
+                let now = OffsetDateTime::now_utc();
+                self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaign_summary(tx, &summary, now))?;
+                for spot in self.pairs(campaign)? {
+                    for hash in [Some(&spot.photo), spot.after_photo.as_ref()].into_iter().flatten() {
+                        // A photo that does not come is fetched the next time.
+                        let _ = self.fetch_photo(hash).await;
+                    }
+                }
+                Ok(summary)
+            }
+            Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
+                self.store.read(|c| crate::store::campaign_summary(c, campaign))?.ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The first cleaned spots with an after-photo: the before/after pairs a summary shows.
+    pub fn pairs(&self, campaign: &str) -> crate::Result<Vec<Spot>> {
+        let spots = self.store.read(|c| crate::store::campaign_spots(c, campaign))?;
+        let mut pairs: Vec<Spot> =
+            spots.into_iter().filter(|s| s.status == SpotStatus::Cleaned && s.after_photo.is_some()).collect();
+        pairs.sort_by_key(|s| s.cleaned_at);
+        pairs.truncate(SUMMARY_PAIRS);
+        Ok(pairs)
+    }
+
+    async fn fetch_photo(&self, hash: &str) -> crate::Result<()> {
+        if self.store.read(|c| crate::store::photo_exists(c, hash))? {
+            return Ok(());
+        }
+        let bytes = self.syncer.public_photo(hash).await?;
+        let (width, height) = crate::photo::dimensions(&bytes)?;
+        self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_fetched_photo(tx, hash, &bytes, width, height))
     }
 
     fn queue(&self, campaign: &str, action: CampaignAction, photo: Option<&crate::photo::ProcessedPhoto>) -> crate::Result<PendingCampaignAction> {
@@ -278,9 +447,18 @@ impl CampaignDesk {
     }
 
     /// Joins the campaign (alone, with a team by id, or founding one by name).
+    /// Remembered at once (the reminders come from it), sent with the other actions.
     pub fn join(&self, campaign: &str, team_id: Option<String>, new_team: Option<String>) -> crate::Result<PendingCampaignAction> {
         let new_team = new_team.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        self.queue(campaign, CampaignAction::Join { team_id, new_team }, None)
+        let known = self.store.read(|c| crate::store::cached_campaign(c, campaign))?;
+        let team_name = new_team.clone().or_else(|| {
+            let id = team_id.as_deref()?;
+            known.as_ref()?.teams.iter().find(|t| t.id == id).map(|t| t.name.clone())
+        });
+        let pending = self.queue(campaign, CampaignAction::Join { team_id: team_id.clone(), new_team }, None)?;
+        let joined = JoinedCampaign { campaign_id: campaign.to_owned(), team_id, team_name, joined_at: pending.queued_at, confirmed: false };
+        self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::set_membership(tx, &joined))?;
+        Ok(pending)
     }
 
     /// Reports a spot: a photo and where it is, one tap for the category. The photo is made
@@ -289,6 +467,7 @@ impl CampaignDesk {
         let processed = crate::photo::process(photo, &self.photo_options)?;
         let id = uuid::Uuid::now_v7().to_string();
         self.queue(campaign, CampaignAction::Spot { id: id.clone(), category: category.to_owned(), location }, Some(&processed))?;
+        self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::add_my_spot(tx, campaign, &id))?;
         Ok(id)
     }
 
@@ -322,13 +501,17 @@ impl CampaignDesk {
                     None => Ok(None),
                 }
             };
+            let mut membership = None;
             let result: Result<(Option<Spot>, bool), Failure> = match (&pending.action, upload.await) {
                 (_, Err(e)) => Err(e),
                 (CampaignAction::Join { team_id, new_team }, Ok(_)) => self
                     .syncer
                     .campaign_post::<Membership>(&format!("/campaigns/{c}/join"), &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() })
                     .await
-                    .map(|_| (None, false)),
+                    .map(|m| {
+                        membership = Some(m);
+                        (None, false)
+                    }),
                 (CampaignAction::Spot { id, category, location }, Ok(Some(hash))) => self
                     .syncer
                     .campaign_post::<SpotReceipt>(
@@ -355,6 +538,19 @@ impl CampaignDesk {
                     self.store.write(crate::store::Durability::AppCrash, |tx| {
                         if let Some(s) = &spot {
                             crate::store::put_campaign_spots(tx, c, std::slice::from_ref(s), None)?;
+                            if merged {
+                                crate::store::add_my_spot(tx, c, &s.id)?;
+                            }
+                        }
+                        if let Some(m) = &membership {
+                            let joined = JoinedCampaign {
+                                campaign_id: c.clone(),
+                                team_id: m.team.as_ref().map(|t| t.id.clone()),
+                                team_name: m.team.as_ref().map(|t| t.name.clone()),
+                                joined_at: pending.queued_at,
+                                confirmed: true,
+                            };
+                            crate::store::set_membership(tx, &joined)?;
                         }
                         crate::store::forget_campaign_action(tx, pending.seq)
                     })?;
@@ -394,8 +590,13 @@ impl CampaignDesk {
     /// The live map: the spots as last pulled, the resident's own spots still waiting, and
     /// their claims and cleans not yet delivered shown on the spots they concern.
     pub fn map(&self, campaign: &str) -> crate::Result<Vec<MapSpot>> {
-        let mut spots: Vec<MapSpot> =
-            self.store.read(|c| crate::store::campaign_spots(c, campaign))?.into_iter().map(|spot| MapSpot { spot, waiting: false }).collect();
+        let mine = self.store.read(|c| crate::store::my_spots(c, campaign))?;
+        let mut spots: Vec<MapSpot> = self
+            .store
+            .read(|c| crate::store::campaign_spots(c, campaign))?
+            .into_iter()
+            .map(|spot| MapSpot { mine: mine.contains(&spot.id), spot, waiting: false })
+            .collect();
         for pending in self.pending(Some(campaign))? {
             match pending.action {
                 CampaignAction::Spot { id, category, location } => spots.push(MapSpot {
@@ -416,6 +617,7 @@ impl CampaignDesk {
                         report_number: None,
                     },
                     waiting: true,
+                    mine: true,
                 }),
                 CampaignAction::Claim { spot } => {
                     if let Some(s) = spots.iter_mut().find(|s| s.spot.id == spot && s.spot.status == SpotStatus::Reported) {

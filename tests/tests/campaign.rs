@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use civic_core::campaign::{CampaignDesk, SpotStatus};
+use civic_core::campaign::{CampaignDesk, ReminderKind, SpotStatus};
 use civic_core::model::{FixSource, GeoFix};
 use civic_core::sync::{FileTokenStore, Syncer};
 use civic_core::{City, Civic};
@@ -19,7 +19,7 @@ const NO_SIGNAL: &str = "http://127.0.0.1:9";
 
 struct Phone {
     /// The app's handle, open for as long as the phone is (the desk shares its store).
-    _civic: Civic,
+    civic: Civic,
     syncer: Arc<Syncer>,
     desk: CampaignDesk,
 }
@@ -29,7 +29,7 @@ fn phone(dir: &Path, url: &str) -> Phone {
     let civic = Civic::open(dir, City::hue().expect("Huế")).expect("open");
     let syncer = civic.syncer(url, Arc::new(FileTokenStore::new(dir.join("token"))), quick_sync()).expect("syncer");
     let desk = civic.campaign_desk(syncer.clone());
-    Phone { _civic: civic, syncer, desk }
+    Phone { civic, syncer, desk }
 }
 
 fn at(p: (f64, f64)) -> GeoFix {
@@ -155,4 +155,126 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     assert!(mine.to_string().contains(&number), "{mine}");
     let report: Value = server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(report["unit"], "moi-truong");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() {
+    let dirs = tempfile::tempdir().unwrap();
+    let server = Server::start(&dirs.path().join("server")).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+
+    // Sunday after next day, 06:30 in Huế.
+    let hue = time::UtcOffset::from_hms(7, 0, 0).unwrap();
+    let today = time::OffsetDateTime::now_utc().to_offset(hue).date();
+    let day = today.next_day().and_then(|d| d.next_day()).unwrap();
+    let starts = day.with_hms(6, 30, 0).unwrap().assume_offset(hue);
+    let campaign: Value = server
+        .post(
+            &operator,
+            "/api/v1/campaigns",
+            json!({"name": {"vi": "Chủ nhật xanh phường Thuận Hòa", "en": "Green Sunday in Thuận Hòa"}, "starts_at": fmt(starts),
+                   "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"],
+                   "meeting_points": [{"name": "Cửa Thượng Tứ", "lat": 16.4699, "lon": 107.5862}], "goal_spots": 10}),
+        )
+        .await;
+    let id = campaign["id"].as_str().unwrap().to_owned();
+
+    // Before anything was listed, a phone with no signal has nothing to show: it says so.
+    let (a_dir, b_dir) = (dirs.path().join("a"), dirs.path().join("b"));
+    let offline = phone(&a_dir, NO_SIGNAL);
+    assert!(matches!(offline.desk.campaigns().await, Err(civic_core::Error::Offline(_))));
+    drop(offline);
+
+    // A lists the campaigns and founds a team; the reminders are there at once, before the
+    // join is even sent: the evening before at 19:00, and an hour before the start.
+    let a = phone(&a_dir, &server.url);
+    assert_eq!(a.desk.campaigns().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![id.as_str()]);
+    a.desk.join(&id, None, Some("Tổ dân phố 5".into())).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let reminders = a.desk.reminders(now).unwrap();
+    let evening = day.previous_day().unwrap().with_hms(19, 0, 0).unwrap().assume_offset(hue);
+    assert_eq!(
+        reminders.iter().map(|r| (r.kind, r.at, r.team_name.as_deref())).collect::<Vec<_>>(),
+        vec![
+            (ReminderKind::EveningBefore, evening, Some("Tổ dân phố 5")),
+            (ReminderKind::HourBefore, starts - time::Duration::hours(1), Some("Tổ dân phố 5")),
+        ]
+    );
+    assert_ne!(reminders[0].key(), reminders[1].key());
+    // Past the evening, only the hour before is left.
+    assert_eq!(a.desk.reminders(evening + time::Duration::minutes(1)).unwrap().len(), 1);
+    assert!(!a.desk.joined().unwrap()[0].confirmed);
+    a.desk.send().await.unwrap();
+    let joined = a.desk.joined().unwrap();
+    assert!(joined[0].confirmed && joined[0].team_id.is_some(), "{joined:?}");
+
+    // Without a signal (and after a restart) the campaign and its reminders are still there.
+    drop(a);
+    let a_offline = phone(&a_dir, NO_SIGNAL);
+    let listed = a_offline.desk.campaigns().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].phase, civic_core::campaign::Phase::Upcoming);
+    assert_eq!(a_offline.desk.reminders(now).unwrap().len(), 2);
+    drop(a_offline);
+    let a = phone(&a_dir, &server.url);
+
+    // B joins A's team from the list: its reminders name the team.
+    let b = phone(&b_dir, &server.url);
+    let team = b.desk.campaigns().await.unwrap()[0].teams[0].clone();
+    b.desk.join(&id, Some(team.id.clone()), None).unwrap();
+    assert_eq!(b.desk.reminders(now).unwrap()[0].team_name.as_deref(), Some("Tổ dân phố 5"));
+    b.desk.send().await.unwrap();
+
+    // The morning (moved to now): B reports two spots, A claims one and cleans it.
+    server
+        .exec_sql(&format!(
+            "UPDATE campaign SET starts_at = {}, ends_at = {} WHERE id = '{id}'",
+            (now - time::Duration::minutes(5)).unix_timestamp() * 1000,
+            (now + time::Duration::hours(2)).unix_timestamp() * 1000
+        ))
+        .await;
+    a.desk.campaigns().await.unwrap();
+    assert!(a.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty(), "under way: nothing left to remind");
+    let first = b.desk.report_spot(&id, "litter", &photo(1), at(CITADEL)).unwrap();
+    let second = b.desk.report_spot(&id, "litter", &photo(2), at(east(CITADEL, 200.0))).unwrap();
+    b.desk.send().await.unwrap();
+    a.desk.refresh(&id).await.unwrap();
+    let mine = |p: &Phone| p.desk.map(&id).unwrap().into_iter().filter(|s| s.mine).map(|s| s.spot.id).collect::<Vec<_>>();
+    assert!(mine(&a).is_empty(), "A reported nothing");
+    a.desk.claim(&id, &first).unwrap();
+    a.desk.clean(&id, &first, &civic_core::photo::sample::camera_jpeg(800, 600), at(east(CITADEL, 2.0)), Some(3.0)).unwrap();
+    a.desk.send().await.unwrap();
+    b.desk.refresh(&id).await.unwrap();
+    let mut b_mine = mine(&b);
+    b_mine.sort();
+    let mut expected = vec![first.clone(), second.clone()];
+    expected.sort();
+    assert_eq!(b_mine, expected);
+
+    // The end: the card has the morning's figures and its before/after pair, photos on the
+    // phone, and still shows without a signal.
+    server.exec_sql(&format!("UPDATE campaign SET ends_at = {} WHERE id = '{id}'", (now - time::Duration::minutes(1)).unix_timestamp() * 1000)).await;
+    let mut summary = b.desk.summary(&id).await.unwrap();
+    for _ in 0..50 {
+        if summary.handed_over == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        summary = b.desk.summary(&id).await.unwrap();
+    }
+    assert_eq!((summary.reported, summary.cleaned, summary.handed_over), (2, 1, 1), "{summary:?}");
+    assert_eq!(summary.kg, 3.0);
+    assert_eq!(summary.campaign.goal_spots, Some(10));
+    let team_tally = summary.by_team.iter().find(|t| t.name == "Tổ dân phố 5").expect("the team's line");
+    assert_eq!((team_tally.reported, team_tally.cleaned), (2, 1));
+    let pairs = b.desk.pairs(&id).unwrap();
+    assert_eq!(pairs.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec![first.as_str()]);
+    let before = b.civic.photo(&pairs[0].photo).expect("the before photo is on the phone");
+    let after = b.civic.photo(pairs[0].after_photo.as_deref().unwrap()).expect("the after photo is on the phone");
+    assert!(before.starts_with(&[0xFF, 0xD8]) && after.starts_with(&[0xFF, 0xD8]));
+    drop(b);
+    let b = phone(&b_dir, NO_SIGNAL);
+    assert_eq!(b.desk.summary(&id).await.unwrap(), summary);
+    assert!(b.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty());
 }

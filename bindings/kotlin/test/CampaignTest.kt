@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test
 
 /** Green Sunday through the bindings, as the apps call it: Kotlin, JNA, the real library and server. */
 class CampaignTest {
-    private fun announce(): String {
+    private fun announce(start: Instant = Instant.now().minus(10, ChronoUnit.MINUTES)): String {
         val operator = City.login()
-        val start = Instant.now().minus(10, ChronoUnit.MINUTES)
         val end = start.plus(3, ChronoUnit.HOURS)
         val (status, body) = City.call(
             "POST", "/api/v1/campaigns", operator,
             """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
-                "areas":["474"],"categories":["litter"],"goal_spots":20}""",
+                "areas":["474"],"categories":["litter"],"goal_spots":20,
+                "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
         )
         assertEquals(201, status, body)
         return City.field(body, "id")
@@ -59,5 +59,42 @@ class CampaignTest {
         assertEquals(3.5, cleaned.kg)
         assertTrue(!cleaned.waiting)
         assertTrue(app.campaignMap(id).none { it.id == spot }, "the offline phone's spot is not sent yet")
+    }
+
+    @Test
+    fun joiningRemindsTheResidentAndTheCardSumsUpTheMorning() = runBlocking {
+        // In three days: both reminders are still ahead, in Vietnamese, naming the team.
+        val later = announce(Instant.now().plus(3, ChronoUnit.DAYS))
+        val app = openApp()
+        assertTrue(app.campaignsNearMe().none { it.joined })
+        app.joinCampaign(later, null, "Tổ dân phố 7")
+        val reminders = app.campaignReminders()
+        assertEquals(2, reminders.size, reminders.toString())
+        val (evening, hour) = reminders
+        assertTrue(evening.title.startsWith("Ngày mai: Chủ nhật xanh"), evening.title)
+        assertTrue(evening.body.contains("Cửa Thượng Tứ") && evening.body.contains("Đội: Tổ dân phố 7"), evening.body)
+        assertTrue(hour.title.startsWith("1 giờ nữa"), hour.title)
+        assertTrue(evening.at.isBefore(hour.at) && hour.at.isAfter(Instant.now()))
+        assertTrue(evening.key != hour.key)
+        app.sendCampaign()
+        val joined = app.campaignsNearMe().single { it.id == later }
+        assertTrue(joined.joined)
+        assertEquals("Tổ dân phố 7", joined.myTeam)
+
+        // A running campaign: one spot reported and cleaned; the card has it, with its pair.
+        val id = announce()
+        app.joinCampaign(id, null, "Tổ dân phố 7")
+        val spot = app.reportSpot(id, "litter", jpeg(51), gps(CITADEL_LAT, CITADEL_LON + 0.002))
+        app.sendCampaign()
+        app.cleanSpot(id, spot, jpeg(52), gps(CITADEL_LAT, CITADEL_LON + 0.002), 3.5)
+        app.sendCampaign()
+        val card = app.campaignSummary(id)
+        assertEquals("Đã dọn 1/1 điểm · 3,5 kg", card.headline)
+        assertEquals("Tổ dân phố 7", card.myTeam?.name)
+        assertEquals("Bạn đã báo 1 điểm, 1 điểm đã được dọn.", card.mine)
+        val pair = card.pairs.single()
+        assertEquals(spot, pair.spotId)
+        assertTrue(app.photo(pair.beforePhoto).isNotEmpty() && app.photo(pair.afterPhoto).isNotEmpty(), "both photos are on the phone")
+        assertTrue(app.campaignMap(id).single { it.id == spot }.mine)
     }
 }

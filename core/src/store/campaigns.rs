@@ -1,9 +1,11 @@
-//! Green Sunday on the phone: actions waiting for the network, and the live map last pulled.
+//! Green Sunday on the phone: actions waiting for the network, the live map last pulled, the
+//! campaigns as last listed, and the ones the resident joined.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use time::OffsetDateTime;
 
 use super::{from_ms, to_ms};
-use crate::campaign::{PendingCampaignAction, Spot};
+use crate::campaign::{Campaign, CampaignSummary, JoinedCampaign, PendingCampaignAction, Spot};
 use crate::error::{Error, Result};
 
 /// Keeps an action to send later; returns its place in the queue.
@@ -80,4 +82,88 @@ pub fn campaign_spots(conn: &Connection, campaign: &str) -> Result<Vec<Spot>> {
 /// Where the next pull of a campaign's map starts.
 pub fn campaign_cursor(conn: &Connection, campaign: &str) -> Result<i64> {
     Ok(conn.query_row("SELECT cursor FROM campaign_cursor WHERE campaign_id = ?1", [campaign], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
+/// Keeps the campaigns as just listed (a campaign no longer listed stays, for its summary).
+pub fn put_campaigns(tx: &Transaction<'_>, campaigns: &[Campaign], now: OffsetDateTime) -> Result<()> {
+    for c in campaigns {
+        let json = serde_json::to_string(c).map_err(|e| Error::Corrupt(format!("campaign: {e}")))?;
+        tx.execute(
+            "INSERT INTO campaign (id, campaign, listed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET campaign = excluded.campaign, listed_at = excluded.listed_at",
+            params![c.id, json, to_ms(now)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The campaigns as last listed, in the order they were listed (soonest first).
+pub fn listed_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
+    let mut stmt = conn.prepare_cached("SELECT campaign FROM campaign ORDER BY listed_at DESC, rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut found: Vec<Campaign> =
+        rows.map(|json| serde_json::from_str(&json?).map_err(|e| Error::Corrupt(format!("cached campaign: {e}")))).collect::<Result<_>>()?;
+    found.sort_by_key(|c| (c.phase == crate::campaign::Phase::Ended, c.starts_at));
+    Ok(found)
+}
+
+/// One campaign as last seen.
+pub fn cached_campaign(conn: &Connection, id: &str) -> Result<Option<Campaign>> {
+    let json: Option<String> = conn.query_row("SELECT campaign FROM campaign WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    json.map(|j| serde_json::from_str(&j).map_err(|e| Error::Corrupt(format!("cached campaign {id}: {e}")))).transpose()
+}
+
+/// Keeps a campaign's summary (and the campaign as the summary gives it).
+pub fn put_campaign_summary(tx: &Transaction<'_>, summary: &CampaignSummary, now: OffsetDateTime) -> Result<()> {
+    put_campaigns(tx, std::slice::from_ref(&summary.campaign), now)?;
+    let json = serde_json::to_string(summary).map_err(|e| Error::Corrupt(format!("summary: {e}")))?;
+    tx.execute("UPDATE campaign SET summary = ?2 WHERE id = ?1", params![summary.campaign.id, json])?;
+    Ok(())
+}
+
+/// A campaign's summary as last fetched.
+pub fn campaign_summary(conn: &Connection, id: &str) -> Result<Option<CampaignSummary>> {
+    let json: Option<String> =
+        conn.query_row("SELECT summary FROM campaign WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
+    json.map(|j| serde_json::from_str(&j).map_err(|e| Error::Corrupt(format!("cached summary {id}: {e}")))).transpose()
+}
+
+/// The resident joined (or changed team); `confirmed` once the server has it.
+pub fn set_membership(tx: &Transaction<'_>, m: &JoinedCampaign) -> Result<()> {
+    tx.execute(
+        "INSERT INTO campaign_membership (campaign_id, team_id, team_name, joined_at, confirmed) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (campaign_id) DO UPDATE SET team_id = excluded.team_id, team_name = excluded.team_name,
+             joined_at = excluded.joined_at, confirmed = excluded.confirmed",
+        params![m.campaign_id, m.team_id, m.team_name, to_ms(m.joined_at), m.confirmed],
+    )?;
+    Ok(())
+}
+
+/// The campaigns the resident joined.
+pub fn memberships(conn: &Connection) -> Result<Vec<JoinedCampaign>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT campaign_id, team_id, team_name, joined_at, confirmed FROM campaign_membership ORDER BY joined_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (campaign_id, team_id, team_name, joined_at, confirmed) = row?;
+        found.push(JoinedCampaign { campaign_id, team_id, team_name, joined_at: from_ms(joined_at)?, confirmed });
+    }
+    Ok(found)
+}
+
+/// Remembers a spot as the resident's own (their report, or the spot it joined).
+pub fn add_my_spot(tx: &Transaction<'_>, campaign: &str, spot: &str) -> Result<()> {
+    tx.execute("INSERT OR IGNORE INTO campaign_my_spot (campaign_id, spot_id) VALUES (?1, ?2)", params![campaign, spot])?;
+    Ok(())
+}
+
+/// The resident's own spots of a campaign.
+pub fn my_spots(conn: &Connection, campaign: &str) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT spot_id FROM campaign_my_spot WHERE campaign_id = ?1")?;
+    let rows = stmt.query_map([campaign], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -32,8 +32,14 @@ pub use sync::*;
 use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
+];
 
 /// The file name of the store inside the data directory.
 pub const FILE_NAME: &str = "civic.sqlite3";

@@ -28,6 +28,11 @@ pub fn put_fetched_photo(tx: &Transaction<'_>, hash: &str, jpeg: &[u8], width: u
     Ok(())
 }
 
+/// Whether a photo is on the phone.
+pub fn photo_exists(conn: &Connection, hash: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT 1 FROM photo WHERE hash = ?1", [hash], |_| Ok(())).optional()?.is_some())
+}
+
 /// Photos named on timelines that are not on the phone yet (e.g. after-photos).
 pub fn missing_timeline_photos(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(

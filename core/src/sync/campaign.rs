@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::Syncer;
 use super::client::{self, Failure};
-use crate::campaign::{Campaign, SpotChanges};
+use crate::campaign::{Campaign, CampaignSummary, SpotChanges};
 
 impl Syncer {
     /// The campaigns not yet ended, soonest first, then the last ended. Needs a connection.
@@ -32,6 +32,19 @@ impl Syncer {
         let request =
             self.http.get(self.url(&format!("/campaigns/{campaign}/spots"))).query(&[("since", since)]).timeout(self.options.request_timeout);
         client::json(request.send().await).await
+    }
+
+    /// What a campaign did.
+    pub(crate) async fn campaign_summary(&self, campaign: &str) -> crate::Result<CampaignSummary> {
+        let request = self.http.get(self.url(&format!("/campaigns/{campaign}/summary"))).timeout(self.options.request_timeout);
+        Ok(client::json(request.send().await).await?)
+    }
+
+    /// A photo as anyone may see it (a campaign's before/after pairs).
+    pub(crate) async fn public_photo(&self, hash: &str) -> crate::Result<Vec<u8>> {
+        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
+        let response = client::check(request.send().await).await?;
+        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
     }
 
     async fn token_for_campaigns(&self) -> Result<String, Failure> {

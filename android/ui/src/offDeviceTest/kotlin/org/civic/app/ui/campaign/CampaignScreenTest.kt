@@ -54,12 +54,13 @@ class CampaignScreenTest {
                 CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"))),
             20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), 37u,
             listOf(CampaignTeam("t1", "THPT Hai Bà Trưng", 12u), CampaignTeam("t2", "Đoàn phường Thuận Hòa", 8u)),
+            joined = false, myTeam = null,
         )
         val spots = listOf(
             CampaignSpot("s1", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON, SpotState.CLEANED,
-                w("Đã dọn", "Cleaned"), "THPT Hai Bà Trưng", 1u, 4.5, false, null),
+                w("Đã dọn", "Cleaned"), "THPT Hai Bà Trưng", 1u, 4.5, false, null, mine = false),
             CampaignSpot("s2", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON + 0.001, SpotState.REPORTED,
-                w("Chưa dọn", "Not cleaned yet"), null, 0u, null, true, null),
+                w("Chưa dọn", "Not cleaned yet"), null, 0u, null, true, null, mine = true),
         )
         return campaign to spots
     }
@@ -135,7 +136,7 @@ class CampaignsListTest {
             val start = Instant.now().plus(2, ChronoUnit.DAYS)
             val c = CampaignInfo("c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
                 listOf("Huế"), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), 12u,
-                listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)))
+                listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)), joined = false, myTeam = null)
             val opened = mutableListOf<String>()
             screen("campaigns-list", look, { CampaignsContent(CampaignsState(listOf(c), loaded = true), { opened += it }) }) {
                 awaitText(w("Chủ nhật xanh tháng 12", "Green Sunday, December"))

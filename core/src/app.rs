@@ -249,7 +249,7 @@ impl Civic {
 
     /// Green Sunday: the resident's clean-up campaigns, through this syncer's connection.
     pub fn campaign_desk(&self, syncer: Arc<Syncer>) -> crate::campaign::CampaignDesk {
-        crate::campaign::CampaignDesk::new(self.store.clone(), syncer, self.photo_options, self.city.utc_offset)
+        crate::campaign::CampaignDesk::new(self.store.clone(), syncer, self.photo_options, self.city.clone())
     }
 
     /// An official signed in on this phone, with the actions they make offline kept in its

@@ -147,19 +147,30 @@ pub struct Spot {
     pub category: String,
     pub lat: f64,
     pub lon: f64,
+    // What a spot does not have yet is left out: tens of thousands of phones pull the map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ward: Option<Place>,
     pub status: SpotStatus,
     pub photo: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<Team>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_photo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kg: Option<f64>,
     /// Reports of the same spot that joined this one.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub also_reported: u32,
     #[serde(with = "time::serde::rfc3339")]
     pub reported_at: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
     pub cleaned_at: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_number: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What a spot report became: its own spot, or the one it joined.
@@ -331,7 +342,7 @@ pub struct CampaignDesk {
     store: std::sync::Arc<crate::store::Store>,
     syncer: std::sync::Arc<crate::sync::Syncer>,
     photo_options: crate::photo::PhotoOptions,
-    utc_offset: time::UtcOffset,
+    city: std::sync::Arc<crate::city::City>,
 }
 
 impl CampaignDesk {
@@ -339,9 +350,9 @@ impl CampaignDesk {
         store: std::sync::Arc<crate::store::Store>,
         syncer: std::sync::Arc<crate::sync::Syncer>,
         photo_options: crate::photo::PhotoOptions,
-        utc_offset: time::UtcOffset,
+        city: std::sync::Arc<crate::city::City>,
     ) -> Self {
-        CampaignDesk { store, syncer, photo_options, utc_offset }
+        CampaignDesk { store, syncer, photo_options, city }
     }
 
     /// The campaigns not yet ended, soonest first, then the last ended; kept on the phone.
@@ -382,7 +393,7 @@ impl CampaignDesk {
             if phase_at(&campaign, now) != Phase::Upcoming {
                 continue;
             }
-            for (kind, at) in reminder_times(campaign.starts_at, self.utc_offset, now) {
+            for (kind, at) in reminder_times(campaign.starts_at, self.city.utc_offset, now) {
                 found.push(Reminder { kind, at, campaign: campaign.clone(), team_name: m.team_name.clone() });
             }
         }
@@ -467,7 +478,10 @@ impl CampaignDesk {
         let processed = crate::photo::process(photo, &self.photo_options)?;
         let id = uuid::Uuid::now_v7().to_string();
         self.queue(campaign, CampaignAction::Spot { id: id.clone(), category: category.to_owned(), location }, Some(&processed))?;
-        self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::add_my_spot(tx, campaign, &id))?;
+        let placed = self.city.area.locate(location.lat, location.lon).ok();
+        self.store.write(crate::store::Durability::PowerLoss, |tx| {
+            crate::store::add_my_spot(tx, campaign, &id, category, &location, placed.as_ref(), &processed.sha256)
+        })?;
         Ok(id)
     }
 
@@ -538,8 +552,8 @@ impl CampaignDesk {
                     self.store.write(crate::store::Durability::AppCrash, |tx| {
                         if let Some(s) = &spot {
                             crate::store::put_campaign_spots(tx, c, std::slice::from_ref(s), None)?;
-                            if merged {
-                                crate::store::add_my_spot(tx, c, &s.id)?;
+                            if let (true, CampaignAction::Spot { id, .. }) = (merged, &pending.action) {
+                                crate::store::my_spot_joined(tx, id, &s.id)?;
                             }
                         }
                         if let Some(m) = &membership {

@@ -38,3 +38,30 @@ fn campaigns_near_the_residents_places_are_theirs_and_with_no_place_all_are() {
     civic.set_subscription(&sub).unwrap();
     assert_eq!(ids(civic.campaigns_near_me(all).unwrap()), vec!["hue-city", "phu-vang"]);
 }
+
+#[test]
+fn reminders_ring_the_evening_before_in_the_citys_time_and_an_hour_before() {
+    use civic_core::campaign::{ReminderKind, phase_at, reminder_times};
+    use time::macros::datetime;
+    let hue = time::UtcOffset::from_hms(7, 0, 0).unwrap();
+    // Sunday 29 November, 06:30 in Huế (Saturday 23:30 UTC).
+    let starts = datetime!(2026-11-29 06:30 +07:00);
+    let early = datetime!(2026-11-27 09:00 UTC);
+    assert_eq!(
+        reminder_times(starts, hue, early),
+        vec![(ReminderKind::EveningBefore, datetime!(2026-11-28 19:00 +07:00)), (ReminderKind::HourBefore, datetime!(2026-11-29 05:30 +07:00))]
+    );
+    // Past the evening only the hour is left; past that, nothing.
+    assert_eq!(reminder_times(starts, hue, datetime!(2026-11-28 20:00 +07:00)).len(), 1);
+    assert!(reminder_times(starts, hue, datetime!(2026-11-29 06:00 +07:00)).is_empty());
+    // A start just after midnight: the evening before is still the previous day.
+    assert_eq!(reminder_times(datetime!(2026-11-29 00:30 +07:00), hue, early)[0].1, datetime!(2026-11-28 19:00 +07:00));
+
+    // A campaign last seen a while ago is where its hours put it now.
+    let mut c = campaign("c", "474");
+    c.starts_at = starts;
+    c.ends_at = starts + time::Duration::hours(3);
+    assert_eq!(phase_at(&c, early), Phase::Upcoming);
+    assert_eq!(phase_at(&c, starts + time::Duration::hours(1)), Phase::Running);
+    assert_eq!(phase_at(&c, starts + time::Duration::hours(4)), Phase::Ended);
+}

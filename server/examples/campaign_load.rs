@@ -89,6 +89,21 @@ async fn device(http: &reqwest::Client, base: &str) -> Result<String, String> {
     v["token"].as_str().map(str::to_owned).ok_or_else(|| "no token".into())
 }
 
+/// One page of the live map as a phone gets it, gzipped: the bytes on the wire and the page.
+async fn map_page(http: &reqwest::Client, url: &str) -> Result<(usize, Value), String> {
+    use std::io::Read;
+    let r = http.get(url).header(reqwest::header::ACCEPT_ENCODING, "gzip").send().await.map_err(|e| e.to_string())?;
+    let gzipped = r.headers().get(reqwest::header::CONTENT_ENCODING).is_some_and(|v| v == "gzip");
+    let wire = r.bytes().await.map_err(|e| e.to_string())?;
+    let mut json = Vec::new();
+    if gzipped {
+        flate2::read::GzDecoder::new(&wire[..]).read_to_end(&mut json).map_err(|e| e.to_string())?;
+    } else {
+        json.extend_from_slice(&wire);
+    }
+    Ok((wire.len(), serde_json::from_slice(&json).map_err(|e| e.to_string())?))
+}
+
 /// Runs `n` jobs, `width` at a time.
 async fn in_parallel<F, Fut, T>(n: usize, width: usize, f: F) -> Result<Vec<T>, String>
 where
@@ -109,7 +124,8 @@ async fn main() {
 }
 
 async fn run(a: Args) -> Result<(), String> {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(256).timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
+    // Decompressing itself, to count what crosses the network (`map_page`).
+    let http = reqwest::Client::builder().no_gzip().pool_max_idle_per_host(256).timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
     let base = a.url.clone();
     let login = post(&http, &format!("{base}/api/v1/auth/login"), None, &json!({"username": "admin", "password": a.password})).await?;
     let operator = login["token"].as_str().ok_or("no operator token")?.to_owned();
@@ -183,10 +199,9 @@ async fn run(a: Args) -> Result<(), String> {
     let t0 = Instant::now();
     let (mut since, mut first_bytes, mut pages) = (0i64, 0usize, 0);
     loop {
-        let body = http.get(format!("{base}/api/v1/campaigns/{id}/spots?since={since}")).send().await.map_err(|e| e.to_string())?.bytes().await.map_err(|e| e.to_string())?;
-        first_bytes += body.len();
+        let (wire, v) = map_page(&http, &format!("{base}/api/v1/campaigns/{id}/spots?since={since}")).await?;
+        first_bytes += wire;
         pages += 1;
-        let v: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
         since = v["cursor"].as_i64().unwrap_or(since);
         if !v["more"].as_bool().unwrap_or(false) {
             break;
@@ -213,22 +228,15 @@ async fn run(a: Args) -> Result<(), String> {
             tokio::time::sleep(offset).await;
             while began.elapsed() < window {
                 let t = Instant::now();
-                match http.get(format!("{base}/api/v1/campaigns/{id}/spots?since={cursor}")).send().await {
-                    Ok(r) => match r.bytes().await {
-                        Ok(body) => {
-                            bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                            polls.fetch_add(1, Ordering::Relaxed);
-                            if let Ok(v) = serde_json::from_slice::<Value>(&body) {
-                                cursor = v["cursor"].as_i64().unwrap_or(cursor);
-                            }
-                            if let Ok(mut l) = latencies.lock() {
-                                l.push(t.elapsed().as_secs_f64() * 1000.0);
-                            }
+                match map_page(&http, &format!("{base}/api/v1/campaigns/{id}/spots?since={cursor}")).await {
+                    Ok((wire, v)) => {
+                        bytes.fetch_add(wire as u64, Ordering::Relaxed);
+                        polls.fetch_add(1, Ordering::Relaxed);
+                        cursor = v["cursor"].as_i64().unwrap_or(cursor);
+                        if let Ok(mut l) = latencies.lock() {
+                            l.push(t.elapsed().as_secs_f64() * 1000.0);
                         }
-                        Err(_) => {
-                            errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                    },
+                    }
                     Err(_) => {
                         errors.fetch_add(1, Ordering::Relaxed);
                     }

@@ -155,6 +155,18 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
         assert!(!text.contains(token_id));
     }
 
+    // A phone on slow data asks for gzip and gets it: the same map, smaller.
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let url = srv.url(&format!("/api/v1/campaigns/{id}/spots"));
+    let plain = raw.get(&url).send().await.unwrap().bytes().await.unwrap();
+    let zipped = raw.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped = zipped.bytes().await.unwrap();
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut unzipped).unwrap();
+    assert_eq!(unzipped, plain);
+    assert!(zipped.len() < plain.len(), "{} gzipped, {} plain", zipped.len(), plain.len());
+
     // The end: the claimed but uncleaned spot becomes a report routed to sanitation, in the
     // name of the device that reported it.
     srv.exec_sql(&format!("UPDATE campaign SET ends_at = ends_at - 3 * 3600 * 1000 WHERE id = '{id}'"));

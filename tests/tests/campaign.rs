@@ -155,6 +155,24 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     assert!(mine.to_string().contains(&number), "{mine}");
     let report: Value = server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(report["unit"], "moi-truong");
+
+    // And on the phone: after a sync it is in the union's own reports, with the photo it
+    // took, where it reported it; the resident is told it was received.
+    let outcome = u.syncer.sync_now().await;
+    assert!(outcome.notifications.iter().any(|n| n.public_number.as_deref() == Some(number.as_str())), "{outcome:?}");
+    let page = u.civic.my_reports(&[], 50, None).unwrap();
+    let own = page.reports.iter().find(|r| r.public_number.as_deref() == Some(number.as_str())).expect("in the phone's own reports");
+    assert_eq!(own.id.to_string(), u_second);
+    assert_eq!(own.category, "litter");
+    let detail = u.civic.report(own.id).unwrap();
+    assert!((detail.report.location.lon - east(CITADEL, 120.0).1).abs() < 1e-9);
+    assert_eq!(detail.report.district.as_ref().map(|d| d.code.as_str()), Some("474"));
+    assert_eq!(detail.report.photos.len(), 1, "the spot's photo");
+    assert!(u.civic.photo(&detail.report.photos[0].hash).unwrap().starts_with(&[0xFF, 0xD8]));
+    assert!(!detail.timeline.is_empty());
+    // The school's phone, which reported no spot left, has no such report.
+    a.syncer.sync_now().await;
+    assert!(a.civic.my_reports(&[], 50, None).unwrap().reports.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

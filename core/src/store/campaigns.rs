@@ -5,8 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use time::OffsetDateTime;
 
 use super::{from_ms, to_ms};
+use crate::area::AreaMatch;
 use crate::campaign::{Campaign, CampaignSummary, JoinedCampaign, PendingCampaignAction, Spot};
 use crate::error::{Error, Result};
+use crate::model::{GeoFix, Place};
 
 /// Keeps an action to send later; returns its place in the queue.
 pub fn queue_campaign_action(tx: &Transaction<'_>, pending: &PendingCampaignAction, photo: Option<(&[u8], &str)>) -> Result<i64> {
@@ -155,15 +157,69 @@ pub fn memberships(conn: &Connection) -> Result<Vec<JoinedCampaign>> {
     Ok(found)
 }
 
-/// Remembers a spot as the resident's own (their report, or the spot it joined).
-pub fn add_my_spot(tx: &Transaction<'_>, campaign: &str, spot: &str) -> Result<()> {
-    tx.execute("INSERT OR IGNORE INTO campaign_my_spot (campaign_id, spot_id) VALUES (?1, ?2)", params![campaign, spot])?;
+/// Remembers a spot the resident reported, with what its report would need.
+pub fn add_my_spot(tx: &Transaction<'_>, campaign: &str, spot: &str, category: &str, at: &GeoFix, placed: Option<&AreaMatch>, photo: &str) -> Result<()> {
+    let place = |p: Option<&Place>| p.map_or((None, None, None), |p| (Some(p.code.clone()), Some(p.name.vi.clone()), Some(p.name.en.clone())));
+    let (dc, dvi, den) = place(placed.and_then(|p| p.district.as_ref()));
+    let (wc, wvi, wen) = place(placed.and_then(|p| p.ward.as_ref()));
+    tx.execute(
+        "INSERT OR IGNORE INTO campaign_my_spot (spot_id, campaign_id, category, lat, lon, accuracy_m, fix_source, fixed_at,
+             district_code, district_vi, district_en, ward_code, ward_vi, ward_en, photo_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![spot, campaign, category, at.lat, at.lon, at.accuracy_m, at.source.as_str(), to_ms(at.fixed_at), dc, dvi, den, wc, wvi, wen, photo],
+    )?;
     Ok(())
 }
 
-/// The resident's own spots of a campaign.
+/// The resident's spot joined an earlier one: that one is theirs too.
+pub fn my_spot_joined(tx: &Transaction<'_>, spot: &str, joined_to: &str) -> Result<()> {
+    tx.execute("UPDATE campaign_my_spot SET joined_to = ?2 WHERE spot_id = ?1", params![spot, joined_to])?;
+    Ok(())
+}
+
+/// The resident's own spots of a campaign (and those theirs joined).
 pub fn my_spots(conn: &Connection, campaign: &str) -> Result<std::collections::HashSet<String>> {
-    let mut stmt = conn.prepare_cached("SELECT spot_id FROM campaign_my_spot WHERE campaign_id = ?1")?;
-    let rows = stmt.query_map([campaign], |r| r.get::<_, String>(0))?;
+    let mut stmt = conn.prepare_cached("SELECT spot_id, joined_to FROM campaign_my_spot WHERE campaign_id = ?1")?;
+    let rows = stmt.query_map([campaign], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut found = std::collections::HashSet::new();
+    for row in rows {
+        let (own, joined) = row?;
+        found.insert(own);
+        found.extend(joined);
+    }
+    Ok(found)
+}
+
+/// A report the phone did not capture, with the id of one of the resident's spots: the spot
+/// was left at the end and handed to the city as their report. Adds it to their reports
+/// (its photo follows, `spot_reports_without_photo`); false when it is no spot of theirs.
+pub fn adopt_spot_report(tx: &Transaction<'_>, id: &str, public_number: &str, status: &str, updated_at: OffsetDateTime) -> Result<bool> {
+    let added = tx.execute(
+        "INSERT INTO report (id, public_number, category, lat, lon, accuracy_m, fix_source, fixed_at, district_code, district_vi,
+             district_en, ward_code, ward_vi, ward_en, description, anonymous, answers, captured_at, status, updated_at)
+         SELECT spot_id, ?2, category, lat, lon, accuracy_m, fix_source, fixed_at, district_code, district_vi,
+             district_en, ward_code, ward_vi, ward_en, '', 1, '{}', fixed_at, ?3, ?4
+         FROM campaign_my_spot WHERE spot_id = ?1",
+        params![id, public_number, status, to_ms(updated_at)],
+    )?;
+    Ok(added > 0)
+}
+
+/// The resident's handed-over spots whose report has no photo on the phone yet: (report, photo).
+pub fn spot_reports_without_photo(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.spot_id, m.photo_hash FROM campaign_my_spot m JOIN report r ON r.id = m.spot_id
+         WHERE NOT EXISTS (SELECT 1 FROM report_photo p WHERE p.report_id = m.spot_id)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Attaches a photo now on the phone to a handed-over spot's report.
+pub fn attach_spot_photo(tx: &Transaction<'_>, report: &str, photo: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO report_photo (report_id, position, photo_hash) VALUES (?1, 0, ?2)",
+        params![report, photo],
+    )?;
+    Ok(())
 }

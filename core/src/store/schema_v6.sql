@@ -16,8 +16,23 @@ CREATE TABLE campaign_membership (
     confirmed    INTEGER NOT NULL DEFAULT 0  -- the server has the join
 ) STRICT;
 
+-- The spots the resident reported, with what a report needs: one left uncleaned at the end
+-- becomes a report of theirs (same id), which the phone then lists with its own.
 CREATE TABLE campaign_my_spot (
-    campaign_id  TEXT NOT NULL,
-    spot_id      TEXT NOT NULL,
-    PRIMARY KEY (campaign_id, spot_id)
+    spot_id        TEXT PRIMARY KEY NOT NULL,
+    campaign_id    TEXT NOT NULL,
+    joined_to      TEXT,                     -- the earlier spot it was merged into
+    category       TEXT NOT NULL,
+    lat            REAL NOT NULL,
+    lon            REAL NOT NULL,
+    accuracy_m     REAL NOT NULL,
+    fix_source     TEXT NOT NULL,
+    fixed_at       INTEGER NOT NULL,
+    district_code  TEXT,
+    district_vi    TEXT,
+    district_en    TEXT,
+    ward_code      TEXT,
+    ward_vi        TEXT,
+    ward_en        TEXT,
+    photo_hash     TEXT NOT NULL
 ) STRICT;

@@ -127,8 +127,9 @@ pub fn apply_report_change(
     events: &[TimelineEvent],
 ) -> Result<Vec<Notification>> {
     let known = tx.query_row("SELECT 1 FROM report WHERE id = ?1", [id.to_string()], |_| Ok(())).optional()?;
-    if known.is_none() {
-        // Not captured on this device (e.g. data cleared): nothing to update.
+    // Not captured on this device: a clean-up spot of the resident's handed to the city
+    // becomes one of their reports; anything else (data cleared…) has nothing to update.
+    if known.is_none() && !super::adopt_spot_report(tx, &id.to_string(), public_number, status.as_str(), updated_at)? {
         return Ok(Vec::new());
     }
     tx.execute(

@@ -487,7 +487,14 @@ impl Syncer {
     /// Downloads the photos officials attached (after-photos), so the report's detail
     /// shows them offline. One that fails is fetched on a later sync.
     async fn fetch_timeline_photos(&self, token: &str) -> Result<(), Stop> {
-        for hash in self.store.read(store::missing_timeline_photos)? {
+        let spot_reports = self.store.read(store::spot_reports_without_photo)?;
+        let mut wanted = self.store.read(store::missing_timeline_photos)?;
+        for (_, hash) in &spot_reports {
+            if !wanted.contains(hash) && !self.store.read(|c| store::photo_exists(c, hash))? {
+                wanted.push(hash.clone());
+            }
+        }
+        for hash in wanted {
             let response =
                 self.http.get(self.url(&format!("/photos/{hash}"))).bearer_auth(token).timeout(self.options.request_timeout).send().await;
             let bytes = match client::check(response).await {
@@ -497,6 +504,12 @@ impl Syncer {
             };
             let Ok((width, height)) = crate::photo::dimensions(&bytes) else { continue };
             self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, &hash, &bytes, width, height))?;
+        }
+        // A handed-over spot's report shows the photo its reporter took.
+        for (report, hash) in spot_reports {
+            if self.store.read(|c| store::photo_exists(c, &hash))? {
+                self.store.write(Durability::AppCrash, |tx| store::attach_spot_photo(tx, &report, &hash))?;
+            }
         }
         Ok(())
     }

@@ -47,8 +47,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(public::routes())
         .merge(console::routes())
         .layer(middleware::from_fn_with_state(state, security_headers))
-        // Pages and scripts gzipped for phones on slow data (Leaflet: 147 KiB, 42 KiB gzipped).
-        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// `/`: the public page in the visitor's language (Vietnamese unless the browser prefers English).

@@ -22,16 +22,18 @@ enum Route: Hashable {
     case campaign(String)
 }
 
-/// Where a notification leads: its report or its warning. Carried in the notification's
-/// `userInfo` ("route" and "id") and followed by `AppRouter.open(_:)`.
+/// Where a notification leads: its report, its warning, or (a reminder) its campaign. Carried
+/// in the notification's `userInfo` ("route" and "id") and followed by `AppRouter.open(_:)`.
 enum DeepLink: Hashable {
     case report(String)
     case warning(String)
+    case campaign(String)
 
     var userInfo: [AnyHashable: Any] {
         switch self {
         case let .report(id): return ["route": "report", "id": id]
         case let .warning(id): return ["route": "warning", "id": id]
+        case let .campaign(id): return ["route": "campaign", "id": id]
         }
     }
 
@@ -40,6 +42,7 @@ enum DeepLink: Hashable {
         switch route {
         case "report": self = .report(id)
         case "warning": self = .warning(id)
+        case "campaign": self = .campaign(id)
         default: return nil
         }
     }
@@ -63,7 +66,7 @@ final class AppRouter {
     /// so a relaunched app asks for the password again.
     private(set) var official: OfficialApp?
 
-    /// Opens a notification's report or warning on top of its tab's root.
+    /// Opens a notification's report, warning or campaign on top of its tab's root.
     func open(_ link: DeepLink) {
         switch link {
         case let .report(id):
@@ -72,6 +75,9 @@ final class AppRouter {
         case let .warning(id):
             tab = .warnings
             warningsPath = [.warning(id)]
+        case let .campaign(id):
+            tab = .campaigns
+            campaignsPath = [.campaign(id)]
         }
     }
 
@@ -91,6 +97,7 @@ final class AppRouter {
         case .reports: if !reportsPath.isEmpty { reportsPath.removeLast() }
         case .warnings: if !warningsPath.isEmpty { warningsPath.removeLast() }
         case .map: if !mapPath.isEmpty { mapPath.removeLast() }
+        case .campaigns: if !campaignsPath.isEmpty { campaignsPath.removeLast() }
         }
     }
 

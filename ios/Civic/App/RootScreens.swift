@@ -137,7 +137,8 @@ struct OfficialReportRoute: View {
 }
 
 /// A campaign: a category tapped opens the camera; the photo and the phone's fix become a
-/// spot kept on the phone, then sent at once when there is a connection.
+/// spot kept on the phone, then sent at once when there is a connection. Joining schedules
+/// the reminders before it as local notifications (`CampaignReminders`).
 struct CampaignRoute: View {
     let app: CivicApp
     let id: String
@@ -146,7 +147,7 @@ struct CampaignRoute: View {
     @State private var camera = CameraRequest()
 
     var body: some View {
-        ScreenModel(make: { CampaignViewModel(app: app, campaignId: id) }) { model in
+        ScreenModel(make: { CampaignViewModel(app: app, campaignId: id, reminders: CampaignReminders()) }) { model in
             CampaignView(model: model, onCapture: { category in
                 Task {
                     guard let photo = await camera.take(), let fix = await location.currentFix() else { return }

@@ -67,7 +67,8 @@ enum BackgroundSync {
     // MARK: Running
 
     /// One sync: sends what waits, fetches what changed, posts the notifications it brought,
-    /// and schedules the next outbox task if needed. Nil when the sync failed (offline…).
+    /// schedules the campaign reminders again, and the next outbox task if needed. Nil when
+    /// the sync failed (offline…).
     @MainActor
     @discardableResult
     static func sync(_ app: CivicApp) async -> SyncOutcome? {
@@ -78,6 +79,7 @@ enum BackgroundSync {
             log.info("Sync failed: \(peopleMessage(error), privacy: .public)")
         }
         Notifications.postSync(app: app, outcome: outcome)
+        CampaignReminders.reschedule(app)
         reschedule(after: outcome?.state ?? app.syncState(), app: app)
         return outcome
     }

@@ -25,7 +25,12 @@ struct CampaignsListView: View {
             ForEach(model.campaigns, id: \.id) { c in
                 Button { onOpen(c.id) } label: {
                     VStack(alignment: .leading, spacing: 2) {
-                        Text(verbatim: c.name).font(.headline)
+                        HStack {
+                            Text(verbatim: c.name).font(.headline)
+                            if c.joined {
+                                CampaignTag(text: Text("Đã tham gia", tableName: "Campaign"))
+                            }
+                        }
                         Text(verbatim: "\(c.phaseLabel) · \(c.startsAt.formatted(date: .abbreviated, time: .shortened))").font(.subheadline)
                         Text("\(Int(c.participants)) người tham gia · \(c.teams.count) đội", tableName: "Campaign").font(.subheadline)
                     }

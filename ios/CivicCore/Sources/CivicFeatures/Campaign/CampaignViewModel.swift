@@ -2,9 +2,36 @@ import CivicCore
 import Foundation
 import Observation
 
+/// Schedules the reminders before the campaigns the resident joined (the app: a local
+/// notification per reminder, keyed by `CampaignReminder.key`). Each call hands over all of
+/// them, as `CivicApp.campaignReminders()` gives them: those no longer in the list are removed.
+public protocol CampaignReminderScheduling {
+    func schedule(_ reminders: [CampaignReminder])
+}
+
+/// A before/after pair of the summary card, with both photos' bytes (nil when not on the phone).
+public struct CampaignPair: Equatable, Identifiable {
+    public let spotId: String
+    public let categoryName: String
+    public let team: String?
+    public let before: PhotoBytes
+    public let after: PhotoBytes
+
+    public var id: String { spotId }
+
+    public init(spotId: String, categoryName: String, team: String?, before: PhotoBytes, after: PhotoBytes) {
+        self.spotId = spotId
+        self.categoryName = categoryName
+        self.team = team
+        self.before = before
+        self.after = after
+    }
+}
+
 /// One Green Sunday campaign: joining (alone or with a team), the quick capture of a spot,
-/// and the live map as a list. Everything the resident does is kept on the phone first (the
-/// core's campaign desk); `sync()` delivers it and pulls the map. The same as android/ui's
+/// the live map as a list, and once it has ended its summary card. Everything the resident
+/// does is kept on the phone first (the core's campaign desk); `sync()` delivers it and pulls
+/// the map. Joining schedules the reminders before the campaign. The same as android/ui's
 /// CampaignViewModel.
 @MainActor
 @Observable
@@ -13,7 +40,13 @@ public final class CampaignViewModel {
     public private(set) var spots: [CampaignSpot] = []
     /// Actions still only on the phone.
     public private(set) var waiting = 0
+    /// The resident joined it (on this phone), and with which team.
     public private(set) var joined = false
+    public private(set) var myTeam: String?
+    /// An ended campaign's card: what it did, per ward and per team, and the resident's part.
+    public private(set) var summary: CampaignSummaryCard?
+    /// The card's before/after pairs, with their photos.
+    public private(set) var pairs: [CampaignPair] = []
     public private(set) var busy = false
     public private(set) var error: String?
     /// After a send: what happened, in words.
@@ -21,28 +54,49 @@ public final class CampaignViewModel {
 
     private let app: CivicApp
     private let campaignId: String
+    private let reminders: any CampaignReminderScheduling
 
-    public init(app: CivicApp, campaignId: String) {
+    public init(app: CivicApp, campaignId: String, reminders: any CampaignReminderScheduling) {
         self.app = app
         self.campaignId = campaignId
+        self.reminders = reminders
         reload()
     }
 
-    /// The campaign itself needs a connection once; the map kept on the phone does not.
+    /// The campaign as last listed (from the server, or the phone's copy without a
+    /// connection), the map kept on the phone and, once the campaign has ended, its summary
+    /// card (needs a connection the first time).
     public func load() async {
         reload()
         do {
             let all = try await app.campaigns()
-            campaign = all.first { $0.id == campaignId } ?? campaign
+            if let found = all.first(where: { $0.id == campaignId }) { show(found) }
             error = nil
         } catch {
             if campaign == nil { self.error = peopleMessage(error) }
         }
+        // A campaign no longer listed ended long ago (or does not exist): its summary says which.
+        if campaign == nil || campaign?.phase == .ended { await loadSummary() }
     }
 
+    /// Joins (kept on the phone, sent with `sync()`), then schedules the reminders before it.
     public func join(teamId: String?, newTeam: String?) {
         act { try self.app.joinCampaign(campaign: self.campaignId, teamId: teamId, newTeam: newTeam) }
-        if error == nil { joined = true }
+        guard error == nil else { return }
+        joined = true
+        // The team's name as the core keeps it: the new team's, else the chosen team's.
+        let founded = newTeam?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if founded.isEmpty {
+            myTeam = campaign?.teams.first(where: { $0.id == teamId })?.name
+        } else {
+            myTeam = founded
+        }
+        do {
+            let due = try app.campaignReminders()
+            reminders.schedule(due)
+        } catch {
+            // Not worth failing the join for: the reminders are scheduled again after each sync.
+        }
     }
 
     /// The quick capture: the photo just taken, where the phone is, one tap for the category.
@@ -68,6 +122,7 @@ public final class CampaignViewModel {
             self.error = peopleMessage(error)
         }
         reload()
+        if campaign?.phase == .ended { await loadSummary() }
     }
 
     /// How many of the spots are cleaned (the goal's progress).
@@ -86,6 +141,34 @@ public final class CampaignViewModel {
     private func reload() {
         spots = (try? app.campaignMap(campaign: campaignId)) ?? spots
         waiting = Int((try? app.campaignWaiting()) ?? UInt32(waiting))
+    }
+
+    private func show(_ found: CampaignInfo) {
+        campaign = found
+        joined = found.joined
+        myTeam = found.myTeam
+    }
+
+    /// The summary card, fetched with its before/after photos or, without a connection, as
+    /// last fetched; shown once the campaign has ended.
+    private func loadSummary() async {
+        do {
+            let card = try await app.campaignSummary(campaign: campaignId)
+            if campaign == nil { show(card.campaign) }
+            guard card.campaign.phase == .ended else { return }
+            summary = card
+            // A photo not on the phone (its download failed) shows as a placeholder.
+            pairs = card.pairs.map { pair in
+                CampaignPair(
+                    spotId: pair.spotId, categoryName: pair.categoryName, team: pair.team,
+                    before: PhotoBytes(hash: pair.beforePhoto, bytes: try? app.photo(hash: pair.beforePhoto)),
+                    after: PhotoBytes(hash: pair.afterPhoto, bytes: try? app.photo(hash: pair.afterPhoto))
+                )
+            }
+            error = nil
+        } catch {
+            if summary == nil { self.error = peopleMessage(error) }
+        }
     }
 }
 

@@ -1,0 +1,58 @@
+import CivicCore
+import CivicFeatures
+import Foundation
+import UserNotifications
+import os
+
+/// The reminders before the campaigns the resident joined, as local notifications (android's
+/// CampaignReminders): one per `CampaignReminder`, at its time, its identifier the reminder's
+/// key (adding the same identifier again replaces it), in the "campaigns" thread. Pending
+/// campaign reminders whose keys the core no longer gives (a campaign moved, or over) are
+/// removed. Scheduled after joining (`CampaignViewModel`) and after each sync (`BackgroundSync`).
+struct CampaignReminders: CampaignReminderScheduling {
+    /// The core's keys: "campaign-<id>-<kind>".
+    static let prefix = "campaign-"
+    static let thread = "campaigns"
+
+    private static let log = Logger(subsystem: "org.civic.app", category: "notifications")
+
+    /// Everything the core has now, after a sync (its times and texts, in the app's language).
+    static func reschedule(_ app: CivicApp) {
+        do {
+            let due = try app.campaignReminders()
+            CampaignReminders().schedule(due)
+        } catch {
+            log.warning("Cannot read the campaign reminders: \(peopleMessage(error), privacy: .public)")
+        }
+    }
+
+    func schedule(_ reminders: [CampaignReminder]) {
+        let center = UNUserNotificationCenter.current()
+        let keys = Set(reminders.map(\.key))
+        center.getPendingNotificationRequests { pending in
+            let stale = pending.map(\.identifier).filter { $0.hasPrefix(Self.prefix) && !keys.contains($0) }
+            if !stale.isEmpty {
+                UNUserNotificationCenter.current().removePendingNotificationRequests(withIdentifiers: stale)
+            }
+        }
+        let now = Date()
+        for reminder in reminders where reminder.at > now {
+            let content = UNMutableNotificationContent()
+            content.title = reminder.title
+            content.body = reminder.body
+            content.sound = .default
+            content.interruptionLevel = .active
+            content.threadIdentifier = Self.thread
+            content.userInfo = DeepLink.campaign(reminder.campaignId).userInfo
+            let when = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: reminder.at)
+            let trigger = UNCalendarNotificationTrigger(dateMatching: when, repeats: false)
+            let request = UNNotificationRequest(identifier: reminder.key, content: content, trigger: trigger)
+            // Not allowed (or turned off in Settings): the center refuses it, nothing else to do.
+            center.add(request) { error in
+                if let error {
+                    Self.log.info("Campaign reminder not scheduled: \(String(describing: error), privacy: .public)")
+                }
+            }
+        }
+    }
+}

@@ -146,6 +146,69 @@ impl ServiceArea {
     }
 }
 
+/// An area drawn on a map (a campaign's streets), checked against the city.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnArea {
+    /// The closed ring of `(lat, lon)` corners.
+    pub ring: Vec<(f64, f64)>,
+    /// The districts it touches (by its corners and its middle), for "near my places".
+    pub districts: Vec<String>,
+    shape: Polygon,
+}
+
+/// Why a drawn area was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DrawnAreaError {
+    #[error("a drawn area needs 3 to {max} corners, not {found}")]
+    Corners { found: usize, max: usize },
+    #[error("corner {index} of the drawn area: {error}")]
+    Corner { index: usize, error: AreaError },
+    #[error("the drawn area has no surface (its corners are on one line)")]
+    Flat,
+}
+
+impl DrawnArea {
+    pub const MAX_CORNERS: usize = 1000;
+
+    /// A ring of `(lat, lon)` corners (closed here if it is not), every corner in the city.
+    pub fn new(city: &ServiceArea, points: &[(f64, f64)]) -> Result<DrawnArea, DrawnAreaError> {
+        let mut ring = points.to_vec();
+        if ring.first() != ring.last() {
+            ring.extend(ring.first().copied());
+        }
+        if ring.len() < 4 || ring.len() > Self::MAX_CORNERS + 1 {
+            return Err(DrawnAreaError::Corners { found: points.len(), max: Self::MAX_CORNERS });
+        }
+        let mut districts = Vec::new();
+        for (index, &(lat, lon)) in ring.iter().enumerate() {
+            let found = city.locate(lat, lon).map_err(|error| DrawnAreaError::Corner { index, error })?;
+            districts.extend(found.district.map(|d| d.code));
+        }
+        let shape = Polygon::new(LineString::from(ring.iter().map(|&(lat, lon)| (lon, lat)).collect::<Vec<_>>()), Vec::new());
+        if geo::Area::unsigned_area(&shape) <= 0.0 {
+            return Err(DrawnAreaError::Flat);
+        }
+        if let Some(middle) = geo::Centroid::centroid(&shape) {
+            districts.extend(city.locate(middle.y(), middle.x()).ok().and_then(|m| m.district).map(|d| d.code));
+        }
+        districts.sort();
+        districts.dedup();
+        Ok(DrawnArea { ring, districts, shape })
+    }
+
+    /// An area checked when it was drawn, as stored since (its districts are not needed).
+    pub fn checked(ring: Vec<(f64, f64)>) -> DrawnArea {
+        let shape = Polygon::new(LineString::from(ring.iter().map(|&(lat, lon)| (lon, lat)).collect::<Vec<_>>()), Vec::new());
+        DrawnArea { ring, districts: Vec::new(), shape }
+    }
+
+    /// Whether a point is inside (or on the edge of) the area.
+    pub fn covers(&self, lat: f64, lon: f64) -> bool {
+        let p = Point::new(lon, lat);
+        self.shape.contains(&p) || self.shape.intersects(&p)
+    }
+}
+
 /// Great-circle distance between two (lat, lon) points, in metres.
 pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))

@@ -26,8 +26,12 @@ pub struct NewCampaign {
     pub starts_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub ends_at: OffsetDateTime,
-    /// Wards or districts by code (at least one).
+    /// Wards or districts by code (at least one, unless `polygon` is drawn).
+    #[serde(default)]
     pub areas: Vec<String>,
+    /// Or an area drawn on the map: a ring of `[lat, lon]` corners inside the city.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polygon: Option<Vec<(f64, f64)>>,
     #[serde(default)]
     pub meeting_points: Vec<MeetingPoint>,
     /// The categories that count (litter, illegal-dumping, blocked-drain…).
@@ -56,7 +60,11 @@ pub struct Campaign {
     pub starts_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub ends_at: OffsetDateTime,
+    /// The districts or wards it covers (those a drawn area touches).
     pub areas: Vec<Place>,
+    /// The area drawn on the map, when it was drawn: a closed ring of `[lat, lon]` corners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polygon: Option<Vec<(f64, f64)>>,
     pub meeting_points: Vec<MeetingPoint>,
     pub categories: Vec<String>,
     pub goal_spots: Option<u32>,

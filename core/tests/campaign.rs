@@ -13,6 +13,7 @@ fn campaign(id: &str, district: &str) -> Campaign {
         starts_at: now,
         ends_at: now + time::Duration::hours(3),
         areas: vec![Place { code: district.into(), name: Localized::default() }],
+        polygon: None,
         meeting_points: Vec::new(),
         categories: vec!["litter".into()],
         goal_spots: None,

@@ -221,3 +221,42 @@ async fn only_operators_announce_and_bad_campaigns_are_refused() {
     assert_eq!(c["phase"], "upcoming");
     assert_eq!(srv.get(None, "/api/v1/campaigns/nope").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_campaign_drawn_on_the_map_takes_spots_inside_it_only() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    // A block of streets around the citadel, about 400 m across, drawn corner by corner.
+    let (lat, lon) = CITADEL;
+    let square = |d: f64| json!([[lat - d, lon - d], [lat - d, lon + d], [lat + d, lon + d], [lat + d, lon - d]]);
+    let body = json!({"name": {"vi": "Dọn phố quanh Đại Nội", "en": "Around the citadel"},
+                      "starts_at": fmt(now - time::Duration::minutes(5)), "ends_at": fmt(now + time::Duration::hours(2)),
+                      "polygon": square(0.002), "categories": ["litter"]});
+
+    // Drawn badly: too few corners, flat, out at sea.
+    for polygon in [json!([[lat, lon], [lat + 0.001, lon]]), json!([[lat, lon], [lat + 0.001, lon], [lat + 0.002, lon]]),
+                    json!([[17.2, 108.2], [17.2, 108.3], [17.3, 108.3]])] {
+        let mut b = body.clone();
+        b["polygon"] = polygon;
+        assert_problem(srv.post(&operator, "/api/v1/campaigns", &b).await, StatusCode::UNPROCESSABLE_ENTITY, "bad-area").await;
+    }
+    let r = srv.post(&operator, "/api/v1/campaigns", &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+    let c: Value = r.json().await.unwrap();
+    let id = c["id"].as_str().unwrap();
+    // Its district, for the residents whose places are there; its ring, closed.
+    assert_eq!(c["areas"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect::<Vec<_>>(), vec![HUE]);
+    let ring = c["polygon"].as_array().unwrap();
+    assert_eq!((ring.len(), ring.first(), ring.last()), (5, ring.first(), ring.first()));
+
+    let resident = srv.device().await;
+    assert_eq!(srv.post(&resident, &format!("/api/v1/campaigns/{id}/join"), &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(report_spot(&srv, &resident, id, east(CITADEL, 50.0), 1).await.0, StatusCode::CREATED);
+    // The same district, a kilometre away: outside what was drawn.
+    let (status, problem) = report_spot(&srv, &resident, id, east(CITADEL, 1000.0), 2).await;
+    assert_eq!((status, problem["type"].as_str().map(|t| t.ends_with("not-in-campaign"))), (StatusCode::UNPROCESSABLE_ENTITY, Some(true)), "{problem}");
+    assert_eq!(map(&srv, id).await.len(), 1);
+}

@@ -322,6 +322,76 @@ async fn the_composer_previews_the_cap_message_and_refuses_an_incomplete_one() {
     assert!(public.contains("Bão số 9 &lt;đổ bộ&gt; &amp; mưa lớn"));
 }
 
+#[tokio::test]
+async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_district() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let cookie = console_login(&srv, ADMIN, ADMIN_PASSWORD).await;
+    let (status, page) = console_get(&srv, &cookie, "/console/campaigns").await;
+    assert_eq!(status, StatusCode::OK);
+    // Next Sunday morning and the clean-up categories are filled in.
+    assert!(page.contains("value=\"06:30\"") && page.contains("id=\"c-litter\" value=\"litter\" checked"), "{page}");
+    let token = csrf(&page);
+    let send = |pairs: Vec<(&'static str, String)>| {
+        browser().post(srv.url("/console/campaigns")).header("cookie", cookie.clone()).form(&pairs).send()
+    };
+    let base = || {
+        vec![
+            ("csrf", token.clone()),
+            ("name_vi", "Chủ nhật xanh <phường> Thuận Hòa".to_owned()),
+            ("name_en", "Green Sunday in Thuận Hòa".to_owned()),
+            ("date", "2099-12-06".to_owned()),
+            ("starts", "06:30".to_owned()),
+            ("ends", "09:30".to_owned()),
+            ("category", "litter".to_owned()),
+            ("goal", "200".to_owned()),
+        ]
+    };
+    let campaigns = || async { srv.get(None, "/api/v1/campaigns").await.json::<Value>().await.unwrap().as_array().unwrap().len() };
+
+    // No area, an end before the start, a meeting point at sea: the form comes back, with
+    // what was typed and why, and nothing is announced.
+    let r = send(base()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("ít nhất một khu vực"), "{html}");
+    assert!(html.contains("value=\"Chủ nhật xanh &lt;phường&gt; Thuận Hòa\""), "the form keeps the text");
+    let mut backwards = base();
+    backwards.push(("district", "474".to_owned()));
+    backwards.retain(|(k, _)| *k != "ends");
+    backwards.push(("ends", "05:00".to_owned()));
+    let html = send(backwards).await.unwrap().text().await.unwrap();
+    assert!(html.contains("kết thúc sau khi bắt đầu"), "{html}");
+    let mut at_sea = base();
+    at_sea.push(("district", "474".to_owned()));
+    at_sea.push(("meeting_points", "Bãi biển | 17.5, 108.5".to_owned()));
+    assert_eq!(send(at_sea).await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(campaigns().await, 0);
+    // A forged form (no token) is refused.
+    let mut forged = base();
+    forged.retain(|(k, _)| *k != "csrf");
+    forged.push(("district", "474".to_owned()));
+    assert_eq!(send(forged).await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // Drawn around the citadel, with a meeting point: announced, in Huế's time.
+    let (lat, lon) = CITADEL;
+    let mut drawn = base();
+    drawn.push(("polygon", format!("{},{}; {},{}; {},{}; {},{}", lat - 0.002, lon - 0.002, lat - 0.002, lon + 0.002, lat + 0.002, lon + 0.002, lat + 0.002, lon - 0.002)));
+    drawn.push(("meeting_points", format!("Cửa Thượng Tứ | {lat}, {lon}")));
+    let r = send(drawn).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/console/campaigns?done=announced"));
+    let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
+    let c = &listed[0];
+    assert_eq!(c["starts_at"], "2099-12-05T23:30:00Z");
+    assert_eq!(c["goal_spots"], 200);
+    assert_eq!(c["meeting_points"][0]["name"], "Cửa Thượng Tứ");
+    assert_eq!(c["polygon"].as_array().map(Vec::len), Some(5));
+    assert_eq!(c["areas"][0]["code"], "474");
+    let (_, page) = console_get(&srv, &cookie, "/console/campaigns").await;
+    assert!(page.contains("Chủ nhật xanh &lt;phường&gt; Thuận Hòa"), "listed, escaped");
+}
+
 /// A PNG that declares `w`x`h` pixels and holds almost nothing.
 fn png_header(w: u32, h: u32) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();

@@ -20,6 +20,11 @@
   // The view first: markers are drawn only once the map has one.
   var reports = data.reports || [];
   var points = reports.map(function (r) { return [r.lat, r.lon]; });
+  // A campaign's streets, when drawn: shown, and in view.
+  if (data.area && data.area.length) {
+    L.polygon(data.area, { className: 'drawn-area', interactive: false }).addTo(map);
+    points = points.concat(data.area);
+  }
   if (points.length === 1 && data.zoom) {
     map.setView(points[0], data.zoom);
   } else if (points.length) {

@@ -37,9 +37,10 @@ struct Stored {
     categories: Vec<String>,
     goal_spots: Option<u32>,
     handed_over: bool,
+    drawn: Option<civic_core::area::DrawnArea>,
 }
 
-const COLUMNS: &str = "id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, handed_over_at";
+const COLUMNS: &str = "id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, handed_over_at, polygon";
 
 fn stored(r: &Row) -> crate::db::DbResult<Stored> {
     let list = |s: String| s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect::<Vec<_>>();
@@ -53,6 +54,10 @@ fn stored(r: &Row) -> crate::db::DbResult<Stored> {
         categories: list(r.get(7)?),
         goal_spots: r.get(8)?,
         handed_over: r.get::<_, Option<i64>>(9)?.is_some(),
+        drawn: r
+            .get::<_, Option<String>>(10)?
+            .and_then(|ring| serde_json::from_str(&ring).ok())
+            .map(civic_core::area::DrawnArea::checked),
     })
 }
 
@@ -92,6 +97,7 @@ fn view(st: &AppState, c: &Conn, s: &Stored) -> ApiResult<Campaign> {
         starts_at: from_ms(s.starts_at)?,
         ends_at: from_ms(s.ends_at)?,
         areas,
+        polygon: s.drawn.as_ref().map(|d| d.ring.clone()),
         meeting_points: s.meeting_points.clone(),
         categories: s.categories.clone(),
         goal_spots: s.goal_spots,
@@ -102,11 +108,11 @@ fn view(st: &AppState, c: &Conn, s: &Stored) -> ApiResult<Campaign> {
 }
 
 /// `POST /api/v1/campaigns`: the operations centre announces a campaign.
-#[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "createCampaign", summary = "Announce a clean-up campaign", description = "Announces a campaign: when, where (districts or wards), meeting points, the categories that count and an optional goal.",
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "createCampaign", summary = "Announce a clean-up campaign", description = "Announces a campaign: when, where (districts or wards, or an area drawn on the map), meeting points, the categories that count and an optional goal.",
     request_body = NewCampaign, security(("official_token" = [])),
     responses((status = 201, description = "Announced", body = Campaign),
                (status = 403, description = "Not an operator", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 422, description = "`unknown-area`, `unknown-category`, `bad-time`, `missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+               (status = 422, description = "`unknown-area`, `bad-area`, `unknown-category`, `bad-time`, `missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<NewCampaign>) -> ApiResult<(StatusCode, Json<Campaign>)> {
     if !caller.official()?.has(Role::Operator) {
         return Err(ApiError::Forbidden("only the operations centre announces campaigns".into()));
@@ -115,11 +121,21 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     if req.ends_at <= req.starts_at || req.ends_at - req.starts_at > time::Duration::days(7) {
         return Err(ApiError::unprocessable("bad-time", "a campaign ends after it starts, within a week"));
     }
-    if req.areas.is_empty() {
-        return Err(ApiError::unprocessable("missing-field", "name at least one ward or district (`areas`)"));
-    }
     if let Some(code) = req.areas.iter().find(|c| st.city.area.zone(c).is_none()) {
         return Err(ApiError::unprocessable("unknown-area", format!("the city has no district or ward {code:?}")));
+    }
+    let mut areas = req.areas.clone();
+    let drawn = match &req.polygon {
+        Some(points) => {
+            let drawn = civic_core::area::DrawnArea::new(&st.city.area, points).map_err(|e| ApiError::unprocessable("bad-area", e.to_string()))?;
+            // The districts it touches: whose residents it concerns.
+            areas = drawn.districts.clone();
+            Some(serde_json::to_string(&drawn.ring).map_err(ApiError::internal)?)
+        }
+        None => None,
+    };
+    if areas.is_empty() {
+        return Err(ApiError::unprocessable("missing-field", "name at least one ward or district (`areas`) or draw the area (`polygon`)"));
     }
     if req.categories.is_empty() {
         return Err(ApiError::unprocessable("missing-field", "name the categories that count (`categories`)"));
@@ -135,19 +151,20 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
         .db
         .write(move |tx| {
             tx.execute(
-                "INSERT INTO campaign (id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO campaign (id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, created_at, polygon)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     id,
                     name.vi,
                     name.en,
                     to_ms(req.starts_at),
                     to_ms(req.ends_at),
-                    req.areas.join(","),
+                    areas.join(","),
                     serde_json::to_string(&req.meeting_points).map_err(ApiError::internal)?,
                     req.categories.join(","),
                     req.goal_spots,
-                    to_ms(now())
+                    to_ms(now()),
+                    drawn
                 ],
             )?;
             Ok(id)
@@ -163,24 +180,23 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     responses((status = 200, description = "Running and upcoming campaigns, then the ten last ended", body = Vec<Campaign>)))]
 pub async fn list(State(st): State<AppState>) -> ApiResult<Json<Vec<Campaign>>> {
     let st2 = st.clone();
-    let all = st
-        .db
-        .read(move |c| {
-            let t = to_ms(now());
-            let mut found = c.query_all(
-                &format!("SELECT {COLUMNS} FROM campaign WHERE ends_at > ?1 AND handed_over_at IS NULL ORDER BY starts_at"),
-                [t],
-                stored,
-            )?;
-            found.extend(c.query_all(
-                &format!("SELECT {COLUMNS} FROM campaign WHERE ends_at <= ?1 OR handed_over_at IS NOT NULL ORDER BY ends_at DESC LIMIT 10"),
-                [t],
-                stored,
-            )?);
-            found.iter().map(|s| view(&st2, c, s)).collect::<ApiResult<Vec<_>>>()
-        })
-        .await?;
-    Ok(Json(all))
+    Ok(Json(st.db.read(move |c| listed(&st2, c)).await?))
+}
+
+/// The campaigns not yet ended, soonest first, then the ten last ended.
+pub fn listed(st: &AppState, c: &Conn) -> ApiResult<Vec<Campaign>> {
+    let t = to_ms(now());
+    let mut found = c.query_all(
+        &format!("SELECT {COLUMNS} FROM campaign WHERE ends_at > ?1 AND handed_over_at IS NULL ORDER BY starts_at"),
+        [t],
+        stored,
+    )?;
+    found.extend(c.query_all(
+        &format!("SELECT {COLUMNS} FROM campaign WHERE ends_at <= ?1 OR handed_over_at IS NOT NULL ORDER BY ends_at DESC LIMIT 10"),
+        [t],
+        stored,
+    )?);
+    found.iter().map(|s| view(st, c, s)).collect()
 }
 
 /// `GET /api/v1/campaigns/{id}`
@@ -370,7 +386,11 @@ pub async fn report_spot(
                 return Err(ApiError::unprocessable("not-in-campaign", format!("{} does not count in this campaign", req.category)));
             }
             let codes = [placed.district.as_ref().map(|d| d.code.as_str()), placed.ward.as_ref().map(|w| w.code.as_str())];
-            if !s.areas.iter().any(|a| codes.contains(&Some(a.as_str()))) {
+            let inside = match &s.drawn {
+                Some(drawn) => drawn.covers(lat, lon),
+                None => s.areas.iter().any(|a| codes.contains(&Some(a.as_str()))),
+            };
+            if !inside {
                 return Err(ApiError::unprocessable("not-in-campaign", "the spot is outside the campaign's area"));
             }
             if !crate::reports::photo_known(tx, &req.photo)? {

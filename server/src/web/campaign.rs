@@ -105,6 +105,7 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
         "tiles": st.limits.tile_url,
         "attribution": "© OpenStreetMap contributors",
         "reports": markers,
+        "area": s.campaign.polygon,
         "label": l.t("Bản đồ các điểm rác", "Map of the spots"),
     });
     let pairs: Vec<&Spot> = spots.iter().filter(|p| p.status == SpotStatus::Cleaned && p.after_photo.is_some()).take(12).collect();

@@ -23,6 +23,7 @@ import org.civic.app.platform.CameraCapture
 import org.civic.app.platform.rememberLocationPermission
 import org.civic.app.platform.rememberLocationSource
 import org.civic.app.platform.rememberPhotoPicker
+import org.civic.app.sync.CampaignReminders
 import org.civic.app.sync.SyncScheduler
 import org.civic.app.ui.campaign.CampaignScreen
 import org.civic.app.ui.campaign.CampaignViewModel
@@ -97,11 +98,15 @@ internal fun NewReportRoute(onClose: () -> Unit) {
 /**
  * A Green Sunday campaign: the quick capture opens the camera; the photo taken and the
  * phone's fix (asking for the permission if needed) become a spot, kept on the phone and
- * sent at once when there is a connection.
+ * sent at once when there is a connection. Joining schedules the reminders before it.
  */
 @Composable
 internal fun CampaignRoute(id: String) {
-    val model = screenModel(id) { app, scope -> CampaignViewModel(app, id, scope) }
+    val context = LocalContext.current.applicationContext
+    val model = screenModel(id) { app, scope ->
+        // Called on the io dispatcher: reading the core and WorkManager may block.
+        CampaignViewModel(app, id, scope, onJoined = { CampaignReminders.update(context, app) })
+    }
     val scope = rememberCoroutineScope()
     val location = rememberLocationSource()
     var category by rememberSaveable { mutableStateOf<String?>(null) }

@@ -12,6 +12,7 @@ import android.util.Log
 import androidx.core.app.NotificationCompat
 import androidx.core.app.NotificationManagerCompat
 import androidx.core.content.ContextCompat
+import java.time.Instant
 import org.civic.app.R
 import org.civic.app.Routes
 import org.civic.app.ui.AppLanguage
@@ -27,19 +28,22 @@ import org.civic.core.WarningNotification
  * The app's notification channels and the notifications sync posts: one per change on the
  * citizen's reports ([CHANNEL_REPORTS]) and one per warning, on [CHANNEL_WARNINGS_URGENT]
  * (heads-up, sound through Do-Not-Disturb where the user allows it) when the core says it is
- * loud, else on [CHANNEL_WARNINGS]. Tapping one opens its report or warning.
+ * loud, else on [CHANNEL_WARNINGS]. Tapping one opens its report or warning. The reminders
+ * before a Green Sunday campaign the resident joined ring on [CHANNEL_CAMPAIGNS] and open it.
  */
 object Notifications {
     const val CHANNEL_REPORTS = "reports"
     const val CHANNEL_WARNINGS_URGENT = "warnings-urgent"
     const val CHANNEL_WARNINGS = "warnings"
     const val CHANNEL_SYNC = "sync"
+    const val CHANNEL_CAMPAIGNS = "campaigns"
 
     /** The id of the (silent) notification an expedited sync shows before Android 12. */
     const val SYNC_NOTIFICATION_ID = 1
 
     private const val TAG_REPORT = "report"
     private const val TAG_WARNING = "warning"
+    private const val TAG_CAMPAIGN = "campaign"
 
     /** Report events already posted in this process: a sync's outcome reaches both the worker
      *  and the app's listener (CivicApplication), and each event is posted once. */
@@ -91,6 +95,8 @@ object Notifications {
                     NotificationManager.IMPORTANCE_MIN).apply {
                     setShowBadge(false)
                 },
+                channel(CHANNEL_CAMPAIGNS, R.string.channel_campaigns, R.string.channel_campaigns_description,
+                    NotificationManager.IMPORTANCE_DEFAULT),
             ),
         )
     }
@@ -147,6 +153,27 @@ object Notifications {
             .build()
         // The warning's id as the notification's: an update of the same warning replaces it.
         post(context, TAG_WARNING, w.id.hashCode(), notification)
+    }
+
+    /**
+     * A reminder before a campaign the resident joined ("Ngày mai: …", "1 giờ nữa: …"; the
+     * core's texts, already in the app's language). Opens the campaign.
+     */
+    fun postCampaignReminder(context: Context, key: String, campaignId: String, title: String, body: String, at: Instant) {
+        val notification = NotificationCompat.Builder(context, CHANNEL_CAMPAIGNS)
+            .setSmallIcon(R.drawable.ic_notification)
+            .setContentTitle(title)
+            .setContentText(body)
+            .setStyle(NotificationCompat.BigTextStyle().bigText(body))
+            .setWhen(at.toEpochMilli())
+            .setShowWhen(true)
+            .setCategory(NotificationCompat.CATEGORY_REMINDER)
+            .setPriority(NotificationCompat.PRIORITY_DEFAULT)
+            .setAutoCancel(true)
+            .setContentIntent(open(context, Routes.campaign(campaignId)))
+            .build()
+        // The reminder's key as the notification's: rung again, it replaces, never doubles.
+        post(context, TAG_CAMPAIGN, key.hashCode(), notification)
     }
 
     /** The silent notification of an expedited sync that runs as a foreground job. */

@@ -18,7 +18,8 @@ import org.civic.core.SyncState
 
 /**
  * One sync: sends what waits in the outbox, fetches what changed, then posts a notification
- * per change on the citizen's reports and per new warning. The core owns the backoff: when it
+ * per change on the citizen's reports and per new warning, and schedules the reminders before
+ * the Green Sunday campaigns the resident joined ([CampaignReminders]). The core owns the backoff: when it
  * answers `WaitingToRetry`, a one-off sync is scheduled for that time; the worker itself
  * reports success (a WorkManager retry would stack a second backoff on the core's). Only a
  * stop (constraints lost, the system's quota) ends it otherwise, by cancellation.
@@ -48,6 +49,10 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         // Changes on my reports, and warnings the sync raised (or a push delivered earlier):
         // the app's own listener may have posted them already, each is posted once.
         withContext(Dispatchers.IO) { Notifications.postSync(applicationContext, app, outcome, language) }
+
+        // The reminders before the campaigns the resident joined, set again: a campaign moved
+        // or cancelled moves or cancels them, and their texts follow the app's language.
+        CampaignReminders.afterSync(applicationContext, app)
 
         val state = outcome?.state ?: app.syncState()
         if (state is SyncState.WaitingToRetry) {

@@ -1,15 +1,19 @@
 package org.civic.app.ui.campaign
 
+import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.AssistChip
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
@@ -17,6 +21,8 @@ import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -27,10 +33,16 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.semantics.clearAndSetSemantics
+import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
+import java.util.Locale
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -40,17 +52,26 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
+import org.civic.app.ui.common.PhotoView
 import org.civic.app.ui.common.forPeople
+import org.civic.app.ui.detail.PhotoBytes
 import org.civic.app.ui.t
+import org.civic.core.BeforeAfter
 import org.civic.core.CampaignInfo
 import org.civic.core.CampaignPhase
 import org.civic.core.CampaignSpot
+import org.civic.core.CampaignSummaryCard
+import org.civic.core.CampaignTally
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.LocationFix
 import org.civic.core.SpotState
+
+/** A before/after pair of the summary card, with both photos' bytes when they are on the phone. */
+data class PairPhotos(val pair: BeforeAfter, val before: PhotoBytes, val after: PhotoBytes)
 
 /** What the Green Sunday screen shows. */
 data class CampaignState(
@@ -58,42 +79,68 @@ data class CampaignState(
     val spots: List<CampaignSpot> = emptyList(),
     /** Actions still only on the phone. */
     val waiting: Int = 0,
-    val joined: Boolean = false,
+    /** Joined on this phone just now, before the campaign was read again (offline, say). */
+    val joinedHere: Boolean = false,
     val busy: Boolean = false,
     val error: String? = null,
     /** After a send: what happened, in words. */
     val notice: String? = null,
-)
+    /** After the campaign: what the morning did (the card at the top). */
+    val summary: CampaignSummaryCard? = null,
+    /** The summary's before/after pairs, with their photos. */
+    val pairs: List<PairPhotos> = emptyList(),
+) {
+    /** The resident joined it on this phone (the core remembers it, across restarts). */
+    val joined: Boolean get() = joinedHere || campaign?.joined == true
+}
 
 /**
  * One campaign: joining (alone or with a team), the quick capture of a spot, and the live
- * map as a list. Everything the resident does is kept on the phone first (the core's
- * campaign desk); [sync] delivers it and pulls the map. Every call into the core runs on [io].
+ * map as a list; once it has ended, its summary card. Everything the resident does is kept on
+ * the phone first (the core's campaign desk); [sync] delivers it and pulls the map. Every call
+ * into the core runs on [io]. [onJoined] runs on [io] after a join is kept on the phone (the
+ * app schedules the reminders before the campaign there); it must not throw.
  */
 class CampaignViewModel(
     private val app: CivicApp,
     private val campaignId: String,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher = Dispatchers.IO,
+    private val onJoined: () -> Unit = {},
 ) : AutoCloseable {
     private val _state = MutableStateFlow(CampaignState())
     val state: StateFlow<CampaignState> = _state.asStateFlow()
 
-    /** Reads the campaign (needs a connection once) and the map kept on the phone. */
+    /**
+     * Reads the campaign (as last listed without a connection), the map kept on the phone and,
+     * once the campaign has ended, its summary (needs a connection the first time).
+     */
     fun load() {
         scope.launch {
             val local = runCatching { withContext(io) { app.campaignMap(campaignId) to app.campaignWaiting().toInt() } }
             local.onSuccess { (spots, waiting) -> _state.update { it.copy(spots = spots, waiting = waiting) } }
-            try {
-                val campaign = withContext(io) { app.campaigns().firstOrNull { it.id == campaignId } }
-                _state.update { it.copy(campaign = campaign ?: it.campaign, error = null) }
-            } catch (e: CivicException) {
-                _state.update { it.copy(error = if (it.campaign == null) e.forPeople() else null) }
-            }
+            readCampaign()
+            val campaign = _state.value.campaign
+            // A campaign no longer listed has ended long ago (or does not exist): its summary says which.
+            if (campaign == null || campaign.phase == CampaignPhase.ENDED) readSummary()
         }
     }
 
-    fun join(teamId: String?, newTeam: String?) = act { app.joinCampaign(campaignId, teamId, newTeam); _state.update { it.copy(joined = true) } }
+    /** Joins alone (both null), with a team by id, or founding one by name. */
+    fun join(teamId: String?, newTeam: String?) {
+        scope.launch {
+            try {
+                withContext(io) { app.joinCampaign(campaignId, teamId, newTeam) }
+                _state.update { it.copy(joinedHere = true) }
+                // Read again: the campaign now says joined, and with which team.
+                readCampaign()
+                withContext(io) { onJoined() }
+                reload(null)
+            } catch (e: CivicException) {
+                _state.update { it.copy(error = e.forPeople()) }
+            }
+        }
+    }
 
     /** The quick capture: the photo just taken, where the phone is, one tap for the category. */
     fun reportSpot(category: String, photo: ByteArray, where: LocationFix) = act { app.reportSpot(campaignId, category, photo, where) }
@@ -109,6 +156,7 @@ class CampaignViewModel(
                 if (sent.stopped == null) withContext(io) { app.refreshCampaign(campaignId) }
                 val notice = sent.stopped ?: sent.refused.firstOrNull()
                 reload(notice)
+                if (_state.value.campaign?.phase == CampaignPhase.ENDED) readSummary()
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople()) }
                 reload(null)
@@ -134,6 +182,42 @@ class CampaignViewModel(
         val (spots, waiting) = withContext(io) { app.campaignMap(campaignId) to app.campaignWaiting().toInt() }
         _state.update { it.copy(spots = spots, waiting = waiting, busy = false, notice = notice) }
     }
+
+    /** The campaign as listed (as last listed, without a connection). */
+    private suspend fun readCampaign() {
+        try {
+            val campaign = withContext(io) { app.campaigns().firstOrNull { it.id == campaignId } }
+            _state.update { it.copy(campaign = campaign ?: it.campaign, error = null) }
+        } catch (e: CivicException) {
+            _state.update { it.copy(error = if (it.campaign == null) e.forPeople() else null) }
+        }
+    }
+
+    /** The summary card and its pairs' photos (brought onto the phone with it). */
+    private suspend fun readSummary() {
+        try {
+            val (card, pairs) = withContext(io) {
+                val card = app.campaignSummary(campaignId)
+                val known = HashMap<String, PhotoBytes>()
+                fun photo(hash: String): PhotoBytes = known.getOrPut(hash) {
+                    // A photo not on the phone (its download failed) shows as a placeholder.
+                    PhotoBytes(hash, try { app.photo(hash) } catch (e: CivicException) { null })
+                }
+                card to card.pairs.map { PairPhotos(it, photo(it.beforePhoto), photo(it.afterPhoto)) }
+            }
+            val ended = card.campaign.phase == CampaignPhase.ENDED
+            _state.update {
+                it.copy(
+                    campaign = it.campaign ?: card.campaign,
+                    summary = if (ended) card else null,
+                    pairs = if (ended) pairs else emptyList(),
+                    error = null,
+                )
+            }
+        } catch (e: CivicException) {
+            _state.update { it.copy(error = e.forPeople()) }
+        }
+    }
 }
 
 @Composable
@@ -153,57 +237,217 @@ fun CampaignContent(
     onSync: () -> Unit,
 ) {
     val c = state.campaign
-    LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-        item {
-            Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
-                Text(c?.name ?: t("Đang tải…", "Loading…"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
-                    modifier = Modifier.semantics { heading() })
-                if (c != null) {
-                    Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)} – ${Format.time(c.endsAt)}", style = MaterialTheme.typography.bodyMedium)
-                    if (c.areas.isNotEmpty()) Text(c.areas.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
-                    if (c.meetingPoints.isNotEmpty()) Text(t("Điểm tập trung: ", "Meet at: ") + c.meetingPoints.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
-                    val cleaned = state.spots.count { it.state == SpotState.CLEANED }
-                    c.goalSpots?.let { goal ->
-                        Text(t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"), style = MaterialTheme.typography.bodyLarge)
-                        LinearProgressIndicator(progress = { (cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
-                    }
-                }
-                state.error?.let { ErrorText(it) }
-            }
-        }
-        if (c != null && !state.joined && c.phase != CampaignPhase.ENDED) {
-            item { JoinCard(c, onJoin) }
-        }
-        if (c != null && c.phase == CampaignPhase.RUNNING) {
+    val summary = state.summary
+    // A Scaffold as every screen has: the theme's background, and the system bars' insets.
+    Scaffold { padding ->
+        LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
             item {
-                Card(Modifier.fillMaxWidth()) {
-                    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Text(t("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one"), style = MaterialTheme.typography.titleMedium)
-                        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                            for (category in c.categories) {
-                                Button(onClick = { onCapture(category.code) }) { Text(category.name) }
+                Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                    Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
+                    Text(c?.name ?: t("Đang tải…", "Loading…"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
+                        modifier = Modifier.semantics { heading() })
+                    if (c != null) {
+                        Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)} – ${Format.time(c.endsAt)}", style = MaterialTheme.typography.bodyMedium)
+                        if (c.areas.isNotEmpty()) Text(c.areas.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
+                        if (c.meetingPoints.isNotEmpty()) Text(t("Điểm tập trung: ", "Meet at: ") + c.meetingPoints.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
+                        // After the campaign the summary card says how far it got.
+                        val cleaned = state.spots.count { it.state == SpotState.CLEANED }
+                        if (summary == null) c.goalSpots?.let { goal ->
+                            Text(t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"), style = MaterialTheme.typography.bodyLarge)
+                            LinearProgressIndicator(progress = { (cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
+                        }
+                        if (state.joined) JoinedLine(c.myTeam)
+                    }
+                    state.error?.let { ErrorText(it) }
+                }
+            }
+            if (summary != null) {
+                item(key = "summary") { SummaryCard(summary) }
+                if (summary.byWard.isNotEmpty()) {
+                    item(key = "by-ward") { TallyTable(t("Theo phường", "By ward"), summary.byWard, mine = null) }
+                }
+                if (summary.byTeam.isNotEmpty()) {
+                    item(key = "by-team") { TallyTable(t("Theo đội", "By team"), summary.byTeam, mine = summary.myTeam?.name) }
+                }
+                if (state.pairs.isNotEmpty()) {
+                    item(key = "pairs") {
+                        Text(t("Trước và sau khi dọn", "Before and after"), style = MaterialTheme.typography.titleMedium,
+                            modifier = Modifier.semantics { heading() })
+                    }
+                    items(state.pairs, key = { "pair-" + it.pair.spotId }) { PairRow(it) }
+                }
+            }
+            if (c != null && !state.joined && c.phase != CampaignPhase.ENDED) {
+                item { JoinCard(c, onJoin) }
+            }
+            if (c != null && c.phase == CampaignPhase.RUNNING) {
+                item {
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                            Text(t("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one"), style = MaterialTheme.typography.titleMedium)
+                            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                                for (category in c.categories) {
+                                    Button(onClick = { onCapture(category.code) }) { Text(category.name) }
+                                }
                             }
                         }
                     }
                 }
             }
+            item {
+                Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.SpaceBetween) {
+                    Text(t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"), style = MaterialTheme.typography.titleMedium,
+                        modifier = Modifier.semantics { heading() })
+                    OutlinedButton(onClick = onSync, enabled = !state.busy) {
+                        Text(if (state.waiting > 0) t("Gửi ${state.waiting} thao tác", "Send ${state.waiting} waiting") else t("Cập nhật", "Refresh"))
+                    }
+                }
+                state.notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+            }
+            if (state.spots.isEmpty()) {
+                item { Text(t("Chưa có điểm nào.", "No spot yet."), style = MaterialTheme.typography.bodyMedium) }
+            }
+            items(state.spots, key = { it.id }) { spot -> SpotRow(spot, canClaim = state.joined && c?.phase == CampaignPhase.RUNNING, onClaim = onClaim) }
+            item { Text("", Modifier.padding(bottom = 24.dp)) }
         }
-        item {
-            Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.SpaceBetween) {
-                Text(t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"), style = MaterialTheme.typography.titleMedium,
-                    modifier = Modifier.semantics { heading() })
-                OutlinedButton(onClick = onSync, enabled = !state.busy) {
-                    Text(if (state.waiting > 0) t("Gửi ${state.waiting} thao tác", "Send ${state.waiting} waiting") else t("Cập nhật", "Refresh"))
+    }
+}
+
+/** "Bạn đã tham gia · Đội X", or taking part alone. */
+@Composable
+private fun JoinedLine(team: String?) {
+    Surface(color = MaterialTheme.colorScheme.secondaryContainer, shape = RoundedCornerShape(8.dp), modifier = Modifier.fillMaxWidth().padding(top = 4.dp)) {
+        Text(
+            if (team != null) t("Bạn đã tham gia · Đội $team", "You're in · Team $team")
+            else t("Bạn tham gia một mình", "You're taking part on your own"),
+            color = MaterialTheme.colorScheme.onSecondaryContainer,
+            style = MaterialTheme.typography.titleSmall,
+            modifier = Modifier.padding(horizontal = 12.dp, vertical = 8.dp),
+        )
+    }
+}
+
+/** A small label on a row: "Bạn báo", "Đã tham gia". */
+@Composable
+internal fun Tag(text: String, modifier: Modifier = Modifier) {
+    Text(
+        text,
+        color = MaterialTheme.colorScheme.onPrimaryContainer,
+        style = MaterialTheme.typography.labelMedium,
+        fontWeight = FontWeight.SemiBold,
+        modifier = modifier
+            .clip(RoundedCornerShape(50))
+            .background(MaterialTheme.colorScheme.primaryContainer)
+            .padding(horizontal = 10.dp, vertical = 3.dp),
+    )
+}
+
+/** Kilograms as people write them: "3,5 kg" in Vietnamese, "3.5 kg" in English. */
+@Composable
+private fun kgText(kg: Double): String {
+    val text = String.format(Locale.ROOT, "%.1f", kg)
+    return t("${text.replace('.', ',')} kg", "$text kg")
+}
+
+/** What the morning did: the headline, the goal, what went to the sanitation unit, the resident's part. */
+@Composable
+private fun SummaryCard(s: CampaignSummaryCard) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(t("Tổng kết buổi ra quân", "How the clean-up went"), style = MaterialTheme.typography.labelLarge,
+                color = MaterialTheme.colorScheme.primary, modifier = Modifier.semantics { heading() })
+            Text(s.headline, style = MaterialTheme.typography.titleLarge, fontWeight = FontWeight.Bold)
+            s.goalSpots?.let { goal ->
+                Text(
+                    if (s.goalReached) t("✓ Đã đạt mục tiêu $goal điểm", "✓ Goal of $goal spots reached")
+                    else t("Chưa đạt mục tiêu $goal điểm", "Goal of $goal spots not reached"),
+                    style = MaterialTheme.typography.bodyLarge,
+                    fontWeight = if (s.goalReached) FontWeight.SemiBold else FontWeight.Normal,
+                )
+                LinearProgressIndicator(progress = { (s.cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
+            }
+            if (s.kg > 0.0) {
+                Text(t("Thu gom ${kgText(s.kg)} rác", "${kgText(s.kg)} of litter collected"), style = MaterialTheme.typography.bodyMedium)
+            }
+            if (s.handedOver > 0u) {
+                Text(t("${s.handedOver} điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường",
+                    "${s.handedOver} spots left were handed to the sanitation unit"), style = MaterialTheme.typography.bodyMedium)
+            }
+            val team = s.myTeam
+            if (s.mine != null || team != null) {
+                Text(t("Phần của bạn", "Your part"), style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold,
+                    modifier = Modifier.padding(top = 6.dp).semantics { heading() })
+                s.mine?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+                team?.let {
+                    Text(t("Đội ${it.name}: đã dọn ${it.cleaned}/${it.reported} điểm · ${kgText(it.kg)}",
+                        "Team ${it.name}: ${it.cleaned} of ${it.reported} spots cleaned · ${kgText(it.kg)}"),
+                        style = MaterialTheme.typography.bodyMedium)
                 }
             }
-            state.notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
         }
-        if (state.spots.isEmpty()) {
-            item { Text(t("Chưa có điểm nào.", "No spot yet."), style = MaterialTheme.typography.bodyMedium) }
+    }
+}
+
+/** A ward's or a team's figures, one row each; the resident's team in bold. */
+@Composable
+private fun TallyTable(title: String, rows: List<CampaignTally>, mine: String?) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+            val muted = MaterialTheme.colorScheme.onSurfaceVariant
+            // The column headings: TalkBack reads each row whole instead.
+            Row(Modifier.fillMaxWidth().clearAndSetSemantics {}, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text(t("Tên", "Name"), style = MaterialTheme.typography.labelMedium, color = muted, modifier = Modifier.weight(1.3f))
+                Text(t("Điểm", "Spots"), style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+                Text(t("Đã dọn", "Cleaned"), style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.9f))
+                Text("kg", style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+            }
+            for (row in rows) {
+                val kg = kgText(row.kg)
+                val said = t("${row.name}: ${row.reported} điểm, đã dọn ${row.cleaned}, $kg",
+                    "${row.name}: ${row.reported} spots, ${row.cleaned} cleaned, $kg")
+                val weight = if (row.name == mine) FontWeight.Bold else FontWeight.Normal
+                Row(
+                    Modifier.fillMaxWidth().semantics(mergeDescendants = true) { contentDescription = said },
+                    horizontalArrangement = Arrangement.spacedBy(8.dp),
+                ) {
+                    Text(row.name, style = MaterialTheme.typography.bodyMedium, fontWeight = weight, modifier = Modifier.weight(1.3f))
+                    Text("${row.reported}", style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+                    Text("${row.cleaned}", style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.9f))
+                    Text(kg.removeSuffix(" kg"), style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+                }
+            }
         }
-        items(state.spots, key = { it.id }) { spot -> SpotRow(spot, canClaim = state.joined && c?.phase == CampaignPhase.RUNNING, onClaim = onClaim) }
-        item { Text("", Modifier.padding(bottom = 24.dp)) }
+    }
+}
+
+/** A spot before and after it was cleaned, side by side. */
+@Composable
+private fun PairRow(p: PairPhotos) {
+    val language = LocalLanguage.current
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(listOfNotNull(p.pair.categoryName, p.pair.team).joinToString(" · "), style = MaterialTheme.typography.titleSmall)
+            Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                val sides = listOf(
+                    Triple(language.pick("Trước", "Before"), language.pick("Trước khi dọn: ${p.pair.categoryName}", "Before cleaning: ${p.pair.categoryName}"), p.before),
+                    Triple(language.pick("Sau", "After"), language.pick("Sau khi dọn: ${p.pair.categoryName}", "After cleaning: ${p.pair.categoryName}"), p.after),
+                )
+                for ((label, description, photo) in sides) {
+                    Column(Modifier.weight(1f)) {
+                        Box(Modifier.fillMaxWidth().height(130.dp).clip(RoundedCornerShape(8.dp))) {
+                            PhotoView(photo.bytes, description, Modifier.matchParentSize())
+                            if (photo.bytes == null) {
+                                Text(t("Ảnh chưa có trên máy", "Photo not on this phone yet"), style = MaterialTheme.typography.bodySmall,
+                                    color = Color(0xFF263238), textAlign = TextAlign.Center,
+                                    modifier = Modifier.align(Alignment.Center).padding(8.dp))
+                            }
+                        }
+                        Text(label, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 4.dp))
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -232,15 +476,19 @@ private fun JoinCard(c: CampaignInfo, onJoin: (String?, String?) -> Unit) {
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun SpotRow(spot: CampaignSpot, canClaim: Boolean, onClaim: (String) -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-            Text(spot.categoryName, style = MaterialTheme.typography.titleSmall)
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
+                Text(spot.categoryName, style = MaterialTheme.typography.titleSmall, modifier = Modifier.align(Alignment.CenterVertically))
+                if (spot.mine) Tag(t("Bạn báo", "Yours"), Modifier.align(Alignment.CenterVertically))
+            }
             val details = buildList {
                 add(spot.stateLabel)
                 spot.team?.let { add(it) }
-                spot.kg?.let { add(t("${"%.1f".format(it).replace('.', ',')} kg", "${"%.1f".format(it)} kg")) }
+                spot.kg?.let { add(kgText(it)) }
                 if (spot.alsoReported > 0u) add(t("+${spot.alsoReported} người cùng báo", "+${spot.alsoReported} also reported"))
                 if (spot.waiting) add(t("Chờ gửi", "Waiting to send"))
                 spot.reportNumber?.let { add(it) }

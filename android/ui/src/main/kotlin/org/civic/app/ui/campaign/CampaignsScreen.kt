@@ -10,6 +10,7 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Card
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.collectAsState
@@ -70,28 +71,32 @@ fun CampaignsScreen(model: CampaignsViewModel, onOpen: (String) -> Unit) {
 /** The list itself, from its state (rendered off-device in tests). */
 @Composable
 fun CampaignsContent(state: CampaignsState, onOpen: (String) -> Unit) {
-    LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-        item {
-            Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
-                    modifier = Modifier.semantics { heading() })
-                Text(t("Cùng hàng xóm dọn sạch đường phố: báo điểm rác, nhận dọn, chụp ảnh sau khi dọn.",
-                    "Clean your streets with your neighbours: report litter spots, take them on, photograph them clean."),
-                    style = MaterialTheme.typography.bodyMedium)
-                state.error?.let { ErrorText(it) }
-            }
-        }
-        if (state.loaded && state.campaigns.isEmpty() && state.error == null) {
-            item { EmptyState(t("Chưa có chiến dịch nào gần bạn", "No campaign near you yet"),
-                t("Các chiến dịch ở nơi bạn theo dõi sẽ hiện ở đây.", "Campaigns where your places are will show here.")) }
-        }
-        items(state.campaigns, key = { it.id }) { c ->
-            Card(Modifier.fillMaxWidth().clickable(role = Role.Button, onClickLabel = t("Mở", "Open")) { onOpen(c.id) }) {
-                Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-                    Text(c.name, style = MaterialTheme.typography.titleMedium)
-                    Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)}", style = MaterialTheme.typography.bodyMedium)
-                    Text(t("${c.participants} người tham gia · ${c.teams.size} đội", "${c.participants} taking part · ${c.teams.size} teams"),
+    // A Scaffold as every screen has: the theme's background, and the system bars' insets.
+    Scaffold { padding ->
+        LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+            item {
+                Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                    Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
+                        modifier = Modifier.semantics { heading() })
+                    Text(t("Cùng hàng xóm dọn sạch đường phố: báo điểm rác, nhận dọn, chụp ảnh sau khi dọn.",
+                        "Clean your streets with your neighbours: report litter spots, take them on, photograph them clean."),
                         style = MaterialTheme.typography.bodyMedium)
+                    state.error?.let { ErrorText(it) }
+                }
+            }
+            if (state.loaded && state.campaigns.isEmpty() && state.error == null) {
+                item { EmptyState(t("Chưa có chiến dịch nào gần bạn", "No campaign near you yet"),
+                    t("Các chiến dịch ở nơi bạn theo dõi sẽ hiện ở đây.", "Campaigns where your places are will show here.")) }
+            }
+            items(state.campaigns, key = { it.id }) { c ->
+                Card(Modifier.fillMaxWidth().clickable(role = Role.Button, onClickLabel = t("Mở", "Open")) { onOpen(c.id) }) {
+                    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
+                        Text(c.name, style = MaterialTheme.typography.titleMedium)
+                        if (c.joined) Tag(t("Đã tham gia", "Joined"), Modifier.padding(vertical = 2.dp))
+                        Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)}", style = MaterialTheme.typography.bodyMedium)
+                        Text(t("${c.participants} người tham gia · ${c.teams.size} đội", "${c.participants} taking part · ${c.teams.size} teams"),
+                            style = MaterialTheme.typography.bodyMedium)
+                    }
                 }
             }
         }

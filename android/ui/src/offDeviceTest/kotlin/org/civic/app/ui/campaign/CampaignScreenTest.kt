@@ -1,37 +1,54 @@
 package org.civic.app.ui.campaign
 
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.SemanticsNodeInteraction
+import androidx.compose.ui.test.SemanticsMatcher
+import androidx.compose.ui.test.hasContentDescription
 import androidx.compose.ui.test.hasScrollAction
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import java.nio.file.Files
 import java.time.Instant
 import java.time.temporal.ChronoUnit
+import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.capture.Models
+import org.civic.app.ui.capture.Phone
+import org.civic.app.ui.detail.PhotoBytes
 import org.civic.app.ui.testing.Look
 import org.civic.app.ui.testing.ModelScope
 import org.civic.app.ui.testing.awaitText
 import org.civic.app.ui.testing.count
 import org.civic.app.ui.testing.screen
+import org.civic.core.BeforeAfter
 import org.civic.core.CampaignCategory
 import org.civic.core.CampaignInfo
 import org.civic.core.CampaignPhase
 import org.civic.core.CampaignSpot
+import org.civic.core.CampaignSummaryCard
+import org.civic.core.CampaignTally
 import org.civic.core.CampaignTeam
 import org.civic.core.CivicApp
 import org.civic.core.SpotState
 import org.civic.core.testing.CITADEL_LAT
 import org.civic.core.testing.CITADEL_LON
+import org.civic.core.testing.City
 import org.civic.core.testing.MemoryTokens
 import org.civic.core.testing.gps
 import org.civic.core.testing.jpeg
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
@@ -41,6 +58,37 @@ private fun ComposeUiTest.show(text: String): SemanticsNodeInteraction {
     onNode(hasScrollAction()).performScrollToNode(hasText(text))
     return onNodeWithText(text)
 }
+
+/** As [show], for an image or a row by what TalkBack says of it. */
+@OptIn(ExperimentalTestApi::class)
+private fun ComposeUiTest.showDescribed(description: String): SemanticsNodeInteraction {
+    onNode(hasScrollAction()).performScrollToNode(hasContentDescription(description))
+    return onNodeWithContentDescription(description)
+}
+
+/** Nothing listens there: the phone is offline. */
+private const val NO_SIGNAL = "http://127.0.0.1:9"
+
+/** A campaign announced by the city's operator through the server's API; its id. */
+private fun announce(start: Instant): String {
+    val operator = City.login()
+    val end = start.plus(3, ChronoUnit.HOURS)
+    val (status, body) = City.call(
+        "POST", "/api/v1/campaigns", operator,
+        """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
+            "areas":["474"],"categories":["litter"],"goal_spots":20,
+            "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
+    )
+    assertEquals(201, status, body)
+    return City.field(body, "id")
+}
+
+private suspend fun CampaignViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (CampaignState) -> Boolean): CampaignState =
+    try {
+        withTimeout(timeoutMillis) { state.first(ok) }
+    } catch (e: Exception) {
+        throw AssertionError("$what; state: ${state.value}", e)
+    }
 
 @OptIn(ExperimentalTestApi::class)
 class CampaignScreenTest {
@@ -86,6 +134,9 @@ class CampaignScreenTest {
                 assertEquals(listOf("blocked-drain"), captures)
                 show(w("Gửi 1 thao tác", "Send 1 waiting")).assertIsDisplayed()
                 show(w("Chưa dọn · Chờ gửi", "Not cleaned yet · Waiting to send")).assertIsDisplayed()
+                // The resident's own spot (s2) is marked, the other not.
+                show(w("Bạn báo", "Yours")).assertIsDisplayed()
+                assertEquals(1, count(w("Bạn báo", "Yours")))
                 show(w("Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo", "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported")).assertIsDisplayed()
             }
         }
@@ -102,6 +153,139 @@ class CampaignScreenTest {
             assertEquals(0, count("Báo điểm rác: chụp ảnh, chọn loại"))
             show("Đã chuyển thành phản ánh · HUE-2026-000042").assertIsDisplayed()
         }
+    }
+
+    @Test
+    fun `a resident who joined sees their team instead of the join card`() {
+        for (look in Look.all) {
+            val vi = look.language == AppLanguage.VI
+            fun w(a: String, b: String) = if (vi) a else b
+            val (campaign, spots) = sample(vi)
+            val withTeam = campaign.copy(joined = true, myTeam = "THPT Hai Bà Trưng")
+            screen("campaign-joined-team", look, { CampaignContent(CampaignState(withTeam, spots), { _, _ -> }, {}, {}, {}) }) {
+                awaitText(w("Bạn đã tham gia · Đội THPT Hai Bà Trưng", "You're in · Team THPT Hai Bà Trưng"))
+                onNodeWithText(w("Bạn đã tham gia · Đội THPT Hai Bà Trưng", "You're in · Team THPT Hai Bà Trưng")).assertIsDisplayed()
+                assertEquals(0, count(w("Tham gia một mình", "Join alone")), "no join card")
+                // Still the quick capture: the campaign is under way.
+                show(w("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one")).assertIsDisplayed()
+            }
+        }
+        val (campaign, spots) = sample(true)
+        screen("campaign-joined-alone", Look(AppLanguage.VI), { CampaignContent(CampaignState(campaign.copy(joined = true), spots), { _, _ -> }, {}, {}, {}) }) {
+            awaitText("Bạn tham gia một mình")
+            assertEquals(0, count("Tham gia một mình"), "no join card")
+        }
+    }
+
+    /** An ended campaign with its summary card: one pair, two wards, two teams, the resident's part. */
+    private fun ended(vi: Boolean): CampaignState {
+        fun w(a: String, b: String) = if (vi) a else b
+        val (running, spots) = sample(vi)
+        val start = Instant.now().minus(1, ChronoUnit.DAYS)
+        val campaign = running.copy(startsAt = start, endsAt = start.plus(4, ChronoUnit.HOURS), phase = CampaignPhase.ENDED,
+            phaseLabel = w("Đã kết thúc", "Ended"), joined = true, myTeam = "THPT Hai Bà Trưng")
+        val litter = w("Rác thải trên đường phố", "Litter in the street")
+        val card = CampaignSummaryCard(
+            campaign, w("Đã dọn 14/18 điểm · 52,5 kg", "14 of 18 spots cleaned · 52.5 kg"),
+            reported = 18u, cleaned = 14u, handedOver = 4u, kg = 52.5, goalSpots = 20u, goalReached = false,
+            byWard = listOf(CampaignTally("Phường Thuận Hòa", 10u, 8u, 30.0), CampaignTally("Phường Đông Ba", 8u, 6u, 22.5)),
+            byTeam = listOf(CampaignTally("THPT Hai Bà Trưng", 11u, 9u, 35.5), CampaignTally("Đoàn phường Thuận Hòa", 7u, 5u, 17.0)),
+            myTeam = CampaignTally("THPT Hai Bà Trưng", 11u, 9u, 35.5),
+            mine = w("Bạn đã báo 3 điểm, 2 điểm đã được dọn.", "You reported 3 spots; 2 were cleaned."),
+            pairs = listOf(BeforeAfter("s1", litter, "THPT Hai Bà Trưng", "before-1", "after-1")),
+        )
+        val pairs = card.pairs.map { PairPhotos(it, PhotoBytes(it.beforePhoto, jpeg(61)), PhotoBytes(it.afterPhoto, jpeg(62))) }
+        val handed = spots[1].copy(state = SpotState.HANDED_OVER, stateLabel = w("Đã chuyển thành phản ánh", "Handed to the city"),
+            waiting = false, reportNumber = "HUE-2026-000042")
+        return CampaignState(campaign, listOf(spots[0], handed), summary = card, pairs = pairs)
+    }
+
+    @Test
+    fun `an ended campaign opens on its summary card, with the teams, the resident's part and the before and after`() {
+        for (look in Look.all) {
+            val vi = look.language == AppLanguage.VI
+            fun w(a: String, b: String) = if (vi) a else b
+            val state = ended(vi)
+            val headline = w("Đã dọn 14/18 điểm · 52,5 kg", "14 of 18 spots cleaned · 52.5 kg")
+            // The top of the card, as the screen opens.
+            screen("campaign-summary", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+                awaitText(headline)
+                onNodeWithText(headline).assertIsDisplayed()
+                onNodeWithText(w("Tổng kết buổi ra quân", "How the clean-up went")).assertIsDisplayed()
+                onNodeWithText(w("Chưa đạt mục tiêu 20 điểm", "Goal of 20 spots not reached")).assertIsDisplayed()
+                onNodeWithText(w("Bạn đã tham gia · Đội THPT Hai Bà Trưng", "You're in · Team THPT Hai Bà Trưng")).assertIsDisplayed()
+                show(w("4 điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường", "4 spots left were handed to the sanitation unit")).assertIsDisplayed()
+                show(w("Thu gom 52,5 kg rác", "52.5 kg of litter collected")).assertIsDisplayed()
+                show(w("Bạn đã báo 3 điểm, 2 điểm đã được dọn.", "You reported 3 spots; 2 were cleaned.")).assertIsDisplayed()
+                show(w("Đội THPT Hai Bà Trưng: đã dọn 9/11 điểm · 35,5 kg", "Team THPT Hai Bà Trưng: 9 of 11 spots cleaned · 35.5 kg")).assertIsDisplayed()
+                // Over: no joining, no quick capture (its category buttons), no progress bar of its own.
+                assertEquals(0, count(w("Tham gia một mình", "Join alone")))
+                assertEquals(0, count(w("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one")))
+                assertEquals(0, count(w("Cống, rãnh thoát nước bị tắc", "Blocked drain")))
+                assertEquals(0, count(w("Đã dọn 1 / 20 điểm", "1 of 20 spots cleaned")))
+            }
+            // Further down: the tables and the pair.
+            screen("campaign-summary-pairs", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+                awaitText(headline)
+                show(w("Theo phường", "By ward")).assertIsDisplayed()
+                showDescribed(w("Phường Đông Ba: 8 điểm, đã dọn 6, 22,5 kg", "Phường Đông Ba: 8 spots, 6 cleaned, 22.5 kg")).assertIsDisplayed()
+                show(w("Theo đội", "By team")).assertIsDisplayed()
+                showDescribed(w("Đoàn phường Thuận Hòa: 7 điểm, đã dọn 5, 17,0 kg", "Đoàn phường Thuận Hòa: 7 spots, 5 cleaned, 17.0 kg")).assertIsDisplayed()
+                val before = w("Trước khi dọn: Rác thải trên đường phố", "Before cleaning: Litter in the street")
+                val after = w("Sau khi dọn: Rác thải trên đường phố", "After cleaning: Litter in the street")
+                show(w("Trước và sau khi dọn", "Before and after")).assertIsDisplayed()
+                showDescribed(after).assertIsDisplayed()
+                onNodeWithContentDescription(before).assertIsDisplayed()
+                // Both photos decoded and drawn, not the placeholder.
+                assertEquals(0, count(w("Ảnh chưa có trên máy", "Photo not on this phone yet")))
+                assertEquals(2, onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Role, Role.Image)).fetchSemanticsNodes().size)
+            }
+        }
+    }
+
+    @Test
+    fun `joining an upcoming campaign with a new team is remembered after a restart, offline, and sets two reminders naming the team`() = runBlocking {
+        val id = announce(Instant.now().plus(3, ChronoUnit.DAYS))
+        val team = "Tổ dân phố ${System.nanoTime() % 100_000}"
+        val phone = Phone(City.url)
+        val joinedCalls = AtomicInteger()
+        // Models: closing waits for the view model's work, before the app is closed under it.
+        Models().use { m ->
+            val model = CampaignViewModel(phone.app, id, m.scope, onJoined = { joinedCalls.incrementAndGet() })
+            model.load()
+            val loaded = model.awaitState("the campaign is listed") { it.campaign != null }
+            assertEquals(CampaignPhase.UPCOMING, loaded.campaign!!.phase)
+            assertFalse(loaded.joined)
+            assertNull(loaded.summary, "no summary before it has ended")
+            model.join(null, team)
+            // Read again after the join: joined, with the team; the join waits on the phone until sent.
+            val joined = model.awaitState("joined, the app told, the join waiting") {
+                it.campaign?.joined == true && joinedCalls.get() == 1 && it.waiting == 1
+            }
+            assertEquals(team, joined.campaign!!.myTeam)
+            assertTrue(joined.joined)
+        }
+        assertEquals(1, joinedCalls.get(), "onJoined once")
+
+        // The phone restarted without a connection: the campaign as last listed, still joined.
+        val app = phone.reopen(NO_SIGNAL)
+        Models().use { m ->
+            val model = CampaignViewModel(app, id, m.scope)
+            model.load()
+            val again = model.awaitState("the campaign as last listed") { it.campaign != null }
+            assertTrue(again.campaign!!.joined)
+            assertEquals(team, again.campaign.myTeam)
+            assertTrue(again.joined)
+            screen("campaign-joined-offline", Look(AppLanguage.VI), { CampaignScreen(model) {} }) {
+                awaitText("Bạn đã tham gia · Đội $team")
+                assertEquals(0, count("Tham gia một mình"), "no join card")
+            }
+        }
+        val reminders = app.campaignReminders()
+        assertEquals(2, reminders.size, reminders.toString())
+        assertTrue(reminders.all { it.campaignId == id && it.body.contains(team) && it.at.isAfter(Instant.now()) }, reminders.toString())
+        assertEquals(2, reminders.map { it.key }.toSet().size, "one key each")
+        phone.close()
     }
 
     @Test
@@ -143,6 +327,13 @@ class CampaignsListTest {
                 onNodeWithText(w("12 người tham gia · 1 đội", "12 taking part · 1 teams")).assertIsDisplayed()
                 onNodeWithText(w("Chủ nhật xanh tháng 12", "Green Sunday, December")).performClick()
                 assertEquals(listOf("c9"), opened)
+                assertEquals(0, count(w("Đã tham gia", "Joined")))
+            }
+            val joined = c.copy(id = "c10", name = w("Chủ nhật xanh tháng 1", "Green Sunday, January"), joined = true, myTeam = "THPT Quốc Học")
+            screen("campaigns-list-joined", look, { CampaignsContent(CampaignsState(listOf(joined, c), loaded = true), {}) }) {
+                awaitText(w("Chủ nhật xanh tháng 1", "Green Sunday, January"))
+                onNodeWithText(w("Đã tham gia", "Joined")).assertIsDisplayed()
+                assertEquals(1, count(w("Đã tham gia", "Joined")), "only on the joined one")
             }
         }
         screen("campaigns-empty", Look(AppLanguage.VI), { CampaignsContent(CampaignsState(loaded = true), {}) }) {

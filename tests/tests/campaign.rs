@@ -296,3 +296,38 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     assert_eq!(b.desk.summary(&id).await.unwrap(), summary);
     assert!(b.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty());
 }
+
+/// The phone asks for gzip and reads it: a server on loopback that records the request and
+/// answers the campaign list gzipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_asks_for_gzip_and_reads_it() {
+    use std::io::Write;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the request ended early");
+            request.extend_from_slice(&buf[..n]);
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"[]").unwrap();
+        let body = gz.finish().unwrap();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(&body).await.unwrap();
+        String::from_utf8_lossy(&request).to_lowercase()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let p = phone(dir.path(), &url);
+    assert_eq!(p.desk.campaigns().await.unwrap(), Vec::new());
+    let request = served.await.unwrap();
+    assert!(request.lines().any(|l| l.starts_with("accept-encoding:") && l.contains("gzip")), "{request}");
+}

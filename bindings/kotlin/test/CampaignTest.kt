@@ -13,22 +13,9 @@ import org.junit.jupiter.api.Test
 
 /** Green Sunday through the bindings, as the apps call it: Kotlin, JNA, the real library and server. */
 class CampaignTest {
-    private fun announce(start: Instant = Instant.now().minus(10, ChronoUnit.MINUTES)): String {
-        val operator = City.login()
-        val end = start.plus(3, ChronoUnit.HOURS)
-        val (status, body) = City.call(
-            "POST", "/api/v1/campaigns", operator,
-            """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
-                "areas":["474"],"categories":["litter"],"goal_spots":20,
-                "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
-        )
-        assertEquals(201, status, body)
-        return City.field(body, "id")
-    }
-
     @Test
     fun aTeamReportsOfflineThenCleansAndTheMapShowsIt() = runBlocking {
-        val id = announce()
+        val id = City.announceCampaign()
         val offline = openApp("http://127.0.0.1:9")
         // No signal: joining and the quick capture wait on the phone, on its map at once.
         offline.joinCampaign(id, null, "Đội thanh niên")
@@ -64,7 +51,7 @@ class CampaignTest {
     @Test
     fun joiningRemindsTheResidentAndTheCardSumsUpTheMorning() = runBlocking {
         // In three days: both reminders are still ahead, in Vietnamese, naming the team.
-        val later = announce(Instant.now().plus(3, ChronoUnit.DAYS))
+        val later = City.announceCampaign(Instant.now().plus(3, ChronoUnit.DAYS))
         val app = openApp()
         assertTrue(app.campaignsNearMe().none { it.joined })
         app.joinCampaign(later, null, "Tổ dân phố 7")
@@ -82,7 +69,7 @@ class CampaignTest {
         assertEquals("Tổ dân phố 7", joined.myTeam)
 
         // A running campaign: one spot reported and cleaned; the card has it, with its pair.
-        val id = announce()
+        val id = City.announceCampaign()
         app.joinCampaign(id, null, "Tổ dân phố 7")
         val spot = app.reportSpot(id, "litter", jpeg(51), gps(CITADEL_LAT, CITADEL_LON + 0.002))
         app.sendCampaign()

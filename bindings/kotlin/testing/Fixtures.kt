@@ -65,6 +65,19 @@ object City {
 
     fun field(json: String, name: String): String =
         Regex("\"$name\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
+
+    /** A Green Sunday in Huế city from [start], three hours long, announced by the operator; its id. */
+    fun announceCampaign(start: Instant = Instant.now().minusSeconds(600)): String {
+        val end = start.plusSeconds(3 * 3600)
+        val (status, body) = call(
+            "POST", "/api/v1/campaigns", login(),
+            """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
+                "areas":["474"],"categories":["litter"],"goal_spots":20,
+                "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
+        )
+        assertEquals(201, status, body)
+        return field(body, "id")
+    }
 }
 
 const val CITADEL_LAT = 16.4637

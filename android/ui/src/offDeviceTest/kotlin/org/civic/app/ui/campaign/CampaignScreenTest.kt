@@ -69,20 +69,6 @@ private fun ComposeUiTest.showDescribed(description: String): SemanticsNodeInter
 /** Nothing listens there: the phone is offline. */
 private const val NO_SIGNAL = "http://127.0.0.1:9"
 
-/** A campaign announced by the city's operator through the server's API; its id. */
-private fun announce(start: Instant): String {
-    val operator = City.login()
-    val end = start.plus(3, ChronoUnit.HOURS)
-    val (status, body) = City.call(
-        "POST", "/api/v1/campaigns", operator,
-        """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
-            "areas":["474"],"categories":["litter"],"goal_spots":20,
-            "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
-    )
-    assertEquals(201, status, body)
-    return City.field(body, "id")
-}
-
 private suspend fun CampaignViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (CampaignState) -> Boolean): CampaignState =
     try {
         withTimeout(timeoutMillis) { state.first(ok) }
@@ -245,7 +231,7 @@ class CampaignScreenTest {
 
     @Test
     fun `joining an upcoming campaign with a new team is remembered after a restart, offline, and sets two reminders naming the team`() = runBlocking {
-        val id = announce(Instant.now().plus(3, ChronoUnit.DAYS))
+        val id = City.announceCampaign(Instant.now().plus(3, ChronoUnit.DAYS))
         val team = "Tổ dân phố ${System.nanoTime() % 100_000}"
         val phone = Phone(City.url)
         val joinedCalls = AtomicInteger()

@@ -8,7 +8,7 @@ use civic_core::model::Lang;
 
 use crate::app::{CivicApp, on_runtime};
 use crate::error::CivicError;
-use crate::types::LocationFix;
+use crate::types::{GeoPoint, LocationFix};
 
 type Result<T> = std::result::Result<T, CivicError>;
 
@@ -36,6 +36,10 @@ pub struct CampaignInfo {
     /// The districts or wards it covers, by name.
     pub areas: Vec<String>,
     pub meeting_points: Vec<String>,
+    /// Where each of `meeting_points` is, in the same order (pins on the map).
+    pub meeting_at: Vec<GeoPoint>,
+    /// The area drawn on the map, when the campaign's area was drawn (a closed ring).
+    pub area: Vec<GeoPoint>,
     /// The categories that count: (code, name).
     pub categories: Vec<CampaignCategory>,
     pub goal_spots: Option<u32>,
@@ -169,7 +173,9 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
         starts_at: c.starts_at.into(),
         ends_at: c.ends_at.into(),
         areas: c.areas.iter().map(|a| a.name.get(lang).to_owned()).collect(),
+        meeting_at: c.meeting_points.iter().map(|m| GeoPoint { lat: m.lat, lon: m.lon }).collect(),
         meeting_points: c.meeting_points.into_iter().map(|m| m.name).collect(),
+        area: c.polygon.unwrap_or_default().into_iter().map(|(lat, lon)| GeoPoint { lat, lon }).collect(),
         categories: c
             .categories
             .into_iter()

@@ -67,6 +67,8 @@ class CampaignTest {
         val joined = app.campaignsNearMe().single { it.id == later }
         assertTrue(joined.joined)
         assertEquals("Tổ dân phố 7", joined.myTeam)
+        assertEquals(16.4699, joined.meetingAt.single().lat, "the meeting point's pin")
+        assertTrue(joined.area.isEmpty(), "named by district, not drawn")
 
         // A running campaign: one spot reported and cleaned; the card has it, with its pair.
         val id = City.announceCampaign()

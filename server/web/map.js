@@ -75,7 +75,11 @@
   }
   if (field) {
     draw(parse(field.value));
-    field.addEventListener('input', function () { draw(parse(field.value)); });
+    // Typed corners: the map moves to show them (clicked ones are where the map already is).
+    field.addEventListener('input', function () {
+      draw(parse(field.value));
+      if (shape) map.fitBounds(shape.getBounds(), { padding: [24, 24], maxZoom: 17 });
+    });
     map.on('click', function (e) {
       var corners = parse(field.value);
       corners.push([Math.round(e.latlng.lat * 1e5) / 1e5, Math.round(e.latlng.lng * 1e5) / 1e5]);

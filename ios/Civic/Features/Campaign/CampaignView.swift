@@ -2,8 +2,11 @@ import CivicCore
 import CivicFeatures
 import SwiftUI
 
-/// "Ngày Chủ nhật xanh": one campaign, its goal, joining, the quick capture and the spots;
-/// once it has ended, its summary card on top (android's CampaignContent).
+/// "Ngày Chủ nhật xanh": one campaign, its goal, joining, the quick capture, the live map of
+/// the spots and their list (a spot picked on the map is selected and the list scrolls to it, to
+/// claim it); once it has ended, its summary card on top, with the map of the cleaned spots
+/// (android's CampaignContent).
+@MainActor
 struct CampaignView: View {
     @State var model: CampaignViewModel
     /// Opens the camera for the quick capture of a spot of this category.
@@ -11,7 +14,20 @@ struct CampaignView: View {
     @State private var newTeam = ""
 
     var body: some View {
-        List {
+        ScrollViewReader { proxy in
+            content(proxy)
+        }
+    }
+
+    /// A spot picked on a map: selected, and its row brought into view.
+    private func pick(_ spot: String, _ proxy: ScrollViewProxy) {
+        model.select(spot: spot)
+        withAnimation { proxy.scrollTo(SpotRowID(spot: spot), anchor: .center) }
+    }
+
+    private func content(_ proxy: ScrollViewProxy) -> some View {
+        let map = model.map(language: AppLanguage.current)
+        return List {
             Section {
                 if let c = model.campaign {
                     Text(c.name).font(.title2.bold()).accessibilityAddTraits(.isHeader)
@@ -35,7 +51,7 @@ struct CampaignView: View {
                 }
             }
             if let summary = model.summary {
-                summarySections(summary)
+                summarySections(summary, map: map, proxy: proxy)
             }
             if let c = model.campaign, !model.joined, c.phase != .ended {
                 Section {
@@ -59,11 +75,32 @@ struct CampaignView: View {
                     Text("Báo điểm rác: chụp ảnh, chọn loại", tableName: "Campaign")
                 }
             }
+            // The live map; after the campaign the summary card has the map of what was cleaned.
+            if model.summary == nil, !map.isEmpty {
+                Section {
+                    CampaignSpotsMap(
+                        title: Text("Bản đồ các điểm", tableName: "Campaign"),
+                        pins: map.pins, area: map.area, region: map.region, selected: model.selectedSpot
+                    ) { pick($0, proxy) }
+                    .listRowInsets(EdgeInsets())
+                    CampaignMapLegend(kinds: map.legendKinds, area: !map.area.isEmpty, mine: map.showsMine, waiting: map.showsWaiting)
+                    if !map.spotPins.isEmpty {
+                        // VoiceOver hears it as each pin's hint.
+                        Text("Chạm vào một điểm trên bản đồ để xem nó trong danh sách.", tableName: "Campaign")
+                            .font(.caption)
+                            .foregroundStyle(.secondary)
+                            .accessibilityHidden(true)
+                    }
+                } header: {
+                    Text("Bản đồ các điểm", tableName: "Campaign")
+                }
+            }
             Section {
                 if model.spots.isEmpty {
                     Text("Chưa có điểm nào.", tableName: "Campaign")
                 }
                 ForEach(model.spots, id: \.id) { spot in
+                    let picked = model.selectedSpot == spot.id
                     VStack(alignment: .leading, spacing: 2) {
                         HStack {
                             Text(verbatim: spot.categoryName).font(.headline)
@@ -76,6 +113,10 @@ struct CampaignView: View {
                             Button { model.claim(spot: spot.id) } label: { Text("Đội tôi nhận dọn", tableName: "Campaign") }
                         }
                     }
+                    .id(SpotRowID(spot: spot.id))
+                    // Picked on the map: highlighted, and VoiceOver says "selected".
+                    .listRowBackground(picked ? Color.accentColor.opacity(0.15) : nil)
+                    .accessibilityAddTraits(picked ? .isSelected : [])
                 }
             } header: {
                 Text("Các điểm", tableName: "Campaign")
@@ -117,9 +158,10 @@ struct CampaignView: View {
         .foregroundStyle(.green)
     }
 
-    /// What the morning did: the card, the tables per ward and per team, the before/after pairs.
+    /// What the morning did: the card (with the map of the cleaned spots), the tables per ward
+    /// and per team, the before/after pairs.
     @ViewBuilder
-    private func summarySections(_ s: CampaignSummaryCard) -> some View {
+    private func summarySections(_ s: CampaignSummaryCard, map: CampaignMap, proxy: ScrollViewProxy) -> some View {
         Section {
             Text(verbatim: s.headline).font(.title3.bold())
             if let goal = s.goalSpots {
@@ -136,6 +178,21 @@ struct CampaignView: View {
             }
             if s.handedOver > 0 {
                 Text("\(Int(s.handedOver)) điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường", tableName: "Campaign")
+            }
+            // The morning on the map: where it is clean now.
+            if !map.cleanedPins.isEmpty {
+                Text("Bản đồ điểm đã dọn", tableName: "Campaign")
+                    .font(.headline)
+                    .accessibilityAddTraits(.isHeader)
+                CampaignSpotsMap(
+                    title: Text("Bản đồ điểm đã dọn", tableName: "Campaign"),
+                    pins: map.cleanedPins, area: map.area, region: map.cleanedRegion, selected: model.selectedSpot
+                ) { pick($0, proxy) }
+                .listRowInsets(EdgeInsets())
+                CampaignMapLegend(
+                    kinds: map.cleanedLegendKinds, area: !map.area.isEmpty,
+                    mine: map.cleanedPins.contains { $0.mine }, waiting: map.cleanedPins.contains { $0.waiting }
+                )
             }
         } header: {
             Text("Tổng kết buổi ra quân", tableName: "Campaign")
@@ -186,6 +243,12 @@ func kgText(_ kg: Double) -> String {
 /// The number alone, one decimal: "3,5", "3.5".
 func kgNumber(_ kg: Double) -> String {
     kg.formatted(.number.precision(.fractionLength(1)).locale(Locale(identifier: AppLanguage.current.rawValue)))
+}
+
+/// A spot's row in the list, for `ScrollViewProxy.scrollTo` (its own type: the before/after
+/// pairs' rows are keyed by the same spot ids).
+private struct SpotRowID: Hashable {
+    let spot: String
 }
 
 /// A small label on a row: "Bạn báo", "Đã tham gia".

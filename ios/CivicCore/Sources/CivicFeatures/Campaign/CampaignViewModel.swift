@@ -29,7 +29,8 @@ public struct CampaignPair: Equatable, Identifiable {
 }
 
 /// One Green Sunday campaign: joining (alone or with a team), the quick capture of a spot,
-/// the live map as a list, and once it has ended its summary card. Everything the resident
+/// the live map (`map(language:)`: pins, meeting points, the drawn area) and its list, and once
+/// it has ended its summary card (with the map of the cleaned spots). Everything the resident
 /// does is kept on the phone first (the core's campaign desk); `sync()` delivers it and pulls
 /// the map. Joining schedules the reminders before the campaign. The same as android/ui's
 /// CampaignViewModel.
@@ -51,6 +52,8 @@ public final class CampaignViewModel {
     public private(set) var error: String?
     /// After a send: what happened, in words.
     public private(set) var notice: String?
+    /// The spot picked on the map: the list shows it, to claim it.
+    public private(set) var selectedSpot: String?
 
     private let app: CivicApp
     private let campaignId: String
@@ -127,6 +130,17 @@ public final class CampaignViewModel {
 
     /// How many of the spots are cleaned (the goal's progress).
     public var cleaned: Int { spots.filter { $0.state == .cleaned }.count }
+
+    /// The live map of the campaign and its spots as they are now, labelled in `language`;
+    /// its `cleanedPins` are the ended campaign's card's.
+    public func map(language: AppLanguage = .vi) -> CampaignMap {
+        CampaignMap(campaign: campaign, spots: spots, language: language)
+    }
+
+    /// A spot picked on the map (nil: none); a spot no longer on the map is not picked.
+    public func select(spot: String?) {
+        selectedSpot = spot.flatMap { id in spots.contains { $0.id == id } ? id : nil }
+    }
 
     private func act(_ work: () throws -> Void) {
         do {

@@ -139,6 +139,7 @@ struct OfficialReportRoute: View {
 /// A campaign: a category tapped opens the camera; the photo and the phone's fix become a
 /// spot kept on the phone, then sent at once when there is a connection. Joining schedules
 /// the reminders before it as local notifications (`CampaignReminders`).
+@MainActor
 struct CampaignRoute: View {
     let app: CivicApp
     let id: String

@@ -40,6 +40,12 @@ enum SeverityColor {
         case .unknown: return .gray
         }
     }
+
+    /// Text on `of(severity)`, in light and dark mode alike: dark on the amber of Moderate,
+    /// white on the others (android/ui's onSeverityColor).
+    static func on(_ severity: Severity) -> Color {
+        severity == .moderate ? Color(red: 0.11, green: 0.11, blue: 0.11) : .white
+    }
 }
 
 /// A photo from its JPEG bytes, or a grey placeholder.

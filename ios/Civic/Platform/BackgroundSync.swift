@@ -1,6 +1,7 @@
 import BackgroundTasks
 import CivicCore
 import CivicFeatures
+import CoreLocation
 import Foundation
 import Network
 import UIKit
@@ -66,12 +67,14 @@ enum BackgroundSync {
 
     // MARK: Running
 
-    /// One sync: sends what waits, fetches what changed, posts the notifications it brought,
+    /// One sync: gives the core the phone's position if the resident follows "where I am now",
+    /// sends what waits, fetches what changed, posts the notifications it brought,
     /// schedules the campaign reminders again, and the next outbox task if needed. Nil when
     /// the sync failed (offline…).
     @MainActor
     @discardableResult
     static func sync(_ app: CivicApp) async -> SyncOutcome? {
+        await updatePosition(app)
         var outcome: SyncOutcome?
         do {
             outcome = try await app.syncNow()
@@ -82,6 +85,28 @@ enum BackgroundSync {
         CampaignReminders.reschedule(app)
         reschedule(after: outcome?.state ?? app.syncState(), app: app)
         return outcome
+    }
+
+    /// "Warn me where I am now" (android's SyncWorker.updatePosition): the core matches
+    /// warnings against the last position it was given. Only with the permission already
+    /// given (a sync never asks), a fix iOS holds from the last 10 minutes or, failing that, a
+    /// fresh one within 20 seconds (none in the background, where "when in use" gives none):
+    /// the position is a hint, the saved places still work without it.
+    @MainActor
+    private static func updatePosition(_ app: CivicApp) async {
+        guard (try? app.subscription().currentPosition) == true else { return }
+        let location = LocationProvider(accuracy: kCLLocationAccuracyHundredMeters)
+        guard location.authorized else { return }
+        var fix = location.lastFix(maxAgeSeconds: 10 * 60)
+        if fix == nil, UIApplication.shared.applicationState != .background {
+            fix = await location.currentFix(timeoutSeconds: 20)
+        }
+        guard let fix else { return }
+        do {
+            try app.setPosition(lat: fix.lat, lon: fix.lon)
+        } catch {
+            log.info("Cannot keep the position: \(peopleMessage(error), privacy: .public)")
+        }
     }
 
     /// A sync now that may finish after the app leaves the screen (after "send"): extra

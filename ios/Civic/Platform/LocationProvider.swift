@@ -45,6 +45,14 @@ final class LocationProvider: NSObject, CLLocationManagerDelegate {
 
     var authorized: Bool { status == .authorizedWhenInUse || status == .authorizedAlways }
 
+    /// The fix Core Location already holds, when no older than `maxAgeSeconds`: no request,
+    /// no dialog (a sync in the background, "warn me where I am now").
+    func lastFix(maxAgeSeconds: Double) -> LocationFix? {
+        guard authorized, let last = manager.location, -last.timestamp.timeIntervalSinceNow <= maxAgeSeconds else { return nil }
+        let accuracy = last.horizontalAccuracy >= 0 ? last.horizontalAccuracy : unknownAccuracyM
+        return LocationFix(lat: last.coordinate.latitude, lon: last.coordinate.longitude, accuracyM: accuracy, source: .gps, fixedAt: last.timestamp)
+    }
+
     /// The current position, asking for permission first if it was never asked; nil without
     /// permission or when no fix comes within `timeoutSeconds`.
     func currentFix(timeoutSeconds: Double = 30) async -> LocationFix? {

@@ -9,11 +9,14 @@ struct CaptureResultView: View {
     let model: CaptureViewModel
     let onDone: () -> Void
 
+    /// The big symbol grows with the text size (Dynamic Type).
+    @ScaledMetric(relativeTo: .largeTitle) private var symbolSize: CGFloat = 72
+
     var body: some View {
         ScrollView {
             VStack(spacing: 16) {
                 Image(systemName: done ? "checkmark.circle.fill" : "tray.and.arrow.down.fill")
-                    .font(.system(size: 72))
+                    .font(.system(size: symbolSize))
                     .foregroundStyle(done ? Color.green : Color.accentColor)
                     .accessibilityHidden(true)
                 title

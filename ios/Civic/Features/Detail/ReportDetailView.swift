@@ -350,5 +350,9 @@ private struct PhotoOrPlaceholder: View {
         }
         .frame(maxWidth: .infinity)
         .clipShape(RoundedRectangle(cornerRadius: 8))
+        // One image for VoiceOver: the caller's label, and whether the photo is missing.
+        .accessibilityElement(children: .ignore)
+        .accessibilityAddTraits(.isImage)
+        .accessibilityValue(photo?.bytes == nil ? Text("Ảnh chưa có trên máy", tableName: "Detail") : Text(verbatim: ""))
     }
 }

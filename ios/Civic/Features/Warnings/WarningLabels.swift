@@ -56,7 +56,7 @@ struct SeverityChip: View {
     var body: some View {
         Text(WarningLabels.severity(severity))
             .font(.caption.weight(.semibold))
-            .foregroundStyle(.white)
+            .foregroundStyle(SeverityColor.on(severity))
             .padding(.horizontal, 10).padding(.vertical, 4)
             .background(SeverityColor.of(severity), in: Capsule())
     }

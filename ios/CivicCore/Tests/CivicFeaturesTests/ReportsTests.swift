@@ -1,5 +1,6 @@
 // "My reports" as android/ui's MyReportsTest checks it: reports captured offline are listed
-// as saved on the phone; pull to refresh delivers them and they get the city's number.
+// as saved on the phone; an empty list is loaded with nothing waiting; pull to refresh delivers
+// them and they get the city's number.
 
 import CivicCore
 import CivicFeatures
@@ -27,6 +28,17 @@ final class ReportsTests: XCTestCase {
             XCTAssertEqual(model.delivery(of: report), .savedOnPhone)
             XCTAssertEqual(model.categoryNames[report.category], "Rác thải trên đường phố", "the name, not the code")
         }
+    }
+
+    func testAnEmptyListIsLoadedWithNothingWaiting() throws {
+        // The screen then says what the app is for ("Chưa có báo cáo nào").
+        let app = try open(unreachable)
+        let model = MyReportsViewModel(app: app)
+        XCTAssertTrue(model.loaded)
+        XCTAssertTrue(model.reports.isEmpty)
+        XCTAssertEqual(model.waiting, 0)
+        XCTAssertNil(model.error)
+        XCTAssertNil(model.next, "no page after an empty one")
     }
 
     func testPullToRefreshSendsWhatWaitedAndTheListShowsItsNumber() async throws {

@@ -293,6 +293,23 @@ final class WarningsTests: XCTestCase {
         XCTAssertEqual(model.error, "This position is not valid.")
     }
 
+    func testEveryDistrictTheScreenOffersIsOneTheCoreKnows() throws {
+        let app = try phone(unreachable)
+        let model = SubscriptionsViewModel(app: app)
+        XCTAssertEqual(model.districts.count, 9, "Huế's nine district-level units: \(model.districts.map(\.name))")
+        for district in model.districts {
+            model.startAddPlace()
+            model.setPlaceKind(.district)
+            model.pickDistrict(code: district.code, name: district.name)
+            model.savePlace()
+            XCTAssertNil(model.adding, "\(district.name) saved: \(String(describing: model.adding?.error))")
+        }
+        XCTAssertEqual(try app.subscription().places.count, model.districts.count)
+        // The topics one can follow come from the core, named in the app's language.
+        XCTAssertEqual(model.topics.first { $0.code == "flood" }?.name, "Lũ lụt, ngập")
+        XCTAssertEqual(try app.checkPoint(lat: citadelLat, lon: citadelLon).district?.code, "474", "the citadel is in Huế city")
+    }
+
     func testAPhoneWithNoWarningsHasAnEmptyInboxAndNoUnreadCount() async throws {
         let app = try phone(unreachable)
         let model = WarningsViewModel(app: app)

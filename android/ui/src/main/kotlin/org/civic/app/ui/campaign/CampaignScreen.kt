@@ -1,6 +1,8 @@
 package org.civic.app.ui.campaign
 
+import androidx.compose.foundation.BorderStroke
 import androidx.compose.foundation.background
+import androidx.compose.foundation.border
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -11,12 +13,16 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.height
 import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.lazy.rememberLazyListState
+import androidx.compose.foundation.shape.CircleShape
 import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.AssistChip
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -30,6 +36,8 @@ import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
@@ -38,11 +46,15 @@ import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.selected
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import java.util.Locale
+import kotlin.math.abs
+import kotlin.math.ln
+import kotlin.math.max
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -52,13 +64,22 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.LocalPlatform
+import org.civic.app.ui.MapArea
+import org.civic.app.ui.MapMarker
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.PhotoView
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.detail.PhotoBytes
 import org.civic.app.ui.t
+import org.civic.app.ui.theme.CampaignAreaColor
+import org.civic.app.ui.theme.MeetingPointColor
+import org.civic.app.ui.theme.spotColor
+import org.civic.app.ui.warnings.CITADEL
 import org.civic.core.BeforeAfter
 import org.civic.core.CampaignInfo
 import org.civic.core.CampaignPhase
@@ -96,7 +117,8 @@ data class CampaignState(
 
 /**
  * One campaign: joining (alone or with a team), the quick capture of a spot, and the live
- * map as a list; once it has ended, its summary card. Everything the resident does is kept on
+ * map (a map of the spots and meeting points, and its list); once it has ended, its summary
+ * card with the map of the cleaned spots. Everything the resident does is kept on
  * the phone first (the core's campaign desk); [sync] delivers it and pulls the map. Every call
  * into the core runs on [io]. [onJoined] runs on [io] after a join is kept on the phone (the
  * app schedules the reminders before the campaign there); it must not throw.
@@ -238,9 +260,25 @@ fun CampaignContent(
 ) {
     val c = state.campaign
     val summary = state.summary
+    val language = LocalLanguage.current
+    val list = rememberLazyListState()
+    val scope = rememberCoroutineScope()
+    // The spot picked on the map: its row is highlighted and brought into view, to claim it.
+    var selected by rememberSaveable { mutableStateOf<String?>(null) }
+    val onPick: (String) -> Unit = { id ->
+        val i = state.spots.indexOfFirst { it.id == id }
+        if (i >= 0) {
+            selected = id
+            // The spots' rows are the list's last items but [AFTER_SPOTS].
+            val index = list.layoutInfo.totalItemsCount - AFTER_SPOTS - state.spots.size + i
+            if (index >= 0) scope.launch { list.animateScrollToItem(index) }
+        }
+    }
+    val meeting = if (c != null) meetingMarkers(c, language) else emptyList()
+    val area = c?.area.orEmpty().map { LatLon(it.lat, it.lon) }
     // A Scaffold as every screen has: the theme's background, and the system bars' insets.
     Scaffold { padding ->
-        LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), state = list, verticalArrangement = Arrangement.spacedBy(12.dp)) {
             item {
                 Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                     Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
@@ -262,7 +300,16 @@ fun CampaignContent(
                 }
             }
             if (summary != null) {
-                item(key = "summary") { SummaryCard(summary) }
+                item(key = "summary") {
+                    SummaryCard(summary) {
+                        // The morning on the map: where it is clean now.
+                        val cleaned = state.spots.filter { it.state == SpotState.CLEANED }
+                        if (cleaned.isNotEmpty()) {
+                            SpotsMap(t("Bản đồ điểm đã dọn", "Map of cleaned spots"), cleaned, emptyList(), area,
+                                legend = listOf(SpotState.CLEANED), onPick = onPick, modifier = Modifier.padding(top = 6.dp))
+                        }
+                    }
+                }
                 if (summary.byWard.isNotEmpty()) {
                     item(key = "by-ward") { TallyTable(t("Theo phường", "By ward"), summary.byWard, mine = null) }
                 }
@@ -294,6 +341,16 @@ fun CampaignContent(
                     }
                 }
             }
+            // The live map; after the campaign the summary card has the map of what was cleaned.
+            if (summary == null && (state.spots.isNotEmpty() || meeting.isNotEmpty() || area.size >= 3)) {
+                item(key = "map") {
+                    Card(Modifier.fillMaxWidth()) {
+                        SpotsMap(t("Bản đồ các điểm", "Map of the spots"), state.spots, meeting, area,
+                            legend = if (state.spots.isEmpty()) emptyList() else SpotState.entries, onPick = onPick,
+                            modifier = Modifier.padding(16.dp))
+                    }
+                }
+            }
             item {
                 Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.SpaceBetween) {
                     Text(t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"), style = MaterialTheme.typography.titleMedium,
@@ -307,7 +364,10 @@ fun CampaignContent(
             if (state.spots.isEmpty()) {
                 item { Text(t("Chưa có điểm nào.", "No spot yet."), style = MaterialTheme.typography.bodyMedium) }
             }
-            items(state.spots, key = { it.id }) { spot -> SpotRow(spot, canClaim = state.joined && c?.phase == CampaignPhase.RUNNING, onClaim = onClaim) }
+            items(state.spots, key = { it.id }) { spot ->
+                SpotRow(spot, selected = spot.id == selected, canClaim = state.joined && c?.phase == CampaignPhase.RUNNING, onClaim = onClaim)
+            }
+            // AFTER_SPOTS items after the spots' rows.
             item { Text("", Modifier.padding(bottom = 24.dp)) }
         }
     }
@@ -351,7 +411,7 @@ private fun kgText(kg: Double): String {
 
 /** What the morning did: the headline, the goal, what went to the sanitation unit, the resident's part. */
 @Composable
-private fun SummaryCard(s: CampaignSummaryCard) {
+private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Text(t("Tổng kết buổi ra quân", "How the clean-up went"), style = MaterialTheme.typography.labelLarge,
@@ -373,6 +433,7 @@ private fun SummaryCard(s: CampaignSummaryCard) {
                 Text(t("${s.handedOver} điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường",
                     "${s.handedOver} spots left were handed to the sanitation unit"), style = MaterialTheme.typography.bodyMedium)
             }
+            map()
             val team = s.myTeam
             if (s.mine != null || team != null) {
                 Text(t("Phần của bạn", "Your part"), style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold,
@@ -478,8 +539,13 @@ private fun JoinCard(c: CampaignInfo, onJoin: (String?, String?) -> Unit) {
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun SpotRow(spot: CampaignSpot, canClaim: Boolean, onClaim: (String) -> Unit) {
-    Card(Modifier.fillMaxWidth()) {
+private fun SpotRow(spot: CampaignSpot, selected: Boolean, canClaim: Boolean, onClaim: (String) -> Unit) {
+    // Picked on the map: another colour and a frame, and TalkBack says "selected".
+    Card(
+        Modifier.fillMaxWidth().semantics { this.selected = selected },
+        colors = if (selected) CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer) else CardDefaults.cardColors(),
+        border = if (selected) BorderStroke(2.dp, MaterialTheme.colorScheme.secondary) else null,
+    ) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
             FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
                 Text(spot.categoryName, style = MaterialTheme.typography.titleSmall, modifier = Modifier.align(Alignment.CenterVertically))
@@ -498,5 +564,112 @@ private fun SpotRow(spot: CampaignSpot, canClaim: Boolean, onClaim: (String) -> 
                 TextButton(onClick = { onClaim(spot.id) }) { Text(t("Đội tôi nhận dọn", "My team takes it")) }
             }
         }
+    }
+}
+
+/** The items of the list after the spots' rows (the space at the bottom): how a picked spot's row is found. */
+private const val AFTER_SPOTS = 1
+
+/** A spot's state in words, as the core's labels say it: the legend's. */
+@Composable
+private fun stateWords(state: SpotState): String = when (state) {
+    SpotState.REPORTED -> t("Chưa dọn", "Not cleaned yet")
+    SpotState.CLAIMED -> t("Đang dọn", "Being cleaned")
+    SpotState.CLEANED -> t("Đã dọn", "Cleaned")
+    SpotState.HANDED_OVER -> t("Đã chuyển thành phản ánh", "Handed to the city")
+}
+
+/**
+ * The spots as pins coloured by state. Each label, what TalkBack reads of the map, says the
+ * state in words, and whether the resident reported it and it still waits to be sent.
+ */
+internal fun spotMarkers(spots: List<CampaignSpot>, language: AppLanguage): List<MapMarker> = spots.map { s ->
+    val words = buildList {
+        add(s.stateLabel)
+        if (s.mine) add(language.pick("Bạn báo", "Yours"))
+        if (s.waiting) add(language.pick("Chờ gửi", "Waiting to send"))
+    }
+    MapMarker(LatLon(s.lat, s.lon), "${s.categoryName}: ${words.joinToString(" · ")}", spotColor(s.state), id = s.id)
+}
+
+/** The meeting points as pins named by the place ("Điểm tập trung: Cửa Thượng Tứ"). */
+internal fun meetingMarkers(c: CampaignInfo, language: AppLanguage): List<MapMarker> =
+    c.meetingPoints.zip(c.meetingAt).mapIndexed { i, (name, at) ->
+        MapMarker(LatLon(at.lat, at.lon), language.pick("Điểm tập trung: $name", "Meet at: $name"), MeetingPointColor, id = "meeting-$i")
+    }
+
+/**
+ * The centre and zoom that show every point in the map's height: the middle of their bounds,
+ * at a neighbourhood's zoom (12 to 16); the Citadel at 15 when there is nothing to show.
+ */
+internal fun campaignFraming(points: List<LatLon>): Pair<LatLon, Double> {
+    if (points.isEmpty()) return CITADEL to 15.0
+    val minLat = points.minOf { it.lat }
+    val maxLat = points.maxOf { it.lat }
+    val minLon = points.minOf { it.lon }
+    val maxLon = points.maxOf { it.lon }
+    val center = LatLon((minLat + maxLat) / 2, (minLon + maxLon) / 2)
+    // At zoom z a tile of 256 dp spans 360/2^z degrees (as the city map's Box.around counts);
+    // fit the span in ~200 dp of the 240 dp map.
+    val span = max(abs(maxLon - minLon), abs(maxLat - minLat)).coerceAtLeast(1e-6)
+    val zoom = (ln(360.0 * 200.0 / (256.0 * span)) / ln(2.0)).coerceIn(12.0, 16.0)
+    return center to zoom
+}
+
+/**
+ * A map of [spots] (pins coloured by state), the [meeting] points' pins and the drawn [area],
+ * under its [title], with a legend in words: colour is never the only cue. A tap on a spot's
+ * pin calls [onPick] with its id.
+ */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun SpotsMap(
+    title: String,
+    spots: List<CampaignSpot>,
+    meeting: List<MapMarker>,
+    area: List<LatLon>,
+    legend: List<SpotState>,
+    onPick: (String) -> Unit,
+    modifier: Modifier = Modifier,
+) {
+    val language = LocalLanguage.current
+    val markers = spotMarkers(spots, language) + meeting
+    val areas = if (area.size >= 3) listOf(MapArea(area, CampaignAreaColor)) else emptyList()
+    val (center, zoom) = campaignFraming(markers.map { it.at } + area)
+    Column(modifier, verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+        LocalPlatform.current.Map(
+            center = center,
+            zoom = zoom,
+            markers = markers,
+            areas = areas,
+            modifier = Modifier.fillMaxWidth().height(240.dp).clip(RoundedCornerShape(12.dp)),
+            onCenterChanged = null,
+            onMarkerClick = { marker -> if (spots.any { it.id == marker.id }) onPick(marker.id) },
+        )
+        FlowRow(horizontalArrangement = Arrangement.spacedBy(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            for (state in legend) LegendEntry(spotColor(state), stateWords(state))
+            if (meeting.isNotEmpty()) LegendEntry(MeetingPointColor, t("Điểm tập trung", "Meeting point"))
+            if (areas.isNotEmpty()) LegendEntry(CampaignAreaColor, t("Khu vực chiến dịch", "Campaign area"), area = true)
+        }
+        if (spots.isNotEmpty()) {
+            Text(t("Chạm vào một điểm trên bản đồ để xem nó trong danh sách.", "Tap a spot on the map to see it in the list."),
+                style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        }
+    }
+}
+
+/** A colour of the map and what it means: a pin with its white ring, or a patch of the area. */
+@Composable
+private fun LegendEntry(color: Color, words: String, area: Boolean = false) {
+    Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+        val swatch = if (area) {
+            Modifier.size(14.dp).clip(RoundedCornerShape(3.dp)).background(Color.White).background(color.copy(alpha = 0.25f))
+                .border(2.dp, color, RoundedCornerShape(3.dp))
+        } else {
+            Modifier.size(14.dp).clip(CircleShape).background(Color.White).padding(2.dp).clip(CircleShape).background(color)
+        }
+        Box(swatch)
+        Text(words, style = MaterialTheme.typography.bodySmall)
     }
 }

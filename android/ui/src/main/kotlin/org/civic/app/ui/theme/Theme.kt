@@ -13,6 +13,7 @@ import org.civic.app.ui.PlatformViews
 import org.civic.app.ui.SketchPlatform
 import org.civic.core.ReportStatus
 import org.civic.core.Severity
+import org.civic.core.SpotState
 
 // Huế's imperial purple as the brand colour, with a teal for actions; contrast checked for
 // text on both (WCAG AA at 4.5:1 for body text).
@@ -78,3 +79,22 @@ fun statusColor(status: ReportStatus): Color = when (status) {
     ReportStatus.RESOLVED -> Color(0xFF2E7D32)
     ReportStatus.REJECTED, ReportStatus.DUPLICATE -> Color(0xFFB71C1C)
 }
+
+/**
+ * A Green Sunday spot on the map, as a traffic light: red while it is still dirty, amber while
+ * a team cleans it, green once clean; grey once it left the campaign for the city. The report
+ * statuses' and severities' colours, so the app keeps one palette. The map stays light in the
+ * dark theme (its tiles do), and each pin has a white ring.
+ */
+fun spotColor(state: SpotState): Color = when (state) {
+    SpotState.REPORTED -> statusColor(ReportStatus.REJECTED)
+    SpotState.CLAIMED -> severityColor(Severity.MODERATE)
+    SpotState.CLEANED -> statusColor(ReportStatus.RESOLVED)
+    SpotState.HANDED_OVER -> statusColor(ReportStatus.QUEUED)
+}
+
+/** A campaign's meeting points on its map: the blue of a report the city has, unlike any spot's. */
+val MeetingPointColor: Color = statusColor(ReportStatus.RECEIVED)
+
+/** A campaign's drawn area on its map: the purple of work under way, unlike any pin's. */
+val CampaignAreaColor: Color = statusColor(ReportStatus.IN_PROGRESS)

@@ -1,19 +1,26 @@
 package org.civic.app.ui.campaign
 
 import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.SemanticsActions
 import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.SemanticsMatcher
+import androidx.compose.ui.test.assertIsSelected
+import androidx.compose.ui.test.hasAnyDescendant
 import androidx.compose.ui.test.hasContentDescription
 import androidx.compose.ui.test.hasScrollAction
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.click
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performCustomAccessibilityActionWithLabel
+import androidx.compose.ui.test.performTouchInput
 import java.nio.file.Files
 import java.time.Instant
 import java.time.temporal.ChronoUnit
@@ -39,6 +46,7 @@ import org.civic.core.CampaignSummaryCard
 import org.civic.core.CampaignTally
 import org.civic.core.CampaignTeam
 import org.civic.core.CivicApp
+import org.civic.core.GeoPoint
 import org.civic.core.SpotState
 import org.civic.core.testing.CITADEL_LAT
 import org.civic.core.testing.CITADEL_LON
@@ -66,6 +74,18 @@ private fun ComposeUiTest.showDescribed(description: String): SemanticsNodeInter
     return onNodeWithContentDescription(description)
 }
 
+/** The map (the only node whose description names a spot's or a meeting point's pin), by a pin's label. */
+@OptIn(ExperimentalTestApi::class)
+private fun ComposeUiTest.map(pin: String): SemanticsNodeInteraction =
+    onNode(hasContentDescription(pin, substring = true))
+
+/** What TalkBack reads of the map: its pins' labels. */
+private fun SemanticsNodeInteraction.description(): String =
+    fetchSemanticsNode().config.getOrNull(SemanticsProperties.ContentDescription).orEmpty().joinToString()
+
+/** A spot's row (its card), by its details line. */
+private fun spotRow(details: String): SemanticsMatcher = SemanticsMatcher.keyIsDefined(SemanticsProperties.Selected) and hasAnyDescendant(hasText(details))
+
 /** Nothing listens there: the phone is offline. */
 private const val NO_SIGNAL = "http://127.0.0.1:9"
 
@@ -83,7 +103,11 @@ class CampaignScreenTest {
         val start = Instant.now().minus(1, ChronoUnit.HOURS)
         val campaign = CampaignInfo(
             "c1", w("Chủ nhật xanh tháng 11", "Green Sunday, November"), start, start.plus(4, ChronoUnit.HOURS),
-            listOf("Huế"), listOf(w("Cửa Thượng Tứ", "Thuong Tu gate")),
+            listOf("Huế"), listOf(w("Cửa Thượng Tứ", "Thuong Tu gate")), listOf(GeoPoint(CITADEL_LAT + 0.0025, CITADEL_LON + 0.003)),
+            // The area drawn around the citadel (a closed ring).
+            listOf(GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005), GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON + 0.005),
+                GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON + 0.005), GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON - 0.005),
+                GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005)),
             listOf(CampaignCategory("litter", w("Rác thải trên đường phố", "Litter in the street")),
                 CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"))),
             20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), 37u,
@@ -138,6 +162,83 @@ class CampaignScreenTest {
             assertEquals(0, count("Tham gia một mình"))
             assertEquals(0, count("Báo điểm rác: chụp ảnh, chọn loại"))
             show("Đã chuyển thành phản ánh · HUE-2026-000042").assertIsDisplayed()
+            // No summary yet (offline): the live map, with the spot handed to the city.
+            show("Bản đồ các điểm").assertIsDisplayed()
+            val said = map("Đã chuyển thành phản ánh").description()
+            assertTrue(said.contains("Rác thải trên đường phố: Đã dọn") && said.contains("Rác thải trên đường phố: Đã chuyển thành phản ánh · Bạn báo"), said)
+        }
+    }
+
+    /** The sample, joined, with a third spot being cleaned; the resident's spot sent (so it can be claimed). */
+    private fun live(vi: Boolean): CampaignState {
+        fun w(a: String, b: String) = if (vi) a else b
+        val (campaign, spots) = sample(vi)
+        val mine = spots[1].copy(waiting = false, alsoReported = 2u)
+        val claimed = CampaignSpot("s3", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"), CITADEL_LAT - 0.0015, CITADEL_LON - 0.002,
+            SpotState.CLAIMED, w("Đang dọn", "Being cleaned"), "Đoàn phường Thuận Hòa", 0u, null, false, null, mine = false)
+        return CampaignState(campaign.copy(joined = true, myTeam = "THPT Hai Bà Trưng"), listOf(spots[0], mine, claimed))
+    }
+
+    @Test
+    fun `the live map shows the spots by state, the meeting point and the area, and a pin brings its spot up to claim`() {
+        for (look in Look.all) {
+            val vi = look.language == AppLanguage.VI
+            fun w(a: String, b: String) = if (vi) a else b
+            val state = live(vi)
+            val meet = w("Điểm tập trung: Cửa Thượng Tứ", "Meet at: Thuong Tu gate")
+            val litter = w("Rác thải trên đường phố", "Litter in the street")
+            val mineLabel = w("$litter: Chưa dọn · Bạn báo", "$litter: Not cleaned yet · Yours")
+            screen("campaign-map", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+                awaitText(w("Chủ nhật xanh tháng 11", "Green Sunday, November"))
+                show(w("Bản đồ các điểm", "Map of the spots")).assertIsDisplayed()
+                // What TalkBack reads of the map: every pin's state in words, the resident's own, the meeting point.
+                val map = map(meet)
+                map.assertIsDisplayed()
+                val said = map.description()
+                for (words in listOf("$litter: " + w("Đã dọn", "Cleaned"), mineLabel,
+                    w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"), meet)) {
+                    assertTrue(said.contains(words), "\"$words\" in \"$said\"")
+                }
+                // One pin per spot and meeting point, each to be picked by its name.
+                assertEquals(listOf("$litter: " + w("Đã dọn", "Cleaned"), mineLabel, w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"), meet),
+                    map.fetchSemanticsNode().config[SemanticsActions.CustomActions].map { it.label })
+                // The legend says the colours in words: colour is not the only cue.
+                for (words in listOf(w("Chưa dọn", "Not cleaned yet"), w("Đang dọn", "Being cleaned"), w("Đã dọn", "Cleaned"),
+                    w("Đã chuyển thành phản ánh", "Handed to the city"), w("Điểm tập trung", "Meeting point"), w("Khu vực chiến dịch", "Campaign area"))) {
+                    show(words).assertIsDisplayed()
+                }
+            }
+            val claims = mutableListOf<String>()
+            screen("campaign-map-picked", look, { CampaignContent(state, { _, _ -> }, {}, { claims += it }, {}) }) {
+                awaitText(w("Chủ nhật xanh tháng 11", "Green Sunday, November"))
+                val row = spotRow(w("Chưa dọn · +2 người cùng báo", "Not cleaned yet · +2 also reported"))
+                show(w("Bản đồ các điểm", "Map of the spots"))
+                // The resident taps their own spot's pin: its row comes up, picked, to claim it.
+                map(meet).performCustomAccessibilityActionWithLabel(mineLabel)
+                waitForIdle()
+                onNode(row).assertIsDisplayed().assertIsSelected()
+                assertEquals(1, onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Selected, true)).fetchSemanticsNodes().size, "only that one")
+                onNodeWithText(w("Đội tôi nhận dọn", "My team takes it")).assertIsDisplayed().performClick()
+                assertEquals(listOf("s2"), claims)
+                // A meeting point's pin is no spot: nothing else is picked.
+                map(meet).performCustomAccessibilityActionWithLabel(meet)
+                waitForIdle()
+                onNode(row).assertIsSelected()
+            }
+        }
+        // A tap on the pin itself (the only one, at the map's centre) picks it too.
+        val state = live(true).let { s ->
+            s.copy(campaign = s.campaign!!.copy(meetingPoints = emptyList(), meetingAt = emptyList(), area = emptyList()), spots = listOf(s.spots[2]))
+        }
+        screen("campaign-map-tap", Look(AppLanguage.VI), { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+            awaitText("Chủ nhật xanh tháng 11")
+            show("Bản đồ các điểm")
+            val row = spotRow("Đang dọn · Đoàn phường Thuận Hòa")
+            onNode(row).assertExists()
+            assertEquals(0, onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Selected, true)).fetchSemanticsNodes().size)
+            map("Cống, rãnh thoát nước bị tắc: Đang dọn").performTouchInput { click(center) }
+            waitForIdle()
+            onNode(row).assertIsSelected()
         }
     }
 
@@ -209,6 +310,28 @@ class CampaignScreenTest {
                 assertEquals(0, count(w("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one")))
                 assertEquals(0, count(w("Cống, rãnh thoát nước bị tắc", "Blocked drain")))
                 assertEquals(0, count(w("Đã dọn 1 / 20 điểm", "1 of 20 spots cleaned")))
+            }
+            // In the card: the map of the cleaned spots, and only those (no meeting point, no spot handed over).
+            val cleanedPin = w("Rác thải trên đường phố: Đã dọn", "Litter in the street: Cleaned")
+            screen("campaign-summary-map", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+                awaitText(headline)
+                show(w("Bản đồ điểm đã dọn", "Map of cleaned spots")).assertIsDisplayed()
+                val map = map(cleanedPin)
+                map.assertIsDisplayed()
+                assertEquals(cleanedPin, map.description())
+                show(w("Khu vực chiến dịch", "Campaign area")).assertIsDisplayed()
+                assertEquals(0, count(w("Chưa dọn", "Not cleaned yet")), "the legend has the cleaned spots' colour only")
+            }
+            screen("campaign-summary-map-picked", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
+                awaitText(headline)
+                show(w("Bản đồ điểm đã dọn", "Map of cleaned spots"))
+                map(cleanedPin).performCustomAccessibilityActionWithLabel(cleanedPin)
+                waitForIdle()
+                onNode(spotRow(w("Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo", "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported")))
+                    .assertIsDisplayed().assertIsSelected()
+                // The list has no live map of its own (it would be right above the spots' heading).
+                show(w("Các điểm (2)", "Spots (2)")).assertIsDisplayed()
+                assertEquals(0, count(w("Bản đồ các điểm", "Map of the spots")))
             }
             // Further down: the tables and the pair.
             screen("campaign-summary-pairs", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
@@ -305,7 +428,7 @@ class CampaignsListTest {
             fun w(a: String, b: String) = if (vi) a else b
             val start = Instant.now().plus(2, ChronoUnit.DAYS)
             val c = CampaignInfo("c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
-                listOf("Huế"), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), 12u,
+                listOf("Huế"), emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), 12u,
                 listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)), joined = false, myTeam = null)
             val opened = mutableListOf<String>()
             screen("campaigns-list", look, { CampaignsContent(CampaignsState(listOf(c), loaded = true), { opened += it }) }) {

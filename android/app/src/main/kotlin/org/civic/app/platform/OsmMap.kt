@@ -20,8 +20,10 @@ import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.graphics.toArgb
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.LocalUriHandler
+import androidx.compose.ui.semantics.CustomAccessibilityAction
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.customActions
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
@@ -112,7 +114,14 @@ internal fun OsmMap(
     }
 
     val description = markers.joinToString { it.label }
-    Box(modifier.semantics { if (description.isNotEmpty()) contentDescription = description }) {
+    // TalkBack cannot tap a pin drawn by MapLibre: each pin is an action of the map, by its label.
+    val click = onMarkerClick
+    Box(
+        modifier.semantics {
+            if (description.isNotEmpty()) contentDescription = description
+            if (click != null) customActions = markers.map { m -> CustomAccessibilityAction(m.label) { click(m); true } }
+        },
+    ) {
         AndroidView(factory = { controller.view }, modifier = Modifier.matchParentSize())
         Text(
             ATTRIBUTION,

@@ -73,6 +73,13 @@ private const val AREAS_LINE = "civic-areas-line"
 /** How far from a marker's centre a tap still hits it. */
 private const val TAP_SLOP_DP = 16f
 
+/**
+ * The screens' zoom levels are web-mercator levels of 256-pixel tiles (as on the web pages and
+ * the off-device sketch); MapLibre counts in 512-pixel tiles, one level further in for the same
+ * scale.
+ */
+private fun mapLibreZoom(zoom: Double): Double = zoom - 1.0
+
 @Composable
 internal fun OsmMap(
     center: LatLon,
@@ -91,7 +98,7 @@ internal fun OsmMap(
     val controller = remember {
         MapController(
             context,
-            initial = CameraPosition.Builder().target(LatLng(center.lat, center.lon)).zoom(zoom).build(),
+            initial = CameraPosition.Builder().target(LatLng(center.lat, center.lon)).zoom(mapLibreZoom(zoom)).build(),
         )
     }
     controller.onCenterChanged = rememberUpdatedState(onCenterChanged)
@@ -240,8 +247,9 @@ private class MapController(context: Context, initial: CameraPosition) {
         if (center == reported) return // The citizen just put it there.
         val now = map.cameraPosition
         val target = now.target
-        if (target != null && target.latitude == center.lat && target.longitude == center.lon && now.zoom == zoom) return
-        map.moveCamera(CameraUpdateFactory.newLatLngZoom(LatLng(center.lat, center.lon), zoom))
+        val level = mapLibreZoom(zoom)
+        if (target != null && target.latitude == center.lat && target.longitude == center.lon && now.zoom == level) return
+        map.moveCamera(CameraUpdateFactory.newLatLngZoom(LatLng(center.lat, center.lon), level))
     }
 
     fun setInteractive(interactive: Boolean) {

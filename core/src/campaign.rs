@@ -513,6 +513,8 @@ impl CampaignDesk {
     /// cannot go now. What the server answers about a spot goes on the map at once.
     pub async fn send(&self) -> crate::Result<CampaignOutcome> {
         use crate::sync::client::Failure;
+        // A background sync and the screen may both send: one at a time, so nothing goes twice.
+        let _sending = self.syncer.campaign_sending.lock().await;
         let mut outcome = CampaignOutcome::default();
         for pending in self.pending(None)? {
             let c = &pending.campaign;

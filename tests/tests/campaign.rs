@@ -256,7 +256,10 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     assert!(a.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty(), "under way: nothing left to remind");
     let first = b.desk.report_spot(&id, "litter", &photo(1), at(CITADEL)).unwrap();
     let second = b.desk.report_spot(&id, "litter", &photo(2), at(east(CITADEL, 200.0))).unwrap();
-    b.desk.send().await.unwrap();
+    // The phone's ordinary sync (in the background, the screen closed) delivers them.
+    let outcome = b.syncer.sync_now().await;
+    assert_eq!(outcome.campaign_sent, 2, "{outcome:?}");
+    assert!(b.desk.pending(None).unwrap().is_empty());
     a.desk.refresh(&id).await.unwrap();
     let mine = |p: &Phone| p.desk.map(&id).unwrap().into_iter().filter(|s| s.mine).map(|s| s.spot.id).collect::<Vec<_>>();
     assert!(mine(&a).is_empty(), "A reported nothing");
@@ -330,4 +333,40 @@ async fn the_phone_asks_for_gzip_and_reads_it() {
     assert_eq!(p.desk.campaigns().await.unwrap(), Vec::new());
     let request = served.await.unwrap();
     assert!(request.lines().any(|l| l.starts_with("accept-encoding:") && l.contains("gzip")), "{request}");
+}
+
+/// The screen's "send" and a background sync at the same moment deliver each action once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_once() {
+    let dirs = tempfile::tempdir().unwrap();
+    let server = Server::start(&dirs.path().join("server")).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let campaign: Value = server
+        .post(
+            &operator,
+            "/api/v1/campaigns",
+            json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(now - time::Duration::minutes(10)),
+                   "ends_at": fmt(now + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]}),
+        )
+        .await;
+    let id = campaign["id"].as_str().unwrap().to_owned();
+    let p = phone(&dirs.path().join("p"), &server.url);
+    p.desk.join(&id, None, Some("Tổ dân phố 2".into())).unwrap();
+    for (i, metres) in [0.0, 60.0, 120.0].into_iter().enumerate() {
+        p.desk.report_spot(&id, "litter", &photo(10 + i as u32), at(east(CITADEL, metres))).unwrap();
+        p.desk.claim(&id, &p.desk.pending(Some(&id)).unwrap().iter().rev().find_map(|a| match &a.action {
+            civic_core::campaign::CampaignAction::Spot { id, .. } => Some(id.clone()),
+            _ => None,
+        }).unwrap()).unwrap();
+    }
+    let (screen, sync) = tokio::join!(p.desk.send(), p.syncer.sync_now());
+    let screen = screen.unwrap();
+    assert!(screen.refused.is_empty(), "nothing refused as if sent twice: {screen:?}");
+    assert_eq!(screen.sent + sync.campaign_sent as usize, 7, "a join, three spots, three claims, each once: {screen:?} {sync:?}");
+    p.desk.refresh(&id).await.unwrap();
+    let map = p.desk.map(&id).unwrap();
+    assert_eq!(map.len(), 3);
+    assert!(map.iter().all(|s| s.spot.status == SpotStatus::Claimed && !s.waiting), "{map:?}");
 }

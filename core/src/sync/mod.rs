@@ -82,6 +82,8 @@ pub struct SyncOutcome {
     /// Warnings this sync raised for the resident: show them with
     /// `Civic::take_alert_notifications` (which hands each out once).
     pub alerts_raised: u32,
+    /// Clean-up campaign actions this sync delivered.
+    pub campaign_sent: u32,
     /// The state sync ended in.
     pub state: SyncState,
 }
@@ -122,6 +124,10 @@ pub struct Syncer {
     options: SyncOptions,
     state: watch::Sender<SyncState>,
     running: Mutex<Option<Running>>,
+    /// One delivery of the campaign actions at a time (a sync's, or the screen's).
+    pub(crate) campaign_sending: tokio::sync::Mutex<()>,
+    /// One registration of this device at a time.
+    registering: tokio::sync::Mutex<()>,
 }
 
 impl Syncer {
@@ -151,6 +157,8 @@ impl Syncer {
             options,
             state,
             running: Mutex::new(None),
+            campaign_sending: tokio::sync::Mutex::new(()),
+            registering: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -275,7 +283,7 @@ impl Syncer {
 
     async fn run(self: Arc<Self>) -> SyncOutcome {
         let mut outcome =
-            SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], alerts_raised: 0, state: self.state() };
+            SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], alerts_raised: 0, campaign_sent: 0, state: self.state() };
         let state = match self.run_inner(&mut outcome).await {
             Ok(()) => {
                 let now = OffsetDateTime::now_utc();
@@ -305,11 +313,35 @@ impl Syncer {
         outcome
     }
 
-    async fn run_inner(&self, outcome: &mut SyncOutcome) -> Result<(), Stop> {
+    async fn run_inner(self: &Arc<Self>, outcome: &mut SyncOutcome) -> Result<(), Stop> {
         let token = self.token().await?;
         self.push_profile(&token).await?;
         self.push(&token, outcome).await?;
-        self.pull(&token, outcome).await
+        self.pull(&token, outcome).await?;
+        self.send_campaign_actions(outcome).await
+    }
+
+    /// What the resident did for a clean-up campaign without a connection goes with every
+    /// sync too, not only when the campaign's screen is open. A stop (the connection lost
+    /// meanwhile) leaves the rest waiting for the next sync.
+    async fn send_campaign_actions(self: &Arc<Self>, outcome: &mut SyncOutcome) -> Result<(), Stop> {
+        if self.store.read(|c| store::campaign_actions(c, None))?.is_empty() {
+            return Ok(());
+        }
+        let desk = crate::campaign::CampaignDesk::new(
+            Arc::clone(&self.store),
+            Arc::clone(self),
+            crate::photo::PhotoOptions::default(),
+            Arc::clone(&self.city),
+        );
+        let sent = desk.send().await.map_err(Stop::Local)?;
+        outcome.campaign_sent = sent.sent as u32;
+        match sent.stopped {
+            Some(crate::Error::Offline(why)) => Err(Stop::Failure(Failure::Offline(why))),
+            Some(crate::Error::Unauthorized) => Err(Stop::Failure(Failure::Unauthorized)),
+            Some(crate::Error::ServerBusy(reason)) => Err(Stop::Failure(Failure::Transient { reason, retry_after: None })),
+            _ => Ok(()),
+        }
     }
 
     /// Sends the citizen's name and contact when they changed since the server last had
@@ -347,6 +379,12 @@ impl Syncer {
 
     /// The device's token, registering the device first if it has none.
     async fn token(&self) -> Result<String, Stop> {
+        if let Some(token) = self.tokens.load() {
+            return Ok(token);
+        }
+        // Two callers at once (a sync and a screen) must not register two devices, the
+        // second's token replacing the first's under what the first already did.
+        let _registering = self.registering.lock().await;
         if let Some(token) = self.tokens.load() {
             return Ok(token);
         }

@@ -17,6 +17,8 @@ pub enum CampaignPhase {
     Upcoming,
     Running,
     Ended,
+    /// Called off (`CampaignInfo::cancel_reason` says why).
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -46,6 +48,8 @@ pub struct CampaignInfo {
     pub phase: CampaignPhase,
     /// "Sắp diễn ra" / "Upcoming"…
     pub phase_label: String,
+    /// Why it was called off, when it was.
+    pub cancel_reason: Option<String>,
     pub participants: u32,
     pub teams: Vec<CampaignTeam>,
     /// The resident joined it (on this phone).
@@ -166,6 +170,7 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
         Phase::Upcoming => (CampaignPhase::Upcoming, t(lang, "Sắp diễn ra", "Upcoming")),
         Phase::Running => (CampaignPhase::Running, t(lang, "Đang diễn ra", "Under way")),
         Phase::Ended => (CampaignPhase::Ended, t(lang, "Đã kết thúc", "Ended")),
+        Phase::Cancelled => (CampaignPhase::Cancelled, t(lang, "Đã huỷ", "Called off")),
     };
     CampaignInfo {
         id: c.id,
@@ -184,6 +189,7 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
         goal_spots: c.goal_spots,
         phase,
         phase_label,
+        cancel_reason: c.cancel_reason,
         participants: c.participants,
         teams: c.teams.into_iter().map(|x| CampaignTeam { id: x.id, name: x.name, members: x.members }).collect(),
         joined: joined.is_some(),

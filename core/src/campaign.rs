@@ -70,8 +70,20 @@ pub struct Campaign {
     pub goal_spots: Option<u32>,
     /// Upcoming, running, or ended (its spots left were handed to the city).
     pub phase: Phase,
+    /// Why it was called off, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
     pub participants: u32,
     pub teams: Vec<Team>,
+}
+
+/// `POST /api/v1/campaigns/{id}/cancel`: the operations centre calls a campaign off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelCampaign {
+    /// Why, for the residents ("Mưa lớn", "Heavy rain").
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +93,8 @@ pub enum Phase {
     Upcoming,
     Running,
     Ended,
+    /// Called off by the operations centre (`Campaign::cancel_reason` says why).
+    Cancelled,
 }
 
 /// A team: a school, a union branch, a neighbourhood group.
@@ -318,7 +332,9 @@ pub fn reminder_times(starts_at: OffsetDateTime, offset: time::UtcOffset, now: O
 
 /// Where a campaign stands at `now` by its hours (for a campaign last seen a while ago).
 pub fn phase_at(c: &Campaign, now: OffsetDateTime) -> Phase {
-    if c.phase == Phase::Ended || now >= c.ends_at {
+    if c.phase == Phase::Cancelled {
+        Phase::Cancelled
+    } else if c.phase == Phase::Ended || now >= c.ends_at {
         Phase::Ended
     } else if now >= c.starts_at {
         Phase::Running

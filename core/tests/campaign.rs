@@ -18,6 +18,7 @@ fn campaign(id: &str, district: &str) -> Campaign {
         categories: vec!["litter".into()],
         goal_spots: None,
         phase: Phase::Upcoming,
+        cancel_reason: None,
         participants: 0,
         teams: Vec::new(),
     }
@@ -65,4 +66,7 @@ fn reminders_ring_the_evening_before_in_the_citys_time_and_an_hour_before() {
     assert_eq!(phase_at(&c, early), Phase::Upcoming);
     assert_eq!(phase_at(&c, starts + time::Duration::hours(1)), Phase::Running);
     assert_eq!(phase_at(&c, starts + time::Duration::hours(4)), Phase::Ended);
+    // Called off, it stays called off.
+    c.phase = Phase::Cancelled;
+    assert_eq!(phase_at(&c, starts + time::Duration::hours(1)), Phase::Cancelled);
 }

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         routes!(campaigns::claim),
         routes!(campaigns::clean),
         routes!(campaigns::summary),
+        routes!(campaigns::cancel),
         routes!(openapi::document),
     ]
     .into_iter()

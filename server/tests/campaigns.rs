@@ -260,3 +260,53 @@ async fn a_campaign_drawn_on_the_map_takes_spots_inside_it_only() {
     assert_eq!((status, problem["type"].as_str().map(|t| t.ends_with("not-in-campaign"))), (StatusCode::UNPROCESSABLE_ENTITY, Some(true)), "{problem}");
     assert_eq!(map(&srv, id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn an_operator_calls_a_campaign_off_and_it_takes_nothing_more() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &["--campaign-sweep-secs", "1"]);
+    let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    let c = announce(&srv, &operator, -10, 180).await;
+    let id = c["id"].as_str().unwrap();
+    let resident = srv.device().await;
+    assert_eq!(srv.post(&resident, &format!("/api/v1/campaigns/{id}/join"), &json!({"new_team": "Tổ 3"})).await.status(), StatusCode::OK);
+    let (status, spot) = report_spot(&srv, &resident, id, CITADEL, 1).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let spot_id = spot["spot"]["id"].as_str().unwrap().to_owned();
+
+    // Only an operator, and only with a reason.
+    let cancel = format!("/api/v1/campaigns/{id}/cancel");
+    assert_eq!(srv.post(&resident, &cancel, &json!({"reason": "Mưa"})).await.status(), StatusCode::FORBIDDEN);
+    assert_problem(srv.post(&operator, &cancel, &json!({"reason": "  "})).await, StatusCode::UNPROCESSABLE_ENTITY, "missing-field").await;
+    assert_eq!(srv.post(&operator, &cancel, &json!({})).await.status(), StatusCode::BAD_REQUEST);
+    let r = srv.post(&operator, &cancel, &json!({"reason": "Mưa lớn, bão số 9"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let called_off: Value = r.json().await.unwrap();
+    assert_eq!((called_off["phase"].as_str(), called_off["cancel_reason"].as_str()), (Some("cancelled"), Some("Mưa lớn, bão số 9")));
+    // Again: nothing changes.
+    let again: Value = srv.post(&operator, &cancel, &json!({"reason": "Khác"})).await.json().await.unwrap();
+    assert_eq!(again["cancel_reason"], "Mưa lớn, bão số 9");
+
+    // Listed as called off; nothing more is taken.
+    let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().iter().find(|x| x["id"] == id).unwrap()["phase"], "cancelled");
+    assert_problem(srv.post(&srv.device().await, &format!("/api/v1/campaigns/{id}/join"), &json!({})).await, StatusCode::CONFLICT, "campaign-cancelled").await;
+    let (status, problem) = report_spot(&srv, &resident, id, east(CITADEL, 100.0), 2).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let claim = srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{spot_id}/claim"))).bearer_auth(&resident).send().await.unwrap();
+    assert_problem(claim, StatusCode::CONFLICT, "campaign-cancelled").await;
+
+    // The spot already reported is real litter: it goes to the city.
+    let mut handed = None;
+    for _ in 0..50 {
+        handed = map(&srv, id).await.into_iter().find(|s| s["status"] == "handed_over");
+        if handed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(handed.expect("handed to the city")["report_number"].is_string());
+    // A campaign that has ended cannot be called off.
+    let ended = announce(&srv, &operator, -120, 60).await;
+    assert_problem(srv.post(&operator, &format!("/api/v1/campaigns/{}/cancel", ended["id"].as_str().unwrap()), &json!({"reason": "x"})).await, StatusCode::CONFLICT, "campaign-ended").await;
+}

@@ -60,6 +60,7 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/campaigns/{id}/spots/{spot}/claim", DEVICE),
     ("POST", "/api/v1/campaigns/{id}/spots/{spot}/clean", DEVICE),
     ("GET", "/api/v1/campaigns/{id}/summary", NONE),
+    ("POST", "/api/v1/campaigns/{id}/cancel", OFFICIAL),
     ("GET", "/api/v1/openapi.json", NONE),
 ];
 

@@ -390,6 +390,21 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     assert_eq!(c["areas"][0]["code"], "474");
     let (_, page) = console_get(&srv, &cookie, "/console/campaigns").await;
     assert!(page.contains("Chủ nhật xanh &lt;phường&gt; Thuận Hòa"), "listed, escaped");
+
+    // Rain: called off, with why; the public page says so.
+    let id = c["id"].as_str().unwrap();
+    let call_off = |pairs: Vec<(&'static str, String)>| {
+        browser().post(srv.url(&format!("/console/campaigns/{id}/cancel"))).header("cookie", cookie.clone()).form(&pairs).send()
+    };
+    assert_eq!(call_off(vec![("reason", "Mưa".to_owned())]).await.unwrap().status(), StatusCode::FORBIDDEN, "no token");
+    let r = call_off(vec![("csrf", token.clone()), ("reason", String::new())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Cần ghi lý do huỷ"));
+    let r = call_off(vec![("csrf", token.clone()), ("reason", "Mưa lớn <bão>".to_owned())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let public = browser().get(srv.url(&format!("/vi/campaigns/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(public.contains("Chiến dịch đã huỷ: Mưa lớn &lt;bão&gt;"), "{public}");
+    assert!(public.contains("Đã huỷ"));
 }
 
 /// A PNG that declares `w`x`h` pixels and holds almost nothing.

@@ -370,3 +370,34 @@ async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_on
     assert_eq!(map.len(), 3);
     assert!(map.iter().all(|s| s.spot.status == SpotStatus::Claimed && !s.waiting), "{map:?}");
 }
+
+/// Called off (rain): once the phone has heard, the reminders are gone and it says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_called_off_rings_no_reminder() {
+    let dirs = tempfile::tempdir().unwrap();
+    let server = Server::start(&dirs.path().join("server")).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+    let starts = time::OffsetDateTime::now_utc() + time::Duration::days(3);
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let campaign: Value = server
+        .post(
+            &operator,
+            "/api/v1/campaigns",
+            json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(starts),
+                   "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]}),
+        )
+        .await;
+    let id = campaign["id"].as_str().unwrap().to_owned();
+    let p = phone(&dirs.path().join("p"), &server.url);
+    p.desk.campaigns().await.unwrap();
+    p.desk.join(&id, None, None).unwrap();
+    p.syncer.sync_now().await;
+    let now = time::OffsetDateTime::now_utc();
+    assert_eq!(p.desk.reminders(now).unwrap().len(), 2);
+
+    server.post(&operator, &format!("/api/v1/campaigns/{id}/cancel"), json!({"reason": "Mưa lớn"})).await;
+    let listed = p.desk.campaigns().await.unwrap();
+    let c = listed.iter().find(|c| c.id == id).expect("still listed, called off");
+    assert_eq!((c.phase, c.cancel_reason.as_deref()), (civic_core::campaign::Phase::Cancelled, Some("Mưa lớn")));
+    assert!(p.desk.reminders(now).unwrap().is_empty());
+}

@@ -69,6 +69,7 @@ class CampaignTest {
         assertEquals("Tổ dân phố 7", joined.myTeam)
         assertEquals(16.4699, joined.meetingAt.single().lat, "the meeting point's pin")
         assertTrue(joined.area.isEmpty(), "named by district, not drawn")
+        assertEquals(null, joined.cancelReason)
 
         // A running campaign: one spot reported and cleaned; the card has it, with its pair.
         val id = City.announceCampaign()
@@ -85,5 +86,14 @@ class CampaignTest {
         assertEquals(spot, pair.spotId)
         assertTrue(app.photo(pair.beforePhoto).isNotEmpty() && app.photo(pair.afterPhoto).isNotEmpty(), "both photos are on the phone")
         assertTrue(app.campaignMap(id).single { it.id == spot }.mine)
+
+        // Rain: the later campaign is called off; the phone says why and will not remind.
+        val (status, body) = City.call("POST", "/api/v1/campaigns/$later/cancel", City.login(), """{"reason":"Mưa lớn"}""")
+        assertEquals(200, status, body)
+        val off = app.campaignsNearMe().single { it.id == later }
+        assertEquals(CampaignPhase.CANCELLED, off.phase)
+        assertEquals("Đã huỷ", off.phaseLabel)
+        assertEquals("Mưa lớn", off.cancelReason)
+        assertTrue(app.campaignReminders().none { it.campaignId == later })
     }
 }

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use civic_core::campaign::{
+use civic_core::campaign::{CancelCampaign, 
     CLEAN_RADIUS_M, Campaign, CampaignSummary, CleanSpot, JoinCampaign, MERGE_RADIUS_M, MeetingPoint, Membership, NewCampaign,
     NewSpot, Phase, Spot, SpotChanges, SpotReceipt, SpotStatus, Tally, Team,
 };
@@ -38,9 +38,12 @@ struct Stored {
     goal_spots: Option<u32>,
     handed_over: bool,
     drawn: Option<civic_core::area::DrawnArea>,
+    /// Why it was called off, when it was.
+    cancel_reason: Option<String>,
 }
 
-const COLUMNS: &str = "id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, handed_over_at, polygon";
+const COLUMNS: &str =
+    "id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, handed_over_at, polygon, cancel_reason";
 
 fn stored(r: &Row) -> crate::db::DbResult<Stored> {
     let list = |s: String| s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect::<Vec<_>>();
@@ -58,6 +61,7 @@ fn stored(r: &Row) -> crate::db::DbResult<Stored> {
             .get::<_, Option<String>>(10)?
             .and_then(|ring| serde_json::from_str(&ring).ok())
             .map(civic_core::area::DrawnArea::checked),
+        cancel_reason: r.get(11)?,
     })
 }
 
@@ -66,12 +70,22 @@ fn load(c: &Conn, id: &str) -> ApiResult<Stored> {
 }
 
 fn phase(s: &Stored, at: i64) -> Phase {
-    if s.handed_over || at >= s.ends_at {
+    if s.cancel_reason.is_some() {
+        Phase::Cancelled
+    } else if s.handed_over || at >= s.ends_at {
         Phase::Ended
     } else if at >= s.starts_at {
         Phase::Running
     } else {
         Phase::Upcoming
+    }
+}
+
+/// A campaign called off takes nothing more: no join, spot, claim or clean.
+fn still_on(s: &Stored) -> ApiResult<()> {
+    match &s.cancel_reason {
+        Some(reason) => Err(ApiError::conflict("campaign-cancelled", format!("the campaign was called off: {reason}"))),
+        None => Ok(()),
     }
 }
 
@@ -102,6 +116,7 @@ fn view(st: &AppState, c: &Conn, s: &Stored) -> ApiResult<Campaign> {
         categories: s.categories.clone(),
         goal_spots: s.goal_spots,
         phase: phase(s, to_ms(now())),
+        cancel_reason: s.cancel_reason.clone(),
         participants,
         teams: teams(c, &s.id)?,
     })
@@ -175,6 +190,40 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     Ok((StatusCode::CREATED, Json(v)))
 }
 
+/// `POST /api/v1/campaigns/{id}/cancel`: the operations centre calls a campaign off (rain, a
+/// storm warning). Phones stop their reminders at their next sync; the spots already
+/// reported go to the city like those left at an end. Calling it off again changes nothing.
+#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns", operation_id = "cancelCampaign", summary = "Call a campaign off", description = "Calls a campaign off, with why; nothing more can be joined, reported, claimed or cleaned, and the spots already reported are handed to the city.",
+    params(("id" = String, Path, description = "The campaign's id")),
+    request_body = CancelCampaign, security(("official_token" = [])),
+    responses((status = 200, description = "Called off", body = Campaign),
+               (status = 403, description = "Not an operator", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 409, description = "`campaign-ended`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 422, description = "`missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<CancelCampaign>) -> ApiResult<Json<Campaign>> {
+    if !caller.official()?.has(Role::Operator) {
+        return Err(ApiError::Forbidden("only the operations centre calls campaigns off".into()));
+    }
+    let reason = text_field("reason", &req.reason, 500, true)?;
+    let id2 = id.clone();
+    st.db
+        .write(move |tx| {
+            let s = load(tx, &id2)?;
+            if s.cancel_reason.is_some() {
+                return Ok(());
+            }
+            if phase(&s, to_ms(now())) == Phase::Ended {
+                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
+            }
+            tx.execute("UPDATE campaign SET cancelled_at = ?2, cancel_reason = ?3 WHERE id = ?1", params![id2, to_ms(now()), reason])?;
+            Ok(())
+        })
+        .await?;
+    let st2 = st.clone();
+    Ok(Json(st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await?))
+}
+
 /// `GET /api/v1/campaigns`: the campaigns not yet ended, soonest first, and the last ended ones.
 #[utoipa::path(get, path = "/campaigns", tag = "campaigns", operation_id = "listCampaigns", summary = "Clean-up campaigns", description = "Lists the campaigns not yet ended, soonest first, then the ten last ended, with their teams and participants.",
     responses((status = 200, description = "Running and upcoming campaigns, then the ten last ended", body = Vec<Campaign>)))]
@@ -214,7 +263,7 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
     params(("id" = String, Path, description = "The campaign's id")), request_body = JoinCampaign, security(("device_token" = [])),
     responses((status = 200, description = "Joined (again: the team changed)", body = Membership),
                (status = 404, description = "No such campaign or team", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 409, description = "The campaign has ended (`campaign-ended`)", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+               (status = 409, description = "The campaign has ended (`campaign-ended`) or was called off (`campaign-cancelled`)", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<JoinCampaign>) -> ApiResult<Json<Membership>> {
     let device = caller.device()?.to_owned();
     let new_team = req.new_team.as_deref().map(|n| text_field("new_team", n, 100, true)).transpose()?;
@@ -222,6 +271,7 @@ pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<Str
         .db
         .write(move |tx| {
             let s = load(tx, &id)?;
+            still_on(&s)?;
             if phase(&s, to_ms(now())) == Phase::Ended {
                 return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
             }
@@ -350,7 +400,7 @@ fn next_version(tx: &Conn) -> ApiResult<i64> {
     responses((status = 201, description = "A new spot", body = SpotReceipt),
                (status = 200, description = "Already known (sent again), or joined a spot reported there before (`merged`)", body = SpotReceipt),
                (status = 403, description = "The device has not joined", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 409, description = "`campaign-ended`, `id-reused`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 409, description = "`campaign-ended`, `campaign-cancelled`, `id-reused`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 422, description = "`not-in-campaign` (category or place), `photo-missing`, `bad-id`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn report_spot(
     State(st): State<AppState>,
@@ -376,6 +426,7 @@ pub async fn report_spot(
                 return Ok((StatusCode::OK, SpotReceipt { spot: finish(tx, &id, shown)?, merged: merged_into.is_some() }));
             }
             let s = load(tx, &id)?;
+            still_on(&s)?;
             if s.handed_over || to_ms(req.location.fixed_at) > s.ends_at {
                 return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
             }
@@ -454,13 +505,14 @@ pub async fn report_spot(
     responses((status = 200, description = "Claimed (or already this team's)", body = Spot),
                (status = 403, description = "Not a member of a team of the campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 404, description = "No such spot", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 409, description = "`claimed-by-another-team`, `already-cleaned`, `campaign-ended`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+               (status = 409, description = "`claimed-by-another-team`, `already-cleaned`, `campaign-ended`, `campaign-cancelled`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn claim(State(st): State<AppState>, caller: Caller, Path((id, spot_id)): Path<(String, String)>) -> ApiResult<Json<Spot>> {
     let device = caller.device()?.to_owned();
     let spot = st
         .db
         .write(move |tx| {
             let s = load(tx, &id)?;
+            still_on(&s)?;
             if phase(&s, to_ms(now())) == Phase::Ended {
                 return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
             }
@@ -504,7 +556,7 @@ fn canonical(c: &Conn, campaign: &str, id: &str) -> ApiResult<String> {
     responses((status = 200, description = "Cleaned (or already)", body = Spot),
                (status = 403, description = "Not a member", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 404, description = "No such spot", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 409, description = "`claimed-by-another-team`, `campaign-ended`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 409, description = "`claimed-by-another-team`, `campaign-ended`, `campaign-cancelled`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 422, description = "`after-photo-too-far`, `photo-missing`, `bad-weight`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn clean(
     State(st): State<AppState>,
@@ -520,6 +572,7 @@ pub async fn clean(
         .db
         .write(move |tx| {
             let s = load(tx, &id)?;
+            still_on(&s)?;
             if s.handed_over {
                 return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
             }
@@ -672,7 +725,8 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
             Ok(c.query_all(
                 "SELECT s.id, s.category, s.lat, s.lon, s.accuracy_m, s.photo_hash, s.device_id, s.reported_at, c.name_vi
                  FROM spot s JOIN campaign c ON c.id = s.campaign_id
-                 WHERE c.ends_at <= ?1 AND c.handed_over_at IS NULL AND s.merged_into IS NULL AND s.status IN ('reported', 'claimed')",
+                 WHERE (c.ends_at <= ?1 OR c.cancelled_at IS NOT NULL) AND c.handed_over_at IS NULL AND s.merged_into IS NULL
+                   AND s.status IN ('reported', 'claimed')",
                 [to_ms(now())],
                 |r| {
                     Ok((
@@ -720,7 +774,7 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
     st.db
         .write(|tx| {
             tx.execute(
-                "UPDATE campaign SET handed_over_at = ?1 WHERE ends_at <= ?1 AND handed_over_at IS NULL
+                "UPDATE campaign SET handed_over_at = ?1 WHERE (ends_at <= ?1 OR cancelled_at IS NOT NULL) AND handed_over_at IS NULL
                  AND NOT EXISTS (SELECT 1 FROM spot s WHERE s.campaign_id = campaign.id AND s.merged_into IS NULL
                                  AND s.status IN ('reported', 'claimed'))",
                 [to_ms(now())],

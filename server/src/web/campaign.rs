@@ -15,11 +15,21 @@ use crate::api::campaigns;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-fn phase_label(p: Phase, l: WebLang) -> &'static str {
+pub(super) fn phase_label(p: Phase, l: WebLang) -> &'static str {
     match p {
         Phase::Upcoming => l.t("Sắp diễn ra", "Upcoming"),
         Phase::Running => l.t("Đang diễn ra", "Under way"),
         Phase::Ended => l.t("Đã kết thúc", "Ended"),
+        Phase::Cancelled => l.t("Đã huỷ", "Called off"),
+    }
+}
+
+/// The badge a phase wears: the same classes as a report's statuses.
+pub(super) fn phase_badge(p: Phase) -> &'static str {
+    match p {
+        Phase::Upcoming | Phase::Running => "working",
+        Phase::Ended => "done",
+        Phase::Cancelled => "closed",
     }
 }
 
@@ -47,7 +57,7 @@ pub async fn list(State(st): State<AppState>, Path(lang): Path<String>) -> Respo
                     li { article.report {
                         h2 { a href={ "/" (l.code()) "/campaigns/" (c.id) } { (c.name.get(l.0)) } }
                         p.meta {
-                            span class={ "badge " (if c.phase == Phase::Ended { "done" } else { "working" }) } { (phase_label(c.phase, l)) } " "
+                            span class={ "badge " (phase_badge(c.phase)) } { (phase_label(c.phase, l)) } " "
                             time datetime=(iso(c.starts_at)) { (datetime(c.starts_at, offset)) } " – " (datetime(c.ends_at, offset))
                             " · " (c.participants) " " (l.t("người tham gia", "taking part"))
                         }
@@ -115,9 +125,12 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
         p.back { a href={ "/" (l.code()) "/campaigns" } { "← " (l.t("Ngày Chủ nhật xanh", "Green Sunday")) } }
         h1 { (title) }
         p.meta {
-            span class={ "badge " (if c.phase == Phase::Ended { "done" } else { "working" }) } { (phase_label(c.phase, l)) } " "
+            span class={ "badge " (phase_badge(c.phase)) } { (phase_label(c.phase, l)) } " "
             (datetime(c.starts_at, offset)) " – " (datetime(c.ends_at, offset))
             " · " (c.areas.iter().map(|a| a.name.get(l.0).to_owned()).collect::<Vec<_>>().join(", "))
+        }
+        @if let Some(reason) = &c.cancel_reason {
+            p.notice #cancelled role="status" { (l.t("Chiến dịch đã huỷ: ", "Called off: ")) (reason) }
         }
         dl.figures {
             div { dt { (l.t("Điểm rác được báo", "Spots reported")) } dd #spots-reported { (s.reported) } }

@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/warnings", get(warnings).post(compose_warning))
         .route("/console/warnings/{id}/cancel", post(cancel_warning))
         .route("/console/campaigns", get(campaigns).post(announce_campaign))
+        .route("/console/campaigns/{id}/cancel", post(cancel_campaign))
         .route_layer(middleware::from_fn(same_origin))
 }
 
@@ -367,6 +368,7 @@ fn flash(d: &Done, lang: WebLang) -> Markup {
         "published" => lang.t("Đã phát cảnh báo", "Published the warning"),
         "cancelled" => lang.t("Đã huỷ cảnh báo", "Cancelled the warning"),
         "announced" => lang.t("Đã công bố chiến dịch", "Announced the campaign"),
+        "called-off" => lang.t("Đã huỷ chiến dịch", "Called off the campaign"),
         _ => return html! {},
     };
     html! { p.flash role="status" { (what) " " (d.n) } }
@@ -1255,18 +1257,28 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                         th scope="col" { (l.t("Thời gian", "When")) }
                         th scope="col" { (l.t("Tình trạng", "Phase")) }
                         th scope="col" { (l.t("Người tham gia", "Taking part")) }
+                        th scope="col" { (l.t("Huỷ", "Call off")) }
                     } }
                     tbody {
                         @for c in &listed {
                             tr {
                                 td { a href={ "/" (l.code()) "/campaigns/" (c.id) } { (c.name.get(l.0)) } }
                                 td { (when(c.starts_at)) }
-                                td { (match c.phase {
-                                    civic_core::campaign::Phase::Upcoming => l.t("Sắp diễn ra", "Upcoming"),
-                                    civic_core::campaign::Phase::Running => l.t("Đang diễn ra", "Under way"),
-                                    civic_core::campaign::Phase::Ended => l.t("Đã kết thúc", "Ended"),
-                                }) }
+                                td { (super::campaign::phase_label(c.phase, l)) }
                                 td { (c.participants) " · " (c.teams.len()) " " (l.t("đội", "teams")) }
+                                td {
+                                    @if matches!(c.phase, civic_core::campaign::Phase::Upcoming | civic_core::campaign::Phase::Running) {
+                                        form.inline method="post" action={ "/console/campaigns/" (c.id) "/cancel" } {
+                                            (s.csrf_field())
+                                            label.visually-hidden for={ "cancel-" (c.id) } { (l.t("Lý do huỷ", "Why it is called off")) }
+                                            input id={ "cancel-" (c.id) } name="reason" type="text" required maxlength="500"
+                                                placeholder=(l.t("Lý do huỷ (mưa lớn…)", "Why (heavy rain…)"));
+                                            button.secondary type="submit" { (l.t("Huỷ chiến dịch", "Call off")) }
+                                        }
+                                    } @else if let Some(reason) = &c.cancel_reason {
+                                        (reason)
+                                    }
+                                }
                             }
                         }
                     }
@@ -1376,6 +1388,34 @@ async fn announce_campaign(State(st): State<AppState>, headers: HeaderMap, axum:
                 _ => explain(&e, l),
             };
             campaigns_page(&st, &s, &form, &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CallOffForm {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn cancel_campaign(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(form): axum::Form<CallOffForm>) -> Response {
+    let s = signed_in!(st, headers);
+    if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
+        return r;
+    }
+    let req = civic_core::campaign::CancelCampaign { reason: form.reason };
+    match crate::api::campaigns::cancel(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
+        Ok(v) => Redirect::to(&format!("/console/campaigns?done=called-off&n={}", urlencode(v.0.name.get(s.lang.0)))).into_response(),
+        Err(e) => {
+            let l = s.lang;
+            let msg = match &e {
+                ApiError::Unprocessable { kind: "missing-field", .. } => l.t("Cần ghi lý do huỷ.", "Say why it is called off.").to_owned(),
+                ApiError::Conflict { kind: "campaign-ended", .. } => l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned(),
+                _ => explain(&e, l),
+            };
+            campaigns_page(&st, &s, &CampaignForm::default(), &Done::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -40,7 +40,12 @@ struct CampaignView: View {
                         Text("Đã dọn \(model.cleaned) / \(Int(goal)) điểm", tableName: "Campaign")
                         ProgressView(value: min(Double(model.cleaned) / Double(goal), 1))
                     }
-                    if model.joined {
+                    if let reason = c.cancelReason {
+                        Text("Chiến dịch đã huỷ: \(reason)", tableName: "Campaign")
+                            .font(.headline)
+                            .foregroundStyle(.red)
+                    }
+                    if model.joined, c.phase != .cancelled {
                         joinedLine
                     }
                 } else {
@@ -53,7 +58,7 @@ struct CampaignView: View {
             if let summary = model.summary {
                 summarySections(summary, map: map, proxy: proxy)
             }
-            if let c = model.campaign, !model.joined, c.phase != .ended {
+            if let c = model.campaign, !model.joined, c.phase == .upcoming || c.phase == .running {
                 Section {
                     ForEach(c.teams, id: \.id) { team in
                         Button { model.join(teamId: team.id, newTeam: nil) } label: { Text(verbatim: "\(team.name) (\(team.members))") }

@@ -25,7 +25,7 @@ final class CampaignMapTests: XCTestCase {
             id: "c-map", name: "Chủ nhật xanh", startsAt: Date().addingTimeInterval(-3_600), endsAt: Date().addingTimeInterval(3_600),
             areas: [], meetingPoints: ["Cửa Thượng Tứ", "Chợ Đông Ba"], meetingAt: Array(meeting.prefix(positions)), area: ring,
             categories: [CampaignCategory(code: "litter", name: "Rác thải")], goalSpots: 20, phase: phase,
-            phaseLabel: "Đang diễn ra", participants: 3, teams: [], joined: true, myTeam: "Tổ dân phố 5"
+            phaseLabel: "Đang diễn ra", cancelReason: nil, participants: 3, teams: [], joined: true, myTeam: "Tổ dân phố 5"
         )
     }
 

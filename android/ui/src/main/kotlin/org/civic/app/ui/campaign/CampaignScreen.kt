@@ -294,7 +294,8 @@ fun CampaignContent(
                             Text(t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"), style = MaterialTheme.typography.bodyLarge)
                             LinearProgressIndicator(progress = { (cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
                         }
-                        if (state.joined) JoinedLine(c.myTeam)
+                        c.cancelReason?.let { CalledOffLine(it) }
+                        if (state.joined && c.phase != CampaignPhase.CANCELLED) JoinedLine(c.myTeam)
                     }
                     state.error?.let { ErrorText(it) }
                 }
@@ -324,7 +325,7 @@ fun CampaignContent(
                     items(state.pairs, key = { "pair-" + it.pair.spotId }) { PairRow(it) }
                 }
             }
-            if (c != null && !state.joined && c.phase != CampaignPhase.ENDED) {
+            if (c != null && !state.joined && (c.phase == CampaignPhase.UPCOMING || c.phase == CampaignPhase.RUNNING)) {
                 item { JoinCard(c, onJoin) }
             }
             if (c != null && c.phase == CampaignPhase.RUNNING) {
@@ -381,6 +382,19 @@ private fun JoinedLine(team: String?) {
             if (team != null) t("Bạn đã tham gia · Đội $team", "You're in · Team $team")
             else t("Bạn tham gia một mình", "You're taking part on your own"),
             color = MaterialTheme.colorScheme.onSecondaryContainer,
+            style = MaterialTheme.typography.titleSmall,
+            modifier = Modifier.padding(horizontal = 12.dp, vertical = 8.dp),
+        )
+    }
+}
+
+/** The campaign was called off (rain, a storm warning): why, where the joined line would be. */
+@Composable
+private fun CalledOffLine(reason: String) {
+    Surface(color = MaterialTheme.colorScheme.errorContainer, shape = RoundedCornerShape(8.dp), modifier = Modifier.fillMaxWidth().padding(top = 4.dp)) {
+        Text(
+            t("Chiến dịch đã huỷ: $reason", "Called off: $reason"),
+            color = MaterialTheme.colorScheme.onErrorContainer,
             style = MaterialTheme.typography.titleSmall,
             modifier = Modifier.padding(horizontal = 12.dp, vertical = 8.dp),
         )

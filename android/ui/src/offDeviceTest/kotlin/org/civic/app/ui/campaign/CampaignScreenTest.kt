@@ -110,7 +110,7 @@ class CampaignScreenTest {
                 GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005)),
             listOf(CampaignCategory("litter", w("Rác thải trên đường phố", "Litter in the street")),
                 CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"))),
-            20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), 37u,
+            20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), null, 37u,
             listOf(CampaignTeam("t1", "THPT Hai Bà Trưng", 12u), CampaignTeam("t2", "Đoàn phường Thuận Hòa", 8u)),
             joined = false, myTeam = null,
         )
@@ -166,6 +166,23 @@ class CampaignScreenTest {
             show("Bản đồ các điểm").assertIsDisplayed()
             val said = map("Đã chuyển thành phản ánh").description()
             assertTrue(said.contains("Rác thải trên đường phố: Đã dọn") && said.contains("Rác thải trên đường phố: Đã chuyển thành phản ánh · Bạn báo"), said)
+        }
+    }
+
+    @Test
+    fun `a campaign called off says why, in place of joining, capture and the joined line`() {
+        for (look in Look.all) {
+            val vi = look.language == AppLanguage.VI
+            fun w(a: String, b: String) = if (vi) a else b
+            val (running, spots) = sample(vi)
+            val off = running.copy(phase = CampaignPhase.CANCELLED, phaseLabel = w("Đã huỷ", "Called off"),
+                cancelReason = w("Mưa lớn, bão số 9", "Heavy rain, typhoon 9"), joined = true, myTeam = "THPT Hai Bà Trưng")
+            screen("campaign-called-off", look, { CampaignContent(CampaignState(off, spots), { _, _ -> }, {}, {}, {}) }) {
+                awaitText(w("Chiến dịch đã huỷ: Mưa lớn, bão số 9", "Called off: Heavy rain, typhoon 9"))
+                assertEquals(0, count(w("Tham gia một mình", "Join alone")))
+                assertEquals(0, count(w("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one")))
+                assertEquals(0, count(w("Bạn đã tham gia · Đội THPT Hai Bà Trưng", "You're in · Team THPT Hai Bà Trưng")))
+            }
         }
     }
 
@@ -428,7 +445,7 @@ class CampaignsListTest {
             fun w(a: String, b: String) = if (vi) a else b
             val start = Instant.now().plus(2, ChronoUnit.DAYS)
             val c = CampaignInfo("c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
-                listOf("Huế"), emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), 12u,
+                listOf("Huế"), emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), null, 12u,
                 listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)), joined = false, myTeam = null)
             val opened = mutableListOf<String>()
             screen("campaigns-list", look, { CampaignsContent(CampaignsState(listOf(c), loaded = true), { opened += it }) }) {

@@ -20,6 +20,8 @@ use crate::state::AppState;
 
 /// How long an official's session lasts.
 pub const SESSION_HOURS: i64 = 12;
+/// A console session unused this long ends (the API's sessions have only `SESSION_HOURS`).
+pub const CONSOLE_IDLE_MINUTES: i64 = 30;
 
 /// An official, as their session says.
 #[derive(Debug, Clone)]
@@ -151,26 +153,42 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
                 .await?;
             id.map(|id| Caller::Device { id }).ok_or_else(invalid)
         } else if token.starts_with("o.") {
-            let official = state
+            let at = to_ms(now());
+            let hash2 = hash.clone();
+            let found = state
                 .db
                 .read(move |c| {
                     Ok(c.query_row(
-                        "SELECT o.id, o.username, o.roles, o.units FROM session s JOIN official o ON o.id = s.official_id
-                         WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                        params![hash, to_ms(now())],
+                        "SELECT o.id, o.username, o.roles, o.units, s.last_seen_at FROM session s JOIN official o ON o.id = s.official_id
+                         WHERE s.token_hash = ?1 AND s.expires_at > ?2
+                           AND (s.idle_secs IS NULL OR COALESCE(s.last_seen_at, 0) + s.idle_secs * 1000 > ?2)",
+                        params![hash2, at],
                         |r| {
-                            Ok(Official {
+                            let official = Official {
                                 id: r.get(0)?,
                                 username: r.get(1)?,
                                 roles: parse_roles(&r.get::<_, String>(2)?),
                                 units: r.get::<_, String>(3)?.split(',').filter(|u| !u.is_empty()).map(str::to_owned).collect(),
-                            })
+                            };
+                            Ok((official, r.get::<_, Option<i64>>(4)?))
                         },
                     )
                     .optional()?)
                 })
                 .await?;
-            official.map(Caller::Official).ok_or_else(invalid)
+            let (official, last_seen) = found.ok_or_else(invalid)?;
+            // A session with an idle limit (the console's) lives on while it is used; noted
+            // at most once a minute, so reading pages does not mean writing at every request.
+            if last_seen.is_some_and(|seen| at - seen > 60_000) {
+                state
+                    .db
+                    .write(move |tx| {
+                        tx.execute("UPDATE session SET last_seen_at = ?2 WHERE token_hash = ?1", params![hash, at])?;
+                        Ok(())
+                    })
+                    .await?;
+            }
+            Ok(Caller::Official(official))
         } else {
             Err(invalid())
         }

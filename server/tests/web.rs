@@ -407,6 +407,33 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     assert!(public.contains("Đã huỷ"));
 }
 
+#[tokio::test]
+async fn a_console_left_unused_signs_out_but_an_officials_phone_does_not() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let cookie = console_login(&srv, ADMIN, ADMIN_PASSWORD).await;
+    let phone = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    let url = srv.url("/console/queue");
+    let queue = |cookie: String| browser().get(url.clone()).header("cookie", cookie).send();
+    assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK);
+
+    // Used 20 minutes ago: still signed in, and the use is noted.
+    let minutes_ago = |m: i64| (time::OffsetDateTime::now_utc() - time::Duration::minutes(m)).unix_timestamp() * 1000;
+    srv.exec_sql(&format!("UPDATE session SET last_seen_at = {} WHERE idle_secs IS NOT NULL", minutes_ago(20)));
+    assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK);
+    // …so 20 minutes after that use, it is still within its half hour (40 after the first).
+    srv.exec_sql("UPDATE session SET last_seen_at = last_seen_at - 20 * 60 * 1000 WHERE idle_secs IS NOT NULL");
+    assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK, "the page read a moment ago kept it alive");
+
+    // Left for 31 minutes: back to the sign-in page.
+    srv.exec_sql(&format!("UPDATE session SET last_seen_at = {} WHERE idle_secs IS NOT NULL", minutes_ago(31)));
+    let r = queue(cookie.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/console/login");
+    // The phone's session (no idle limit) goes on.
+    assert_eq!(srv.get(Some(&phone), "/api/v1/work/inbox").await.status(), StatusCode::OK);
+}
+
 /// A PNG that declares `w`x`h` pixels and holds almost nothing.
 fn png_header(w: u32, h: u32) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();

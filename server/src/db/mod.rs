@@ -23,8 +23,8 @@ pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt
 
 use crate::error::{ApiError, ApiResult};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql"), include_str!("schema_v6.sql")];
-const PG_MIGRATIONS: &[&str] = &[include_str!("pg_v1.sql"), include_str!("pg_v2.sql"), include_str!("pg_v3.sql"), include_str!("pg_v4.sql"), include_str!("pg_v5.sql"), include_str!("pg_v6.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql"), include_str!("schema_v6.sql"), include_str!("schema_v7.sql")];
+const PG_MIGRATIONS: &[&str] = &[include_str!("pg_v1.sql"), include_str!("pg_v2.sql"), include_str!("pg_v3.sql"), include_str!("pg_v4.sql"), include_str!("pg_v5.sql"), include_str!("pg_v6.sql"), include_str!("pg_v7.sql")];
 const READERS: usize = 4;
 /// The advisory lock every PostgreSQL write transaction holds (and migrations, on a
 /// session lock of their own).

@@ -277,6 +277,22 @@ async fn login(State(st): State<AppState>, headers: HeaderMap, axum::Form(form):
     let req = Login { username: form.username.clone(), password: form.password };
     match officials::login(State(st.clone()), crate::api::Json(req)).await {
         Ok(session) => {
+            // The console's session ends when left unused (a shared desk), unlike the API's.
+            let hash = crate::auth::token_hash(&session.0.token);
+            let idle = crate::auth::CONSOLE_IDLE_MINUTES * 60;
+            let limited = st
+                .db
+                .write(move |tx| {
+                    tx.execute(
+                        "UPDATE session SET idle_secs = ?2, last_seen_at = ?3 WHERE token_hash = ?1",
+                        crate::params![hash, idle, crate::db::to_ms(now())],
+                    )?;
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = limited {
+                return failure(lang, &e);
+            }
             let secure = if st.limits.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={}{secure}",

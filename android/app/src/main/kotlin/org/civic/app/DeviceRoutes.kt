@@ -20,8 +20,10 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.platform.CameraCapture
+import org.civic.app.platform.notificationsPermitted
 import org.civic.app.platform.rememberLocationPermission
 import org.civic.app.platform.rememberLocationSource
+import org.civic.app.platform.rememberNotificationPermission
 import org.civic.app.platform.rememberPhotoPicker
 import org.civic.app.sync.CampaignReminders
 import org.civic.app.sync.SyncScheduler
@@ -103,9 +105,21 @@ internal fun NewReportRoute(onClose: () -> Unit) {
 @Composable
 internal fun CampaignRoute(id: String) {
     val context = LocalContext.current.applicationContext
+    // Joined without the notification permission (Android 13+): ask, or no reminder will ring.
+    val wantsNotifications = remember { mutableStateOf(false) }
+    val askNotifications = rememberNotificationPermission { }
     val model = screenModel(id) { app, scope ->
         // Called on the io dispatcher: reading the core and WorkManager may block.
-        CampaignViewModel(app, id, scope, onJoined = { CampaignReminders.update(context, app) })
+        CampaignViewModel(app, id, scope, onJoined = {
+            CampaignReminders.update(context, app)
+            if (!notificationsPermitted(context)) wantsNotifications.value = true
+        })
+    }
+    LaunchedEffect(wantsNotifications.value) {
+        if (wantsNotifications.value) {
+            wantsNotifications.value = false
+            askNotifications()
+        }
     }
     val scope = rememberCoroutineScope()
     val location = rememberLocationSource()

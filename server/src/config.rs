@@ -22,7 +22,8 @@ pub struct Config {
     pub data_dir: PathBuf,
 
     /// Database: `sqlite://PATH` (default: `civic.sqlite3` in the data directory), or
-    /// `postgres://USER:PASSWORD@HOST/DB` for several server processes on one database.
+    /// `postgres://USER:PASSWORD@HOST/DB` for several server processes on one database
+    /// (`?sslmode=require&sslrootcert=CA.pem` for TLS, the certificate always checked).
     #[arg(long, env = "CIVIC_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 

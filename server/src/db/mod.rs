@@ -10,6 +10,7 @@
 //! reads run in parallel on every process.
 
 mod sql;
+mod tls;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -51,7 +52,7 @@ struct SqliteDb {
 }
 
 struct PgPool {
-    url: String,
+    target: tls::PgTarget,
     idle: Mutex<Vec<PgConn>>,
     permits: tokio::sync::Semaphore,
 }
@@ -112,14 +113,15 @@ impl Db {
     /// Connects a pool of `size` connections to PostgreSQL and brings its schema up to date.
     /// Blocking: call it outside the async runtime's threads (or in `spawn_blocking`).
     fn open_postgres(url: &str, size: usize) -> Result<Self, String> {
-        let connect = || postgres::Client::connect(url, postgres::NoTls).map_err(|e| format!("connect to PostgreSQL: {e}"));
+        let target = tls::PgTarget::parse(url)?;
+        let connect = || target.connect().map_err(|e| format!("connect to PostgreSQL: {}", tls::with_causes(&e)));
         let mut first = connect()?;
         migrate_postgres(&mut first)?;
         let mut idle = vec![PgConn { client: first, cache: HashMap::new() }];
         for _ in 1..size.max(1) {
             idle.push(PgConn { client: connect()?, cache: HashMap::new() });
         }
-        let pool = PgPool { url: url.to_owned(), permits: tokio::sync::Semaphore::new(idle.len()), idle: Mutex::new(idle) };
+        let pool = PgPool { target, permits: tokio::sync::Semaphore::new(idle.len()), idle: Mutex::new(idle) };
         Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
     }
 
@@ -237,12 +239,17 @@ pub fn ensure_postgres_database(admin_url: &str, name: &str) -> Result<String, S
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(format!("{name:?} is not a plain database name"));
     }
-    let (base, _) = admin_url.rsplit_once('/').ok_or("the admin URL ends with /DATABASE")?;
-    let (admin, name) = (admin_url.to_owned(), name.to_owned());
-    let url = format!("{base}/{name}");
+    let admin = tls::PgTarget::parse(admin_url)?;
+    let url = {
+        // The admin URL as given (sslrootcert and all), another database.
+        let (path, query) = admin_url.split_once('?').map_or((admin_url, None), |(p, q)| (p, Some(q)));
+        let (server, _) = path.rsplit_once('/').ok_or("the admin URL ends with /DATABASE")?;
+        query.map_or_else(|| format!("{server}/{name}"), |q| format!("{server}/{name}?{q}"))
+    };
+    let name = name.to_owned();
     // The blocking client runs a runtime of its own: keep it off any async thread.
     std::thread::spawn(move || -> Result<(), String> {
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).map_err(|e| e.to_string())?;
+        let mut c = admin.connect().map_err(|e| e.to_string())?;
         let exists = c.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).map_err(|e| e.to_string())?;
         if exists.is_none() {
             c.batch_execute(&format!("CREATE DATABASE {name}")).map_err(|e| e.to_string())?;
@@ -268,7 +275,7 @@ impl<'a> PgLease<'a> {
 
     fn conn(&mut self) -> ApiResult<&mut PgConn> {
         if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
-            let client = postgres::Client::connect(&self.pool.url, postgres::NoTls).map_err(DbError::from)?;
+            let client = self.pool.target.connect().map_err(DbError::from)?;
             self.conn = Some(PgConn { client, cache: HashMap::new() });
         }
         self.conn.as_mut().ok_or_else(|| ApiError::internal("no database connection"))

@@ -47,22 +47,26 @@ fn summary(p: &Phone, campaign: &str) -> Vec<(String, SpotStatus)> {
     v
 }
 
+/// A three-hour campaign in Huế city from `starts`, announced by the operator; `extra`
+/// fields (categories, meeting points, a goal…) replace the defaults. Its id.
+async fn announce(server: &Server, operator: &str, starts: time::OffsetDateTime, extra: Value) -> String {
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let mut body = json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(starts),
+                          "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let campaign: Value = server.post(operator, "/api/v1/campaigns", body).await;
+    campaign["id"].as_str().expect("the campaign's id").to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     let dirs = tempfile::tempdir().unwrap();
     let server = Server::start(&dirs.path().join("server")).await;
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
     let now = time::OffsetDateTime::now_utc();
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let campaign: Value = server
-        .post(
-            &operator,
-            "/api/v1/campaigns",
-            json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(now - time::Duration::minutes(10)),
-                   "ends_at": fmt(now + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter", "illegal-dumping"]}),
-        )
-        .await;
-    let id = campaign["id"].as_str().unwrap().to_owned();
+    let id = announce(&server, &operator, now - time::Duration::minutes(10), json!({"categories": ["litter", "illegal-dumping"]})).await;
 
     // The school (two phones) and the union branch (one). The union's phone has no signal.
     let (a_dir, b_dir, u_dir) = (dirs.path().join("a"), dirs.path().join("b"), dirs.path().join("u"));
@@ -180,23 +184,20 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     let dirs = tempfile::tempdir().unwrap();
     let server = Server::start(&dirs.path().join("server")).await;
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
 
-    // Sunday after next day, 06:30 in Huế.
+    // The day after tomorrow, 06:30 in Huế.
     let hue = time::UtcOffset::from_hms(7, 0, 0).unwrap();
     let today = time::OffsetDateTime::now_utc().to_offset(hue).date();
     let day = today.next_day().and_then(|d| d.next_day()).unwrap();
     let starts = day.with_hms(6, 30, 0).unwrap().assume_offset(hue);
-    let campaign: Value = server
-        .post(
-            &operator,
-            "/api/v1/campaigns",
-            json!({"name": {"vi": "Chủ nhật xanh phường Thuận Hòa", "en": "Green Sunday in Thuận Hòa"}, "starts_at": fmt(starts),
-                   "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"],
-                   "meeting_points": [{"name": "Cửa Thượng Tứ", "lat": 16.4699, "lon": 107.5862}], "goal_spots": 10}),
-        )
-        .await;
-    let id = campaign["id"].as_str().unwrap().to_owned();
+    let id = announce(
+        &server,
+        &operator,
+        starts,
+        json!({"name": {"vi": "Chủ nhật xanh phường Thuận Hòa", "en": "Green Sunday in Thuận Hòa"},
+               "meeting_points": [{"name": "Cửa Thượng Tứ", "lat": 16.4699, "lon": 107.5862}], "goal_spots": 10}),
+    )
+    .await;
 
     // Before anything was listed, a phone with no signal has nothing to show: it says so.
     let (a_dir, b_dir) = (dirs.path().join("a"), dirs.path().join("b"));
@@ -342,16 +343,7 @@ async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_on
     let server = Server::start(&dirs.path().join("server")).await;
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
     let now = time::OffsetDateTime::now_utc();
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let campaign: Value = server
-        .post(
-            &operator,
-            "/api/v1/campaigns",
-            json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(now - time::Duration::minutes(10)),
-                   "ends_at": fmt(now + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]}),
-        )
-        .await;
-    let id = campaign["id"].as_str().unwrap().to_owned();
+    let id = announce(&server, &operator, now - time::Duration::minutes(10), json!({})).await;
     let p = phone(&dirs.path().join("p"), &server.url);
     p.desk.join(&id, None, Some("Tổ dân phố 2".into())).unwrap();
     for (i, metres) in [0.0, 60.0, 120.0].into_iter().enumerate() {
@@ -378,16 +370,7 @@ async fn a_campaign_called_off_rings_no_reminder() {
     let server = Server::start(&dirs.path().join("server")).await;
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
     let starts = time::OffsetDateTime::now_utc() + time::Duration::days(3);
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let campaign: Value = server
-        .post(
-            &operator,
-            "/api/v1/campaigns",
-            json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(starts),
-                   "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]}),
-        )
-        .await;
-    let id = campaign["id"].as_str().unwrap().to_owned();
+    let id = announce(&server, &operator, starts, json!({})).await;
     let p = phone(&dirs.path().join("p"), &server.url);
     p.desk.campaigns().await.unwrap();
     p.desk.join(&id, None, None).unwrap();

@@ -104,6 +104,15 @@ pub struct CampaignReminder {
     pub body: String,
 }
 
+/// Something to tell the resident about a campaign they joined (it was called off): the app
+/// shows it as a notification, once.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CampaignNotice {
+    pub campaign_id: String,
+    pub title: String,
+    pub body: String,
+}
+
 /// A ward's or a team's part of the morning.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CampaignTally {
@@ -285,6 +294,24 @@ impl CivicApp {
         let found = self.desk().reminders(time::OffsetDateTime::now_utc()).map_err(self.core_err())?;
         let offset = self.civic_handle().city().utc_offset;
         Ok(found.into_iter().map(|r| reminder(r, offset, lang)).collect())
+    }
+
+    /// The campaigns the resident joined that were called off since last asked (a sync
+    /// learns it), each handed out once, in the app's language. Show each as a notification.
+    pub fn take_campaign_notices(&self) -> Result<Vec<CampaignNotice>> {
+        let lang = self.language();
+        let off = self.desk().take_called_off().map_err(self.core_err())?;
+        Ok(off
+            .into_iter()
+            .map(|c| {
+                let name = c.name.get(lang).to_owned();
+                CampaignNotice {
+                    title: t(lang, &format!("Đã huỷ: {name}"), &format!("Called off: {name}")),
+                    body: c.cancel_reason.unwrap_or_else(|| t(lang, "Chiến dịch đã được huỷ.", "The campaign was called off.")),
+                    campaign_id: c.id,
+                }
+            })
+            .collect())
     }
 
     /// The card after a campaign: its figures per ward and per team, the resident's part, and

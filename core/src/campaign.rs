@@ -404,6 +404,12 @@ impl CampaignDesk {
         }
     }
 
+    /// The campaigns the resident joined that were called off since they were last told:
+    /// each is handed out once (the apps show a notification).
+    pub fn take_called_off(&self) -> crate::Result<Vec<Campaign>> {
+        self.store.write(crate::store::Durability::AppCrash, crate::store::take_called_off)
+    }
+
     /// The campaigns the resident joined.
     pub fn joined(&self) -> crate::Result<Vec<JoinedCampaign>> {
         self.store.read(crate::store::memberships)

@@ -363,7 +363,8 @@ async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_on
     assert!(map.iter().all(|s| s.spot.status == SpotStatus::Claimed && !s.waiting), "{map:?}");
 }
 
-/// Called off (rain): once the phone has heard, the reminders are gone and it says why.
+/// Called off (rain): once the phone has heard (a background sync is enough), the reminders
+/// are gone, the resident is told once, and the campaign says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_called_off_rings_no_reminder() {
     let dirs = tempfile::tempdir().unwrap();
@@ -378,7 +379,15 @@ async fn a_campaign_called_off_rings_no_reminder() {
     let now = time::OffsetDateTime::now_utc();
     assert_eq!(p.desk.reminders(now).unwrap().len(), 2);
 
+    assert!(p.desk.take_called_off().unwrap().is_empty());
     server.post(&operator, &format!("/api/v1/campaigns/{id}/cancel"), json!({"reason": "Mưa lớn"})).await;
+    // The phone's ordinary sync (in the background) learns it: no reminder, and the resident
+    // is told, once.
+    p.syncer.sync_now().await;
+    assert!(p.desk.reminders(now).unwrap().is_empty());
+    let told = p.desk.take_called_off().unwrap();
+    assert_eq!(told.iter().map(|c| (c.id.as_str(), c.cancel_reason.as_deref())).collect::<Vec<_>>(), vec![(id.as_str(), Some("Mưa lớn"))]);
+    assert!(p.desk.take_called_off().unwrap().is_empty(), "told once");
     let listed = p.desk.campaigns().await.unwrap();
     let c = listed.iter().find(|c| c.id == id).expect("still listed, called off");
     assert_eq!((c.phase, c.cancel_reason.as_deref()), (civic_core::campaign::Phase::Cancelled, Some("Mưa lớn")));

@@ -87,9 +87,17 @@ class CampaignTest {
         assertTrue(app.photo(pair.beforePhoto).isNotEmpty() && app.photo(pair.afterPhoto).isNotEmpty(), "both photos are on the phone")
         assertTrue(app.campaignMap(id).single { it.id == spot }.mine)
 
-        // Rain: the later campaign is called off; the phone says why and will not remind.
+        // Rain: the later campaign is called off; a sync learns it, the resident is told once,
+        // the phone says why and will not remind.
+        assertTrue(app.takeCampaignNotices().isEmpty())
         val (status, body) = City.call("POST", "/api/v1/campaigns/$later/cancel", City.login(), """{"reason":"Mưa lớn"}""")
         assertEquals(200, status, body)
+        app.syncNow()
+        val notice = app.takeCampaignNotices().single()
+        assertEquals(later, notice.campaignId)
+        assertEquals("Đã huỷ: Chủ nhật xanh", notice.title)
+        assertEquals("Mưa lớn", notice.body)
+        assertTrue(app.takeCampaignNotices().isEmpty(), "told once")
         val off = app.campaignsNearMe().single { it.id == later }
         assertEquals(CampaignPhase.CANCELLED, off.phase)
         assertEquals("Đã huỷ", off.phaseLabel)

@@ -157,6 +157,25 @@ pub fn memberships(conn: &Connection) -> Result<Vec<JoinedCampaign>> {
     Ok(found)
 }
 
+/// The joined campaigns called off that the resident has not been told of; marks them told.
+pub fn take_called_off(tx: &Transaction<'_>) -> Result<Vec<Campaign>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT c.campaign FROM campaign_membership m JOIN campaign c ON c.id = m.campaign_id WHERE m.called_off_told = 0",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut told = Vec::new();
+    for json in rows {
+        let c: Campaign = serde_json::from_str(&json?).map_err(|e| Error::Corrupt(format!("cached campaign: {e}")))?;
+        if c.phase == crate::campaign::Phase::Cancelled {
+            told.push(c);
+        }
+    }
+    for c in &told {
+        tx.execute("UPDATE campaign_membership SET called_off_told = 1 WHERE campaign_id = ?1", [&c.id])?;
+    }
+    Ok(told)
+}
+
 /// Remembers a spot the resident reported, with what its report would need.
 pub fn add_my_spot(tx: &Transaction<'_>, campaign: &str, spot: &str, category: &str, at: &GeoFix, placed: Option<&AreaMatch>, photo: &str) -> Result<()> {
     let place = |p: Option<&Place>| p.map_or((None, None, None), |p| (Some(p.code.clone()), Some(p.name.vi.clone()), Some(p.name.en.clone())));

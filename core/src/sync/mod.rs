@@ -318,7 +318,29 @@ impl Syncer {
         self.push_profile(&token).await?;
         self.push(&token, outcome).await?;
         self.pull(&token, outcome).await?;
-        self.send_campaign_actions(outcome).await
+        self.send_campaign_actions(outcome).await?;
+        self.refresh_joined_campaigns().await
+    }
+
+    /// With a campaign joined still ahead (or under way), the campaigns are listed again: one
+    /// moved or called off moves or drops its reminders, and a call-off is told to the
+    /// resident (`CampaignDesk::take_called_off`). A failure here waits for the next sync.
+    async fn refresh_joined_campaigns(&self) -> Result<(), Stop> {
+        let now = OffsetDateTime::now_utc();
+        let joined = self.store.read(store::memberships)?;
+        let mut ahead = false;
+        for m in &joined {
+            if let Some(c) = self.store.read(|conn| store::cached_campaign(conn, &m.campaign_id))? {
+                ahead |= matches!(crate::campaign::phase_at(&c, now), crate::campaign::Phase::Upcoming | crate::campaign::Phase::Running);
+            }
+        }
+        if !ahead {
+            return Ok(());
+        }
+        if let Ok(listed) = self.campaigns().await {
+            self.store.write(Durability::AppCrash, |tx| store::put_campaigns(tx, &listed, now))?;
+        }
+        Ok(())
     }
 
     /// What the resident did for a clean-up campaign without a connection goes with every

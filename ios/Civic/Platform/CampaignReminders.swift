@@ -18,11 +18,39 @@ struct CampaignReminders: CampaignReminderScheduling {
 
     /// Everything the core has now, after a sync (its times and texts, in the app's language).
     static func reschedule(_ app: CivicApp) {
+        tellCalledOff(app)
         do {
             let due = try app.campaignReminders()
             CampaignReminders().schedule(due)
         } catch {
             log.warning("Cannot read the campaign reminders: \(peopleMessage(error), privacy: .public)")
+        }
+    }
+
+    /// A joined campaign called off (the sync lists the campaigns again when one is ahead):
+    /// told at once, each once (the core hands each out once).
+    static func tellCalledOff(_ app: CivicApp) {
+        let notices: [CampaignNotice]
+        do {
+            notices = try app.takeCampaignNotices()
+        } catch {
+            log.warning("Cannot read the campaign notices: \(peopleMessage(error), privacy: .public)")
+            return
+        }
+        for notice in notices {
+            let content = UNMutableNotificationContent()
+            content.title = notice.title
+            content.body = notice.body
+            content.sound = .default
+            content.threadIdentifier = thread
+            content.userInfo = DeepLink.campaign(notice.campaignId).userInfo
+            // Not under `prefix`: `schedule` removes pending requests there that it did not list.
+            let request = UNNotificationRequest(identifier: "called-off-\(notice.campaignId)", content: content, trigger: nil)
+            UNUserNotificationCenter.current().add(request) { error in
+                if let error {
+                    log.info("Campaign notice not shown: \(String(describing: error), privacy: .public)")
+                }
+            }
         }
     }
 

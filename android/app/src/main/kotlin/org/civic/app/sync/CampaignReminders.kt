@@ -72,19 +72,21 @@ object CampaignReminders {
     }
 
     /**
-     * After a sync: when the resident has campaigns ahead, reads the campaigns again first
-     * (a campaign the city moved moves its reminders; without a connection, as last listed),
-     * then schedules the reminders.
+     * After a sync (which lists the campaigns again when the resident has one ahead, so a
+     * campaign moved or called off is known): tells the resident of a joined campaign called
+     * off, then schedules the reminders. Blocking work runs on the io dispatcher.
      */
     suspend fun afterSync(context: Context, app: CivicApp) {
-        val ahead = try {
-            withContext(Dispatchers.IO) { app.campaignReminders() }
-        } catch (e: CivicException) {
-            Log.w(TAG_LOG, "Cannot read the campaign reminders", e)
-            return
+        withContext(Dispatchers.IO) {
+            try {
+                for (notice in app.takeCampaignNotices()) {
+                    Notifications.postCampaignReminder(context, "campaign-${notice.campaignId}-called-off", notice.campaignId, notice.title, notice.body, Instant.now())
+                }
+            } catch (e: CivicException) {
+                Log.w(TAG_LOG, "Cannot read the campaign notices", e)
+            }
+            update(context, app)
         }
-        if (ahead.isNotEmpty()) campaigns(app)
-        withContext(Dispatchers.IO) { update(context, app) }
     }
 
     /**

@@ -77,6 +77,18 @@ pub struct Campaign {
     pub teams: Vec<Team>,
 }
 
+/// `PATCH /api/v1/campaigns/{id}`: the operations centre moves a campaign (a later Sunday,
+/// other hours).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveCampaign {
+    #[serde(with = "time::serde::rfc3339")]
+    pub starts_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ends_at: OffsetDateTime,
+}
+
 /// `POST /api/v1/campaigns/{id}/cancel`: the operations centre calls a campaign off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -73,7 +73,7 @@ pub fn router(state: AppState) -> Router {
         routes!(alerts::tagged_reports),
         routes!(alerts::register_push),
         routes!(campaigns::create, campaigns::list),
-        routes!(campaigns::detail),
+        routes!(campaigns::detail, campaigns::reschedule),
         routes!(campaigns::join),
         routes!(campaigns::report_spot, campaigns::spots),
         routes!(campaigns::claim),

@@ -310,3 +310,36 @@ async fn an_operator_calls_a_campaign_off_and_it_takes_nothing_more() {
     let ended = announce(&srv, &operator, -120, 60).await;
     assert_problem(srv.post(&operator, &format!("/api/v1/campaigns/{}/cancel", ended["id"].as_str().unwrap()), &json!({"reason": "x"})).await, StatusCode::CONFLICT, "campaign-ended").await;
 }
+
+#[tokio::test]
+async fn an_operator_moves_a_campaign_not_yet_over() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    let c = announce(&srv, &operator, 60, 180).await;
+    let id = c["id"].as_str().unwrap();
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(7);
+    let moved = |token: String, starts: time::OffsetDateTime, hours: i64| {
+        srv.http
+            .patch(srv.url(&format!("/api/v1/campaigns/{id}")))
+            .bearer_auth(token)
+            .json(&json!({"starts_at": fmt(starts), "ends_at": fmt(starts + time::Duration::hours(hours))}))
+            .send()
+    };
+    assert_eq!(moved(srv.device().await, later, 3).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_problem(moved(operator.clone(), later, -1).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "bad-time").await;
+    assert_problem(moved(operator.clone(), later - time::Duration::days(30), 3).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "bad-time").await;
+
+    // A week later, same hours: listed at its new time, still upcoming.
+    let r = moved(operator.clone(), later, 3).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got: Value = srv.get(None, &format!("/api/v1/campaigns/{id}")).await.json().await.unwrap();
+    let starts = time::OffsetDateTime::parse(got["starts_at"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(starts.unix_timestamp(), later.unix_timestamp());
+    assert_eq!(got["phase"], "upcoming");
+
+    // Called off, it stays where it was.
+    assert_eq!(srv.post(&operator, &format!("/api/v1/campaigns/{id}/cancel"), &json!({"reason": "Bão"})).await.status(), StatusCode::OK);
+    assert_problem(moved(operator.clone(), later + time::Duration::days(7), 3).await.unwrap(), StatusCode::CONFLICT, "campaign-cancelled").await;
+}

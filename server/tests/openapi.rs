@@ -54,6 +54,7 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/campaigns", OFFICIAL),
     ("GET", "/api/v1/campaigns", NONE),
     ("GET", "/api/v1/campaigns/{id}", NONE),
+    ("PATCH", "/api/v1/campaigns/{id}", OFFICIAL),
     ("POST", "/api/v1/campaigns/{id}/join", DEVICE),
     ("POST", "/api/v1/campaigns/{id}/spots", DEVICE),
     ("GET", "/api/v1/campaigns/{id}/spots", NONE),

@@ -391,8 +391,21 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     let (_, page) = console_get(&srv, &cookie, "/console/campaigns").await;
     assert!(page.contains("Chủ nhật xanh &lt;phường&gt; Thuận Hòa"), "listed, escaped");
 
-    // Rain: called off, with why; the public page says so.
+    // Moved a week later, from the list.
     let id = c["id"].as_str().unwrap();
+    let move_to = |pairs: Vec<(&'static str, String)>| {
+        browser().post(srv.url(&format!("/console/campaigns/{id}/move"))).header("cookie", cookie.clone()).form(&pairs).send()
+    };
+    let day = |d: &str| vec![("csrf", token.clone()), ("date", d.to_owned()), ("starts", "07:00".to_owned()), ("ends", "10:00".to_owned())];
+    let r = move_to(day("2000-01-02")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("ở tương lai"), "a day gone by is refused");
+    let r = move_to(day("2099-12-13")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let got: Value = srv.get(None, &format!("/api/v1/campaigns/{id}")).await.json().await.unwrap();
+    assert_eq!(got["starts_at"], "2099-12-13T00:00:00Z", "07:00 in Huế");
+
+    // Rain: called off, with why; the public page says so.
     let call_off = |pairs: Vec<(&'static str, String)>| {
         browser().post(srv.url(&format!("/console/campaigns/{id}/cancel"))).header("cookie", cookie.clone()).form(&pairs).send()
     };

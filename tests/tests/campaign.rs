@@ -363,10 +363,10 @@ async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_on
     assert!(map.iter().all(|s| s.spot.status == SpotStatus::Claimed && !s.waiting), "{map:?}");
 }
 
-/// Called off (rain): once the phone has heard (a background sync is enough), the reminders
-/// are gone, the resident is told once, and the campaign says why.
+/// Moved, the reminders follow; called off (rain), once the phone has heard (a background
+/// sync is enough) the reminders are gone, the resident is told once, and it says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_campaign_called_off_rings_no_reminder() {
+async fn a_campaign_moved_moves_its_reminders_and_one_called_off_rings_none() {
     let dirs = tempfile::tempdir().unwrap();
     let server = Server::start(&dirs.path().join("server")).await;
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
@@ -378,6 +378,22 @@ async fn a_campaign_called_off_rings_no_reminder() {
     p.syncer.sync_now().await;
     let now = time::OffsetDateTime::now_utc();
     assert_eq!(p.desk.reminders(now).unwrap().len(), 2);
+
+    // Moved a day later: after a sync, the reminders follow.
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let later = starts + time::Duration::days(1);
+    let r = server
+        .http
+        .patch(format!("{}/api/v1/campaigns/{id}", server.url))
+        .bearer_auth(&operator)
+        .json(&json!({"starts_at": fmt(later), "ends_at": fmt(later + time::Duration::hours(3))}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    p.syncer.sync_now().await;
+    let hour = p.desk.reminders(now).unwrap().into_iter().find(|r| r.kind == ReminderKind::HourBefore).expect("the hour before");
+    assert_eq!(hour.at.unix_timestamp(), (later - time::Duration::hours(1)).unix_timestamp());
 
     assert!(p.desk.take_called_off().unwrap().is_empty());
     server.post(&operator, &format!("/api/v1/campaigns/{id}/cancel"), json!({"reason": "Mưa lớn"})).await;

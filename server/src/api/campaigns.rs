@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use civic_core::campaign::{CancelCampaign, 
+use civic_core::campaign::{CancelCampaign, MoveCampaign, 
     CLEAN_RADIUS_M, Campaign, CampaignSummary, CleanSpot, JoinCampaign, MERGE_RADIUS_M, MeetingPoint, Membership, NewCampaign,
     NewSpot, Phase, Spot, SpotChanges, SpotReceipt, SpotStatus, Tally, Team,
 };
@@ -188,6 +188,42 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     let st2 = st.clone();
     let v = st.db.read(move |c| view(&st2, c, &load(c, &created)?)).await?;
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// `PATCH /api/v1/campaigns/{id}`: the operations centre moves a campaign not yet over (a
+/// later Sunday, other hours). Phones move their reminders at their next sync.
+#[utoipa::path(patch, path = "/campaigns/{id}", tag = "campaigns", operation_id = "moveCampaign", summary = "Move a campaign", description = "Moves a campaign not yet ended or called off to new hours; it must end after it starts, within a week, and in the future.",
+    params(("id" = String, Path, description = "The campaign's id")),
+    request_body = MoveCampaign, security(("official_token" = [])),
+    responses((status = 200, description = "Moved", body = Campaign),
+               (status = 403, description = "Not an operator", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 409, description = "`campaign-ended`, `campaign-cancelled`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 422, description = "`bad-time`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<MoveCampaign>) -> ApiResult<Json<Campaign>> {
+    if !caller.official()?.has(Role::Operator) {
+        return Err(ApiError::Forbidden("only the operations centre moves campaigns".into()));
+    }
+    if req.ends_at <= req.starts_at || req.ends_at - req.starts_at > time::Duration::days(7) || req.ends_at <= now() {
+        return Err(ApiError::unprocessable("bad-time", "a campaign ends after it starts, within a week, and in the future"));
+    }
+    let id2 = id.clone();
+    st.db
+        .write(move |tx| {
+            let s = load(tx, &id2)?;
+            still_on(&s)?;
+            if phase(&s, to_ms(now())) == Phase::Ended {
+                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
+            }
+            tx.execute(
+                "UPDATE campaign SET starts_at = ?2, ends_at = ?3 WHERE id = ?1",
+                params![id2, to_ms(req.starts_at), to_ms(req.ends_at)],
+            )?;
+            Ok(())
+        })
+        .await?;
+    let st2 = st.clone();
+    Ok(Json(st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await?))
 }
 
 /// `POST /api/v1/campaigns/{id}/cancel`: the operations centre calls a campaign off (rain, a

@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/warnings/{id}/cancel", post(cancel_warning))
         .route("/console/campaigns", get(campaigns).post(announce_campaign))
         .route("/console/campaigns/{id}/cancel", post(cancel_campaign))
+        .route("/console/campaigns/{id}/move", post(move_campaign))
         .route_layer(middleware::from_fn(same_origin))
 }
 
@@ -385,6 +386,7 @@ fn flash(d: &Done, lang: WebLang) -> Markup {
         "cancelled" => lang.t("Đã huỷ cảnh báo", "Cancelled the warning"),
         "announced" => lang.t("Đã công bố chiến dịch", "Announced the campaign"),
         "called-off" => lang.t("Đã huỷ chiến dịch", "Called off the campaign"),
+        "moved" => lang.t("Đã dời lịch chiến dịch", "Moved the campaign"),
         _ => return html! {},
     };
     html! { p.flash role="status" { (what) " " (d.n) } }
@@ -1165,8 +1167,8 @@ impl CampaignForm {
         (f, csrf)
     }
 
-    /// The API's request, or what is wrong with the form.
-    fn request(&self, st: &AppState, lang: WebLang) -> Result<civic_core::campaign::NewCampaign, String> {
+    /// The day and hours, in the city's time.
+    fn hours(&self, st: &AppState, lang: WebLang) -> Result<(time::OffsetDateTime, time::OffsetDateTime), String> {
         let offset = st.city.utc_offset;
         let date = time::Date::parse(self.date.trim(), time::macros::format_description!("[year]-[month]-[day]"))
             .map_err(|_| lang.t("Chọn ngày diễn ra.", "Pick the day.").to_owned())?;
@@ -1174,6 +1176,12 @@ impl CampaignForm {
         let (Some(starts), Some(ends)) = (clock(&self.starts), clock(&self.ends)) else {
             return Err(lang.t("Nhập giờ bắt đầu và giờ kết thúc.", "Give the start and end times.").to_owned());
         };
+        Ok((date.with_time(starts).assume_offset(offset), date.with_time(ends).assume_offset(offset)))
+    }
+
+    /// The API's request, or what is wrong with the form.
+    fn request(&self, st: &AppState, lang: WebLang) -> Result<civic_core::campaign::NewCampaign, String> {
+        let (starts_at, ends_at) = self.hours(st, lang)?;
         let mut meeting_points = Vec::new();
         for line in self.meeting_points.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let point = line.rsplit_once('|').and_then(|(name, at)| {
@@ -1199,8 +1207,8 @@ impl CampaignForm {
         };
         Ok(civic_core::campaign::NewCampaign {
             name: civic_core::model::Localized { vi: self.name_vi.trim().to_owned(), en: self.name_en.trim().to_owned() },
-            starts_at: date.with_time(starts).assume_offset(offset),
-            ends_at: date.with_time(ends).assume_offset(offset),
+            starts_at,
+            ends_at,
             areas: self.districts.clone(),
             polygon,
             meeting_points,
@@ -1273,7 +1281,7 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                         th scope="col" { (l.t("Thời gian", "When")) }
                         th scope="col" { (l.t("Tình trạng", "Phase")) }
                         th scope="col" { (l.t("Người tham gia", "Taking part")) }
-                        th scope="col" { (l.t("Huỷ", "Call off")) }
+                        th scope="col" { (l.t("Dời lịch hoặc huỷ", "Move or call off")) }
                     } }
                     tbody {
                         @for c in &listed {
@@ -1284,6 +1292,19 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                                 td { (c.participants) " · " (c.teams.len()) " " (l.t("đội", "teams")) }
                                 td {
                                     @if matches!(c.phase, civic_core::campaign::Phase::Upcoming | civic_core::campaign::Phase::Running) {
+                                        @let local = |t: time::OffsetDateTime| t.to_offset(offset);
+                                        @let (from, to) = (local(c.starts_at), local(c.ends_at));
+                                        form.inline method="post" action={ "/console/campaigns/" (c.id) "/move" } {
+                                            (s.csrf_field())
+                                            label for={ "move-date-" (c.id) } { (l.t("Dời sang", "Move to")) }
+                                            input id={ "move-date-" (c.id) } name="date" type="date" required
+                                                value=(format!("{:04}-{:02}-{:02}", from.year(), u8::from(from.month()), from.day()));
+                                            label.visually-hidden for={ "move-starts-" (c.id) } { (l.t("Bắt đầu", "Starts")) }
+                                            input id={ "move-starts-" (c.id) } name="starts" type="time" required value=(format!("{:02}:{:02}", from.hour(), from.minute()));
+                                            label.visually-hidden for={ "move-ends-" (c.id) } { (l.t("Kết thúc", "Ends")) }
+                                            input id={ "move-ends-" (c.id) } name="ends" type="time" required value=(format!("{:02}:{:02}", to.hour(), to.minute()));
+                                            button.secondary type="submit" { (l.t("Dời lịch", "Move")) }
+                                        }
                                         form.inline method="post" action={ "/console/campaigns/" (c.id) "/cancel" } {
                                             (s.csrf_field())
                                             label.visually-hidden for={ "cancel-" (c.id) } { (l.t("Lý do huỷ", "Why it is called off")) }
@@ -1404,6 +1425,35 @@ async fn announce_campaign(State(st): State<AppState>, headers: HeaderMap, axum:
                 _ => explain(&e, l),
             };
             campaigns_page(&st, &s, &form, &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+async fn move_campaign(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> Response {
+    let s = signed_in!(st, headers);
+    let l = s.lang;
+    let (form, csrf) = CampaignForm::from_pairs(&pairs);
+    if let Err(r) = s.check_csrf(csrf.as_deref()) {
+        return r;
+    }
+    let none = Done::default();
+    let (starts_at, ends_at) = match form.hours(&st, l) {
+        Ok(t) => t,
+        Err(msg) => return campaigns_page(&st, &s, &CampaignForm::default(), &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let req = civic_core::campaign::MoveCampaign { starts_at, ends_at };
+    match crate::api::campaigns::reschedule(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
+        Ok(v) => Redirect::to(&format!("/console/campaigns?done=moved&n={}", urlencode(v.0.name.get(l.0)))).into_response(),
+        Err(e) => {
+            let msg = match &e {
+                ApiError::Unprocessable { kind: "bad-time", .. } => {
+                    l.t("Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần, và ở tương lai.", "A campaign ends after it starts, within a week, and in the future.").to_owned()
+                }
+                ApiError::Conflict { kind: "campaign-cancelled", .. } => l.t("Chiến dịch đã huỷ.", "The campaign was called off.").to_owned(),
+                ApiError::Conflict { kind: "campaign-ended", .. } => l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned(),
+                _ => explain(&e, l),
+            };
+            campaigns_page(&st, &s, &CampaignForm::default(), &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -925,27 +925,12 @@ async fn warnings(State(st): State<AppState>, headers: HeaderMap, Query(d): Quer
 async fn warnings_page(st: &AppState, s: &Session, c: &Composer, d: &Done, preview: Option<String>, error: Option<String>, status: StatusCode) -> Response {
     let l = s.lang;
     if !s.is_operator() {
-        return html_response(
-            StatusCode::FORBIDDEN,
-            s.frame(l.t("Cảnh báo", "Warnings"), "warnings").render(html! {
-                (userbar(s))
-                p.error { (l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings.")) }
-            }),
-        );
+        return operators_only(s, l.t("Cảnh báo", "Warnings"), "warnings", l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings."));
     }
     let active = match st.db.read(|c| crate::alerts::list(c, false, 50)).await {
         Ok(a) => a,
         Err(e) => return failure(l, &e),
     };
-    let (min_lat, min_lon, max_lat, max_lon) = st.city.area.bounds();
-    let map_data = json!({
-        "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
-        "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
-        "reports": [],
-        "draw": "polygon",
-        "label": l.t("Bản đồ để vẽ vùng cảnh báo", "Map to draw the warning's area"),
-    });
     let title = l.t("Cảnh báo", "Warnings");
     let body = html! {
         (userbar(s))
@@ -990,25 +975,11 @@ async fn warnings_page(st: &AppState, s: &Session, c: &Composer, d: &Done, previ
                             label for="expires" { (l.t("Hết hiệu lực lúc (giờ địa phương)", "Ends at (local time)")) }
                             input #expires name="expires" type="datetime-local" required value=(c.expires);
                         }
-                        fieldset {
-                            legend { (l.t("Vùng: chọn quận, huyện", "Areas: pick districts")) }
-                            @for p in st.city.area.districts() {
-                                div.check {
-                                    input type="checkbox" name="district" id={ "d-" (p.code) } value=(p.code) checked[c.districts.contains(&p.code)];
-                                    label for={ "d-" (p.code) } { (p.name.get(l.0)) }
-                                }
-                            }
-                        }
+                        (district_checks(st, l, l.t("Vùng: chọn quận, huyện", "Areas: pick districts"), &c.districts))
                     }
                     div {
                         p.small { (l.t("Hoặc vẽ vùng: bấm lên bản đồ để thêm từng đỉnh.", "Or draw an area: click on the map to add each corner.")) }
-                        div #map.map.draw-map role="region" aria-label=(l.t("Bản đồ để vẽ vùng cảnh báo", "Map to draw the warning's area")) {}
-                        (json_block("map-data", &map_data))
-                        div.field {
-                            label for="polygon" { (l.t("Vùng vẽ: các điểm \"vĩ độ,kinh độ\" cách nhau bởi dấu chấm phẩy", "Drawn area: \"lat,lon\" points separated by semicolons")) }
-                            textarea #polygon name="polygon" rows="3" { (c.polygon) }
-                        }
-                        button.secondary #clear-polygon type="button" hidden { (l.t("Xoá vùng vẽ", "Clear the drawn area")) }
+                        (drawing_map(st, l, l.t("Bản đồ để vẽ vùng cảnh báo", "Map to draw the warning's area"), &c.polygon))
                         div.field {
                             label for="polygon_name" { (l.t("Tên vùng vẽ", "Name of the drawn area")) }
                             input #polygon_name name="polygon_name" type="text" value=(c.polygon_name);
@@ -1043,6 +1014,55 @@ async fn warnings_page(st: &AppState, s: &Session, c: &Composer, d: &Done, previ
     frame.map = true;
     frame.console_js = true;
     html_response(status, frame.render(body))
+}
+
+/// A page only operators may use, refused to other officials.
+fn operators_only(s: &Session, title: &str, here: &str, why: &str) -> Response {
+    html_response(
+        StatusCode::FORBIDDEN,
+        s.frame(title, here).render(html! {
+            (userbar(s))
+            p.error { (why) }
+        }),
+    )
+}
+
+/// The city's districts as checkboxes named `district`.
+fn district_checks(st: &AppState, l: WebLang, legend: &str, checked: &[String]) -> Markup {
+    html! {
+        fieldset {
+            legend { (legend) }
+            @for p in st.city.area.districts() {
+                div.check {
+                    input type="checkbox" name="district" id={ "d-" (p.code) } value=(p.code) checked[checked.contains(&p.code)];
+                    label for={ "d-" (p.code) } { (p.name.get(l.0)) }
+                }
+            }
+        }
+    }
+}
+
+/// A map of the city to draw an area on (map.js), and the `polygon` field it fills: corners
+/// typed there work without the script.
+fn drawing_map(st: &AppState, l: WebLang, label: &str, polygon: &str) -> Markup {
+    let (min_lat, min_lon, max_lat, max_lon) = st.city.area.bounds();
+    let map_data = json!({
+        "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
+        "tiles": st.limits.tile_url,
+        "attribution": "© OpenStreetMap contributors",
+        "reports": [],
+        "draw": "polygon",
+        "label": label,
+    });
+    html! {
+        div #map.map.draw-map role="region" aria-label=(label) {}
+        (json_block("map-data", &map_data))
+        div.field {
+            label for="polygon" { (l.t("Vùng vẽ: các điểm \"vĩ độ,kinh độ\" cách nhau bởi dấu chấm phẩy", "Drawn area: \"lat,lon\" points separated by semicolons")) }
+            textarea #polygon name="polygon" rows="3" { (polygon) }
+        }
+        button.secondary #clear-polygon type="button" hidden { (l.t("Xoá vùng vẽ", "Clear the drawn area")) }
+    }
 }
 
 fn select_field(name: &str, label: &str, value: &str, options: &[(&str, &'static str, &'static str)], l: WebLang) -> Markup {
@@ -1237,28 +1257,13 @@ async fn campaigns(State(st): State<AppState>, headers: HeaderMap, Query(d): Que
 async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, error: Option<String>, status: StatusCode) -> Response {
     let l = s.lang;
     if !s.is_operator() {
-        return html_response(
-            StatusCode::FORBIDDEN,
-            s.frame(l.t("Chủ nhật xanh", "Green Sunday"), "campaigns").render(html! {
-                (userbar(s))
-                p.error { (l.t("Chỉ trung tâm điều hành được tổ chức chiến dịch.", "Only the operations centre announces campaigns.")) }
-            }),
-        );
+        return operators_only(s, l.t("Chủ nhật xanh", "Green Sunday"), "campaigns", l.t("Chỉ trung tâm điều hành được tổ chức chiến dịch.", "Only the operations centre announces campaigns."));
     }
     let st2 = st.clone();
     let listed = match st.db.read(move |c| crate::api::campaigns::listed(&st2, c)).await {
         Ok(v) => v,
         Err(e) => return failure(l, &e),
     };
-    let (min_lat, min_lon, max_lat, max_lon) = st.city.area.bounds();
-    let map_data = json!({
-        "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
-        "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
-        "reports": [],
-        "draw": "polygon",
-        "label": l.t("Bản đồ để vẽ khu vực của chiến dịch", "Map to draw the campaign's area"),
-    });
     let catalog = st.catalog.get();
     let offset = st.city.utc_offset;
     let when = |t: time::OffsetDateTime| {
@@ -1364,23 +1369,9 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                         }
                     }
                     div {
-                        fieldset {
-                            legend { (l.t("Khu vực: chọn quận, huyện…", "Area: pick districts…")) }
-                            @for p in st.city.area.districts() {
-                                div.check {
-                                    input type="checkbox" name="district" id={ "d-" (p.code) } value=(p.code) checked[f.districts.contains(&p.code)];
-                                    label for={ "d-" (p.code) } { (p.name.get(l.0)) }
-                                }
-                            }
-                        }
+                        (district_checks(st, l, l.t("Khu vực: chọn quận, huyện…", "Area: pick districts…"), &f.districts))
                         p.small { (l.t("…hoặc vẽ khu phố: bấm lên bản đồ để thêm từng góc.", "…or draw the streets: click on the map to add each corner.")) }
-                        div #map.map.draw-map role="region" aria-label=(l.t("Bản đồ để vẽ khu vực của chiến dịch", "Map to draw the campaign's area")) {}
-                        (json_block("map-data", &map_data))
-                        div.field {
-                            label for="polygon" { (l.t("Vùng vẽ: các điểm \"vĩ độ,kinh độ\" cách nhau bởi dấu chấm phẩy", "Drawn area: \"lat,lon\" points separated by semicolons")) }
-                            textarea #polygon name="polygon" rows="3" { (f.polygon) }
-                        }
-                        button.secondary #clear-polygon type="button" hidden { (l.t("Xoá vùng vẽ", "Clear the drawn area")) }
+                        (drawing_map(st, l, l.t("Bản đồ để vẽ khu vực của chiến dịch", "Map to draw the campaign's area"), &f.polygon))
                         div.field {
                             label for="meeting_points" { (l.t("Điểm tập trung, mỗi dòng một điểm: Tên | vĩ độ, kinh độ", "Meeting points, one a line: Name | lat, lon")) }
                             textarea #meeting_points name="meeting_points" rows="3" { (f.meeting_points) }

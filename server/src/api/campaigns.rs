@@ -81,6 +81,20 @@ fn phase(s: &Stored, at: i64) -> Phase {
     }
 }
 
+/// A campaign over (its end passed, or its spots handed to the city) takes no more change.
+fn not_ended(s: &Stored) -> ApiResult<()> {
+    if phase(s, to_ms(now())) == Phase::Ended {
+        return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
+    }
+    Ok(())
+}
+
+/// A campaign as everyone sees it now.
+async fn shown(st: &AppState, id: String) -> ApiResult<Campaign> {
+    let st2 = st.clone();
+    st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await
+}
+
 /// A campaign called off takes nothing more: no join, spot, claim or clean.
 fn still_on(s: &Stored) -> ApiResult<()> {
     match &s.cancel_reason {
@@ -185,9 +199,7 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
             Ok(id)
         })
         .await?;
-    let st2 = st.clone();
-    let v = st.db.read(move |c| view(&st2, c, &load(c, &created)?)).await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, Json(shown(&st, created).await?)))
 }
 
 /// `PATCH /api/v1/campaigns/{id}`: the operations centre moves a campaign not yet over (a
@@ -212,9 +224,7 @@ pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Pa
         .write(move |tx| {
             let s = load(tx, &id2)?;
             still_on(&s)?;
-            if phase(&s, to_ms(now())) == Phase::Ended {
-                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
-            }
+            not_ended(&s)?;
             tx.execute(
                 "UPDATE campaign SET starts_at = ?2, ends_at = ?3 WHERE id = ?1",
                 params![id2, to_ms(req.starts_at), to_ms(req.ends_at)],
@@ -222,8 +232,7 @@ pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Pa
             Ok(())
         })
         .await?;
-    let st2 = st.clone();
-    Ok(Json(st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await?))
+    Ok(Json(shown(&st, id).await?))
 }
 
 /// `POST /api/v1/campaigns/{id}/cancel`: the operations centre calls a campaign off (rain, a
@@ -249,15 +258,12 @@ pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<S
             if s.cancel_reason.is_some() {
                 return Ok(());
             }
-            if phase(&s, to_ms(now())) == Phase::Ended {
-                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
-            }
+            not_ended(&s)?;
             tx.execute("UPDATE campaign SET cancelled_at = ?2, cancel_reason = ?3 WHERE id = ?1", params![id2, to_ms(now()), reason])?;
             Ok(())
         })
         .await?;
-    let st2 = st.clone();
-    Ok(Json(st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await?))
+    Ok(Json(shown(&st, id).await?))
 }
 
 /// `GET /api/v1/campaigns`: the campaigns not yet ended, soonest first, and the last ended ones.
@@ -290,8 +296,7 @@ pub fn listed(st: &AppState, c: &Conn) -> ApiResult<Vec<Campaign>> {
     responses((status = 200, description = "The campaign", body = Campaign),
                (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Campaign>> {
-    let st2 = st.clone();
-    Ok(Json(st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await?))
+    Ok(Json(shown(&st, id).await?))
 }
 
 /// `POST /api/v1/campaigns/{id}/join`: the device joins, alone, with a team, or founding one.
@@ -308,9 +313,7 @@ pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<Str
         .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
-            if phase(&s, to_ms(now())) == Phase::Ended {
-                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
-            }
+            not_ended(&s)?;
             let team_id = match (req.team_id, new_team) {
                 (Some(t), _) => {
                     let known: Option<String> =
@@ -549,9 +552,7 @@ pub async fn claim(State(st): State<AppState>, caller: Caller, Path((id, spot_id
         .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
-            if phase(&s, to_ms(now())) == Phase::Ended {
-                return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
-            }
+            not_ended(&s)?;
             let Some(Some(team)) = member(tx, &id, &device)? else {
                 return Err(ApiError::Forbidden("join the campaign with a team to claim spots".into()));
             };

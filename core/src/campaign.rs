@@ -396,11 +396,7 @@ impl CampaignDesk {
     /// (the error when none was ever listed).
     pub async fn campaigns(&self) -> crate::Result<Vec<Campaign>> {
         match self.syncer.campaigns().await {
-            Ok(found) => {
-                let now = OffsetDateTime::now_utc();
-                self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaigns(tx, &found, now))?;
-                Ok(found)
-            }
+            Ok(found) => Ok(found),
             Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
                 let now = OffsetDateTime::now_utc();
                 let mut listed = self.store.read(crate::store::listed_campaigns)?;
@@ -486,8 +482,7 @@ impl CampaignDesk {
             return Ok(());
         }
         let bytes = self.syncer.public_photo(hash).await?;
-        let (width, height) = crate::photo::dimensions(&bytes)?;
-        self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_fetched_photo(tx, hash, &bytes, width, height))
+        self.syncer.keep_photo(hash, &bytes)
     }
 
     fn queue(&self, campaign: &str, action: CampaignAction, photo: Option<&crate::photo::ProcessedPhoto>) -> crate::Result<PendingCampaignAction> {

@@ -8,10 +8,14 @@ use super::client::{self, Failure};
 use crate::campaign::{Campaign, CampaignSummary, SpotChanges};
 
 impl Syncer {
-    /// The campaigns not yet ended, soonest first, then the last ended. Needs a connection.
+    /// The campaigns not yet ended, soonest first, then the last ended; kept on the phone (for
+    /// showing without a connection, and the reminders). Needs a connection.
     pub async fn campaigns(&self) -> crate::Result<Vec<Campaign>> {
         let request = self.http.get(self.url("/campaigns")).timeout(self.options.request_timeout);
-        Ok(client::json(request.send().await).await?)
+        let found: Vec<Campaign> = client::json(request.send().await).await?;
+        let now = time::OffsetDateTime::now_utc();
+        self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaigns(tx, &found, now))?;
+        Ok(found)
     }
 
     /// A POST as this device (registering it first if need be).
@@ -38,13 +42,6 @@ impl Syncer {
     pub(crate) async fn campaign_summary(&self, campaign: &str) -> crate::Result<CampaignSummary> {
         let request = self.http.get(self.url(&format!("/campaigns/{campaign}/summary"))).timeout(self.options.request_timeout);
         Ok(client::json(request.send().await).await?)
-    }
-
-    /// A photo as anyone may see it (a campaign's before/after pairs).
-    pub(crate) async fn public_photo(&self, hash: &str) -> crate::Result<Vec<u8>> {
-        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
-        let response = client::check(request.send().await).await?;
-        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
     }
 
     async fn token_for_campaigns(&self) -> Result<String, Failure> {

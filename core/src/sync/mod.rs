@@ -337,10 +337,13 @@ impl Syncer {
         if !ahead {
             return Ok(());
         }
-        if let Ok(listed) = self.campaigns().await {
-            self.store.write(Durability::AppCrash, |tx| store::put_campaigns(tx, &listed, now))?;
+        // Kept by the listing itself. The network failing waits for the next sync; the phone's
+        // own store failing stops it, as everywhere.
+        match self.campaigns().await {
+            Ok(_)
+            | Err(crate::Error::Offline(_) | crate::Error::ServerBusy(_) | crate::Error::Refused { .. } | crate::Error::Unauthorized) => Ok(()),
+            Err(e) => Err(Stop::Local(e)),
         }
-        Ok(())
     }
 
     /// What the resident did for a clean-up campaign without a connection goes with every
@@ -539,14 +542,14 @@ impl Syncer {
             outcome.notifications.extend(raised);
             outcome.alerts_raised += alerts_raised;
             if !batch.more {
-                return self.fetch_timeline_photos(token).await;
+                return self.fetch_timeline_photos().await;
             }
         }
     }
 
     /// Downloads the photos officials attached (after-photos), so the report's detail
     /// shows them offline. One that fails is fetched on a later sync.
-    async fn fetch_timeline_photos(&self, token: &str) -> Result<(), Stop> {
+    async fn fetch_timeline_photos(&self) -> Result<(), Stop> {
         let spot_reports = self.store.read(store::spot_reports_without_photo)?;
         let mut wanted = self.store.read(store::missing_timeline_photos)?;
         for (_, hash) in &spot_reports {
@@ -555,15 +558,12 @@ impl Syncer {
             }
         }
         for hash in wanted {
-            let response =
-                self.http.get(self.url(&format!("/photos/{hash}"))).bearer_auth(token).timeout(self.options.request_timeout).send().await;
-            let bytes = match client::check(response).await {
-                Ok(r) => r.bytes().await.map_err(client::transport)?,
+            let bytes = match self.public_photo(&hash).await {
+                Ok(bytes) => bytes,
                 Err(Failure::Refused { .. }) => continue,
                 Err(f) => return Err(Stop::Failure(f)),
             };
-            let Ok((width, height)) = crate::photo::dimensions(&bytes) else { continue };
-            self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, &hash, &bytes, width, height))?;
+            self.keep_photo(&hash, &bytes)?;
         }
         // A handed-over spot's report shows the photo its reporter took.
         for (report, hash) in spot_reports {
@@ -572,6 +572,21 @@ impl Syncer {
             }
         }
         Ok(())
+    }
+
+    /// A photo the city serves (public by its hash): an official's after-photo, a campaign's
+    /// before/after pair.
+    pub(crate) async fn public_photo(&self, hash: &str) -> Result<Vec<u8>, Failure> {
+        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
+        let response = client::check(request.send().await).await?;
+        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
+    }
+
+    /// Keeps a fetched photo on the phone under the server's name for it; bytes that are not
+    /// a photo are left out (fetched again next time).
+    pub(crate) fn keep_photo(&self, hash: &str, bytes: &[u8]) -> crate::Result<()> {
+        let Ok((width, height)) = crate::photo::dimensions(bytes) else { return Ok(()) };
+        self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, hash, bytes, width, height))
     }
 
     fn url(&self, path: &str) -> String {

@@ -283,7 +283,7 @@ impl CivicApp {
         let near = self.civic_handle().campaigns_near_me(others).map_err(self.core_err())?;
         let mut shown = mine;
         shown.extend(near);
-        shown.sort_by_key(|c| (c.phase == Phase::Ended, c.starts_at));
+        shown.sort_by_key(core::listing_order);
         self.infos(shown, lang)
     }
 

@@ -355,6 +355,12 @@ pub fn phase_at(c: &Campaign, now: OffsetDateTime) -> Phase {
     }
 }
 
+/// The order campaigns are listed in, as the server lists them: those not yet ended soonest
+/// first, then the ended ones.
+pub fn listing_order(c: &Campaign) -> (bool, OffsetDateTime) {
+    (c.phase == Phase::Ended, c.starts_at)
+}
+
 /// How many before/after pairs a summary brings onto the phone.
 pub const SUMMARY_PAIRS: usize = 6;
 

@@ -105,7 +105,7 @@ pub fn listed_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut found: Vec<Campaign> =
         rows.map(|json| serde_json::from_str(&json?).map_err(|e| Error::Corrupt(format!("cached campaign: {e}")))).collect::<Result<_>>()?;
-    found.sort_by_key(|c| (c.phase == crate::campaign::Phase::Ended, c.starts_at));
+    found.sort_by_key(crate::campaign::listing_order);
     Ok(found)
 }
 

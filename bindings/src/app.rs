@@ -193,13 +193,13 @@ impl CivicApp {
     /// Attaches a photo (JPEG or PNG bytes): resized, metadata stripped, stored.
     pub fn attach_photo(&self, draft: String, bytes: Vec<u8>) -> Result<AttachedPhoto> {
         let attached = self.civic.attach_photo(self.id(&draft)?, &bytes).map_err(self.err())?;
-        Ok(attached_photo(attached))
+        Ok(attached_photo(attached, self.civic.now()))
     }
 
     /// Attaches a photo from a file the app can read (the camera's output).
     pub fn attach_photo_file(&self, draft: String, path: String) -> Result<AttachedPhoto> {
         let attached = self.civic.attach_photo_file(self.id(&draft)?, Path::new(&path)).map_err(self.err())?;
-        Ok(attached_photo(attached))
+        Ok(attached_photo(attached, self.civic.now()))
     }
 
     pub fn remove_photo(&self, draft: String, hash: String) -> Result<()> {
@@ -512,6 +512,6 @@ pub(crate) async fn on_runtime<T: Send + 'static>(
         .map_err(|e| CivicError::from_core(e, lang))
 }
 
-fn attached_photo(a: civic_core::AttachedPhoto) -> AttachedPhoto {
-    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::app::photo_fix(&a.hints).map(Into::into) }
+fn attached_photo(a: civic_core::AttachedPhoto, now: time::OffsetDateTime) -> AttachedPhoto {
+    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::app::photo_fix(&a.hints, now).map(Into::into) }
 }

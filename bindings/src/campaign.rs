@@ -291,7 +291,7 @@ impl CivicApp {
     /// Schedule them again (replacing by key) after joining and after each sync.
     pub fn campaign_reminders(&self) -> Result<Vec<CampaignReminder>> {
         let lang = self.language();
-        let found = self.desk().reminders(time::OffsetDateTime::now_utc()).map_err(self.core_err())?;
+        let found = self.desk().reminders(self.civic_handle().now()).map_err(self.core_err())?;
         let offset = self.civic_handle().city().utc_offset;
         Ok(found.into_iter().map(|r| reminder(r, offset, lang)).collect())
     }

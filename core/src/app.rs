@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use crate::area::AreaMatch;
 use crate::catalog::Category;
 use crate::city::City;
+use crate::clock::{self, SharedClock};
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
 use crate::photo::{self, PhotoHints, PhotoOptions};
@@ -24,15 +25,15 @@ use crate::warning::{SavedPlace, Subscription, SubscriptionError};
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// The fix a photo's EXIF GPS gives: its accuracy when the camera wrote one, else a cautious
-/// default; taken when the photo was, else now.
-pub fn photo_fix(hints: &PhotoHints) -> Option<GeoFix> {
+/// default; taken when the photo was, else `now`.
+pub fn photo_fix(hints: &PhotoHints, now: OffsetDateTime) -> Option<GeoFix> {
     let loc = hints.location?;
     Some(GeoFix {
         lat: loc.lat,
         lon: loc.lon,
         accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
         source: FixSource::PhotoExif,
-        fixed_at: hints.taken_at.unwrap_or_else(OffsetDateTime::now_utc),
+        fixed_at: hints.taken_at.unwrap_or(now),
     })
 }
 
@@ -63,7 +64,19 @@ pub struct Civic {
 impl Civic {
     /// Opens (or creates) the device's data in `data_dir` for `city`.
     pub fn open(data_dir: &Path, city: City) -> Result<Self> {
-        Ok(Civic { store: Arc::new(Store::open(data_dir)?), city: Arc::new(city), photo_options: PhotoOptions::default() })
+        Self::open_with_clock(data_dir, city, clock::system())
+    }
+
+    /// `open`, with every rule that depends on time reading `clock` (a test's, to place
+    /// itself before, during and after a moment).
+    pub fn open_with_clock(data_dir: &Path, city: City, clock: SharedClock) -> Result<Self> {
+        let store = Store::open_with_clock(data_dir, clock)?;
+        Ok(Civic { store: Arc::new(store), city: Arc::new(city), photo_options: PhotoOptions::default() })
+    }
+
+    /// Now, by this device's clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.store.now()
     }
 
     /// Uses other photo settings (e.g. a smaller long edge on a metered connection).
@@ -87,7 +100,7 @@ impl Civic {
     /// Starts a new, empty report and saves it as a draft.
     pub fn start_draft(&self) -> Result<Draft> {
         let id = ReportId::new();
-        self.store.write(Durability::AppCrash, |tx| store::insert_draft(tx, id))?;
+        self.store.write(Durability::AppCrash, |tx| store::insert_draft(tx, id, self.store.now()))?;
         self.draft(id)
     }
 
@@ -112,8 +125,9 @@ impl Civic {
             if count >= MAX_PHOTOS {
                 return Err(Error::TooManyPhotos { max: MAX_PHOTOS });
             }
-            let photo = store::put_photo(tx, &processed)?;
-            store::attach_draft_photo(tx, id, &photo.hash, &hints)?;
+            let now = self.store.now();
+            let photo = store::put_photo(tx, &processed, now)?;
+            store::attach_draft_photo(tx, id, &photo.hash, &hints, now)?;
             Ok(photo)
         })?;
         Ok(AttachedPhoto { photo, hints })
@@ -156,7 +170,7 @@ impl Civic {
     pub fn set_location(&self, id: ReportId, fix: GeoFix) -> Result<AreaMatch> {
         let placed = self.city.area.locate(fix.lat, fix.lon)?;
         let fix = GeoFix { accuracy_m: if fix.accuracy_m.is_finite() { fix.accuracy_m.max(0.0) } else { 0.0 }, ..fix };
-        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Location(&fix)))?;
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Location(&fix), self.store.now()))?;
         Ok(placed)
     }
 
@@ -167,7 +181,7 @@ impl Civic {
             .into_iter()
             .find(|(hash, _)| hash == photo_hash)
             .ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
-        let fix = photo_fix(&hint).ok_or(Error::Incomplete(vec![Missing::Location]))?;
+        let fix = photo_fix(&hint, self.store.now()).ok_or(Error::Incomplete(vec![Missing::Location]))?;
         self.set_location(id, fix)
     }
 
@@ -175,7 +189,7 @@ impl Civic {
     /// photo's location" again after the app was closed mid-capture.
     pub fn draft_photo_locations(&self, id: ReportId) -> Result<Vec<(String, GeoFix)>> {
         let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
-        Ok(hints.into_iter().filter_map(|(hash, hint)| photo_fix(&hint).map(|fix| (hash, fix))).collect())
+        Ok(hints.into_iter().filter_map(|(hash, hint)| photo_fix(&hint, self.store.now()).map(|fix| (hash, fix))).collect())
     }
 
     /// Picks the category. Answers to questions the new category does not ask are dropped.
@@ -188,7 +202,7 @@ impl Civic {
                 .into_iter()
                 .filter(|(q, v)| category.check_answer(q, v).is_ok())
                 .collect();
-            store::update_draft(tx, id, DraftChange::Category(code, &kept))
+            store::update_draft(tx, id, DraftChange::Category(code, &kept), self.store.now())
         })
     }
 
@@ -208,7 +222,7 @@ impl Civic {
                     answers.remove(question);
                 }
             }
-            store::update_draft(tx, id, DraftChange::Answers(&answers))
+            store::update_draft(tx, id, DraftChange::Answers(&answers), self.store.now())
         })
     }
 
@@ -219,7 +233,7 @@ impl Civic {
         if chars > MAX_DESCRIPTION_CHARS {
             return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
         }
-        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text)))
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text), self.store.now()))
     }
 
     /// The campaigns that concern the resident: those covering a district or ward of one of
@@ -292,7 +306,7 @@ impl Civic {
 
     /// Whether the report is sent without the citizen's name and contact.
     pub fn set_anonymous(&self, id: ReportId, anonymous: bool) -> Result<()> {
-        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Anonymous(anonymous)))
+        self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Anonymous(anonymous), self.store.now()))
     }
 
     /// Throws a draft away, with the photos only it used.
@@ -350,7 +364,7 @@ impl Civic {
                 return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
             }
             let placed = self.city.area.locate(location.lat, location.lon)?;
-            let now = store::now();
+            let now = self.store.now();
             let report = store::queue_report(tx, &draft, &code, &location, &placed, now)?;
             // The warnings in force where the problem is, as this phone knows them now.
             let alerts = store::alerts_covering(tx, location.lat, location.lon, now)?;
@@ -409,7 +423,7 @@ impl Civic {
     /// The warnings the report was filed under that are still in the inbox (the ids of all
     /// of them are in `ReportDetail::alerts`).
     pub fn report_alerts(&self, id: ReportId) -> Result<Vec<InboxAlert>> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.read(|c| {
             let ids = store::report_alert_ids(c, id)?;
             let mut found = Vec::new();
@@ -467,7 +481,7 @@ impl Civic {
     }
 
     fn write_subscription(&self, sub: &Subscription) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.write(Durability::AppCrash, |tx| {
             store::save_subscription(tx, sub)?;
             store::refresh_alerts(tx, &self.city, now)?;
@@ -482,7 +496,7 @@ impl Civic {
         if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
             return Err(SubscriptionError::BadPoint(lat, lon).into());
         }
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.write(Durability::AppCrash, |tx| {
             if !store::load_subscription(tx)?.current_position {
                 return Ok(());
@@ -498,7 +512,7 @@ impl Civic {
     /// Returns the notification it raised, if any; it also waits for
     /// `take_alert_notifications`.
     pub fn apply_alert(&self, view: &AlertView) -> Result<Option<AlertNotification>> {
-        self.apply_alert_at(view, OffsetDateTime::now_utc())
+        self.apply_alert_at(view, self.store.now())
     }
 
     /// `apply_alert` as if the clock read `now` (quiet hours, expiry).
@@ -509,20 +523,20 @@ impl Civic {
     /// The warnings that concern the resident, most recently updated first; cancelled and
     /// expired ones too if `include_ended`.
     pub fn alerts(&self, include_ended: bool) -> Result<Vec<InboxAlert>> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.read(|c| store::list_alerts(c, InboxScope::Mine, include_ended, now))
     }
 
     /// Every warning of the region (Actual and Exercise), for the map, whether or not it
     /// concerns the resident.
     pub fn all_alerts(&self, include_ended: bool) -> Result<Vec<InboxAlert>> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.read(|c| store::list_alerts(c, InboxScope::All, include_ended, now))
     }
 
     /// One warning with every version received.
     pub fn alert(&self, id: &str) -> Result<Option<InboxAlertDetail>> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.read(|c| store::load_alert(c, id, now))
     }
 
@@ -533,14 +547,14 @@ impl Civic {
 
     /// How many active warnings that concern the resident are unread (the badge).
     pub fn unread_alerts(&self) -> Result<u32> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.read(|c| store::unread_alerts(c, now))
     }
 
     /// The warning notifications to show now, each handed out once: a second call never
     /// returns the same one. One raised but not yet taken survives a crash of the app.
     pub fn take_alert_notifications(&self) -> Result<Vec<AlertNotification>> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.write(Durability::AppCrash, |tx| store::take_alert_notifications(tx, now))
     }
 }

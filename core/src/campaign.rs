@@ -404,7 +404,7 @@ impl CampaignDesk {
         match self.syncer.campaigns().await {
             Ok(found) => Ok(found),
             Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
-                let now = OffsetDateTime::now_utc();
+                let now = self.store.now();
                 let mut listed = self.store.read(crate::store::listed_campaigns)?;
                 if listed.is_empty() {
                     return Err(e);
@@ -456,7 +456,7 @@ impl CampaignDesk {
         };
         match fetched.await {
             Ok(summary) => {
-                let now = OffsetDateTime::now_utc();
+                let now = self.store.now();
                 self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaign_summary(tx, &summary, now))?;
                 for spot in self.pairs(campaign)? {
                     for hash in [Some(&spot.photo), spot.after_photo.as_ref()].into_iter().flatten() {
@@ -492,7 +492,7 @@ impl CampaignDesk {
     }
 
     fn queue(&self, campaign: &str, action: CampaignAction, photo: Option<&crate::photo::ProcessedPhoto>) -> crate::Result<PendingCampaignAction> {
-        let mut pending = PendingCampaignAction { seq: 0, campaign: campaign.to_owned(), action, queued_at: OffsetDateTime::now_utc() };
+        let mut pending = PendingCampaignAction { seq: 0, campaign: campaign.to_owned(), action, queued_at: self.store.now() };
         let photo = photo.map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
         pending.seq = self
             .store

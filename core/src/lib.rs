@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod cap;
 pub mod catalog;
 pub mod city;
+pub mod clock;
 pub mod error;
 pub mod model;
 pub mod official;

@@ -219,7 +219,7 @@ impl OfficialDesk {
         if blank {
             return Err(Error::EmptyText);
         }
-        let mut pending = PendingAction { seq: 0, report, action, has_photo: processed.is_some(), queued_at: OffsetDateTime::now_utc() };
+        let mut pending = PendingAction { seq: 0, report, action, has_photo: processed.is_some(), queued_at: self.store.now() };
         let photo = processed.as_ref().map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
         pending.seq = self.store.write(Durability::PowerLoss, |tx| store::queue_official_action(tx, self.official(), &pending, photo))?;
         Ok(pending)

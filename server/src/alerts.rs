@@ -11,7 +11,7 @@ use crate::db::{Conn, OptionalExt};
 use crate::params;
 use time::OffsetDateTime;
 
-use crate::db::{from_ms, now, to_ms};
+use crate::db::{from_ms, to_ms};
 use crate::error::{ApiError, ApiResult};
 
 /// What applying a message did.
@@ -27,7 +27,7 @@ pub enum Applied {
 
 /// Applies one CAP message, already checked by `Alert::check`, in the caller's transaction:
 /// a new chain, an update or a cancel. Either all of it is stored or, on an error, nothing.
-pub fn apply(tx: &Conn, msg: &cap::Alert) -> ApiResult<(Applied, AlertView)> {
+pub fn apply(tx: &Conn, msg: &cap::Alert, now: OffsetDateTime) -> ApiResult<(Applied, AlertView)> {
     match msg.msg_type {
         MsgType::Ack | MsgType::Error => {
             return Err(ApiError::unprocessable(
@@ -51,14 +51,14 @@ pub fn apply(tx: &Conn, msg: &cap::Alert) -> ApiResult<(Applied, AlertView)> {
         .optional()?;
     if let Some((sender, stored, chain)) = existing {
         if sender == msg.sender && stored == json {
-            return Ok((Applied::Repeated, view(tx, &chain)?));
+            return Ok((Applied::Repeated, view(tx, &chain, now)?));
         }
         return Err(ApiError::conflict(
             "identifier-taken",
             format!("a different message with identifier {:?} was received before", msg.identifier),
         ));
     }
-    let received = now();
+    let received = now;
     let expires = msg.expires().map(to_ms);
     let (applied, chain) = match msg.msg_type {
         MsgType::Update | MsgType::Cancel => {
@@ -95,7 +95,7 @@ pub fn apply(tx: &Conn, msg: &cap::Alert) -> ApiResult<(Applied, AlertView)> {
         }
     };
     tx.execute("INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (NULL, NULL, ?1, 'alert')", [&chain])?;
-    Ok((applied, view(tx, &chain)?))
+    Ok((applied, view(tx, &chain, now)?))
 }
 
 /// The chain an Update or Cancel belongs to: that of the messages it references.
@@ -170,7 +170,7 @@ fn parse_message(json: &str) -> ApiResult<cap::Alert> {
 }
 
 /// Where a chain stands now, as devices and the public see it.
-pub fn view(c: &Conn, id: &str) -> ApiResult<AlertView> {
+pub fn view(c: &Conn, id: &str, now: OffsetDateTime) -> ApiResult<AlertView> {
     struct Row {
         version: i64,
         state: String,
@@ -200,7 +200,7 @@ pub fn view(c: &Conn, id: &str) -> ApiResult<AlertView> {
     };
     let state = match state.as_str() {
         "cancelled" => AlertState::Cancelled,
-        _ if expires_at.is_some_and(|e| e <= to_ms(now())) => AlertState::Expired,
+        _ if expires_at.is_some_and(|e| e <= to_ms(now)) => AlertState::Expired,
         _ => AlertState::Active,
     };
     Ok(AlertView {
@@ -214,29 +214,32 @@ pub fn view(c: &Conn, id: &str) -> ApiResult<AlertView> {
 }
 
 /// A chain with every message of it, oldest first.
-pub fn detail(c: &Conn, id: &str) -> ApiResult<AlertDetail> {
-    let alert = view(c, id)?;
+pub fn detail(c: &Conn, id: &str, now: OffsetDateTime) -> ApiResult<AlertDetail> {
+    let alert = view(c, id, now)?;
+    Ok(AlertDetail { alert, history: history(c, id)? })
+}
+
+/// Every message of a chain, oldest first.
+fn history(c: &Conn, id: &str) -> ApiResult<Vec<cap::Alert>> {
     let mut stmt = c.prepare_cached("SELECT json FROM alert_message WHERE alert_id = ?1 ORDER BY position")?;
-    let history = stmt
-        .query_map([id], |r| r.get::<_, String>(0))?
+    stmt.query_map([id], |r| r.get::<_, String>(0))?
         .collect::<crate::db::DbResult<Vec<_>>>()?
         .iter()
         .map(|j| parse_message(j))
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(AlertDetail { alert, history })
+        .collect()
 }
 
 /// Warnings newest first: the active ones, or with `include_ended` also the cancelled and
 /// expired ones (at most `limit`).
-pub fn list(c: &Conn, include_ended: bool, limit: u32) -> ApiResult<Vec<AlertView>> {
-    let now = to_ms(now());
+pub fn list(c: &Conn, include_ended: bool, limit: u32, now: OffsetDateTime) -> ApiResult<Vec<AlertView>> {
+    let at = to_ms(now);
     let mut stmt = c.prepare_cached(
         "SELECT id FROM alert
          WHERE ?1 OR (state = 'active' AND (expires_at IS NULL OR expires_at > ?2))
          ORDER BY updated_at DESC, id LIMIT ?3",
     )?;
-    let ids = stmt.query_map(params![include_ended, now, limit], |r| r.get::<_, String>(0))?.collect::<crate::db::DbResult<Vec<_>>>()?;
-    ids.iter().map(|id| view(c, id)).collect()
+    let ids = stmt.query_map(params![include_ended, at, limit], |r| r.get::<_, String>(0))?.collect::<crate::db::DbResult<Vec<_>>>()?;
+    ids.iter().map(|id| view(c, id, now)).collect()
 }
 
 /// One message by its CAP identifier (any message of any chain).
@@ -248,8 +251,8 @@ pub fn message(c: &Conn, identifier: &str) -> ApiResult<Option<cap::Alert>> {
 
 /// The messages to list in the public CAP feed: the latest of each chain that is active,
 /// or cancelled within the last day (so feed readers see the Cancel), newest first.
-pub fn feed(c: &Conn, limit: u32) -> ApiResult<Vec<cap::Alert>> {
-    let now = to_ms(now());
+pub fn feed(c: &Conn, limit: u32, now: OffsetDateTime) -> ApiResult<Vec<cap::Alert>> {
+    let now = to_ms(now);
     let day_ago = now - 24 * 3_600_000;
     let mut stmt = c.prepare_cached(
         "SELECT m.json FROM alert a
@@ -264,7 +267,11 @@ pub fn feed(c: &Conn, limit: u32) -> ApiResult<Vec<cap::Alert>> {
 
 /// Every message of a chain, oldest first, as references for the next Update or Cancel.
 pub fn references(c: &Conn, id: &str) -> ApiResult<Vec<cap::Reference>> {
-    Ok(detail(c, id)?.history.iter().map(cap::Alert::as_reference).collect())
+    let history = history(c, id)?;
+    if history.is_empty() {
+        return Err(ApiError::NotFound(format!("there is no warning {id}")));
+    }
+    Ok(history.iter().map(cap::Alert::as_reference).collect())
 }
 
 /// Tags a report with the warnings the phone saw active where it was filed; ids this

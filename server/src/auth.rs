@@ -14,7 +14,7 @@ use crate::db::OptionalExt;
 use crate::params;
 use sha2::{Digest, Sha256};
 
-use crate::db::{now, to_ms};
+use crate::db::to_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -153,7 +153,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
                 .await?;
             id.map(|id| Caller::Device { id }).ok_or_else(invalid)
         } else if token.starts_with("o.") {
-            let at = to_ms(now());
+            let at = to_ms(state.now());
             let hash2 = hash.clone();
             let found = state
                 .db

@@ -105,6 +105,12 @@ pub struct Config {
     #[arg(long, hide = true)]
     pub media_fetch_private: bool,
 
+    /// Shift the server's clock by the whole seconds written in this file (read at each
+    /// look at the clock; missing or empty: no shift). For tests that place themselves
+    /// before, during and after a moment: never on a real server.
+    #[arg(long, hide = true)]
+    pub clock_offset_file: Option<PathBuf>,
+
     /// How often (seconds) ended clean-up campaigns are checked: the spots left become reports.
     #[arg(long, env = "CIVIC_CAMPAIGN_SWEEP_SECS", default_value_t = Limits::default().campaign_sweep_secs)]
     pub campaign_sweep_secs: u64,
@@ -146,6 +152,15 @@ impl Config {
         match self.database_url.as_deref() {
             Some(url) => url.to_owned(),
             None => format!("sqlite://{}", self.data_dir.join("civic.sqlite3").display()),
+        }
+    }
+
+    /// The clock every rule that depends on time reads: the system's, or shifted by the
+    /// test's file.
+    pub fn clock(&self) -> civic_core::clock::SharedClock {
+        match &self.clock_offset_file {
+            Some(path) => Arc::new(crate::state::FileOffsetClock::new(path.clone())),
+            None => civic_core::clock::system(),
         }
     }
 

@@ -159,7 +159,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             };
             answers.insert((*q).to_owned(), value);
         }
-        let now = crate::db::now();
+        let now = st.now();
         let location = GeoFix { lat: r.at.0, lon: r.at.1, accuracy_m: 10.0, source: FixSource::Gps, fixed_at: now };
         let id = ReportId::new();
         let submit = SubmitReport {
@@ -205,7 +205,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
 
 /// A flood warning for Huế city and Phú Vang, in Vietnamese and English, for the next day.
 async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
-    let now = crate::db::now();
+    let now = st.now();
     let warning = PublishAlert {
         status: AlertStatus::Actual,
         topic: "flood".into(),

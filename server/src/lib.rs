@@ -171,6 +171,15 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
 
 /// `prepare`, with these push gateways instead of the configured ones (tests record pushes).
 pub async fn prepare_with_gateways(config: &config::Config, gateways: push::Gateways) -> Result<AppState, String> {
+    prepare_with_parts(config, gateways, config.clock()).await
+}
+
+/// `prepare`, with these push gateways and this clock (in-process tests move time with it).
+pub async fn prepare_with_parts(
+    config: &config::Config,
+    gateways: push::Gateways,
+    clock: civic_core::clock::SharedClock,
+) -> Result<AppState, String> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| format!("data directory {}: {e}", config.data_dir.display()))?;
     let city = match &config.city_dir {
         Some(dir) => civic_core::City::load(dir),
@@ -195,6 +204,7 @@ pub async fn prepare_with_gateways(config: &config::Config, gateways: push::Gate
         metrics: Arc::new(Metrics::default()),
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
         warnings: Arc::new(warnings),
+        clock,
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {

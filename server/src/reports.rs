@@ -269,7 +269,7 @@ pub fn page_token(key: i64, id: ReportId) -> String {
     format!("{key}_{id}")
 }
 
-/// A new event now.
-pub fn new_event(actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
-    TimelineEvent { id: Uuid::now_v7(), at: crate::db::now(), actor, status, note, photo: None, duplicate_of: None }
+/// A new event at `at`.
+pub fn new_event(at: time::OffsetDateTime, actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
+    TimelineEvent { id: Uuid::now_v7(), at, actor, status, note, photo: None, duplicate_of: None }
 }

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use civic_core::City;
+use civic_core::clock::{Clock, SharedClock};
+use time::OffsetDateTime;
 
 use crate::db::Db;
 
@@ -83,6 +85,35 @@ pub struct AppState {
     pub photo_permits: Arc<tokio::sync::Semaphore>,
     /// The warning service: its CAP sender and the push gateways.
     pub warnings: Arc<crate::warnings::Warnings>,
+    /// What every rule that depends on time reads (`now`).
+    pub clock: SharedClock,
+}
+
+impl AppState {
+    /// Now, to the millisecond (what the database keeps).
+    pub fn now(&self) -> OffsetDateTime {
+        civic_core::clock::to_millisecond(self.clock.now())
+    }
+}
+
+/// The system's clock shifted by the seconds written in a file, read at each look (tests
+/// move the server's time by writing it: `--clock-offset-file`).
+#[derive(Debug)]
+pub struct FileOffsetClock {
+    path: PathBuf,
+}
+
+impl FileOffsetClock {
+    pub fn new(path: PathBuf) -> Self {
+        FileOffsetClock { path }
+    }
+}
+
+impl Clock for FileOffsetClock {
+    fn now(&self) -> OffsetDateTime {
+        let seconds = std::fs::read_to_string(&self.path).ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);
+        OffsetDateTime::now_utc() + time::Duration::seconds(seconds)
+    }
 }
 
 /// Where the stored photos (stripped JPEGs, named by their SHA-256) live: a local folder

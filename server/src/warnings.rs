@@ -7,7 +7,7 @@ use civic_core::model::Localized;
 use civic_core::protocol::{AlertView, PushRegistration};
 use civic_core::warning::Area;
 
-use crate::db::{Db, now, to_ms};
+use crate::db::{Db, to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::push::{Gateways, PushPlanner, Pusher, RegistrationError, check_registration};
 
@@ -53,7 +53,7 @@ impl Warnings {
     }
 
     /// Stores how to wake a device, replacing what it said before.
-    pub async fn register(&self, db: &Db, device: String, reg: PushRegistration) -> ApiResult<()> {
+    pub async fn register(&self, db: &Db, device: String, reg: PushRegistration, now: time::OffsetDateTime) -> ApiResult<()> {
         check_registration(&reg).map_err(|e| {
             let kind = match e {
                 RegistrationError::BadCell(_) => "bad-cell",
@@ -68,7 +68,7 @@ impl Warnings {
             tx.execute(
                 "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
-                crate::params![id, json, to_ms(now())],
+                crate::params![id, json, to_ms(now)],
             )?;
             Ok(())
         })

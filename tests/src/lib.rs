@@ -6,6 +6,7 @@ pub mod proxy;
 use std::path::Path;
 use std::sync::Arc;
 
+use civic_core::clock::{self, SharedClock};
 use civic_core::model::{AnswerValue, FixSource, GeoFix, ReportId};
 use civic_core::sync::{Backoff, FileTokenStore, SyncOptions, Syncer};
 use civic_core::{City, Civic};
@@ -38,17 +39,23 @@ pub struct Server {
 impl Server {
     /// Starts the server on `data_dir` with its defaults (and a generous rate limit).
     pub async fn start(data_dir: &Path) -> Server {
-        Self::start_with(data_dir, None).await
+        Self::start_with(data_dir, None, clock::system()).await
+    }
+
+    /// Starts the server reading the time from `clock` (the test's, shared with its phones,
+    /// to place them all before, during and after a moment).
+    pub async fn start_with_clock(data_dir: &Path, clock: SharedClock) -> Server {
+        Self::start_with(data_dir, None, clock).await
     }
 
     /// Starts the server with every push recorded instead of sent.
     pub async fn start_recording_pushes(data_dir: &Path) -> (Server, Arc<RecordingGateway>) {
         let recorder = Arc::new(RecordingGateway::new());
         let gateways = Gateways { fallback: Some(recorder.clone()), ..Gateways::default() };
-        (Self::start_with(data_dir, Some(gateways)).await, recorder)
+        (Self::start_with(data_dir, Some(gateways), clock::system()).await, recorder)
     }
 
-    async fn start_with(data_dir: &Path, gateways: Option<Gateways>) -> Server {
+    async fn start_with(data_dir: &Path, gateways: Option<Gateways>, clock: SharedClock) -> Server {
         let dir = data_dir.to_string_lossy().into_owned();
         let mut args = vec![
             "civic-server".to_owned(), "--listen".into(), "127.0.0.1:0".into(), "--data-dir".into(), dir.clone(),
@@ -59,11 +66,11 @@ impl Server {
             args.extend(["--database-url".to_owned(), url]);
         }
         let config = civic_server::config::Config::parse_from(args);
-        let state = match gateways {
-            Some(g) => civic_server::prepare_with_gateways(&config, g).await,
-            None => civic_server::prepare(&config).await,
-        }
-        .expect("server state");
+        let gateways = match gateways {
+            Some(g) => g,
+            None => config.gateways().expect("push gateways"),
+        };
+        let state = civic_server::prepare_with_parts(&config, gateways, clock).await.expect("server state");
         let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
@@ -164,8 +171,13 @@ pub fn quick_sync() -> SyncOptions {
 impl Device {
     /// A phone whose data is in `dir`, syncing with `server_url`.
     pub fn open(dir: &Path, server_url: &str) -> Device {
+        Self::open_with_clock(dir, server_url, clock::system())
+    }
+
+    /// `open`, the phone's clock being `clock`.
+    pub fn open_with_clock(dir: &Path, server_url: &str, clock: SharedClock) -> Device {
         let city = City::hue().expect("Huế");
-        let civic = Civic::open(dir, city).expect("open device store");
+        let civic = Civic::open_with_clock(dir, city, clock).expect("open device store");
         let tokens = Arc::new(FileTokenStore::new(dir.join("token")));
         let syncer = civic.syncer(server_url, tokens, quick_sync()).expect("syncer");
         Device { civic, syncer }
@@ -181,13 +193,18 @@ impl Device {
         let c = &self.civic;
         let id = c.start_draft().expect("draft").id;
         c.attach_photo(id, &photo(seed)).expect("photo");
-        let fix = GeoFix { lat: at.0, lon: at.1, accuracy_m: 7.0, source: FixSource::Gps, fixed_at: time::OffsetDateTime::now_utc() };
+        let fix = GeoFix { lat: at.0, lon: at.1, accuracy_m: 7.0, source: FixSource::Gps, fixed_at: c.now() };
         c.set_location(id, fix).expect("location");
         c.set_category(id, "litter").expect("category");
         c.set_answer(id, "amount", Some(AnswerValue::Choice("bag".into()))).expect("answer");
         c.set_description(id, &format!("Rác ở điểm số {seed}")).expect("description");
         c.send(id).expect("send").id
     }
+}
+
+/// A time as RFC 3339 in Huế's offset, as a phone or an operator in Huế writes it.
+pub fn hue_time(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::macros::offset!(+7)).format(&time::format_description::well_known::Rfc3339).expect("format a time")
 }
 
 /// A small camera-like JPEG, different for every seed.

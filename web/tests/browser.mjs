@@ -1,7 +1,7 @@
 // The web pages in a real browser (Debian's Chromium, driven by playwright-core): what a
 // resident sees on the public pages, and an operator and an officer at work in the console.
 //
-// Run by tests/tests/web.rs, which starts the real server, files the reports through the
+// Run by tests/tests/e2e/web.rs, which starts the real server, files the reports through the
 // real core and passes what it set up in the environment:
 //   CIVIC_URL, CIVIC_REPORT (a public number, received, not yet routed), CIVIC_REPORT_COUNT,
 //   CIVIC_OPERATOR / CIVIC_OPERATOR_PASSWORD, CIVIC_OFFICER / CIVIC_OFFICER_PASSWORD,

@@ -3,7 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::photos::{forget_photo_if_unused, photo_refs};
-use super::{from_ms, now, parse_name, to_ms};
+use time::OffsetDateTime;
+
+use super::{from_ms, parse_name, to_ms};
 use crate::error::{Error, Result};
 use crate::model::{Answers, Draft, GeoFix, PhotoRef, ReportId};
 use crate::photo::PhotoHints;
@@ -12,8 +14,8 @@ const DRAFT_COLUMNS: &str =
     "id, category, lat, lon, accuracy_m, fix_source, fixed_at, description, anonymous, answers, created_at, updated_at";
 
 /// Creates an empty draft.
-pub fn insert_draft(tx: &Transaction<'_>, id: ReportId) -> Result<()> {
-    let t = to_ms(now());
+pub fn insert_draft(tx: &Transaction<'_>, id: ReportId, now: OffsetDateTime) -> Result<()> {
+    let t = to_ms(now);
     tx.execute("INSERT INTO draft (id, created_at, updated_at) VALUES (?1, ?2, ?2)", params![id.to_string(), t])?;
     Ok(())
 }
@@ -72,8 +74,8 @@ pub enum DraftChange<'a> {
 }
 
 /// Applies a change to a draft (and only to a draft: a sent report is never touched).
-pub fn update_draft(tx: &Transaction<'_>, id: ReportId, change: DraftChange<'_>) -> Result<()> {
-    let t = to_ms(now());
+pub fn update_draft(tx: &Transaction<'_>, id: ReportId, change: DraftChange<'_>, now: OffsetDateTime) -> Result<()> {
+    let t = to_ms(now);
     let id_text = id.to_string();
     let json = |a: &Answers| serde_json::to_string(a).map_err(|e| Error::Corrupt(e.to_string()));
     let changed = match change {
@@ -106,7 +108,13 @@ pub fn update_draft(tx: &Transaction<'_>, id: ReportId, change: DraftChange<'_>)
 }
 
 /// Attaches a stored photo to a draft (again attaching the same photo is a no-op).
-pub fn attach_draft_photo(tx: &Transaction<'_>, id: ReportId, hash: &str, hints: &PhotoHints) -> Result<()> {
+pub fn attach_draft_photo(
+    tx: &Transaction<'_>,
+    id: ReportId,
+    hash: &str,
+    hints: &PhotoHints,
+    now: OffsetDateTime,
+) -> Result<()> {
     let hints = serde_json::to_string(hints).map_err(|e| Error::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO draft_photo (draft_id, position, photo_hash, hints)
@@ -114,7 +122,7 @@ pub fn attach_draft_photo(tx: &Transaction<'_>, id: ReportId, hash: &str, hints:
          ON CONFLICT (draft_id, photo_hash) DO NOTHING",
         params![id.to_string(), hash, hints],
     )?;
-    tx.execute("UPDATE draft SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_ms(now())])?;
+    tx.execute("UPDATE draft SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_ms(now)])?;
     Ok(())
 }
 

@@ -29,6 +29,7 @@ pub use photos::*;
 pub use reports::*;
 pub use sync::*;
 
+use crate::clock::{self, SharedClock};
 use crate::error::{Error, Result};
 
 /// The schema, one entry per version; entry `i` upgrades version `i` to `i + 1`.
@@ -50,6 +51,7 @@ pub struct Store {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     path: PathBuf,
+    clock: SharedClock,
 }
 
 /// How hard a write commits.
@@ -64,6 +66,11 @@ pub enum Durability {
 impl Store {
     /// Opens (creating or upgrading) the store in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Self> {
+        Self::open_with_clock(data_dir, clock::system())
+    }
+
+    /// `open`, reading the time from `clock` (a test's, to place itself in time).
+    pub fn open_with_clock(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join(FILE_NAME);
         let mut writer = Connection::open(&path)?;
@@ -72,7 +79,18 @@ impl Store {
         migrate(&mut writer)?;
         let reader = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure(&reader)?;
-        Ok(Store { writer: Mutex::new(writer), reader: Mutex::new(reader), path })
+        Ok(Store { writer: Mutex::new(writer), reader: Mutex::new(reader), path, clock })
+    }
+
+    /// Now by this device's clock, to the millisecond (what the store keeps), so a time
+    /// written and read back is equal.
+    pub fn now(&self) -> OffsetDateTime {
+        clock::to_millisecond(self.clock.now())
+    }
+
+    /// The device's clock, for what works beside the store (sync, campaigns).
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
     }
 
     /// Where the database file is.
@@ -147,11 +165,6 @@ pub(crate) fn from_ms(ms: i64) -> Result<OffsetDateTime> {
         .map_err(|_| Error::Corrupt(format!("timestamp {ms} out of range")))
 }
 
-/// Now, truncated to what the store keeps (milliseconds), so values round-trip exactly.
-pub(crate) fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(t)
-}
 
 /// Parses a stored enum name, reporting damage instead of panicking.
 pub(crate) fn parse_name<T: std::str::FromStr>(s: &str) -> Result<T> {

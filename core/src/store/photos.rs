@@ -2,28 +2,37 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{now, to_ms};
+use time::OffsetDateTime;
+
+use super::to_ms;
 use crate::error::{Error, Result};
 use crate::model::PhotoRef;
 use crate::photo::ProcessedPhoto;
 
 /// Stores a processed photo (once per content) and returns its reference.
-pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto) -> Result<PhotoRef> {
+pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto, now: OffsetDateTime) -> Result<PhotoRef> {
     tx.execute(
         "INSERT INTO photo (hash, jpeg, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (hash) DO NOTHING",
-        params![photo.sha256, photo.jpeg, photo.width, photo.height, to_ms(now())],
+        params![photo.sha256, photo.jpeg, photo.width, photo.height, to_ms(now)],
     )?;
     Ok(PhotoRef { hash: photo.sha256.clone(), width: photo.width, height: photo.height, bytes: photo.jpeg.len() as u64 })
 }
 
 /// Stores a photo fetched from the server (an official's after-photo) under the name the
 /// server gave it.
-pub fn put_fetched_photo(tx: &Transaction<'_>, hash: &str, jpeg: &[u8], width: u32, height: u32) -> Result<()> {
+pub fn put_fetched_photo(
+    tx: &Transaction<'_>,
+    hash: &str,
+    jpeg: &[u8],
+    width: u32,
+    height: u32,
+    now: OffsetDateTime,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO photo (hash, jpeg, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (hash) DO NOTHING",
-        params![hash, jpeg, width, height, to_ms(now())],
+        params![hash, jpeg, width, height, to_ms(now)],
     )?;
     Ok(())
 }

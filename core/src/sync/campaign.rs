@@ -13,7 +13,7 @@ impl Syncer {
     pub async fn campaigns(&self) -> crate::Result<Vec<Campaign>> {
         let request = self.http.get(self.url("/campaigns")).timeout(self.options.request_timeout);
         let found: Vec<Campaign> = client::json(request.send().await).await?;
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.store.now();
         self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaigns(tx, &found, now))?;
         Ok(found)
     }

@@ -286,7 +286,7 @@ impl Syncer {
             SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], alerts_raised: 0, campaign_sent: 0, state: self.state() };
         let state = match self.run_inner(&mut outcome).await {
             Ok(()) => {
-                let now = OffsetDateTime::now_utc();
+                let now = self.store.now();
                 let _ = self.store.write(Durability::AppCrash, |tx| {
                     let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
                     store::set_setting(tx, "last_sync_success", &stamp)
@@ -303,7 +303,7 @@ impl Syncer {
             Err(Stop::Failure(f)) => match self.store.read(store::next_outbox_attempt) {
                 Ok(Some(next_attempt)) => SyncState::WaitingToRetry { next_attempt },
                 _ => SyncState::WaitingToRetry {
-                    next_attempt: OffsetDateTime::now_utc() + self.options.backoff.wait(1, retry_after(&f)),
+                    next_attempt: self.store.now() + self.options.backoff.wait(1, retry_after(&f)),
                 },
             },
             Err(Stop::Local(e)) => SyncState::NeedsUser { reason: e.to_string() },
@@ -326,7 +326,7 @@ impl Syncer {
     /// moved or called off moves or drops its reminders, and a call-off is told to the
     /// resident (`CampaignDesk::take_called_off`). A failure here waits for the next sync.
     async fn refresh_joined_campaigns(&self) -> Result<(), Stop> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.store.now();
         let joined = self.store.read(store::memberships)?;
         let mut ahead = false;
         for m in &joined {
@@ -422,7 +422,7 @@ impl Syncer {
     }
 
     async fn push(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
-        let due = self.store.read(|c| store::due_outbox(c, OffsetDateTime::now_utc()))?;
+        let due = self.store.read(|c| store::due_outbox(c, self.store.now()))?;
         if due.is_empty() {
             return Ok(());
         }
@@ -437,7 +437,7 @@ impl Syncer {
         for (entry, report, photos) in uploads {
             match self.push_one(token, &report, &photos, &mut progress).await {
                 Ok(receipt) => {
-                    let at = OffsetDateTime::now_utc();
+                    let at = self.store.now();
                     self.store.write(Durability::PowerLoss, |tx| store::mark_submitted(tx, report.id, &receipt.public_number, at))?;
                     outcome.submitted.push(report.id);
                 }
@@ -447,7 +447,7 @@ impl Syncer {
                 }
                 Err(failure) => {
                     let wait = self.options.backoff.wait(entry.attempts, retry_after(&failure));
-                    let next = OffsetDateTime::now_utc() + wait;
+                    let next = self.store.now() + wait;
                     let reason = failure.to_string();
                     self.store.write(Durability::AppCrash, |tx| store::mark_retry(tx, report.id, &reason, next))?;
                     // The connection or the server is the problem, not this report: stop here
@@ -522,7 +522,7 @@ impl Syncer {
                 Err(f) => return Err(Stop::Failure(f)),
             };
             let (raised, alerts_raised) = self.store.write(Durability::AppCrash, |tx| {
-                let now = OffsetDateTime::now_utc();
+                let now = self.store.now();
                 let (mut raised, mut alerts_raised) = (Vec::new(), 0);
                 for change in &batch.changes {
                     match change {
@@ -586,7 +586,7 @@ impl Syncer {
     /// a photo are left out (fetched again next time).
     pub(crate) fn keep_photo(&self, hash: &str, bytes: &[u8]) -> crate::Result<()> {
         let Ok((width, height)) = crate::photo::dimensions(bytes) else { return Ok(()) };
-        self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, hash, bytes, width, height))
+        self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, hash, bytes, width, height, self.store.now()))
     }
 
     fn url(&self, path: &str) -> String {

@@ -15,7 +15,6 @@ use super::citizen::{PageQuery, parse_page_token};
 use super::{Json, Path, Query, RawBody, text_field};
 use crate::alerts::{self, Applied};
 use crate::auth::{Caller, Official};
-use crate::db::now;
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::AppState;
@@ -195,11 +194,12 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ApiResult<(Applied, AlertV
             ));
         }
     }
+    let now = st.now();
     let (applied, view, history) = st
         .db
         .write(move |tx| {
-            let (applied, view) = alerts::apply(tx, &msg)?;
-            let history = if applied == Applied::Repeated { Vec::new() } else { alerts::detail(tx, &view.id)?.history };
+            let (applied, view) = alerts::apply(tx, &msg, now)?;
+            let history = if applied == Applied::Repeated { Vec::new() } else { alerts::detail(tx, &view.id, now)?.history };
             Ok((applied, view, history))
         })
         .await?;
@@ -216,7 +216,7 @@ fn new_identifier(st: &AppState) -> String {
 
 /// Now in the city's time, to the second (CAP times have no fractions).
 fn sent_now(st: &AppState) -> OffsetDateTime {
-    let t = now().to_offset(st.city.utc_offset);
+    let t = st.now().to_offset(st.city.utc_offset);
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
@@ -385,7 +385,8 @@ pub struct AlertsQuery {
 )]
 pub async fn list(State(st): State<AppState>, Query(q): Query<AlertsQuery>) -> ApiResult<Json<Vec<AlertView>>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    Ok(Json(st.db.read(move |c| alerts::list(c, q.include_ended, limit)).await?))
+    let now = st.now();
+    Ok(Json(st.db.read(move |c| alerts::list(c, q.include_ended, limit, now)).await?))
 }
 
 /// `GET /api/v1/alerts/{id}`: one warning with its history, for anyone.
@@ -403,7 +404,8 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<AlertsQuery>) -> A
     )
 )]
 pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AlertDetail>> {
-    Ok(Json(st.db.read(move |c| alerts::detail(c, &id)).await?))
+    let now = st.now();
+    Ok(Json(st.db.read(move |c| alerts::detail(c, &id, now)).await?))
 }
 
 /// `GET /api/v1/alerts/{id}/reports`: reports filed inside the warning's area while it was
@@ -432,10 +434,11 @@ pub async fn tagged_reports(
     let official = caller.official()?.clone();
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let after = q.after.map(|a| parse_page_token(&a)).transpose()?;
+    let now = st.now();
     let page = st
         .db
         .read(move |c| {
-            alerts::view(c, &id)?;
+            alerts::view(c, &id, now)?;
             let (ms, rid) = after.unwrap_or((i64::MAX, "~".to_owned()));
             let sql = format!(
                 "SELECT {} FROM report r JOIN report_alert t ON t.report_id = r.id
@@ -479,6 +482,6 @@ pub async fn tagged_reports(
 )]
 pub async fn register_push(State(st): State<AppState>, caller: Caller, Json(req): Json<PushRegistration>) -> ApiResult<StatusCode> {
     let device = caller.device()?.to_owned();
-    st.warnings.register(&st.db, device, req).await?;
+    st.warnings.register(&st.db, device, req, st.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

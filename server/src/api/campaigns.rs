@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::citizen::{Submitter, create_report};
 use super::{Json, Path, Query, text_field};
 use crate::auth::Caller;
-use crate::db::{Conn, OptionalExt, Row, from_ms, now, to_ms};
+use crate::db::{Conn, OptionalExt, Row, from_ms, to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::params;
 use crate::state::AppState;
@@ -82,8 +82,8 @@ fn phase(s: &Stored, at: i64) -> Phase {
 }
 
 /// A campaign over (its end passed, or its spots handed to the city) takes no more change.
-fn not_ended(s: &Stored) -> ApiResult<()> {
-    if phase(s, to_ms(now())) == Phase::Ended {
+fn not_ended(s: &Stored, now: time::OffsetDateTime) -> ApiResult<()> {
+    if phase(s, to_ms(now)) == Phase::Ended {
         return Err(ApiError::conflict("campaign-ended", "the campaign has ended"));
     }
     Ok(())
@@ -129,7 +129,7 @@ fn view(st: &AppState, c: &Conn, s: &Stored) -> ApiResult<Campaign> {
         meeting_points: s.meeting_points.clone(),
         categories: s.categories.clone(),
         goal_spots: s.goal_spots,
-        phase: phase(s, to_ms(now())),
+        phase: phase(s, to_ms(st.now())),
         cancel_reason: s.cancel_reason.clone(),
         participants,
         teams: teams(c, &s.id)?,
@@ -176,6 +176,7 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
         text_field("meeting_points.name", &p.name, 200, true)?;
     }
     let id = uuid::Uuid::now_v7().simple().to_string();
+    let now = st.now();
     let created = st
         .db
         .write(move |tx| {
@@ -192,7 +193,7 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
                     serde_json::to_string(&req.meeting_points).map_err(ApiError::internal)?,
                     req.categories.join(","),
                     req.goal_spots,
-                    to_ms(now()),
+                    to_ms(now),
                     drawn
                 ],
             )?;
@@ -216,15 +217,16 @@ pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Pa
     if !caller.official()?.has(Role::Operator) {
         return Err(ApiError::Forbidden("only the operations centre moves campaigns".into()));
     }
-    if req.ends_at <= req.starts_at || req.ends_at - req.starts_at > time::Duration::days(7) || req.ends_at <= now() {
+    if req.ends_at <= req.starts_at || req.ends_at - req.starts_at > time::Duration::days(7) || req.ends_at <= st.now() {
         return Err(ApiError::unprocessable("bad-time", "a campaign ends after it starts, within a week, and in the future"));
     }
     let id2 = id.clone();
+    let now = st.now();
     st.db
         .write(move |tx| {
             let s = load(tx, &id2)?;
             still_on(&s)?;
-            not_ended(&s)?;
+            not_ended(&s, now)?;
             tx.execute(
                 "UPDATE campaign SET starts_at = ?2, ends_at = ?3 WHERE id = ?1",
                 params![id2, to_ms(req.starts_at), to_ms(req.ends_at)],
@@ -252,14 +254,15 @@ pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<S
     }
     let reason = text_field("reason", &req.reason, 500, true)?;
     let id2 = id.clone();
+    let now = st.now();
     st.db
         .write(move |tx| {
             let s = load(tx, &id2)?;
             if s.cancel_reason.is_some() {
                 return Ok(());
             }
-            not_ended(&s)?;
-            tx.execute("UPDATE campaign SET cancelled_at = ?2, cancel_reason = ?3 WHERE id = ?1", params![id2, to_ms(now()), reason])?;
+            not_ended(&s, now)?;
+            tx.execute("UPDATE campaign SET cancelled_at = ?2, cancel_reason = ?3 WHERE id = ?1", params![id2, to_ms(now), reason])?;
             Ok(())
         })
         .await?;
@@ -276,7 +279,7 @@ pub async fn list(State(st): State<AppState>) -> ApiResult<Json<Vec<Campaign>>> 
 
 /// The campaigns not yet ended, soonest first, then the ten last ended.
 pub fn listed(st: &AppState, c: &Conn) -> ApiResult<Vec<Campaign>> {
-    let t = to_ms(now());
+    let t = to_ms(st.now());
     let mut found = c.query_all(
         &format!("SELECT {COLUMNS} FROM campaign WHERE ends_at > ?1 AND handed_over_at IS NULL ORDER BY starts_at"),
         [t],
@@ -308,12 +311,13 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
 pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<JoinCampaign>) -> ApiResult<Json<Membership>> {
     let device = caller.device()?.to_owned();
     let new_team = req.new_team.as_deref().map(|n| text_field("new_team", n, 100, true)).transpose()?;
+    let now = st.now();
     let membership = st
         .db
         .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
-            not_ended(&s)?;
+            not_ended(&s, now)?;
             let team_id = match (req.team_id, new_team) {
                 (Some(t), _) => {
                     let known: Option<String> =
@@ -338,7 +342,7 @@ pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<Str
             tx.execute(
                 "INSERT INTO campaign_member (campaign_id, device_id, team_id, joined_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (campaign_id, device_id) DO UPDATE SET team_id = excluded.team_id",
-                params![id, device, team_id, to_ms(now())],
+                params![id, device, team_id, to_ms(now)],
             )?;
             let team = teams(tx, &id)?.into_iter().find(|t| Some(&t.id) == team_id.as_ref());
             Ok(Membership { campaign_id: id, team })
@@ -547,12 +551,13 @@ pub async fn report_spot(
                (status = 409, description = "`claimed-by-another-team`, `already-cleaned`, `campaign-ended`, `campaign-cancelled`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn claim(State(st): State<AppState>, caller: Caller, Path((id, spot_id)): Path<(String, String)>) -> ApiResult<Json<Spot>> {
     let device = caller.device()?.to_owned();
+    let now = st.now();
     let spot = st
         .db
         .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
-            not_ended(&s)?;
+            not_ended(&s, now)?;
             let Some(Some(team)) = member(tx, &id, &device)? else {
                 return Err(ApiError::Forbidden("join the campaign with a team to claim spots".into()));
             };
@@ -605,6 +610,7 @@ pub async fn clean(
     if req.kg.is_some_and(|k| !k.is_finite() || !(0.0..=10_000.0).contains(&k)) {
         return Err(ApiError::unprocessable("bad-weight", "kg is a weight between 0 and 10,000"));
     }
+    let now = st.now();
     let spot = st
         .db
         .write(move |tx| {
@@ -638,7 +644,7 @@ pub async fn clean(
             let version = next_version(tx)?;
             tx.execute(
                 "UPDATE spot SET status = 'cleaned', cleaned_by = ?2, after_photo = ?3, kg = ?4, cleaned_at = ?5, version = ?6 WHERE id = ?1",
-                params![target, team, req.photo, req.kg, to_ms(req.photo_location.fixed_at.min(now())), version],
+                params![target, team, req.photo, req.kg, to_ms(req.photo_location.fixed_at.min(now)), version],
             )?;
             let row = spot(tx, &id, &target)?.ok_or_else(|| ApiError::internal("spot vanished"))?;
             finish(tx, &id, row)
@@ -756,15 +762,16 @@ pub fn all_spots(c: &Conn, campaign: &str) -> ApiResult<Vec<Spot>> {
 /// name of the device that reported each (the report's id is the spot's, so two processes
 /// sweeping at once make each report once). Returns how many reports were made.
 pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
+    let now = st.now();
     let due = st
         .db
-        .read(|c| {
+        .read(move |c| {
             Ok(c.query_all(
                 "SELECT s.id, s.category, s.lat, s.lon, s.accuracy_m, s.photo_hash, s.device_id, s.reported_at, c.name_vi
                  FROM spot s JOIN campaign c ON c.id = s.campaign_id
                  WHERE (c.ends_at <= ?1 OR c.cancelled_at IS NOT NULL) AND c.handed_over_at IS NULL AND s.merged_into IS NULL
                    AND s.status IN ('reported', 'claimed')",
-                [to_ms(now())],
+                [to_ms(now)],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
@@ -808,13 +815,14 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
             .await?;
         made += 1;
     }
+    let now = st.now();
     st.db
-        .write(|tx| {
+        .write(move |tx| {
             tx.execute(
                 "UPDATE campaign SET handed_over_at = ?1 WHERE (ends_at <= ?1 OR cancelled_at IS NOT NULL) AND handed_over_at IS NULL
                  AND NOT EXISTS (SELECT 1 FROM spot s WHERE s.campaign_id = campaign.id AND s.merged_into IS NULL
                                  AND s.status IN ('reported', 'claimed'))",
-                [to_ms(now())],
+                [to_ms(now)],
             )?;
             Ok(())
         })

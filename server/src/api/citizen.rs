@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::{Json, Path, Query, RawBody, text_field};
 use crate::auth::{Caller, hex, new_token, token_hash};
-use crate::db::{from_ms, now, to_ms};
+use crate::db::{from_ms, to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::{AppState, Metrics};
@@ -50,11 +50,12 @@ pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> Api
     let token = new_token("d");
     let hash = token_hash(&token);
     let device_id = id.clone();
+    let now = st.now();
     st.db
         .write(move |tx| {
             tx.execute(
                 "INSERT INTO device (id, token_hash, platform, app_version, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![device_id, hash, platform, version, to_ms(now())],
+                params![device_id, hash, platform, version, to_ms(now)],
             )?;
             Ok(())
         })
@@ -179,12 +180,13 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
     let (width, height, bytes) = (processed.width, processed.height, jpeg.len() as u64);
     st.photos.put(&stored_hash, jpeg).await?;
     let h = hash.clone();
+    let now = st.now();
     st.db
         .write(move |tx| {
             tx.execute(
                 "INSERT INTO photo (hash, stored_hash, width, height, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (hash) DO NOTHING",
-                params![h, stored_hash, width, height, bytes as i64, to_ms(now())],
+                params![h, stored_hash, width, height, bytes as i64, to_ms(now)],
             )?;
             Ok(())
         })
@@ -273,7 +275,7 @@ pub async fn create_report(
         civic_core::area::AreaError::Outside { .. } => ApiError::unprocessable("outside-service-area", e.to_string()),
         other => ApiError::unprocessable("bad-location", other.to_string()),
     })?;
-    let received = now();
+    let received = st.now();
     if req.captured_at > received + time::Duration::days(1) {
         return Err(ApiError::unprocessable("bad-time", "captured_at is in the future"));
     }
@@ -343,8 +345,7 @@ pub async fn create_report(
             }
             crate::alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
             let stored = reports::get(tx, req.id)?;
-            let mut event = reports::new_event(ActorRole::System, Some(Status::Received), None);
-            event.at = received;
+            let event = reports::new_event(received, ActorRole::System, Some(Status::Received), None);
             reports::add_event(tx, &stored, &event, None)?;
             Ok((StatusCode::CREATED, receipt_of(&stored)?))
         })
@@ -477,6 +478,7 @@ pub async fn detail(State(st): State<AppState>, caller: Caller, Path(id): Path<R
 )]
 pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<StatusCode> {
     let device = caller.device()?.to_owned();
+    let now = st.now();
     st.db
         .write(move |tx| {
             let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::NotFound(format!("there is no report {id}")))?;
@@ -485,7 +487,7 @@ pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<
             }
             tx.execute(
                 "INSERT INTO supporter (report_id, device_id, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                params![id.to_string(), device, to_ms(now())],
+                params![id.to_string(), device, to_ms(now)],
             )?;
             Ok(())
         })
@@ -521,6 +523,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
     }
     let comment = r.comment.as_deref().map(|c| text_field("comment", c, 1000, false)).transpose()?.filter(|c| !c.is_empty());
     let low = r.stars <= st.limits.low_rating;
+    let now = st.now();
     let view = st
         .db
         .write(move |tx| {
@@ -533,7 +536,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
             if rated_at.zip(stored.outcome_at).is_some_and(|(r, o)| r >= o) {
                 return Err(ApiError::conflict("already-rated", "this outcome was already rated"));
             }
-            let at = now();
+            let at = now;
             tx.execute(
                 "INSERT INTO rating (report_id, stars, comment, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (report_id) DO UPDATE SET stars = ?2, comment = ?3, at = ?4",
@@ -543,7 +546,7 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
                 tx.execute("UPDATE report SET flagged = 1 WHERE id = ?1", [id.to_string()])?;
             }
             let note = Some(civic_core::protocol::Rate { stars: r.stars, comment }.timeline_note());
-            reports::add_event(tx, &stored, &reports::new_event(ActorRole::Citizen, None, note), None)?;
+            reports::add_event(tx, &stored, &reports::new_event(at, ActorRole::Citizen, None, note), None)?;
             let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })
@@ -577,6 +580,7 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
     let reason = text_field("reason", &r.reason, 1000, true)?;
     let window = time::Duration::days(st.limits.reopen_days);
     let days = st.limits.reopen_days;
+    let now = st.now();
     let view = st
         .db
         .write(move |tx| {
@@ -585,16 +589,15 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
                 return Err(ApiError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));
             }
             let outcome = from_ms(stored.outcome_at.unwrap_or(stored.updated_at))?;
-            if now() - outcome > window {
+            if now - outcome > window {
                 return Err(ApiError::conflict("reopen-window-closed", format!("a report can be reopened within {days} days of its outcome")));
             }
-            let at = now();
+            let at = now;
             tx.execute(
                 "UPDATE report SET status = ?2, updated_at = ?3, outcome_at = NULL, flagged = 1 WHERE id = ?1",
                 params![id.to_string(), Status::Reopened.as_str(), to_ms(at)],
             )?;
-            let mut event = reports::new_event(ActorRole::Citizen, Some(Status::Reopened), Some(reason));
-            event.at = at;
+            let event = reports::new_event(at, ActorRole::Citizen, Some(Status::Reopened), Some(reason));
             reports::add_event(tx, &stored, &event, None)?;
             let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
@@ -641,6 +644,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
     };
     let limit = q.limit.unwrap_or(500).clamp(1, 1000);
     let catalog_version = st.catalog.get().version;
+    let now = st.now();
     let batch = st
         .db
         .read(move |c| {
@@ -694,7 +698,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
                             continue;
                         }
                         alerts_sent.push(alert_id);
-                        let alert = crate::alerts::view(c, alert_id)?;
+                        let alert = crate::alerts::view(c, alert_id, now)?;
                         if since == 0 && alert.state != civic_core::protocol::AlertState::Active {
                             continue;
                         }

@@ -17,10 +17,11 @@ pub const CAP_MEDIA_TYPE: &str = "application/cap+xml; charset=utf-8";
 /// `GET /cap/alerts.atom`: the warnings in force (and those cancelled in the last day,
 /// so readers see the Cancel), newest first, each linking to its CAP document.
 pub async fn atom(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let messages = st.db.read(|c| alerts::feed(c, 500)).await?;
+    let now = st.now();
+    let messages = st.db.read(move |c| alerts::feed(c, 500, now)).await?;
     let base = base_url(&st, &headers);
     let self_url = format!("{base}/cap/alerts.atom");
-    let updated = messages.iter().map(|m| m.sent).max().unwrap_or_else(crate::db::now);
+    let updated = messages.iter().map(|m| m.sent).max().unwrap_or(now);
     let mut out = String::with_capacity(1024 + messages.len() * 512);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     element(&mut out, 1, "id", &self_url);

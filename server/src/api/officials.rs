@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::citizen::{load_for, parse_page_token};
 use super::{Json, Path, Query, text_field};
 use crate::auth::{Caller, SESSION_HOURS, hash_password, new_token, parse_roles, role_name, token_hash, verify_password};
-use crate::db::{now, to_ms};
+use crate::db::{to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::{AppState, Metrics};
@@ -59,10 +59,11 @@ pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiRes
     }
     let token = new_token("o");
     let hash = token_hash(&token);
-    let expires_at = now() + time::Duration::hours(SESSION_HOURS);
+    let expires_at = st.now() + time::Duration::hours(SESSION_HOURS);
+    let now = st.now();
     st.db
         .write(move |tx| {
-            tx.execute("DELETE FROM session WHERE expires_at < ?1", [to_ms(now())])?;
+            tx.execute("DELETE FROM session WHERE expires_at < ?1", [to_ms(now)])?;
             tx.execute(
                 "INSERT INTO session (token_hash, official_id, expires_at) VALUES (?1, ?2, ?3)",
                 params![hash, id, to_ms(expires_at)],
@@ -140,12 +141,13 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ApiResult<()> {
     let phc = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
     let roles = req.roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(",");
     let units = req.units.join(",");
+    let now = st.now();
     st.db
         .write(move |tx| {
             let n = tx.execute(
                 "INSERT INTO official (username, password_hash, roles, units, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (username) DO NOTHING",
-                params![username, phc, roles, units, to_ms(now())],
+                params![username, phc, roles, units, to_ms(now)],
             )?;
             if n == 0 {
                 return Err(ApiError::conflict("username-taken", format!("there is already an official {username:?}")));
@@ -285,6 +287,7 @@ pub async fn change_status(
         }
         _ => {}
     }
+    let now = st.now();
     let view = st
         .db
         .write(move |tx| {
@@ -315,15 +318,14 @@ pub async fn change_status(
                 }
                 _ => None,
             };
-            let at = now();
+            let at = now;
             let unit = req.unit.clone().unwrap_or(stored.unit.clone());
             let outcome = req.to.is_outcome().then(|| to_ms(at));
             tx.execute(
                 "UPDATE report SET status = ?2, unit = ?3, updated_at = ?4, outcome_at = ?5, duplicate_of = ?6 WHERE id = ?1",
                 params![id.to_string(), req.to.as_str(), unit, to_ms(at), outcome, duplicate_of.map(|d| d.to_string())],
             )?;
-            let mut event = reports::new_event(actor, Some(req.to), note);
-            event.at = at;
+            let mut event = reports::new_event(at, actor, Some(req.to), note);
             event.photo = req.photo.clone();
             event.duplicate_of = duplicate_of;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
@@ -359,10 +361,11 @@ pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<Re
     let stored = load_for(&st, &caller, id).await?;
     let text = text_field("text", &req.text, 2000, true)?;
     let actor = if official.has(Role::Operator) { ActorRole::Operator } else { ActorRole::Officer };
+    let now = st.now();
     let view = st
         .db
         .write(move |tx| {
-            let event = reports::new_event(actor, None, Some(text));
+            let event = reports::new_event(now, actor, None, Some(text));
             tx.execute("UPDATE report SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_ms(event.at)])?;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
             let stored = reports::get(tx, id)?;

@@ -27,7 +27,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::citizen::{Submitter, create_report};
 use super::{RawBody, text_field};
-use crate::db::{from_ms, now, to_ms};
+use crate::db::{from_ms, to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::AppState;
@@ -524,7 +524,7 @@ async fn requests(st: &AppState, headers: &HeaderMap, q: &Params) -> Result311<(
             (None, Some(e)) => (e - window, e),
             (None, None) => {
                 // Up to now, with a minute's slack for a client's clock.
-                let end = now() + Duration::minutes(1);
+                let end = st.now() + Duration::minutes(1);
                 (end - window, end)
             }
         };
@@ -728,7 +728,7 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
     let answers = answers(&category, &p)?;
     let profile = profile(&p)?;
     let anonymous = profile.display_name.is_none() && profile.phone.is_none() && profile.email.is_none();
-    let at = now();
+    let at = st.now();
     let req = SubmitReport {
         id: ReportId::new(),
         category: category.code.clone(),

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::citizen::parse_page_token;
 use super::{Json, Path, Query};
-use crate::db::{now, to_ms};
+use crate::db::{to_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::AppState;
@@ -273,9 +273,10 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
     )
 )]
 pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> {
+    let now = st.now();
     let t = st
         .db
-        .read(|c| {
+        .read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT r.category, r.unit, r.status, r.received_at, r.outcome_at, r.due_at, g.stars
                  FROM report r LEFT JOIN rating g ON g.report_id = r.id",
@@ -293,7 +294,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
                     })
                 })?
                 .collect::<crate::db::DbResult<Vec<_>>>()?;
-            let now = to_ms(now());
+            let now = to_ms(now);
             Ok(Transparency {
                 by_category: figures(&rows, |r| &r.category, now),
                 by_unit: figures(&rows, |r| &r.unit, now),

@@ -381,8 +381,3 @@ pub fn from_ms(ms: i64) -> ApiResult<OffsetDateTime> {
         .map_err(|_| ApiError::internal(format!("stored time {ms} out of range")))
 }
 
-/// Now, to the millisecond (what the database keeps).
-pub fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(t)
-}

@@ -24,7 +24,6 @@ use super::page::{Frame, WebLang, badge, datetime, duration, html_response, iso,
 use super::public::urlencode;
 use crate::api::{alerts as alerts_api, citizen, officials};
 use crate::auth::{Caller, Official, caller_for_token, hex, token_hash};
-use crate::db::now;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -281,12 +280,13 @@ async fn login(State(st): State<AppState>, headers: HeaderMap, axum::Form(form):
             // The console's session ends when left unused (a shared desk), unlike the API's.
             let hash = crate::auth::token_hash(&session.0.token);
             let idle = crate::auth::CONSOLE_IDLE_MINUTES * 60;
+            let now = st.now();
             let limited = st
                 .db
                 .write(move |tx| {
                     tx.execute(
                         "UPDATE session SET idle_secs = ?2, last_seen_at = ?3 WHERE token_hash = ?1",
-                        crate::params![hash, idle, crate::db::to_ms(now())],
+                        crate::params![hash, idle, crate::db::to_ms(now)],
                     )?;
                     Ok(())
                 })
@@ -443,7 +443,7 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
                             td { (catalog.get(&r.category).map_or(r.category.as_str(), |c| c.name.get(l.0))) }
                             td { @if let Some(d) = &r.district { (d.name.get(l.0)) } }
                             td { time datetime=(iso(r.received_at)) { (datetime(r.received_at, st.city.utc_offset)) } }
-                            td class=[(r.due_at < now()).then_some("late")] { time datetime=(iso(r.due_at)) { (datetime(r.due_at, st.city.utc_offset)) } }
+                            td class=[(r.due_at < st.now()).then_some("late")] { time datetime=(iso(r.due_at)) { (datetime(r.due_at, st.city.utc_offset)) } }
                             td {
                                 @if s.is_operator() {
                                     form.inline method="post" action={ "/console/reports/" (r.id) "/route" } {
@@ -480,7 +480,7 @@ async fn overdue(State(st): State<AppState>, headers: HeaderMap) -> Response {
         Ok(i) => i,
         Err(e) => return failure(l, &e),
     };
-    let t = now();
+    let t = st.now();
     let late: Vec<&ReportView> = items.iter().filter(|r| r.due_at < t).collect();
     let catalog = st.catalog.get();
     let title = l.t("Phản ánh quá hạn", "Overdue reports");
@@ -568,7 +568,7 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
                 dl.facts {
                     div { dt { (l.t("Đơn vị xử lý", "Unit")) } dd #unit { (catalog.unit(&r.unit).map_or(r.unit.as_str(), |u| u.name.get(l.0))) } }
                     div { dt { (l.t("Tiếp nhận", "Received")) } dd { (datetime(r.received_at, offset)) } }
-                    div { dt { (l.t("Hạn xử lý", "Due")) } dd class=[(r.due_at < now()).then_some("late")] { (datetime(r.due_at, offset)) } }
+                    div { dt { (l.t("Hạn xử lý", "Due")) } dd class=[(r.due_at < st.now()).then_some("late")] { (datetime(r.due_at, offset)) } }
                     div { dt { (l.t("Vị trí", "Position")) } dd { (format!("{:.5}, {:.5}", r.location.lat, r.location.lon)) " (±" (r.location.accuracy_m.round()) " m)" } }
                     div {
                         dt { (l.t("Người phản ánh", "Reported by")) }
@@ -751,7 +751,7 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
             Ok(_) => {}
         }
         let hints = civic_core::photo::read_hints(&bytes);
-        let Some(fix) = civic_core::app::photo_fix(&hints) else {
+        let Some(fix) = civic_core::app::photo_fix(&hints, st.now()) else {
             let msg = l.t(
                 "Ảnh không có vị trí GPS. Hãy chụp ảnh khi bật định vị, hoặc cập nhật từ ứng dụng điện thoại.",
                 "The photo has no GPS position. Take it with location on, or resolve from the phone app.",
@@ -910,7 +910,7 @@ fn parse_polygon(s: &str) -> Option<Vec<(f64, f64)>> {
 
 async fn warnings(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<Done>) -> Response {
     let s = signed_in!(st, headers);
-    let expires = (now() + time::Duration::hours(6)).to_offset(st.city.utc_offset);
+    let expires = (st.now() + time::Duration::hours(6)).to_offset(st.city.utc_offset);
     let c = Composer {
         topic: "flood".into(),
         severity: "Severe".into(),
@@ -927,7 +927,8 @@ async fn warnings_page(st: &AppState, s: &Session, c: &Composer, d: &Done, previ
     if !s.is_operator() {
         return operators_only(s, l.t("Cảnh báo", "Warnings"), "warnings", l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings."));
     }
-    let active = match st.db.read(|c| crate::alerts::list(c, false, 50)).await {
+    let now = st.now();
+    let active = match st.db.read(move |c| crate::alerts::list(c, false, 50, now)).await {
         Ok(a) => a,
         Err(e) => return failure(l, &e),
     };
@@ -1241,7 +1242,7 @@ impl CampaignForm {
 async fn campaigns(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<Done>) -> Response {
     let s = signed_in!(st, headers);
     // Next Sunday, 6:30 to 9:30, the usual clean-up morning.
-    let today = now().to_offset(st.city.utc_offset).date();
+    let today = st.now().to_offset(st.city.utc_offset).date();
     let sunday = (1..=7).map(|n| today + time::Duration::days(n)).find(|d| d.weekday() == time::Weekday::Sunday).unwrap_or(today);
     let catalog = st.catalog.get();
     let form = CampaignForm {

@@ -16,7 +16,6 @@ use serde_json::json;
 
 use super::page::{Frame, PUBLIC_STATUSES, WebLang, badge, datetime, duration, html_response, iso, json_block, one_decimal};
 use crate::api::public::{self as api, PublicQuery};
-use crate::db::now;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -131,7 +130,7 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
         bbox: None,
         category: category.clone(),
         status,
-        from: days.map(|d| now() - time::Duration::days(d)),
+        from: days.map(|d| st.now() - time::Duration::days(d)),
         to: None,
         after: f.after.clone().filter(|a| !a.is_empty()),
         limit: Some(PAGE),
@@ -146,7 +145,8 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
         Err(e) => return failure(lang, e),
     };
     let warnings = {
-        let r = st.db.read(|c| crate::alerts::list(c, false, 10)).await;
+        let now = st.now();
+        let r = st.db.read(move |c| crate::alerts::list(c, false, 10, now)).await;
         match r {
             Ok(w) => w,
             Err(e) => return failure(lang, e),
@@ -351,7 +351,7 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
         Err(e) => return failure(lang, e),
     };
     let category = category_name(&st, &r.category, lang);
-    let open_for = (now() - r.received_at).as_seconds_f64() / 3600.0;
+    let open_for = (st.now() - r.received_at).as_seconds_f64() / 3600.0;
     let map_data = json!({
         "tiles": st.limits.tile_url,
         "attribution": "© OpenStreetMap contributors",
@@ -461,7 +461,7 @@ async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Respon
         p.small { (lang.t("Dữ liệu dạng máy đọc:", "Machine-readable:")) " "
             a href="/api/v1/public/stats" { "JSON" } " · "
             a href="/open311/v2/requests.json" { "Open311 GeoReport v2" } }
-        p.small { (lang.t("Cập nhật lúc", "As of")) " " (datetime(now(), st.city.utc_offset)) }
+        p.small { (lang.t("Cập nhật lúc", "As of")) " " (datetime(st.now(), st.city.utc_offset)) }
     };
     let frame = frame(lang, title, "figures", "/figures");
     html_response(StatusCode::OK, frame.render(body))

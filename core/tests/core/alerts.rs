@@ -2,7 +2,6 @@
 //! warnings of the region arrive (here through `Civic::apply_alert`, the code sync runs for
 //! every `Change::Alert`), and the phone alone decides what concerns them and what rings.
 
-mod common;
 
 use civic_core::cap::{Alert, AlertStatus, CapArea, Category, Certainty, Circle, Info, MsgType, NamedValue, Urgency};
 use civic_core::error::Error;
@@ -11,7 +10,7 @@ use civic_core::protocol::{AlertState, AlertView};
 use civic_core::store;
 use civic_core::warning::{PlaceShape, SavedPlace, Severity, Subscription, SubscriptionError};
 use civic_core::{City, Civic};
-use common::*;
+use crate::common::*;
 use tempfile::tempdir;
 use time::macros::{offset, time};
 use time::{Duration, OffsetDateTime};
@@ -427,7 +426,7 @@ fn a_report_filed_under_an_active_warning_is_tagged_with_it() {
     assert!(civic.report(after).unwrap().alerts.is_empty(), "filed after the cancel");
     // The first report keeps its tag, and the reopened store still has it.
     drop(civic);
-    let civic = common::civic(dir.path());
+    let civic = crate::common::civic(dir.path());
     assert_eq!(civic.report(inside).unwrap().alerts, ["flood-1"]);
 }
 

@@ -1,4 +1,4 @@
-//! The photo pipeline on a 12 MP camera photo: `cargo bench -p civic-core --bench photo`.
+//! The photo pipeline on a 12 MP camera photo: `cargo bench -p civic-core --bench core -- photo`.
 //!
 //! Times `process` on a generated 4000x3000 camera-like JPEG (q92, 4:2:0, with EXIF) and
 //! prints the peak heap of one call, measured by a counting global allocator.
@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use civic_core::photo::{PhotoOptions, process, sample};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 struct Counting;
 
@@ -88,4 +88,3 @@ fn photo(c: &mut Criterion) {
 }
 
 criterion_group!(benches, photo);
-criterion_main!(benches);

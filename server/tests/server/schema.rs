@@ -3,7 +3,6 @@
 //! column added to one and not the other, or NOT NULL on one side only, fails here. Runs on
 //! PostgreSQL (`CIVIC_TEST_DATABASE_URL`, which `scripts/test-on-postgres` sets).
 
-mod common;
 
 use std::collections::BTreeSet;
 
@@ -25,7 +24,7 @@ async fn columns(db: &Db, sql: &'static str) -> Columns {
 #[test]
 fn sqlite_and_postgresql_have_the_same_tables_columns_and_not_nulls() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(url) = common::test_database(dir.path()) else {
+    let Some(url) = crate::common::test_database(dir.path()) else {
         eprintln!("skipped: set CIVIC_TEST_DATABASE_URL (scripts/test-on-postgres does) to compare with PostgreSQL");
         return;
     };

@@ -2,14 +2,13 @@
 //! messages are imported; the public CAP feed validates against the OASIS schema; devices
 //! get them through sync; reports filed under a warning are found under it.
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
 use civic_core::cap;
 use civic_core::protocol::{AlertDetail, AlertState, AlertView, Change, SyncBatch};
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
@@ -200,10 +199,21 @@ async fn only_operators_publish_and_bad_warnings_are_refused_with_nothing_stored
         assert!(!problem["detail"].as_str().unwrap_or("").is_empty(), "{kind}: a clear message");
     }
     let r = put(&srv, &operator, "/api/v1/alerts/no-such-alert", &good).await;
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", r.text().await.unwrap_or_default());
     let all: Vec<AlertView> = srv.get(None, "/api/v1/alerts?include_ended=true").await.json().await.unwrap();
     assert!(all.is_empty(), "nothing stored by refused requests");
     assert!(alerts_in(&pull(&srv, &device, "").await).is_empty());
+}
+
+/// When the upstream service sent its messages: an hour before this run began, in Huế's
+/// offset; they expire two days after.
+static UPSTREAM_SENT: std::sync::LazyLock<time::OffsetDateTime> = std::sync::LazyLock::new(|| {
+    let t = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    t.replace_nanosecond(0).unwrap_or(t).to_offset(time::macros::offset!(+7))
+});
+
+fn upstream_sent() -> String {
+    hue_time(*UPSTREAM_SENT)
 }
 
 /// A CAP Alert as an upstream hydro-meteorological service would send it.
@@ -214,7 +224,7 @@ fn upstream(identifier: &str, msg_type: &str, references: Option<&str>, headline
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>{identifier}</identifier>
   <sender>kttv-trungbo@nchmf.gov.vn</sender>
-  <sent>2026-11-27T08:00:00+07:00</sent>
+  <sent>{sent}</sent>
   <status>Actual</status>
   <msgType>{msg_type}</msgType>
   <scope>Public</scope>
@@ -226,12 +236,14 @@ fn upstream(identifier: &str, msg_type: &str, references: Option<&str>, headline
     <urgency>Expected</urgency>
     <severity>Severe</severity>
     <certainty>Likely</certainty>
-    <expires>2099-11-28T08:00:00+07:00</expires>
+    <expires>{expires}</expires>
     <senderName>Đài Khí tượng Thủy văn khu vực Trung Trung Bộ</senderName>
     <headline>{headline}</headline>
     <area>{area}</area>
   </info>
-</alert>"#
+</alert>"#,
+        sent = upstream_sent(),
+        expires = hue_time(*UPSTREAM_SENT + time::Duration::days(2)),
     )
 }
 
@@ -252,8 +264,8 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert_eq!(view.id, "KTTV-2026-1127-01");
     assert_eq!(view.message.sent.offset().whole_hours(), 7);
 
-    let reference = "kttv-trungbo@nchmf.gov.vn,KTTV-2026-1127-01,2026-11-27T08:00:00+07:00";
-    let update = upstream("KTTV-2026-1127-02", "Update", Some(reference), "Lũ trên sông Bồ lên mức báo động 3", CIRCLE_AREA);
+    let reference = format!("kttv-trungbo@nchmf.gov.vn,KTTV-2026-1127-01,{}", upstream_sent());
+    let update = upstream("KTTV-2026-1127-02", "Update", Some(&reference), "Lũ trên sông Bồ lên mức báo động 3", CIRCLE_AREA);
     let r = import(&srv, &operator, &update).await;
     assert_eq!(r.status(), StatusCode::OK);
     let view: AlertView = r.json().await.unwrap();
@@ -313,7 +325,7 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert!(alerts_in(&pull(&srv, &device, &cursor).await).is_empty(), "devices hear of nothing");
 
     // A Cancel from upstream withdraws it.
-    let refs = format!("{reference} kttv-trungbo@nchmf.gov.vn,KTTV-2026-1127-02,2026-11-27T08:00:00+07:00");
+    let refs = format!("{reference} kttv-trungbo@nchmf.gov.vn,KTTV-2026-1127-02,{}", upstream_sent());
     let cancel = upstream("KTTV-2026-1127-03", "Cancel", Some(&refs), "Hủy cảnh báo", CIRCLE_AREA);
     let view: AlertView = import(&srv, &operator, &cancel).await.json().await.unwrap();
     assert_eq!(view.state, AlertState::Cancelled);

@@ -1,9 +1,8 @@
 //! Open311 GeoReport v2 (`/open311/v2/`) driven over HTTP as a third-party client would, in
 //! JSON and XML, against the real server binary.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use quick_xml::events::Event;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -488,7 +487,7 @@ async fn get_requests_filters_by_id_service_status_and_dates() {
     // The first litter report is resolved by its unit's officer.
     let officer = srv.officer("sanitation-1", &["moi-truong"]).await;
     let after = srv.upload(&officer, &jpeg(640, 480, 3)).await;
-    let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": "2026-11-27T01:00:00Z"});
+    let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv
         .post(&officer, &format!("/api/v1/reports/{}/status", first.id), &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near}))
         .await;

@@ -1,8 +1,7 @@
 //! Admins change units and the catalog while the city runs; devices hear of it.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;

@@ -2,11 +2,10 @@
 //! one SQLite file): every report sent to both at once exists once, numbers have no gaps,
 //! and a device paging its sync through either process gets every change once, in order.
 
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tempfile::tempdir;

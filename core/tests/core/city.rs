@@ -1,13 +1,12 @@
 //! The city's configuration: Huế's boundaries route points to districts; the catalog is
 //! complete and consistent; another city can bring its own files.
 
-mod common;
 
 use civic_core::area::AreaError;
 use civic_core::catalog::{AnswerError, Datatype};
 use civic_core::model::{AnswerValue, Answers, Lang};
 use civic_core::City;
-use common::*;
+use crate::common::*;
 
 fn hue() -> City {
     City::hue().unwrap()

@@ -1,7 +1,6 @@
 //! A phone dies mid-write (battery, OOM killer): every report the app said was sent is
 //! whole after a restart, and nothing is half-written.
 
-mod common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -9,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use civic_core::model::{ReportId, Status};
-use common::*;
+use crate::common::*;
 use tempfile::tempdir;
 
 const CHILD_DIR: &str = "CIVIC_CRASH_CHILD_DIR";
@@ -40,7 +39,7 @@ fn a_store_killed_mid_write_reopens_with_every_committed_report_whole() {
     let mut in_flight = BTreeSet::new();
     for (round, wait_ms) in [(0u32, 0u64), (1, 3), (2, 11), (3, 1), (4, 7)] {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
+            .args(["--exact", "crash::crash_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
             .env(CHILD_DIR, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

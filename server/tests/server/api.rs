@@ -1,8 +1,7 @@
 //! The server driven over HTTP as citizens and officials would.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
@@ -33,7 +32,7 @@ async fn a_citizen_reports_the_right_officer_resolves_it_and_the_citizen_rates_i
     let r = srv.post(&officer, &path, &json!({"to": "in_progress", "note": "Đội vệ sinh đang đến"})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let after = srv.upload(&officer, &jpeg(1200, 900, 2)).await;
-    let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": "2026-11-27T01:00:00Z"});
+    let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv
         .post(&officer, &path, &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near}))
         .await;
@@ -263,7 +262,7 @@ async fn the_lifecycle_rules_are_enforced_with_the_rule_that_was_broken() {
 
     assert_problem(srv.post(&officer, &path, &json!({"to": "rejected"})).await, StatusCode::UNPROCESSABLE_ENTITY, "reason-required").await;
     assert_problem(srv.post(&officer, &path, &json!({"to": "resolved", "note": "done"})).await, StatusCode::UNPROCESSABLE_ENTITY, "after-photo-required").await;
-    let far = json!({"lat": 16.50, "lon": 107.60, "accuracy_m": 5.0, "source": "gps", "fixed_at": "2026-11-27T01:00:00Z"});
+    let far = json!({"lat": 16.50, "lon": 107.60, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv.post(&officer, &path, &json!({"to": "resolved", "note": "done", "photo": photo, "photo_location": far})).await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "after-photo-too-far").await;
     assert_problem(srv.post(&officer, &path, &json!({"to": "received"})).await, StatusCode::CONFLICT, "illegal-transition").await;
@@ -287,7 +286,7 @@ async fn the_lifecycle_rules_are_enforced_with_the_rule_that_was_broken() {
     let rate = format!("/api/v1/reports/{}/rating", report.id);
     assert_problem(srv.post(&citizen, &rate, &json!({"stars": 4})).await, StatusCode::CONFLICT, "not-rateable").await;
     let after = srv.upload(&officer, &jpeg(640, 480, 8)).await;
-    let near = json!({"lat": CITADEL.0, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": "2026-11-27T01:00:00Z"});
+    let near = json!({"lat": CITADEL.0, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv.post(&officer, &path, &json!({"to": "resolved", "note": "Đã thu gom", "photo": after, "photo_location": near})).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_problem(srv.post(&citizen, &rate, &json!({"stars": 9})).await, StatusCode::UNPROCESSABLE_ENTITY, "bad-rating").await;
@@ -404,8 +403,10 @@ async fn an_expired_official_session_is_refused() {
     let srv = TestServer::start(dir.path(), &[]);
     let officer = srv.officer("sanitation-4", &["moi-truong"]).await;
     assert_eq!(srv.get(Some(&officer), "/api/v1/work/inbox").await.status(), StatusCode::OK);
-    // Twelve hours later (moved on in the database itself, as time would).
-    srv.exec_sql("UPDATE session SET expires_at = expires_at - 13 * 3600 * 1000");
+    // Eleven hours on, the session still holds; thirteen hours on, it has ended.
+    srv.advance_clock(time::Duration::hours(11));
+    assert_eq!(srv.get(Some(&officer), "/api/v1/work/inbox").await.status(), StatusCode::OK);
+    srv.advance_clock(time::Duration::hours(2));
     let r = srv.get(Some(&officer), "/api/v1/work/inbox").await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let wrong = srv.http.post(srv.url("/api/v1/auth/login")).json(&json!({"username": "sanitation-4", "password": "guess-guess-guess"})).send().await.unwrap();
@@ -467,9 +468,16 @@ async fn a_report_can_be_reopened_only_within_fourteen_days_of_its_outcome() {
     let officer = srv.officer("sanitation-5", &["moi-truong"]).await;
     let path = format!("/api/v1/reports/{}/status", report.id);
     assert_eq!(srv.post(&officer, &path, &json!({"to": "rejected", "note": "Đã được xử lý trước đó"})).await.status(), StatusCode::OK);
-    // Fifteen days pass.
-    srv.exec_sql("UPDATE report SET outcome_at = outcome_at - 15 * 86400 * 1000");
-    let r = srv.post(&citizen, &format!("/api/v1/reports/{}/reopen", report.id), &json!({"reason": "Vẫn còn rác"})).await;
+    let reopen_path = format!("/api/v1/reports/{}/reopen", report.id);
+    // Thirteen days on: reopened. The city answers again, and fifteen days pass.
+    srv.advance_clock(time::Duration::days(13));
+    let r = srv.post(&citizen, &reopen_path, &json!({"reason": "Vẫn còn rác"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    let officer = srv.officer("sanitation-6", &["moi-truong"]).await;
+    let r = srv.post(&officer, &path, &json!({"to": "rejected", "note": "Đã kiểm tra lại: khu vực sạch"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    srv.advance_clock(time::Duration::days(15));
+    let r = srv.post(&citizen, &reopen_path, &json!({"reason": "Lại có rác"})).await;
     assert_problem(r, StatusCode::CONFLICT, "reopen-window-closed").await;
 }
 

@@ -1,10 +1,10 @@
 //! Matching one position against 1,000 and 10,000 active alert areas (goal: under 50 µs for
-//! 10,000 on this machine). `cargo bench -p civic-core --bench warning`
+//! 10,000 on this machine). `cargo bench -p civic-core --bench core -- warning`
 
 use std::hint::black_box;
 
 use civic_core::warning::{AlertIndex, AlertTarget, Area, Severity};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 fn alerts(n: usize) -> Vec<AlertTarget> {
     let mut s = 99u64;
@@ -38,4 +38,3 @@ fn matching(c: &mut Criterion) {
 }
 
 criterion_group!(benches, matching);
-criterion_main!(benches);

@@ -102,7 +102,7 @@ async fn an_officers_resolution_reaches_the_citizen_once() {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let near = json!({"lat": CITADEL.0, "lon": CITADEL.1, "accuracy_m": 4.0, "source": "gps", "fixed_at": "2026-11-27T02:00:00Z"});
+    let near = json!({"lat": CITADEL.0, "lon": CITADEL.1, "accuracy_m": 4.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     server
         .post(&officer, &format!("/api/v1/reports/{id}/status"), json!({"to": "resolved", "note": "Đã dọn sạch", "photo": hash, "photo_location": near}))
         .await;

@@ -1,11 +1,10 @@
 //! `GET /api/v1/openapi.json` has what a client generator needs, and names exactly the
 //! routes the server has.
 
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tempfile::tempdir;

@@ -2,9 +2,8 @@
 //! claimed and cleaned, the live map by cursor, the summary, and the hand-over of the spots
 //! left when the campaign ends.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
@@ -13,9 +12,9 @@ use tempfile::tempdir;
 const HUE: &str = "474";
 
 async fn announce(srv: &TestServer, operator: &str, starts_in_min: i64, lasts_min: i64) -> Value {
-    let start = time::OffsetDateTime::now_utc() + time::Duration::minutes(starts_in_min);
+    let start = srv.now() + time::Duration::minutes(starts_in_min);
     let end = start + time::Duration::minutes(lasts_min);
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let fmt = hue_time;
     let r = srv
         .post(
             operator,
@@ -169,7 +168,7 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
 
     // The end: the claimed but uncleaned spot becomes a report routed to sanitation, in the
     // name of the device that reported it.
-    srv.exec_sql(&format!("UPDATE campaign SET ends_at = ends_at - 3 * 3600 * 1000 WHERE id = '{id}'"));
+    srv.advance_clock(time::Duration::hours(3));
     let mut handed = None;
     for _ in 0..50 {
         let m = map(&srv, &id).await;
@@ -205,12 +204,14 @@ async fn only_operators_announce_and_bad_campaigns_are_refused() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let citizen = srv.device().await;
-    let body = json!({"name": {"vi": "x", "en": "x"}, "starts_at": "2026-12-06T06:00:00+07:00", "ends_at": "2026-12-06T10:00:00+07:00",
+    // Tomorrow morning, as the operator would plan it, whatever day the test runs.
+    let starts = srv.now() + time::Duration::days(1);
+    let body = json!({"name": {"vi": "x", "en": "x"}, "starts_at": hue_time(starts), "ends_at": hue_time(starts + time::Duration::hours(4)),
                       "areas": [HUE], "categories": ["litter"]});
     assert_eq!(srv.post(&citizen, "/api/v1/campaigns", &body).await.status(), StatusCode::FORBIDDEN);
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
     for (field, value, kind) in [("areas", json!(["999"]), "unknown-area"), ("categories", json!(["nope"]), "unknown-category"),
-                                  ("ends_at", json!("2026-12-06T05:00:00+07:00"), "bad-time"), ("areas", json!([]), "missing-field")] {
+                                  ("ends_at", json!(hue_time(starts - time::Duration::hours(1))), "bad-time"), ("areas", json!([]), "missing-field")] {
         let mut b = body.clone();
         b[field] = value;
         assert_problem(srv.post(&operator, "/api/v1/campaigns", &b).await, StatusCode::UNPROCESSABLE_ENTITY, kind).await;
@@ -227,8 +228,8 @@ async fn a_campaign_drawn_on_the_map_takes_spots_inside_it_only() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
-    let now = time::OffsetDateTime::now_utc();
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let now = srv.now();
+    let fmt = hue_time;
     // A block of streets around the citadel, about 400 m across, drawn corner by corner.
     let (lat, lon) = CITADEL;
     let square = |d: f64| json!([[lat - d, lon - d], [lat - d, lon + d], [lat + d, lon + d], [lat + d, lon - d]]);
@@ -318,8 +319,8 @@ async fn an_operator_moves_a_campaign_not_yet_over() {
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
     let c = announce(&srv, &operator, 60, 180).await;
     let id = c["id"].as_str().unwrap();
-    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let later = time::OffsetDateTime::now_utc() + time::Duration::days(7);
+    let fmt = hue_time;
+    let later = srv.now() + time::Duration::days(7);
     let moved = |token: String, starts: time::OffsetDateTime, hours: i64| {
         srv.http
             .patch(srv.url(&format!("/api/v1/campaigns/{id}")))

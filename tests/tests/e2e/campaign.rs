@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use civic_core::campaign::{CampaignDesk, ReminderKind, SpotStatus};
+use civic_core::clock::{Clock, SharedClock, TestClock};
 use civic_core::model::{FixSource, GeoFix};
 use civic_core::sync::{FileTokenStore, Syncer};
 use civic_core::{City, Civic};
@@ -26,7 +27,12 @@ struct Phone {
 
 /// A phone with its data in `dir`, talking to `url` (opening it again is the app restarting).
 fn phone(dir: &Path, url: &str) -> Phone {
-    let civic = Civic::open(dir, City::hue().expect("Huế")).expect("open");
+    phone_on(dir, url, civic_core::clock::system())
+}
+
+/// `phone`, its clock being `clock`.
+fn phone_on(dir: &Path, url: &str, clock: SharedClock) -> Phone {
+    let civic = Civic::open_with_clock(dir, City::hue().expect("Huế"), clock).expect("open");
     let syncer = civic.syncer(url, Arc::new(FileTokenStore::new(dir.join("token"))), quick_sync()).expect("syncer");
     let desk = civic.campaign_desk(syncer.clone());
     Phone { civic, syncer, desk }
@@ -182,12 +188,16 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() {
     let dirs = tempfile::tempdir().unwrap();
-    let server = Server::start(&dirs.path().join("server")).await;
+    // One clock for the server and the phones: the test moves it to the morning and past it.
+    let clock = TestClock::shifted(time::Duration::ZERO);
+    let server = Server::start_with_clock(&dirs.path().join("server"), clock.clone()).await;
+    let phone = |dir: &Path, url: &str| phone_on(dir, url, clock.clone());
+    let at = |p: (f64, f64)| GeoFix { fixed_at: clock.now(), ..at(p) };
     let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
 
     // The day after tomorrow, 06:30 in Huế.
     let hue = time::UtcOffset::from_hms(7, 0, 0).unwrap();
-    let today = time::OffsetDateTime::now_utc().to_offset(hue).date();
+    let today = clock.now().to_offset(hue).date();
     let day = today.next_day().and_then(|d| d.next_day()).unwrap();
     let starts = day.with_hms(6, 30, 0).unwrap().assume_offset(hue);
     let id = announce(
@@ -210,7 +220,7 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     let a = phone(&a_dir, &server.url);
     assert_eq!(a.desk.campaigns().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![id.as_str()]);
     a.desk.join(&id, None, Some("Tổ dân phố 5".into())).unwrap();
-    let now = time::OffsetDateTime::now_utc();
+    let now = clock.now();
     let reminders = a.desk.reminders(now).unwrap();
     let evening = day.previous_day().unwrap().with_hms(19, 0, 0).unwrap().assume_offset(hue);
     assert_eq!(
@@ -245,16 +255,10 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     assert_eq!(b.desk.reminders(now).unwrap()[0].team_name.as_deref(), Some("Tổ dân phố 5"));
     b.desk.send().await.unwrap();
 
-    // The morning (moved to now): B reports two spots, A claims one and cleans it.
-    server
-        .exec_sql(&format!(
-            "UPDATE campaign SET starts_at = {}, ends_at = {} WHERE id = '{id}'",
-            (now - time::Duration::minutes(5)).unix_timestamp() * 1000,
-            (now + time::Duration::hours(2)).unix_timestamp() * 1000
-        ))
-        .await;
+    // The morning, five minutes in: B reports two spots, A claims one and cleans it.
+    clock.set(starts + time::Duration::minutes(5));
     a.desk.campaigns().await.unwrap();
-    assert!(a.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty(), "under way: nothing left to remind");
+    assert!(a.desk.reminders(clock.now()).unwrap().is_empty(), "under way: nothing left to remind");
     let first = b.desk.report_spot(&id, "litter", &photo(1), at(CITADEL)).unwrap();
     let second = b.desk.report_spot(&id, "litter", &photo(2), at(east(CITADEL, 200.0))).unwrap();
     // The phone's ordinary sync (in the background, the screen closed) delivers them.
@@ -276,7 +280,7 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
 
     // The end: the card has the morning's figures and its before/after pair, photos on the
     // phone, and still shows without a signal.
-    server.exec_sql(&format!("UPDATE campaign SET ends_at = {} WHERE id = '{id}'", (now - time::Duration::minutes(1)).unix_timestamp() * 1000)).await;
+    clock.set(starts + time::Duration::hours(3) + time::Duration::minutes(1));
     let mut summary = b.desk.summary(&id).await.unwrap();
     for _ in 0..50 {
         if summary.handed_over == 1 {
@@ -298,7 +302,7 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     drop(b);
     let b = phone(&b_dir, NO_SIGNAL);
     assert_eq!(b.desk.summary(&id).await.unwrap(), summary);
-    assert!(b.desk.reminders(time::OffsetDateTime::now_utc()).unwrap().is_empty());
+    assert!(b.desk.reminders(clock.now()).unwrap().is_empty());
 }
 
 /// The phone asks for gzip and reads it: a server on loopback that records the request and

@@ -1,6 +1,6 @@
 //! Store figures: queueing a report (the durable "send"), and listing 10,000 reports.
 //!
-//! `cargo bench -p civic-core --bench store`
+//! `cargo bench -p civic-core --bench core -- store`
 
 use std::hint::black_box;
 
@@ -8,7 +8,7 @@ use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, ReportId};
 use civic_core::photo::{PhotoOptions, process};
 use civic_core::store::{self, DraftChange, Durability, Store};
 use civic_core::{City, Civic};
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group};
 use image::{ImageFormat, Rgb, RgbImage};
 use time::OffsetDateTime;
 
@@ -56,13 +56,14 @@ fn list_reports(c: &mut Criterion) {
     answers.insert("amount".into(), AnswerValue::Choice("bag".into()));
     store
         .write(Durability::AppCrash, |tx| {
-            let photo = store::put_photo(tx, &photo)?;
+            let now = OffsetDateTime::now_utc();
+            let photo = store::put_photo(tx, &photo, now)?;
             for i in 0..10_000 {
                 let id = ReportId::new();
-                store::insert_draft(tx, id)?;
-                store::attach_draft_photo(tx, id, &photo.hash, &Default::default())?;
-                store::update_draft(tx, id, DraftChange::Category("litter", &answers))?;
-                store::update_draft(tx, id, DraftChange::Description(&format!("Phản ánh số {i}")))?;
+                store::insert_draft(tx, id, now)?;
+                store::attach_draft_photo(tx, id, &photo.hash, &Default::default(), now)?;
+                store::update_draft(tx, id, DraftChange::Category("litter", &answers), now)?;
+                store::update_draft(tx, id, DraftChange::Description(&format!("Phản ánh số {i}")), now)?;
                 let draft = store::load_draft(tx, id)?;
                 let at = OffsetDateTime::now_utc() + time::Duration::milliseconds(i);
                 store::queue_report(tx, &draft, "litter", &hue_fix(), &placed, at)?;
@@ -95,4 +96,3 @@ criterion_group! {
     config = Criterion::default().sample_size(20);
     targets = queue_report, list_reports
 }
-criterion_main!(benches);

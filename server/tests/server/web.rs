@@ -1,10 +1,9 @@
 //! The web pages over HTTP, as a browser would fetch them: escaping, the security headers,
 //! privacy on the public pages, the console's session, CSRF and origin checks, and bad input
-//! to its forms. (tests/tests/web.rs drives the same pages in headless Chromium.)
+//! to its forms. (tests/tests/e2e/web.rs drives the same pages in headless Chromium.)
 
-mod common;
 
-use common::{ADMIN, ADMIN_PASSWORD, CITADEL, TestServer, jpeg, litter_report};
+use crate::common::{ADMIN, ADMIN_PASSWORD, CITADEL, TestServer, jpeg, litter_report};
 use reqwest::{Client, StatusCode, redirect};
 use serde_json::{Value, json};
 use tempfile::tempdir;
@@ -272,6 +271,9 @@ async fn the_composer_previews_the_cap_message_and_refuses_an_incomplete_one() {
     let send = |pairs: Vec<(&'static str, String)>| {
         browser().post(srv.url("/console/warnings")).header("cookie", cookie.clone()).form(&pairs).send()
     };
+    // The form's local time in Huế, six hours from now (what an operator types).
+    let hue = time::macros::offset!(+7);
+    let in_six_hours = (srv.now() + time::Duration::hours(6)).to_offset(hue).format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]")).unwrap();
     let base = |action: &str| {
         vec![
             ("csrf", token.clone()),
@@ -279,7 +281,7 @@ async fn the_composer_previews_the_cap_message_and_refuses_an_incomplete_one() {
             ("severity", "Severe".to_owned()),
             ("urgency", "Expected".to_owned()),
             ("certainty", "Likely".to_owned()),
-            ("expires", "2099-01-01T12:00".to_owned()),
+            ("expires", in_six_hours.clone()),
             ("vi_event", "Bão số 9".to_owned()),
             ("vi_headline", "Bão số 9 <đổ bộ> & mưa lớn".to_owned()),
             ("action", action.to_owned()),
@@ -335,12 +337,22 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     let send = |pairs: Vec<(&'static str, String)>| {
         browser().post(srv.url("/console/campaigns")).header("cookie", cookie.clone()).form(&pairs).send()
     };
+    // A Sunday-morning campaign a week ahead, and the same hours a week later: the days as
+    // the console's date field gives them, in Huế.
+    let hue = time::macros::offset!(+7);
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    let day_one = (srv.now() + time::Duration::days(7)).to_offset(hue).date();
+    let day_two = day_one + time::Duration::days(7);
+    let utc_at = |d: time::Date, h: u8, m: u8| {
+        let t = d.with_hms(h, m, 0).unwrap().assume_offset(hue).to_offset(time::UtcOffset::UTC);
+        t.format(&time::format_description::well_known::Rfc3339).unwrap()
+    };
     let base = || {
         vec![
             ("csrf", token.clone()),
             ("name_vi", "Chủ nhật xanh <phường> Thuận Hòa".to_owned()),
             ("name_en", "Green Sunday in Thuận Hòa".to_owned()),
-            ("date", "2099-12-06".to_owned()),
+            ("date", day_one.format(date).unwrap()),
             ("starts", "06:30".to_owned()),
             ("ends", "09:30".to_owned()),
             ("category", "litter".to_owned()),
@@ -383,7 +395,7 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     assert!(location(&r).starts_with("/console/campaigns?done=announced"));
     let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
     let c = &listed[0];
-    assert_eq!(c["starts_at"], "2099-12-05T23:30:00Z");
+    assert_eq!(c["starts_at"], utc_at(day_one, 6, 30), "06:30 in Huế");
     assert_eq!(c["goal_spots"], 200);
     assert_eq!(c["meeting_points"][0]["name"], "Cửa Thượng Tứ");
     assert_eq!(c["polygon"].as_array().map(Vec::len), Some(5));
@@ -397,13 +409,14 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
         browser().post(srv.url(&format!("/console/campaigns/{id}/move"))).header("cookie", cookie.clone()).form(&pairs).send()
     };
     let day = |d: &str| vec![("csrf", token.clone()), ("date", d.to_owned()), ("starts", "07:00".to_owned()), ("ends", "10:00".to_owned())];
-    let r = move_to(day("2000-01-02")).await.unwrap();
+    let yesterday = (srv.now() - time::Duration::days(1)).to_offset(hue).date();
+    let r = move_to(day(&yesterday.format(date).unwrap())).await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("ở tương lai"), "a day gone by is refused");
-    let r = move_to(day("2099-12-13")).await.unwrap();
+    let r = move_to(day(&day_two.format(date).unwrap())).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let got: Value = srv.get(None, &format!("/api/v1/campaigns/{id}")).await.json().await.unwrap();
-    assert_eq!(got["starts_at"], "2099-12-13T00:00:00Z", "07:00 in Huế");
+    assert_eq!(got["starts_at"], utc_at(day_two, 7, 0), "07:00 in Huế");
 
     // Rain: called off, with why; the public page says so.
     let call_off = |pairs: Vec<(&'static str, String)>| {
@@ -430,16 +443,15 @@ async fn a_console_left_unused_signs_out_but_an_officials_phone_does_not() {
     let queue = |cookie: String| browser().get(url.clone()).header("cookie", cookie).send();
     assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK);
 
-    // Used 20 minutes ago: still signed in, and the use is noted.
-    let minutes_ago = |m: i64| (time::OffsetDateTime::now_utc() - time::Duration::minutes(m)).unix_timestamp() * 1000;
-    srv.exec_sql(&format!("UPDATE session SET last_seen_at = {} WHERE idle_secs IS NOT NULL", minutes_ago(20)));
+    // Used again 20 minutes later: still signed in, and the use is noted…
+    srv.advance_clock(time::Duration::minutes(20));
     assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK);
     // …so 20 minutes after that use, it is still within its half hour (40 after the first).
-    srv.exec_sql("UPDATE session SET last_seen_at = last_seen_at - 20 * 60 * 1000 WHERE idle_secs IS NOT NULL");
+    srv.advance_clock(time::Duration::minutes(20));
     assert_eq!(queue(cookie.clone()).await.unwrap().status(), StatusCode::OK, "the page read a moment ago kept it alive");
 
     // Left for 31 minutes: back to the sign-in page.
-    srv.exec_sql(&format!("UPDATE session SET last_seen_at = {} WHERE idle_secs IS NOT NULL", minutes_ago(31)));
+    srv.advance_clock(time::Duration::minutes(31));
     let r = queue(cookie.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/console/login");

@@ -1,11 +1,10 @@
 //! Capture scenarios: a citizen with no signal writes reports; they are safe on the phone.
 
-mod common;
 
 use civic_core::error::{Error, Missing};
 use civic_core::model::{AnswerValue, FixSource, GeoFix, Status};
 use civic_core::photo::PhotoError;
-use common::*;
+use crate::common::*;
 use tempfile::tempdir;
 use time::OffsetDateTime;
 

@@ -50,7 +50,7 @@ fn phone_app() {
 
 fn start_phone(dir: &std::path::Path, url: &str, mode: &str, seed: u32) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "phone_app", "--ignored", "--nocapture", "--test-threads=1"])
+        .args(["--exact", "killed::phone_app", "--ignored", "--nocapture", "--test-threads=1"])
         .env(DIR, dir)
         .env(URL, url)
         .env(MODE, mode)

@@ -3,7 +3,6 @@
 //! nobody vouches for is refused. Runs on the PostgreSQL pass, whose server
 //! (`scripts/postgres`) takes TLS with a CA of its own (`CIVIC_TEST_DATABASE_CA`).
 
-mod common;
 
 use civic_server::db::Db;
 use civic_server::params;
@@ -12,7 +11,7 @@ use civic_server::params;
 #[test]
 fn sslmode_require_encrypts_and_checks_the_servers_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let (Some(url), Ok(ca)) = (common::test_database(dir.path()), std::env::var("CIVIC_TEST_DATABASE_CA")) else {
+    let (Some(url), Ok(ca)) = (crate::common::test_database(dir.path()), std::env::var("CIVIC_TEST_DATABASE_CA")) else {
         eprintln!("skipped: needs CIVIC_TEST_DATABASE_URL and CIVIC_TEST_DATABASE_CA (scripts/postgres start)");
         return;
     };

@@ -10,6 +10,7 @@ use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, ReportId};
 use civic_core::protocol::{ReportReceipt, SubmitReport};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
 use sha2::{Digest, Sha256};
 
 pub const ADMIN: &str = "admin";
@@ -50,6 +51,8 @@ impl TestServer {
         let mut child = cmd
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .arg("--clock-offset-file")
+            .arg(clock_file(data_dir))
             .args(["--admin-username", ADMIN, "--admin-password", ADMIN_PASSWORD])
             .args(extra)
             .env("CIVIC_LOG", "warn")
@@ -64,8 +67,20 @@ impl TestServer {
         TestServer { child, base, data_dir: data_dir.to_owned(), http: Client::new() }
     }
 
-    /// Runs one statement on the server's own database, behind its back (to move time on,
-    /// say): the SQLite file in the data directory, or its PostgreSQL database.
+    /// Now by the server's clock: the system's, shifted by what this test moved it.
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + Duration::seconds(clock_offset(&self.data_dir))
+    }
+
+    /// Moves the server's clock by `by` (it runs on from there), to place the test after
+    /// (or before) a moment: a campaign's end, a session's, a warning's expiry.
+    pub fn advance_clock(&self, by: Duration) {
+        let offset = clock_offset(&self.data_dir) + by.whole_seconds();
+        std::fs::write(clock_file(&self.data_dir), offset.to_string()).expect("write the clock's offset");
+    }
+
+    /// Runs one statement on the server's own database, behind its back: the SQLite file in
+    /// the data directory, or its PostgreSQL database.
     pub fn exec_sql(&self, sql: &str) {
         match test_database(&self.data_dir) {
             Some(url) => {
@@ -174,6 +189,21 @@ impl Drop for TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The file the server reads its clock's offset from (`--clock-offset-file`): in the data
+/// directory, so a server restarted on it keeps the time the test gave it.
+fn clock_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("test-clock-offset")
+}
+
+fn clock_offset(data_dir: &Path) -> i64 {
+    std::fs::read_to_string(clock_file(data_dir)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0)
+}
+
+/// A time as RFC 3339 in Huế's offset, as a phone or an operator in Huế writes it.
+pub fn hue_time(t: OffsetDateTime) -> String {
+    t.to_offset(time::macros::offset!(+7)).format(&time::format_description::well_known::Rfc3339).expect("format a time")
 }
 
 pub fn sha256(bytes: &[u8]) -> String {

@@ -1,0 +1,17 @@
+//! The server's suites, one binary: the real civic-server on a random loopback port,
+//! driven over HTTP (with CIVIC_TEST_DATABASE_URL, on PostgreSQL).
+
+mod common;
+mod admin;
+mod alerts;
+mod api;
+mod campaigns;
+mod clock;
+mod open311;
+mod openapi;
+mod photostore;
+mod postgres_tls;
+mod push;
+mod scale;
+mod schema;
+mod web;

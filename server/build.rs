@@ -10,6 +10,15 @@ fn main() {
     let css = dist.join("leaflet.css");
     println!("cargo:rerun-if-changed={}", js.display());
     println!("cargo:rerun-if-changed={}", css.display());
+    // Files arriving keep the times they were packed or copied with, often older than this
+    // build, so their own times cannot tell that they arrived. The folder they arrive in
+    // takes the time of their arrival: while they are missing, watch the nearest folder on
+    // their way that exists.
+    if !(js.is_file() && css.is_file()) {
+        if let Some(folder) = dist.ancestors().find(|p| p.is_dir()) {
+            println!("cargo:rerun-if-changed={}", folder.display());
+        }
+    }
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("vendor.rs");
     let code = if js.is_file() && css.is_file() {
         format!(

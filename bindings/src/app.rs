@@ -320,7 +320,10 @@ impl CivicApp {
         let vi = self.lang() == Lang::Vi;
         civic_core::warning::TOPICS
             .iter()
-            .map(|(code, name_vi, name_en)| WarningTopic { code: (*code).to_owned(), name: (if vi { name_vi } else { name_en }).to_string() })
+            .map(|(code, name_vi, name_en)| WarningTopic {
+                code: (*code).to_owned(),
+                name: (if vi { name_vi } else { name_en }).to_string(),
+            })
             .collect()
     }
 
@@ -480,7 +483,8 @@ impl CivicApp {
         after: Option<String>,
     ) -> Result<CityReportPage> {
         let (syncer, lang) = (self.syncer.clone(), self.lang());
-        let page = on_runtime(async move { syncer.public_reports([west, south, east, north], limit, after.as_deref()).await }, lang).await?;
+        let page =
+            on_runtime(async move { syncer.public_reports([west, south, east, north], limit, after.as_deref()).await }, lang).await?;
         Ok(CityReportPage { reports: page.items.into_iter().map(|r| crate::public::city_report(r, lang)).collect(), next: page.next })
     }
 

@@ -190,11 +190,7 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
         meeting_at: c.meeting_points.iter().map(|m| GeoPoint { lat: m.lat, lon: m.lon }).collect(),
         meeting_points: c.meeting_points.into_iter().map(|m| m.name).collect(),
         area: c.polygon.unwrap_or_default().into_iter().map(|(lat, lon)| GeoPoint { lat, lon }).collect(),
-        categories: c
-            .categories
-            .into_iter()
-            .map(|code| CampaignCategory { name: category_name(app, &code, lang), code })
-            .collect(),
+        categories: c.categories.into_iter().map(|code| CampaignCategory { name: category_name(app, &code, lang), code }).collect(),
         goal_spots: c.goal_spots,
         phase,
         phase_label,
@@ -340,7 +336,8 @@ impl CivicApp {
                 })
             })
             .collect();
-        let my_team = joined.as_ref().and_then(|j| j.team_name.as_ref()).and_then(|name| s.by_team.iter().find(|t| &t.name == name)).cloned();
+        let my_team =
+            joined.as_ref().and_then(|j| j.team_name.as_ref()).and_then(|name| s.by_team.iter().find(|t| &t.name == name)).cloned();
         let goal_reached = s.campaign.goal_spots.is_some_and(|g| s.cleaned >= g);
         let headline = if s.kg > 0.0 {
             t(

@@ -1,8 +1,8 @@
 //! The one error the apps catch: a few cases an app handles differently, each with the
 //! text to show the user (`user_message`) in the app's language (from `civic_core::Error::message`).
 
-use civic_core::model::Lang;
 use civic_core::Error;
+use civic_core::model::Lang;
 
 /// Why an intent failed. Kotlin: `CivicException.Offline` etc.; Swift: `CivicError.Offline(userMessage:)`.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -48,9 +48,7 @@ impl CivicError {
             Error::Area(civic_core::area::AreaError::Outside { distance_m, .. }) => {
                 CivicError::OutsideServiceArea { user_message, distance_m }
             }
-            Error::Io(_) | Error::Store(_) | Error::Corrupt(_) | Error::SchemaTooNew { .. } => {
-                CivicError::Storage { user_message }
-            }
+            Error::Io(_) | Error::Store(_) | Error::Corrupt(_) | Error::SchemaTooNew { .. } => CivicError::Storage { user_message },
             Error::Photo(_) => CivicError::InvalidPhoto { user_message },
             Error::Incomplete(missing) => {
                 let missing = missing

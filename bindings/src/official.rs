@@ -194,9 +194,7 @@ impl OfficialApp {
     }
 
     fn id(&self, id: &str) -> Result<ReportId> {
-        id.parse().map_err(|_| CivicError::NotFound {
-            user_message: civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang),
-        })
+        id.parse().map_err(|_| CivicError::NotFound { user_message: civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang) })
     }
 }
 
@@ -279,11 +277,7 @@ impl OfficialApp {
         let waiting = desk.pending().map_err(|e| CivicError::from_core(e, lang))?.len() as u32;
         Ok(SendOutcome {
             sent: outcome.sent.into_iter().map(|(p, view)| SentAction { action: p.into(), item: work_item(view, lang) }).collect(),
-            refused: outcome
-                .refused
-                .into_iter()
-                .map(|(p, e)| RefusedAction { action: p.into(), user_message: e.message(lang) })
-                .collect(),
+            refused: outcome.refused.into_iter().map(|(p, e)| RefusedAction { action: p.into(), user_message: e.message(lang) }).collect(),
             waiting,
             stopped,
             offline,

@@ -52,13 +52,7 @@ pub struct CityReportPage {
 }
 
 fn step(e: PublicEvent) -> TimelineStep {
-    TimelineStep {
-        at: e.at.into(),
-        actor: TimelineActor::from(e.actor),
-        status: e.status.map(Into::into),
-        note: e.note,
-        photo: e.photo,
-    }
+    TimelineStep { at: e.at.into(), actor: TimelineActor::from(e.actor), status: e.status.map(Into::into), note: e.note, photo: e.photo }
 }
 
 pub(crate) fn city_report(r: PublicReport, lang: Lang) -> CityReport {
@@ -83,9 +77,5 @@ pub(crate) fn city_report(r: PublicReport, lang: Lang) -> CityReport {
 }
 
 pub(crate) fn nearby(n: CoreNearby, lang: Lang) -> NearbyReport {
-    NearbyReport {
-        id: n.id.to_string(),
-        distance_m: n.distance_m,
-        report: city_report(n.report, lang),
-    }
+    NearbyReport { id: n.id.to_string(), distance_m: n.distance_m, report: city_report(n.report, lang) }
 }

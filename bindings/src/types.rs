@@ -445,13 +445,24 @@ impl From<core_store::Notification> for ReportNotification {
 /// How sync stands.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum SyncState {
-    Idle { last_success: Option<SystemTime> },
-    Syncing { reports_sent: u32, reports_total: u32, bytes_sent: u64, bytes_total: u64 },
+    Idle {
+        last_success: Option<SystemTime>,
+    },
+    Syncing {
+        reports_sent: u32,
+        reports_total: u32,
+        bytes_sent: u64,
+        bytes_total: u64,
+    },
     /// No connection; the outbox waits and nothing is lost.
     Offline,
-    WaitingToRetry { next_attempt: SystemTime },
+    WaitingToRetry {
+        next_attempt: SystemTime,
+    },
     /// Something only the user can fix.
-    NeedsUser { reason: String },
+    NeedsUser {
+        reason: String,
+    },
 }
 
 impl From<sync::SyncState> for SyncState {
@@ -695,8 +706,13 @@ pub struct GeoPoint {
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum WarningShape {
     /// A closed ring (the last point equals the first).
-    Polygon { points: Vec<GeoPoint> },
-    Circle { center: GeoPoint, radius_m: f64 },
+    Polygon {
+        points: Vec<GeoPoint>,
+    },
+    Circle {
+        center: GeoPoint,
+        radius_m: f64,
+    },
 }
 
 impl From<warning::Area> for WarningShape {

@@ -25,7 +25,10 @@ fn run() -> civic_core::Result<()> {
         Some(photo) => civic.attach_photo_file(draft.id, photo.as_ref())?,
         None => civic.attach_photo(draft.id, &sample_photo())?,
     };
-    println!("photo {} ({}x{}, {} bytes, metadata stripped)", attached.photo.hash, attached.photo.width, attached.photo.height, attached.photo.bytes);
+    println!(
+        "photo {} ({}x{}, {} bytes, metadata stripped)",
+        attached.photo.hash, attached.photo.width, attached.photo.height, attached.photo.bytes
+    );
     let fix = GeoFix { lat: 16.4698, lon: 107.5786, accuracy_m: 12.0, source: FixSource::Gps, fixed_at: time::OffsetDateTime::now_utc() };
     let placed = civic.set_location(draft.id, fix)?;
     civic.set_category(draft.id, "litter")?;

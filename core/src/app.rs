@@ -15,8 +15,8 @@ use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Rep
 use crate::photo::{self, PhotoHints, PhotoOptions};
 use crate::protocol::{AlertView, Profile};
 use crate::store::{
-    self, AlertNotification, DraftChange, Durability, InboxAlert, InboxAlertDetail, InboxScope, Notification,
-    OutboxSummary, ReportPage, Store,
+    self, AlertNotification, DraftChange, Durability, InboxAlert, InboxAlertDetail, InboxScope, Notification, OutboxSummary, ReportPage,
+    Store,
 };
 use crate::sync::{SyncOptions, Syncer, TokenStore};
 use crate::warning::{SavedPlace, Subscription, SubscriptionError};
@@ -141,11 +141,7 @@ impl Civic {
         // Read one byte past the cap so an oversized file is refused without reading it all.
         std::fs::File::open(path)?.take(MAX_PHOTO_FILE_BYTES + 1).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > MAX_PHOTO_FILE_BYTES {
-            return Err(photo::PhotoError::TooManyBytes {
-                bytes: bytes.len(),
-                max: MAX_PHOTO_FILE_BYTES as usize,
-            }
-            .into());
+            return Err(photo::PhotoError::TooManyBytes { bytes: bytes.len(), max: MAX_PHOTO_FILE_BYTES as usize }.into());
         }
         self.attach_photo(id, &bytes)
     }
@@ -177,10 +173,8 @@ impl Civic {
     /// Uses the GPS position recorded in one of the draft's photos as its location.
     pub fn use_photo_location(&self, id: ReportId, photo_hash: &str) -> Result<AreaMatch> {
         let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
-        let (_, hint) = hints
-            .into_iter()
-            .find(|(hash, _)| hash == photo_hash)
-            .ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
+        let (_, hint) =
+            hints.into_iter().find(|(hash, _)| hash == photo_hash).ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
         let fix = photo_fix(&hint, self.store.now()).ok_or(Error::Incomplete(vec![Missing::Location]))?;
         self.set_location(id, fix)
     }
@@ -197,11 +191,7 @@ impl Civic {
         let category = self.active_category(code)?;
         self.store.write(Durability::AppCrash, |tx| {
             let draft = store::load_draft(tx, id)?;
-            let kept: Answers = draft
-                .answers
-                .into_iter()
-                .filter(|(q, v)| category.check_answer(q, v).is_ok())
-                .collect();
+            let kept: Answers = draft.answers.into_iter().filter(|(q, v)| category.check_answer(q, v).is_ok()).collect();
             store::update_draft(tx, id, DraftChange::Category(code, &kept), self.store.now())
         })
     }
@@ -331,10 +321,7 @@ impl Civic {
         match draft.category.as_deref().and_then(|c| self.city.catalog.get(c)) {
             None => missing.push(Missing::Category),
             Some(c) => missing.extend(
-                c.questions
-                    .iter()
-                    .filter(|q| q.required && !draft.answers.contains_key(&q.code))
-                    .map(|q| Missing::Answer(q.code.clone())),
+                c.questions.iter().filter(|q| q.required && !draft.answers.contains_key(&q.code)).map(|q| Missing::Answer(q.code.clone())),
             ),
         }
         missing

@@ -5,8 +5,8 @@
 //! accepted within a tolerance and flagged `near_edge` for the operators to review.
 
 use geo::{
-    BoundingRect, Closest, Contains, Coord, Distance, Haversine, HaversineClosestPoint, Intersects,
-    LineString, MultiPolygon, Point, Polygon, Rect,
+    BoundingRect, Closest, Contains, Coord, Distance, Haversine, HaversineClosestPoint, Intersects, LineString, MultiPolygon, Point,
+    Polygon, Rect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -138,11 +138,7 @@ impl ServiceArea {
                 return Err(AreaError::Outside { distance_m, area: self.name.clone() });
             }
         }
-        Ok(AreaMatch {
-            district: route(&self.districts, p),
-            ward: route(&self.wards, p),
-            near_edge: !inside,
-        })
+        Ok(AreaMatch { district: route(&self.districts, p), ward: route(&self.wards, p), near_edge: !inside })
     }
 }
 
@@ -235,26 +231,18 @@ fn route(zones: &[Zone], p: Point) -> Option<Place> {
     if let Some(z) = zones.iter().find(|z| z.covers(p)) {
         return Some(z.place.clone());
     }
-    zones
-        .iter()
-        .map(|z| (z.distance_m(p), z))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, z)| z.place.clone())
+    zones.iter().map(|z| (z.distance_m(p), z)).min_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, z)| z.place.clone())
 }
 
 fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
-    let bbox = shape
-        .bounding_rect()
-        .ok_or_else(|| BoundaryError::Shape(format!("{} has no coordinates", place.name.en)))?;
+    let bbox = shape.bounding_rect().ok_or_else(|| BoundaryError::Shape(format!("{} has no coordinates", place.name.en)))?;
     Ok(Zone { place, shape, bbox })
 }
 
 fn parse_zones(geojson: &str) -> Result<Vec<Zone>, BoundaryError> {
     let v: Value = serde_json::from_str(geojson)?;
-    let features = v
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| BoundaryError::Shape("expected a FeatureCollection".into()))?;
+    let features =
+        v.get("features").and_then(Value::as_array).ok_or_else(|| BoundaryError::Shape("expected a FeatureCollection".into()))?;
     features.iter().map(parse_feature).collect()
 }
 

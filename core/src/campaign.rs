@@ -255,12 +255,25 @@ pub struct Tally {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CampaignAction {
-    Join { team_id: Option<String>, new_team: Option<String> },
+    Join {
+        team_id: Option<String>,
+        new_team: Option<String>,
+    },
     /// A spot (its photo stored with the action).
-    Spot { id: String, category: String, location: GeoFix },
-    Claim { spot: String },
+    Spot {
+        id: String,
+        category: String,
+        location: GeoFix,
+    },
+    Claim {
+        spot: String,
+    },
     /// Cleaned (the after-photo stored with the action).
-    Clean { spot: String, location: GeoFix, kg: Option<f64> },
+    Clean {
+        spot: String,
+        location: GeoFix,
+        kg: Option<f64>,
+    },
 }
 
 /// A waiting action and its place in the queue.
@@ -476,8 +489,7 @@ impl CampaignDesk {
     /// The first cleaned spots with an after-photo: the before/after pairs a summary shows.
     pub fn pairs(&self, campaign: &str) -> crate::Result<Vec<Spot>> {
         let spots = self.store.read(|c| crate::store::campaign_spots(c, campaign))?;
-        let mut pairs: Vec<Spot> =
-            spots.into_iter().filter(|s| s.status == SpotStatus::Cleaned && s.after_photo.is_some()).collect();
+        let mut pairs: Vec<Spot> = spots.into_iter().filter(|s| s.status == SpotStatus::Cleaned && s.after_photo.is_some()).collect();
         pairs.sort_by_key(|s| s.cleaned_at);
         pairs.truncate(SUMMARY_PAIRS);
         Ok(pairs)
@@ -491,12 +503,16 @@ impl CampaignDesk {
         self.syncer.keep_photo(hash, &bytes)
     }
 
-    fn queue(&self, campaign: &str, action: CampaignAction, photo: Option<&crate::photo::ProcessedPhoto>) -> crate::Result<PendingCampaignAction> {
+    fn queue(
+        &self,
+        campaign: &str,
+        action: CampaignAction,
+        photo: Option<&crate::photo::ProcessedPhoto>,
+    ) -> crate::Result<PendingCampaignAction> {
         let mut pending = PendingCampaignAction { seq: 0, campaign: campaign.to_owned(), action, queued_at: self.store.now() };
         let photo = photo.map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
-        pending.seq = self
-            .store
-            .write(crate::store::Durability::PowerLoss, |tx| crate::store::queue_campaign_action(tx, &pending, photo))?;
+        pending.seq =
+            self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::queue_campaign_action(tx, &pending, photo))?;
         Ok(pending)
     }
 
@@ -510,7 +526,8 @@ impl CampaignDesk {
             known.as_ref()?.teams.iter().find(|t| t.id == id).map(|t| t.name.clone())
         });
         let pending = self.queue(campaign, CampaignAction::Join { team_id: team_id.clone(), new_team }, None)?;
-        let joined = JoinedCampaign { campaign_id: campaign.to_owned(), team_id, team_name, joined_at: pending.queued_at, confirmed: false };
+        let joined =
+            JoinedCampaign { campaign_id: campaign.to_owned(), team_id, team_name, joined_at: pending.queued_at, confirmed: false };
         self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::set_membership(tx, &joined))?;
         Ok(pending)
     }
@@ -534,7 +551,14 @@ impl CampaignDesk {
     }
 
     /// A spot cleaned, with the after-photo taken there (and the weight, if weighed).
-    pub fn clean(&self, campaign: &str, spot: &str, photo: &[u8], location: GeoFix, kg: Option<f64>) -> crate::Result<PendingCampaignAction> {
+    pub fn clean(
+        &self,
+        campaign: &str,
+        spot: &str,
+        photo: &[u8],
+        location: GeoFix,
+        kg: Option<f64>,
+    ) -> crate::Result<PendingCampaignAction> {
         let processed = crate::photo::process(photo, &self.photo_options)?;
         self.queue(campaign, CampaignAction::Clean { spot: spot.to_owned(), location, kg }, Some(&processed))
     }
@@ -565,7 +589,10 @@ impl CampaignDesk {
                 (_, Err(e)) => Err(e),
                 (CampaignAction::Join { team_id, new_team }, Ok(_)) => self
                     .syncer
-                    .campaign_post::<Membership>(&format!("/campaigns/{c}/join"), &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() })
+                    .campaign_post::<Membership>(
+                        &format!("/campaigns/{c}/join"),
+                        &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() },
+                    )
                     .await
                     .map(|m| {
                         membership = Some(m);
@@ -590,7 +617,9 @@ impl CampaignDesk {
                     )
                     .await
                     .map(|s| (Some(s), false)),
-                (_, Ok(None)) => Err(Failure::Refused { status: 0, kind: "photo-missing".into(), detail: "the photo kept with it is gone".into() }),
+                (_, Ok(None)) => {
+                    Err(Failure::Refused { status: 0, kind: "photo-missing".into(), detail: "the photo kept with it is gone".into() })
+                }
             };
             match result {
                 Ok((spot, merged)) => {

@@ -184,14 +184,7 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog {
-            version: file.version,
-            city: file.city,
-            units: file.units,
-            groups: file.groups,
-            categories: file.categories,
-            by_code,
-        })
+        Ok(Catalog { version: file.version, city: file.city, units: file.units, groups: file.groups, categories: file.categories, by_code })
     }
 
     /// Every category, active or not, in catalog order.
@@ -263,9 +256,7 @@ impl Category {
 
     /// Checks one answer against its question.
     pub fn check_answer(&self, code: &str, value: &AnswerValue) -> Result<(), AnswerError> {
-        let q = self
-            .question(code)
-            .ok_or_else(|| AnswerError::UnknownQuestion { question: code.to_owned() })?;
+        let q = self.question(code).ok_or_else(|| AnswerError::UnknownQuestion { question: code.to_owned() })?;
         q.check(value)
     }
 
@@ -308,9 +299,7 @@ impl Question {
             (Datatype::Number, AnswerValue::Number(n)) if n.is_finite() => Ok(()),
             (Datatype::Datetime, AnswerValue::DateTime(_)) => Ok(()),
             (Datatype::Singlevaluelist, AnswerValue::Choice(key)) => choice(key),
-            (Datatype::Multivaluelist, AnswerValue::Choices(keys)) if !keys.is_empty() => {
-                keys.iter().try_for_each(choice)
-            }
+            (Datatype::Multivaluelist, AnswerValue::Choices(keys)) if !keys.is_empty() => keys.iter().try_for_each(choice),
             (Datatype::Multivaluelist, AnswerValue::Choices(_)) => Err(AnswerError::Empty { question: question() }),
             _ => Err(wrong()),
         }

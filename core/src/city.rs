@@ -59,10 +59,9 @@ impl City {
             "province.geojson" => Ok(include_str!("../../config/hue/province.geojson").to_owned()),
             "districts.geojson" => Ok(include_str!("../../config/hue/districts.geojson").to_owned()),
             "catalog.json" => Ok(include_str!("../../config/hue/catalog.json").to_owned()),
-            other => Err(ConfigError::Read {
-                path: other.to_owned(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built in"),
-            }),
+            other => {
+                Err(ConfigError::Read { path: other.to_owned(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "not built in") })
+            }
         })
     }
 
@@ -78,8 +77,7 @@ impl City {
     fn from_files(city_json: &str, read: impl Fn(&str) -> Result<String, ConfigError>) -> Result<Self, ConfigError> {
         let file: CityFile = serde_json::from_str(city_json)?;
         let offset_format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-        let utc_offset =
-            UtcOffset::parse(&file.utc_offset, &offset_format).map_err(|_| ConfigError::Offset(file.utc_offset.clone()))?;
+        let utc_offset = UtcOffset::parse(&file.utc_offset, &offset_format).map_err(|_| ConfigError::Offset(file.utc_offset.clone()))?;
         let wards = file.wards.as_deref().map(&read).transpose()?;
         let area = ServiceArea::from_geojson(
             file.name.clone(),

@@ -89,53 +89,72 @@ impl Error {
                 "Ảnh không đúng định dạng. Vui lòng chọn ảnh JPEG hoặc PNG.",
                 "This photo's format is not supported. Please choose a JPEG or PNG photo.",
             ),
-            Error::Photo(PhotoError::TooLarge { .. } | PhotoError::TooManyBytes { .. }) => pick(
-                "Ảnh quá lớn. Vui lòng chọn ảnh khác.",
-                "This photo is too large. Please choose another one.",
-            ),
+            Error::Photo(PhotoError::TooLarge { .. } | PhotoError::TooManyBytes { .. }) => {
+                pick("Ảnh quá lớn. Vui lòng chọn ảnh khác.", "This photo is too large. Please choose another one.")
+            }
             Error::Photo(_) => pick(
                 "Không đọc được ảnh này (tệp hỏng hoặc không đầy đủ).",
                 "This photo cannot be read (the file is damaged or incomplete).",
             ),
-            Error::Area(AreaError::Outside { distance_m, area }) => if vi {
-                format!("Vị trí này nằm ngoài địa bàn {} (cách {:.1} km). Chỉ tiếp nhận phản ánh trong địa bàn.", area.vi, distance_m / 1000.0)
-            } else {
-                format!("This place is {:.1} km outside {}. Only reports inside the area can be accepted.", distance_m / 1000.0, area.en)
-            },
+            Error::Area(AreaError::Outside { distance_m, area }) => {
+                if vi {
+                    format!(
+                        "Vị trí này nằm ngoài địa bàn {} (cách {:.1} km). Chỉ tiếp nhận phản ánh trong địa bàn.",
+                        area.vi,
+                        distance_m / 1000.0
+                    )
+                } else {
+                    format!(
+                        "This place is {:.1} km outside {}. Only reports inside the area can be accepted.",
+                        distance_m / 1000.0,
+                        area.en
+                    )
+                }
+            }
             Error::Area(AreaError::InvalidCoordinates { .. }) => pick("Vị trí không hợp lệ.", "This position is not valid."),
             Error::Answer(AnswerError::Missing { .. }) | Error::Incomplete(_) => pick(
                 "Phản ánh chưa đủ thông tin: cần ít nhất một ảnh, vị trí, lĩnh vực và các câu hỏi bắt buộc.",
                 "The report is not complete: it needs a photo, a location, a category and the required answers.",
             ),
-            Error::Answer(AnswerError::TooLong { max, .. }) => if vi {
-                format!("Câu trả lời quá dài (tối đa {max} ký tự).")
-            } else {
-                format!("The answer is too long (at most {max} characters).")
-            },
+            Error::Answer(AnswerError::TooLong { max, .. }) => {
+                if vi {
+                    format!("Câu trả lời quá dài (tối đa {max} ký tự).")
+                } else {
+                    format!("The answer is too long (at most {max} characters).")
+                }
+            }
             Error::Answer(_) => pick("Câu trả lời không hợp lệ.", "This answer is not valid."),
             Error::UnknownCategory(_) | Error::InactiveCategory(_) => pick(
                 "Lĩnh vực này không còn tiếp nhận phản ánh. Vui lòng chọn lĩnh vực khác.",
                 "This category no longer takes reports. Please choose another one.",
             ),
-            Error::DescriptionTooLong { max, .. } => if vi {
-                format!("Nội dung quá dài (tối đa {max} ký tự).")
-            } else {
-                format!("The description is too long (at most {max} characters).")
-            },
+            Error::DescriptionTooLong { max, .. } => {
+                if vi {
+                    format!("Nội dung quá dài (tối đa {max} ký tự).")
+                } else {
+                    format!("The description is too long (at most {max} characters).")
+                }
+            }
             Error::ProfileFieldTooLong { field, max, .. } => {
                 let (vi_name, en_name) = match *field {
                     "display_name" => ("Tên", "The name"),
                     "phone" => ("Số điện thoại", "The phone number"),
                     _ => ("Email", "The email"),
                 };
-                if vi { format!("{vi_name} quá dài (tối đa {max} ký tự).") } else { format!("{en_name} is too long (at most {max} characters).") }
+                if vi {
+                    format!("{vi_name} quá dài (tối đa {max} ký tự).")
+                } else {
+                    format!("{en_name} is too long (at most {max} characters).")
+                }
             }
             Error::EmptyText => pick("Hãy viết nội dung trước khi gửi.", "Please write something before sending."),
-            Error::TooManyPhotos { max } => if vi {
-                format!("Mỗi phản ánh có tối đa {max} ảnh.")
-            } else {
-                format!("A report can have at most {max} photos.")
-            },
+            Error::TooManyPhotos { max } => {
+                if vi {
+                    format!("Mỗi phản ánh có tối đa {max} ảnh.")
+                } else {
+                    format!("A report can have at most {max} photos.")
+                }
+            }
             Error::DraftNotFound(_) | Error::ReportNotFound(_) | Error::PhotoNotFound(_) => {
                 pick("Không tìm thấy phản ánh này.", "This report cannot be found.")
             }
@@ -151,39 +170,42 @@ impl Error {
                 "Sai tên đăng nhập hoặc mật khẩu, hoặc phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
                 "Wrong username or password, or the session has expired. Please sign in again.",
             ),
-            Error::Refused { detail, .. } => if vi {
-                format!("Máy chủ từ chối yêu cầu: {detail}")
-            } else {
-                format!("The server refused the request: {detail}")
-            },
-            Error::Subscription(SubscriptionError::PlaceName) => if vi {
-                format!("Tên địa điểm cần từ 1 đến {MAX_PLACE_NAME_CHARS} ký tự.")
-            } else {
-                format!("A place's name needs 1 to {MAX_PLACE_NAME_CHARS} characters.")
-            },
-            Error::Subscription(SubscriptionError::DuplicatePlace(name)) => if vi {
-                format!("Đã có địa điểm tên \"{name}\". Vui lòng chọn tên khác.")
-            } else {
-                format!("There is already a place named \"{name}\". Please choose another name.")
-            },
-            Error::Subscription(SubscriptionError::TooManyPlaces) => if vi {
-                format!("Chỉ lưu được tối đa {MAX_PLACES} địa điểm.")
-            } else {
-                format!("At most {MAX_PLACES} places can be saved.")
-            },
+            Error::Refused { detail, .. } => {
+                if vi {
+                    format!("Máy chủ từ chối yêu cầu: {detail}")
+                } else {
+                    format!("The server refused the request: {detail}")
+                }
+            }
+            Error::Subscription(SubscriptionError::PlaceName) => {
+                if vi {
+                    format!("Tên địa điểm cần từ 1 đến {MAX_PLACE_NAME_CHARS} ký tự.")
+                } else {
+                    format!("A place's name needs 1 to {MAX_PLACE_NAME_CHARS} characters.")
+                }
+            }
+            Error::Subscription(SubscriptionError::DuplicatePlace(name)) => {
+                if vi {
+                    format!("Đã có địa điểm tên \"{name}\". Vui lòng chọn tên khác.")
+                } else {
+                    format!("There is already a place named \"{name}\". Please choose another name.")
+                }
+            }
+            Error::Subscription(SubscriptionError::TooManyPlaces) => {
+                if vi {
+                    format!("Chỉ lưu được tối đa {MAX_PLACES} địa điểm.")
+                } else {
+                    format!("At most {MAX_PLACES} places can be saved.")
+                }
+            }
             Error::Subscription(SubscriptionError::BadPoint(..)) => pick("Vị trí không hợp lệ.", "This position is not valid."),
-            Error::Subscription(SubscriptionError::BadRadius) => pick(
-                "Bán kính phải lớn hơn 0 và không quá 50 km.",
-                "The radius must be more than 0 and at most 50 km.",
-            ),
-            Error::Subscription(SubscriptionError::UnknownArea(_)) => pick(
-                "Không có quận, huyện hay phường, xã này trong địa bàn.",
-                "There is no such district or ward in the area.",
-            ),
-            Error::Subscription(SubscriptionError::BadQuietHours) => pick(
-                "Giờ yên lặng không hợp lệ.",
-                "These quiet hours are not valid.",
-            ),
+            Error::Subscription(SubscriptionError::BadRadius) => {
+                pick("Bán kính phải lớn hơn 0 và không quá 50 km.", "The radius must be more than 0 and at most 50 km.")
+            }
+            Error::Subscription(SubscriptionError::UnknownArea(_)) => {
+                pick("Không có quận, huyện hay phường, xã này trong địa bàn.", "There is no such district or ward in the area.")
+            }
+            Error::Subscription(SubscriptionError::BadQuietHours) => pick("Giờ yên lặng không hợp lệ.", "These quiet hours are not valid."),
             Error::SchemaTooNew { .. } => pick(
                 "Dữ liệu được tạo bởi phiên bản ứng dụng mới hơn. Vui lòng cập nhật ứng dụng.",
                 "This data comes from a newer version of the app. Please update the app.",

@@ -228,10 +228,7 @@ impl fmt::Display for Status {
 impl FromStr for Status {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+        Status::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
 
@@ -495,10 +492,7 @@ mod tests {
         a.insert("amount".into(), AnswerValue::Choice("bag".into()));
         a.insert("lights".into(), AnswerValue::Number(3.0));
         let json = serde_json::to_string(&a).unwrap_or_default();
-        assert_eq!(
-            json,
-            r#"{"amount":{"type":"choice","value":"bag"},"lights":{"type":"number","value":3.0}}"#
-        );
+        assert_eq!(json, r#"{"amount":{"type":"choice","value":"bag"},"lights":{"type":"number","value":3.0}}"#);
         let back: Answers = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(back, a);
     }

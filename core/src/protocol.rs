@@ -425,10 +425,20 @@ pub struct AlertText {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AreaInput {
     /// A district or ward of the city by its code; the server turns it into polygons.
-    Named { code: String },
+    Named {
+        code: String,
+    },
     /// A closed ring of `[lat, lon]` points.
-    Polygon { description: String, points: Vec<(f64, f64)> },
-    Circle { description: String, lat: f64, lon: f64, radius_km: f64 },
+    Polygon {
+        description: String,
+        points: Vec<(f64, f64)>,
+    },
+    Circle {
+        description: String,
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+    },
 }
 
 /// `POST /api/v1/alerts/{id}/cancel`: withdraw a warning.

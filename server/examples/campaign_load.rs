@@ -125,7 +125,12 @@ async fn main() {
 
 async fn run(a: Args) -> Result<(), String> {
     // Decompressing itself, to count what crosses the network (`map_page`).
-    let http = reqwest::Client::builder().no_gzip().pool_max_idle_per_host(256).timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
+    let http = reqwest::Client::builder()
+        .no_gzip()
+        .pool_max_idle_per_host(256)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
     let base = a.url.clone();
     let login = post(&http, &format!("{base}/api/v1/auth/login"), None, &json!({"username": "admin", "password": a.password})).await?;
     let operator = login["token"].as_str().ok_or("no operator token")?.to_owned();
@@ -148,7 +153,8 @@ async fn run(a: Args) -> Result<(), String> {
         let (http, base, id) = (http.clone(), base.clone(), id.clone());
         async move {
             let token = device(&http, &base).await?;
-            post(&http, &format!("{base}/api/v1/campaigns/{id}/join"), Some(&token), &json!({"new_team": format!("Đội {}", i % 10)})).await?;
+            post(&http, &format!("{base}/api/v1/campaigns/{id}/join"), Some(&token), &json!({"new_team": format!("Đội {}", i % 10)}))
+                .await?;
             Ok(token)
         }
     })
@@ -159,7 +165,8 @@ async fn run(a: Args) -> Result<(), String> {
         use sha2::Digest;
         sha2::Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
-    let r = http.put(format!("{base}/api/v1/photos/{hash}")).bearer_auth(&reporters[0]).body(photo).send().await.map_err(|e| e.to_string())?;
+    let r =
+        http.put(format!("{base}/api/v1/photos/{hash}")).bearer_auth(&reporters[0]).body(photo).send().await.map_err(|e| e.to_string())?;
     if !r.status().is_success() {
         return Err(format!("photo: {}", r.status()));
     }

@@ -116,15 +116,8 @@ fn main() {
         Some("hello") => Scenario::Hello,
         _ => usage(),
     };
-    let mut args = Args {
-        url: first.trim_end_matches('/').to_owned(),
-        scenario,
-        concurrency: 1,
-        seconds: 10.0,
-        ops: None,
-        photos: None,
-        pool: None,
-    };
+    let mut args =
+        Args { url: first.trim_end_matches('/').to_owned(), scenario, concurrency: 1, seconds: 10.0, ops: None, photos: None, pool: None };
     while let Some(flag) = argv.next() {
         match flag.as_str() {
             "--concurrency" => args.concurrency = parse::<usize>(&flag, argv.next()).max(1),
@@ -319,13 +312,7 @@ fn new_report(photo: String) -> SubmitReport {
     SubmitReport {
         id: ReportId::new(),
         category: "litter".into(),
-        location: GeoFix {
-            lat: CITADEL.0 + jitter(),
-            lon: CITADEL.1 + jitter(),
-            accuracy_m: 6.0,
-            source: FixSource::Gps,
-            fixed_at: now,
-        },
+        location: GeoFix { lat: CITADEL.0 + jitter(), lon: CITADEL.1 + jitter(), accuracy_m: 6.0, source: FixSource::Gps, fixed_at: now },
         description: "Rác đổ trên vỉa hè gần cửa Thượng Tứ (load test)".into(),
         anonymous: false,
         answers,
@@ -481,8 +468,7 @@ async fn run(args: Args) -> i32 {
 
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(args.seconds);
-    let workers: Vec<_> =
-        tokens.into_iter().enumerate().map(|(i, t)| tokio::spawn(worker(ctx.clone(), url_of(i), t, deadline))).collect();
+    let workers: Vec<_> = tokens.into_iter().enumerate().map(|(i, t)| tokio::spawn(worker(ctx.clone(), url_of(i), t, deadline))).collect();
     let mut stats = Stats::new();
     for w in workers {
         stats.merge(&w.await.expect("worker"));

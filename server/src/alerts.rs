@@ -5,10 +5,10 @@
 //! document can be served again; `alert` holds where the chain stands. Each change is
 //! written to `change_log` for every device, so warnings reach phones through sync.
 
-use civic_core::cap::{self, AlertStatus, MsgType};
-use civic_core::protocol::{AlertDetail, AlertState, AlertView};
 use crate::db::{Conn, OptionalExt};
 use crate::params;
+use civic_core::cap::{self, AlertStatus, MsgType};
+use civic_core::protocol::{AlertDetail, AlertState, AlertView};
 use time::OffsetDateTime;
 
 use crate::db::{from_ms, to_ms};
@@ -103,11 +103,9 @@ fn chain_of(c: &Conn, msg: &cap::Alert) -> ApiResult<String> {
     let mut chains = Vec::new();
     for r in &msg.references {
         let found: Option<String> = c
-            .query_row(
-                "SELECT alert_id FROM alert_message WHERE identifier = ?1 AND sender = ?2",
-                params![r.identifier, r.sender],
-                |row| row.get(0),
-            )
+            .query_row("SELECT alert_id FROM alert_message WHERE identifier = ?1 AND sender = ?2", params![r.identifier, r.sender], |row| {
+                row.get(0)
+            })
             .optional()?;
         if let Some(chain) = found {
             if !chains.contains(&chain) {
@@ -132,27 +130,11 @@ fn chain_of(c: &Conn, msg: &cap::Alert) -> ApiResult<String> {
     }
 }
 
-fn insert_message(
-    tx: &Conn,
-    msg: &cap::Alert,
-    chain: &str,
-    position: i64,
-    json: &str,
-    received: OffsetDateTime,
-) -> ApiResult<()> {
+fn insert_message(tx: &Conn, msg: &cap::Alert, chain: &str, position: i64, json: &str, received: OffsetDateTime) -> ApiResult<()> {
     tx.execute(
         "INSERT INTO alert_message (identifier, sender, alert_id, position, msg_type, sent, json, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            msg.identifier,
-            msg.sender,
-            chain,
-            position,
-            format!("{:?}", msg.msg_type),
-            to_ms(msg.sent),
-            json,
-            to_ms(received)
-        ],
+        params![msg.identifier, msg.sender, chain, position, format!("{:?}", msg.msg_type), to_ms(msg.sent), json, to_ms(received)],
     )?;
     Ok(())
 }
@@ -180,20 +162,16 @@ pub fn view(c: &Conn, id: &str, now: OffsetDateTime) -> ApiResult<AlertView> {
         cancel_note: Option<String>,
     }
     let row = c
-        .query_row(
-            "SELECT version, state, expires_at, updated_at, message, cancel_note FROM alert WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Row {
-                    version: r.get(0)?,
-                    state: r.get(1)?,
-                    expires_at: r.get(2)?,
-                    updated_at: r.get(3)?,
-                    message: r.get(4)?,
-                    cancel_note: r.get(5)?,
-                })
-            },
-        )
+        .query_row("SELECT version, state, expires_at, updated_at, message, cancel_note FROM alert WHERE id = ?1", [id], |r| {
+            Ok(Row {
+                version: r.get(0)?,
+                state: r.get(1)?,
+                expires_at: r.get(2)?,
+                updated_at: r.get(3)?,
+                message: r.get(4)?,
+                cancel_note: r.get(5)?,
+            })
+        })
         .optional()?;
     let Some(Row { version, state, expires_at, updated_at, message, cancel_note }) = row else {
         return Err(ApiError::NotFound(format!("there is no warning {id}")));
@@ -222,11 +200,7 @@ pub fn detail(c: &Conn, id: &str, now: OffsetDateTime) -> ApiResult<AlertDetail>
 /// Every message of a chain, oldest first.
 fn history(c: &Conn, id: &str) -> ApiResult<Vec<cap::Alert>> {
     let mut stmt = c.prepare_cached("SELECT json FROM alert_message WHERE alert_id = ?1 ORDER BY position")?;
-    stmt.query_map([id], |r| r.get::<_, String>(0))?
-        .collect::<crate::db::DbResult<Vec<_>>>()?
-        .iter()
-        .map(|j| parse_message(j))
-        .collect()
+    stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<crate::db::DbResult<Vec<_>>>()?.iter().map(|j| parse_message(j)).collect()
 }
 
 /// Warnings newest first: the active ones, or with `include_ended` also the cancelled and

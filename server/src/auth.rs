@@ -3,15 +3,15 @@
 //! Tokens are 256 random bits, base64url, prefixed `d.` (device) or `o.` (official
 //! session); only their SHA-256 is stored. Officials' passwords are argon2id hashes.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::db::OptionalExt;
+use crate::params;
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine;
 use civic_core::protocol::Role;
 use rand::RngCore;
-use crate::db::OptionalExt;
-use crate::params;
 use sha2::{Digest, Sha256};
 
 use crate::db::to_ms;
@@ -117,22 +117,14 @@ pub fn role_name(r: Role) -> &'static str {
 
 /// The bearer token of a request, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts)
-            .ok_or_else(|| ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()))?
-            .to_owned();
+        let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()))?.to_owned();
         caller_for_token(state, &token).await
     }
 }
@@ -147,8 +139,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
             let id = state
                 .db
                 .read(move |c| {
-                    Ok(c.query_row("SELECT id FROM device WHERE token_hash = ?1", [hash], |r| r.get::<_, String>(0))
-                        .optional()?)
+                    Ok(c.query_row("SELECT id FROM device WHERE token_hash = ?1", [hash], |r| r.get::<_, String>(0)).optional()?)
                 })
                 .await?;
             id.map(|id| Caller::Device { id }).ok_or_else(invalid)

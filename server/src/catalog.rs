@@ -4,10 +4,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use civic_core::catalog::{Catalog, Category, Unit};
-use civic_core::model::Localized;
 use crate::db::Conn;
 use crate::params;
+use civic_core::catalog::{Catalog, Category, Unit};
+use civic_core::model::Localized;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
@@ -20,8 +20,7 @@ pub struct LiveCatalog {
 }
 
 /// An admin's change to a category; absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryChange {
     #[serde(default)]
@@ -33,8 +32,7 @@ pub struct CategoryChange {
 }
 
 /// An admin's unit: a new one, or a new name for one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitChange {
     pub name: Localized,
@@ -122,7 +120,8 @@ pub fn change_unit(tx: &Conn, code: &str, change: &UnitChange) -> ApiResult<()> 
 
 fn announce(tx: &Conn) -> ApiResult<()> {
     tx.execute(
-        "INSERT INTO counter (name, value) VALUES ('catalog-version', 1) ON CONFLICT (name) DO UPDATE SET value = counter.value + 1", crate::params![],
+        "INSERT INTO counter (name, value) VALUES ('catalog-version', 1) ON CONFLICT (name) DO UPDATE SET value = counter.value + 1",
+        crate::params![],
     )?;
     tx.execute("INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (NULL, NULL, NULL, 'catalog')", crate::params![])?;
     Ok(())

@@ -2,14 +2,14 @@
 //! a handful of realistic Huế reports at different stages, made through the same
 //! handlers the API uses, so they obey the same rules.
 
+use crate::params;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};
 use civic_core::cap::{AlertStatus, Certainty, ResponseType, Urgency};
+use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};
 use civic_core::protocol::{AlertText, AreaInput, ChangeStatus, PublishAlert, Rate, RegisterDevice, Role, SubmitReport};
 use civic_core::warning::Severity;
-use crate::params;
 use sha2::{Digest, Sha256};
 
 use crate::api::officials::NewOfficial;
@@ -180,21 +180,35 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
                 Status::Resolved => {
                     let after = demo_photo(100 + i as u32);
                     let after_hash = hex(&Sha256::digest(&after));
-                    citizen::put_photo(State(st.clone()), by_operator.clone(), Path(after_hash.clone()), HeaderMap::new(), RawBody(Bytes::from(after))).await?;
+                    citizen::put_photo(
+                        State(st.clone()),
+                        by_operator.clone(),
+                        Path(after_hash.clone()),
+                        HeaderMap::new(),
+                        RawBody(Bytes::from(after)),
+                    )
+                    .await?;
                     change.note = Some("Đã xử lý xong tại hiện trường. / Fixed on site.".into());
                     change.photo = Some(after_hash);
                     change.photo_location = Some(location);
                 }
                 Status::Rejected => {
-                    change.note = Some("Đã chuyển cho lực lượng ra quân định kỳ; không xử lý riêng lẻ. / Passed to the scheduled clean-up crews.".into());
+                    change.note = Some(
+                        "Đã chuyển cho lực lượng ra quân định kỳ; không xử lý riêng lẻ. / Passed to the scheduled clean-up crews.".into(),
+                    );
                 }
                 _ => {}
             }
             officials::change_status(State(st.clone()), by_operator.clone(), Path(id), Json(change)).await?;
         }
         if r.stages.last() == Some(&Status::Resolved) && i == 2 {
-            citizen::rate(State(st.clone()), citizen.clone(), Path(id), Json(Rate { stars: 5, comment: Some("Xử lý nhanh, cảm ơn!".into()) }))
-                .await?;
+            citizen::rate(
+                State(st.clone()),
+                citizen.clone(),
+                Path(id),
+                Json(Rate { stars: 5, comment: Some("Xử lý nhanh, cảm ơn!".into()) }),
+            )
+            .await?;
         }
     }
     spread_over_past_days(st).await?;
@@ -246,8 +260,10 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
 async fn spread_over_past_days(st: &AppState) -> ApiResult<()> {
     st.db
         .write(|tx| {
-            let ids: Vec<String> =
-                tx.prepare_cached("SELECT id FROM report ORDER BY received_at")?.query_map(crate::params![], |r| r.get(0))?.collect::<crate::db::DbResult<_>>()?;
+            let ids: Vec<String> = tx
+                .prepare_cached("SELECT id FROM report ORDER BY received_at")?
+                .query_map(crate::params![], |r| r.get(0))?
+                .collect::<crate::db::DbResult<_>>()?;
             const HOUR: i64 = 3_600_000;
             for (i, id) in ids.iter().enumerate() {
                 let back = (6 - i as i64) * 24 * HOUR + 3 * HOUR;
@@ -290,4 +306,3 @@ fn demo_photo(seed: u32) -> Vec<u8> {
         }
     }
 }
-

@@ -77,9 +77,7 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             ApiError::Conflict { kind, .. } => (StatusCode::CONFLICT, kind, "Conflict"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Payload too large"),
-            ApiError::UnsupportedMedia(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
-            }
+            ApiError::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
             ApiError::Unprocessable { kind, .. } => (StatusCode::UNPROCESSABLE_ENTITY, kind, "Unprocessable"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
             ApiError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Service unavailable"),

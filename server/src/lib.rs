@@ -84,12 +84,9 @@ pub fn router(state: AppState) -> Router {
     ]
     .into_iter()
     .fold(OpenApiRouter::new(), OpenApiRouter::routes);
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .nest(civic_core::protocol::API_PREFIX, v1)
-        .split_for_parts();
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest(civic_core::protocol::API_PREFIX, v1).split_for_parts();
     let body_limit = state.limits.max_body_bytes;
-    api
-        .route("/healthz", get(ops::healthz))
+    api.route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/cap/alerts.atom", get(api::feed::atom))
         .route("/cap/alerts/{identifier}", get(api::feed::message))
@@ -245,9 +242,8 @@ pub async fn serve(
             }
         })
     };
-    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served =
+        axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await;
     sweeper.abort();
     served
 }

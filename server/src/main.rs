@@ -1,7 +1,7 @@
 //! `civic-server`: see `--help`.
 
-use clap::Parser;
 use civic_server::config::Config;
+use clap::Parser;
 
 #[tokio::main]
 async fn main() {

@@ -156,12 +156,7 @@ async fn read_limited(req: reqwest::RequestBuilder, max: usize) -> Result<Vec<u8
 /// Looks an address up with a Nominatim-compatible geocoder (`/search`), within the city's
 /// bounds: the first match's `(lat, lon)`, or None when nothing there matches. The geocoder
 /// is the operator's choice, so it may be on the city's own network.
-pub async fn geocode(
-    geocoder: &str,
-    address: &str,
-    city: &str,
-    bounds: (f64, f64, f64, f64),
-) -> Result<Option<(f64, f64)>, FetchError> {
+pub async fn geocode(geocoder: &str, address: &str, city: &str, bounds: (f64, f64, f64, f64)) -> Result<Option<(f64, f64)>, FetchError> {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     let client = match CLIENT.get() {
         Some(c) => c.clone(),
@@ -203,7 +198,20 @@ mod tests {
 
     #[test]
     fn only_public_addresses_are_public() {
-        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "224.0.0.1"] {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "224.0.0.1",
+        ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
         for public in ["1.1.1.1", "203.162.4.190", "2606:4700::1111"] {

@@ -1,9 +1,9 @@
 //! Reports as the server keeps them: loading the views, writing timeline events.
 
-use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
-use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
 use crate::db::{Conn, OptionalExt, Row};
 use crate::params;
+use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
+use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
 use uuid::Uuid;
 
 use crate::db::{from_ms, to_ms};
@@ -47,7 +47,13 @@ impl Stored {
         let status: String = r.get(21)?;
         let district_code: Option<String> = r.get(10)?;
         let district = district_code.map(|code| -> crate::db::DbResult<Place> {
-            Ok(Place { code, name: Localized { vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(), en: r.get::<_, Option<String>>(12)?.unwrap_or_default() } })
+            Ok(Place {
+                code,
+                name: Localized {
+                    vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                    en: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+                },
+            })
         });
         let build = || -> ApiResult<Stored> {
             Ok(Stored {
@@ -120,13 +126,9 @@ pub fn timeline(conn: &Conn, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
 
 /// One event by its id.
 pub fn event(conn: &Conn, id: &str) -> ApiResult<Option<TimelineEvent>> {
-    conn.query_row(
-        "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE id = ?1",
-        [id],
-        event_from_row,
-    )
-    .optional()?
-    .transpose()
+    conn.query_row("SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE id = ?1", [id], event_from_row)
+        .optional()?
+        .transpose()
 }
 
 fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {

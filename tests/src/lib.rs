@@ -58,9 +58,19 @@ impl Server {
     async fn start_with(data_dir: &Path, gateways: Option<Gateways>, clock: SharedClock) -> Server {
         let dir = data_dir.to_string_lossy().into_owned();
         let mut args = vec![
-            "civic-server".to_owned(), "--listen".into(), "127.0.0.1:0".into(), "--data-dir".into(), dir.clone(),
-            "--admin-username".into(), ADMIN.into(), "--admin-password".into(), ADMIN_PASSWORD.into(),
-            "--requests-per-minute".into(), "10000000".into(), "--campaign-sweep-secs".into(), "1".into(),
+            "civic-server".to_owned(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--data-dir".into(),
+            dir.clone(),
+            "--admin-username".into(),
+            ADMIN.into(),
+            "--admin-password".into(),
+            ADMIN_PASSWORD.into(),
+            "--requests-per-minute".into(),
+            "10000000".into(),
+            "--campaign-sweep-secs".into(),
+            "1".into(),
         ];
         if let Some(url) = test_database(data_dir) {
             args.extend(["--database-url".to_owned(), url]);

@@ -10,6 +10,12 @@
 //   civic.bench.big.photo   also time attachPhoto of a 12-megapixel JPEG (true)
 package org.civic.core.bench
 
+import org.civic.core.Answer
+import org.civic.core.CivicApp
+import org.civic.core.FixSource
+import org.civic.core.LocationFix
+import org.civic.core.ReportSummary
+import org.civic.core.TokenStorage
 import java.awt.Color
 import java.awt.Font
 import java.awt.image.BufferedImage
@@ -19,12 +25,6 @@ import java.nio.file.Files
 import java.time.Instant
 import java.util.Locale
 import javax.imageio.ImageIO
-import org.civic.core.Answer
-import org.civic.core.CivicApp
-import org.civic.core.FixSource
-import org.civic.core.LocationFix
-import org.civic.core.ReportSummary
-import org.civic.core.TokenStorage
 import kotlin.math.max
 import kotlin.math.roundToInt
 
@@ -32,12 +32,18 @@ import kotlin.math.roundToInt
 class MemoryTokens : TokenStorage {
     @Volatile private var token: String? = null
     override fun load(): String? = token
-    override fun save(token: String): Boolean { this.token = token; return true }
-    override fun clear() { token = null }
+    override fun save(token: String): Boolean {
+        this.token = token
+        return true
+    }
+    override fun clear() {
+        token = null
+    }
 }
 
 const val CITADEL_LAT = 16.4637
 const val CITADEL_LON = 107.5909
+
 /** Nothing listens there: sync is never attempted, and would find the server offline. */
 const val UNREACHABLE = "http://127.0.0.1:9"
 
@@ -65,7 +71,9 @@ fun cameraJpeg(): ByteArray {
     var noise = 0x2545F491
     for (y in 0 until height) {
         for (x in 0 until width) {
-            noise = noise xor (noise shl 13); noise = noise xor (noise ushr 17); noise = noise xor (noise shl 5)
+            noise = noise xor (noise shl 13)
+            noise = noise xor (noise ushr 17)
+            noise = noise xor (noise shl 5)
             val n = noise and 31
             val r = (x * 255 / width + n) and 255
             val gr = (y * 255 / height + n) and 255
@@ -150,7 +158,9 @@ fun main() {
     try {
         var start = System.nanoTime()
         val app = CivicApp.open(dir.path, UNREACHABLE, "vi", MemoryTokens())
-        println("open: ${human((System.nanoTime() - start).toDouble())} (data directory ${if (kept != null) "kept in $kept" else "temporary"})")
+        println(
+            "open: ${human((System.nanoTime() - start).toDouble())} (data directory ${if (kept != null) "kept in $kept" else "temporary"})",
+        )
 
         // Setup: `reports` reports captured through the API, as a citizen would.
         val present = allReports(app, 500u).size
@@ -159,8 +169,10 @@ fun main() {
             for (seed in present until reports) captureLitter(app, seed)
             val took = (System.nanoTime() - start).toDouble()
             val made = reports - present
-            println("setup: captured $made report(s) in ${human(took)} (${human(took / made)} each: startDraft, " +
-                "attachPhoto 320×240 JPEG, setLocation, setCategory, setAnswer, send with fsync)")
+            println(
+                "setup: captured $made report(s) in ${human(took)} (${human(took / made)} each: startDraft, " +
+                    "attachPhoto 320×240 JPEG, setLocation, setCategory, setAnswer, send with fsync)",
+            )
         } else {
             println("setup: reused $present report(s) in $kept")
         }

@@ -1,7 +1,5 @@
 package org.civic.core.test
 
-import java.time.Instant
-import java.time.temporal.ChronoUnit
 import kotlinx.coroutines.runBlocking
 import org.civic.core.CampaignPhase
 import org.civic.core.SpotState
@@ -10,6 +8,8 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.time.Instant
+import java.time.temporal.ChronoUnit
 
 /** Green Sunday through the bindings, as the apps call it: Kotlin, JNA, the real library and server. */
 class CampaignTest {

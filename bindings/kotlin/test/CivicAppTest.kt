@@ -1,16 +1,5 @@
 package org.civic.core.test
 
-import java.awt.Color
-import java.awt.image.BufferedImage
-import java.io.ByteArrayOutputStream
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.nio.file.Files
-import java.time.Instant
-import java.util.concurrent.CopyOnWriteArrayList
-import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
 import org.civic.core.Answer
 import org.civic.core.CivicApp
@@ -26,13 +15,24 @@ import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TokenStorage
 import org.civic.core.loginOfficial
+import org.civic.core.testing.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import org.civic.core.testing.*
+import java.awt.Color
+import java.awt.image.BufferedImage
+import java.io.ByteArrayOutputStream
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.file.Files
+import java.time.Instant
+import java.util.concurrent.CopyOnWriteArrayList
+import javax.imageio.ImageIO
 
 class CivicAppTest {
     @Test
@@ -94,11 +94,16 @@ class CivicAppTest {
 
         val official = City.login()
         val expires = Instant.now().plusSeconds(6 * 3600)
-        val (status, body) = City.call("POST", "/api/v1/alerts", official, """
+        val (status, body) = City.call(
+            "POST",
+            "/api/v1/alerts",
+            official,
+            """
             {"topic":"flood","urgency":"Immediate","severity":"Extreme","certainty":"Observed","expires":"$expires",
              "texts":[{"language":"vi-VN","event":"Lũ","headline":"Lũ khẩn cấp trên sông Hương"},
                       {"language":"en-US","event":"Flood","headline":"Flash flood on the Perfume River"}],
-             "areas":[{"kind":"named","code":"474"}]}""")
+             "areas":[{"kind":"named","code":"474"}]}""",
+        )
         assertEquals(201, status, body)
         val alertId = City.field(body, "id")
 

@@ -3,6 +3,16 @@
 // and a complete report captured as a citizen would.
 package org.civic.core.testing
 
+import org.civic.core.Answer
+import org.civic.core.CivicApp
+import org.civic.core.FixSource
+import org.civic.core.LocationFix
+import org.civic.core.SyncListener
+import org.civic.core.SyncOutcome
+import org.civic.core.SyncState
+import org.civic.core.TokenStorage
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
 import java.awt.Color
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -14,31 +24,30 @@ import java.nio.file.Files
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
 import javax.imageio.ImageIO
-import org.civic.core.Answer
-import org.civic.core.CivicApp
-import org.civic.core.FixSource
-import org.civic.core.LocationFix
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
-import org.civic.core.SyncState
-import org.civic.core.TokenStorage
-import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertTrue
 
 /** The device token, kept in memory as the Keystore or Keychain would keep it. */
 class MemoryTokens : TokenStorage {
     @Volatile var token: String? = null
     override fun load(): String? = token
-    override fun save(token: String): Boolean { this.token = token; return true }
-    override fun clear() { token = null }
+    override fun save(token: String): Boolean {
+        this.token = token
+        return true
+    }
+    override fun clear() {
+        token = null
+    }
 }
 
 /** Records what the observer hears. */
 class Recorder : SyncListener {
     val states = CopyOnWriteArrayList<SyncState>()
     val outcomes = CopyOnWriteArrayList<SyncOutcome>()
-    override fun onState(state: SyncState) { states.add(state) }
-    override fun onSynced(outcome: SyncOutcome) { outcomes.add(outcome) }
+    override fun onState(state: SyncState) {
+        states.add(state)
+    }
+    override fun onSynced(outcome: SyncOutcome) {
+        outcomes.add(outcome)
+    }
 }
 
 /** The real civic-server the test script started, spoken to as an official would. */
@@ -70,7 +79,9 @@ object City {
     fun announceCampaign(start: Instant = Instant.now().minusSeconds(600)): String {
         val end = start.plusSeconds(3 * 3600)
         val (status, body) = call(
-            "POST", "/api/v1/campaigns", login(),
+            "POST",
+            "/api/v1/campaigns",
+            login(),
             """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
                 "areas":["474"],"categories":["litter"],"goal_spots":20,
                 "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",

@@ -81,9 +81,7 @@ fn photo(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("photo");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
-    group.bench_function("process 4000x3000 q92 camera JPEG to 1600 px", |b| {
-        b.iter(|| process(black_box(&input), &opts).expect("photo"))
-    });
+    group.bench_function("process 4000x3000 q92 camera JPEG to 1600 px", |b| b.iter(|| process(black_box(&input), &opts).expect("photo")));
     group.finish();
 }
 

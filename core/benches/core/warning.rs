@@ -21,7 +21,9 @@ fn alerts(n: usize) -> Vec<AlertTarget> {
                 Area::Circle { lat, lon, radius_m: 300.0 + rand() * 2000.0 }
             } else {
                 let d = 0.002 + rand() * 0.01;
-                Area::Polygon { points: vec![(lat - d, lon - d), (lat - d, lon + d), (lat + d, lon + d), (lat + d, lon - d), (lat - d, lon - d)] }
+                Area::Polygon {
+                    points: vec![(lat - d, lon - d), (lat - d, lon + d), (lat + d, lon + d), (lat + d, lon - d), (lat - d, lon - d)],
+                }
             };
             AlertTarget { id: format!("a{i}"), severity: Severity::Moderate, topics: vec!["flood".into()], areas: vec![area] }
         })

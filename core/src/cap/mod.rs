@@ -299,8 +299,7 @@ impl Alert {
     pub fn check(&self) -> Result<(), CapError> {
         // Any whitespace, not only spaces: references list `sender,identifier,sent` triplets
         // separated by whitespace, so a tab or newline in an identifier would break them.
-        let ident_ok =
-            |s: &str| !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '&'));
+        let ident_ok = |s: &str| !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '&'));
         if !ident_ok(&self.identifier) {
             return Err(CapError::BadIdentifier { element: "identifier", value: self.identifier.clone() });
         }
@@ -348,10 +347,7 @@ impl Alert {
     /// The info block to show a reader of `lang` ("vi", "en"): the first whose language
     /// starts with it, else the first block.
     pub fn info_for(&self, lang: &str) -> Option<&Info> {
-        self.info
-            .iter()
-            .find(|i| i.language.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(lang)))
-            .or_else(|| self.info.first())
+        self.info.iter().find(|i| i.language.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(lang))).or_else(|| self.info.first())
     }
 
     /// Our topic codes for the subscription filter: flood, storm, outage, traffic, health,
@@ -364,8 +360,7 @@ impl Alert {
                 topics.push(t.to_owned());
             }
         }
-        let explicit: Vec<&NamedValue> =
-            self.info.iter().flat_map(|i| &i.event_code).filter(|c| c.value_name == TOPIC_CODE).collect();
+        let explicit: Vec<&NamedValue> = self.info.iter().flat_map(|i| &i.event_code).filter(|c| c.value_name == TOPIC_CODE).collect();
         if !explicit.is_empty() {
             for c in explicit {
                 add(&mut topics, &c.value);
@@ -375,9 +370,7 @@ impl Alert {
         for info in &self.info {
             let event = crate::catalog::fold(&info.event);
             let has = |words: &[&str]| words.iter().any(|w| event.contains(w));
-            if has(&["flood", "lu ", "lu,", "ngap", "inundat", "dam release", "xa lu", "river level", "nuoc dang"])
-                || event == "lu"
-            {
+            if has(&["flood", "lu ", "lu,", "ngap", "inundat", "dam release", "xa lu", "river level", "nuoc dang"]) || event == "lu" {
                 add(&mut topics, "flood");
             }
             if has(&["storm", "typhoon", "cyclone", "bao", "wind", "gio", "thunder", "dong", "rain", "mua"]) {

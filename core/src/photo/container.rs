@@ -130,10 +130,7 @@ fn exif_payload(seg: &[u8]) -> Option<&[u8]> {
 
 /// Calls `f(marker, segment payload)` for each marker segment from SOI up to and including
 /// the first SOS; `f` returns whether to go on.
-fn walk_jpeg<'a>(
-    input: &'a [u8],
-    f: &mut dyn FnMut(u8, &'a [u8]) -> Result<bool, PhotoError>,
-) -> Result<(), PhotoError> {
+fn walk_jpeg<'a>(input: &'a [u8], f: &mut dyn FnMut(u8, &'a [u8]) -> Result<bool, PhotoError>) -> Result<(), PhotoError> {
     if input.len() < 4 {
         return Err(truncated());
     }
@@ -230,17 +227,11 @@ fn parse_sof(sof: u8, seg: &[u8]) -> Result<(u32, u32, JpegFrame), PhotoError> {
 
 /// Calls `f(chunk type, chunk data)` for each chunk after the signature; `f` returns
 /// whether to go on. CRCs are not checked here (the decoder checks them).
-fn walk_png<'a>(
-    input: &'a [u8],
-    f: &mut dyn FnMut([u8; 4], &'a [u8]) -> Result<bool, PhotoError>,
-) -> Result<(), PhotoError> {
+fn walk_png<'a>(input: &'a [u8], f: &mut dyn FnMut([u8; 4], &'a [u8]) -> Result<bool, PhotoError>) -> Result<(), PhotoError> {
     let mut pos = PNG_SIGNATURE.len();
     loop {
         let len = be32(input, pos).ok_or_else(truncated)? as usize;
-        let ty: [u8; 4] = input
-            .get(pos + 4..pos + 8)
-            .and_then(|t| t.try_into().ok())
-            .ok_or_else(truncated)?;
+        let ty: [u8; 4] = input.get(pos + 4..pos + 8).and_then(|t| t.try_into().ok()).ok_or_else(truncated)?;
         let data_end = (pos + 8).checked_add(len).ok_or_else(truncated)?;
         let data = input.get(pos + 8..data_end).ok_or_else(truncated)?;
         if !f(ty, data)? {

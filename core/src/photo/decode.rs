@@ -17,10 +17,7 @@ impl Raster {
     pub fn new(width: u32, height: u32, channels: u8, data: Vec<u8>) -> Result<Raster, PhotoError> {
         let expected = u64::from(width) * u64::from(height) * u64::from(channels);
         if data.len() as u64 != expected || width == 0 || height == 0 {
-            return Err(PhotoError::Corrupt(format!(
-                "the decoder returned {} bytes for {width}x{height}x{channels}",
-                data.len()
-            )));
+            return Err(PhotoError::Corrupt(format!("the decoder returned {} bytes for {width}x{height}x{channels}", data.len())));
         }
         Ok(Raster { width, height, channels, data })
     }
@@ -31,10 +28,7 @@ impl Raster {
 /// resize has to filter. Mirrors `jpeg_decoder::idct::choose_idct_size`.
 pub(crate) fn jpeg_idct_size(width: u32, height: u32, target: u32) -> u32 {
     let long = u64::from(width.max(height));
-    [1u32, 2, 4]
-        .into_iter()
-        .find(|&s| (long * u64::from(s)).div_ceil(8) >= u64::from(target))
-        .unwrap_or(8)
+    [1u32, 2, 4].into_iter().find(|&s| (long * u64::from(s)).div_ceil(8) >= u64::from(target)).unwrap_or(8)
 }
 
 /// Bytes jpeg-decoder allocates for this frame at this DCT scale: the coefficient store of a
@@ -66,9 +60,7 @@ fn jpeg_error(e: jpeg_decoder::Error, too_large: &dyn Fn() -> PhotoError) -> Pho
         jpeg_decoder::Error::Format(s) if s.contains("exceeds maximum") => too_large(),
         jpeg_decoder::Error::Format(s) => PhotoError::Corrupt(s),
         jpeg_decoder::Error::Unsupported(_) => PhotoError::UnsupportedFormat,
-        jpeg_decoder::Error::Io(e) if e.kind() == ErrorKind::UnexpectedEof => {
-            PhotoError::Corrupt("the file is truncated".to_owned())
-        }
+        jpeg_decoder::Error::Io(e) if e.kind() == ErrorKind::UnexpectedEof => PhotoError::Corrupt("the file is truncated".to_owned()),
         other => PhotoError::Corrupt(other.to_string()),
     }
 }
@@ -147,9 +139,7 @@ pub(crate) fn png_working_bytes(width: u32, height: u32, header: &PngHeader) -> 
 fn png_error(e: png::DecodingError, too_large: &dyn Fn() -> PhotoError) -> PhotoError {
     match e {
         png::DecodingError::LimitsExceeded => too_large(),
-        png::DecodingError::IoError(e) if e.kind() == ErrorKind::UnexpectedEof => {
-            PhotoError::Corrupt("the file is truncated".to_owned())
-        }
+        png::DecodingError::IoError(e) if e.kind() == ErrorKind::UnexpectedEof => PhotoError::Corrupt("the file is truncated".to_owned()),
         other => PhotoError::Corrupt(other.to_string()),
     }
 }

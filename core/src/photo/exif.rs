@@ -27,15 +27,9 @@ pub(crate) fn read(tiff: Option<&[u8]>) -> ExifInfo {
     // The EXIF parser is third-party code fed untrusted bytes: a panic in it must cost the
     // hints, never the photo.
     let parsed = std::panic::catch_unwind(|| {
-        Reader::new()
-            .continue_on_error(true)
-            .read_raw(tiff.to_vec())
-            .or_else(|e| e.distill_partial_result(|_| {}))
-            .ok()
-            .map(|exif| ExifInfo {
-                orientation: orientation(&exif),
-                hints: PhotoHints { location: location(&exif), taken_at: taken_at(&exif) },
-            })
+        Reader::new().continue_on_error(true).read_raw(tiff.to_vec()).or_else(|e| e.distill_partial_result(|_| {})).ok().map(|exif| {
+            ExifInfo { orientation: orientation(&exif), hints: PhotoHints { location: location(&exif), taken_at: taken_at(&exif) } }
+        })
     });
     parsed.ok().flatten().unwrap_or(none)
 }

@@ -146,8 +146,7 @@ pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, Phot
     }
     let header = container::parse(input)?;
     let (width, height) = (header.width, header.height);
-    let too_large =
-        || PhotoError::TooLarge { width, height, max_pixels: opts.max_pixels, max_side: opts.max_side };
+    let too_large = || PhotoError::TooLarge { width, height, max_pixels: opts.max_pixels, max_side: opts.max_side };
     if width > opts.max_side || height > opts.max_side || u64::from(width) * u64::from(height) > opts.max_pixels {
         return Err(too_large());
     }
@@ -172,16 +171,14 @@ pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, Phot
     // bytes, so a panic in one still becomes an error for this photo, not a crash.
     let pipeline = || -> Result<Raster, PhotoError> {
         let raster = match &header.kind {
-            Kind::Jpeg(frame) => {
-                decode::jpeg(input, frame, (width, height), target, opts.max_alloc_bytes, &too_large)?
-            }
+            Kind::Jpeg(frame) => decode::jpeg(input, frame, (width, height), target, opts.max_alloc_bytes, &too_large)?,
             Kind::Png(_) => decode::png(input, opts.max_alloc_bytes, &too_large)?,
         };
         let raster = transform::resize(raster, out_w, out_h)?;
         Ok(transform::orient(raster, info.orientation))
     };
-    let raster = catch_unwind(AssertUnwindSafe(pipeline))
-        .map_err(|_| PhotoError::Corrupt("the image data could not be decoded".to_owned()))??;
+    let raster =
+        catch_unwind(AssertUnwindSafe(pipeline)).map_err(|_| PhotoError::Corrupt("the image data could not be decoded".to_owned()))??;
     let jpeg = encode(&raster, opts.jpeg_quality)?;
     let sha256 = hex(&Sha256::digest(&jpeg));
     Ok(ProcessedPhoto { jpeg, width: raster.width, height: raster.height, sha256, hints: info.hints })

@@ -24,7 +24,13 @@ pub fn camera_rgb(width: u32, height: u32, seed: u32) -> Vec<u8> {
                 // Street: walls and windows every few dozen pixels, asphalt texture.
                 let wall = ((x / 97) + (y / 61)) % 4 == 0;
                 let window = (x % 53 < 20) && (y % 41 < 14) && y < horizon + h / 5;
-                let v = if window { 60 } else if wall { 170 } else { 105 };
+                let v = if window {
+                    60
+                } else if wall {
+                    170
+                } else {
+                    105
+                };
                 ([v + light, v * 19 / 20 + light, v * 17 / 20], 25)
             };
             for (k, (o, c)) in px.iter_mut().zip(base).enumerate() {

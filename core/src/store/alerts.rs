@@ -282,9 +282,8 @@ pub fn apply_alert(tx: &Transaction<'_>, city: &City, view: &AlertView, now: Off
     if !shown(view.message.status) {
         return Ok(None);
     }
-    let stored: Option<(u32, String)> = tx
-        .query_row("SELECT version, state FROM alert WHERE id = ?1", [&view.id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let stored: Option<(u32, String)> =
+        tx.query_row("SELECT version, state FROM alert WHERE id = ?1", [&view.id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     match &stored {
         // An older version (a re-delivery out of order): history only.
         Some((version, _)) if view.version < *version => {
@@ -418,10 +417,7 @@ fn decide_chain(
          ON CONFLICT (alert_id, version) DO NOTHING",
         params![id, view.version, severity.as_str(), loud, to_ms(now)],
     )?;
-    tx.execute(
-        "UPDATE alert SET notified_severity = ?2, notified_at = ?3 WHERE id = ?1",
-        params![id, severity.as_str(), to_ms(now)],
-    )?;
+    tx.execute("UPDATE alert SET notified_severity = ?2, notified_at = ?3 WHERE id = ?1", params![id, severity.as_str(), to_ms(now)])?;
     if inserted == 0 {
         return Ok(None);
     }
@@ -444,10 +440,7 @@ fn headline(m: &Alert, lang: Lang) -> String {
 /// those it was filed under).
 pub fn prune_alerts(tx: &Transaction<'_>, now: OffsetDateTime) -> Result<u32> {
     let cutoff = to_ms(now - time::Duration::days(KEEP_ENDED_DAYS));
-    let removed = tx.execute(
-        "DELETE FROM alert WHERE (state != 'active' AND updated_at < ?1) OR expires_at < ?1",
-        [cutoff],
-    )?;
+    let removed = tx.execute("DELETE FROM alert WHERE (state != 'active' AND updated_at < ?1) OR expires_at < ?1", [cutoff])?;
     Ok(removed as u32)
 }
 
@@ -517,8 +510,7 @@ pub fn list_alerts(conn: &Connection, scope: InboxScope, include_ended: bool, no
          ORDER BY updated_at DESC, id DESC"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(params![scope == InboxScope::All, include_ended, to_ms(now)], |r| Ok(inbox_from_row(r, lang, now)))?;
+    let rows = stmt.query_map(params![scope == InboxScope::All, include_ended, to_ms(now)], |r| Ok(inbox_from_row(r, lang, now)))?;
     rows.map(|row| Ok(row??.0)).collect()
 }
 

@@ -25,7 +25,8 @@ pub fn campaign_actions(conn: &Connection, campaign: Option<&str>) -> Result<Vec
     let mut stmt = conn.prepare_cached(
         "SELECT seq, campaign_id, action, queued_at FROM campaign_action WHERE ?1 IS NULL OR campaign_id = ?1 ORDER BY seq",
     )?;
-    let rows = stmt.query_map([campaign], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?;
+    let rows =
+        stmt.query_map([campaign], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?;
     let mut found = Vec::new();
     for row in rows {
         let (seq, campaign, action, queued_at) = row?;
@@ -103,8 +104,9 @@ pub fn put_campaigns(tx: &Transaction<'_>, campaigns: &[Campaign], now: OffsetDa
 pub fn listed_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let mut stmt = conn.prepare_cached("SELECT campaign FROM campaign ORDER BY listed_at DESC, rowid")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    let mut found: Vec<Campaign> =
-        rows.map(|json| serde_json::from_str(&json?).map_err(|e| Error::Corrupt(format!("cached campaign: {e}")))).collect::<Result<_>>()?;
+    let mut found: Vec<Campaign> = rows
+        .map(|json| serde_json::from_str(&json?).map_err(|e| Error::Corrupt(format!("cached campaign: {e}"))))
+        .collect::<Result<_>>()?;
     found.sort_by_key(crate::campaign::listing_order);
     Ok(found)
 }
@@ -125,8 +127,7 @@ pub fn put_campaign_summary(tx: &Transaction<'_>, summary: &CampaignSummary, now
 
 /// A campaign's summary as last fetched.
 pub fn campaign_summary(conn: &Connection, id: &str) -> Result<Option<CampaignSummary>> {
-    let json: Option<String> =
-        conn.query_row("SELECT summary FROM campaign WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
+    let json: Option<String> = conn.query_row("SELECT summary FROM campaign WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
     json.map(|j| serde_json::from_str(&j).map_err(|e| Error::Corrupt(format!("cached summary {id}: {e}")))).transpose()
 }
 
@@ -143,11 +144,16 @@ pub fn set_membership(tx: &Transaction<'_>, m: &JoinedCampaign) -> Result<()> {
 
 /// The campaigns the resident joined.
 pub fn memberships(conn: &Connection) -> Result<Vec<JoinedCampaign>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT campaign_id, team_id, team_name, joined_at, confirmed FROM campaign_membership ORDER BY joined_at",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT campaign_id, team_id, team_name, joined_at, confirmed FROM campaign_membership ORDER BY joined_at")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, bool>(4)?,
+        ))
     })?;
     let mut found = Vec::new();
     for row in rows {
@@ -177,15 +183,40 @@ pub fn take_called_off(tx: &Transaction<'_>) -> Result<Vec<Campaign>> {
 }
 
 /// Remembers a spot the resident reported, with what its report would need.
-pub fn add_my_spot(tx: &Transaction<'_>, campaign: &str, spot: &str, category: &str, at: &GeoFix, placed: Option<&AreaMatch>, photo: &str) -> Result<()> {
-    let place = |p: Option<&Place>| p.map_or((None, None, None), |p| (Some(p.code.clone()), Some(p.name.vi.clone()), Some(p.name.en.clone())));
+pub fn add_my_spot(
+    tx: &Transaction<'_>,
+    campaign: &str,
+    spot: &str,
+    category: &str,
+    at: &GeoFix,
+    placed: Option<&AreaMatch>,
+    photo: &str,
+) -> Result<()> {
+    let place =
+        |p: Option<&Place>| p.map_or((None, None, None), |p| (Some(p.code.clone()), Some(p.name.vi.clone()), Some(p.name.en.clone())));
     let (dc, dvi, den) = place(placed.and_then(|p| p.district.as_ref()));
     let (wc, wvi, wen) = place(placed.and_then(|p| p.ward.as_ref()));
     tx.execute(
         "INSERT OR IGNORE INTO campaign_my_spot (spot_id, campaign_id, category, lat, lon, accuracy_m, fix_source, fixed_at,
              district_code, district_vi, district_en, ward_code, ward_vi, ward_en, photo_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![spot, campaign, category, at.lat, at.lon, at.accuracy_m, at.source.as_str(), to_ms(at.fixed_at), dc, dvi, den, wc, wvi, wen, photo],
+        params![
+            spot,
+            campaign,
+            category,
+            at.lat,
+            at.lon,
+            at.accuracy_m,
+            at.source.as_str(),
+            to_ms(at.fixed_at),
+            dc,
+            dvi,
+            den,
+            wc,
+            wvi,
+            wen,
+            photo
+        ],
     )?;
     Ok(())
 }
@@ -236,9 +267,6 @@ pub fn spot_reports_without_photo(conn: &Connection) -> Result<Vec<(String, Stri
 
 /// Attaches a photo now on the phone to a handed-over spot's report.
 pub fn attach_spot_photo(tx: &Transaction<'_>, report: &str, photo: &str) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO report_photo (report_id, position, photo_hash) VALUES (?1, 0, ?2)",
-        params![report, photo],
-    )?;
+    tx.execute("INSERT OR IGNORE INTO report_photo (report_id, position, photo_hash) VALUES (?1, 0, ?2)", params![report, photo])?;
     Ok(())
 }

@@ -23,10 +23,7 @@ pub fn insert_draft(tx: &Transaction<'_>, id: ReportId, now: OffsetDateTime) -> 
 /// A draft with its photos.
 pub fn load_draft(conn: &Connection, id: ReportId) -> Result<Draft> {
     let sql = format!("SELECT {DRAFT_COLUMNS} FROM draft WHERE id = ?1");
-    let draft = conn
-        .query_row(&sql, [id.to_string()], |r| Ok(draft_from_row(r)))
-        .optional()?
-        .ok_or(Error::DraftNotFound(id))??;
+    let draft = conn.query_row(&sql, [id.to_string()], |r| Ok(draft_from_row(r))).optional()?.ok_or(Error::DraftNotFound(id))??;
     let photos = draft_photos(conn, id)?;
     Ok(Draft { photos, ..draft })
 }
@@ -52,8 +49,7 @@ pub fn draft_photos(conn: &Connection, id: ReportId) -> Result<Vec<PhotoRef>> {
 
 /// The location and time hints read from each photo of a draft, in photo order.
 pub fn draft_photo_hints(conn: &Connection, id: ReportId) -> Result<Vec<(String, PhotoHints)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT photo_hash, hints FROM draft_photo WHERE draft_id = ?1 ORDER BY position")?;
+    let mut stmt = conn.prepare_cached("SELECT photo_hash, hints FROM draft_photo WHERE draft_id = ?1 ORDER BY position")?;
     let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     rows.map(|row| {
         let (hash, hints) = row?;
@@ -88,18 +84,15 @@ pub fn update_draft(tx: &Transaction<'_>, id: ReportId, change: DraftChange<'_>,
              WHERE id = ?1",
             params![id_text, fix.lat, fix.lon, fix.accuracy_m, fix.source.as_str(), to_ms(fix.fixed_at), t],
         )?,
-        DraftChange::Description(text) => tx.execute(
-            "UPDATE draft SET description = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id_text, text, t],
-        )?,
-        DraftChange::Anonymous(flag) => tx.execute(
-            "UPDATE draft SET anonymous = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id_text, flag, t],
-        )?,
-        DraftChange::Answers(answers) => tx.execute(
-            "UPDATE draft SET answers = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id_text, json(answers)?, t],
-        )?,
+        DraftChange::Description(text) => {
+            tx.execute("UPDATE draft SET description = ?2, updated_at = ?3 WHERE id = ?1", params![id_text, text, t])?
+        }
+        DraftChange::Anonymous(flag) => {
+            tx.execute("UPDATE draft SET anonymous = ?2, updated_at = ?3 WHERE id = ?1", params![id_text, flag, t])?
+        }
+        DraftChange::Answers(answers) => {
+            tx.execute("UPDATE draft SET answers = ?2, updated_at = ?3 WHERE id = ?1", params![id_text, json(answers)?, t])?
+        }
     };
     if changed == 0 {
         return Err(Error::DraftNotFound(id));
@@ -108,13 +101,7 @@ pub fn update_draft(tx: &Transaction<'_>, id: ReportId, change: DraftChange<'_>,
 }
 
 /// Attaches a stored photo to a draft (again attaching the same photo is a no-op).
-pub fn attach_draft_photo(
-    tx: &Transaction<'_>,
-    id: ReportId,
-    hash: &str,
-    hints: &PhotoHints,
-    now: OffsetDateTime,
-) -> Result<()> {
+pub fn attach_draft_photo(tx: &Transaction<'_>, id: ReportId, hash: &str, hints: &PhotoHints, now: OffsetDateTime) -> Result<()> {
     let hints = serde_json::to_string(hints).map_err(|e| Error::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO draft_photo (draft_id, position, photo_hash, hints)
@@ -128,8 +115,7 @@ pub fn attach_draft_photo(
 
 /// Detaches a photo from a draft and forgets it if nothing else uses it.
 pub fn detach_draft_photo(tx: &Transaction<'_>, id: ReportId, hash: &str) -> Result<()> {
-    let removed =
-        tx.execute("DELETE FROM draft_photo WHERE draft_id = ?1 AND photo_hash = ?2", params![id.to_string(), hash])?;
+    let removed = tx.execute("DELETE FROM draft_photo WHERE draft_id = ?1 AND photo_hash = ?2", params![id.to_string(), hash])?;
     if removed == 0 {
         return Err(Error::PhotoNotFound(hash.to_owned()));
     }
@@ -156,13 +142,9 @@ fn draft_from_row(r: &Row<'_>) -> Result<Draft> {
     let source: Option<String> = r.get(5)?;
     let fixed_at: Option<i64> = r.get(6)?;
     let location = match (lat, lon, accuracy, source, fixed_at) {
-        (Some(lat), Some(lon), Some(accuracy_m), Some(source), Some(fixed_at)) => Some(GeoFix {
-            lat,
-            lon,
-            accuracy_m,
-            source: parse_name(&source)?,
-            fixed_at: from_ms(fixed_at)?,
-        }),
+        (Some(lat), Some(lon), Some(accuracy_m), Some(source), Some(fixed_at)) => {
+            Some(GeoFix { lat, lon, accuracy_m, source: parse_name(&source)?, fixed_at: from_ms(fixed_at)? })
+        }
         _ => None,
     };
     let answers: String = r.get(9)?;

@@ -165,7 +165,6 @@ pub(crate) fn from_ms(ms: i64) -> Result<OffsetDateTime> {
         .map_err(|_| Error::Corrupt(format!("timestamp {ms} out of range")))
 }
 
-
 /// Parses a stored enum name, reporting damage instead of panicking.
 pub(crate) fn parse_name<T: std::str::FromStr>(s: &str) -> Result<T> {
     s.parse().map_err(|_| Error::Corrupt(format!("unknown stored name {s:?}")))

@@ -7,12 +7,7 @@ use crate::error::{Error, Result};
 use crate::official::PendingAction;
 
 /// Keeps an action to send later; returns its place in the queue.
-pub fn queue_official_action(
-    tx: &Transaction<'_>,
-    official: &str,
-    pending: &PendingAction,
-    photo: Option<(&[u8], &str)>,
-) -> Result<i64> {
+pub fn queue_official_action(tx: &Transaction<'_>, official: &str, pending: &PendingAction, photo: Option<(&[u8], &str)>) -> Result<i64> {
     let action = serde_json::to_string(&pending.action).map_err(|e| Error::Corrupt(format!("official action: {e}")))?;
     tx.execute(
         "INSERT INTO official_action (official, report_id, action, photo, photo_hash, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -21,14 +21,7 @@ pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto, now: OffsetDateTi
 
 /// Stores a photo fetched from the server (an official's after-photo) under the name the
 /// server gave it.
-pub fn put_fetched_photo(
-    tx: &Transaction<'_>,
-    hash: &str,
-    jpeg: &[u8],
-    width: u32,
-    height: u32,
-    now: OffsetDateTime,
-) -> Result<()> {
+pub fn put_fetched_photo(tx: &Transaction<'_>, hash: &str, jpeg: &[u8], width: u32, height: u32, now: OffsetDateTime) -> Result<()> {
     tx.execute(
         "INSERT INTO photo (hash, jpeg, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (hash) DO NOTHING",
@@ -74,8 +67,7 @@ pub fn forget_photo_if_unused(tx: &Transaction<'_>, hash: &str) -> Result<()> {
 /// The photo references behind `sql`, which selects hashes in order for parameter ?1.
 pub(crate) fn photo_refs(conn: &Connection, sql: &str, owner: &str) -> Result<Vec<PhotoRef>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([owner], |r| {
-        Ok(PhotoRef { hash: r.get(0)?, width: r.get(1)?, height: r.get(2)?, bytes: r.get::<_, i64>(3)? as u64 })
-    })?;
+    let rows = stmt
+        .query_map([owner], |r| Ok(PhotoRef { hash: r.get(0)?, width: r.get(1)?, height: r.get(2)?, bytes: r.get::<_, i64>(3)? as u64 }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -80,10 +80,7 @@ pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -
 /// A report with its photos and timeline.
 pub fn load_report(conn: &Connection, id: ReportId) -> Result<ReportDetail> {
     let sql = format!("SELECT {REPORT_COLUMNS} FROM report WHERE id = ?1");
-    let mut report = conn
-        .query_row(&sql, [id.to_string()], |r| Ok(report_from_row(r)))
-        .optional()?
-        .ok_or(Error::ReportNotFound(id))??;
+    let mut report = conn.query_row(&sql, [id.to_string()], |r| Ok(report_from_row(r))).optional()?.ok_or(Error::ReportNotFound(id))??;
     report.photos = photo_refs(
         conn,
         "SELECT p.hash, p.width, p.height, length(p.jpeg) FROM report_photo r JOIN photo p ON p.hash = r.photo_hash
@@ -94,10 +91,7 @@ pub fn load_report(conn: &Connection, id: ReportId) -> Result<ReportDetail> {
         "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event
          WHERE report_id = ?1 ORDER BY at, id",
     )?;
-    let timeline = stmt
-        .query_map([id.to_string()], |r| Ok(event_from_row(r)))?
-        .map(|row| row?)
-        .collect::<Result<Vec<_>>>()?;
+    let timeline = stmt.query_map([id.to_string()], |r| Ok(event_from_row(r)))?.map(|row| row?).collect::<Result<Vec<_>>>()?;
     let alerts = super::alerts::report_alert_ids(conn, id)?;
     Ok(ReportDetail { report, timeline, alerts })
 }
@@ -154,10 +148,7 @@ pub fn list_reports(conn: &Connection, statuses: &[Status], limit: u32, after: O
     let limit = limit.clamp(1, 500);
     args.push(i64::from(limit + 1).into());
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut reports = stmt
-        .query_map(params_from_iter(args), |r| Ok(summary_from_row(r)))?
-        .map(|row| row?)
-        .collect::<Result<Vec<_>>>()?;
+    let mut reports = stmt.query_map(params_from_iter(args), |r| Ok(summary_from_row(r)))?.map(|row| row?).collect::<Result<Vec<_>>>()?;
     let next = if reports.len() > limit as usize {
         reports.truncate(limit as usize);
         reports.last().map(|r| format!("{}_{}", to_ms(r.captured_at), r.id))

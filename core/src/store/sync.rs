@@ -34,11 +34,7 @@ pub fn due_outbox(conn: &Connection, now: OffsetDateTime) -> Result<Vec<OutboxEn
 
 /// When the next waiting (not yet due) outbox entry is due, if any.
 pub fn next_outbox_attempt(conn: &Connection) -> Result<Option<OffsetDateTime>> {
-    let ms: Option<i64> = conn.query_row(
-        "SELECT MIN(next_attempt_at) FROM outbox WHERE permanent_error IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
+    let ms: Option<i64> = conn.query_row("SELECT MIN(next_attempt_at) FROM outbox WHERE permanent_error IS NULL", [], |r| r.get(0))?;
     ms.map(from_ms).transpose()
 }
 
@@ -95,10 +91,7 @@ pub fn make_outbox_due(tx: &Transaction<'_>) -> Result<()> {
 
 /// Why the server refused a report, if it did.
 pub fn refusal(conn: &Connection, id: ReportId) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT permanent_error FROM outbox WHERE report_id = ?1", [id.to_string()], |r| r.get(0))
-        .optional()?
-        .flatten())
+    Ok(conn.query_row("SELECT permanent_error FROM outbox WHERE report_id = ?1", [id.to_string()], |r| r.get(0)).optional()?.flatten())
 }
 
 /// The stored cursor of a pull scope.
@@ -220,10 +213,7 @@ pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 
 /// Stores a setting.
 pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
-        params![key, value],
-    )?;
+    tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2", params![key, value])?;
     Ok(())
 }
 

@@ -33,8 +33,11 @@ impl Syncer {
 
     /// The spots of a campaign changed since a cursor.
     pub(crate) async fn campaign_spots(&self, campaign: &str, since: i64) -> Result<SpotChanges, Failure> {
-        let request =
-            self.http.get(self.url(&format!("/campaigns/{campaign}/spots"))).query(&[("since", since)]).timeout(self.options.request_timeout);
+        let request = self
+            .http
+            .get(self.url(&format!("/campaigns/{campaign}/spots")))
+            .query(&[("since", since)])
+            .timeout(self.options.request_timeout);
         client::json(request.send().await).await
     }
 

@@ -42,8 +42,7 @@ pub fn transport(e: reqwest::Error) -> Failure {
 pub async fn json<T: DeserializeOwned>(response: Result<Response, reqwest::Error>) -> Result<T, Failure> {
     let response = check(response).await?;
     let bytes = response.bytes().await.map_err(transport)?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Failure::Transient { reason: format!("unreadable answer: {e}"), retry_after: None })
+    serde_json::from_slice(&bytes).map_err(|e| Failure::Transient { reason: format!("unreadable answer: {e}"), retry_after: None })
 }
 
 /// Passes a 2xx response through; classifies anything else.
@@ -64,9 +63,7 @@ pub async fn check(response: Result<Response, reqwest::Error>) -> Result<Respons
     let text = |k: &str| problem.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     Err(match status {
         StatusCode::UNAUTHORIZED => Failure::Unauthorized,
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT => {
-            Failure::Transient { reason: format!("{status}"), retry_after }
-        }
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT => Failure::Transient { reason: format!("{status}"), retry_after },
         s if s.is_server_error() => Failure::Transient { reason: format!("{status}"), retry_after },
         s => Failure::Refused {
             status: s.as_u16(),

@@ -31,8 +31,8 @@ pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 use crate::city::City;
 use crate::model::ReportId;
 use crate::protocol::{
-    Change, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt, SubmitReport,
-    SyncBatch,
+    Change, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt,
+    SubmitReport, SyncBatch,
 };
 use crate::store::{self, Durability, Notification, Store};
 
@@ -198,8 +198,14 @@ impl Syncer {
         let sub = self.store.read(store::load_subscription)?;
         let registration = crate::warning::cells::registration(&sub, &self.city.area, provider, push_token);
         let token = self.token_or_error().await?;
-        let response =
-            self.http.put(self.url("/devices/me/push")).bearer_auth(token).timeout(self.options.request_timeout).json(&registration).send().await;
+        let response = self
+            .http
+            .put(self.url("/devices/me/push"))
+            .bearer_auth(token)
+            .timeout(self.options.request_timeout)
+            .json(&registration)
+            .send()
+            .await;
         client::check(response).await?;
         Ok(registration)
     }
@@ -282,8 +288,14 @@ impl Syncer {
     }
 
     async fn run(self: Arc<Self>) -> SyncOutcome {
-        let mut outcome =
-            SyncOutcome { submitted: vec![], refused: vec![], notifications: vec![], alerts_raised: 0, campaign_sent: 0, state: self.state() };
+        let mut outcome = SyncOutcome {
+            submitted: vec![],
+            refused: vec![],
+            notifications: vec![],
+            alerts_raised: 0,
+            campaign_sent: 0,
+            state: self.state(),
+        };
         let state = match self.run_inner(&mut outcome).await {
             Ok(()) => {
                 let now = self.store.now();
@@ -302,9 +314,7 @@ impl Syncer {
             }
             Err(Stop::Failure(f)) => match self.store.read(store::next_outbox_attempt) {
                 Ok(Some(next_attempt)) => SyncState::WaitingToRetry { next_attempt },
-                _ => SyncState::WaitingToRetry {
-                    next_attempt: self.store.now() + self.options.backoff.wait(1, retry_after(&f)),
-                },
+                _ => SyncState::WaitingToRetry { next_attempt: self.store.now() + self.options.backoff.wait(1, retry_after(&f)) },
             },
             Err(Stop::Local(e)) => SyncState::NeedsUser { reason: e.to_string() },
         };
@@ -341,7 +351,9 @@ impl Syncer {
         // own store failing stops it, as everywhere.
         match self.campaigns().await {
             Ok(_)
-            | Err(crate::Error::Offline(_) | crate::Error::ServerBusy(_) | crate::Error::Refused { .. } | crate::Error::Unauthorized) => Ok(()),
+            | Err(crate::Error::Offline(_) | crate::Error::ServerBusy(_) | crate::Error::Refused { .. } | crate::Error::Unauthorized) => {
+                Ok(())
+            }
             Err(e) => Err(Stop::Local(e)),
         }
     }
@@ -473,21 +485,14 @@ impl Syncer {
             progress.bytes_sent += bytes.len() as u64;
             self.set(SyncState::Syncing(*progress));
         }
-        let response = self
-            .http
-            .post(self.url("/reports"))
-            .bearer_auth(token)
-            .timeout(self.options.request_timeout)
-            .json(submit)
-            .send()
-            .await;
+        let response =
+            self.http.post(self.url("/reports")).bearer_auth(token).timeout(self.options.request_timeout).json(submit).send().await;
         client::json(response).await
     }
 
     /// Uploads one photo as this device, with time for its size on a slow link.
     async fn put_photo(&self, token: &str, hash: &str, bytes: Vec<u8>) -> Result<(), Failure> {
-        let timeout =
-            self.options.request_timeout + Duration::from_secs(bytes.len() as u64 / self.options.min_bytes_per_second.max(1));
+        let timeout = self.options.request_timeout + Duration::from_secs(bytes.len() as u64 / self.options.min_bytes_per_second.max(1));
         let response = self
             .http
             .put(self.url(&format!("/photos/{hash}")))

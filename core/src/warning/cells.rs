@@ -191,12 +191,9 @@ pub fn registration(
     for place in &sub.places {
         let covers: Vec<CellCover> = match &place.shape {
             &super::PlaceShape::Circle { lat, lon, radius_m } => vec![cover_place(lat, lon, radius_m)],
-            super::PlaceShape::Area { code } => regions
-                .cap_polygons(code)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|points| cells_for_area(&Area::Polygon { points }))
-                .collect(),
+            super::PlaceShape::Area { code } => {
+                regions.cap_polygons(code).unwrap_or_default().into_iter().map(|points| cells_for_area(&Area::Polygon { points })).collect()
+            }
         };
         for cover in covers {
             match cover {
@@ -374,13 +371,9 @@ mod tests {
 
     #[test]
     fn junk_input_covers_nothing_and_never_panics() {
-        for (lat, lon, r) in [
-            (f64::NAN, 107.0, 100.0),
-            (16.0, f64::NAN, 100.0),
-            (f64::INFINITY, 107.0, 100.0),
-            (95.0, 107.0, 100.0),
-            (16.0, -181.0, 100.0),
-        ] {
+        for (lat, lon, r) in
+            [(f64::NAN, 107.0, 100.0), (16.0, f64::NAN, 100.0), (f64::INFINITY, 107.0, 100.0), (95.0, 107.0, 100.0), (16.0, -181.0, 100.0)]
+        {
             assert!(cells_for_place(lat, lon, r).is_empty(), "{lat} {lon} {r}");
         }
         // A NaN or negative radius is zero; an infinite one is everywhere.
@@ -399,9 +392,7 @@ mod tests {
     #[test]
     fn a_polygon_is_covered_by_its_box() {
         // Two districts of Huế, roughly.
-        let flood = Area::Polygon {
-            points: vec![(16.42, 107.55), (16.42, 107.62), (16.48, 107.62), (16.48, 107.55), (16.42, 107.55)],
-        };
+        let flood = Area::Polygon { points: vec![(16.42, 107.55), (16.42, 107.62), (16.48, 107.62), (16.48, 107.55), (16.42, 107.55)] };
         assert_eq!(ids(cells_for_area(&flood)), ["c:164:1075", "c:164:1076"]);
         // The circle of the same cells.
         let circle = Area::Circle { lat: CITADEL.0, lon: CITADEL.1, radius_m: 1000.0 };
@@ -410,8 +401,7 @@ mod tests {
 
     #[test]
     fn a_country_is_everywhere() {
-        let vietnam =
-            Area::Polygon { points: vec![(8.5, 102.1), (8.5, 109.5), (23.4, 109.5), (23.4, 102.1), (8.5, 102.1)] };
+        let vietnam = Area::Polygon { points: vec![(8.5, 102.1), (8.5, 109.5), (23.4, 109.5), (23.4, 102.1), (8.5, 102.1)] };
         assert_eq!(cells_for_area(&vietnam), CellCover::All);
         let wide = Area::Circle { lat: 16.0, lon: 107.0, radius_m: 1_000_000.0 };
         assert_eq!(cells_for_area(&wide), CellCover::All);

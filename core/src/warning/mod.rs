@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 
 use geo::{
-    BooleanOps, BoundingRect, ChamberlainDuquetteArea, Contains, Distance, Haversine, HaversineClosestPoint, Intersects,
-    LineString, MultiPolygon, Point, Polygon,
+    BooleanOps, BoundingRect, ChamberlainDuquetteArea, Contains, Distance, Haversine, HaversineClosestPoint, Intersects, LineString,
+    MultiPolygon, Point, Polygon,
 };
 use rstar::{AABB, RTree, RTreeObject};
 
@@ -236,9 +236,11 @@ impl Subscription {
 
     /// Whether `minute` (local, since midnight) is in the quiet hours.
     pub fn is_quiet(&self, minute: u16) -> bool {
-        self.quiet_hours.is_some_and(|(start, end)| {
-            if start <= end { (start..end).contains(&minute) } else { minute >= start || minute < end }
-        })
+        self.quiet_hours.is_some_and(
+            |(start, end)| {
+                if start <= end { (start..end).contains(&minute) } else { minute >= start || minute < end }
+            },
+        )
     }
 }
 
@@ -402,14 +404,7 @@ impl AlertIndex {
 
     /// What to do with alert `id` for this subscription, at `position` (if known) and at
     /// local minute `now_minute` of the day.
-    pub fn decide(
-        &self,
-        id: &str,
-        sub: &Subscription,
-        regions: &dyn Regions,
-        position: Option<(f64, f64)>,
-        now_minute: u16,
-    ) -> Delivery {
+    pub fn decide(&self, id: &str, sub: &Subscription, regions: &dyn Regions, position: Option<(f64, f64)>, now_minute: u16) -> Delivery {
         if !self.concerns(id, sub, regions, position) {
             return Delivery::NotForMe;
         }

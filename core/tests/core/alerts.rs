@@ -2,7 +2,7 @@
 //! warnings of the region arrive (here through `Civic::apply_alert`, the code sync runs for
 //! every `Change::Alert`), and the phone alone decides what concerns them and what rings.
 
-
+use crate::common::*;
 use civic_core::cap::{Alert, AlertStatus, CapArea, Category, Certainty, Circle, Info, MsgType, NamedValue, Urgency};
 use civic_core::error::Error;
 use civic_core::model::Lang;
@@ -10,7 +10,6 @@ use civic_core::protocol::{AlertState, AlertView};
 use civic_core::store;
 use civic_core::warning::{PlaceShape, SavedPlace, Severity, Subscription, SubscriptionError};
 use civic_core::{City, Civic};
-use crate::common::*;
 use tempfile::tempdir;
 use time::macros::{offset, time};
 use time::{Duration, OffsetDateTime};
@@ -92,8 +91,7 @@ fn message_over(
 /// The Update of `previous` that the server sends as version `version` of the chain.
 fn update(previous: &Alert, identifier: &str, severity: Severity, headline_vi: &str) -> Alert {
     let expires = previous.expires().unwrap();
-    let districts: Vec<String> =
-        previous.info[0].area.iter().map(|a| a.geocode[0].value.clone()).collect();
+    let districts: Vec<String> = previous.info[0].area.iter().map(|a| a.geocode[0].value.clone()).collect();
     let codes: Vec<&str> = districts.iter().map(String::as_str).collect();
     let mut next = message(identifier, severity, headline_vi, expires, &codes);
     next.msg_type = MsgType::Update;
@@ -152,7 +150,10 @@ fn a_flood_warning_for_two_districts_reaches_a_resident_at_home_once() {
     let inbox = civic.alerts(false).unwrap();
     assert_eq!(inbox.len(), 1);
     let a = &inbox[0];
-    assert_eq!((a.state, a.severity, a.version, a.read, a.concerns, a.exercise), (AlertState::Active, Severity::Severe, 1, false, true, false));
+    assert_eq!(
+        (a.state, a.severity, a.version, a.read, a.concerns, a.exercise),
+        (AlertState::Active, Severity::Severe, 1, false, true, false)
+    );
     assert_eq!(a.event, "Lũ");
     assert_eq!(a.sender_name, "Ban Chỉ huy PCTT tỉnh");
     assert_eq!(a.areas, vec!["Huế".to_owned(), "Phú Vang".to_owned()]);
@@ -177,10 +178,7 @@ fn a_resident_whose_places_are_elsewhere_is_not_concerned() {
     let dir = tempdir().unwrap();
     let civic = civic(dir.path());
     // A Lưới is far away; Hương Thủy shares a border with Huế city, which is not overlapping.
-    resident(
-        &civic,
-        vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 1000.0), SavedPlace::area("Nơi làm việc", "479")],
-    );
+    resident(&civic, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 1000.0), SavedPlace::area("Nơi làm việc", "479")]);
     assert_eq!(civic.apply_alert(&flood("flood-1", Severity::Extreme)).unwrap(), None);
     assert!(civic.take_alert_notifications().unwrap().is_empty());
     assert!(civic.alerts(true).unwrap().is_empty());
@@ -407,7 +405,10 @@ fn a_report_filed_under_an_active_warning_is_tagged_with_it() {
     assert_eq!(civic.report(inside).unwrap().alerts, ["flood-1"]);
     let (submit, _) = civic.store().read(|c| store::upload_request(c, inside)).unwrap();
     assert_eq!(submit.alerts, ["flood-1"], "the server sees the report under the warning");
-    assert_eq!(civic.report_alerts(inside).unwrap().iter().map(|a| a.headline.as_str()).collect::<Vec<_>>(), ["Cảnh báo lũ trên sông Hương"]);
+    assert_eq!(
+        civic.report_alerts(inside).unwrap().iter().map(|a| a.headline.as_str()).collect::<Vec<_>>(),
+        ["Cảnh báo lũ trên sông Hương"]
+    );
 
     let outside = complete_draft(&civic, 2);
     civic.set_location(outside, fix(PHU_BAI)).unwrap();
@@ -434,10 +435,7 @@ fn a_report_filed_under_an_active_warning_is_tagged_with_it() {
 fn the_subscription_survives_a_reopen_of_the_store() {
     let dir = tempdir().unwrap();
     let sub = Subscription {
-        places: vec![
-            SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 150.0),
-            SavedPlace::area("Quê ngoại", "478"),
-        ],
+        places: vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 150.0), SavedPlace::area("Quê ngoại", "478")],
         current_position: true,
         topics: ["flood".to_owned(), "storm".to_owned()].into(),
         min_severity: Severity::Moderate,
@@ -460,7 +458,10 @@ fn the_subscription_survives_a_reopen_of_the_store() {
     let names: Vec<_> = back.places.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Nhà", "Trường của con"]);
     assert_eq!(back.places[0].shape, PlaceShape::Circle { lat: CITADEL.0, lon: CITADEL.1, radius_m: 250.0 });
-    assert_eq!((back.current_position, &back.topics, back.min_severity, back.quiet_hours, back.language), (true, &sub.topics, Severity::Moderate, Some((1320, 360)), Lang::En));
+    assert_eq!(
+        (back.current_position, &back.topics, back.min_severity, back.quiet_hours, back.language),
+        (true, &sub.topics, Severity::Moderate, Some((1320, 360)), Lang::En)
+    );
     // The last position survived too: a warning over Phú Vang only reaches them through it.
     let v = view("pv-1", 1, AlertState::Active, message("pv-1", Severity::Severe, "Lũ ở Phú Vang", in_two_days(), &["478"]));
     assert!(civic.apply_alert(&v).unwrap().is_some());
@@ -486,10 +487,7 @@ fn a_bad_subscription_is_refused_with_a_message_in_vietnamese() {
             other => panic!("accepted: {other:?}"),
         }
     }
-    let twice = Subscription {
-        places: vec![SavedPlace::area("Nhà", "474"), SavedPlace::area("Nhà", "478")],
-        ..Subscription::default()
-    };
+    let twice = Subscription { places: vec![SavedPlace::area("Nhà", "474"), SavedPlace::area("Nhà", "478")], ..Subscription::default() };
     assert!(matches!(civic.set_subscription(&twice), Err(Error::Subscription(SubscriptionError::DuplicatePlace(_)))));
     let night = Subscription { quiet_hours: Some((22 * 60, 24 * 60)), ..Subscription::default() };
     assert!(matches!(civic.set_subscription(&night), Err(Error::Subscription(SubscriptionError::BadQuietHours))));

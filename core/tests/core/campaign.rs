@@ -51,7 +51,10 @@ fn reminders_ring_the_evening_before_in_the_citys_time_and_an_hour_before() {
     let early = datetime!(2026-11-27 09:00 UTC);
     assert_eq!(
         reminder_times(starts, hue, early),
-        vec![(ReminderKind::EveningBefore, datetime!(2026-11-28 19:00 +07:00)), (ReminderKind::HourBefore, datetime!(2026-11-29 05:30 +07:00))]
+        vec![
+            (ReminderKind::EveningBefore, datetime!(2026-11-28 19:00 +07:00)),
+            (ReminderKind::HourBefore, datetime!(2026-11-29 05:30 +07:00))
+        ]
     );
     // Past the evening only the hour is left; past that, nothing.
     assert_eq!(reminder_times(starts, hue, datetime!(2026-11-28 20:00 +07:00)).len(), 1);

@@ -45,9 +45,7 @@ fn read(name: &str) -> Alert {
 /// Validates documents against the OASIS schema with xmllint, all in one run.
 fn assert_schema_valid(docs: &[(String, String)]) {
     if Command::new("xmllint").arg("--version").output().is_err() {
-        panic!(
-            "xmllint is needed to check CAP exports against the OASIS schema: install libxml2-utils (apt-get install libxml2-utils)"
-        );
+        panic!("xmllint is needed to check CAP exports against the OASIS schema: install libxml2-utils (apt-get install libxml2-utils)");
     }
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
@@ -57,13 +55,7 @@ fn assert_schema_valid(docs: &[(String, String)]) {
         files.push(path);
     }
     for chunk in files.chunks(200) {
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(data_dir().join("CAP-v1.2.xsd"))
-            .args(chunk)
-            .output()
-            .unwrap();
+        let out = Command::new("xmllint").arg("--noout").arg("--schema").arg(data_dir().join("CAP-v1.2.xsd")).args(chunk).output().unwrap();
         assert!(out.status.success(), "schema validation failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
 }
@@ -83,8 +75,7 @@ fn every_real_message_is_read_written_and_read_back_the_same() {
 
 #[test]
 fn every_export_validates_against_the_oasis_schema() {
-    let docs: Vec<(String, String)> =
-        REAL.iter().chain(&HUE_FLOOD).map(|name| (format!("export-{name}"), to_xml(&read(name)))).collect();
+    let docs: Vec<(String, String)> = REAL.iter().chain(&HUE_FLOOD).map(|name| (format!("export-{name}"), to_xml(&read(name)))).collect();
     assert_schema_valid(&docs);
 }
 
@@ -225,9 +216,7 @@ fn a_prefixed_cap_namespace_reads_the_same_and_is_written_plainly() {
 fn free_text_keeps_its_whitespace_and_simple_values_are_trimmed() {
     let bom = read("bom-australia-thunderstorm.xml");
     let description = bom.info[0].description.as_deref().unwrap();
-    assert!(
-        description.starts_with("\n          Severe thunderstorms") && description.ends_with("Coonamble.  \n        ")
-    );
+    assert!(description.starts_with("\n          Severe thunderstorms") && description.ends_with("Coonamble.  \n        "));
     let naad = read("eccc-naad-special-weather-statement.xml");
     assert_eq!(naad.info[0].instruction.as_deref(), Some(""), "<instruction /> is an empty instruction");
     assert_eq!(naad.restriction.as_deref(), Some(""));
@@ -346,10 +335,7 @@ fn a_code_cap_does_not_have_is_named_with_its_value() {
 fn a_bad_time_is_named_with_its_value() {
     for bad in ["2026-11-27 06:00:00+07:00", "2026-11-31T06:00:00+07:00", "2026-11-27T06:00:00", "tomorrow"] {
         let result = hue_with("<sent>2026-11-27T06:00:00+07:00</sent>", &format!("<sent>{bad}</sent>"));
-        assert!(
-            matches!(&result, Err(CapError::Invalid { element: "sent", value, .. }) if value == bad),
-            "{bad}: {result:?}"
-        );
+        assert!(matches!(&result, Err(CapError::Invalid { element: "sent", value, .. }) if value == bad), "{bad}: {result:?}");
     }
     let result = hue_with("<onset>2026-11-27T12:00:00+07:00</onset>", "<onset>2026-11-27T12:00:00+7:00</onset>");
     assert!(matches!(result, Err(CapError::Invalid { element: "onset", .. })), "{result:?}");
@@ -382,8 +368,7 @@ fn elements_out_of_order_or_unknown_are_refused() {
     assert!(message.contains("<colour> is not a CAP 1.2 element of <alert>"), "{message}");
     let message = xml_error(hue_with("<status>Actual</status>", "<status>Actual</status><status>Test</status>"));
     assert!(message.contains("<status> is out of CAP 1.2's order in <alert>, or repeated"), "{message}");
-    let message =
-        xml_error(hue_with("<scope>Public</scope>", "<scope>Public</scope><x:extra xmlns:x=\"urn:example\"/>"));
+    let message = xml_error(hue_with("<scope>Public</scope>", "<scope>Public</scope><x:extra xmlns:x=\"urn:example\"/>"));
     assert!(message.contains("only as XML signatures"), "{message}");
     let message = xml_error(hue_with("<event>Lũ trên sông Hương</event>", "<event>Lũ <b>lớn</b></event>"));
     assert!(message.contains("<event> holds <b>"), "{message}");
@@ -400,8 +385,7 @@ fn a_doctype_is_refused_so_no_entity_is_ever_expanded() {
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol3;</identifier></alert>"#;
     let message = xml_error(parse(laughs));
     assert!(message.contains("DOCTYPE is not allowed") && message.contains("line 2"), "{message}");
-    let external =
-        data("hue-flood-1-alert.xml").replacen("<alert ", "<!DOCTYPE alert SYSTEM \"file:///etc/passwd\">\n<alert ", 1);
+    let external = data("hue-flood-1-alert.xml").replacen("<alert ", "<!DOCTYPE alert SYSTEM \"file:///etc/passwd\">\n<alert ", 1);
     assert!(xml_error(parse(&external)).contains("DOCTYPE"));
 }
 
@@ -562,11 +546,7 @@ fn awkward_alert(rng: &mut Lcg, n: usize) -> Alert {
     a.msg_type = *rng.pick(&[MsgType::Alert, MsgType::Update, MsgType::Cancel]);
     if a.msg_type != MsgType::Alert {
         a.references = (0..1 + rng.below(3))
-            .map(|i| Reference {
-                sender: a.sender.clone(),
-                identifier: format!("civic-awkward-{n}-{i}"),
-                sent: time(rng),
-            })
+            .map(|i| Reference { sender: a.sender.clone(), identifier: format!("civic-awkward-{n}-{i}"), sent: time(rng) })
             .collect();
     }
     a.source = maybe_text(rng);
@@ -587,17 +567,9 @@ fn awkward_alert(rng: &mut Lcg, n: usize) -> Alert {
             info.web = (rng.below(2) == 0).then(|| format!("https://civic.example.invalid/w/{n}?a=1&b={k}"));
             info.effective = (rng.below(2) == 0).then(|| time(rng));
             info.expires = (rng.below(2) == 0).then(|| time(rng));
-            info.severity = *rng.pick(&[
-                Severity::Unknown,
-                Severity::Minor,
-                Severity::Moderate,
-                Severity::Severe,
-                Severity::Extreme,
-            ]);
+            info.severity = *rng.pick(&[Severity::Unknown, Severity::Minor, Severity::Moderate, Severity::Severe, Severity::Extreme]);
             info.category = vec![*rng.pick(&[Category::Met, Category::Cbrne, Category::Infra, Category::Other])];
-            info.parameter = (0..rng.below(3))
-                .map(|_| NamedValue { value_name: awkward_text(rng), value: awkward_text(rng) })
-                .collect();
+            info.parameter = (0..rng.below(3)).map(|_| NamedValue { value_name: awkward_text(rng), value: awkward_text(rng) }).collect();
             info.resource = (0..rng.below(2))
                 .map(|_| Resource {
                     resource_desc: awkward_text(rng),

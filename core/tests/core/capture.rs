@@ -1,10 +1,9 @@
 //! Capture scenarios: a citizen with no signal writes reports; they are safe on the phone.
 
-
+use crate::common::*;
 use civic_core::error::{Error, Missing};
 use civic_core::model::{AnswerValue, FixSource, GeoFix, Status};
 use civic_core::photo::PhotoError;
-use crate::common::*;
 use tempfile::tempdir;
 use time::OffsetDateTime;
 
@@ -66,10 +65,7 @@ fn a_draft_is_saved_as_it_is_written_and_comes_back_after_a_restart() {
     assert_eq!(draft.answers.get("lights_out"), Some(&AnswerValue::Number(3.0)));
     assert!(draft.anonymous);
     assert_eq!(draft.description, "Ba bóng đèn trên đường Lê Lợi không sáng");
-    assert_eq!(
-        civic.missing(id).unwrap(),
-        vec![Missing::Photo, Missing::Location, Missing::Answer("problem".into())]
-    );
+    assert_eq!(civic.missing(id).unwrap(), vec![Missing::Photo, Missing::Location, Missing::Answer("problem".into())]);
 }
 
 #[test]
@@ -135,18 +131,12 @@ fn bad_input_is_refused_with_a_typed_error_and_nothing_is_stored_half() {
     let good = jpeg(640, 480, 77);
     assert!(matches!(civic.attach_photo(id, &good[..good.len() / 2]), Err(Error::Photo(_))));
     assert!(matches!(civic.set_category(id, "unicorns"), Err(Error::UnknownCategory(c)) if c == "unicorns"));
-    assert!(matches!(
-        civic.set_answer(id, "amount", Some(AnswerValue::Choice("mountain".into()))),
-        Err(Error::Answer(_))
-    ));
+    assert!(matches!(civic.set_answer(id, "amount", Some(AnswerValue::Choice("mountain".into()))), Err(Error::Answer(_))));
     assert!(matches!(civic.set_answer(id, "amount", Some(AnswerValue::Number(2.0))), Err(Error::Answer(_))));
     assert!(matches!(civic.set_answer(id, "colour", Some(AnswerValue::Text("x".into()))), Err(Error::Answer(_))));
     let long = "ổ gà ".repeat(1000); // 5,000 characters
     assert_eq!(long.chars().count(), 5000);
-    assert!(matches!(
-        civic.set_description(id, &long),
-        Err(Error::DescriptionTooLong { chars: 5000, max: 4000 })
-    ));
+    assert!(matches!(civic.set_description(id, &long), Err(Error::DescriptionTooLong { chars: 5000, max: 4000 })));
     assert_eq!(civic.draft(id).unwrap(), before, "failed edits changed nothing");
 
     // A missing required answer blocks sending, and the draft stays a draft.

@@ -1,12 +1,11 @@
 //! The city's configuration: Huế's boundaries route points to districts; the catalog is
 //! complete and consistent; another city can bring its own files.
 
-
+use crate::common::*;
+use civic_core::City;
 use civic_core::area::AreaError;
 use civic_core::catalog::{AnswerError, Datatype};
 use civic_core::model::{AnswerValue, Answers, Lang};
-use civic_core::City;
-use crate::common::*;
 
 fn hue() -> City {
     City::hue().unwrap()
@@ -78,8 +77,17 @@ fn the_hue_catalog_covers_the_citys_problems_in_both_languages() {
     let catalog = &city.catalog;
     assert_eq!(catalog.city, "HUE");
     for code in [
-        "litter", "illegal-dumping", "pavement-encroachment", "pothole", "street-light-out", "fallen-tree",
-        "flooded-street", "blocked-drain", "illegal-advertising", "noise", "other",
+        "litter",
+        "illegal-dumping",
+        "pavement-encroachment",
+        "pothole",
+        "street-light-out",
+        "fallen-tree",
+        "flooded-street",
+        "blocked-drain",
+        "illegal-advertising",
+        "noise",
+        "other",
     ] {
         let c = catalog.get(code).unwrap_or_else(|| panic!("{code} missing"));
         assert!(catalog.unit(&c.unit).is_some());
@@ -111,10 +119,7 @@ fn answers_are_checked_against_the_question_types() {
     assert!(light.check_answer("lights_out", &AnswerValue::Number(2.0)).is_ok());
     assert!(light.check_answer("lights_out", &AnswerValue::Number(f64::NAN)).is_err());
     assert!(light.check_answer("pole_number", &AnswerValue::Text("  ".into())).is_err());
-    assert!(matches!(
-        light.check_answer("pole_number", &AnswerValue::Text("x".repeat(201))),
-        Err(AnswerError::TooLong { max: 200, .. })
-    ));
+    assert!(matches!(light.check_answer("pole_number", &AnswerValue::Text("x".repeat(201))), Err(AnswerError::TooLong { max: 200, .. })));
     let ads = catalog.get("illegal-advertising").unwrap();
     assert!(ads.check_answer("kind", &AnswerValue::Choices(vec!["poster".into(), "banner".into()])).is_ok());
     assert!(ads.check_answer("kind", &AnswerValue::Choices(vec![])).is_err());
@@ -128,10 +133,13 @@ fn answers_are_checked_against_the_question_types() {
 #[test]
 fn another_city_brings_its_own_files_and_wards() {
     let dir = tempfile::tempdir().unwrap();
-    let square = |x0: f64, y0: f64, d: f64| format!("[[[{x0},{y0}],[{},{y0}],[{},{}],[{x0},{}],[{x0},{y0}]]]", x0 + d, x0 + d, y0 + d, y0 + d);
+    let square =
+        |x0: f64, y0: f64, d: f64| format!("[[[{x0},{y0}],[{},{y0}],[{},{}],[{x0},{}],[{x0},{y0}]]]", x0 + d, x0 + d, y0 + d, y0 + d);
     let fc = |features: Vec<String>| format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
     let feature = |code: &str, name: &str, ring: String| {
-        format!(r#"{{"type":"Feature","properties":{{"code":"{code}","name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#)
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}","name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#
+        )
     };
     std::fs::write(dir.path().join("outline.geojson"), fc(vec![feature("X", "Xóm", square(10.0, 10.0, 1.0))])).unwrap();
     std::fs::write(

@@ -1,14 +1,13 @@
 //! A phone dies mid-write (battery, OOM killer): every report the app said was sent is
 //! whole after a restart, and nothing is half-written.
 
-
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use civic_core::model::{ReportId, Status};
 use crate::common::*;
+use civic_core::model::{ReportId, Status};
 use tempfile::tempdir;
 
 const CHILD_DIR: &str = "CIVIC_CRASH_CHILD_DIR";
@@ -66,10 +65,7 @@ fn a_store_killed_mid_write_reopens_with_every_committed_report_whole() {
         }
 
         let civic = civic(dir.path());
-        let ok: String = civic
-            .store()
-            .read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
-            .unwrap();
+        let ok: String = civic.store().read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)).unwrap();
         assert_eq!(ok, "ok");
         let listed = civic.my_reports(&[], 500, None).unwrap().reports;
         let listed_ids: BTreeSet<_> = listed.iter().map(|r| r.id).collect();

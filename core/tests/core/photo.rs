@@ -94,17 +94,24 @@ fn dms(deg: f64) -> [(u32, u32); 3] {
 }
 
 fn hue_gps(t: Tiff) -> Tiff {
-    t.ascii(Ifd::Gps, 0x0001, "N")
-        .rationals(Ifd::Gps, 0x0002, &dms(HUE_LAT))
-        .ascii(Ifd::Gps, 0x0003, "E")
-        .rationals(Ifd::Gps, 0x0004, &dms(HUE_LON))
+    t.ascii(Ifd::Gps, 0x0001, "N").rationals(Ifd::Gps, 0x0002, &dms(HUE_LAT)).ascii(Ifd::Gps, 0x0003, "E").rationals(
+        Ifd::Gps,
+        0x0004,
+        &dms(HUE_LON),
+    )
 }
 
 fn camera(w: u16, h: u16, segments: &[&[u8]]) -> Vec<u8> {
     sample::encode_jpeg(&sample::camera_rgb(w.into(), h.into(), 3), w, h, 92, segments)
 }
 
-fn encode_with(rgb: &[u8], w: u16, h: u16, color: jpeg_encoder::ColorType, set: impl FnOnce(&mut jpeg_encoder::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
+fn encode_with(
+    rgb: &[u8],
+    w: u16,
+    h: u16,
+    color: jpeg_encoder::ColorType,
+    set: impl FnOnce(&mut jpeg_encoder::Encoder<&mut Vec<u8>>),
+) -> Vec<u8> {
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
     set(&mut enc);
@@ -112,7 +119,14 @@ fn encode_with(rgb: &[u8], w: u16, h: u16, color: jpeg_encoder::ColorType, set: 
     out
 }
 
-fn png_bytes(w: u32, h: u32, color: png::ColorType, depth: png::BitDepth, data: &[u8], set: impl FnOnce(&mut png::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
+fn png_bytes(
+    w: u32,
+    h: u32,
+    color: png::ColorType,
+    depth: png::BitDepth,
+    data: &[u8],
+    set: impl FnOnce(&mut png::Encoder<&mut Vec<u8>>),
+) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -472,7 +486,8 @@ fn progressive_444_and_restart_interval_jpegs() {
     let rgb = sample::camera_rgb(w.into(), h.into(), 9);
     let progressive = encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_progressive(true));
     assert!(segments(&progressive).iter().any(|(m, _)| *m == 0xC2), "fixture is progressive");
-    let full_chroma = encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4));
+    let full_chroma =
+        encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4));
     let restarts = encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_restart_interval(4));
     let small = PhotoOptions { max_long_edge: 300, ..opts() };
     let reference = decode(&process(&sample::encode_jpeg(&rgb, w, h, 90, &[]), &small).unwrap().jpeg);
@@ -506,7 +521,17 @@ fn cmyk_and_ycck_jpegs_become_rgb() {
     // Ink amounts (0 = no ink): cyan left, magenta right, black bottom stripe.
     let (w, h) = (400u16, 300u16);
     let cmyk: Vec<u8> = (0..h)
-        .flat_map(|y| (0..w).flat_map(move |x| if y >= 240 { [0, 0, 0, 255] } else if x < 200 { [255, 0, 0, 0] } else { [0, 255, 0, 0] }))
+        .flat_map(|y| {
+            (0..w).flat_map(move |x| {
+                if y >= 240 {
+                    [0, 0, 0, 255]
+                } else if x < 200 {
+                    [255, 0, 0, 0]
+                } else {
+                    [0, 255, 0, 0]
+                }
+            })
+        })
         .collect();
     for (what, color) in [("Adobe CMYK (stored inverted)", jpeg_encoder::ColorType::Cmyk), ("YCCK", jpeg_encoder::ColorType::CmykAsYcck)] {
         let input = encode_with(&cmyk, w, h, color, |_| {});
@@ -528,7 +553,9 @@ fn png_inputs_work() {
     // 16-bit RGBA: left half opaque blue, right half fully transparent → white.
     let (w, h) = (200u32, 100u32);
     let rgba16: Vec<u8> = (0..h)
-        .flat_map(|_| (0..w).flat_map(move |x| if x < w / 2 { [0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF] } else { [0x12, 0x34, 0, 0, 0, 0, 0, 0] }))
+        .flat_map(|_| {
+            (0..w).flat_map(move |x| if x < w / 2 { [0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF] } else { [0x12, 0x34, 0, 0, 0, 0, 0, 0] })
+        })
         .collect();
     let d = decode(&ok(&png_bytes(w, h, png::ColorType::Rgba, png::BitDepth::Sixteen, &rgba16, |_| {})).jpeg);
     assert!(near(pixel(&d, 30, 50), [0, 0, 255], 12), "{:?}", pixel(&d, 30, 50));
@@ -701,7 +728,8 @@ fn truncations_and_byte_flips_never_panic() {
     let (w, h) = (48u16, 32u16);
     let rgb = sample::camera_rgb(w.into(), h.into(), 5);
     let baseline = sample::encode_jpeg(&rgb, w, h, 85, &[&exif]);
-    let progressive = sample::insert_segments(&encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_progressive(true)), &[&exif]);
+    let progressive =
+        sample::insert_segments(&encode_with(&rgb, w, h, jpeg_encoder::ColorType::Rgb, |e| e.set_progressive(true)), &[&exif]);
     let png = png_bytes(w.into(), h.into(), png::ColorType::Rgb, png::BitDepth::Eight, &rgb, |_| {});
     let default = opts();
     let small = PhotoOptions { max_long_edge: 16, ..opts() }; // exercises scaled decoding too

@@ -31,7 +31,9 @@ const KIM_LONG: (f64, f64) = (16.4560, 107.5560);
 
 #[test]
 fn a_flood_warning_for_two_wards_reaches_the_residents_of_those_wards_only() {
-    let index = AlertIndex::new(vec![alert("flood-1", Severity::Severe, "flood", vec![ward(PHU_HOI.0, PHU_HOI.1), ward(VY_DA.0, VY_DA.1)])]).unwrap();
+    let index =
+        AlertIndex::new(vec![alert("flood-1", Severity::Severe, "flood", vec![ward(PHU_HOI.0, PHU_HOI.1), ward(VY_DA.0, VY_DA.1)])])
+            .unwrap();
     assert_eq!(index.decide("flood-1", &home(PHU_HOI.0 + 0.001, PHU_HOI.1), &NoRegions, None, 600), Delivery::Notify);
     assert_eq!(index.decide("flood-1", &home(VY_DA.0, VY_DA.1 - 0.002), &NoRegions, None, 600), Delivery::Notify);
     assert_eq!(index.decide("flood-1", &home(KIM_LONG.0, KIM_LONG.1), &NoRegions, None, 600), Delivery::NotForMe);
@@ -85,7 +87,8 @@ fn bad_areas_are_refused_with_the_alert_named() {
     let open = Area::Polygon { points: vec![(16.0, 107.0), (16.1, 107.0), (16.1, 107.1), (16.0, 107.1)] };
     let negative = Area::Circle { lat: 16.4, lon: 107.6, radius_m: -5.0 };
     let nowhere = Area::Circle { lat: 95.0, lon: 107.6, radius_m: 5.0 };
-    for (area, expected) in [(open, AreaError::OpenPolygon), (negative, AreaError::BadRadius), (nowhere, AreaError::BadPoint(95.0, 107.6))] {
+    for (area, expected) in [(open, AreaError::OpenPolygon), (negative, AreaError::BadRadius), (nowhere, AreaError::BadPoint(95.0, 107.6))]
+    {
         match AlertIndex::new(vec![alert("bad", Severity::Minor, "flood", vec![area])]) {
             Err((id, e)) => assert_eq!((id.as_str(), e), ("bad", expected)),
             Ok(_) => panic!("a bad area was accepted"),
@@ -161,9 +164,7 @@ fn square(lon0: f64, lon1: f64) -> geo::MultiPolygon {
 #[test]
 fn a_ward_place_is_concerned_by_what_reaches_into_it_not_by_its_neighbours_warnings() {
     let wards = TwoWards { west: square(107.58, 107.60), east: square(107.60, 107.62) };
-    let west_ring = |r: &geo::MultiPolygon| -> Area {
-        Area::Polygon { points: r.0[0].exterior().coords().map(|c| (c.y, c.x)).collect() }
-    };
+    let west_ring = |r: &geo::MultiPolygon| -> Area { Area::Polygon { points: r.0[0].exterior().coords().map(|c| (c.y, c.x)).collect() } };
     let index = AlertIndex::new(vec![
         alert("west-flood", Severity::Severe, "flood", vec![west_ring(&wards.west)]),
         alert("tree-down", Severity::Minor, "traffic", vec![Area::Circle { lat: 16.46, lon: 107.6005, radius_m: 200.0 }]),

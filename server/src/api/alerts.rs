@@ -1,13 +1,13 @@
 //! Warnings over `/api/v1`: operators publish, update, cancel and import CAP alerts;
 //! anyone reads the active ones; devices say how to wake them.
 
+use crate::params;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use civic_core::cap::{self, Category, CapArea, Circle, Info, MsgType, NamedValue, TOPIC_CODE};
+use civic_core::cap::{self, CapArea, Category, Circle, Info, MsgType, NamedValue, TOPIC_CODE};
 use civic_core::protocol::{
     AlertDetail, AlertText, AlertView, AreaInput, CancelAlert, Page, PublishAlert, PushRegistration, ReportView, Role,
 };
-use crate::params;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -59,7 +59,11 @@ fn operator(caller: &Caller) -> ApiResult<&Official> {
         (status = 422, description = "Refused by a rule: `unknown-topic`, `unknown-area`, `no-area`, `no-text`, `bad-area`, `bad-time`, `missing-field`, `too-long`, `not-published`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn publish(State(st): State<AppState>, caller: Caller, Json(req): Json<PublishAlert>) -> ApiResult<(StatusCode, Json<AlertView>)> {
+pub async fn publish(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(req): Json<PublishAlert>,
+) -> ApiResult<(StatusCode, Json<AlertView>)> {
     operator(&caller)?;
     let msg = compose(&st, &req, MsgType::Alert, Vec::new())?;
     let (_, view) = store(&st, msg).await?;
@@ -227,14 +231,10 @@ fn local(st: &AppState, t: OffsetDateTime) -> OffsetDateTime {
 
 /// Makes the CAP message of what an operator wrote.
 fn compose(st: &AppState, req: &PublishAlert, msg_type: MsgType, references: Vec<cap::Reference>) -> ApiResult<cap::Alert> {
-    let category = TOPICS
-        .iter()
-        .find(|(t, _)| *t == req.topic)
-        .map(|(_, c)| *c)
-        .ok_or_else(|| {
-            let known: Vec<&str> = TOPICS.iter().map(|(t, _)| *t).collect();
-            ApiError::unprocessable("unknown-topic", format!("topic {:?} is not one of {}", req.topic, known.join(", ")))
-        })?;
+    let category = TOPICS.iter().find(|(t, _)| *t == req.topic).map(|(_, c)| *c).ok_or_else(|| {
+        let known: Vec<&str> = TOPICS.iter().map(|(t, _)| *t).collect();
+        ApiError::unprocessable("unknown-topic", format!("topic {:?} is not one of {}", req.topic, known.join(", ")))
+    })?;
     if req.texts.is_empty() {
         return Err(ApiError::unprocessable("no-text", "a warning needs its text in at least one language (Vietnamese first)"));
     }

@@ -4,9 +4,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use civic_core::campaign::{CancelCampaign, MoveCampaign, 
-    CLEAN_RADIUS_M, Campaign, CampaignSummary, CleanSpot, JoinCampaign, MERGE_RADIUS_M, MeetingPoint, Membership, NewCampaign,
-    NewSpot, Phase, Spot, SpotChanges, SpotReceipt, SpotStatus, Tally, Team,
+use civic_core::campaign::{
+    CLEAN_RADIUS_M, Campaign, CampaignSummary, CancelCampaign, CleanSpot, JoinCampaign, MERGE_RADIUS_M, MeetingPoint, Membership,
+    MoveCampaign, NewCampaign, NewSpot, Phase, Spot, SpotChanges, SpotReceipt, SpotStatus, Tally, Team,
 };
 use civic_core::model::{Localized, Place};
 use civic_core::protocol::{Role, SubmitReport};
@@ -57,10 +57,7 @@ fn stored(r: &Row) -> crate::db::DbResult<Stored> {
         categories: list(r.get(7)?),
         goal_spots: r.get(8)?,
         handed_over: r.get::<_, Option<i64>>(9)?.is_some(),
-        drawn: r
-            .get::<_, Option<String>>(10)?
-            .and_then(|ring| serde_json::from_str(&ring).ok())
-            .map(civic_core::area::DrawnArea::checked),
+        drawn: r.get::<_, Option<String>>(10)?.and_then(|ring| serde_json::from_str(&ring).ok()).map(civic_core::area::DrawnArea::checked),
         cancel_reason: r.get(11)?,
     })
 }
@@ -156,7 +153,8 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     let mut areas = req.areas.clone();
     let drawn = match &req.polygon {
         Some(points) => {
-            let drawn = civic_core::area::DrawnArea::new(&st.city.area, points).map_err(|e| ApiError::unprocessable("bad-area", e.to_string()))?;
+            let drawn =
+                civic_core::area::DrawnArea::new(&st.city.area, points).map_err(|e| ApiError::unprocessable("bad-area", e.to_string()))?;
             // The districts it touches: whose residents it concerns.
             areas = drawn.districts.clone();
             Some(serde_json::to_string(&drawn.ring).map_err(ApiError::internal)?)
@@ -213,7 +211,12 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
                (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 409, description = "`campaign-ended`, `campaign-cancelled`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 422, description = "`bad-time`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
-pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<MoveCampaign>) -> ApiResult<Json<Campaign>> {
+pub async fn reschedule(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(req): Json<MoveCampaign>,
+) -> ApiResult<Json<Campaign>> {
     if !caller.official()?.has(Role::Operator) {
         return Err(ApiError::Forbidden("only the operations centre moves campaigns".into()));
     }
@@ -248,7 +251,12 @@ pub async fn reschedule(State(st): State<AppState>, caller: Caller, Path(id): Pa
                (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 409, description = "`campaign-ended`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 422, description = "`missing-field`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
-pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<CancelCampaign>) -> ApiResult<Json<Campaign>> {
+pub async fn cancel(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(req): Json<CancelCampaign>,
+) -> ApiResult<Json<Campaign>> {
     if !caller.official()?.has(Role::Operator) {
         return Err(ApiError::Forbidden("only the operations centre calls campaigns off".into()));
     }
@@ -308,7 +316,12 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
     responses((status = 200, description = "Joined (again: the team changed)", body = Membership),
                (status = 404, description = "No such campaign or team", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
                (status = 409, description = "The campaign has ended (`campaign-ended`) or was called off (`campaign-cancelled`)", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
-pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Json(req): Json<JoinCampaign>) -> ApiResult<Json<Membership>> {
+pub async fn join(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(req): Json<JoinCampaign>,
+) -> ApiResult<Json<Membership>> {
     let device = caller.device()?.to_owned();
     let new_team = req.new_team.as_deref().map(|n| text_field("new_team", n, 100, true)).transpose()?;
     let now = st.now();
@@ -320,14 +333,16 @@ pub async fn join(State(st): State<AppState>, caller: Caller, Path(id): Path<Str
             not_ended(&s, now)?;
             let team_id = match (req.team_id, new_team) {
                 (Some(t), _) => {
-                    let known: Option<String> =
-                        tx.query_row("SELECT id FROM campaign_team WHERE id = ?1 AND campaign_id = ?2", [&t, &id], |r| r.get(0)).optional()?;
+                    let known: Option<String> = tx
+                        .query_row("SELECT id FROM campaign_team WHERE id = ?1 AND campaign_id = ?2", [&t, &id], |r| r.get(0))
+                        .optional()?;
                     Some(known.ok_or_else(|| ApiError::NotFound(format!("the campaign has no team {t}")))?)
                 }
                 (None, Some(name)) => {
                     // Founding a team whose name exists joins that team.
-                    let existing: Option<String> =
-                        tx.query_row("SELECT id FROM campaign_team WHERE campaign_id = ?1 AND name = ?2", [&id, &name], |r| r.get(0)).optional()?;
+                    let existing: Option<String> = tx
+                        .query_row("SELECT id FROM campaign_team WHERE campaign_id = ?1 AND name = ?2", [&id, &name], |r| r.get(0))
+                        .optional()?;
                     match existing {
                         Some(t) => Some(t),
                         None => {
@@ -564,14 +579,19 @@ pub async fn claim(State(st): State<AppState>, caller: Caller, Path((id, spot_id
             let target = canonical(tx, &id, &spot_id)?;
             let row = spot(tx, &id, &target)?.ok_or_else(|| ApiError::NotFound(format!("there is no spot {spot_id}")))?;
             match row.spot.status {
-                SpotStatus::Cleaned | SpotStatus::HandedOver => return Err(ApiError::conflict("already-cleaned", "the spot is done already")),
+                SpotStatus::Cleaned | SpotStatus::HandedOver => {
+                    return Err(ApiError::conflict("already-cleaned", "the spot is done already"));
+                }
                 SpotStatus::Claimed if row.team_id.as_deref() != Some(team.as_str()) => {
                     return Err(ApiError::conflict("claimed-by-another-team", "another team is on it"));
                 }
                 SpotStatus::Claimed => {}
                 SpotStatus::Reported => {
                     let version = next_version(tx)?;
-                    tx.execute("UPDATE spot SET status = 'claimed', claimed_by = ?2, version = ?3 WHERE id = ?1", params![target, team, version])?;
+                    tx.execute(
+                        "UPDATE spot SET status = 'claimed', claimed_by = ?2, version = ?3 WHERE id = ?1",
+                        params![target, team, version],
+                    )?;
                 }
             }
             let row = spot(tx, &id, &target)?.ok_or_else(|| ApiError::internal("spot vanished"))?;

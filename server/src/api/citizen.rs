@@ -1,17 +1,16 @@
 //! What a citizen's device does: register, upload photos, submit reports (idempotent),
 //! read its own reports, say "me too", rate, reopen, pull changes.
 
+use crate::db::OptionalExt;
+use crate::params;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use civic_core::app::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS};
 use civic_core::model::{ActorRole, ReportId, Status};
 use civic_core::photo::{self, PhotoOptions};
 use civic_core::protocol::{
-    Change, DeviceRegistered, Page, PhotoStored, Profile, Rate, RegisterDevice, Reopen, ReportReceipt, ReportView,
-    SubmitReport, SyncBatch,
+    Change, DeviceRegistered, Page, PhotoStored, Profile, Rate, RegisterDevice, Reopen, ReportReceipt, ReportView, SubmitReport, SyncBatch,
 };
-use crate::db::OptionalExt;
-use crate::params;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -83,13 +82,11 @@ pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> Api
 pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p): Json<Profile>) -> ApiResult<StatusCode> {
     let device = caller.device()?.to_owned();
     let field = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text_field(name, v, max, false)).transpose();
-    let (name, phone, email) = (field("display_name", &p.display_name, 100)?, field("phone", &p.phone, 32)?, field("email", &p.email, 254)?);
+    let (name, phone, email) =
+        (field("display_name", &p.display_name, 100)?, field("phone", &p.phone, 32)?, field("email", &p.email, 254)?);
     st.db
         .write(move |tx| {
-            tx.execute(
-                "UPDATE device SET display_name = ?2, phone = ?3, email = ?4 WHERE id = ?1",
-                params![device, name, phone, email],
-            )?;
+            tx.execute("UPDATE device SET display_name = ?2, phone = ?3, email = ?4 WHERE id = ?1", params![device, name, phone, email])?;
             Ok(())
         })
         .await?;
@@ -167,15 +164,10 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
     let _permit = match tokio::time::timeout(wait, st.photo_permits.acquire()).await {
         Ok(permit) => permit.map_err(ApiError::internal)?,
         Err(_) => {
-            return Err(ApiError::Busy {
-                detail: "the server is busy processing photos; try again shortly".into(),
-                retry_after_s: 5,
-            });
+            return Err(ApiError::Busy { detail: "the server is busy processing photos; try again shortly".into(), retry_after_s: 5 });
         }
     };
-    let processed = tokio::task::spawn_blocking(move || photo::process(&body, &options))
-        .await
-        .map_err(ApiError::internal)??;
+    let processed = tokio::task::spawn_blocking(move || photo::process(&body, &options)).await.map_err(ApiError::internal)??;
     let (stored_hash, jpeg) = (processed.sha256.clone(), processed.jpeg);
     let (width, height, bytes) = (processed.width, processed.height, jpeg.len() as u64);
     st.photos.put(&stored_hash, jpeg).await?;
@@ -214,7 +206,11 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
         (status = 422, description = "Refused by a rule: `unknown-category`, `bad-answer`, `photo-count`, `photo-missing`, `outside-service-area`, `bad-location`, `bad-time`, `too-long`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn submit(State(st): State<AppState>, caller: Caller, Json(req): Json<SubmitReport>) -> ApiResult<(StatusCode, Json<ReportReceipt>)> {
+pub async fn submit(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(req): Json<SubmitReport>,
+) -> ApiResult<(StatusCode, Json<ReportReceipt>)> {
     let device = caller.device()?.to_owned();
     let (status, receipt) = create_report(&st, Submitter::Device(device), req, 1).await?;
     Ok((status, Json(receipt)))
@@ -287,9 +283,7 @@ pub async fn create_report(
         .db
         .write(move |tx| {
             let existing: Option<(String, String)> = tx
-                .query_row("SELECT device_id, body_hash FROM report WHERE id = ?1", [req.id.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row("SELECT device_id, body_hash FROM report WHERE id = ?1", [req.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             if let Some((owner, hash)) = existing {
                 if owner != device || hash != body_hash {
@@ -331,10 +325,28 @@ pub async fn create_report(
                     captured_at, received_at, updated_at, due_at, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
                 params![
-                    req.id.to_string(), number, device, body_hash, category.code, unit, req.location.lat,
-                    req.location.lon, req.location.accuracy_m, req.location.source.as_str(), to_ms(req.location.fixed_at),
-                    dc, dvi, den, placed.near_edge, description, req.anonymous, answers, to_ms(req.captured_at),
-                    to_ms(received), to_ms(due), Status::Received.as_str()
+                    req.id.to_string(),
+                    number,
+                    device,
+                    body_hash,
+                    category.code,
+                    unit,
+                    req.location.lat,
+                    req.location.lon,
+                    req.location.accuracy_m,
+                    req.location.source.as_str(),
+                    to_ms(req.location.fixed_at),
+                    dc,
+                    dvi,
+                    den,
+                    placed.near_edge,
+                    description,
+                    req.anonymous,
+                    answers,
+                    to_ms(req.captured_at),
+                    to_ms(received),
+                    to_ms(due),
+                    Status::Received.as_str()
                 ],
             )?;
             for (i, p) in req.photos.iter().enumerate() {
@@ -365,8 +377,7 @@ fn receipt_of(s: &Stored) -> ApiResult<ReportReceipt> {
     })
 }
 
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
@@ -515,7 +526,12 @@ pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<
         (status = 422, description = "Not 1 to 5 stars (`bad-rating`), or the comment is too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Rate>) -> ApiResult<Json<ReportView>> {
+pub async fn rate(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<ReportId>,
+    Json(r): Json<Rate>,
+) -> ApiResult<Json<ReportView>> {
     let stored = load_for(&st, &caller, id).await?;
     caller.device()?;
     if !(1..=5).contains(&r.stars) {
@@ -574,7 +590,12 @@ pub async fn rate(State(st): State<AppState>, caller: Caller, Path(id): Path<Rep
         (status = 422, description = "The reason is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(r): Json<Reopen>) -> ApiResult<Json<ReportView>> {
+pub async fn reopen(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<ReportId>,
+    Json(r): Json<Reopen>,
+) -> ApiResult<Json<ReportView>> {
     load_for(&st, &caller, id).await?;
     caller.device()?;
     let reason = text_field("reason", &r.reason, 1000, true)?;
@@ -590,7 +611,10 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
             }
             let outcome = from_ms(stored.outcome_at.unwrap_or(stored.updated_at))?;
             if now - outcome > window {
-                return Err(ApiError::conflict("reopen-window-closed", format!("a report can be reopened within {days} days of its outcome")));
+                return Err(ApiError::conflict(
+                    "reopen-window-closed",
+                    format!("a report can be reopened within {days} days of its outcome"),
+                ));
             }
             let at = now;
             tx.execute(
@@ -606,8 +630,7 @@ pub async fn reopen(State(st): State<AppState>, caller: Caller, Path(id): Path<R
     Ok(Json(view))
 }
 
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SyncQuery {
@@ -658,12 +681,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
             )?;
             let rows = stmt
                 .query_map(params![since, device, limit + 1], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
                 })?
                 .collect::<crate::db::DbResult<Vec<_>>>()?;
             let more = rows.len() > limit as usize;

@@ -47,10 +47,7 @@ pub async fn atom(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<R
         if let Some(summary) = info.and_then(|i| i.description.as_deref()) {
             element(&mut out, 2, "summary", summary);
         }
-        out.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"application/cap+xml\" href=\"{}\"/>\n",
-            cap::xml::escape(&url)
-        ));
+        out.push_str(&format!("    <link rel=\"alternate\" type=\"application/cap+xml\" href=\"{}\"/>\n", cap::xml::escape(&url)));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");

@@ -1,18 +1,18 @@
 //! What officials do: sign in, see their units' reports, move them on, reply.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use civic_core::model::{ActorRole, ReportId, Status};
-use civic_core::protocol::{ChangeStatus, Login, Page, ReplyTemplate, ReportView, Reply, Role, Session};
-use civic_core::model::Localized;
 use crate::db::OptionalExt;
 use crate::params;
+use axum::extract::State;
+use axum::http::StatusCode;
+use civic_core::model::Localized;
+use civic_core::model::{ActorRole, ReportId, Status};
+use civic_core::protocol::{ChangeStatus, Login, Page, Reply, ReplyTemplate, ReportView, Role, Session};
 use serde::{Deserialize, Serialize};
 
 use super::citizen::{load_for, parse_page_token};
 use super::{Json, Path, Query, text_field};
 use crate::auth::{Caller, SESSION_HOURS, hash_password, new_token, parse_roles, role_name, token_hash, verify_password};
-use crate::db::{to_ms};
+use crate::db::to_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::{AppState, Metrics};
@@ -38,11 +38,9 @@ pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiRes
         let username = username.clone();
         st.db
             .read(move |c| {
-                Ok(c.query_row(
-                    "SELECT id, password_hash, roles, units FROM official WHERE username = ?1",
-                    [username],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
-                )
+                Ok(c.query_row("SELECT id, password_hash, roles, units FROM official WHERE username = ?1", [username], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                })
                 .optional()?)
             })
             .await?
@@ -87,8 +85,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// `POST /api/v1/admin/officials`: an admin creates an account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOfficial {
     pub username: String,
@@ -138,7 +135,8 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ApiResult<()> {
         return Err(ApiError::unprocessable("missing-field", "an official has at least one role"));
     }
     let password = req.password;
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
+    let phc =
+        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
     let roles = req.roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(",");
     let units = req.units.join(",");
     let now = st.now();
@@ -157,8 +155,7 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ApiResult<()> {
         .await
 }
 
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
@@ -265,7 +262,10 @@ pub async fn change_status(
             if d > st.limits.after_photo_radius_m {
                 return Err(ApiError::unprocessable(
                     "after-photo-too-far",
-                    format!("the after-photo was taken {d:.0} m from the report; it must be within {:.0} m", st.limits.after_photo_radius_m),
+                    format!(
+                        "the after-photo was taken {d:.0} m from the report; it must be within {:.0} m",
+                        st.limits.after_photo_radius_m
+                    ),
                 ));
             }
         }
@@ -356,7 +356,12 @@ pub async fn change_status(
         (status = 422, description = "The text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn reply(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>, Json(req): Json<Reply>) -> ApiResult<Json<ReportView>> {
+pub async fn reply(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<ReportId>,
+    Json(req): Json<Reply>,
+) -> ApiResult<Json<ReportView>> {
     let official = caller.official()?.clone();
     let stored = load_for(&st, &caller, id).await?;
     let text = text_field("text", &req.text, 2000, true)?;
@@ -409,8 +414,7 @@ pub async fn templates(State(st): State<AppState>, caller: Caller) -> ApiResult<
 }
 
 /// `POST /api/v1/reply-templates` (operators and admins).
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTemplate {
     pub title: Localized,
@@ -433,7 +437,11 @@ pub struct NewTemplate {
         (status = 422, description = "A text is missing or too long (`missing-field`, `too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn add_template(State(st): State<AppState>, caller: Caller, Json(t): Json<NewTemplate>) -> ApiResult<(StatusCode, Json<ReplyTemplate>)> {
+pub async fn add_template(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(t): Json<NewTemplate>,
+) -> ApiResult<(StatusCode, Json<ReplyTemplate>)> {
     let o = caller.official()?;
     if !(o.has(Role::Operator) || o.has(Role::Admin)) {
         return Err(ApiError::Forbidden("only the operations centre manages templates".into()));
@@ -456,4 +464,3 @@ pub async fn add_template(State(st): State<AppState>, caller: Caller, Json(t): J
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
-

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::Conn;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -20,7 +21,6 @@ use axum::routing::get;
 use civic_core::catalog::{Catalog, Category, Datatype, Question};
 use civic_core::model::{ActorRole, AnswerValue, Answers, FixSource, GeoFix, Lang, ReportId, Status};
 use civic_core::protocol::{Profile, SubmitReport};
-use crate::db::Conn;
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -174,10 +174,7 @@ impl Open311Error {
     }
 
     fn respond(self, format: Format) -> Response {
-        let error = Node::Object(vec![
-            ("code", Node::Int(i64::from(self.status.as_u16()))),
-            ("description", text(self.description)),
-        ]);
+        let error = Node::Object(vec![("code", Node::Int(i64::from(self.status.as_u16()))), ("description", text(self.description))]);
         document(format, self.status, "errors", &Node::List("error", vec![error]))
     }
 }
@@ -404,11 +401,7 @@ fn attribute(q: &Question, order: usize, lang: Lang) -> Node {
         description.push_str(" — ");
         description.push_str(more);
     }
-    let values = q
-        .values
-        .iter()
-        .map(|v| Node::Object(vec![("key", text(&v.key)), ("name", text(v.name.get(lang)))]))
-        .collect();
+    let values = q.values.iter().map(|v| Node::Object(vec![("key", text(&v.key)), ("name", text(v.name.get(lang)))])).collect();
     Node::Object(vec![
         ("variable", Node::Bool(true)),
         ("code", text(&q.code)),
@@ -426,10 +419,7 @@ async fn service_definition(State(st): State<AppState>, Path(file): Path<String>
     let result = query(&st, &raw).and_then(|q| {
         let lang = q.lang();
         let catalog = st.catalog.get();
-        let c = catalog
-            .get(code)
-            .filter(|c| c.active)
-            .ok_or_else(|| Open311Error::not_found(format!("there is no service {code}")))?;
+        let c = catalog.get(code).filter(|c| c.active).ok_or_else(|| Open311Error::not_found(format!("there is no service {code}")))?;
         let attributes = c.questions.iter().enumerate().map(|(i, q)| attribute(q, i + 1, lang)).collect();
         let node = Node::Object(vec![("service_code", text(&c.code)), ("attributes", Node::List("attribute", attributes))]);
         Ok((StatusCode::OK, "service_definition", node))
@@ -469,13 +459,7 @@ fn request_node(st: &AppState, catalog: &Catalog, c: &Conn, s: &Stored, base: &s
 }
 
 /// Reports by a query, as a `service_requests` list.
-async fn request_list(
-    st: &AppState,
-    headers: &HeaderMap,
-    lang: Lang,
-    sql: String,
-    args: Vec<crate::db::Value>,
-) -> Result311<Vec<Node>> {
+async fn request_list(st: &AppState, headers: &HeaderMap, lang: Lang, sql: String, args: Vec<crate::db::Value>) -> Result311<Vec<Node>> {
     let base = super::feed::base_url(st, headers);
     let st2 = st.clone();
     let nodes = st
@@ -498,9 +482,8 @@ async fn request_list(
 fn parse_date(q: &Params, name: &str) -> Result311<Option<OffsetDateTime>> {
     q.get(name)
         .map(|v| {
-            OffsetDateTime::parse(v, &Rfc3339).map_err(|_| {
-                Open311Error::bad(format!("{name} must be an RFC 3339 date and time, e.g. 2026-05-01T00:00:00+07:00"))
-            })
+            OffsetDateTime::parse(v, &Rfc3339)
+                .map_err(|_| Open311Error::bad(format!("{name} must be an RFC 3339 date and time, e.g. 2026-05-01T00:00:00+07:00")))
         })
         .transpose()
 }
@@ -619,9 +602,8 @@ fn answers(c: &Category, p: &Params) -> Result311<Answers> {
         if values.is_empty() {
             continue; // sent empty: not answered
         }
-        let q = c
-            .question(&code)
-            .ok_or_else(|| Open311Error::bad(format!("attribute[{code}] is not an attribute of service {}", c.code)))?;
+        let q =
+            c.question(&code).ok_or_else(|| Open311Error::bad(format!("attribute[{code}] is not an attribute of service {}", c.code)))?;
         let one = || match &values[..] {
             [v] => Ok(v.clone()),
             _ => Err(Open311Error::bad(format!("attribute[{code}] takes one value"))),
@@ -629,7 +611,11 @@ fn answers(c: &Category, p: &Params) -> Result311<Answers> {
         let value = match q.datatype {
             Datatype::String | Datatype::Text => AnswerValue::Text(one()?),
             Datatype::Number => AnswerValue::Number(
-                one()?.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| Open311Error::bad(format!("attribute[{code}] must be a number")))?,
+                one()?
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .ok_or_else(|| Open311Error::bad(format!("attribute[{code}] must be a number")))?,
             ),
             Datatype::Datetime => AnswerValue::DateTime(
                 OffsetDateTime::parse(&one()?, &Rfc3339)
@@ -685,16 +671,16 @@ async fn submit(st: &AppState, headers: &HeaderMap, raw_query: &str, body: &[u8]
     let (lat, lon) = match (p.get("lat"), p.get("long")) {
         (Some(lat), Some(lon)) => {
             let parse = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite());
-            parse(lat)
-                .zip(parse(lon))
-                .ok_or_else(|| Open311Error::bad("lat and long must be decimal degrees (WGS 84)"))?
+            parse(lat).zip(parse(lon)).ok_or_else(|| Open311Error::bad("lat and long must be decimal degrees (WGS 84)"))?
         }
         _ => match (p.get("address_string").map(str::trim).filter(|a| !a.is_empty()), &st.limits.geocoder_url) {
             (Some(address), Some(geocoder)) => {
                 let city = st.city.name.get(Lang::Vi);
                 match crate::outbound::geocode(geocoder, address, city, st.city.area.bounds()).await {
                     Ok(Some(point)) => point,
-                    Ok(None) => return Err(Open311Error::bad(format!("address_string {address:?} was not found in {city}: send lat and long"))),
+                    Ok(None) => {
+                        return Err(Open311Error::bad(format!("address_string {address:?} was not found in {city}: send lat and long")));
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "the geocoder failed");
                         return Err(Open311Error::new(

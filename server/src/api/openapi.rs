@@ -94,14 +94,8 @@ impl Modify for BearerTokens {
             http.description = Some(description.to_owned());
             SecurityScheme::Http(http)
         };
-        components.add_security_scheme(
-            "device_token",
-            bearer("A citizen's device token (`d.…`), from `POST /api/v1/devices`."),
-        );
-        components.add_security_scheme(
-            "official_token",
-            bearer("An official's session token (`o.…`), from `POST /api/v1/auth/login`."),
-        );
+        components.add_security_scheme("device_token", bearer("A citizen's device token (`d.…`), from `POST /api/v1/devices`."));
+        components.add_security_scheme("official_token", bearer("An official's session token (`o.…`), from `POST /api/v1/auth/login`."));
     }
 }
 

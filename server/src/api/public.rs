@@ -1,24 +1,23 @@
 //! What anyone may read: the catalog, photos, reports without personal data, figures.
 
+use crate::db::OptionalExt;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use civic_core::catalog::{Category, Group, Unit};
 use civic_core::model::Status;
 use civic_core::protocol::{Figures, NearbyReport, Page, PublicReport, Transparency};
-use crate::db::OptionalExt;
 use serde::{Deserialize, Serialize};
 
 use super::citizen::parse_page_token;
 use super::{Json, Path, Query};
-use crate::db::{to_ms};
+use crate::db::to_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::reports::{self, Stored};
 use crate::state::AppState;
 
 /// The category catalog as the apps read it.
-#[derive(Debug, Serialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CatalogView {
     pub version: u32,
     pub city: String,
@@ -66,22 +65,16 @@ pub async fn catalog(State(st): State<AppState>) -> Json<CatalogView> {
 )]
 pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiResult<impl IntoResponse> {
     let h = hash.clone();
-    let stored: Option<String> = st
-        .db
-        .read(move |c| Ok(c.query_row("SELECT stored_hash FROM photo WHERE hash = ?1", [h], |r| r.get(0)).optional()?))
-        .await?;
+    let stored: Option<String> =
+        st.db.read(move |c| Ok(c.query_row("SELECT stored_hash FROM photo WHERE hash = ?1", [h], |r| r.get(0)).optional()?)).await?;
     let not_found = || ApiError::NotFound(format!("there is no photo {hash}"));
     let stored = stored.ok_or_else(not_found)?;
     let bytes = st.photos.get(&stored).await?;
     let bytes = bytes.ok_or_else(not_found)?;
-    Ok((
-        [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
-        bytes,
-    ))
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], bytes))
 }
 
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
@@ -186,15 +179,11 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
 )]
 pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<PublicReport>> {
     let n = number.clone();
-    let report = st
-        .db
-        .read(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose())
-        .await?;
+    let report = st.db.read(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose()).await?;
     report.map(Json).ok_or_else(|| ApiError::NotFound(format!("there is no report {number}")))
 }
 
-#[derive(Debug, Deserialize)]
-#[derive(utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NearbyQuery {
@@ -241,10 +230,8 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
                 reports::COLUMNS
             );
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(
-                crate::params![q.category, q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon],
-                Stored::from_row,
-            )?;
+            let rows =
+                stmt.query_map(crate::params![q.category, q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon], Stored::from_row)?;
             let mut near = Vec::new();
             for s in rows {
                 let s = s??;
@@ -295,10 +282,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
                 })?
                 .collect::<crate::db::DbResult<Vec<_>>>()?;
             let now = to_ms(now);
-            Ok(Transparency {
-                by_category: figures(&rows, |r| &r.category, now),
-                by_unit: figures(&rows, |r| &r.unit, now),
-            })
+            Ok(Transparency { by_category: figures(&rows, |r| &r.category, now), by_unit: figures(&rows, |r| &r.unit, now) })
         })
         .await?;
     Ok(Json(t))

@@ -24,8 +24,24 @@ pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt
 
 use crate::error::{ApiError, ApiResult};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql"), include_str!("schema_v6.sql"), include_str!("schema_v7.sql")];
-const PG_MIGRATIONS: &[&str] = &[include_str!("pg_v1.sql"), include_str!("pg_v2.sql"), include_str!("pg_v3.sql"), include_str!("pg_v4.sql"), include_str!("pg_v5.sql"), include_str!("pg_v6.sql"), include_str!("pg_v7.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
+    include_str!("schema_v7.sql"),
+];
+const PG_MIGRATIONS: &[&str] = &[
+    include_str!("pg_v1.sql"),
+    include_str!("pg_v2.sql"),
+    include_str!("pg_v3.sql"),
+    include_str!("pg_v4.sql"),
+    include_str!("pg_v5.sql"),
+    include_str!("pg_v6.sql"),
+    include_str!("pg_v7.sql"),
+];
 const READERS: usize = 4;
 /// The advisory lock every PostgreSQL write transaction holds (and migrations, on a
 /// session lock of their own).
@@ -350,8 +366,10 @@ fn migrate_postgres(client: &mut postgres::Client) -> Result<(), String> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(err)?;
     let result = (|| {
         client
-            .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL); \
-                            INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);")
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL); \
+                            INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);",
+            )
             .map_err(err)?;
         let found: i64 = client.query_one("SELECT version FROM schema_version", &[]).map_err(err)?.get(0);
         let supported = PG_MIGRATIONS.len() as i64;
@@ -380,4 +398,3 @@ pub fn from_ms(ms: i64) -> ApiResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map_err(|_| ApiError::internal(format!("stored time {ms} out of range")))
 }
-

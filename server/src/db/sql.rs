@@ -374,9 +374,7 @@ impl<'a, 'c> Conn<'a, 'c> {
                 };
                 let mut out = Vec::with_capacity(rows.len());
                 for r in &rows {
-                    let values = (0..r.len())
-                        .map(|i| r.try_get::<_, PgValue>(i).map(|v| v.0))
-                        .collect::<Result<Vec<_>, _>>()?;
+                    let values = (0..r.len()).map(|i| r.try_get::<_, PgValue>(i).map(|v| v.0)).collect::<Result<Vec<_>, _>>()?;
                     out.push(f(&Row { values })?);
                 }
                 Ok(out)
@@ -523,7 +521,20 @@ impl<'a> postgres::types::FromSql<'a> for PgValue {
 
     fn accepts(ty: &postgres::types::Type) -> bool {
         use postgres::types::Type;
-        matches!(*ty, Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::FLOAT8 | Type::FLOAT4 | Type::BYTEA | Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME)
+        matches!(
+            *ty,
+            Type::INT8
+                | Type::INT4
+                | Type::INT2
+                | Type::BOOL
+                | Type::FLOAT8
+                | Type::FLOAT4
+                | Type::BYTEA
+                | Type::TEXT
+                | Type::VARCHAR
+                | Type::BPCHAR
+                | Type::NAME
+        )
     }
 }
 

@@ -310,8 +310,7 @@ impl ApnsGateway {
     /// Sends to `{base}/3/device/{token}` (`base` is [`APNS_PRODUCTION`] or
     /// [`APNS_DEVELOPMENT`]) for the app `topic` (its bundle id).
     pub fn new(base: &str, topic: &str, provider_token: &str) -> Result<Self, PushError> {
-        let topic =
-            HeaderValue::from_str(topic).map_err(|_| PushError::Config(format!("{topic:?} is not an APNs topic")))?;
+        let topic = HeaderValue::from_str(topic).map_err(|_| PushError::Config(format!("{topic:?} is not an APNs topic")))?;
         Ok(ApnsGateway {
             client: push_client(),
             base: base.trim_end_matches('/').to_owned(),

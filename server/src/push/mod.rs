@@ -25,9 +25,7 @@ use civic_core::protocol::{PushProvider, PushRegistration};
 use civic_core::warning::cells::{self, Cell, CellCover};
 use civic_core::warning::{Area, Severity};
 
-pub use gateway::{
-    ApnsGateway, FcmGateway, PushError, PushGateway, PushOutcome, RecordingGateway, SendFuture, UnifiedPushGateway,
-};
+pub use gateway::{ApnsGateway, FcmGateway, PushError, PushGateway, PushOutcome, RecordingGateway, SendFuture, UnifiedPushGateway};
 pub use pusher::{Gateways, PushReport, Pusher};
 
 /// The most cells one device may register (a handful of places, each a few cells).
@@ -83,8 +81,7 @@ pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, Registrati
         PushProvider::Fcm => token.bytes().all(|b| b.is_ascii_graphic()),
         PushProvider::UnifiedPush => {
             token.bytes().all(|b| b.is_ascii_graphic())
-                && reqwest::Url::parse(token)
-                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                && reqwest::Url::parse(token).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
         }
     };
     if !token_ok {
@@ -242,8 +239,7 @@ impl PushPlanner {
         let most = match &cover {
             CellCover::All => self.ids.len(),
             CellCover::Cells(cells) => {
-                self.anywhere.len()
-                    + cells.iter().filter_map(|c| self.by_cell.get(&c.key())).map(Vec::len).sum::<usize>()
+                self.anywhere.len() + cells.iter().filter_map(|c| self.by_cell.get(&c.key())).map(Vec::len).sum::<usize>()
             }
         };
         let mut out = Vec::with_capacity(most);
@@ -358,17 +354,10 @@ mod tests {
         let plan = p.plan("flood-1", &[circle(CITADEL, 2000.0)], Severity::Severe);
         assert_eq!(woken(&plan), ["both", "near"]);
         let m = plan.iter().find(|m| &*m.device_id == "near").unwrap();
-        assert_eq!(
-            (m.provider, &*m.token, &*m.alert_id, m.severity),
-            (PushProvider::Fcm, "t-near", "flood-1", Severity::Severe)
-        );
+        assert_eq!((m.provider, &*m.token, &*m.alert_id, m.severity), (PushProvider::Fcm, "t-near", "flood-1", Severity::Severe));
 
         // Two areas, overlapping cells: the device in both is still woken once.
-        let plan = p.plan(
-            "flood-2",
-            &[circle(CITADEL, 2000.0), circle(THUAN_AN, 2000.0), circle(CITADEL, 500.0)],
-            Severity::Severe,
-        );
+        let plan = p.plan("flood-2", &[circle(CITADEL, 2000.0), circle(THUAN_AN, 2000.0), circle(CITADEL, 500.0)], Severity::Severe);
         assert_eq!(woken(&plan), ["beach", "both", "near"]);
 
         // An alert without areas wakes nobody but the `anywhere` devices (none here).
@@ -413,8 +402,7 @@ mod tests {
         let mut roaming = fcm("t4", &[]);
         roaming.anywhere = true;
         p.upsert("roaming", roaming).unwrap();
-        let vietnam =
-            Area::Polygon { points: vec![(8.5, 102.1), (8.5, 109.5), (23.4, 109.5), (23.4, 102.1), (8.5, 102.1)] };
+        let vietnam = Area::Polygon { points: vec![(8.5, 102.1), (8.5, 109.5), (23.4, 109.5), (23.4, 102.1), (8.5, 102.1)] };
         assert_eq!(woken(&p.plan("typhoon", &[vietnam], Severity::Extreme)), ["far", "near", "nowhere", "roaming"]);
     }
 
@@ -474,14 +462,8 @@ mod tests {
             (bad(&|r| r.token = "tô".into()), RegistrationError::BadToken),
             (bad(&|r| r.token = "line\nbreak".into()), RegistrationError::BadToken),
             (bad(&|r| (r.provider, r.token) = (PushProvider::Apns, "../../x".into())), RegistrationError::BadToken),
-            (
-                bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "not a url".into())),
-                RegistrationError::BadToken,
-            ),
-            (
-                bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "file:///etc/passwd".into())),
-                RegistrationError::BadToken,
-            ),
+            (bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "not a url".into())), RegistrationError::BadToken),
+            (bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "file:///etc/passwd".into())), RegistrationError::BadToken),
             (bad(&|r| r.cells.push("c:999:0".into())), RegistrationError::BadCell("c:999:0".into())),
             (bad(&|r| r.cells.push("16.4,107.5".into())), RegistrationError::BadCell("16.4,107.5".into())),
             (bad(&|r| r.cells = vec!["c:164:1075".into(); MAX_CELLS_PER_DEVICE + 1]), RegistrationError::TooManyCells),

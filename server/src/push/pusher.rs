@@ -58,11 +58,8 @@ impl Pusher {
 
     /// Sends each message through its provider's gateway, the three providers at once.
     pub async fn send(&self, messages: Vec<PushMessage>) -> PushReport {
-        let mut by_provider: [(PushProvider, Vec<PushMessage>); 3] = [
-            (PushProvider::Fcm, Vec::new()),
-            (PushProvider::Apns, Vec::new()),
-            (PushProvider::UnifiedPush, Vec::new()),
-        ];
+        let mut by_provider: [(PushProvider, Vec<PushMessage>); 3] =
+            [(PushProvider::Fcm, Vec::new()), (PushProvider::Apns, Vec::new()), (PushProvider::UnifiedPush, Vec::new())];
         for m in messages {
             let i = match m.provider {
                 PushProvider::Fcm => 0,
@@ -88,9 +85,7 @@ impl Pusher {
                     report.failed += outcome.failed;
                     let gone: HashSet<&str> = outcome.invalid_tokens.iter().map(String::as_str).collect();
                     if !gone.is_empty() {
-                        report
-                            .gone
-                            .extend(batch.iter().filter(|m| gone.contains(&*m.token)).map(|m| m.device_id.clone()));
+                        report.gone.extend(batch.iter().filter(|m| gone.contains(&*m.token)).map(|m| m.device_id.clone()));
                     }
                 }
                 Some(Err(e)) => {

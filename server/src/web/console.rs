@@ -212,16 +212,26 @@ fn explain(e: &ApiError, lang: WebLang) -> String {
     let known = match kind {
         "reason-required" => Some(lang.t("Cần ghi lý do từ chối.", "A rejection needs a reason.")),
         "note-required" => Some(lang.t("Cần ghi rõ đã xử lý những gì.", "Say what was done.")),
-        "after-photo-required" => {
-            Some(lang.t("Cần ảnh sau khi xử lý, có vị trí GPS của nơi chụp.", "A resolution needs an after-photo with the GPS position it was taken at."))
+        "after-photo-required" => Some(lang.t(
+            "Cần ảnh sau khi xử lý, có vị trí GPS của nơi chụp.",
+            "A resolution needs an after-photo with the GPS position it was taken at.",
+        )),
+        "after-photo-too-far" => {
+            Some(lang.t("Ảnh sau xử lý được chụp quá xa vị trí phản ánh.", "The after-photo was taken too far from the report."))
         }
-        "after-photo-too-far" => Some(lang.t("Ảnh sau xử lý được chụp quá xa vị trí phản ánh.", "The after-photo was taken too far from the report.")),
-        "illegal-transition" => Some(lang.t("Không thể chuyển sang trạng thái này từ trạng thái hiện tại.", "The report cannot move to that status from where it is.")),
+        "illegal-transition" => {
+            Some(lang.t(
+                "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.",
+                "The report cannot move to that status from where it is.",
+            ))
+        }
         "unknown-original" | "original-required" => Some(lang.t("Cần ghi đúng số của phản ánh gốc.", "Give the original report's number.")),
         "unknown-unit" => Some(lang.t("Không có đơn vị này.", "There is no such unit.")),
         "forbidden" => Some(lang.t("Tài khoản của bạn không được làm việc này.", "Your account may not do this.")),
         "too-large" => Some(lang.t("Ảnh quá lớn.", "The photo is too large.")),
-        "unsupported-media-type" | "photo-unreadable" | "photo-empty" => Some(lang.t("Tệp không phải là ảnh đọc được.", "The file is not a readable photo.")),
+        "unsupported-media-type" | "photo-unreadable" | "photo-empty" => {
+            Some(lang.t("Tệp không phải là ảnh đọc được.", "The file is not a readable photo."))
+        }
         "no-text" => Some(lang.t("Cần nội dung cảnh báo tiếng Việt.", "The warning needs its Vietnamese text.")),
         "no-area" => Some(lang.t("Cần chọn hoặc vẽ ít nhất một vùng.", "Pick or draw at least one area.")),
         "bad-time" => Some(lang.t("Thời điểm hết hiệu lực phải ở tương lai.", "The end time must be in the future.")),
@@ -332,10 +342,8 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap, axum::Form(form)
         return failure(s.lang, &e);
     }
     let mut r = Redirect::to("/console/login").into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("civic_console=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    r.headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_static("civic_console=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0"));
     r
 }
 
@@ -418,7 +426,11 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
         Err(e) => return failure(l, &e),
     };
     let catalog = st.catalog.get();
-    let title = if s.is_operator() { l.t("Phản ánh mới cần chuyển xử lý", "New reports to route") } else { l.t("Việc mới của đơn vị", "New work for your unit") };
+    let title = if s.is_operator() {
+        l.t("Phản ánh mới cần chuyển xử lý", "New reports to route")
+    } else {
+        l.t("Việc mới của đơn vị", "New work for your unit")
+    };
     let body = html! {
         (userbar(&s))
         h1 { (title) " " span.count { "(" (items.len()) ")" } }
@@ -683,13 +695,19 @@ struct RouteForm {
     unit: String,
 }
 
-async fn route_report(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(form): axum::Form<RouteForm>) -> Response {
+async fn route_report(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<RouteForm>,
+) -> Response {
     let s = signed_in!(st, headers);
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
     }
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
-    let req = ChangeStatus { to: Status::Assigned, note: None, photo: None, photo_location: None, duplicate_of: None, unit: Some(form.unit) };
+    let req =
+        ChangeStatus { to: Status::Assigned, note: None, photo: None, photo_location: None, duplicate_of: None, unit: Some(form.unit) };
     match officials::change_status(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(req)).await {
         Ok(v) => Redirect::to(&format!("/console/queue?done=routed&n={}", urlencode(&v.0.public_number))).into_response(),
         Err(e) => report_page(&st, &s, &id, &Done::default(), Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -715,7 +733,11 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
                         fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
                     }
                     (_, Err(e)) => {
-                        let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE { explain(&ApiError::TooLarge(String::new()), l) } else { e.body_text() };
+                        let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                            explain(&ApiError::TooLarge(String::new()), l)
+                        } else {
+                            e.body_text()
+                        };
                         return report_page(&st, &s, &id, &none, Some(msg), e.status()).await;
                     }
                 }
@@ -728,7 +750,15 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
         return r;
     }
     let Some(to) = fields.get("to").and_then(|t| t.parse::<Status>().ok()) else {
-        return report_page(&st, &s, &id, &none, Some(l.t("Chọn trạng thái mới.", "Pick the new status.").into()), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return report_page(
+            &st,
+            &s,
+            &id,
+            &none,
+            Some(l.t("Chọn trạng thái mới.", "Pick the new status.").into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let text = |k: &str| fields.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let mut req = ChangeStatus {
@@ -744,7 +774,10 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
         // server strips it); a desktop browser has no position of its own to offer.
         let refuse = |msg: &str| report_page(&st, &s, &id, &none, Some(msg.to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
         match civic_core::photo::dimensions(&bytes) {
-            Err(_) => return refuse(l.t("Tệp không phải là ảnh đọc được (JPEG hoặc PNG).", "The file is not a readable photo (JPEG or PNG).")).await,
+            Err(_) => {
+                return refuse(l.t("Tệp không phải là ảnh đọc được (JPEG hoặc PNG).", "The file is not a readable photo (JPEG or PNG)."))
+                    .await;
+            }
             Ok((w, h)) if u64::from(w) * u64::from(h) > st.limits.max_photo_pixels => {
                 return refuse(l.t("Ảnh quá lớn.", "The photo is too large.")).await;
             }
@@ -778,7 +811,12 @@ struct ReplyForm {
     text: String,
 }
 
-async fn reply(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(form): axum::Form<ReplyForm>) -> Response {
+async fn reply(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ReplyForm>,
+) -> Response {
     let s = signed_in!(st, headers);
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
@@ -808,10 +846,17 @@ struct Composer {
     en: [String; 4],
 }
 
-const SEVERITIES: &[(&str, &str, &str)] =
-    &[("Extreme", "Cực kỳ nguy hiểm", "Extreme"), ("Severe", "Nguy hiểm", "Severe"), ("Moderate", "Trung bình", "Moderate"), ("Minor", "Nhẹ", "Minor")];
-const URGENCIES: &[(&str, &str, &str)] =
-    &[("Immediate", "Ngay lập tức", "Immediate"), ("Expected", "Sắp xảy ra (trong 1 giờ)", "Expected (within the hour)"), ("Future", "Trong thời gian tới", "Future")];
+const SEVERITIES: &[(&str, &str, &str)] = &[
+    ("Extreme", "Cực kỳ nguy hiểm", "Extreme"),
+    ("Severe", "Nguy hiểm", "Severe"),
+    ("Moderate", "Trung bình", "Moderate"),
+    ("Minor", "Nhẹ", "Minor"),
+];
+const URGENCIES: &[(&str, &str, &str)] = &[
+    ("Immediate", "Ngay lập tức", "Immediate"),
+    ("Expected", "Sắp xảy ra (trong 1 giờ)", "Expected (within the hour)"),
+    ("Future", "Trong thời gian tới", "Future"),
+];
 const CERTAINTIES: &[(&str, &str, &str)] =
     &[("Observed", "Đã xảy ra", "Observed"), ("Likely", "Nhiều khả năng", "Likely"), ("Possible", "Có thể", "Possible")];
 const TEXT_FIELDS: [(&str, &str, &str); 4] = [
@@ -860,9 +905,14 @@ impl Composer {
             .map_err(|_| lang.t("Nhập thời điểm hết hiệu lực.", "Give the end time.").to_owned())?;
         let mut areas: Vec<AreaInput> = self.districts.iter().map(|code| AreaInput::Named { code: code.clone() }).collect();
         if !self.polygon.trim().is_empty() {
-            let points = parse_polygon(&self.polygon)
-                .ok_or_else(|| lang.t("Vùng vẽ cần ít nhất 3 điểm \"vĩ độ,kinh độ\".", "A drawn area needs at least 3 \"lat,lon\" points.").to_owned())?;
-            let description = if self.polygon_name.trim().is_empty() { lang.t("Vùng được vẽ", "Drawn area").to_owned() } else { self.polygon_name.trim().to_owned() };
+            let points = parse_polygon(&self.polygon).ok_or_else(|| {
+                lang.t("Vùng vẽ cần ít nhất 3 điểm \"vĩ độ,kinh độ\".", "A drawn area needs at least 3 \"lat,lon\" points.").to_owned()
+            })?;
+            let description = if self.polygon_name.trim().is_empty() {
+                lang.t("Vùng được vẽ", "Drawn area").to_owned()
+            } else {
+                self.polygon_name.trim().to_owned()
+            };
             areas.push(AreaInput::Polygon { description, points });
         }
         let text = |lang_tag: &str, t: &[String; 4]| {
@@ -922,10 +972,23 @@ async fn warnings(State(st): State<AppState>, headers: HeaderMap, Query(d): Quer
     warnings_page(&st, &s, &c, &d, None, None, StatusCode::OK).await
 }
 
-async fn warnings_page(st: &AppState, s: &Session, c: &Composer, d: &Done, preview: Option<String>, error: Option<String>, status: StatusCode) -> Response {
+async fn warnings_page(
+    st: &AppState,
+    s: &Session,
+    c: &Composer,
+    d: &Done,
+    preview: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let l = s.lang;
     if !s.is_operator() {
-        return operators_only(s, l.t("Cảnh báo", "Warnings"), "warnings", l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings."));
+        return operators_only(
+            s,
+            l.t("Cảnh báo", "Warnings"),
+            "warnings",
+            l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings."),
+        );
     }
     let now = st.now();
     let active = match st.db.read(move |c| crate::alerts::list(c, false, 50, now)).await {
@@ -1130,7 +1193,12 @@ struct CancelForm {
     note: String,
 }
 
-async fn cancel_warning(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(form): axum::Form<CancelForm>) -> Response {
+async fn cancel_warning(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<CancelForm>,
+) -> Response {
     let s = signed_in!(st, headers);
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
@@ -1212,7 +1280,13 @@ impl CampaignForm {
                 Some(civic_core::campaign::MeetingPoint { name: name.trim().to_owned(), lat, lon })
             });
             meeting_points.push(point.ok_or_else(|| {
-                format!("{} «{line}»", lang.t("Điểm tập trung cần dạng \"Tên | vĩ độ, kinh độ\" trong thành phố:", "A meeting point is \"Name | lat, lon\" in the city:"))
+                format!(
+                    "{} «{line}»",
+                    lang.t(
+                        "Điểm tập trung cần dạng \"Tên | vĩ độ, kinh độ\" trong thành phố:",
+                        "A meeting point is \"Name | lat, lon\" in the city:"
+                    )
+                )
             })?);
         }
         let polygon = if self.polygon.trim().is_empty() {
@@ -1258,7 +1332,12 @@ async fn campaigns(State(st): State<AppState>, headers: HeaderMap, Query(d): Que
 async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, error: Option<String>, status: StatusCode) -> Response {
     let l = s.lang;
     if !s.is_operator() {
-        return operators_only(s, l.t("Chủ nhật xanh", "Green Sunday"), "campaigns", l.t("Chỉ trung tâm điều hành được tổ chức chiến dịch.", "Only the operations centre announces campaigns."));
+        return operators_only(
+            s,
+            l.t("Chủ nhật xanh", "Green Sunday"),
+            "campaigns",
+            l.t("Chỉ trung tâm điều hành được tổ chức chiến dịch.", "Only the operations centre announces campaigns."),
+        );
     }
     let st2 = st.clone();
     let listed = match st.db.read(move |c| crate::api::campaigns::listed(&st2, c)).await {
@@ -1391,7 +1470,11 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
     html_response(status, frame.render(body))
 }
 
-async fn announce_campaign(State(st): State<AppState>, headers: HeaderMap, axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> Response {
+async fn announce_campaign(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
     let s = signed_in!(st, headers);
     let l = s.lang;
     let (form, csrf) = CampaignForm::from_pairs(&pairs);
@@ -1411,8 +1494,15 @@ async fn announce_campaign(State(st): State<AppState>, headers: HeaderMap, axum:
                 _ => "",
             };
             let msg = match kind {
-                "bad-time" => l.t("Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần.", "A campaign ends after it starts, within a week.").to_owned(),
-                "missing-field" => l.t("Cần tên, ít nhất một khu vực (chọn hoặc vẽ) và một loại được tính.", "Give a name, at least one area (picked or drawn) and one thing that counts.").to_owned(),
+                "bad-time" => l
+                    .t("Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần.", "A campaign ends after it starts, within a week.")
+                    .to_owned(),
+                "missing-field" => l
+                    .t(
+                        "Cần tên, ít nhất một khu vực (chọn hoặc vẽ) và một loại được tính.",
+                        "Give a name, at least one area (picked or drawn) and one thing that counts.",
+                    )
+                    .to_owned(),
                 "bad-area" => format!("{} ({e})", l.t("Vùng vẽ không hợp lệ", "The drawn area is not valid")),
                 _ => explain(&e, l),
             };
@@ -1421,7 +1511,12 @@ async fn announce_campaign(State(st): State<AppState>, headers: HeaderMap, axum:
     }
 }
 
-async fn move_campaign(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> Response {
+async fn move_campaign(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
     let s = signed_in!(st, headers);
     let l = s.lang;
     let (form, csrf) = CampaignForm::from_pairs(&pairs);
@@ -1438,10 +1533,15 @@ async fn move_campaign(State(st): State<AppState>, headers: HeaderMap, Path(id):
         Ok(v) => Redirect::to(&format!("/console/campaigns?done=moved&n={}", urlencode(v.0.name.get(l.0)))).into_response(),
         Err(e) => {
             let msg = match &e {
-                ApiError::Unprocessable { kind: "bad-time", .. } => {
-                    l.t("Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần, và ở tương lai.", "A campaign ends after it starts, within a week, and in the future.").to_owned()
+                ApiError::Unprocessable { kind: "bad-time", .. } => l
+                    .t(
+                        "Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần, và ở tương lai.",
+                        "A campaign ends after it starts, within a week, and in the future.",
+                    )
+                    .to_owned(),
+                ApiError::Conflict { kind: "campaign-cancelled", .. } => {
+                    l.t("Chiến dịch đã huỷ.", "The campaign was called off.").to_owned()
                 }
-                ApiError::Conflict { kind: "campaign-cancelled", .. } => l.t("Chiến dịch đã huỷ.", "The campaign was called off.").to_owned(),
                 ApiError::Conflict { kind: "campaign-ended", .. } => l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned(),
                 _ => explain(&e, l),
             };
@@ -1458,7 +1558,12 @@ struct CallOffForm {
     reason: String,
 }
 
-async fn cancel_campaign(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, axum::Form(form): axum::Form<CallOffForm>) -> Response {
+async fn cancel_campaign(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<CallOffForm>,
+) -> Response {
     let s = signed_in!(st, headers);
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;

@@ -8,12 +8,12 @@
 //! Text reaches HTML through maud, which escapes it.
 
 // Handlers here answer refusals with whole pages: a `Response` as the error is the point.
+mod campaign;
 #[allow(clippy::result_large_err)]
 mod console;
 mod page;
 #[allow(clippy::result_large_err)]
 mod public;
-mod campaign;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::state::AppState;
-
 
 /// Our own stylesheet and scripts, compiled in.
 const CSS: &str = include_str!("../../web/civic.css");

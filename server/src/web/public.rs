@@ -45,8 +45,12 @@ pub struct Filters {
     after: Option<String>,
 }
 
-const PERIODS: &[(&str, &str, &str)] =
-    &[("7", "7 ngày qua", "Last 7 days"), ("30", "30 ngày qua", "Last 30 days"), ("90", "90 ngày qua", "Last 90 days"), ("365", "12 tháng qua", "Last 12 months")];
+const PERIODS: &[(&str, &str, &str)] = &[
+    ("7", "7 ngày qua", "Last 7 days"),
+    ("30", "30 ngày qua", "Last 30 days"),
+    ("90", "90 ngày qua", "Last 90 days"),
+    ("365", "12 tháng qua", "Last 12 months"),
+];
 
 pub(super) fn lang_or_404(code: &str) -> Result<WebLang, Response> {
     WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))

@@ -1,6 +1,5 @@
 //! Admins change units and the catalog while the city runs; devices hear of it.
 
-
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

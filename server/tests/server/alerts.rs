@@ -2,13 +2,12 @@
 //! messages are imported; the public CAP feed validates against the OASIS schema; devices
 //! get them through sync; reports filed under a warning are found under it.
 
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use civic_core::cap;
 use civic_core::protocol::{AlertDetail, AlertState, AlertView, Change, SyncBatch};
-use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
@@ -17,9 +16,8 @@ const HUE_CITY: &str = "474";
 const PHU_VANG: &str = "478";
 
 fn flood(headline_vi: &str, severity: &str) -> Value {
-    let expires = (time::OffsetDateTime::now_utc() + time::Duration::hours(12))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let expires =
+        (time::OffsetDateTime::now_utc() + time::Duration::hours(12)).format(&time::format_description::well_known::Rfc3339).unwrap();
     json!({
         "topic": "flood",
         "urgency": "Expected",
@@ -119,7 +117,8 @@ async fn an_operator_publishes_updates_and_cancels_a_flood_warning_and_devices_f
     assert_eq!(active(&srv).await.len(), 1);
 
     // An Update changes the headline everywhere, referencing the first message.
-    let r = put(&srv, &operator, &format!("/api/v1/alerts/{}", published.id), &flood("Lũ lên nhanh: sơ tán khu thấp trũng", "Extreme")).await;
+    let r =
+        put(&srv, &operator, &format!("/api/v1/alerts/{}", published.id), &flood("Lũ lên nhanh: sơ tán khu thấp trũng", "Extreme")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let updated: AlertView = r.json().await.unwrap();
     assert_eq!((updated.id.as_str(), updated.version), (published.id.as_str(), 2));
@@ -132,7 +131,9 @@ async fn an_operator_publishes_updates_and_cancels_a_flood_warning_and_devices_f
     assert_eq!(got[0].message.info_for("vi").unwrap().headline.as_deref(), Some("Lũ lên nhanh: sơ tán khu thấp trũng"));
 
     // A Cancel withdraws it: devices see it cancelled, the active list is empty.
-    let r = srv.post(&operator, &format!("/api/v1/alerts/{}/cancel", published.id), &json!({"note": "Nước đã rút / The water has receded"})).await;
+    let r = srv
+        .post(&operator, &format!("/api/v1/alerts/{}/cancel", published.id), &json!({"note": "Nước đã rút / The water has receded"}))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let cancelled: AlertView = r.json().await.unwrap();
     assert_eq!((cancelled.state, cancelled.version), (AlertState::Cancelled, 3));
@@ -178,12 +179,17 @@ async fn only_operators_publish_and_bad_warnings_are_refused_with_nothing_stored
         (with(&|v| v["areas"] = json!([])), StatusCode::UNPROCESSABLE_ENTITY, "no-area"),
         (with(&|v| v["areas"] = json!([{"kind": "named", "code": "999"}])), StatusCode::UNPROCESSABLE_ENTITY, "unknown-area"),
         (
-            with(&|v| v["areas"] = json!([{"kind": "polygon", "description": "Kim Long", "points": [[16.46, 107.55], [16.47, 107.56], [16.45, 107.57]]}])),
+            with(&|v| {
+                v["areas"] =
+                    json!([{"kind": "polygon", "description": "Kim Long", "points": [[16.46, 107.55], [16.47, 107.56], [16.45, 107.57]]}])
+            }),
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad-area",
         ),
         (
-            with(&|v| v["areas"] = json!([{"kind": "circle", "description": "Đập Tả Trạch", "lat": 16.37, "lon": 107.62, "radius_km": -5.0}])),
+            with(&|v| {
+                v["areas"] = json!([{"kind": "circle", "description": "Đập Tả Trạch", "lat": 16.37, "lon": 107.62, "radius_km": -5.0}])
+            }),
             StatusCode::UNPROCESSABLE_ENTITY,
             "bad-area",
         ),
@@ -274,7 +280,8 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
 
     // An area named only by its district's GSO code gets the district's boundary.
     let by_code = "<areaDesc>Thị xã Hương Trà</areaDesc><geocode><valueName>GSO</valueName><value>480</value></geocode>";
-    let view: AlertView = import(&srv, &operator, &upstream("KTTV-2026-1127-10", "Alert", None, "Sạt lở đất", by_code)).await.json().await.unwrap();
+    let view: AlertView =
+        import(&srv, &operator, &upstream("KTTV-2026-1127-10", "Alert", None, "Sạt lở đất", by_code)).await.json().await.unwrap();
     let area = &view.message.info[0].area[0];
     assert!(!area.polygon.is_empty() && area.polygon[0].len() > 10, "the district's outline");
     assert_eq!(view.message.match_areas().len(), area.polygon.len());
@@ -298,9 +305,20 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
             "unknown-reference",
             "NO-SUCH",
         ),
-        (upstream("KTTV-X4", "Alert", None, "h", "<areaDesc>Không có hình</areaDesc>"), StatusCode::UNPROCESSABLE_ENTITY, "no-area", "polygon"),
         (
-            upstream("KTTV-X5", "Alert", None, "h", "<areaDesc>Huyện khác</areaDesc><geocode><valueName>GSO</valueName><value>999</value></geocode>"),
+            upstream("KTTV-X4", "Alert", None, "h", "<areaDesc>Không có hình</areaDesc>"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no-area",
+            "polygon",
+        ),
+        (
+            upstream(
+                "KTTV-X5",
+                "Alert",
+                None,
+                "h",
+                "<areaDesc>Huyện khác</areaDesc><geocode><valueName>GSO</valueName><value>999</value></geocode>",
+            ),
             StatusCode::UNPROCESSABLE_ENTITY,
             "no-area",
             "geocode",
@@ -329,7 +347,11 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     let cancel = upstream("KTTV-2026-1127-03", "Cancel", Some(&refs), "Hủy cảnh báo", CIRCLE_AREA);
     let view: AlertView = import(&srv, &operator, &cancel).await.json().await.unwrap();
     assert_eq!(view.state, AlertState::Cancelled);
-    assert_eq!(view.message.info[0].headline.as_deref(), Some("Lũ trên sông Bồ lên mức báo động 3"), "what residents saw stays, marked cancelled");
+    assert_eq!(
+        view.message.info[0].headline.as_deref(),
+        Some("Lũ trên sông Bồ lên mức báo động 3"),
+        "what residents saw stays, marked cancelled"
+    );
 }
 
 #[tokio::test]
@@ -337,7 +359,8 @@ async fn the_public_cap_feed_lists_warnings_as_valid_cap_1_2_documents() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
-    let published: AlertView = srv.post(&operator, "/api/v1/alerts", &flood("Cảnh báo lũ & ngập <khẩn>", "Severe")).await.json().await.unwrap();
+    let published: AlertView =
+        srv.post(&operator, "/api/v1/alerts", &flood("Cảnh báo lũ & ngập <khẩn>", "Severe")).await.json().await.unwrap();
     let mut circle = flood("Xả lũ hồ Tả Trạch", "Moderate");
     circle["areas"] = json!([{"kind": "circle", "description": "Hạ du hồ Tả Trạch", "lat": 16.37, "lon": 107.62, "radius_km": 12.5}]);
     let second: AlertView = srv.post(&operator, "/api/v1/alerts", &circle).await.json().await.unwrap();
@@ -369,7 +392,8 @@ async fn the_public_cap_feed_lists_warnings_as_valid_cap_1_2_documents() {
         }
         // Exported and re-parsed, it is the message the server holds.
         let parsed = cap::xml::parse(&xml).unwrap();
-        let detail: AlertDetail = srv.get(None, &format!("/api/v1/alerts/{}", if i == 0 { &second.id } else { &published.id })).await.json().await.unwrap();
+        let detail: AlertDetail =
+            srv.get(None, &format!("/api/v1/alerts/{}", if i == 0 { &second.id } else { &published.id })).await.json().await.unwrap();
         assert_eq!(Some(&parsed), detail.history.last());
     }
     assert_eq!(srv.get(None, "/cap/alerts/NO-SUCH").await.status(), StatusCode::NOT_FOUND);

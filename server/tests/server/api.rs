@@ -1,6 +1,5 @@
 //! The server driven over HTTP as citizens and officials would.
 
-
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -33,9 +32,7 @@ async fn a_citizen_reports_the_right_officer_resolves_it_and_the_citizen_rates_i
     assert_eq!(r.status(), StatusCode::OK);
     let after = srv.upload(&officer, &jpeg(1200, 900, 2)).await;
     let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
-    let r = srv
-        .post(&officer, &path, &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near}))
-        .await;
+    let r = srv.post(&officer, &path, &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near})).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
 
     // The citizen sees the outcome, with the after-photo, and rates it.
@@ -261,8 +258,14 @@ async fn the_lifecycle_rules_are_enforced_with_the_rule_that_was_broken() {
     let path = format!("/api/v1/reports/{}/status", report.id);
 
     assert_problem(srv.post(&officer, &path, &json!({"to": "rejected"})).await, StatusCode::UNPROCESSABLE_ENTITY, "reason-required").await;
-    assert_problem(srv.post(&officer, &path, &json!({"to": "resolved", "note": "done"})).await, StatusCode::UNPROCESSABLE_ENTITY, "after-photo-required").await;
-    let far = json!({"lat": 16.50, "lon": 107.60, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
+    assert_problem(
+        srv.post(&officer, &path, &json!({"to": "resolved", "note": "done"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "after-photo-required",
+    )
+    .await;
+    let far =
+        json!({"lat": 16.50, "lon": 107.60, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv.post(&officer, &path, &json!({"to": "resolved", "note": "done", "photo": photo, "photo_location": far})).await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "after-photo-too-far").await;
     assert_problem(srv.post(&officer, &path, &json!({"to": "received"})).await, StatusCode::CONFLICT, "illegal-transition").await;
@@ -409,7 +412,13 @@ async fn an_expired_official_session_is_refused() {
     srv.advance_clock(time::Duration::hours(2));
     let r = srv.get(Some(&officer), "/api/v1/work/inbox").await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    let wrong = srv.http.post(srv.url("/api/v1/auth/login")).json(&json!({"username": "sanitation-4", "password": "guess-guess-guess"})).send().await.unwrap();
+    let wrong = srv
+        .http
+        .post(srv.url("/api/v1/auth/login"))
+        .json(&json!({"username": "sanitation-4", "password": "guess-guess-guess"}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(wrong, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
@@ -437,7 +446,8 @@ async fn the_operations_centre_routes_marks_duplicates_and_officers_use_template
 
     // The copy is a duplicate of the original, linked by its public number.
     let dup = format!("/api/v1/reports/{}/status", copy.id);
-    assert_problem(srv.post(&operator, &dup, &json!({"to": "duplicate"})).await, StatusCode::UNPROCESSABLE_ENTITY, "original-required").await;
+    assert_problem(srv.post(&operator, &dup, &json!({"to": "duplicate"})).await, StatusCode::UNPROCESSABLE_ENTITY, "original-required")
+        .await;
     let r = srv.post(&operator, &dup, &json!({"to": "duplicate", "duplicate_of": original.public_number})).await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["status"], "duplicate");

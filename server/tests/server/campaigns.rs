@@ -2,7 +2,6 @@
 //! claimed and cleaned, the live map by cursor, the summary, and the hand-over of the spots
 //! left when the campaign ends.
 
-
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -47,7 +46,11 @@ async fn report_spot(srv: &TestServer, device: &str, campaign: &str, at: (f64, f
     let photo = srv.upload(device, &jpeg(320, 240, seed)).await;
     let id = uuid_v4(seed);
     let r = srv
-        .post(device, &format!("/api/v1/campaigns/{campaign}/spots"), &json!({"id": id, "category": "litter", "location": fix(at), "photo": photo}))
+        .post(
+            device,
+            &format!("/api/v1/campaigns/{campaign}/spots"),
+            &json!({"id": id, "category": "litter", "location": fix(at), "photo": photo}),
+        )
         .await;
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
@@ -83,7 +86,8 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
     assert_eq!(c["phase"], "running");
 
     // A school and a union branch; a resident alone.
-    let (school_a, school_b, union, alone, stranger) = (srv.device().await, srv.device().await, srv.device().await, srv.device().await, srv.device().await);
+    let (school_a, school_b, union, alone, stranger) =
+        (srv.device().await, srv.device().await, srv.device().await, srv.device().await, srv.device().await);
     let join_path = format!("/api/v1/campaigns/{id}/join");
     let school: Value = srv.post(&school_a, &join_path, &json!({"new_team": "THPT Hai Bà Trưng"})).await.json().await.unwrap();
     let school_id = school["team"]["id"].as_str().unwrap().to_owned();
@@ -98,7 +102,11 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
     assert_eq!(report_spot(&srv, &stranger, &id, CITADEL, 1).await.0, StatusCode::FORBIDDEN);
     let photo = srv.upload(&alone, &jpeg(320, 240, 2)).await;
     let r = srv
-        .post(&alone, &format!("/api/v1/campaigns/{id}/spots"), &json!({"id": uuid_v4(2), "category": "pothole", "location": fix(CITADEL), "photo": photo}))
+        .post(
+            &alone,
+            &format!("/api/v1/campaigns/{id}/spots"),
+            &json!({"id": uuid_v4(2), "category": "pothole", "location": fix(CITADEL), "photo": photo}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -120,7 +128,8 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
 
     // The school claims the first spot; the union cannot clean it; the school cleans it with
     // an after-photo taken there. An after-photo from far away is refused.
-    let claimed = srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{first}/claim"))).bearer_auth(&school_b).send().await.unwrap();
+    let claimed =
+        srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{first}/claim"))).bearer_auth(&school_b).send().await.unwrap();
     assert_eq!(claimed.status(), StatusCode::OK);
     let clean = |d: &str, spot: &str, at: (f64, f64), seed: u32, kg: f64| {
         let d = d.to_owned();
@@ -129,7 +138,12 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
         let id = id.clone();
         async move {
             let after = srv.upload(&d, &jpeg(320, 240, seed)).await;
-            srv.post(&d, &format!("/api/v1/campaigns/{id}/spots/{spot}/clean"), &json!({"photo": after, "photo_location": fix(at), "kg": kg})).await
+            srv.post(
+                &d,
+                &format!("/api/v1/campaigns/{id}/spots/{spot}/clean"),
+                &json!({"photo": after, "photo_location": fix(at), "kg": kg}),
+            )
+            .await
         }
     };
     assert_eq!(clean(&union, &first, CITADEL, 20, 3.0).await.status(), StatusCode::CONFLICT);
@@ -210,8 +224,12 @@ async fn only_operators_announce_and_bad_campaigns_are_refused() {
                       "areas": [HUE], "categories": ["litter"]});
     assert_eq!(srv.post(&citizen, "/api/v1/campaigns", &body).await.status(), StatusCode::FORBIDDEN);
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
-    for (field, value, kind) in [("areas", json!(["999"]), "unknown-area"), ("categories", json!(["nope"]), "unknown-category"),
-                                  ("ends_at", json!(hue_time(starts - time::Duration::hours(1))), "bad-time"), ("areas", json!([]), "missing-field")] {
+    for (field, value, kind) in [
+        ("areas", json!(["999"]), "unknown-area"),
+        ("categories", json!(["nope"]), "unknown-category"),
+        ("ends_at", json!(hue_time(starts - time::Duration::hours(1))), "bad-time"),
+        ("areas", json!([]), "missing-field"),
+    ] {
         let mut b = body.clone();
         b[field] = value;
         assert_problem(srv.post(&operator, "/api/v1/campaigns", &b).await, StatusCode::UNPROCESSABLE_ENTITY, kind).await;
@@ -238,8 +256,11 @@ async fn a_campaign_drawn_on_the_map_takes_spots_inside_it_only() {
                       "polygon": square(0.002), "categories": ["litter"]});
 
     // Drawn badly: too few corners, flat, out at sea.
-    for polygon in [json!([[lat, lon], [lat + 0.001, lon]]), json!([[lat, lon], [lat + 0.001, lon], [lat + 0.002, lon]]),
-                    json!([[17.2, 108.2], [17.2, 108.3], [17.3, 108.3]])] {
+    for polygon in [
+        json!([[lat, lon], [lat + 0.001, lon]]),
+        json!([[lat, lon], [lat + 0.001, lon], [lat + 0.002, lon]]),
+        json!([[17.2, 108.2], [17.2, 108.3], [17.3, 108.3]]),
+    ] {
         let mut b = body.clone();
         b["polygon"] = polygon;
         assert_problem(srv.post(&operator, "/api/v1/campaigns", &b).await, StatusCode::UNPROCESSABLE_ENTITY, "bad-area").await;
@@ -258,7 +279,11 @@ async fn a_campaign_drawn_on_the_map_takes_spots_inside_it_only() {
     assert_eq!(report_spot(&srv, &resident, id, east(CITADEL, 50.0), 1).await.0, StatusCode::CREATED);
     // The same district, a kilometre away: outside what was drawn.
     let (status, problem) = report_spot(&srv, &resident, id, east(CITADEL, 1000.0), 2).await;
-    assert_eq!((status, problem["type"].as_str().map(|t| t.ends_with("not-in-campaign"))), (StatusCode::UNPROCESSABLE_ENTITY, Some(true)), "{problem}");
+    assert_eq!(
+        (status, problem["type"].as_str().map(|t| t.ends_with("not-in-campaign"))),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some(true)),
+        "{problem}"
+    );
     assert_eq!(map(&srv, id).await.len(), 1);
 }
 
@@ -291,10 +316,16 @@ async fn an_operator_calls_a_campaign_off_and_it_takes_nothing_more() {
     // Listed as called off; nothing more is taken.
     let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().iter().find(|x| x["id"] == id).unwrap()["phase"], "cancelled");
-    assert_problem(srv.post(&srv.device().await, &format!("/api/v1/campaigns/{id}/join"), &json!({})).await, StatusCode::CONFLICT, "campaign-cancelled").await;
+    assert_problem(
+        srv.post(&srv.device().await, &format!("/api/v1/campaigns/{id}/join"), &json!({})).await,
+        StatusCode::CONFLICT,
+        "campaign-cancelled",
+    )
+    .await;
     let (status, problem) = report_spot(&srv, &resident, id, east(CITADEL, 100.0), 2).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    let claim = srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{spot_id}/claim"))).bearer_auth(&resident).send().await.unwrap();
+    let claim =
+        srv.http.post(srv.url(&format!("/api/v1/campaigns/{id}/spots/{spot_id}/claim"))).bearer_auth(&resident).send().await.unwrap();
     assert_problem(claim, StatusCode::CONFLICT, "campaign-cancelled").await;
 
     // The spot already reported is real litter: it goes to the city.
@@ -309,7 +340,12 @@ async fn an_operator_calls_a_campaign_off_and_it_takes_nothing_more() {
     assert!(handed.expect("handed to the city")["report_number"].is_string());
     // A campaign that has ended cannot be called off.
     let ended = announce(&srv, &operator, -120, 60).await;
-    assert_problem(srv.post(&operator, &format!("/api/v1/campaigns/{}/cancel", ended["id"].as_str().unwrap()), &json!({"reason": "x"})).await, StatusCode::CONFLICT, "campaign-ended").await;
+    assert_problem(
+        srv.post(&operator, &format!("/api/v1/campaigns/{}/cancel", ended["id"].as_str().unwrap()), &json!({"reason": "x"})).await,
+        StatusCode::CONFLICT,
+        "campaign-ended",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -330,7 +366,12 @@ async fn an_operator_moves_a_campaign_not_yet_over() {
     };
     assert_eq!(moved(srv.device().await, later, 3).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_problem(moved(operator.clone(), later, -1).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "bad-time").await;
-    assert_problem(moved(operator.clone(), later - time::Duration::days(30), 3).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "bad-time").await;
+    assert_problem(
+        moved(operator.clone(), later - time::Duration::days(30), 3).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad-time",
+    )
+    .await;
 
     // A week later, same hours: listed at its new time, still upcoming.
     let r = moved(operator.clone(), later, 3).await.unwrap();
@@ -342,5 +383,6 @@ async fn an_operator_moves_a_campaign_not_yet_over() {
 
     // Called off, it stays where it was.
     assert_eq!(srv.post(&operator, &format!("/api/v1/campaigns/{id}/cancel"), &json!({"reason": "Bão"})).await.status(), StatusCode::OK);
-    assert_problem(moved(operator.clone(), later + time::Duration::days(7), 3).await.unwrap(), StatusCode::CONFLICT, "campaign-cancelled").await;
+    assert_problem(moved(operator.clone(), later + time::Duration::days(7), 3).await.unwrap(), StatusCode::CONFLICT, "campaign-cancelled")
+        .await;
 }

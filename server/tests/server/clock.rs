@@ -72,11 +72,9 @@ async fn open311_lists_the_last_ninety_days_unless_asked_for_earlier_ones() {
     let photo = srv.upload(&citizen, &jpeg(640, 480, 42)).await;
     let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
     let (srv, number) = (&srv, receipt.public_number.as_str());
-    let listed = |query: String| {
-        async move {
-            let r = srv.get(None, &format!("/open311/v2/requests.json{query}")).await;
-            json_of(r).await.as_array().unwrap().iter().any(|r| r["service_request_id"] == number)
-        }
+    let listed = |query: String| async move {
+        let r = srv.get(None, &format!("/open311/v2/requests.json{query}")).await;
+        json_of(r).await.as_array().unwrap().iter().any(|r| r["service_request_id"] == number)
     };
     srv.advance_clock(Duration::days(89));
     assert!(listed(String::new()).await, "89 days on: in the default window");

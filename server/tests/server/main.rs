@@ -1,12 +1,12 @@
 //! The server's suites, one binary: the real civic-server on a random loopback port,
 //! driven over HTTP (with CIVIC_TEST_DATABASE_URL, on PostgreSQL).
 
-mod common;
 mod admin;
 mod alerts;
 mod api;
 mod campaigns;
 mod clock;
+mod common;
 mod open311;
 mod openapi;
 mod photostore;

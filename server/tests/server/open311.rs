@@ -1,7 +1,6 @@
 //! Open311 GeoReport v2 (`/open311/v2/`) driven over HTTP as a third-party client would, in
 //! JSON and XML, against the real server binary.
 
-
 use crate::common::*;
 use quick_xml::events::Event;
 use reqwest::{Response, StatusCode};
@@ -341,7 +340,10 @@ async fn a_request_posted_through_open311_enters_the_same_pipeline_as_the_apps()
     let items = public["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["public_number"], number.as_str());
-    assert_eq!((&items[0]["category"], &items[0]["unit"], &items[0]["status"]), (&json!("illegal-dumping"), &json!("moi-truong"), &json!("received")));
+    assert_eq!(
+        (&items[0]["category"], &items[0]["unit"], &items[0]["status"]),
+        (&json!("illegal-dumping"), &json!("moi-truong"), &json!("received"))
+    );
     assert_eq!(items[0]["district"]["code"], "474");
     assert_eq!(r["address"], items[0]["district"]["name"]["vi"]);
     assert_eq!(items[0]["timeline"][0]["status"], "received");
@@ -489,7 +491,11 @@ async fn get_requests_filters_by_id_service_status_and_dates() {
     let after = srv.upload(&officer, &jpeg(640, 480, 3)).await;
     let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv
-        .post(&officer, &format!("/api/v1/reports/{}/status", first.id), &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near}))
+        .post(
+            &officer,
+            &format!("/api/v1/reports/{}/status", first.id),
+            &json!({"to": "resolved", "note": "Đã thu gom sạch", "photo": after, "photo_location": near}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
 
@@ -534,7 +540,11 @@ async fn get_requests_filters_by_id_service_status_and_dates() {
     // Dates: a window around now finds all, one in the future none; over 90 days is refused.
     let now = OffsetDateTime::now_utc();
     let fmt = |t: OffsetDateTime| t.format(&Rfc3339).unwrap().replace('+', "%2B");
-    let (_, v) = get_json(&srv, &format!("requests.json?start_date={}&end_date={}", fmt(now - time::Duration::hours(1)), fmt(now + time::Duration::hours(1)))).await;
+    let (_, v) = get_json(
+        &srv,
+        &format!("requests.json?start_date={}&end_date={}", fmt(now - time::Duration::hours(1)), fmt(now + time::Duration::hours(1))),
+    )
+    .await;
     assert_eq!(v.as_array().unwrap().len(), 3);
     let (_, v) = get_json(&srv, &format!("requests.json?start_date={}", fmt(now + time::Duration::hours(1)))).await;
     assert_eq!(v, json!([]));
@@ -542,11 +552,14 @@ async fn get_requests_filters_by_id_service_status_and_dates() {
     assert_eq!(v, json!([]));
     let (_, v) = get_json(&srv, &format!("requests.json?end_date={}", fmt(now + time::Duration::hours(1)))).await;
     assert_eq!(v.as_array().unwrap().len(), 3);
-    let (status, e) = get_json(&srv, &format!("requests.json?start_date={}&end_date={}", fmt(now - time::Duration::days(100)), fmt(now))).await;
+    let (status, e) =
+        get_json(&srv, &format!("requests.json?start_date={}&end_date={}", fmt(now - time::Duration::days(100)), fmt(now))).await;
     assert_json_error(status, &e.to_string(), StatusCode::BAD_REQUEST, "90 days");
-    let (status, e) = get_xml(&srv, &format!("requests.xml?start_date={}&end_date={}", fmt(now - time::Duration::days(100)), fmt(now))).await;
+    let (status, e) =
+        get_xml(&srv, &format!("requests.xml?start_date={}&end_date={}", fmt(now - time::Duration::days(100)), fmt(now))).await;
     assert_xml_error(status, &e, StatusCode::BAD_REQUEST, "90 days");
-    let (status, e) = get_json(&srv, &format!("requests.json?start_date={}&end_date={}", fmt(now), fmt(now - time::Duration::hours(1)))).await;
+    let (status, e) =
+        get_json(&srv, &format!("requests.json?start_date={}&end_date={}", fmt(now), fmt(now - time::Duration::hours(1)))).await;
     assert_json_error(status, &e.to_string(), StatusCode::BAD_REQUEST, "after start_date");
     let (status, e) = get_json(&srv, "requests.json?start_date=yesterday").await;
     assert_json_error(status, &e.to_string(), StatusCode::BAD_REQUEST, "RFC 3339");
@@ -683,9 +696,18 @@ async fn an_address_is_looked_up_and_the_photo_at_media_url_is_fetched_and_strip
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "stripped of its EXIF (and GPS)");
 
     // An address the geocoder does not know, and a photo that cannot be had.
-    let (status, body) = post(&srv, "json", &[("api_key", KEY), ("service_code", "litter"), ("address_string", "nowhere street"), ("attribute[amount]", "bag")]).await;
+    let (status, body) = post(
+        &srv,
+        "json",
+        &[("api_key", KEY), ("service_code", "litter"), ("address_string", "nowhere street"), ("attribute[amount]", "bag")],
+    )
+    .await;
     assert_json_error(status, &body, StatusCode::BAD_REQUEST, "was not found");
-    for (url, says) in [(format!("{world}/page.html"), "could not be had"), (format!("{world}/gone.jpg"), "404"), ("ftp://example.org/x.jpg".to_owned(), "not an http")] {
+    for (url, says) in [
+        (format!("{world}/page.html"), "could not be had"),
+        (format!("{world}/gone.jpg"), "404"),
+        ("ftp://example.org/x.jpg".to_owned(), "not an http"),
+    ] {
         let mut form = litter_form(&here);
         form.push(("media_url", url.as_str()));
         form.push(("lang", "en"));
@@ -708,7 +730,9 @@ async fn a_media_url_inside_the_network_is_not_fetched_and_no_address_lookup_wit
     let here = citadel();
     let port = world.rsplit(':').next().unwrap().to_owned();
     // Loopback by address and by name, the cloud metadata address: none is fetched.
-    for url in [format!("{world}/photo.jpg"), format!("http://localhost:{port}/photo.jpg"), "http://169.254.169.254/latest/meta-data".to_owned()] {
+    for url in
+        [format!("{world}/photo.jpg"), format!("http://localhost:{port}/photo.jpg"), "http://169.254.169.254/latest/meta-data".to_owned()]
+    {
         let mut form = litter_form(&here);
         form.push(("media_url", url.as_str()));
         form.push(("lang", "en"));
@@ -718,7 +742,9 @@ async fn a_media_url_inside_the_network_is_not_fetched_and_no_address_lookup_wit
         let notice = v[0]["service_notice"].as_str().unwrap();
         assert!(notice.contains("not a public one"), "{url}: {notice}");
     }
-    let (status, body) = post(&srv, "json", &[("api_key", KEY), ("service_code", "litter"), ("address_string", "12 Lê Duẩn"), ("attribute[amount]", "bag")]).await;
+    let (status, body) =
+        post(&srv, "json", &[("api_key", KEY), ("service_code", "litter"), ("address_string", "12 Lê Duẩn"), ("attribute[amount]", "bag")])
+            .await;
     assert_json_error(status, &body, StatusCode::BAD_REQUEST, "cannot be looked up");
 }
 

@@ -1,7 +1,6 @@
 //! `GET /api/v1/openapi.json` has what a client generator needs, and names exactly the
 //! routes the server has.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;
@@ -232,7 +231,10 @@ async fn the_document_has_what_a_client_generator_needs() {
         // Named, tagged, described once each; success and problem answers typed.
         let id = op["operationId"].as_str().unwrap_or_default();
         assert!(!id.is_empty() && ids.insert(id.to_owned()), "{method} {path}: operationId {id:?} missing or repeated");
-        assert!(strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public", "warnings", "campaigns"].contains(t)) && op["tags"][0].is_string());
+        assert!(
+            strings(&op["tags"]).iter().all(|t| ["citizen", "officials", "public", "warnings", "campaigns"].contains(t))
+                && op["tags"][0].is_string()
+        );
         assert!(op["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} has no description");
         let responses = op["responses"].as_object().expect("responses");
         assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success response");

@@ -1,7 +1,6 @@
 //! Photos in S3-compatible object storage (`--photo-store s3://…`): a real S3 server over a
 //! folder (s3s-fs, on loopback, with signed requests) in place of a cloud bucket.
 
-
 use crate::common::*;
 use reqwest::StatusCode;
 use tempfile::tempdir;

@@ -3,7 +3,6 @@
 //! nobody vouches for is refused. Runs on the PostgreSQL pass, whose server
 //! (`scripts/postgres`) takes TLS with a CA of its own (`CIVIC_TEST_DATABASE_CA`).
 
-
 use civic_server::db::Db;
 use civic_server::params;
 
@@ -16,11 +15,14 @@ fn sslmode_require_encrypts_and_checks_the_servers_certificate() {
         return;
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    let encrypted = |db: &Db| {
-        runtime
-            .block_on(db.read(|c| Ok(c.query_row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params![], |r| r.get::<_, bool>(0))?)))
-            .expect("pg_stat_ssl")
-    };
+    let encrypted =
+        |db: &Db| {
+            runtime
+                .block_on(db.read(|c| {
+                    Ok(c.query_row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params![], |r| r.get::<_, bool>(0))?)
+                }))
+                .expect("pg_stat_ssl")
+        };
 
     let plain = Db::open_url(&url, 1).expect("in the clear, as before");
     assert!(!encrypted(&plain));

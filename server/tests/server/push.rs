@@ -12,8 +12,7 @@ use civic_core::protocol::{PushProvider, PushRegistration};
 use civic_core::warning::cells::cells_for_place;
 use civic_core::warning::{Area, Severity};
 use civic_server::push::{
-    ApnsGateway, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway,
-    UnifiedPushGateway,
+    ApnsGateway, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway, UnifiedPushGateway,
 };
 use serde_json::{Value, json};
 
@@ -57,10 +56,7 @@ impl Mock {
                 let request = Seen {
                     method,
                     path: uri.path_and_query().map_or(String::new(), ToString::to_string),
-                    headers: headers
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_owned()))
-                        .collect(),
+                    headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_owned())).collect(),
                     body: String::from_utf8_lossy(&body).into_owned(),
                 };
                 let (status, body) = respond(&request);
@@ -85,13 +81,7 @@ impl Mock {
 }
 
 fn message(provider: PushProvider, token: &str, severity: Severity) -> PushMessage {
-    PushMessage {
-        provider,
-        token: token.into(),
-        alert_id: "vn-hue-2026-0042".into(),
-        severity,
-        device_id: format!("dev-{token}").into(),
-    }
+    PushMessage { provider, token: token.into(), alert_id: "vn-hue-2026-0042".into(), severity, device_id: format!("dev-{token}").into() }
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -108,27 +98,13 @@ fn fcm_answer(seen: &Seen) -> (u16, String) {
         t if t.starts_with("ok") => (200, json!({"name": "projects/civic-hue/messages/0:1"}).to_string()),
         "gone" => (404, fcm_error(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED")),
         "unregistered" => (400, fcm_error(400, "INVALID_ARGUMENT", "", "UNREGISTERED")),
-        "malformed" => (
-            400,
-            fcm_error(
-                400,
-                "INVALID_ARGUMENT",
-                "The registration token is not a valid FCM registration token",
-                "INVALID_ARGUMENT",
-            ),
-        ),
+        "malformed" => {
+            (400, fcm_error(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", "INVALID_ARGUMENT"))
+        }
         "busy" => (503, fcm_error(503, "UNAVAILABLE", "", "UNAVAILABLE")),
         "quota" => (429, fcm_error(429, "RESOURCE_EXHAUSTED", "", "QUOTA_EXCEEDED")),
         "garbage" => (500, "<html>oops</html>".into()),
-        _ => (
-            401,
-            fcm_error(
-                401,
-                "UNAUTHENTICATED",
-                "Request had invalid authentication credentials.",
-                "THIRD_PARTY_AUTH_ERROR",
-            ),
-        ),
+        _ => (401, fcm_error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "THIRD_PARTY_AUTH_ERROR")),
     }
 }
 
@@ -216,10 +192,7 @@ async fn apns_sends_a_background_notification_or_an_alert_for_extreme_warnings()
 
     // An expired provider token stops the batch.
     let err = apns.send(&[message(PushProvider::Apns, "cafe", Severity::Minor)]).await.unwrap_err();
-    assert!(
-        matches!(err, PushError::Unauthorized { status: 403, ref detail } if detail == "ExpiredProviderToken"),
-        "{err}"
-    );
+    assert!(matches!(err, PushError::Unauthorized { status: 403, ref detail } if detail == "ExpiredProviderToken"), "{err}");
     apns.set_provider_token("renewed").unwrap();
     apns.send(&batch[..1]).await.unwrap();
     assert_eq!(mock.seen().iter().filter(|s| s.header("authorization") == "bearer renewed").count(), 1);
@@ -258,13 +231,7 @@ async fn unified_push_posts_the_alert_id_to_the_endpoint() {
     let gone = |path: &str| format!("{}{path}", mock.base);
     assert_eq!(
         sorted(outcome.invalid_tokens),
-        sorted(vec![
-            gone("/up/gone"),
-            gone("/up/expired"),
-            "not a url".into(),
-            "file:///etc/passwd".into(),
-            String::new()
-        ])
+        sorted(vec![gone("/up/gone"), gone("/up/expired"), "not a url".into(), "file:///etc/passwd".into(), String::new()])
     );
 
     let seen = mock.seen();
@@ -291,17 +258,13 @@ async fn an_unreachable_service_fails_the_messages_without_error() {
     let outcome = fcm.send(&[message(PushProvider::Fcm, "ok", Severity::Severe)]).await.unwrap();
     assert_eq!((outcome.sent, outcome.failed, outcome.invalid_tokens.len()), (0, 1, 0));
     let up = UnifiedPushGateway::new().allow_http(true);
-    let outcome =
-        up.send(&[message(PushProvider::UnifiedPush, &format!("{base}/up"), Severity::Severe)]).await.unwrap();
+    let outcome = up.send(&[message(PushProvider::UnifiedPush, &format!("{base}/up"), Severity::Severe)]).await.unwrap();
     assert_eq!((outcome.sent, outcome.failed), (0, 1));
     // A slow service: the client's timeout ends the wait.
     let slow = Mock::start(distributor_answer, Duration::from_secs(5)).await;
     let client = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
     let up = UnifiedPushGateway::new().allow_http(true).with_client(client);
-    let outcome = up
-        .send(&[message(PushProvider::UnifiedPush, &format!("{}/up/ok", slow.base), Severity::Severe)])
-        .await
-        .unwrap();
+    let outcome = up.send(&[message(PushProvider::UnifiedPush, &format!("{}/up/ok", slow.base), Severity::Severe)]).await.unwrap();
     assert_eq!((outcome.sent, outcome.failed), (0, 1));
 }
 
@@ -309,9 +272,8 @@ async fn an_unreachable_service_fails_the_messages_without_error() {
 async fn sending_is_concurrent_but_bounded() {
     let mock = Mock::start(distributor_answer, Duration::from_millis(30)).await;
     let up = UnifiedPushGateway::new().allow_http(true).with_concurrency(4);
-    let batch: Vec<PushMessage> = (0..24)
-        .map(|i| message(PushProvider::UnifiedPush, &format!("{}/up/ok{i}", mock.base), Severity::Minor))
-        .collect();
+    let batch: Vec<PushMessage> =
+        (0..24).map(|i| message(PushProvider::UnifiedPush, &format!("{}/up/ok{i}", mock.base), Severity::Minor)).collect();
     let outcome = up.send(&batch).await.unwrap();
     assert_eq!(outcome.sent, 24);
     let most = mock.max_in_flight.load(Ordering::SeqCst);
@@ -322,8 +284,7 @@ async fn sending_is_concurrent_but_bounded() {
 async fn the_pusher_routes_by_provider_and_names_the_devices_to_forget() {
     let fcm = Arc::new(RecordingGateway::with_invalid_tokens(["fcm-gone"]));
     let fallback = Arc::new(RecordingGateway::new());
-    let pusher =
-        Pusher::new(Gateways { fcm: Some(fcm.clone()), fallback: Some(fallback.clone()), ..Gateways::default() });
+    let pusher = Pusher::new(Gateways { fcm: Some(fcm.clone()), fallback: Some(fallback.clone()), ..Gateways::default() });
     let plan = vec![
         message(PushProvider::Fcm, "fcm-1", Severity::Severe),
         message(PushProvider::Fcm, "fcm-gone", Severity::Severe),
@@ -334,18 +295,12 @@ async fn the_pusher_routes_by_provider_and_names_the_devices_to_forget() {
     assert_eq!((report.sent, report.failed, report.unroutable), (3, 0, 0));
     assert_eq!(report.gone.iter().map(|d| &**d).collect::<Vec<_>>(), ["dev-fcm-gone"]);
     assert_eq!(fcm.messages().iter().map(|m| &*m.token).collect::<Vec<_>>(), ["fcm-1"]);
-    assert_eq!(
-        fallback.messages().iter().map(|m| m.provider).collect::<Vec<_>>(),
-        [PushProvider::Apns, PushProvider::UnifiedPush]
-    );
+    assert_eq!(fallback.messages().iter().map(|m| m.provider).collect::<Vec<_>>(), [PushProvider::Apns, PushProvider::UnifiedPush]);
 
     // Without a gateway for a provider (and no fallback), its messages are unroutable.
     let only_fcm = Pusher::new(Gateways { fcm: Some(fcm.clone()), ..Gateways::default() });
     let report = only_fcm
-        .send(vec![
-            message(PushProvider::Apns, "abcd", Severity::Severe),
-            message(PushProvider::Fcm, "fcm-2", Severity::Severe),
-        ])
+        .send(vec![message(PushProvider::Apns, "abcd", Severity::Severe), message(PushProvider::Fcm, "fcm-2", Severity::Severe)])
         .await;
     assert_eq!((report.sent, report.unroutable), (1, 1));
     assert!(only_fcm.send(Vec::new()).await.gone.is_empty());
@@ -377,16 +332,10 @@ async fn a_warning_wakes_the_devices_near_it_through_every_service() {
     planner.upsert("android-old", reg(PushProvider::Fcm, "gone".into(), &citadel)).unwrap();
     planner.upsert("iphone", reg(PushProvider::Apns, "a0b1".into(), &citadel)).unwrap();
     planner.upsert("iphone-far", reg(PushProvider::Apns, "a0b2".into(), &a_luoi)).unwrap();
-    planner
-        .upsert("fairphone", reg(PushProvider::UnifiedPush, format!("{}/up/ok-fp", up_mock.base), &citadel))
-        .unwrap();
-    planner
-        .upsert("fairphone-old", reg(PushProvider::UnifiedPush, format!("{}/up/expired", up_mock.base), &citadel))
-        .unwrap();
+    planner.upsert("fairphone", reg(PushProvider::UnifiedPush, format!("{}/up/ok-fp", up_mock.base), &citadel)).unwrap();
+    planner.upsert("fairphone-old", reg(PushProvider::UnifiedPush, format!("{}/up/expired", up_mock.base), &citadel)).unwrap();
 
-    let flood = Area::Polygon {
-        points: vec![(16.44, 107.56), (16.44, 107.60), (16.48, 107.60), (16.48, 107.56), (16.44, 107.56)],
-    };
+    let flood = Area::Polygon { points: vec![(16.44, 107.56), (16.44, 107.60), (16.48, 107.60), (16.48, 107.56), (16.44, 107.56)] };
     let plan = planner.plan("flood-1", &[flood], Severity::Severe);
     assert_eq!(plan.len(), 5);
     let report = pusher.send(plan).await;

@@ -2,7 +2,6 @@
 //! one SQLite file): every report sent to both at once exists once, numbers have no gaps,
 //! and a device paging its sync through either process gets every change once, in order.
 
-
 use std::collections::BTreeSet;
 
 use crate::common::*;

@@ -3,7 +3,6 @@
 //! column added to one and not the other, or NOT NULL on one side only, fails here. Runs on
 //! PostgreSQL (`CIVIC_TEST_DATABASE_URL`, which `scripts/test-on-postgres` sets).
 
-
 use std::collections::BTreeSet;
 
 use civic_server::db::Db;

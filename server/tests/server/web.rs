@@ -2,7 +2,6 @@
 //! privacy on the public pages, the console's session, CSRF and origin checks, and bad input
 //! to its forms. (tests/tests/e2e/web.rs drives the same pages in headless Chromium.)
 
-
 use crate::common::{ADMIN, ADMIN_PASSWORD, CITADEL, TestServer, jpeg, litter_report};
 use reqwest::{Client, StatusCode, redirect};
 use serde_json::{Value, json};
@@ -19,12 +18,7 @@ fn location(r: &reqwest::Response) -> String {
 
 /// Signs in to the console and returns the session cookie (`name=value`).
 async fn console_login(srv: &TestServer, username: &str, password: &str) -> String {
-    let r = browser()
-        .post(srv.url("/console/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .expect("login");
+    let r = browser().post(srv.url("/console/login")).form(&[("username", username), ("password", password)]).send().await.expect("login");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/console/queue");
     let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("a session cookie").to_owned();
@@ -92,7 +86,9 @@ async fn pages_escape_what_citizens_write_and_carry_a_strict_policy() {
     assert!(r.text().await.unwrap().contains(&receipt.public_number));
 
     // The assets are ours and typed; the map library is compiled in.
-    for (name, kind) in [("civic.css", "text/css"), ("map.js", "text/javascript"), ("leaflet.js", "text/javascript"), ("leaflet.css", "text/css")] {
+    for (name, kind) in
+        [("civic.css", "text/css"), ("map.js", "text/javascript"), ("leaflet.js", "text/javascript"), ("leaflet.css", "text/css")]
+    {
         let r = browser().get(srv.url(&format!("/static/{name}"))).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{name}");
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with(kind), "{name}");
@@ -273,7 +269,10 @@ async fn the_composer_previews_the_cap_message_and_refuses_an_incomplete_one() {
     };
     // The form's local time in Huế, six hours from now (what an operator types).
     let hue = time::macros::offset!(+7);
-    let in_six_hours = (srv.now() + time::Duration::hours(6)).to_offset(hue).format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]")).unwrap();
+    let in_six_hours = (srv.now() + time::Duration::hours(6))
+        .to_offset(hue)
+        .format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap();
     let base = |action: &str| {
         vec![
             ("csrf", token.clone()),
@@ -388,7 +387,20 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     // Drawn around the citadel, with a meeting point: announced, in Huế's time.
     let (lat, lon) = CITADEL;
     let mut drawn = base();
-    drawn.push(("polygon", format!("{},{}; {},{}; {},{}; {},{}", lat - 0.002, lon - 0.002, lat - 0.002, lon + 0.002, lat + 0.002, lon + 0.002, lat + 0.002, lon - 0.002)));
+    drawn.push((
+        "polygon",
+        format!(
+            "{},{}; {},{}; {},{}; {},{}",
+            lat - 0.002,
+            lon - 0.002,
+            lat - 0.002,
+            lon + 0.002,
+            lat + 0.002,
+            lon + 0.002,
+            lat + 0.002,
+            lon - 0.002
+        ),
+    ));
     drawn.push(("meeting_points", format!("Cửa Thượng Tứ | {lat}, {lon}")));
     let r = send(drawn).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -117,7 +117,10 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     u_offline.desk.claim(&id, &u_first).unwrap();
     drop(u_offline);
     a.desk.clean(&id, &a_spot, &civic_core::photo::sample::camera_jpeg(800, 600), at(east(CITADEL, 2.0)), Some(4.5)).unwrap();
-    assert_eq!(a.desk.map(&id).unwrap().iter().find(|s| s.spot.id == a_spot).map(|s| (s.spot.status, s.waiting)), Some((SpotStatus::Cleaned, true)));
+    assert_eq!(
+        a.desk.map(&id).unwrap().iter().find(|s| s.spot.id == a_spot).map(|s| (s.spot.status, s.waiting)),
+        Some((SpotStatus::Cleaned, true))
+    );
     a.desk.send().await.unwrap();
     let out = u.desk.send().await.unwrap();
     assert_eq!(out.refused.len(), 1, "another team has it: {out:?}");
@@ -163,7 +166,8 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
         .await
         .unwrap();
     assert!(mine.to_string().contains(&number), "{mine}");
-    let report: Value = server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.unwrap().json().await.unwrap();
+    let report: Value =
+        server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(report["unit"], "moi-truong");
 
     // And on the phone: after a sync it is in the union's own reports, with the photo it
@@ -352,10 +356,21 @@ async fn the_screen_and_a_background_sync_sending_at_once_deliver_each_action_on
     p.desk.join(&id, None, Some("Tổ dân phố 2".into())).unwrap();
     for (i, metres) in [0.0, 60.0, 120.0].into_iter().enumerate() {
         p.desk.report_spot(&id, "litter", &photo(10 + i as u32), at(east(CITADEL, metres))).unwrap();
-        p.desk.claim(&id, &p.desk.pending(Some(&id)).unwrap().iter().rev().find_map(|a| match &a.action {
-            civic_core::campaign::CampaignAction::Spot { id, .. } => Some(id.clone()),
-            _ => None,
-        }).unwrap()).unwrap();
+        p.desk
+            .claim(
+                &id,
+                &p.desk
+                    .pending(Some(&id))
+                    .unwrap()
+                    .iter()
+                    .rev()
+                    .find_map(|a| match &a.action {
+                        civic_core::campaign::CampaignAction::Spot { id, .. } => Some(id.clone()),
+                        _ => None,
+                    })
+                    .unwrap(),
+            )
+            .unwrap();
     }
     let (screen, sync) = tokio::join!(p.desk.send(), p.syncer.sync_now());
     let screen = screen.unwrap();

@@ -110,11 +110,13 @@ async fn a_phone_killed_at_each_step_of_a_send_loses_nothing_and_duplicates_noth
         let app = start_phone(phone_dir.path(), &url, "sync", 0);
         *victim.lock().unwrap() = Some(app);
         // Wait for the app to die (or finish), holding the lock only to look.
-        tokio::task::spawn_blocking(move || loop {
-            if let Some(Ok(Some(_))) = victim.lock().unwrap().as_mut().map(Child::try_wait) {
-                return;
+        tokio::task::spawn_blocking(move || {
+            loop {
+                if let Some(Ok(Some(_))) = victim.lock().unwrap().as_mut().map(Child::try_wait) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            std::thread::sleep(std::time::Duration::from_millis(20));
         })
         .await
         .unwrap();

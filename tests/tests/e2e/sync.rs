@@ -104,7 +104,11 @@ async fn an_officers_resolution_reaches_the_citizen_once() {
     assert!(r.status().is_success());
     let near = json!({"lat": CITADEL.0, "lon": CITADEL.1, "accuracy_m": 4.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     server
-        .post(&officer, &format!("/api/v1/reports/{id}/status"), json!({"to": "resolved", "note": "Đã dọn sạch", "photo": hash, "photo_location": near}))
+        .post(
+            &officer,
+            &format!("/api/v1/reports/{id}/status"),
+            json!({"to": "resolved", "note": "Đã dọn sạch", "photo": hash, "photo_location": near}),
+        )
         .await;
 
     let first = phone.syncer.sync_now().await;
@@ -224,11 +228,8 @@ async fn the_app_sees_sync_progress_and_a_second_sync_joins_the_first() {
     assert_eq!(a.submitted, ids);
     assert_eq!(server.public_reports().await.len(), 12);
     let seen = seen.await.unwrap();
-    let last_progress = seen
-        .iter()
-        .rev()
-        .find_map(|s| if let SyncState::Syncing(p) = s { Some(*p) } else { None })
-        .expect("progress was shown");
+    let last_progress =
+        seen.iter().rev().find_map(|s| if let SyncState::Syncing(p) = s { Some(*p) } else { None }).expect("progress was shown");
     assert_eq!((last_progress.reports_sent, last_progress.reports_total), (12, 12));
     assert!(last_progress.bytes_total > 0 && last_progress.bytes_sent == last_progress.bytes_total);
     assert!(matches!(seen.last(), Some(SyncState::Idle { last_success: Some(_) })));

@@ -76,9 +76,11 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
 
     // The operations centre warns Huế city and Phú Vang of an extreme flood, and Huế city
     // of a minor power cut.
-    let flood: Value = server.post(&operator, "/api/v1/alerts", warning("flood", "Extreme", "Lũ khẩn cấp trên sông Hương", &[HUE_CITY, PHU_VANG])).await;
+    let flood: Value =
+        server.post(&operator, "/api/v1/alerts", warning("flood", "Extreme", "Lũ khẩn cấp trên sông Hương", &[HUE_CITY, PHU_VANG])).await;
     let flood_id = flood["id"].as_str().unwrap().to_owned();
-    let outage: Value = server.post(&operator, "/api/v1/alerts", warning("outage", "Minor", "Cắt điện để sửa chữa lưới", &[HUE_CITY])).await;
+    let outage: Value =
+        server.post(&operator, "/api/v1/alerts", warning("outage", "Minor", "Cắt điện để sửa chữa lưới", &[HUE_CITY])).await;
     let outage_id = outage["id"].as_str().unwrap().to_owned();
 
     let (loud, quiet) = at_home.sync().await;
@@ -86,8 +88,11 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
     assert_eq!(elsewhere.sync().await, (vec![], vec![]), "places elsewhere: nothing rings");
     assert!(elsewhere.inbox().is_empty());
     assert_eq!(elsewhere.phone.civic.all_alerts(false).unwrap().len(), 2, "the region's map still shows them");
-    assert_eq!(sleeping.sync().await, (vec!["Lũ khẩn cấp trên sông Hương".to_owned()], vec!["Cắt điện để sửa chữa lưới".to_owned()]),
-        "in quiet hours only the Extreme one rings");
+    assert_eq!(
+        sleeping.sync().await,
+        (vec!["Lũ khẩn cấp trên sông Hương".to_owned()], vec!["Cắt điện để sửa chữa lưới".to_owned()]),
+        "in quiet hours only the Extreme one rings"
+    );
     assert_eq!(by_district.sync().await.0, vec!["Lũ khẩn cấp trên sông Hương".to_owned()], "a district place in the flood area");
 
     // Syncing again rings nothing: never the same warning twice.

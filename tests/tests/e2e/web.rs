@@ -38,7 +38,8 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
         .to_owned();
 
     // The unit the officer belongs to: the one litter goes to.
-    let catalog: Value = server.http.get(format!("{}/api/v1/catalog", server.url)).send().await.expect("catalog").json().await.expect("json");
+    let catalog: Value =
+        server.http.get(format!("{}/api/v1/catalog", server.url)).send().await.expect("catalog").json().await.expect("json");
     let unit = catalog["categories"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["code"] == "litter"))
@@ -85,15 +86,8 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
     }
 
     // What the browser did is what the API says now.
-    let report: Value = server
-        .http
-        .get(format!("{}/api/v1/public/reports/{number}", server.url))
-        .send()
-        .await
-        .expect("report")
-        .json()
-        .await
-        .expect("json");
+    let report: Value =
+        server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.expect("report").json().await.expect("json");
     assert_eq!(report["status"], "resolved");
     assert_eq!(report["unit"], unit.as_str());
     let notes: Vec<&str> = report["timeline"].as_array().into_iter().flatten().filter_map(|e| e["note"].as_str()).collect();
@@ -101,7 +95,15 @@ async fn an_officer_resolves_a_report_in_the_console_and_the_public_page_shows_i
     let alerts: Value = server.http.get(format!("{}/api/v1/alerts", server.url)).send().await.expect("alerts").json().await.expect("json");
     let published = alerts.to_string();
     assert!(published.contains("Cảnh báo lũ khẩn cấp") && published.contains("Urgent flood warning"), "{published}");
-    for name in ["public-campaign-vi", "public-map-vi", "public-figures-vi", "console-queue", "console-warning-preview", "console-report-resolved", "public-report-after"] {
+    for name in [
+        "public-campaign-vi",
+        "public-map-vi",
+        "public-figures-vi",
+        "console-queue",
+        "console-warning-preview",
+        "console-report-resolved",
+        "public-report-after",
+    ] {
         assert!(screens.join(format!("{name}.png")).is_file(), "screenshot {name}");
     }
 }
@@ -112,13 +114,18 @@ async fn green_sunday(server: &Server) -> String {
     let now = time::OffsetDateTime::now_utc();
     let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let campaign = server
-        .post(&operator, "/api/v1/campaigns", serde_json::json!({
+        .post(
+            &operator,
+            "/api/v1/campaigns",
+            serde_json::json!({
             "name": {"vi": "Chủ nhật xanh tháng 11", "en": "Green Sunday, November"},
             "starts_at": fmt(now - time::Duration::minutes(30)), "ends_at": fmt(now + time::Duration::hours(2)),
-            "areas": ["474"], "categories": ["litter"], "goal_spots": 50}))
+            "areas": ["474"], "categories": ["litter"], "goal_spots": 50}),
+        )
         .await;
     let id = campaign["id"].as_str().expect("campaign id").to_owned();
-    let device: Value = server.http.post(format!("{}/api/v1/devices", server.url)).json(&serde_json::json!({})).send().await.unwrap().json().await.unwrap();
+    let device: Value =
+        server.http.post(format!("{}/api/v1/devices", server.url)).json(&serde_json::json!({})).send().await.unwrap().json().await.unwrap();
     let token = device["token"].as_str().expect("token").to_owned();
     server.post(&token, &format!("/api/v1/campaigns/{id}/join"), serde_json::json!({"new_team": "Đoàn phường Thuận Hòa"})).await;
     let upload = |bytes: Vec<u8>| {
@@ -137,12 +144,24 @@ async fn green_sunday(server: &Server) -> String {
     for (i, (at, seed)) in spots.into_iter().enumerate() {
         let photo = upload(civic_tests::photo(seed)).await;
         let spot_id = format!("0192f3a0-0000-7000-8000-{seed:012x}");
-        server.post(&token, &format!("/api/v1/campaigns/{id}/spots"), serde_json::json!({"id": spot_id, "category": "litter", "location": fix(at), "photo": photo})).await;
+        server
+            .post(
+                &token,
+                &format!("/api/v1/campaigns/{id}/spots"),
+                serde_json::json!({"id": spot_id, "category": "litter", "location": fix(at), "photo": photo}),
+            )
+            .await;
         if i == 0 {
             first = spot_id;
         }
     }
     let after = upload(civic_tests::photo(103)).await;
-    server.post(&token, &format!("/api/v1/campaigns/{id}/spots/{first}/clean"), serde_json::json!({"photo": after, "photo_location": fix(CITADEL), "kg": 4.5})).await;
+    server
+        .post(
+            &token,
+            &format!("/api/v1/campaigns/{id}/spots/{first}/clean"),
+            serde_json::json!({"photo": after, "photo_location": fix(CITADEL), "kg": 4.5}),
+        )
+        .await;
     id
 }

@@ -88,22 +88,7 @@ pub(super) fn alert(root: &Element, here: Locator) -> Result<Alert, CapError> {
         c.pos += 1;
     }
     c.finish()?;
-    Ok(Alert {
-        identifier,
-        sender,
-        sent,
-        status,
-        msg_type,
-        source,
-        scope,
-        restriction,
-        addresses,
-        code,
-        note,
-        references,
-        incidents,
-        info,
-    })
+    Ok(Alert { identifier, sender, sent, status, msg_type, source, scope, restriction, addresses, code, note, references, incidents, info })
 }
 
 fn info(element: &Element, here: Locator) -> Result<Info, CapError> {
@@ -119,10 +104,8 @@ fn info(element: &Element, here: Locator) -> Result<Info, CapError> {
     }
     let event = c.text("event")?.to_owned();
     const RESPONSES: &str = "Shelter, Evacuate, Prepare, Execute, Avoid, Monitor, Assess, AllClear or None";
-    let response_type = c
-        .many("responseType")
-        .map(|e| code(e, here, "responseType", read_response_type, RESPONSES))
-        .collect::<Result<_, _>>()?;
+    let response_type =
+        c.many("responseType").map(|e| code(e, here, "responseType", read_response_type, RESPONSES)).collect::<Result<_, _>>()?;
     let urgency = c.code("urgency", read_urgency, "Immediate, Expected, Future, Past or Unknown")?;
     let severity = c.code("severity", read_severity, "Extreme, Severe, Moderate, Minor or Unknown")?;
     let certainty = c.code("certainty", read_certainty, "Observed, Likely, Possible, Unlikely or Unknown")?;
@@ -230,12 +213,7 @@ struct Children<'a> {
 }
 
 impl<'a> Children<'a> {
-    fn new(
-        parent: &'static str,
-        order: &'static [&'static str],
-        element: &'a Element,
-        here: Locator<'a>,
-    ) -> Result<Self, CapError> {
+    fn new(parent: &'static str, order: &'static [&'static str], element: &'a Element, here: Locator<'a>) -> Result<Self, CapError> {
         if !element.text.trim().is_empty() {
             return Err(here.error(element.pos, format_args!("<{parent}> holds text; CAP gives it only elements")));
         }
@@ -274,11 +252,7 @@ impl<'a> Children<'a> {
             if let Some(later) = self.items[self.pos..].iter().find(|e| e.ns == Ns::Cap && e.name == name) {
                 return Err(self.here.error(
                     later.pos,
-                    format_args!(
-                        "<{name}> is out of CAP 1.2's order in <{}>: it comes before {}",
-                        self.parent,
-                        next.display_name()
-                    ),
+                    format_args!("<{name}> is out of CAP 1.2's order in <{}>: it comes before {}", self.parent, next.display_name()),
                 ));
             }
         }
@@ -332,10 +306,7 @@ impl<'a> Children<'a> {
 /// The text of an element that holds only text.
 fn leaf_text<'a>(e: &'a Element, here: Locator) -> Result<&'a str, CapError> {
     match e.children.first() {
-        Some(child) => {
-            Err(here
-                .error(child.pos, format_args!("<{}> holds {}; CAP gives it only text", e.name, child.display_name())))
-        }
+        Some(child) => Err(here.error(child.pos, format_args!("<{}> holds {}; CAP gives it only text", e.name, child.display_name()))),
         None => Ok(&e.text),
     }
 }
@@ -345,13 +316,7 @@ fn simple_text<'a>(e: &'a Element, here: Locator) -> Result<&'a str, CapError> {
     Ok(leaf_text(e, here)?.trim_matches([' ', '\t', '\n', '\r']))
 }
 
-fn code<T>(
-    e: &Element,
-    here: Locator,
-    name: &'static str,
-    read: fn(&str) -> Option<T>,
-    expected: &str,
-) -> Result<T, CapError> {
+fn code<T>(e: &Element, here: Locator, name: &'static str, read: fn(&str) -> Option<T>, expected: &str) -> Result<T, CapError> {
     let s = simple_text(e, here)?;
     read(s).ok_or_else(|| invalid(name, s, format!("expected {expected}")))
 }

@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-use super::super::{
-    AlertStatus, CapError, Category, Certainty, Circle, MsgType, Reference, ResponseType, Scope, Urgency,
-};
+use super::super::{AlertStatus, CapError, Category, Certainty, Circle, MsgType, Reference, ResponseType, Scope, Urgency};
 use crate::warning::Severity;
 
 /// One CAP code list: the element's text for each variant, and back. A macro keeps the two
@@ -147,9 +145,7 @@ fn read_point(element: &'static str, whole: &str, pair: &str) -> Result<(f64, f6
     let mut parts = pair.split(',');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(lat), Some(lon), None) => {
-            let num = |v: &str| {
-                v.parse::<f64>().map_err(|_| invalid(element, whole, format!("{pair:?} is not a lat,lon pair")))
-            };
+            let num = |v: &str| v.parse::<f64>().map_err(|_| invalid(element, whole, format!("{pair:?} is not a lat,lon pair")));
             Ok((num(lat)?, num(lon)?))
         }
         _ => Err(invalid(element, whole, format!("{pair:?} is not a lat,lon pair"))),
@@ -174,9 +170,7 @@ pub(super) fn read_circle(s: &str) -> Result<Circle, CapError> {
     match (parts.next(), parts.next(), parts.next()) {
         (Some(centre), Some(radius), None) => {
             let (lat, lon) = read_point("circle", s, centre)?;
-            let radius_km = radius
-                .parse::<f64>()
-                .map_err(|_| invalid("circle", s, format!("radius {radius:?} is not a number")))?;
+            let radius_km = radius.parse::<f64>().map_err(|_| invalid("circle", s, format!("radius {radius:?} is not a number")))?;
             Ok(Circle { lat, lon, radius_km })
         }
         _ => Err(invalid("circle", s, "expected \"lat,lon radius_km\"")),
@@ -196,11 +190,7 @@ pub(super) fn read_references(s: &str) -> Result<Vec<Reference>, CapError> {
             let mut parts = triplet.split(',');
             match (parts.next(), parts.next(), parts.next(), parts.next()) {
                 (Some(sender), Some(identifier), Some(sent), None) if !sender.is_empty() && !identifier.is_empty() => {
-                    Ok(Reference {
-                        sender: sender.to_owned(),
-                        identifier: identifier.to_owned(),
-                        sent: read_time("references", sent)?,
-                    })
+                    Ok(Reference { sender: sender.to_owned(), identifier: identifier.to_owned(), sent: read_time("references", sent)? })
                 }
                 _ => Err(invalid("references", s, format!("{triplet:?} is not a sender,identifier,sent triplet"))),
             }

@@ -127,9 +127,7 @@ pub(super) fn read(xml: &str) -> Result<Element, CapError> {
                         None => {
                             return Err(here.error(
                                 pos,
-                                format_args!(
-                                    "undefined entity &{name}; (only &lt; &gt; &amp; &apos; &quot; exist without a DTD)"
-                                ),
+                                format_args!("undefined entity &{name}; (only &lt; &gt; &amp; &apos; &quot; exist without a DTD)"),
                             ));
                         }
                     }
@@ -137,17 +135,13 @@ pub(super) fn read(xml: &str) -> Result<Element, CapError> {
                 push_text(&here, pos, &mut open, &text)?;
             }
             Event::DocType(_) => {
-                return Err(here
-                    .error(pos, "a DOCTYPE is not allowed in a CAP message (no DTD or entity declarations are read)"));
+                return Err(here.error(pos, "a DOCTYPE is not allowed in a CAP message (no DTD or entity declarations are read)"));
             }
             // The XML declaration, comments and processing instructions carry nothing for CAP.
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
             Event::Eof => {
                 if let Some(unclosed) = open.last() {
-                    return Err(here.error(
-                        xml.len(),
-                        format_args!("the document ends before {} is closed", unclosed.display_name()),
-                    ));
+                    return Err(here.error(xml.len(), format_args!("the document ends before {} is closed", unclosed.display_name())));
                 }
                 return root.ok_or_else(|| CapError::Xml("the document has no root element".into()));
             }
@@ -167,8 +161,7 @@ fn namespace(ns: &ResolveResult<'_>) -> Result<Ns, String> {
 
 fn element(here: &Locator, pos: usize, ns: Result<Ns, String>, start: &BytesStart) -> Result<Element, CapError> {
     let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let ns =
-        ns.map_err(|prefix| here.error(pos, format_args!("<{name}> uses the undeclared namespace prefix {prefix:?}")))?;
+    let ns = ns.map_err(|prefix| here.error(pos, format_args!("<{name}> uses the undeclared namespace prefix {prefix:?}")))?;
     // CAP has no attributes, but a malformed one is still malformed XML.
     for attribute in start.attributes() {
         attribute.map_err(|e| here.error(pos, format_args!("malformed attribute in <{name}>: {e}")))?;

@@ -47,11 +47,7 @@ pub fn complete_draft(civic: &Civic, seed: u32) -> ReportId {
     civic.attach_photo(id, &jpeg(640, 480, seed)).unwrap_or_else(|e| panic!("photo: {e}"));
     civic.set_location(id, fix(CITADEL)).unwrap_or_else(|e| panic!("location: {e}"));
     civic.set_category(id, "litter").unwrap_or_else(|e| panic!("category: {e}"));
-    civic
-        .set_answer(id, "amount", Some(AnswerValue::Choice("bag".into())))
-        .unwrap_or_else(|e| panic!("answer: {e}"));
-    civic
-        .set_description(id, &format!("Rác đổ bên bờ sông Hương, đoạn {seed}"))
-        .unwrap_or_else(|e| panic!("description: {e}"));
+    civic.set_answer(id, "amount", Some(AnswerValue::Choice("bag".into()))).unwrap_or_else(|e| panic!("answer: {e}"));
+    civic.set_description(id, &format!("Rác đổ bên bờ sông Hương, đoạn {seed}")).unwrap_or_else(|e| panic!("description: {e}"));
     id
 }

@@ -10,8 +10,8 @@ use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, ReportId};
 use civic_core::protocol::{ReportReceipt, SubmitReport};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime};
 use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
 
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";

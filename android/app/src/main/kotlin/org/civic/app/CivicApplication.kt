@@ -4,9 +4,6 @@ import android.app.Application
 import android.content.Context
 import android.content.SharedPreferences
 import android.util.Log
-import java.io.File
-import java.util.Locale
-import java.util.concurrent.Executors
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -20,6 +17,9 @@ import org.civic.core.SyncListener
 import org.civic.core.SyncOutcome
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
+import java.io.File
+import java.util.Locale
+import java.util.concurrent.Executors
 
 /**
  * The process: ONE [CivicApp] for the activity and the sync worker alike, opened on first use

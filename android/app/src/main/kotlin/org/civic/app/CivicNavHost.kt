@@ -35,6 +35,8 @@ import androidx.navigation.navArgument
 import kotlinx.coroutines.flow.MutableStateFlow
 import org.civic.app.platform.rememberNotificationPermission
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.campaign.CampaignsScreen
+import org.civic.app.ui.campaign.CampaignsViewModel
 import org.civic.app.ui.detail.ReportDetailScreen
 import org.civic.app.ui.detail.ReportDetailViewModel
 import org.civic.app.ui.map.CityMapScreen
@@ -52,13 +54,16 @@ import org.civic.app.ui.warnings.SubscriptionsScreen
 import org.civic.app.ui.warnings.SubscriptionsViewModel
 import org.civic.app.ui.warnings.WarningDetailScreen
 import org.civic.app.ui.warnings.WarningsInboxScreen
-import org.civic.app.ui.campaign.CampaignsScreen
-import org.civic.app.ui.campaign.CampaignsViewModel
 import org.civic.app.ui.warnings.WarningsViewModel
 import org.civic.core.CivicApp
 
 /** The three tabs of the bottom bar. */
-private enum class Tab(val route: String) { REPORTS(Routes.REPORTS), WARNINGS(Routes.WARNINGS), MAP(Routes.MAP), CAMPAIGNS(Routes.CAMPAIGNS) }
+private enum class Tab(val route: String) {
+    REPORTS(Routes.REPORTS),
+    WARNINGS(Routes.WARNINGS),
+    MAP(Routes.MAP),
+    CAMPAIGNS(Routes.CAMPAIGNS),
+}
 
 /**
  * Every screen of the app and the way between them. [pendingRoute] is a route to open (from a
@@ -108,7 +113,13 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
                 val model = screenModel { a, scope -> MyReportsViewModel(a, scope) }
                 MyReportsScreen(
                     model = model,
-                    photo = { hash -> try { app.photo(hash) } catch (e: Exception) { null } },
+                    photo = { hash ->
+                        try {
+                            app.photo(hash)
+                        } catch (e: Exception) {
+                            null
+                        }
+                    },
                     onOpen = { id -> nav.navigate(Routes.report(id)) },
                     onNewReport = { nav.navigate(Routes.NEW_REPORT) },
                     onOfficial = { nav.navigate(Routes.OFFICIAL_LOGIN) },
@@ -303,7 +314,12 @@ private fun TabIcon(tab: Tab) {
             }
             Tab.CAMPAIGNS -> {
                 // A leaf: an oval and its vein.
-                drawOval(color, topLeft = Offset(w * 0.18f, h * 0.1f), size = androidx.compose.ui.geometry.Size(w * 0.64f, h * 0.8f), style = stroke)
+                drawOval(
+                    color,
+                    topLeft = Offset(w * 0.18f, h * 0.1f),
+                    size = androidx.compose.ui.geometry.Size(w * 0.64f, h * 0.8f),
+                    style = stroke,
+                )
                 drawLine(color, Offset(w * 0.5f, h * 0.2f), Offset(w * 0.5f, h * 0.95f), strokeWidth = w * 0.09f)
             }
         }

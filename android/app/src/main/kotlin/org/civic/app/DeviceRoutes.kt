@@ -14,7 +14,6 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
-import java.io.File
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
@@ -35,6 +34,7 @@ import org.civic.app.ui.capture.MAX_PHOTOS
 import org.civic.app.ui.official.OfficialReportScreen
 import org.civic.app.ui.official.OfficialReportViewModel
 import org.civic.core.OfficialApp
+import java.io.File
 
 /*
  * The routes whose screens need the phone's devices: the camera, the photo picker and the

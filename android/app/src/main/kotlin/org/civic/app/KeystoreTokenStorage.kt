@@ -6,12 +6,12 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.util.Base64
 import android.util.Log
+import org.civic.core.TokenStorage
 import java.security.KeyStore
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
-import org.civic.core.TokenStorage
 
 /**
  * The device's token (what the server knows this phone by), encrypted with AES-256-GCM under

@@ -31,11 +31,10 @@ object Routes {
     fun officialReport(id: String) = "official/report/${Uri.encode(id)}"
 
     /** An intent that opens the app on [route] (from a notification). */
-    fun intent(context: Context, route: String): Intent =
-        Intent(context, MainActivity::class.java)
-            .setAction(Intent.ACTION_VIEW)
-            // Distinct data per route, so PendingIntents for different reports never merge.
-            .setData(Uri.parse("civic-app://route/" + Uri.encode(route)))
-            .putExtra(EXTRA_ROUTE, route)
-            .addFlags(Intent.FLAG_ACTIVITY_SINGLE_TOP or Intent.FLAG_ACTIVITY_CLEAR_TOP)
+    fun intent(context: Context, route: String): Intent = Intent(context, MainActivity::class.java)
+        .setAction(Intent.ACTION_VIEW)
+        // Distinct data per route, so PendingIntents for different reports never merge.
+        .setData(Uri.parse("civic-app://route/" + Uri.encode(route)))
+        .putExtra(EXTRA_ROUTE, route)
+        .addFlags(Intent.FLAG_ACTIVITY_SINGLE_TOP or Intent.FLAG_ACTIVITY_CLEAR_TOP)
 }

@@ -18,10 +18,7 @@ val LocalCivicApp = staticCompositionLocalOf<CivicApp> { error("No CivicApp: Mai
  * androidx [ViewModel], so it survives rotation and lives exactly as long as its screen's
  * back-stack entry: built with [viewModelScope], closed (listeners cancelled) in [onCleared].
  */
-class ScreenModel<T : AutoCloseable>(
-    app: CivicApp,
-    factory: (CivicApp, CoroutineScope) -> T,
-) : ViewModel() {
+class ScreenModel<T : AutoCloseable>(app: CivicApp, factory: (CivicApp, CoroutineScope) -> T) : ViewModel() {
     val model: T = factory(app, viewModelScope)
 
     override fun onCleared() {
@@ -34,10 +31,8 @@ class ScreenModel<T : AutoCloseable>(
  * type, e.g. per report id): `val model = screenModel(id) { app, scope -> DetailViewModel(app, scope, id) }`.
  */
 @Composable
-inline fun <reified T : AutoCloseable> screenModel(
-    key: String? = null,
-    noinline factory: (CivicApp, CoroutineScope) -> T,
-): T = screenModel(LocalCivicApp.current, key, factory)
+inline fun <reified T : AutoCloseable> screenModel(key: String? = null, noinline factory: (CivicApp, CoroutineScope) -> T): T =
+    screenModel(LocalCivicApp.current, key, factory)
 
 /** As [screenModel], for an explicit core (or another object passed through [factory]'s closure). */
 @Composable

@@ -6,11 +6,11 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.ImageBitmap
 import androidx.compose.ui.graphics.asImageBitmap
-import kotlin.math.max
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
 import org.civic.app.ui.PlatformViews
+import kotlin.math.max
 
 /**
  * What the ui module's screens get from Android: photos decoded by BitmapFactory and the map

@@ -47,9 +47,9 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.LocalLifecycleOwner
-import java.io.File
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.t
+import java.io.File
 
 /**
  * A full-screen camera for the report's photo: CameraX preview and a shutter button. The
@@ -104,8 +104,10 @@ fun CameraCapture(onCaptured: (path: String) -> Unit, onClose: () -> Unit, modif
                     cameras.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_BACK_CAMERA, preview, imageCapture)
                 } catch (e: Exception) {
                     Log.w(TAG, "Cannot open the camera", e)
-                    error = language.pick("Không mở được máy ảnh. Hãy chọn ảnh từ thư viện.",
-                        "The camera cannot be opened. Choose a photo from the gallery instead.")
+                    error = language.pick(
+                        "Không mở được máy ảnh. Hãy chọn ảnh từ thư viện.",
+                        "The camera cannot be opened. Choose a photo from the gallery instead.",
+                    )
                 }
             }, ContextCompat.getMainExecutor(context))
         }
@@ -132,8 +134,10 @@ fun CameraCapture(onCaptured: (path: String) -> Unit, onClose: () -> Unit, modif
             ) {
                 Text(
                     if (denied) {
-                        t("Civic cần quyền dùng máy ảnh để chụp ảnh báo cáo. Bạn có thể cho phép trong Cài đặt, hoặc chọn ảnh từ thư viện.",
-                            "Civic needs the camera permission to take the report's photo. You can allow it in Settings, or choose a photo from the gallery.")
+                        t(
+                            "Civic cần quyền dùng máy ảnh để chụp ảnh báo cáo. Bạn có thể cho phép trong Cài đặt, hoặc chọn ảnh từ thư viện.",
+                            "Civic needs the camera permission to take the report's photo. You can allow it in Settings, or choose a photo from the gallery.",
+                        )
                     } else {
                         t("Đang xin quyền dùng máy ảnh…", "Asking for the camera permission…")
                     },

@@ -16,11 +16,11 @@ import com.google.android.gms.location.FusedLocationProviderClient
 import com.google.android.gms.location.LocationServices
 import com.google.android.gms.location.Priority
 import com.google.android.gms.tasks.CancellationTokenSource
-import java.time.Instant
-import kotlin.coroutines.resume
 import kotlinx.coroutines.suspendCancellableCoroutine
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
+import java.time.Instant
+import kotlin.coroutines.resume
 
 /**
  * Where the phone is, for the report's location: one fresh fix from the fused location
@@ -87,8 +87,7 @@ class LocationSource(context: Context) {
             .minByOrNull { if (it.hasAccuracy()) it.accuracy else Float.MAX_VALUE }
     }
 
-    private fun ageMillis(location: Location): Long =
-        (SystemClock.elapsedRealtimeNanos() - location.elapsedRealtimeNanos) / 1_000_000
+    private fun ageMillis(location: Location): Long = (SystemClock.elapsedRealtimeNanos() - location.elapsedRealtimeNanos) / 1_000_000
 
     private fun Location.toFix(): LocationFix = LocationFix(
         lat = latitude,

@@ -30,7 +30,6 @@ import androidx.compose.ui.viewinterop.AndroidView
 import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.LifecycleEventObserver
 import androidx.lifecycle.compose.LocalLifecycleOwner
-import java.util.Locale
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
@@ -46,6 +45,7 @@ import org.maplibre.android.maps.MapLibreMapOptions
 import org.maplibre.android.maps.MapView
 import org.maplibre.android.maps.Style
 import org.maplibre.android.style.sources.GeoJsonSource
+import java.util.Locale
 
 /*
  * The map: MapLibre Android drawing OpenStreetMap's standard raster tiles, with the screen's
@@ -126,7 +126,14 @@ internal fun OsmMap(
     Box(
         modifier.semantics {
             if (description.isNotEmpty()) contentDescription = description
-            if (click != null) customActions = markers.map { m -> CustomAccessibilityAction(m.label) { click(m); true } }
+            if (click != null) {
+                customActions = markers.map { m ->
+                    CustomAccessibilityAction(m.label) {
+                        click(m)
+                        true
+                    }
+                }
+            }
         },
     ) {
         AndroidView(factory = { controller.view }, modifier = Modifier.matchParentSize())
@@ -262,10 +269,22 @@ private class MapController(context: Context, initial: CameraPosition) {
     fun onLifecycle(event: Lifecycle.Event) {
         if (destroyed) return
         when (event) {
-            Lifecycle.Event.ON_START -> if (!started) { view.onStart(); started = true }
-            Lifecycle.Event.ON_RESUME -> if (!resumed) { view.onResume(); resumed = true }
-            Lifecycle.Event.ON_PAUSE -> if (resumed) { view.onPause(); resumed = false }
-            Lifecycle.Event.ON_STOP -> if (started) { view.onStop(); started = false }
+            Lifecycle.Event.ON_START -> if (!started) {
+                view.onStart()
+                started = true
+            }
+            Lifecycle.Event.ON_RESUME -> if (!resumed) {
+                view.onResume()
+                resumed = true
+            }
+            Lifecycle.Event.ON_PAUSE -> if (resumed) {
+                view.onPause()
+                resumed = false
+            }
+            Lifecycle.Event.ON_STOP -> if (started) {
+                view.onStop()
+                started = false
+            }
             else -> Unit // ON_CREATE: done in init; ON_DESTROY: the composition's dispose.
         }
     }

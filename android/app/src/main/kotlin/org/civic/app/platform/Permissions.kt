@@ -46,9 +46,8 @@ fun rememberCameraPermission(onResult: (granted: Boolean) -> Unit): () -> Unit =
     rememberPermissionRequest(Manifest.permission.CAMERA, onResult = onResult)
 
 /** Notifications (asked on Android 13+; granted by default before). */
-fun notificationsPermitted(context: Context): Boolean =
-    Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
-        hasAnyPermission(context, Manifest.permission.POST_NOTIFICATIONS)
+fun notificationsPermitted(context: Context): Boolean = Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
+    hasAnyPermission(context, Manifest.permission.POST_NOTIFICATIONS)
 
 /** Asks for the notification permission on Android 13+; answers true at once before. */
 @Composable

@@ -27,25 +27,26 @@ fun rememberPhotoPicker(max: Int = 5, onPicked: (List<ByteArray>) -> Unit): () -
     val scope = rememberCoroutineScope()
     val current by rememberUpdatedState(onPicked)
     // The multiple picker needs a limit of at least 2; the list is cut to [max] below.
-    val launcher = rememberLauncherForActivityResult(ActivityResultContracts.PickMultipleVisualMedia(max.coerceAtLeast(2))) { uris: List<Uri> ->
-        if (uris.isEmpty()) return@rememberLauncherForActivityResult
-        scope.launch {
-            val photos = withContext(Dispatchers.IO) {
-                uris.take(max.coerceAtLeast(1)).mapNotNull { uri ->
-                    try {
-                        context.contentResolver.openInputStream(uri)?.use { it.readBytes() }
-                    } catch (e: Exception) {
-                        Log.w("CivicPhotos", "Cannot read a picked photo", e)
-                        null
-                    } catch (e: OutOfMemoryError) {
-                        Log.w("CivicPhotos", "A picked photo is too large to read", e)
-                        null
+    val launcher =
+        rememberLauncherForActivityResult(ActivityResultContracts.PickMultipleVisualMedia(max.coerceAtLeast(2))) { uris: List<Uri> ->
+            if (uris.isEmpty()) return@rememberLauncherForActivityResult
+            scope.launch {
+                val photos = withContext(Dispatchers.IO) {
+                    uris.take(max.coerceAtLeast(1)).mapNotNull { uri ->
+                        try {
+                            context.contentResolver.openInputStream(uri)?.use { it.readBytes() }
+                        } catch (e: Exception) {
+                            Log.w("CivicPhotos", "Cannot read a picked photo", e)
+                            null
+                        } catch (e: OutOfMemoryError) {
+                            Log.w("CivicPhotos", "A picked photo is too large to read", e)
+                            null
+                        }
                     }
                 }
+                if (photos.isNotEmpty()) current(photos)
             }
-            if (photos.isNotEmpty()) current(photos)
         }
-    }
     return {
         launcher.launch(
             PickVisualMediaRequest.Builder()

@@ -9,9 +9,6 @@ import androidx.work.WorkInfo
 import androidx.work.WorkManager
 import androidx.work.WorkerParameters
 import androidx.work.workDataOf
-import java.time.Duration
-import java.time.Instant
-import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
@@ -21,6 +18,9 @@ import org.civic.core.CampaignPhase
 import org.civic.core.CampaignReminder
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
+import java.time.Duration
+import java.time.Instant
+import java.util.concurrent.TimeUnit
 
 /**
  * The reminders before the Green Sunday campaigns the resident joined (the core's
@@ -80,7 +80,14 @@ object CampaignReminders {
         withContext(Dispatchers.IO) {
             try {
                 for (notice in app.takeCampaignNotices()) {
-                    Notifications.postCampaignReminder(context, "campaign-${notice.campaignId}-called-off", notice.campaignId, notice.title, notice.body, Instant.now())
+                    Notifications.postCampaignReminder(
+                        context,
+                        "campaign-${notice.campaignId}-called-off",
+                        notice.campaignId,
+                        notice.title,
+                        notice.body,
+                        Instant.now(),
+                    )
                 }
             } catch (e: CivicException) {
                 Log.w(TAG_LOG, "Cannot read the campaign notices", e)
@@ -134,15 +141,14 @@ object CampaignReminders {
     }
 
     /** The campaigns as the city lists them (as last listed, without a connection); null when unreadable. */
-    internal suspend fun campaigns(app: CivicApp): List<CampaignInfo>? =
-        withTimeoutOrNull(LIST_TIMEOUT_MILLIS) {
-            try {
-                app.campaigns()
-            } catch (e: CivicException) {
-                Log.w(TAG_LOG, "Cannot read the campaigns", e)
-                null
-            }
+    internal suspend fun campaigns(app: CivicApp): List<CampaignInfo>? = withTimeoutOrNull(LIST_TIMEOUT_MILLIS) {
+        try {
+            app.campaigns()
+        } catch (e: CivicException) {
+            Log.w(TAG_LOG, "Cannot read the campaigns", e)
+            null
         }
+    }
 }
 
 /**
@@ -171,7 +177,9 @@ class CampaignReminderWorker(context: Context, params: WorkerParameters) : Corou
             null
         }
 
-        val due = if (app == null) true else {
+        val due = if (app == null) {
+            true
+        } else {
             // Read first: a campaign moved or cancelled since the reminder was set says so here.
             val campaigns = CampaignReminders.campaigns(app)
             val reminders = try {

@@ -12,7 +12,6 @@ import android.util.Log
 import androidx.core.app.NotificationCompat
 import androidx.core.app.NotificationManagerCompat
 import androidx.core.content.ContextCompat
-import java.time.Instant
 import org.civic.app.R
 import org.civic.app.Routes
 import org.civic.app.ui.AppLanguage
@@ -23,6 +22,7 @@ import org.civic.core.ReportStatus
 import org.civic.core.Severity
 import org.civic.core.SyncOutcome
 import org.civic.core.WarningNotification
+import java.time.Instant
 
 /**
  * The app's notification channels and the notifications sync posts: one per change on the
@@ -80,23 +80,43 @@ object Notifications {
             }
         manager.createNotificationChannels(
             listOf(
-                channel(CHANNEL_REPORTS, R.string.channel_reports, R.string.channel_reports_description,
-                    NotificationManager.IMPORTANCE_DEFAULT),
-                channel(CHANNEL_WARNINGS_URGENT, R.string.channel_warnings_urgent, R.string.channel_warnings_urgent_description,
-                    NotificationManager.IMPORTANCE_HIGH).apply {
+                channel(
+                    CHANNEL_REPORTS,
+                    R.string.channel_reports,
+                    R.string.channel_reports_description,
+                    NotificationManager.IMPORTANCE_DEFAULT,
+                ),
+                channel(
+                    CHANNEL_WARNINGS_URGENT,
+                    R.string.channel_warnings_urgent,
+                    R.string.channel_warnings_urgent_description,
+                    NotificationManager.IMPORTANCE_HIGH,
+                ).apply {
                     enableVibration(true)
                     lockscreenVisibility = Notification.VISIBILITY_PUBLIC
                 },
-                channel(CHANNEL_WARNINGS, R.string.channel_warnings, R.string.channel_warnings_description,
-                    NotificationManager.IMPORTANCE_DEFAULT).apply {
+                channel(
+                    CHANNEL_WARNINGS,
+                    R.string.channel_warnings,
+                    R.string.channel_warnings_description,
+                    NotificationManager.IMPORTANCE_DEFAULT,
+                ).apply {
                     lockscreenVisibility = Notification.VISIBILITY_PUBLIC
                 },
-                channel(CHANNEL_SYNC, R.string.channel_sync, R.string.channel_sync_description,
-                    NotificationManager.IMPORTANCE_MIN).apply {
+                channel(
+                    CHANNEL_SYNC,
+                    R.string.channel_sync,
+                    R.string.channel_sync_description,
+                    NotificationManager.IMPORTANCE_MIN,
+                ).apply {
                     setShowBadge(false)
                 },
-                channel(CHANNEL_CAMPAIGNS, R.string.channel_campaigns, R.string.channel_campaigns_description,
-                    NotificationManager.IMPORTANCE_DEFAULT),
+                channel(
+                    CHANNEL_CAMPAIGNS,
+                    R.string.channel_campaigns,
+                    R.string.channel_campaigns_description,
+                    NotificationManager.IMPORTANCE_DEFAULT,
+                ),
             ),
         )
     }
@@ -105,7 +125,9 @@ object Notifications {
     fun allowed(context: Context): Boolean {
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
             ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
-        ) return false
+        ) {
+            return false
+        }
         return NotificationManagerCompat.from(context).areNotificationsEnabled()
     }
 
@@ -177,14 +199,13 @@ object Notifications {
     }
 
     /** The silent notification of an expedited sync that runs as a foreground job. */
-    fun syncing(context: Context): Notification =
-        NotificationCompat.Builder(context, CHANNEL_SYNC)
-            .setSmallIcon(R.drawable.ic_notification)
-            .setContentTitle(context.getString(R.string.sync_in_progress))
-            .setPriority(NotificationCompat.PRIORITY_MIN)
-            .setOngoing(true)
-            .setSilent(true)
-            .build()
+    fun syncing(context: Context): Notification = NotificationCompat.Builder(context, CHANNEL_SYNC)
+        .setSmallIcon(R.drawable.ic_notification)
+        .setContentTitle(context.getString(R.string.sync_in_progress))
+        .setPriority(NotificationCompat.PRIORITY_MIN)
+        .setOngoing(true)
+        .setSilent(true)
+        .build()
 
     private fun post(context: Context, tag: String, id: Int, notification: Notification) {
         if (!allowed(context)) return
@@ -195,13 +216,12 @@ object Notifications {
         }
     }
 
-    private fun open(context: Context, route: String): PendingIntent =
-        PendingIntent.getActivity(
-            context,
-            route.hashCode(),
-            Routes.intent(context, route),
-            PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
-        )
+    private fun open(context: Context, route: String): PendingIntent = PendingIntent.getActivity(
+        context,
+        route.hashCode(),
+        Routes.intent(context, route),
+        PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
+    )
 
     private fun statusText(status: ReportStatus, language: AppLanguage): String = when (status) {
         ReportStatus.DRAFT -> language.pick("Bản nháp", "Draft")

@@ -12,11 +12,11 @@ import androidx.work.OneTimeWorkRequestBuilder
 import androidx.work.OutOfQuotaPolicy
 import androidx.work.PeriodicWorkRequestBuilder
 import androidx.work.WorkManager
+import org.civic.app.CivicApplication
+import org.civic.core.CivicException
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.TimeUnit
-import org.civic.app.CivicApplication
-import org.civic.core.CivicException
 
 /**
  * When [SyncWorker] runs. The core decides when a failed report is tried again (its backoff,

@@ -11,7 +11,8 @@ import androidx.compose.runtime.staticCompositionLocalOf
  */
 enum class AppLanguage(val code: String) {
     VI("vi"),
-    EN("en");
+    EN("en"),
+    ;
 
     /** The text in this language. Vietnamese always comes first at the call site. */
     fun pick(vi: String, en: String): String = if (this == VI) vi else en

@@ -84,18 +84,29 @@ object SketchPlatform : PlatformViews {
         val description = markers.joinToString { it.label }
         val click by rememberUpdatedState(onMarkerClick)
         val picking = onMarkerClick != null
-        val pick = if (!picking) Modifier else Modifier.pointerInput(markers, center, zoom) {
-            detectTapGestures { tap ->
-                val drawn = Size(size.width.toFloat(), size.height.toFloat())
-                // The nearest pin within a fingertip, as the app's map does.
-                val hit = markers.minByOrNull { (sketchProject(it.at, center, zoom, drawn) - tap).getDistance() }
-                if (hit != null && (sketchProject(hit.at, center, zoom, drawn) - tap).getDistance() <= 16.dp.toPx()) click?.invoke(hit)
+        val pick = if (!picking) {
+            Modifier
+        } else {
+            Modifier.pointerInput(markers, center, zoom) {
+                detectTapGestures { tap ->
+                    val drawn = Size(size.width.toFloat(), size.height.toFloat())
+                    // The nearest pin within a fingertip, as the app's map does.
+                    val hit = markers.minByOrNull { (sketchProject(it.at, center, zoom, drawn) - tap).getDistance() }
+                    if (hit != null && (sketchProject(hit.at, center, zoom, drawn) - tap).getDistance() <= 16.dp.toPx()) click?.invoke(hit)
+                }
             }
         }
         Box(
             modifier.background(Color(0xFFE8EEE4)).semantics {
                 contentDescription = description
-                if (picking) customActions = markers.map { m -> CustomAccessibilityAction(m.label) { click?.invoke(m); true } }
+                if (picking) {
+                    customActions = markers.map { m ->
+                        CustomAccessibilityAction(m.label) {
+                            click?.invoke(m)
+                            true
+                        }
+                    }
+                }
             }.then(pick),
         ) {
             Canvas(Modifier.matchParentSize()) {

@@ -51,10 +51,6 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
-import java.util.Locale
-import kotlin.math.abs
-import kotlin.math.ln
-import kotlin.math.max
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -90,6 +86,10 @@ import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.LocationFix
 import org.civic.core.SpotState
+import java.util.Locale
+import kotlin.math.abs
+import kotlin.math.ln
+import kotlin.math.max
 
 /** A before/after pair of the summary card, with both photos' bytes when they are on the phone. */
 data class PairPhotos(val pair: BeforeAfter, val before: PhotoBytes, val after: PhotoBytes)
@@ -223,7 +223,14 @@ class CampaignViewModel(
                 val known = HashMap<String, PhotoBytes>()
                 fun photo(hash: String): PhotoBytes = known.getOrPut(hash) {
                     // A photo not on the phone (its download failed) shows as a placeholder.
-                    PhotoBytes(hash, try { app.photo(hash) } catch (e: CivicException) { null })
+                    PhotoBytes(
+                        hash,
+                        try {
+                            app.photo(hash)
+                        } catch (e: CivicException) {
+                            null
+                        },
+                    )
                 }
                 card to card.pairs.map { PairPhotos(it, photo(it.beforePhoto), photo(it.afterPhoto)) }
             }
@@ -278,21 +285,48 @@ fun CampaignContent(
     val area = c?.area.orEmpty().map { LatLon(it.lat, it.lon) }
     // A Scaffold as every screen has: the theme's background, and the system bars' insets.
     Scaffold { padding ->
-        LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), state = list, verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        LazyColumn(
+            Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp),
+            state = list,
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
             item {
                 Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                    Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
-                    Text(c?.name ?: t("Đang tải…", "Loading…"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
-                        modifier = Modifier.semantics { heading() })
+                    Text(
+                        t("Ngày Chủ nhật xanh", "Green Sunday"),
+                        style = MaterialTheme.typography.labelLarge,
+                        color = MaterialTheme.colorScheme.primary,
+                    )
+                    Text(
+                        c?.name ?: t("Đang tải…", "Loading…"),
+                        style = MaterialTheme.typography.headlineSmall,
+                        fontWeight = FontWeight.Bold,
+                        modifier = Modifier.semantics { heading() },
+                    )
                     if (c != null) {
-                        Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)} – ${Format.time(c.endsAt)}", style = MaterialTheme.typography.bodyMedium)
+                        Text(
+                            "${c.phaseLabel} · ${Format.dateTime(c.startsAt)} – ${Format.time(c.endsAt)}",
+                            style = MaterialTheme.typography.bodyMedium,
+                        )
                         if (c.areas.isNotEmpty()) Text(c.areas.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
-                        if (c.meetingPoints.isNotEmpty()) Text(t("Điểm tập trung: ", "Meet at: ") + c.meetingPoints.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
+                        if (c.meetingPoints.isNotEmpty()) {
+                            Text(
+                                t("Điểm tập trung: ", "Meet at: ") + c.meetingPoints.joinToString(", "),
+                                style = MaterialTheme.typography.bodyMedium,
+                            )
+                        }
                         // After the campaign the summary card says how far it got.
                         val cleaned = state.spots.count { it.state == SpotState.CLEANED }
-                        if (summary == null) c.goalSpots?.let { goal ->
-                            Text(t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"), style = MaterialTheme.typography.bodyLarge)
-                            LinearProgressIndicator(progress = { (cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
+                        if (summary == null) {
+                            c.goalSpots?.let { goal ->
+                                Text(
+                                    t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"),
+                                    style = MaterialTheme.typography.bodyLarge,
+                                )
+                                LinearProgressIndicator(progress = {
+                                    (cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f)
+                                }, modifier = Modifier.fillMaxWidth())
+                            }
                         }
                         c.cancelReason?.let { CalledOffLine(it) }
                         if (state.joined && c.phase != CampaignPhase.CANCELLED) JoinedLine(c.myTeam)
@@ -306,8 +340,15 @@ fun CampaignContent(
                         // The morning on the map: where it is clean now.
                         val cleaned = state.spots.filter { it.state == SpotState.CLEANED }
                         if (cleaned.isNotEmpty()) {
-                            SpotsMap(t("Bản đồ điểm đã dọn", "Map of cleaned spots"), cleaned, emptyList(), area,
-                                legend = listOf(SpotState.CLEANED), onPick = onPick, modifier = Modifier.padding(top = 6.dp))
+                            SpotsMap(
+                                t("Bản đồ điểm đã dọn", "Map of cleaned spots"),
+                                cleaned,
+                                emptyList(),
+                                area,
+                                legend = listOf(SpotState.CLEANED),
+                                onPick = onPick,
+                                modifier = Modifier.padding(top = 6.dp),
+                            )
                         }
                     }
                 }
@@ -319,8 +360,11 @@ fun CampaignContent(
                 }
                 if (state.pairs.isNotEmpty()) {
                     item(key = "pairs") {
-                        Text(t("Trước và sau khi dọn", "Before and after"), style = MaterialTheme.typography.titleMedium,
-                            modifier = Modifier.semantics { heading() })
+                        Text(
+                            t("Trước và sau khi dọn", "Before and after"),
+                            style = MaterialTheme.typography.titleMedium,
+                            modifier = Modifier.semantics { heading() },
+                        )
                     }
                     items(state.pairs, key = { "pair-" + it.pair.spotId }) { PairRow(it) }
                 }
@@ -332,7 +376,10 @@ fun CampaignContent(
                 item {
                     Card(Modifier.fillMaxWidth()) {
                         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                            Text(t("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one"), style = MaterialTheme.typography.titleMedium)
+                            Text(
+                                t("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one"),
+                                style = MaterialTheme.typography.titleMedium,
+                            )
                             FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                                 for (category in c.categories) {
                                     Button(onClick = { onCapture(category.code) }) { Text(category.name) }
@@ -346,18 +393,39 @@ fun CampaignContent(
             if (summary == null && (state.spots.isNotEmpty() || meeting.isNotEmpty() || area.size >= 3)) {
                 item(key = "map") {
                     Card(Modifier.fillMaxWidth()) {
-                        SpotsMap(t("Bản đồ các điểm", "Map of the spots"), state.spots, meeting, area,
-                            legend = if (state.spots.isEmpty()) emptyList() else SpotState.entries, onPick = onPick,
-                            modifier = Modifier.padding(16.dp))
+                        SpotsMap(
+                            t("Bản đồ các điểm", "Map of the spots"),
+                            state.spots,
+                            meeting,
+                            area,
+                            legend = if (state.spots.isEmpty()) emptyList() else SpotState.entries,
+                            onPick = onPick,
+                            modifier = Modifier.padding(16.dp),
+                        )
                     }
                 }
             }
             item {
-                Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.SpaceBetween) {
-                    Text(t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"), style = MaterialTheme.typography.titleMedium,
-                        modifier = Modifier.semantics { heading() })
+                Row(
+                    Modifier.fillMaxWidth(),
+                    verticalAlignment = Alignment.CenterVertically,
+                    horizontalArrangement = Arrangement.SpaceBetween,
+                ) {
+                    Text(
+                        t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"),
+                        style = MaterialTheme.typography.titleMedium,
+                        modifier = Modifier.semantics { heading() },
+                    )
                     OutlinedButton(onClick = onSync, enabled = !state.busy) {
-                        Text(if (state.waiting > 0) t("Gửi ${state.waiting} thao tác", "Send ${state.waiting} waiting") else t("Cập nhật", "Refresh"))
+                        Text(
+                            if (state.waiting >
+                                0
+                            ) {
+                                t("Gửi ${state.waiting} thao tác", "Send ${state.waiting} waiting")
+                            } else {
+                                t("Cập nhật", "Refresh")
+                            },
+                        )
                     }
                 }
                 state.notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
@@ -366,7 +434,12 @@ fun CampaignContent(
                 item { Text(t("Chưa có điểm nào.", "No spot yet."), style = MaterialTheme.typography.bodyMedium) }
             }
             items(state.spots, key = { it.id }) { spot ->
-                SpotRow(spot, selected = spot.id == selected, canClaim = state.joined && c?.phase == CampaignPhase.RUNNING, onClaim = onClaim)
+                SpotRow(
+                    spot,
+                    selected = spot.id == selected,
+                    canClaim = state.joined && c?.phase == CampaignPhase.RUNNING,
+                    onClaim = onClaim,
+                )
             }
             // AFTER_SPOTS items after the spots' rows.
             item { Text("", Modifier.padding(bottom = 24.dp)) }
@@ -377,10 +450,17 @@ fun CampaignContent(
 /** "Bạn đã tham gia · Đội X", or taking part alone. */
 @Composable
 private fun JoinedLine(team: String?) {
-    Surface(color = MaterialTheme.colorScheme.secondaryContainer, shape = RoundedCornerShape(8.dp), modifier = Modifier.fillMaxWidth().padding(top = 4.dp)) {
+    Surface(
+        color = MaterialTheme.colorScheme.secondaryContainer,
+        shape = RoundedCornerShape(8.dp),
+        modifier = Modifier.fillMaxWidth().padding(top = 4.dp),
+    ) {
         Text(
-            if (team != null) t("Bạn đã tham gia · Đội $team", "You're in · Team $team")
-            else t("Bạn tham gia một mình", "You're taking part on your own"),
+            if (team != null) {
+                t("Bạn đã tham gia · Đội $team", "You're in · Team $team")
+            } else {
+                t("Bạn tham gia một mình", "You're taking part on your own")
+            },
             color = MaterialTheme.colorScheme.onSecondaryContainer,
             style = MaterialTheme.typography.titleSmall,
             modifier = Modifier.padding(horizontal = 12.dp, vertical = 8.dp),
@@ -391,7 +471,11 @@ private fun JoinedLine(team: String?) {
 /** The campaign was called off (rain, a storm warning): why, where the joined line would be. */
 @Composable
 private fun CalledOffLine(reason: String) {
-    Surface(color = MaterialTheme.colorScheme.errorContainer, shape = RoundedCornerShape(8.dp), modifier = Modifier.fillMaxWidth().padding(top = 4.dp)) {
+    Surface(
+        color = MaterialTheme.colorScheme.errorContainer,
+        shape = RoundedCornerShape(8.dp),
+        modifier = Modifier.fillMaxWidth().padding(top = 4.dp),
+    ) {
         Text(
             t("Chiến dịch đã huỷ: $reason", "Called off: $reason"),
             color = MaterialTheme.colorScheme.onErrorContainer,
@@ -428,35 +512,57 @@ private fun kgText(kg: Double): String {
 private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
-            Text(t("Tổng kết buổi ra quân", "How the clean-up went"), style = MaterialTheme.typography.labelLarge,
-                color = MaterialTheme.colorScheme.primary, modifier = Modifier.semantics { heading() })
+            Text(
+                t("Tổng kết buổi ra quân", "How the clean-up went"),
+                style = MaterialTheme.typography.labelLarge,
+                color = MaterialTheme.colorScheme.primary,
+                modifier = Modifier.semantics { heading() },
+            )
             Text(s.headline, style = MaterialTheme.typography.titleLarge, fontWeight = FontWeight.Bold)
             s.goalSpots?.let { goal ->
                 Text(
-                    if (s.goalReached) t("✓ Đã đạt mục tiêu $goal điểm", "✓ Goal of $goal spots reached")
-                    else t("Chưa đạt mục tiêu $goal điểm", "Goal of $goal spots not reached"),
+                    if (s.goalReached) {
+                        t("✓ Đã đạt mục tiêu $goal điểm", "✓ Goal of $goal spots reached")
+                    } else {
+                        t("Chưa đạt mục tiêu $goal điểm", "Goal of $goal spots not reached")
+                    },
                     style = MaterialTheme.typography.bodyLarge,
                     fontWeight = if (s.goalReached) FontWeight.SemiBold else FontWeight.Normal,
                 )
-                LinearProgressIndicator(progress = { (s.cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f) }, modifier = Modifier.fillMaxWidth())
+                LinearProgressIndicator(progress = {
+                    (s.cleaned.toFloat() / goal.toFloat()).coerceIn(0f, 1f)
+                }, modifier = Modifier.fillMaxWidth())
             }
             if (s.kg > 0.0) {
                 Text(t("Thu gom ${kgText(s.kg)} rác", "${kgText(s.kg)} of litter collected"), style = MaterialTheme.typography.bodyMedium)
             }
             if (s.handedOver > 0u) {
-                Text(t("${s.handedOver} điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường",
-                    "${s.handedOver} spots left were handed to the sanitation unit"), style = MaterialTheme.typography.bodyMedium)
+                Text(
+                    t(
+                        "${s.handedOver} điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường",
+                        "${s.handedOver} spots left were handed to the sanitation unit",
+                    ),
+                    style = MaterialTheme.typography.bodyMedium,
+                )
             }
             map()
             val team = s.myTeam
             if (s.mine != null || team != null) {
-                Text(t("Phần của bạn", "Your part"), style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold,
-                    modifier = Modifier.padding(top = 6.dp).semantics { heading() })
+                Text(
+                    t("Phần của bạn", "Your part"),
+                    style = MaterialTheme.typography.titleSmall,
+                    fontWeight = FontWeight.SemiBold,
+                    modifier = Modifier.padding(top = 6.dp).semantics { heading() },
+                )
                 s.mine?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 team?.let {
-                    Text(t("Đội ${it.name}: đã dọn ${it.cleaned}/${it.reported} điểm · ${kgText(it.kg)}",
-                        "Team ${it.name}: ${it.cleaned} of ${it.reported} spots cleaned · ${kgText(it.kg)}"),
-                        style = MaterialTheme.typography.bodyMedium)
+                    Text(
+                        t(
+                            "Đội ${it.name}: đã dọn ${it.cleaned}/${it.reported} điểm · ${kgText(it.kg)}",
+                            "Team ${it.name}: ${it.cleaned} of ${it.reported} spots cleaned · ${kgText(it.kg)}",
+                        ),
+                        style = MaterialTheme.typography.bodyMedium,
+                    )
                 }
             }
         }
@@ -473,23 +579,61 @@ private fun TallyTable(title: String, rows: List<CampaignTally>, mine: String?) 
             // The column headings: TalkBack reads each row whole instead.
             Row(Modifier.fillMaxWidth().clearAndSetSemantics {}, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(t("Tên", "Name"), style = MaterialTheme.typography.labelMedium, color = muted, modifier = Modifier.weight(1.3f))
-                Text(t("Điểm", "Spots"), style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
-                Text(t("Đã dọn", "Cleaned"), style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.9f))
-                Text("kg", style = MaterialTheme.typography.labelMedium, color = muted, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+                Text(
+                    t("Điểm", "Spots"),
+                    style = MaterialTheme.typography.labelMedium,
+                    color = muted,
+                    textAlign = TextAlign.End,
+                    modifier = Modifier.weight(0.8f),
+                )
+                Text(
+                    t("Đã dọn", "Cleaned"),
+                    style = MaterialTheme.typography.labelMedium,
+                    color = muted,
+                    textAlign = TextAlign.End,
+                    modifier = Modifier.weight(0.9f),
+                )
+                Text(
+                    "kg",
+                    style = MaterialTheme.typography.labelMedium,
+                    color = muted,
+                    textAlign = TextAlign.End,
+                    modifier = Modifier.weight(0.8f),
+                )
             }
             for (row in rows) {
                 val kg = kgText(row.kg)
-                val said = t("${row.name}: ${row.reported} điểm, đã dọn ${row.cleaned}, $kg",
-                    "${row.name}: ${row.reported} spots, ${row.cleaned} cleaned, $kg")
+                val said = t(
+                    "${row.name}: ${row.reported} điểm, đã dọn ${row.cleaned}, $kg",
+                    "${row.name}: ${row.reported} spots, ${row.cleaned} cleaned, $kg",
+                )
                 val weight = if (row.name == mine) FontWeight.Bold else FontWeight.Normal
                 Row(
                     Modifier.fillMaxWidth().semantics(mergeDescendants = true) { contentDescription = said },
                     horizontalArrangement = Arrangement.spacedBy(8.dp),
                 ) {
                     Text(row.name, style = MaterialTheme.typography.bodyMedium, fontWeight = weight, modifier = Modifier.weight(1.3f))
-                    Text("${row.reported}", style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
-                    Text("${row.cleaned}", style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.9f))
-                    Text(kg.removeSuffix(" kg"), style = MaterialTheme.typography.bodyMedium, fontWeight = weight, textAlign = TextAlign.End, modifier = Modifier.weight(0.8f))
+                    Text(
+                        "${row.reported}",
+                        style = MaterialTheme.typography.bodyMedium,
+                        fontWeight = weight,
+                        textAlign = TextAlign.End,
+                        modifier = Modifier.weight(0.8f),
+                    )
+                    Text(
+                        "${row.cleaned}",
+                        style = MaterialTheme.typography.bodyMedium,
+                        fontWeight = weight,
+                        textAlign = TextAlign.End,
+                        modifier = Modifier.weight(0.9f),
+                    )
+                    Text(
+                        kg.removeSuffix(" kg"),
+                        style = MaterialTheme.typography.bodyMedium,
+                        fontWeight = weight,
+                        textAlign = TextAlign.End,
+                        modifier = Modifier.weight(0.8f),
+                    )
                 }
             }
         }
@@ -505,17 +649,29 @@ private fun PairRow(p: PairPhotos) {
             Text(listOfNotNull(p.pair.categoryName, p.pair.team).joinToString(" · "), style = MaterialTheme.typography.titleSmall)
             Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 val sides = listOf(
-                    Triple(language.pick("Trước", "Before"), language.pick("Trước khi dọn: ${p.pair.categoryName}", "Before cleaning: ${p.pair.categoryName}"), p.before),
-                    Triple(language.pick("Sau", "After"), language.pick("Sau khi dọn: ${p.pair.categoryName}", "After cleaning: ${p.pair.categoryName}"), p.after),
+                    Triple(
+                        language.pick("Trước", "Before"),
+                        language.pick("Trước khi dọn: ${p.pair.categoryName}", "Before cleaning: ${p.pair.categoryName}"),
+                        p.before,
+                    ),
+                    Triple(
+                        language.pick("Sau", "After"),
+                        language.pick("Sau khi dọn: ${p.pair.categoryName}", "After cleaning: ${p.pair.categoryName}"),
+                        p.after,
+                    ),
                 )
                 for ((label, description, photo) in sides) {
                     Column(Modifier.weight(1f)) {
                         Box(Modifier.fillMaxWidth().height(130.dp).clip(RoundedCornerShape(8.dp))) {
                             PhotoView(photo.bytes, description, Modifier.matchParentSize())
                             if (photo.bytes == null) {
-                                Text(t("Ảnh chưa có trên máy", "Photo not on this phone yet"), style = MaterialTheme.typography.bodySmall,
-                                    color = Color(0xFF263238), textAlign = TextAlign.Center,
-                                    modifier = Modifier.align(Alignment.Center).padding(8.dp))
+                                Text(
+                                    t("Ảnh chưa có trên máy", "Photo not on this phone yet"),
+                                    style = MaterialTheme.typography.bodySmall,
+                                    color = Color(0xFF263238),
+                                    textAlign = TextAlign.Center,
+                                    modifier = Modifier.align(Alignment.Center).padding(8.dp),
+                                )
                             }
                         }
                         Text(label, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 4.dp))
@@ -541,8 +697,15 @@ private fun JoinCard(c: CampaignInfo, onJoin: (String?, String?) -> Unit) {
                     }
                 }
             }
-            OutlinedTextField(newTeam, { newTeam = it }, label = { Text(t("Lập đội mới (trường, chi đoàn, tổ dân phố…)", "Start a team (school, union branch, neighbours…)")) },
-                singleLine = true, modifier = Modifier.fillMaxWidth())
+            OutlinedTextField(
+                newTeam,
+                {
+                    newTeam = it
+                },
+                label = { Text(t("Lập đội mới (trường, chi đoàn, tổ dân phố…)", "Start a team (school, union branch, neighbours…)")) },
+                singleLine = true,
+                modifier = Modifier.fillMaxWidth(),
+            )
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 Button(onClick = { onJoin(null, newTeam) }, enabled = newTeam.isNotBlank()) { Text(t("Lập đội", "Start team")) }
                 TextButton(onClick = { onJoin(null, null) }) { Text(t("Tham gia một mình", "Join alone")) }
@@ -557,7 +720,13 @@ private fun SpotRow(spot: CampaignSpot, selected: Boolean, canClaim: Boolean, on
     // Picked on the map: another colour and a frame, and TalkBack says "selected".
     Card(
         Modifier.fillMaxWidth().semantics { this.selected = selected },
-        colors = if (selected) CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer) else CardDefaults.cardColors(),
+        colors = if (selected) {
+            CardDefaults.cardColors(
+                containerColor = MaterialTheme.colorScheme.secondaryContainer,
+            )
+        } else {
+            CardDefaults.cardColors()
+        },
         border = if (selected) BorderStroke(2.dp, MaterialTheme.colorScheme.secondary) else null,
     ) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
@@ -667,8 +836,11 @@ private fun SpotsMap(
             if (areas.isNotEmpty()) LegendEntry(CampaignAreaColor, t("Khu vực chiến dịch", "Campaign area"), area = true)
         }
         if (spots.isNotEmpty()) {
-            Text(t("Chạm vào một điểm trên bản đồ để xem nó trong danh sách.", "Tap a spot on the map to see it in the list."),
-                style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                t("Chạm vào một điểm trên bản đồ để xem nó trong danh sách.", "Tap a spot on the map to see it in the list."),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
         }
     }
 }

@@ -42,11 +42,17 @@ import org.civic.core.CivicException
 /** The campaigns near the resident's places, the running and upcoming ones first. */
 data class CampaignsState(val campaigns: List<CampaignInfo> = emptyList(), val loaded: Boolean = false, val error: String? = null)
 
-class CampaignsViewModel(private val app: CivicApp, private val scope: CoroutineScope, private val io: CoroutineDispatcher = Dispatchers.IO) : AutoCloseable {
+class CampaignsViewModel(
+    private val app: CivicApp,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) : AutoCloseable {
     private val _state = MutableStateFlow(CampaignsState())
     val state: StateFlow<CampaignsState> = _state.asStateFlow()
 
-    init { load() }
+    init {
+        load()
+    }
 
     override fun close() {}
 
@@ -76,17 +82,29 @@ fun CampaignsContent(state: CampaignsState, onOpen: (String) -> Unit) {
         LazyColumn(Modifier.fillMaxSize().padding(padding).padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
             item {
                 Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                    Text(t("Ngày Chủ nhật xanh", "Green Sunday"), style = MaterialTheme.typography.headlineSmall, fontWeight = FontWeight.Bold,
-                        modifier = Modifier.semantics { heading() })
-                    Text(t("Cùng hàng xóm dọn sạch đường phố: báo điểm rác, nhận dọn, chụp ảnh sau khi dọn.",
-                        "Clean your streets with your neighbours: report litter spots, take them on, photograph them clean."),
-                        style = MaterialTheme.typography.bodyMedium)
+                    Text(
+                        t("Ngày Chủ nhật xanh", "Green Sunday"),
+                        style = MaterialTheme.typography.headlineSmall,
+                        fontWeight = FontWeight.Bold,
+                        modifier = Modifier.semantics { heading() },
+                    )
+                    Text(
+                        t(
+                            "Cùng hàng xóm dọn sạch đường phố: báo điểm rác, nhận dọn, chụp ảnh sau khi dọn.",
+                            "Clean your streets with your neighbours: report litter spots, take them on, photograph them clean.",
+                        ),
+                        style = MaterialTheme.typography.bodyMedium,
+                    )
                     state.error?.let { ErrorText(it) }
                 }
             }
             if (state.loaded && state.campaigns.isEmpty() && state.error == null) {
-                item { EmptyState(t("Chưa có chiến dịch nào gần bạn", "No campaign near you yet"),
-                    t("Các chiến dịch ở nơi bạn theo dõi sẽ hiện ở đây.", "Campaigns where your places are will show here.")) }
+                item {
+                    EmptyState(
+                        t("Chưa có chiến dịch nào gần bạn", "No campaign near you yet"),
+                        t("Các chiến dịch ở nơi bạn theo dõi sẽ hiện ở đây.", "Campaigns where your places are will show here."),
+                    )
+                }
             }
             items(state.campaigns, key = { it.id }) { c ->
                 Card(Modifier.fillMaxWidth().clickable(role = Role.Button, onClickLabel = t("Mở", "Open")) { onOpen(c.id) }) {
@@ -94,8 +112,13 @@ fun CampaignsContent(state: CampaignsState, onOpen: (String) -> Unit) {
                         Text(c.name, style = MaterialTheme.typography.titleMedium)
                         if (c.joined) Tag(t("Đã tham gia", "Joined"), Modifier.padding(vertical = 2.dp))
                         Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)}", style = MaterialTheme.typography.bodyMedium)
-                        Text(t("${c.participants} người tham gia · ${c.teams.size} đội", "${c.participants} taking part · ${c.teams.size} teams"),
-                            style = MaterialTheme.typography.bodyMedium)
+                        Text(
+                            t(
+                                "${c.participants} người tham gia · ${c.teams.size} đội",
+                                "${c.participants} taking part · ${c.teams.size} teams",
+                            ),
+                            style = MaterialTheme.typography.bodyMedium,
+                        )
                     }
                 }
             }

@@ -49,19 +49,17 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
 import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.StrokeCap
+import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
-import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
-import java.time.Duration
-import java.time.Instant
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
@@ -74,6 +72,8 @@ import org.civic.app.ui.t
 import org.civic.core.Answer
 import org.civic.core.Question
 import org.civic.core.QuestionKind
+import java.time.Duration
+import java.time.Instant
 
 /** Where the map opens before there is a fix: the citadel, the heart of Huế. */
 private val HUE = LatLon(16.4637, 107.5909)
@@ -112,7 +112,14 @@ fun CaptureContent(
     val result = state.result
     when {
         result != null && result != CaptureResult.Discarded -> CaptureResultView(result, intents, onClose)
-        state.picking -> CategoryPicker(state.query, state.results, state.category?.code, intents::search, intents::chooseCategory, intents::closePicker)
+        state.picking -> CategoryPicker(
+            state.query,
+            state.results,
+            state.category?.code,
+            intents::search,
+            intents::chooseCategory,
+            intents::closePicker,
+        )
         else -> CaptureForm(state, intents, onTakePhoto, onPickPhotos, onLocateMe, onClose)
     }
 }
@@ -152,8 +159,10 @@ private fun CaptureForm(
             }
             if (state.resumed) {
                 Text(
-                    t("Báo cáo chưa gửi lần trước đã được giữ lại: bạn có thể tiếp tục.",
-                        "Your unsent report from last time was kept: carry on where you left off."),
+                    t(
+                        "Báo cáo chưa gửi lần trước đã được giữ lại: bạn có thể tiếp tục.",
+                        "Your unsent report from last time was kept: carry on where you left off.",
+                    ),
                     style = MaterialTheme.typography.bodyMedium,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
@@ -186,8 +195,11 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
             Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 state.photos.forEachIndexed { i, photo ->
                     Box(Modifier.size(96.dp)) {
-                        PhotoView(photo.bytes, language.pick("Ảnh ${i + 1}", "Photo ${i + 1}"),
-                            Modifier.size(96.dp).clip(RoundedCornerShape(8.dp)))
+                        PhotoView(
+                            photo.bytes,
+                            language.pick("Ảnh ${i + 1}", "Photo ${i + 1}"),
+                            Modifier.size(96.dp).clip(RoundedCornerShape(8.dp)),
+                        )
                         Surface(
                             shape = CircleShape,
                             color = MaterialTheme.colorScheme.surface.copy(alpha = 0.9f),
@@ -205,8 +217,10 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
             }
         } else {
             Text(
-                t("Chụp rõ vấn đề: ảnh giúp cán bộ tìm và xử lý nhanh hơn.",
-                    "Take a clear photo of the problem: it helps the city find and fix it faster."),
+                t(
+                    "Chụp rõ vấn đề: ảnh giúp cán bộ tìm và xử lý nhanh hơn.",
+                    "Take a clear photo of the problem: it helps the city find and fix it faster.",
+                ),
                 style = MaterialTheme.typography.bodyMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -216,7 +230,11 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
                 Button(onClick = onTakePhoto, modifier = Modifier.weight(1f).heightIn(min = 48.dp), enabled = state.draftId != null) {
                     Text(t("Chụp ảnh", "Take photo"), textAlign = TextAlign.Center)
                 }
-                OutlinedButton(onClick = onPickPhotos, modifier = Modifier.weight(1f).heightIn(min = 48.dp), enabled = state.draftId != null) {
+                OutlinedButton(
+                    onClick = onPickPhotos,
+                    modifier = Modifier.weight(1f).heightIn(min = 48.dp),
+                    enabled = state.draftId != null,
+                ) {
                     Text(t("Chọn từ thư viện", "From gallery"), textAlign = TextAlign.Center)
                 }
             }
@@ -240,9 +258,27 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
             SectionTitle(t("Vị trí", "Location"))
             val center = fix?.let { LatLon(it.lat, it.lon) } ?: HUE
             val markers = buildList {
-                if (fix != null) add(MapMarker(center, language.pick("Vị trí của báo cáo", "The report's location"), MaterialTheme.colorScheme.primary, "draft"))
+                if (fix !=
+                    null
+                ) {
+                    add(
+                        MapMarker(
+                            center,
+                            language.pick("Vị trí của báo cáo", "The report's location"),
+                            MaterialTheme.colorScheme.primary,
+                            "draft",
+                        ),
+                    )
+                }
                 state.offers.forEach { o ->
-                    add(MapMarker(o.at, language.pick("Báo cáo ${o.publicNumber}", "Report ${o.publicNumber}"), MaterialTheme.colorScheme.secondary, o.id))
+                    add(
+                        MapMarker(
+                            o.at,
+                            language.pick("Báo cáo ${o.publicNumber}", "Report ${o.publicNumber}"),
+                            MaterialTheme.colorScheme.secondary,
+                            o.id,
+                        ),
+                    )
                 }
             }
             LocalPlatform.current.Map(
@@ -256,22 +292,29 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
             )
             Column(Modifier.semantics(mergeDescendants = true) {}) {
                 if (fix == null) {
-                    Text(t("Đang chờ vị trí… hoặc kéo bản đồ để đặt ghim.", "Waiting for a location… or drag the map to place the pin."),
-                        style = MaterialTheme.typography.bodyMedium)
+                    Text(
+                        t("Đang chờ vị trí… hoặc kéo bản đồ để đặt ghim.", "Waiting for a location… or drag the map to place the pin."),
+                        style = MaterialTheme.typography.bodyMedium,
+                    )
                 } else {
                     val place = listOfNotNull(state.area?.ward?.name, state.area?.district?.name).joinToString(", ")
                     if (place.isNotEmpty()) Text(place, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold)
                     Text(accuracyWords(fix, language), style = MaterialTheme.typography.bodyMedium)
                     if (state.area?.nearEdge == true) {
                         Text(
-                            t("Điểm này ở sát ranh giới địa bàn: cán bộ sẽ kiểm tra lại vị trí.",
-                                "This point is at the edge of the area: the city will check the location."),
+                            t(
+                                "Điểm này ở sát ranh giới địa bàn: cán bộ sẽ kiểm tra lại vị trí.",
+                                "This point is at the edge of the area: the city will check the location.",
+                            ),
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
                     }
-                    Text(t("Kéo bản đồ để ghim đúng chỗ.", "Drag the map to put the pin on the spot."),
-                        style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(
+                        t("Kéo bản đồ để ghim đúng chỗ.", "Drag the map to put the pin on the spot."),
+                        style = MaterialTheme.typography.bodySmall,
+                        color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    )
                 }
             }
             state.outsideArea?.let { message ->
@@ -281,11 +324,17 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                 )
             }
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
-                OutlinedButton(onClick = onLocateMe, modifier = Modifier.weight(1f).heightIn(min = 48.dp), enabled = state.draftId != null) {
+                OutlinedButton(
+                    onClick = onLocateMe,
+                    modifier = Modifier.weight(1f).heightIn(min = 48.dp),
+                    enabled = state.draftId != null,
+                ) {
                     Text(t("Vị trí của tôi", "Where I am"), textAlign = TextAlign.Center)
                 }
                 state.photoWithLocation?.let { photo ->
-                    OutlinedButton(onClick = { intents.usePhotoLocation(photo.hash) }, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
+                    OutlinedButton(onClick = {
+                        intents.usePhotoLocation(photo.hash)
+                    }, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
                         Text(t("Dùng vị trí trong ảnh", "Use the photo's location"), textAlign = TextAlign.Center)
                     }
                 }
@@ -305,23 +354,34 @@ private fun CategorySection(state: CaptureState, intents: CaptureIntents) {
             onClick = intents::openPicker,
             enabled = state.draftId != null,
             modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp).semantics(mergeDescendants = true) {},
-            colors = if (category == null) CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)
-            else CardDefaults.cardColors(),
+            colors = if (category == null) {
+                CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)
+            } else {
+                CardDefaults.cardColors()
+            },
         ) {
             Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f)) {
                     if (category == null) {
                         Text(t("Chọn loại vấn đề", "Choose the kind of problem"), style = MaterialTheme.typography.titleMedium)
-                        Text(t("Ví dụ: rác, ổ gà, đèn đường hỏng", "For example: litter, a pothole, a broken street light"),
-                            style = MaterialTheme.typography.bodySmall)
+                        Text(
+                            t("Ví dụ: rác, ổ gà, đèn đường hỏng", "For example: litter, a pothole, a broken street light"),
+                            style = MaterialTheme.typography.bodySmall,
+                        )
                     } else {
                         Text(category.name, style = MaterialTheme.typography.titleMedium)
-                        Text(category.groupName, style = MaterialTheme.typography.bodySmall,
-                            color = MaterialTheme.colorScheme.onSurfaceVariant)
+                        Text(
+                            category.groupName,
+                            style = MaterialTheme.typography.bodySmall,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
                     }
                 }
-                Text(if (category == null) "›" else t("Đổi", "Change"), style = MaterialTheme.typography.labelLarge,
-                    color = MaterialTheme.colorScheme.primary)
+                Text(
+                    if (category == null) "›" else t("Đổi", "Change"),
+                    style = MaterialTheme.typography.labelLarge,
+                    color = MaterialTheme.colorScheme.primary,
+                )
             }
         }
     }
@@ -440,7 +500,14 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                 )
             }
             QuestionKind.ONE_OF -> {
-                Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.semantics { contentDescription = q.prompt + requiredWord })
+                Text(
+                    label,
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.semantics {
+                        contentDescription =
+                            q.prompt + requiredWord
+                    },
+                )
                 val chosen = (answer as? Answer.Choice)?.key
                 for (option in q.choices) {
                     Row(
@@ -457,7 +524,14 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                 }
             }
             QuestionKind.SOME_OF -> {
-                Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.semantics { contentDescription = q.prompt + requiredWord })
+                Text(
+                    label,
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.semantics {
+                        contentDescription =
+                            q.prompt + requiredWord
+                    },
+                )
                 val chosen = (answer as? Answer.Choices)?.keys.orEmpty()
                 for (option in q.choices) {
                     val on = option.key in chosen
@@ -465,7 +539,19 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                         Modifier.fillMaxWidth().heightIn(min = 48.dp).clip(RoundedCornerShape(8.dp))
                             .toggleable(value = on, role = Role.Checkbox) { checked ->
                                 val keys = if (checked) chosen + option.key else chosen - option.key
-                                intents.answer(q.code, if (keys.isEmpty()) null else Answer.Choices(q.choices.map { it.key }.filter { it in keys }))
+                                intents.answer(
+                                    q.code,
+                                    if (keys.isEmpty()) {
+                                        null
+                                    } else {
+                                        Answer.Choices(
+                                            q.choices.map { it.key }.filter {
+                                                it in
+                                                    keys
+                                            },
+                                        )
+                                    },
+                                )
                             },
                         verticalAlignment = Alignment.CenterVertically,
                     ) {
@@ -476,7 +562,14 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                 }
             }
             QuestionKind.DATE_TIME -> {
-                Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.semantics { contentDescription = q.prompt + requiredWord })
+                Text(
+                    label,
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.semantics {
+                        contentDescription =
+                            q.prompt + requiredWord
+                    },
+                )
                 val at = (answer as? Answer.DateTime)?.value
                 Text(
                     at?.let { Format.dateTime(it) } ?: t("Chưa chọn thời gian", "No time chosen"),
@@ -484,7 +577,9 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     fontWeight = if (at != null) FontWeight.SemiBold else FontWeight.Normal,
                 )
                 Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutlinedButton(onClick = { intents.answer(q.code, Answer.DateTime(Instant.now())) }, modifier = Modifier.heightIn(min = 48.dp)) {
+                    OutlinedButton(onClick = {
+                        intents.answer(q.code, Answer.DateTime(Instant.now()))
+                    }, modifier = Modifier.heightIn(min = 48.dp)) {
                         Text(t("Bây giờ", "Now"))
                     }
                     OutlinedButton(
@@ -549,11 +644,16 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                 t("Đã có người báo vấn đề này ở gần đây", "Someone has already reported this nearby"),
                 style = MaterialTheme.typography.titleMedium,
                 color = MaterialTheme.colorScheme.onSecondaryContainer,
-                modifier = Modifier.semantics { heading(); liveRegion = LiveRegionMode.Polite },
+                modifier = Modifier.semantics {
+                    heading()
+                    liveRegion = LiveRegionMode.Polite
+                },
             )
             Text(
-                t("Nói “Tôi cũng gặp vấn đề này” giúp thành phố ưu tiên xử lý, không cần gửi báo cáo trùng.",
-                    "Saying “Me too” helps the city prioritise it, without a duplicate report."),
+                t(
+                    "Nói “Tôi cũng gặp vấn đề này” giúp thành phố ưu tiên xử lý, không cần gửi báo cáo trùng.",
+                    "Saying “Me too” helps the city prioritise it, without a duplicate report.",
+                ),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSecondaryContainer,
             )
@@ -561,8 +661,11 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                 Surface(shape = RoundedCornerShape(8.dp), color = MaterialTheme.colorScheme.surface, modifier = Modifier.fillMaxWidth()) {
                     Column(Modifier.padding(10.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                         Row(Modifier.semantics(mergeDescendants = true) {}) {
-                            PhotoView(offer.photo, language.pick("Ảnh của báo cáo ${offer.publicNumber}", "Photo of report ${offer.publicNumber}"),
-                                Modifier.size(72.dp).clip(RoundedCornerShape(8.dp)))
+                            PhotoView(
+                                offer.photo,
+                                language.pick("Ảnh của báo cáo ${offer.publicNumber}", "Photo of report ${offer.publicNumber}"),
+                                Modifier.size(72.dp).clip(RoundedCornerShape(8.dp)),
+                            )
                             Spacer(Modifier.width(10.dp))
                             Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                                 Text(offer.category, style = MaterialTheme.typography.titleSmall)
@@ -604,7 +707,10 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
         Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 10.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             if (state.confirmDiscard) {
                 Text(
-                    t("Xoá báo cáo này? Ảnh và nội dung sẽ bị xoá khỏi máy.", "Discard this report? Its photos and text will be deleted from this phone."),
+                    t(
+                        "Xoá báo cáo này? Ảnh và nội dung sẽ bị xoá khỏi máy.",
+                        "Discard this report? Its photos and text will be deleted from this phone.",
+                    ),
                     style = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.semantics { liveRegion = LiveRegionMode.Assertive },
                 )
@@ -629,8 +735,10 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
                     Text(missingLine(state.missing, state.category, language), style = MaterialTheme.typography.bodyMedium)
                 } else {
                     Text(
-                        t("Đã đủ thông tin. Báo cáo được lưu trên máy và gửi khi có mạng.",
-                            "Ready. The report is kept on this phone and sent when you are online."),
+                        t(
+                            "Đã đủ thông tin. Báo cáo được lưu trên máy và gửi khi có mạng.",
+                            "Ready. The report is kept on this phone and sent when you are online.",
+                        ),
                         style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant,
                     )
@@ -673,14 +781,44 @@ fun CaptureResultView(result: CaptureResult, intents: CaptureIntents, onDone: ()
                 val w = size.width
                 if (done) {
                     // A tick.
-                    drawLine(color, Offset(w * 0.28f, w * 0.52f), Offset(w * 0.44f, w * 0.68f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
-                    drawLine(color, Offset(w * 0.44f, w * 0.68f), Offset(w * 0.74f, w * 0.36f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
+                    drawLine(
+                        color,
+                        Offset(w * 0.28f, w * 0.52f),
+                        Offset(w * 0.44f, w * 0.68f),
+                        strokeWidth = w * 0.08f,
+                        cap = StrokeCap.Round,
+                    )
+                    drawLine(
+                        color,
+                        Offset(w * 0.44f, w * 0.68f),
+                        Offset(w * 0.74f, w * 0.36f),
+                        strokeWidth = w * 0.08f,
+                        cap = StrokeCap.Round,
+                    )
                 } else {
                     // A phone holding it: a rounded box with an arrow waiting.
                     drawLine(color, Offset(w * 0.5f, w * 0.25f), Offset(w * 0.5f, w * 0.6f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
-                    drawLine(color, Offset(w * 0.35f, w * 0.47f), Offset(w * 0.5f, w * 0.62f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
-                    drawLine(color, Offset(w * 0.65f, w * 0.47f), Offset(w * 0.5f, w * 0.62f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
-                    drawLine(color, Offset(w * 0.3f, w * 0.75f), Offset(w * 0.7f, w * 0.75f), strokeWidth = w * 0.08f, cap = StrokeCap.Round)
+                    drawLine(
+                        color,
+                        Offset(w * 0.35f, w * 0.47f),
+                        Offset(w * 0.5f, w * 0.62f),
+                        strokeWidth = w * 0.08f,
+                        cap = StrokeCap.Round,
+                    )
+                    drawLine(
+                        color,
+                        Offset(w * 0.65f, w * 0.47f),
+                        Offset(w * 0.5f, w * 0.62f),
+                        strokeWidth = w * 0.08f,
+                        cap = StrokeCap.Round,
+                    )
+                    drawLine(
+                        color,
+                        Offset(w * 0.3f, w * 0.75f),
+                        Offset(w * 0.7f, w * 0.75f),
+                        strokeWidth = w * 0.08f,
+                        cap = StrokeCap.Round,
+                    )
                 }
             }
             val (title, body) = when (result) {
@@ -691,8 +829,12 @@ fun CaptureResultView(result: CaptureResult, intents: CaptureIntents, onDone: ()
                     )
                 is CaptureResult.Delivered -> language.pick("Đã gửi", "Sent") to listOfNotNull(
                     result.publicNumber?.let { language.pick("Mã số báo cáo: $it", "Report number: $it") },
-                    result.expectedHours?.let { language.pick("Thành phố thường xử lý trong ${expectedWords(it, language)}.",
-                        "The city usually deals with this within ${expectedWords(it, language)}.") },
+                    result.expectedHours?.let {
+                        language.pick(
+                            "Thành phố thường xử lý trong ${expectedWords(it, language)}.",
+                            "The city usually deals with this within ${expectedWords(it, language)}.",
+                        )
+                    },
                 ).joinToString("\n")
                 is CaptureResult.Supported -> language.pick("Cảm ơn bạn!", "Thank you!") to language.pick(
                     "Đã ghi nhận bạn cũng gặp vấn đề này (báo cáo ${result.publicNumber}). Không cần gửi báo cáo trùng.",
@@ -700,8 +842,15 @@ fun CaptureResultView(result: CaptureResult, intents: CaptureIntents, onDone: ()
                 )
                 CaptureResult.Discarded -> language.pick("Đã xoá báo cáo", "Report discarded") to ""
             }
-            Text(title, style = MaterialTheme.typography.headlineSmall, textAlign = TextAlign.Center,
-                modifier = Modifier.semantics { heading(); liveRegion = LiveRegionMode.Polite })
+            Text(
+                title,
+                style = MaterialTheme.typography.headlineSmall,
+                textAlign = TextAlign.Center,
+                modifier = Modifier.semantics {
+                    heading()
+                    liveRegion = LiveRegionMode.Polite
+                },
+            )
             if (body.isNotEmpty()) Text(body, style = MaterialTheme.typography.bodyLarge, textAlign = TextAlign.Center)
             Spacer(Modifier.height(8.dp))
             Button(onClick = onDone, modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp)) { Text(t("Xong", "Done")) }

@@ -1,9 +1,8 @@
 package org.civic.app.ui.capture
 
-import java.time.Instant
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.Channel
@@ -15,8 +14,8 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.LatLon
-import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.common.followSync
+import org.civic.app.ui.common.forPeople
 import org.civic.core.Answer
 import org.civic.core.AreaCheck
 import org.civic.core.Category
@@ -27,6 +26,7 @@ import org.civic.core.LocationFix
 import org.civic.core.ReportStatus
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
+import java.time.Instant
 
 /** A photo of the draft, with its pixels for the thumbnail and the position it recorded (if any). */
 data class DraftPhoto(
@@ -36,7 +36,8 @@ data class DraftPhoto(
     val locationHint: LocationFix?,
 ) {
     override fun equals(other: Any?) = other is DraftPhoto && other.hash == hash &&
-        other.locationHint == locationHint && (other.bytes === bytes || (other.bytes != null && bytes != null && other.bytes.contentEquals(bytes)))
+        other.locationHint == locationHint &&
+        (other.bytes === bytes || (other.bytes != null && bytes != null && other.bytes.contentEquals(bytes)))
     override fun hashCode() = hash.hashCode()
 }
 
@@ -171,7 +172,8 @@ class CaptureViewModel(
     private val onQueued: (reportId: String) -> Unit = {},
     private val syncAfterSend: Boolean = true,
     private val typingDelayMs: Long = 400,
-) : CaptureIntents, AutoCloseable {
+) : CaptureIntents,
+    AutoCloseable {
     private val _state = MutableStateFlow(CaptureState())
     val state: StateFlow<CaptureState> = _state.asStateFlow()
 
@@ -180,7 +182,9 @@ class CaptureViewModel(
 
     /** Text typed but not saved yet: key → (timer, the save). */
     private val pending = LinkedHashMap<String, Pair<Job, (String) -> Unit>>()
+
     @Volatile private var pinJob: Job? = null
+
     @Volatile private var nearbyKey: Triple<Double, Double, String>? = null
 
     private val handle: TaskHandle = app.followSync {
@@ -228,7 +232,8 @@ class CaptureViewModel(
         _state.value = CaptureState(
             loading = true,
             draftId = draft.id,
-            resumed = resumed && (draft.photos.isNotEmpty() || draft.category != null || draft.location != null || draft.description.isNotEmpty()),
+            resumed =
+            resumed && (draft.photos.isNotEmpty() || draft.category != null || draft.location != null || draft.description.isNotEmpty()),
             categories = categories,
             results = categories,
             description = draft.description,
@@ -285,8 +290,11 @@ class CaptureViewModel(
                 a to runCatching { app.photo(a.photo.hash) }.getOrNull()
             }
             _state.update { s ->
-                s.copy(error = null, photos = s.photos.filter { it.hash != attached.photo.hash } +
-                    DraftPhoto(attached.photo.hash, bytes, attached.locationHint))
+                s.copy(
+                    error = null,
+                    photos = s.photos.filter { it.hash != attached.photo.hash } +
+                        DraftPhoto(attached.photo.hash, bytes, attached.locationHint),
+                )
             }
             // No fix yet: the photo's own position is the best guess.
             if (_state.value.location == null && attached.locationHint != null) {
@@ -420,7 +428,10 @@ class CaptureViewModel(
         val saves = pending.values.toList()
         pending.clear()
         saves
-    }.map { (job, save) -> job.cancel(); save }
+    }.map { (job, save) ->
+        job.cancel()
+        save
+    }
 
     /** Saves what is typed now (before sending). */
     private fun flush() = takePending().forEach { enqueueSave(it) }
@@ -453,7 +464,11 @@ class CaptureViewModel(
             val offers = try {
                 app.nearby(at.lat, at.lon, category.code).map { n ->
                     val photo = n.report.photos.firstOrNull()?.let { hash ->
-                        try { app.remotePhoto(hash) } catch (e: CivicException) { null }
+                        try {
+                            app.remotePhoto(hash)
+                        } catch (e: CivicException) {
+                            null
+                        }
                     }
                     NearbyOffer(
                         id = n.id,
@@ -550,7 +565,13 @@ class CaptureViewModel(
         }
         if (report.status != ReportStatus.QUEUED) {
             _state.update {
-                if (it.result is CaptureResult.Saved) it.copy(result = CaptureResult.Delivered(reportId, report.publicNumber, hours)) else it
+                if (it.result is CaptureResult.Saved) {
+                    it.copy(
+                        result = CaptureResult.Delivered(reportId, report.publicNumber, hours),
+                    )
+                } else {
+                    it
+                }
             }
         }
     }

@@ -1,10 +1,10 @@
 package org.civic.app.ui.capture
 
-import kotlin.math.roundToInt
 import org.civic.app.ui.AppLanguage
 import org.civic.core.Category
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
+import kotlin.math.roundToInt
 
 /**
  * One thing the draft still needs (the core's "photo", "location", "category",
@@ -42,7 +42,9 @@ fun distanceWords(metres: Double): String = "${metres.roundToInt()} m"
 /** How long the city expects to take: "khoảng 24 giờ" / "about 24 hours", days beyond two. */
 fun expectedWords(hours: UInt, language: AppLanguage): String {
     val h = hours.toInt()
-    return if (h > 48 && h % 24 == 0) language.pick("khoảng ${h / 24} ngày", "about ${h / 24} days")
-    else language.pick("khoảng $h giờ", "about $h hours")
+    return if (h > 48 && h % 24 == 0) {
+        language.pick("khoảng ${h / 24} ngày", "about ${h / 24} days")
+    } else {
+        language.pick("khoảng $h giờ", "about $h hours")
+    }
 }
-

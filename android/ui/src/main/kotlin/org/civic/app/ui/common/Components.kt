@@ -62,11 +62,14 @@ fun SyncBanner(state: SyncState, waiting: Int, modifier: Modifier = Modifier) {
     val language = LocalLanguage.current
     val (text, progress) = when (state) {
         is SyncState.Offline ->
-            if (waiting == 0) return
-            else language.pick(
-                "Không có mạng: $waiting báo cáo sẽ được gửi khi có mạng",
-                "Offline: $waiting report(s) will be sent when you are online",
-            ) to null
+            if (waiting == 0) {
+                return
+            } else {
+                language.pick(
+                    "Không có mạng: $waiting báo cáo sẽ được gửi khi có mạng",
+                    "Offline: $waiting report(s) will be sent when you are online",
+                ) to null
+            }
         is SyncState.Syncing -> {
             val fraction = if (state.bytesTotal > 0u) state.bytesSent.toFloat() / state.bytesTotal.toFloat() else 0f
             language.pick(
@@ -75,15 +78,21 @@ fun SyncBanner(state: SyncState, waiting: Int, modifier: Modifier = Modifier) {
             ) to fraction
         }
         is SyncState.WaitingToRetry ->
-            if (waiting == 0) return
-            else language.pick(
-                "Chưa gửi được: sẽ thử lại lúc ${Format.time(state.nextAttempt)}",
-                "Not sent yet: trying again at ${Format.time(state.nextAttempt)}",
-            ) to null
+            if (waiting == 0) {
+                return
+            } else {
+                language.pick(
+                    "Chưa gửi được: sẽ thử lại lúc ${Format.time(state.nextAttempt)}",
+                    "Not sent yet: trying again at ${Format.time(state.nextAttempt)}",
+                ) to null
+            }
         is SyncState.NeedsUser -> state.reason to null
         is SyncState.Idle ->
-            if (waiting == 0) return
-            else language.pick("$waiting báo cáo đang chờ gửi", "$waiting report(s) waiting to be sent") to null
+            if (waiting == 0) {
+                return
+            } else {
+                language.pick("$waiting báo cáo đang chờ gửi", "$waiting report(s) waiting to be sent") to null
+            }
     }
     Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = modifier.fillMaxWidth()) {
         Column(Modifier.padding(horizontal = 16.dp, vertical = 10.dp)) {
@@ -125,8 +134,12 @@ fun ErrorText(message: String, modifier: Modifier = Modifier) {
 fun EmptyState(title: String, body: String, modifier: Modifier = Modifier) {
     Column(modifier.fillMaxWidth().padding(32.dp), horizontalAlignment = Alignment.CenterHorizontally) {
         Text(title, style = MaterialTheme.typography.titleMedium)
-        Text(body, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant,
-            modifier = Modifier.padding(top = 8.dp))
+        Text(
+            body,
+            style = MaterialTheme.typography.bodyMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            modifier = Modifier.padding(top = 8.dp),
+        )
     }
 }
 
@@ -146,14 +159,16 @@ fun PhotoView(bytes: ByteArray?, description: String, modifier: Modifier = Modif
 @Composable
 fun Field(label: String, value: String, modifier: Modifier = Modifier) {
     Row(modifier.fillMaxWidth().padding(vertical = 4.dp)) {
-        Text(label, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant,
-            modifier = Modifier.weight(0.4f))
+        Text(
+            label,
+            style = MaterialTheme.typography.bodyMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            modifier = Modifier.weight(0.4f),
+        )
         Text(value, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(0.6f))
     }
 }
 
 /** "Vừa xong", "5 phút trước"… for an instant. */
 @Composable
-fun agoText(at: java.time.Instant, now: java.time.Instant = java.time.Instant.now()): String =
-    Format.ago(at, now, LocalLanguage.current)
-
+fun agoText(at: java.time.Instant, now: java.time.Instant = java.time.Instant.now()): String = Format.ago(at, now, LocalLanguage.current)

@@ -1,11 +1,11 @@
 package org.civic.app.ui.common
 
+import org.civic.app.ui.AppLanguage
 import java.time.Duration
 import java.time.Instant
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.util.Locale
-import org.civic.app.ui.AppLanguage
 
 /** Time shown to people: the phone's zone, day/month first in both languages (as in Việt Nam). */
 object Format {

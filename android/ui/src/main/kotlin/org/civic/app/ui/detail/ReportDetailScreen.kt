@@ -62,10 +62,10 @@ import org.civic.app.ui.common.SyncBanner
 import org.civic.app.ui.t
 import org.civic.app.ui.theme.statusColor
 import org.civic.core.ReportStatus
-import org.civic.core.statusLabel
 import org.civic.core.SyncState
 import org.civic.core.TimelineActor
 import org.civic.core.TimelineStep
+import org.civic.core.statusLabel
 
 /** A report's detail: what was sent, where it stands, the city's answers, rate or reopen. */
 @Composable
@@ -122,13 +122,17 @@ fun ReportDetailContent(state: ReportDetailState, actions: ReportDetailActions) 
         Column(Modifier.padding(padding).fillMaxSize()) {
             SyncBanner(state.sync, 0)
             PullToRefreshBox(isRefreshing = state.refreshing, onRefresh = actions.onRefresh, modifier = Modifier.fillMaxSize()) {
-                Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
-                    verticalArrangement = Arrangement.spacedBy(16.dp)) {
+                Column(
+                    Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+                    verticalArrangement = Arrangement.spacedBy(16.dp),
+                ) {
                     state.error?.let { ErrorText(it) }
                     if (state.detail == null) {
                         if (state.loaded) {
-                            EmptyState(t("Không mở được báo cáo", "The report could not be opened"),
-                                t("Hãy quay lại và thử lại.", "Go back and try again."))
+                            EmptyState(
+                                t("Không mở được báo cáo", "The report could not be opened"),
+                                t("Hãy quay lại và thử lại.", "Go back and try again."),
+                            )
                         }
                         return@Column
                     }
@@ -190,14 +194,26 @@ private fun Refusal(reason: String) {
         modifier = Modifier.fillMaxWidth().semantics(mergeDescendants = true) {},
     ) {
         Column(Modifier.padding(16.dp)) {
-            Text(t("Thành phố không nhận báo cáo này", "The city did not accept this report"),
-                style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onErrorContainer)
-            Text(t("Lý do: ", "Reason: ") + reason, style = MaterialTheme.typography.bodyMedium,
-                color = MaterialTheme.colorScheme.onErrorContainer, modifier = Modifier.padding(top = 4.dp))
-            Text(t("Báo cáo sẽ không được gửi lại. Bạn có thể tạo báo cáo mới.",
-                "It will not be sent again. You can make a new report."),
-                style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onErrorContainer,
-                modifier = Modifier.padding(top = 4.dp))
+            Text(
+                t("Thành phố không nhận báo cáo này", "The city did not accept this report"),
+                style = MaterialTheme.typography.titleMedium,
+                color = MaterialTheme.colorScheme.onErrorContainer,
+            )
+            Text(
+                t("Lý do: ", "Reason: ") + reason,
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onErrorContainer,
+                modifier = Modifier.padding(top = 4.dp),
+            )
+            Text(
+                t(
+                    "Báo cáo sẽ không được gửi lại. Bạn có thể tạo báo cáo mới.",
+                    "It will not be sent again. You can make a new report.",
+                ),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onErrorContainer,
+                modifier = Modifier.padding(top = 4.dp),
+            )
         }
     }
 }
@@ -225,8 +241,11 @@ private fun Photos(photos: List<PhotoBytes>) {
     val language = LocalLanguage.current
     Row(Modifier.fillMaxWidth().horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         photos.forEachIndexed { i, photo ->
-            PhotoOrPlaceholder(photo, language.pick("Ảnh ${i + 1} của báo cáo", "Photo ${i + 1} of the report"),
-                Modifier.size(width = 200.dp, height = 150.dp))
+            PhotoOrPlaceholder(
+                photo,
+                language.pick("Ảnh ${i + 1} của báo cáo", "Photo ${i + 1} of the report"),
+                Modifier.size(width = 200.dp, height = 150.dp),
+            )
         }
     }
 }
@@ -243,8 +262,11 @@ private fun BeforeAfter(before: PhotoBytes?, after: PhotoBytes?) {
             )
             for ((label, description, photo) in sides) {
                 Column(Modifier.weight(1f)) {
-                    PhotoOrPlaceholder(photo, description,
-                        Modifier.fillMaxWidth().height(140.dp))
+                    PhotoOrPlaceholder(
+                        photo,
+                        description,
+                        Modifier.fillMaxWidth().height(140.dp),
+                    )
                     Text(label, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 4.dp))
                 }
             }
@@ -258,8 +280,12 @@ private fun NeedsNetwork(action: ActionState) {
     // Not the core's Offline message: it says what waits will be sent later, which is not true
     // of a rating or a reopening (they are not queued).
     if (action.needsNetwork) {
-        ErrorText(t("Cần có mạng để gửi. Chưa gửi được — những gì bạn đã nhập vẫn còn đây, hãy thử lại khi có mạng.",
-            "This needs the network. Not sent — what you typed is kept here; try again when you are online."))
+        ErrorText(
+            t(
+                "Cần có mạng để gửi. Chưa gửi được — những gì bạn đã nhập vẫn còn đây, hãy thử lại khi có mạng.",
+                "This needs the network. Not sent — what you typed is kept here; try again when you are online.",
+            ),
+        )
     } else {
         ErrorText(error)
     }
@@ -273,16 +299,27 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
             val rated = state.ratedStars
             if (rated != null) {
                 SectionTitle(t("Bạn đã đánh giá", "You rated the result"))
-                Text("★".repeat(rated) + "☆".repeat(5 - rated), style = MaterialTheme.typography.headlineSmall,
+                Text(
+                    "★".repeat(rated) + "☆".repeat(5 - rated),
+                    style = MaterialTheme.typography.headlineSmall,
                     color = MaterialTheme.colorScheme.primary,
-                    modifier = Modifier.semantics { contentDescription = language.pick("$rated trên 5 sao", "$rated of 5 stars") })
-                Text(t("Cảm ơn bạn. Thành phố dùng đánh giá để cải thiện việc xử lý.",
-                    "Thank you. The city uses ratings to do better."), style = MaterialTheme.typography.bodyMedium)
+                    modifier = Modifier.semantics { contentDescription = language.pick("$rated trên 5 sao", "$rated of 5 stars") },
+                )
+                Text(
+                    t(
+                        "Cảm ơn bạn. Thành phố dùng đánh giá để cải thiện việc xử lý.",
+                        "Thank you. The city uses ratings to do better.",
+                    ),
+                    style = MaterialTheme.typography.bodyMedium,
+                )
                 return@Column
             }
             SectionTitle(t("Đánh giá kết quả xử lý", "Rate the result"))
-            Text(t("Cần có mạng để gửi đánh giá.", "Sending a rating needs the network."),
-                style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                t("Cần có mạng để gửi đánh giá.", "Sending a rating needs the network."),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
             Row {
                 for (n in 1..5) {
                     val chosen = n <= state.stars
@@ -293,8 +330,11 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
                             .semantics { contentDescription = language.pick("$n sao", "$n star" + if (n > 1) "s" else "") },
                         contentAlignment = Alignment.Center,
                     ) {
-                        Text(if (chosen) "★" else "☆", style = MaterialTheme.typography.headlineMedium,
-                            color = if (chosen) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.onSurfaceVariant)
+                        Text(
+                            if (chosen) "★" else "☆",
+                            style = MaterialTheme.typography.headlineMedium,
+                            color = if (chosen) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
                     }
                 }
             }
@@ -321,8 +361,10 @@ private fun Reopen(state: ReportDetailState, actions: ReportDetailActions) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             SectionTitle(t("Chưa được xử lý?", "Not fixed?"))
-            Text(t("Mở lại báo cáo và nói rõ lý do. Cần có mạng.", "Reopen the report and say why. Needs the network."),
-                style = MaterialTheme.typography.bodyMedium)
+            Text(
+                t("Mở lại báo cáo và nói rõ lý do. Cần có mạng.", "Reopen the report and say why. Needs the network."),
+                style = MaterialTheme.typography.bodyMedium,
+            )
             OutlinedTextField(
                 value = state.reopenReason,
                 onValueChange = actions.onReopenReason,
@@ -347,8 +389,11 @@ private fun Timeline(steps: List<TimelineStep>) {
     Column {
         SectionTitle(t("Diễn biến (cũ nhất trước)", "What happened (oldest first)"))
         if (steps.isEmpty()) {
-            Text(t("Chưa có gì. Thành phố sẽ trả lời tại đây.", "Nothing yet. The city will answer here."),
-                style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 8.dp))
+            Text(
+                t("Chưa có gì. Thành phố sẽ trả lời tại đây.", "Nothing yet. The city will answer here."),
+                style = MaterialTheme.typography.bodyMedium,
+                modifier = Modifier.padding(top = 8.dp),
+            )
         }
         steps.forEachIndexed { i, step ->
             if (i > 0) HorizontalDivider()
@@ -357,16 +402,26 @@ private fun Timeline(steps: List<TimelineStep>) {
                 Box(Modifier.padding(top = 6.dp).size(10.dp).clip(CircleShape).background(color))
                 Spacer(Modifier.width(12.dp))
                 Column(Modifier.weight(1f)) {
-                    Text(actorText(step.actor, language) + " · " + Format.dateTime(step.at),
-                        style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(
+                        actorText(step.actor, language) + " · " + Format.dateTime(step.at),
+                        style = MaterialTheme.typography.labelMedium,
+                        color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    )
                     step.status?.let {
-                        Text(statusText(it, language), style = MaterialTheme.typography.bodyLarge, fontWeight = FontWeight.SemiBold,
-                            color = MaterialTheme.colorScheme.onSurface)
+                        Text(
+                            statusText(it, language),
+                            style = MaterialTheme.typography.bodyLarge,
+                            fontWeight = FontWeight.SemiBold,
+                            color = MaterialTheme.colorScheme.onSurface,
+                        )
                     }
                     step.note?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                     if (step.photo != null) {
-                        Text(t("Kèm ảnh sau khi xử lý", "With an after-photo"), style = MaterialTheme.typography.bodySmall,
-                            color = MaterialTheme.colorScheme.onSurfaceVariant)
+                        Text(
+                            t("Kèm ảnh sau khi xử lý", "With an after-photo"),
+                            style = MaterialTheme.typography.bodySmall,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
                     }
                 }
             }
@@ -395,17 +450,26 @@ private fun Details(state: ReportDetailState) {
         Field(t("Mã số", "Number"), report.publicNumber ?: t("Chưa có (chưa gửi)", "None yet (not sent)"))
         Field(
             t("Người gửi", "Sender"),
-            if (report.anonymous) t("Ẩn danh: cán bộ không thấy tên và liên hệ của bạn", "Anonymous: officials do not see your name or contact")
-            else t("Có tên: chỉ cán bộ thấy tên và liên hệ của bạn, không công khai",
-                "Named: only officials see your name and contact, never public"),
+            if (report.anonymous) {
+                t("Ẩn danh: cán bộ không thấy tên và liên hệ của bạn", "Anonymous: officials do not see your name or contact")
+            } else {
+                t(
+                    "Có tên: chỉ cán bộ thấy tên và liên hệ của bạn, không công khai",
+                    "Named: only officials see your name and contact, never public",
+                )
+            },
         )
         for (a in state.answers) Field(a.prompt, a.answer)
         if (state.warnings.isNotEmpty()) {
             Field(t("Gửi trong cảnh báo", "Filed under warning"), state.warnings.joinToString("\n"))
         }
         Text(
-            language.pick("Vị trí: %.5f, %.5f", "Location: %.5f, %.5f").format(java.util.Locale.ROOT, report.location.lat, report.location.lon),
-            style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant,
+            language.pick(
+                "Vị trí: %.5f, %.5f",
+                "Location: %.5f, %.5f",
+            ).format(java.util.Locale.ROOT, report.location.lat, report.location.lon),
+            style = MaterialTheme.typography.bodySmall,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
         )
     }
 }

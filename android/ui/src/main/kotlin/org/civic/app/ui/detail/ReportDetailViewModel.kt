@@ -1,6 +1,5 @@
 package org.civic.app.ui.detail
 
-import java.util.Locale
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -11,9 +10,9 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.common.Format
+import org.civic.app.ui.common.followSync
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.common.syncForRefresh
-import org.civic.app.ui.common.followSync
 import org.civic.core.Answer
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
@@ -23,6 +22,7 @@ import org.civic.core.ReportStatus
 import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 import org.civic.core.TimelineStep
+import java.util.Locale
 
 /** A question of the report's category and the citizen's answer, both in words. */
 data class AnsweredQuestion(val prompt: String, val answer: String)
@@ -32,8 +32,7 @@ data class AnsweredQuestion(val prompt: String, val answer: String)
  * they are not (not downloaded yet, or the phone's storage failed).
  */
 class PhotoBytes(val hash: String, val bytes: ByteArray?) {
-    override fun equals(other: Any?): Boolean =
-        other is PhotoBytes && other.hash == hash && (other.bytes != null) == (bytes != null)
+    override fun equals(other: Any?): Boolean = other is PhotoBytes && other.hash == hash && (other.bytes != null) == (bytes != null)
     override fun hashCode(): Int = hash.hashCode() * 31 + (if (bytes != null) 1 else 0)
 }
 
@@ -75,6 +74,7 @@ data class ReportDetailState(
     val status: ReportStatus? get() = detail?.report?.status
 
     /** The citizen may rate the city's answer once it is resolved, once per outcome. */
+
     /** The core says when: resolved or rejected, not yet rated (and not just rated here). */
     val canRate: Boolean get() = detail?.canRate == true && ratedStars == null
 
@@ -160,7 +160,14 @@ class ReportDetailViewModel(
         val known = HashMap<String, PhotoBytes>()
         fun photo(hash: String): PhotoBytes = known.getOrPut(hash) {
             // A photo that is not on the phone (not fetched yet) shows as a placeholder.
-            PhotoBytes(hash, try { app.photo(hash) } catch (e: CivicException) { null })
+            PhotoBytes(
+                hash,
+                try {
+                    app.photo(hash)
+                } catch (e: CivicException) {
+                    null
+                },
+            )
         }
         val photos = report.photos.map { photo(it.hash) }
         val resolution = detail.timeline.lastOrNull { it.status == ReportStatus.RESOLVED }
@@ -168,8 +175,14 @@ class ReportDetailViewModel(
         val resolved = report.status == ReportStatus.RESOLVED
         val before = if (resolved && afterHash != null) photos.firstOrNull() else null
         val after = if (resolved && afterHash != null) photo(afterHash) else null
-        val warnings = if (detail.alerts.isEmpty()) emptyList() else {
-            val inbox = try { app.alerts(true) } catch (e: CivicException) { emptyList() }
+        val warnings = if (detail.alerts.isEmpty()) {
+            emptyList()
+        } else {
+            val inbox = try {
+                app.alerts(true)
+            } catch (e: CivicException) {
+                emptyList()
+            }
             detail.alerts.map { id -> inbox.firstOrNull { it.id == id }?.headline ?: id }
         }
         return Loaded(detail, category?.name, answers, photos, before, after, warnings, detail.rating?.toInt())
@@ -246,8 +259,11 @@ class ReportDetailViewModel(
             return when (answer) {
                 is Answer.Text -> answer.value
                 is Answer.Number ->
-                    if (answer.value % 1.0 == 0.0) answer.value.toLong().toString()
-                    else String.format(Locale.ROOT, "%.2f", answer.value).trimEnd('0')
+                    if (answer.value % 1.0 == 0.0) {
+                        answer.value.toLong().toString()
+                    } else {
+                        String.format(Locale.ROOT, "%.2f", answer.value).trimEnd('0')
+                    }
                 is Answer.DateTime -> Format.dateTime(answer.value)
                 is Answer.Choice -> label(answer.key)
                 is Answer.Choices -> answer.keys.joinToString(", ") { label(it) }

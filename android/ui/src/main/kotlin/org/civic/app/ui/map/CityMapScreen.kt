@@ -65,15 +65,25 @@ object MapWords {
     fun outcome(report: CityReport, language: AppLanguage): String? {
         val hours = report.hoursToOutcome ?: return null
         val span = span(hours, language)
-        return if (report.status == ReportStatus.RESOLVED) language.pick("xử lý trong $span", "resolved in $span")
-        else language.pick("trả lời trong $span", "answered in $span")
+        return if (report.status == ReportStatus.RESOLVED) {
+            language.pick("xử lý trong $span", "resolved in $span")
+        } else {
+            language.pick("trả lời trong $span", "answered in $span")
+        }
     }
 
     fun summary(s: MapSummary, language: AppLanguage): String {
         val average = s.averageHours?.let { span(it, language) }
-        return if (average == null) language.pick("${s.total} báo cáo, ${s.resolved} đã xử lý", "${s.total} reports, ${s.resolved} resolved")
-        else language.pick("${s.total} báo cáo, ${s.resolved} đã xử lý, trung bình $average",
-            "${s.total} reports, ${s.resolved} resolved, $average on average")
+        return if (average ==
+            null
+        ) {
+            language.pick("${s.total} báo cáo, ${s.resolved} đã xử lý", "${s.total} reports, ${s.resolved} resolved")
+        } else {
+            language.pick(
+                "${s.total} báo cáo, ${s.resolved} đã xử lý, trung bình $average",
+                "${s.total} reports, ${s.resolved} resolved, $average on average",
+            )
+        }
     }
 
     fun stars(stars: Int): String = "★".repeat(stars.coerceIn(0, 5)) + "☆".repeat(5 - stars.coerceIn(0, 5))
@@ -150,11 +160,13 @@ fun CityMapContent(
                         selected = state.filter == f,
                         onClick = { onFilter(f) },
                         label = {
-                            Text(when (f) {
-                                MapFilter.ALL -> t("Tất cả", "All")
-                                MapFilter.OPEN -> t("Chưa xong", "Open")
-                                MapFilter.RESOLVED -> t("Đã xử lý", "Resolved")
-                            })
+                            Text(
+                                when (f) {
+                                    MapFilter.ALL -> t("Tất cả", "All")
+                                    MapFilter.OPEN -> t("Chưa xong", "Open")
+                                    MapFilter.RESOLVED -> t("Đã xử lý", "Resolved")
+                                },
+                            )
                         },
                     )
                 }
@@ -162,8 +174,10 @@ fun CityMapContent(
             if (state.offline) {
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
-                        t("Không có mạng: bản đồ cần mạng để xem thành phố đã xử lý những gì. Hãy thử lại khi có sóng.",
-                            "Offline: the map needs the network to show what the city has done. Try again when you have signal."),
+                        t(
+                            "Không có mạng: bản đồ cần mạng để xem thành phố đã xử lý những gì. Hãy thử lại khi có sóng.",
+                            "Offline: the map needs the network to show what the city has done. Try again when you have signal.",
+                        ),
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         modifier = Modifier.padding(horizontal = 16.dp, vertical = 10.dp),
                     )
@@ -185,8 +199,10 @@ fun CityMapContent(
                 if (state.loaded && shown.isEmpty() && !state.offline) {
                     item {
                         Text(
-                            t("Không có báo cáo nào trong vùng này. Kéo hoặc thu nhỏ bản đồ để xem thêm.",
-                                "No reports in this area. Drag or zoom out the map to see more."),
+                            t(
+                                "Không có báo cáo nào trong vùng này. Kéo hoặc thu nhỏ bản đồ để xem thêm.",
+                                "No reports in this area. Drag or zoom out the map to see more.",
+                            ),
                             style = MaterialTheme.typography.bodyMedium,
                             modifier = Modifier.padding(16.dp),
                         )
@@ -210,7 +226,13 @@ private fun ReportCard(report: CityReport, category: String, selected: Boolean, 
     val language = LocalLanguage.current
     Card(
         Modifier.fillMaxWidth().clickable(role = Role.Button, onClick = onClick).semantics(mergeDescendants = true) {},
-        colors = if (selected) CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer) else CardDefaults.cardColors(),
+        colors = if (selected) {
+            CardDefaults.cardColors(
+                containerColor = MaterialTheme.colorScheme.primaryContainer,
+            )
+        } else {
+            CardDefaults.cardColors()
+        },
     ) {
         Column(Modifier.padding(12.dp)) {
             Text(category, style = MaterialTheme.typography.titleMedium)

@@ -1,7 +1,5 @@
 package org.civic.app.ui.map
 
-import kotlin.math.cos
-import kotlin.math.pow
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -19,6 +17,8 @@ import org.civic.core.CityReport
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.ReportStatus
+import kotlin.math.cos
+import kotlin.math.pow
 
 /** Which reports the map shows. */
 enum class MapFilter { ALL, OPEN, RESOLVED }
@@ -78,7 +78,11 @@ data class CityMapState(
 
     companion object {
         fun isOpen(status: ReportStatus): Boolean = status in setOf(
-            ReportStatus.SUBMITTED, ReportStatus.RECEIVED, ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS, ReportStatus.REOPENED,
+            ReportStatus.SUBMITTED,
+            ReportStatus.RECEIVED,
+            ReportStatus.ASSIGNED,
+            ReportStatus.IN_PROGRESS,
+            ReportStatus.REOPENED,
         )
     }
 }
@@ -148,8 +152,12 @@ class CityMapViewModel(
             } catch (e: CivicException) {
                 // Keep what was shown; say why nothing new came.
                 _state.update {
-                    it.copy(loading = false, loaded = true, offline = e is CivicException.Offline,
-                        error = if (e is CivicException.Offline) null else e.forPeople())
+                    it.copy(
+                        loading = false,
+                        loaded = true,
+                        offline = e is CivicException.Offline,
+                        error = if (e is CivicException.Offline) null else e.forPeople(),
+                    )
                 }
             }
         }
@@ -165,7 +173,9 @@ class CityMapViewModel(
                 val page = app.cityReports(box.south, box.west, box.north, box.east, pageSize, after)
                 _state.update { it.copy(reports = it.reports + page.reports, next = page.next) }
             } catch (e: CivicException) {
-                _state.update { it.copy(offline = e is CivicException.Offline, error = if (e is CivicException.Offline) null else e.forPeople()) }
+                _state.update {
+                    it.copy(offline = e is CivicException.Offline, error = if (e is CivicException.Offline) null else e.forPeople())
+                }
             }
         }
     }

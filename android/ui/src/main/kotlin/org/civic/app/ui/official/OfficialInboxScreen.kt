@@ -85,8 +85,10 @@ fun OfficialInboxContent(
             if (state.offline) {
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
-                        t("Không có mạng: danh sách cần mạng để cập nhật. Kéo xuống để thử lại.",
-                            "Offline: the list needs the network to update. Pull down to try again."),
+                        t(
+                            "Không có mạng: danh sách cần mạng để cập nhật. Kéo xuống để thử lại.",
+                            "Offline: the list needs the network to update. Pull down to try again.",
+                        ),
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         modifier = Modifier.padding(horizontal = 16.dp, vertical = 10.dp),
                     )

@@ -1,6 +1,5 @@
 package org.civic.app.ui.official
 
-import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -14,6 +13,7 @@ import org.civic.core.CivicException
 import org.civic.core.OfficialApp
 import org.civic.core.ReportStatus
 import org.civic.core.WorkItem
+import java.time.Instant
 
 /** What the official's work list shows. */
 data class OfficialInboxState(
@@ -45,7 +45,8 @@ class OfficialInboxViewModel(
     private val clock: () -> Instant = Instant::now,
 ) : AutoCloseable {
     /** The statuses an official filters by: the open ones the inbox holds. */
-    val filters: List<ReportStatus?> = listOf(null, ReportStatus.RECEIVED, ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS, ReportStatus.REOPENED)
+    val filters: List<ReportStatus?> =
+        listOf(null, ReportStatus.RECEIVED, ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS, ReportStatus.REOPENED)
 
     private val _state = MutableStateFlow(OfficialInboxState(categoryNames = categories.associate { it.code to it.name }, now = clock()))
     val state: StateFlow<OfficialInboxState> = _state.asStateFlow()
@@ -103,7 +104,15 @@ class OfficialInboxViewModel(
     /** An item changed on its detail screen: show it as it is now (or drop it once closed). */
     fun updated(item: WorkItem) {
         _state.update { st ->
-            val open = item.status in setOf(ReportStatus.SUBMITTED, ReportStatus.RECEIVED, ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS, ReportStatus.REOPENED)
+            val open =
+                item.status in
+                    setOf(
+                        ReportStatus.SUBMITTED,
+                        ReportStatus.RECEIVED,
+                        ReportStatus.ASSIGNED,
+                        ReportStatus.IN_PROGRESS,
+                        ReportStatus.REOPENED,
+                    )
             val keep = open && (st.filter == null || st.filter == item.status)
             st.copy(items = st.items.mapNotNull { if (it.id == item.id) item.takeIf { keep } else it })
         }

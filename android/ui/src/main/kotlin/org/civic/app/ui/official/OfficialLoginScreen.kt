@@ -69,8 +69,10 @@ fun OfficialLoginContent(
             verticalArrangement = Arrangement.spacedBy(12.dp),
         ) {
             Text(
-                t("Dành cho cán bộ các đơn vị xử lý phản ánh. Cần có mạng để đăng nhập.",
-                    "For officials of the units that answer reports. Signing in needs the network."),
+                t(
+                    "Dành cho cán bộ các đơn vị xử lý phản ánh. Cần có mạng để đăng nhập.",
+                    "For officials of the units that answer reports. Signing in needs the network.",
+                ),
                 style = MaterialTheme.typography.bodyMedium,
             )
             OutlinedTextField(

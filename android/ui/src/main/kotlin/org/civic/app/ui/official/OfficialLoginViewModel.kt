@@ -8,9 +8,9 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.forPeople
+import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.OfficialApp
-import org.civic.core.CivicApp
 import org.civic.core.loginOfficial
 
 /** What the official's sign-in shows. The password lives here only until sign-in succeeds. */

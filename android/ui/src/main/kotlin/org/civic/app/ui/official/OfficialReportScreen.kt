@@ -49,17 +49,17 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
-import org.civic.app.ui.common.statusTextColor
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Field
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.PhotoView
 import org.civic.app.ui.common.StatusChip
+import org.civic.app.ui.common.statusTextColor
 import org.civic.app.ui.t
 import org.civic.app.ui.theme.statusColor
 import org.civic.core.LocationFix
-import org.civic.core.ReplyTemplate
 import org.civic.core.OfficialAction
+import org.civic.core.ReplyTemplate
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineStep
 
@@ -125,8 +125,16 @@ fun OfficialReportContent(state: OfficialReportState, actions: OfficialReportAct
         topBar = {
             TopAppBar(
                 title = {
-                    Text(if (resolving) t("Báo đã xử lý xong", "Report it resolved") else state.item?.publicNumber ?: t("Phản ánh", "Report"),
-                        maxLines = 1, overflow = TextOverflow.Ellipsis)
+                    Text(
+                        if (resolving) {
+                            t("Báo đã xử lý xong", "Report it resolved")
+                        } else {
+                            state.item?.publicNumber
+                                ?: t("Phản ánh", "Report")
+                        },
+                        maxLines = 1,
+                        overflow = TextOverflow.Ellipsis,
+                    )
                 },
                 navigationIcon = {
                     TextButton(onClick = if (resolving) actions.onCloseForm else actions.onBack) { Text(t("‹ Quay lại", "‹ Back")) }
@@ -141,8 +149,11 @@ fun OfficialReportContent(state: OfficialReportState, actions: OfficialReportAct
             Banners(state, actions)
             val item = state.item
             if (item == null) {
-                if (!state.loaded) Text(t("Đang tải…", "Loading…"))
-                else if (state.offline) TextButton(onClick = actions.onRefresh) { Text(t("Thử lại", "Try again")) }
+                if (!state.loaded) {
+                    Text(t("Đang tải…", "Loading…"))
+                } else if (state.offline) {
+                    TextButton(onClick = actions.onRefresh) { Text(t("Thử lại", "Try again")) }
+                }
                 return@Column
             }
             if (resolving) ResolveForm(state, actions) else Detail(state, actions)
@@ -164,8 +175,11 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
     if (state.pending.isNotEmpty()) {
         Card(Modifier.fillMaxWidth()) {
             Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                Text(t("Việc chưa gửi", "Not sent yet"), style = MaterialTheme.typography.titleSmall,
-                    modifier = Modifier.semantics { heading() })
+                Text(
+                    t("Việc chưa gửi", "Not sent yet"),
+                    style = MaterialTheme.typography.titleSmall,
+                    modifier = Modifier.semantics { heading() },
+                )
                 for (p in state.pending) {
                     Column(Modifier.semantics(mergeDescendants = true) {}) {
                         Text(describe(p.action, language), style = MaterialTheme.typography.bodyMedium)
@@ -177,12 +191,16 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
                     }
                 }
                 Text(
-                    t("Đã lưu trên máy, kể cả khi đóng ứng dụng; sẽ tự gửi khi có mạng.",
-                        "Kept on this phone, even if the app is closed; sent by itself when the network is back."),
+                    t(
+                        "Đã lưu trên máy, kể cả khi đóng ứng dụng; sẽ tự gửi khi có mạng.",
+                        "Kept on this phone, even if the app is closed; sent by itself when the network is back.",
+                    ),
                     style = MaterialTheme.typography.bodySmall,
                 )
                 if (!state.sending) {
-                    OutlinedButton(onClick = actions.onRetry, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Gửi lại ngay", "Send now")) }
+                    OutlinedButton(onClick = actions.onRetry, modifier = Modifier.heightIn(min = 48.dp)) {
+                        Text(t("Gửi lại ngay", "Send now"))
+                    }
                 }
             }
         }
@@ -193,7 +211,10 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
             when (it) {
                 Done.MOVED -> language.pick("Đã cập nhật trạng thái.", "Status updated.")
                 Done.REPLIED -> language.pick("Đã gửi trả lời cho người dân.", "Reply sent to the citizen.")
-                Done.RESOLVED -> language.pick("Đã báo xử lý xong. Người dân sẽ được thông báo.", "Marked resolved. The citizen will be told.")
+                Done.RESOLVED -> language.pick(
+                    "Đã báo xử lý xong. Người dân sẽ được thông báo.",
+                    "Marked resolved. The citizen will be told.",
+                )
                 Done.REJECTED -> language.pick("Đã từ chối phản ánh.", "Report rejected.")
             },
         )
@@ -209,8 +230,14 @@ private fun Notice(text: String) {
 
 private fun describe(action: OfficialAction, language: AppLanguage): String = when (action) {
     is OfficialAction.ChangeStatus ->
-        if (action.to == ReportStatus.REJECTED) language.pick("Từ chối: ${action.note}", "Reject: ${action.note}")
-        else language.pick("Chuyển sang “${OfficialWords.status(action.to, language)}”", "Move to “${OfficialWords.status(action.to, language)}”")
+        if (action.to == ReportStatus.REJECTED) {
+            language.pick("Từ chối: ${action.note}", "Reject: ${action.note}")
+        } else {
+            language.pick(
+                "Chuyển sang “${OfficialWords.status(action.to, language)}”",
+                "Move to “${OfficialWords.status(action.to, language)}”",
+            )
+        }
     is OfficialAction.Reply -> language.pick("Trả lời: ${action.text}", "Reply: ${action.text}")
     is OfficialAction.Resolve -> language.pick("Xử lý xong (kèm ảnh): ${action.note}", "Resolved (with photo): ${action.note}")
 }
@@ -262,11 +289,13 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
     }
     val at = LatLon(item.location.lat, item.location.lon)
     LocalPlatform.current.Map(
-        at, 17.0,
+        at,
+        17.0,
         listOf(MapMarker(at, language.pick("Vị trí phản ánh", "Where the problem is"), statusColor(item.status))),
         emptyList(),
         Modifier.fillMaxWidth().height(180.dp).clip(RoundedCornerShape(8.dp)),
-        null, null,
+        null,
+        null,
     )
     if (item.description.isNotBlank()) {
         Section(t("Người dân viết", "The citizen wrote"))
@@ -294,8 +323,11 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
         Text(t("Chọn mẫu rồi sửa nếu cần:", "Pick a template, then edit it if needed:"), style = MaterialTheme.typography.bodySmall)
         FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             for (template in state.templates) {
-                AssistChip(onClick = { actions.onTemplate(template) }, label = { Text(template.title) },
-                    modifier = Modifier.heightIn(min = 48.dp))
+                AssistChip(
+                    onClick = { actions.onTemplate(template) },
+                    label = { Text(template.title) },
+                    modifier = Modifier.heightIn(min = 48.dp),
+                )
             }
         }
     }
@@ -349,8 +381,11 @@ private fun Timeline(steps: List<TimelineStep>, state: OfficialReportState) {
             }
             step.note?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             step.photo?.let { hash ->
-                PhotoView(state.photos[hash], language.pick("Ảnh sau xử lý", "After-photo"),
-                    Modifier.padding(top = 4.dp).size(120.dp, 90.dp).clip(RoundedCornerShape(8.dp)))
+                PhotoView(
+                    state.photos[hash],
+                    language.pick("Ảnh sau xử lý", "After-photo"),
+                    Modifier.padding(top = 4.dp).size(120.dp, 90.dp).clip(RoundedCornerShape(8.dp)),
+                )
             }
         }
         HorizontalDivider()
@@ -362,8 +397,10 @@ private fun ResolveForm(state: OfficialReportState, actions: OfficialReportActio
     val language = LocalLanguage.current
     Text(state.categoryName ?: "", style = MaterialTheme.typography.titleMedium)
     Text(
-        t("Ghi rõ việc đã làm và chụp ảnh sau xử lý tại hiện trường; vị trí của bạn được gửi kèm để đối chiếu.",
-            "Say what was done and take an after-photo on site; your position is sent with it to check."),
+        t(
+            "Ghi rõ việc đã làm và chụp ảnh sau xử lý tại hiện trường; vị trí của bạn được gửi kèm để đối chiếu.",
+            "Say what was done and take an after-photo on site; your position is sent with it to check.",
+        ),
         style = MaterialTheme.typography.bodyMedium,
     )
     OutlinedTextField(
@@ -377,16 +414,23 @@ private fun ResolveForm(state: OfficialReportState, actions: OfficialReportActio
     if (state.problem == Problem.NOTE_REQUIRED) ErrorText(t("Cần ghi việc đã làm.", "Say what was done."))
     val photo = state.afterPhoto
     if (photo != null) {
-        PhotoView(photo, language.pick("Ảnh sau xử lý", "After-photo"),
-            Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)))
+        PhotoView(
+            photo,
+            language.pick("Ảnh sau xử lý", "After-photo"),
+            Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)),
+        )
     }
     OutlinedButton(onClick = actions.onTakePhoto, enabled = !state.sending, modifier = Modifier.heightIn(min = 48.dp)) {
         Text(if (photo == null) t("Chụp ảnh sau xử lý", "Take the after-photo") else t("Chụp lại", "Take it again"))
     }
     when (state.problem) {
         Problem.PHOTO_REQUIRED -> ErrorText(t("Cần ảnh sau xử lý.", "An after-photo is needed."))
-        Problem.LOCATION_REQUIRED -> ErrorText(t("Chưa xác định được vị trí của bạn. Hãy bật định vị rồi thử lại.",
-            "Your position is not known yet. Turn on location and try again."))
+        Problem.LOCATION_REQUIRED -> ErrorText(
+            t(
+                "Chưa xác định được vị trí của bạn. Hãy bật định vị rồi thử lại.",
+                "Your position is not known yet. Turn on location and try again.",
+            ),
+        )
         else -> {}
     }
     Button(

@@ -1,6 +1,5 @@
 package org.civic.app.ui.official
 
-import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -18,10 +17,11 @@ import org.civic.core.LocationFix
 import org.civic.core.OfficialAction
 import org.civic.core.OfficialApp
 import org.civic.core.PendingAction
-import org.civic.core.SentAction
 import org.civic.core.ReplyTemplate
 import org.civic.core.ReportStatus
+import org.civic.core.SentAction
 import org.civic.core.WorkItem
+import java.time.Instant
 
 /** A form the official must complete before an action. */
 enum class Problem { REASON_REQUIRED, NOTE_REQUIRED, PHOTO_REQUIRED, LOCATION_REQUIRED }
@@ -30,7 +30,7 @@ enum class Problem { REASON_REQUIRED, NOTE_REQUIRED, PHOTO_REQUIRED, LOCATION_RE
 enum class Done { MOVED, REPLIED, RESOLVED, REJECTED }
 
 /** The resolve form is a step of its own (note, after-photo, send). */
-enum class Form { RESOLVE }
+enum class Form { RESOLVE, }
 
 data class OfficialReportState(
     val item: WorkItem? = null,
@@ -133,7 +133,13 @@ class OfficialReportViewModel(
     private suspend fun loadPhotos(item: WorkItem) {
         val hashes = (item.photos + item.timeline.mapNotNull { it.photo }).distinct().filter { it !in _state.value.photos }
         val got = hashes.map { hash ->
-            scope.async { try { hash to app.photo(hash) } catch (_: CivicException) { null } }
+            scope.async {
+                try {
+                    hash to app.photo(hash)
+                } catch (_: CivicException) {
+                    null
+                }
+            }
         }.awaitAll().filterNotNull()
         if (got.isNotEmpty()) _state.update { it.copy(photos = it.photos + got) }
     }
@@ -202,8 +208,11 @@ class OfficialReportViewModel(
         scope.launch { flush() }
     }
 
-    private fun pendingHere(): List<PendingAction> =
-        try { app.pending().filter { it.report == id } } catch (_: CivicException) { emptyList() }
+    private fun pendingHere(): List<PendingAction> = try {
+        app.pending().filter { it.report == id }
+    } catch (_: CivicException) {
+        emptyList()
+    }
 
     private suspend fun flush() = sendLock.withLock {
         _state.update { it.copy(sending = true, pending = pendingHere()) }

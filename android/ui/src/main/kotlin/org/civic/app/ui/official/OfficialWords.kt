@@ -1,12 +1,12 @@
 package org.civic.app.ui.official
 
-import java.time.Duration
-import java.time.Instant
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.Format
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineActor
 import org.civic.core.statusLabel
+import java.time.Duration
+import java.time.Instant
 
 /** Words of the official's screens that the core does not return. */
 object OfficialWords {

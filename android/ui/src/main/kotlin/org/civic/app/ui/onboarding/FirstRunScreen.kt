@@ -99,8 +99,11 @@ fun FirstRunContent(state: FirstRunState, actions: FirstRunActions) {
             ) {
                 val index = state.step.ordinal + 1
                 val total = FirstRunStep.entries.size
-                Text(t("Bước $index/$total", "Step $index of $total"), style = MaterialTheme.typography.labelLarge,
-                    color = MaterialTheme.colorScheme.onSurfaceVariant)
+                Text(
+                    t("Bước $index/$total", "Step $index of $total"),
+                    style = MaterialTheme.typography.labelLarge,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                )
                 LinearProgressIndicator(progress = { index.toFloat() / total }, modifier = Modifier.fillMaxWidth())
                 when (state.step) {
                     FirstRunStep.LANGUAGE -> LanguageStep(state, actions)
@@ -139,9 +142,13 @@ private fun BottomButtons(state: FirstRunState, actions: FirstRunActions) {
 @Composable
 private fun LanguageStep(state: FirstRunState, actions: FirstRunActions) {
     Title(t("Chào mừng đến với Civic Huế", "Welcome to Civic Huế"))
-    Text(t("Báo cho thành phố những gì cần sửa trên đường phố, và nhận cảnh báo lũ, bão.",
-        "Tell the city what needs fixing on the streets, and get flood and storm warnings."),
-        style = MaterialTheme.typography.bodyLarge)
+    Text(
+        t(
+            "Báo cho thành phố những gì cần sửa trên đường phố, và nhận cảnh báo lũ, bão.",
+            "Tell the city what needs fixing on the streets, and get flood and storm warnings.",
+        ),
+        style = MaterialTheme.typography.bodyLarge,
+    )
     Text(t("Chọn ngôn ngữ", "Choose a language"), style = MaterialTheme.typography.titleMedium)
     Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         // Each language is named in itself, so anyone can find theirs.
@@ -149,9 +156,11 @@ private fun LanguageStep(state: FirstRunState, actions: FirstRunActions) {
             val selected = state.language == language
             Row(
                 Modifier.fillMaxWidth().heightIn(min = 56.dp)
-                    .border(if (selected) 2.dp else 1.dp,
+                    .border(
+                        if (selected) 2.dp else 1.dp,
                         if (selected) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.outline,
-                        RoundedCornerShape(12.dp))
+                        RoundedCornerShape(12.dp),
+                    )
                     .selectable(selected = selected, role = Role.RadioButton) { actions.onLanguage(language) }
                     .padding(horizontal = 12.dp),
                 verticalAlignment = Alignment.CenterVertically,
@@ -182,63 +191,90 @@ private fun PrivacyStep() {
     Title(t("Vị trí, ảnh và danh tính của bạn", "Your location, photos and identity"))
     Promise(
         t("Vị trí chỉ gửi kèm báo cáo", "Location only on reports you send"),
-        t("Ứng dụng chỉ gửi vị trí của vấn đề khi bạn gửi báo cáo. Vị trí của bạn không bị theo dõi.",
-            "The app sends where the problem is only when you send a report. You are not tracked."),
+        t(
+            "Ứng dụng chỉ gửi vị trí của vấn đề khi bạn gửi báo cáo. Vị trí của bạn không bị theo dõi.",
+            "The app sends where the problem is only when you send a report. You are not tracked.",
+        ),
     )
     Promise(
         t("Ảnh được xoá thông tin ẩn", "Photos stripped of hidden data"),
-        t("Trước khi gửi, ảnh được xoá thông tin máy ảnh, giờ chụp và toạ độ ẩn trong tệp.",
-            "Before sending, photos lose the camera details, time and coordinates hidden in the file."),
+        t(
+            "Trước khi gửi, ảnh được xoá thông tin máy ảnh, giờ chụp và toạ độ ẩn trong tệp.",
+            "Before sending, photos lose the camera details, time and coordinates hidden in the file.",
+        ),
     )
     Promise(
         t("Danh tính không bao giờ công khai", "Your identity is never public"),
-        t("Tên và liên hệ của bạn (nếu có) chỉ cán bộ xử lý thấy. Bạn có thể gửi ẩn danh.",
-            "Your name and contact (if you give them) are seen only by city officials. You can report anonymously."),
+        t(
+            "Tên và liên hệ của bạn (nếu có) chỉ cán bộ xử lý thấy. Bạn có thể gửi ẩn danh.",
+            "Your name and contact (if you give them) are seen only by city officials. You can report anonymously.",
+        ),
     )
     Promise(
         t("Không có mạng vẫn báo cáo được", "Report even without a connection"),
-        t("Báo cáo được lưu trên máy và tự gửi khi có mạng.",
-            "Reports are saved on the phone and sent by themselves when you are online."),
+        t(
+            "Báo cáo được lưu trên máy và tự gửi khi có mạng.",
+            "Reports are saved on the phone and sent by themselves when you are online.",
+        ),
     )
 }
 
 @Composable
 private fun NotificationStep(state: FirstRunState, actions: FirstRunActions) {
     Title(t("Thông báo", "Notifications"))
-    Text(t("Cho phép thông báo để nhận cảnh báo lũ, bão và biết khi thành phố trả lời báo cáo của bạn.",
-        "Allow notifications to get flood and storm warnings and to know when the city answers your reports."),
-        style = MaterialTheme.typography.bodyLarge)
+    Text(
+        t(
+            "Cho phép thông báo để nhận cảnh báo lũ, bão và biết khi thành phố trả lời báo cáo của bạn.",
+            "Allow notifications to get flood and storm warnings and to know when the city answers your reports.",
+        ),
+        style = MaterialTheme.typography.bodyLarge,
+    )
     when (state.notifications) {
         NotificationAnswer.GRANTED -> Text(
             t("✓ Đã bật thông báo.", "✓ Notifications are on."),
-            style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.secondary,
+            style = MaterialTheme.typography.titleMedium,
+            color = MaterialTheme.colorScheme.secondary,
         )
         NotificationAnswer.DENIED -> {
             Text(t("Thông báo đang tắt.", "Notifications are off."), style = MaterialTheme.typography.titleMedium)
-            Text(t("Bạn vẫn xem được cảnh báo trong ứng dụng. Có thể bật thông báo sau trong phần Cài đặt của điện thoại.",
-                "You can still see warnings in the app. You can turn notifications on later in the phone's Settings."),
-                style = MaterialTheme.typography.bodyMedium)
+            Text(
+                t(
+                    "Bạn vẫn xem được cảnh báo trong ứng dụng. Có thể bật thông báo sau trong phần Cài đặt của điện thoại.",
+                    "You can still see warnings in the app. You can turn notifications on later in the phone's Settings.",
+                ),
+                style = MaterialTheme.typography.bodyMedium,
+            )
         }
         null -> Unit
     }
     if (state.notifications != NotificationAnswer.GRANTED) {
-        Button(onClick = actions.onRequestNotifications, enabled = !state.askingNotifications,
-            modifier = Modifier.heightIn(min = 48.dp)) {
+        Button(
+            onClick = actions.onRequestNotifications,
+            enabled = !state.askingNotifications,
+            modifier = Modifier.heightIn(min = 48.dp),
+        ) {
             Text(t("Cho phép thông báo", "Allow notifications"))
         }
     }
     if (state.notifications == null) {
-        Text(t("Bạn có thể bỏ qua bước này.", "You may skip this step."), style = MaterialTheme.typography.bodySmall,
-            color = MaterialTheme.colorScheme.onSurfaceVariant)
+        Text(
+            t("Bạn có thể bỏ qua bước này.", "You may skip this step."),
+            style = MaterialTheme.typography.bodySmall,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+        )
     }
 }
 
 @Composable
 private fun ProfileStep(state: FirstRunState, actions: FirstRunActions) {
     Title(t("Tên và liên hệ (không bắt buộc)", "Name and contact (optional)"))
-    Text(t("Để cán bộ có thể hỏi thêm khi cần. Chỉ cán bộ xử lý thấy, không bao giờ công khai. Có thể để trống.",
-        "So officials can ask you more if needed. Seen only by city officials, never public. You may leave these empty."),
-        style = MaterialTheme.typography.bodyLarge)
+    Text(
+        t(
+            "Để cán bộ có thể hỏi thêm khi cần. Chỉ cán bộ xử lý thấy, không bao giờ công khai. Có thể để trống.",
+            "So officials can ask you more if needed. Seen only by city officials, never public. You may leave these empty.",
+        ),
+        style = MaterialTheme.typography.bodyLarge,
+    )
     OutlinedTextField(
         value = state.profile.name,
         onValueChange = actions.onName,

@@ -11,8 +11,8 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.forPeople
-import org.civic.core.CivicApp
 import org.civic.core.CitizenProfile
+import org.civic.core.CivicApp
 import org.civic.core.CivicException
 
 /** The steps of the first run, in order. */
@@ -119,7 +119,19 @@ class FirstRunViewModel(
         val contact = profile.contact.ifBlank { null }
         val email = contact?.takeIf { '@' in it }
         try {
-            app.setProfile(CitizenProfile(name = profile.name.ifBlank { null }, phone = if (email == null) contact else null, email = email))
+            app.setProfile(
+                CitizenProfile(
+                    name = profile.name.ifBlank { null },
+                    phone = if (email ==
+                        null
+                    ) {
+                        contact
+                    } else {
+                        null
+                    },
+                    email = email,
+                ),
+            )
         } catch (e: CivicException) {
             _state.update { it.copy(error = e.forPeople()) }
             return _state.value

@@ -78,8 +78,10 @@ fun MyReportsScreen(
                 if (state.loaded && state.reports.isEmpty()) {
                     EmptyState(
                         t("Chưa có báo cáo nào", "No reports yet"),
-                        t("Thấy rác, ổ gà, đèn hỏng? Chụp ảnh và gửi cho thành phố.",
-                            "Seen litter, a pothole, a dark street light? Take a photo and tell the city."),
+                        t(
+                            "Thấy rác, ổ gà, đèn hỏng? Chụp ảnh và gửi cho thành phố.",
+                            "Seen litter, a pothole, a dark street light? Take a photo and tell the city.",
+                        ),
                     )
                 }
                 LazyColumn(
@@ -100,13 +102,7 @@ fun MyReportsScreen(
 }
 
 @Composable
-private fun ReportRow(
-    report: ReportSummary,
-    category: String,
-    sync: SyncState,
-    photo: (String) -> ByteArray?,
-    onOpen: (String) -> Unit,
-) {
+private fun ReportRow(report: ReportSummary, category: String, sync: SyncState, photo: (String) -> ByteArray?, onOpen: (String) -> Unit) {
     val language = LocalLanguage.current
     // Where the report stands on its way to the city, in words for TalkBack too.
     val delivery = when {
@@ -123,8 +119,11 @@ private fun ReportRow(
     ) {
         Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
             val bytes = remember(report.coverPhoto) { report.coverPhoto?.let(photo) }
-            PhotoView(bytes, language.pick("Ảnh của báo cáo", "The report's photo"),
-                Modifier.size(64.dp).clip(RoundedCornerShape(8.dp)))
+            PhotoView(
+                bytes,
+                language.pick("Ảnh của báo cáo", "The report's photo"),
+                Modifier.size(64.dp).clip(RoundedCornerShape(8.dp)),
+            )
             Spacer(Modifier.width(12.dp))
             Column(Modifier.weight(1f)) {
                 Text(category, style = MaterialTheme.typography.titleMedium)
@@ -142,8 +141,11 @@ private fun ReportRow(
                     Text(delivery, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(top = 4.dp))
                     if (sync is SyncState.Syncing && report.status == ReportStatus.QUEUED && !report.refused) {
                         val fraction = if (sync.bytesTotal > 0u) sync.bytesSent.toFloat() / sync.bytesTotal.toFloat() else 0f
-                        LinearProgressIndicator(progress = { fraction }, modifier = Modifier.fillMaxWidth().padding(top = 4.dp)
-                            .semantics { contentDescription = language.pick("Tiến độ gửi", "Sending progress") })
+                        LinearProgressIndicator(
+                            progress = { fraction },
+                            modifier = Modifier.fillMaxWidth().padding(top = 4.dp)
+                                .semantics { contentDescription = language.pick("Tiến độ gửi", "Sending progress") },
+                        )
                     }
                 }
             }

@@ -9,9 +9,9 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.civic.app.ui.common.followSync
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.common.syncForRefresh
-import org.civic.app.ui.common.followSync
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.Outbox

@@ -68,8 +68,7 @@ fun severityColor(severity: Severity): Color = when (severity) {
 }
 
 /** Text on [severityColor]. */
-fun onSeverityColor(severity: Severity): Color =
-    if (severity == Severity.MODERATE) Color(0xFF1B1B1B) else Color.White
+fun onSeverityColor(severity: Severity): Color = if (severity == Severity.MODERATE) Color(0xFF1B1B1B) else Color.White
 
 /** A report's status: grey before the city has it, blue while it works, green/red at the end. */
 fun statusColor(status: ReportStatus): Color = when (status) {

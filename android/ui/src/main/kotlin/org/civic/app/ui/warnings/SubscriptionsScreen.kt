@@ -127,20 +127,24 @@ private fun placeText(place: SavedPlace, area: String?, districts: List<PlaceNam
     return when (place) {
         is SavedPlace.Point -> {
             val radius = radiusText(place.radiusM, language)
-            language.pick("Trong vòng $radius", "Within $radius") + (area?.let { language.pick(" quanh một điểm ở $it", " of a point in $it") } ?: "")
+            language.pick("Trong vòng $radius", "Within $radius") +
+                (area?.let { language.pick(" quanh một điểm ở $it", " of a point in $it") } ?: "")
         }
         is SavedPlace.Area -> language.pick("Toàn địa bàn ", "All of ") +
-            (districts.firstOrNull { it.code == place.code }?.name
-                ?: language.pick("khu vực ${place.code}", "area ${place.code}"))
+            (
+                districts.firstOrNull { it.code == place.code }?.name
+                    ?: language.pick("khu vực ${place.code}", "area ${place.code}")
+                )
     }
 }
 
-fun radiusText(metres: Double, language: AppLanguage): String =
-    if (metres >= 1000) {
-        val km = metres / 1000
-        val text = if (km == km.toLong().toDouble()) "${km.toLong()} km" else "%.1f km".format(km)
-        if (language == AppLanguage.VI) text.replace('.', ',') else text
-    } else "${metres.toLong()} m"
+fun radiusText(metres: Double, language: AppLanguage): String = if (metres >= 1000) {
+    val km = metres / 1000
+    val text = if (km == km.toLong().toDouble()) "${km.toLong()} km" else "%.1f km".format(km)
+    if (language == AppLanguage.VI) text.replace('.', ',') else text
+} else {
+    "${metres.toLong()} m"
+}
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
@@ -162,8 +166,11 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
             Row(Modifier.padding(start = 12.dp, top = 8.dp, bottom = 8.dp, end = 4.dp), verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f).semantics(mergeDescendants = true) {}) {
                     Text(name, style = MaterialTheme.typography.titleSmall)
-                    Text(placeText(place, state.placeAreas[name], state.districts), style = MaterialTheme.typography.bodySmall,
-                        color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(
+                        placeText(place, state.placeAreas[name], state.districts),
+                        style = MaterialTheme.typography.bodySmall,
+                        color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    )
                 }
                 TextButton(
                     onClick = { model.removePlace(name) },
@@ -188,7 +195,13 @@ private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: Subscrip
     val language = LocalLanguage.current
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(t("Thêm địa điểm", "Add a place"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+            Text(
+                t("Thêm địa điểm", "Add a place"),
+                style = MaterialTheme.typography.titleSmall,
+                modifier = Modifier.semantics {
+                    heading()
+                },
+            )
             OutlinedTextField(
                 value = form.name,
                 onValueChange = model::setPlaceName,
@@ -221,7 +234,9 @@ private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: Subscrip
                         LocalPlatform.current.Map(
                             center = form.center,
                             zoom = 14.0,
-                            markers = listOf(MapMarker(form.center, language.pick("Tâm bản đồ", "The map's centre"), MaterialTheme.colorScheme.primary)),
+                            markers = listOf(
+                                MapMarker(form.center, language.pick("Tâm bản đồ", "The map's centre"), MaterialTheme.colorScheme.primary),
+                            ),
                             areas = listOf(MapArea(circle(form.center, form.radiusM), MaterialTheme.colorScheme.primary)),
                             modifier = Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)),
                             onCenterChanged = model::moveCenter,

@@ -12,12 +12,12 @@ import kotlinx.coroutines.withContext
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.common.forPeople
 import org.civic.core.CivicApp
-import org.civic.core.PlaceName
-import org.civic.core.WarningTopic
 import org.civic.core.CivicException
+import org.civic.core.PlaceName
 import org.civic.core.SavedPlace
 import org.civic.core.Severity
 import org.civic.core.WarningSubscription
+import org.civic.core.WarningTopic
 
 /** How a new place is given: a point on the map with a radius, or a whole district. */
 enum class PlaceKind { POINT, DISTRICT }
@@ -109,18 +109,19 @@ class SubscriptionsViewModel(
     )
 
     /** Where each saved point lies (district), for its row. */
-    private fun locate(sub: WarningSubscription): Map<String, String> =
-        sub.places.filterIsInstance<SavedPlace.Point>().mapNotNull { p ->
-            try {
-                app.checkPoint(p.lat, p.lon).let { c -> (c.ward ?: c.district)?.let { p.name to it.name } }
-            } catch (e: CivicException) {
-                null
-            }
-        }.toMap()
+    private fun locate(sub: WarningSubscription): Map<String, String> = sub.places.filterIsInstance<SavedPlace.Point>().mapNotNull { p ->
+        try {
+            app.checkPoint(p.lat, p.lon).let { c -> (c.ward ?: c.district)?.let { p.name to it.name } }
+        } catch (e: CivicException) {
+            null
+        }
+    }.toMap()
 
     /** Saves [change] of the current subscription; on refusal says why and changes nothing. */
-    private fun save(onError: (SubscriptionsState, String) -> SubscriptionsState = { st, m -> st.copy(error = m) },
-                     change: (WarningSubscription) -> WarningSubscription) {
+    private fun save(
+        onError: (SubscriptionsState, String) -> SubscriptionsState = { st, m -> st.copy(error = m) },
+        change: (WarningSubscription) -> WarningSubscription,
+    ) {
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) {

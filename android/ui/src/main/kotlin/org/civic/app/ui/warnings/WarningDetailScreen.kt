@@ -56,12 +56,7 @@ import kotlin.math.max
  * warning's areas for the map (none yet: the bindings' `Warning` has no geometry).
  */
 @Composable
-fun WarningDetailScreen(
-    model: WarningsViewModel,
-    id: String,
-    areas: List<MapArea> = emptyList(),
-    onBack: () -> Unit,
-) {
+fun WarningDetailScreen(model: WarningsViewModel, id: String, areas: List<MapArea> = emptyList(), onBack: () -> Unit) {
     val state by model.state.collectAsState()
     LaunchedEffect(id) { model.open(id) }
     val warning = state.warning(id)
@@ -75,13 +70,7 @@ fun WarningDetailScreen(
 /** The detail of [warning] (stateless); null with [loaded] means it is not on this phone. */
 @OptIn(ExperimentalMaterial3Api::class, ExperimentalLayoutApi::class)
 @Composable
-fun WarningDetailContent(
-    warning: Warning?,
-    loaded: Boolean,
-    error: String?,
-    areas: List<MapArea>,
-    onBack: () -> Unit,
-) {
+fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, areas: List<MapArea>, onBack: () -> Unit) {
     val language = LocalLanguage.current
     Scaffold(
         topBar = {
@@ -122,7 +111,10 @@ fun WarningDetailContent(
                                 "Đã huỷ: cảnh báo này không còn hiệu lực.",
                                 "Cancelled: this warning no longer applies.",
                             )
-                            else -> language.pick("Đã hết hạn: cảnh báo này không còn hiệu lực.", "Expired: this warning no longer applies.")
+                            else -> language.pick(
+                                "Đã hết hạn: cảnh báo này không còn hiệu lực.",
+                                "Expired: this warning no longer applies.",
+                            )
                         },
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         style = MaterialTheme.typography.titleSmall,
@@ -179,7 +171,13 @@ fun WarningDetailContent(
                 }
                 warning.description?.takeIf { it.isNotBlank() }?.let { description ->
                     Column {
-                        Text(t("Chi tiết", "Details"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+                        Text(
+                            t("Chi tiết", "Details"),
+                            style = MaterialTheme.typography.titleSmall,
+                            modifier = Modifier.semantics {
+                                heading()
+                            },
+                        )
                         Text(description, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 4.dp))
                     }
                 }
@@ -200,7 +198,13 @@ fun WarningDetailContent(
                 }
                 if (areas.isNotEmpty()) {
                     val description = language.pick("Bản đồ vùng cảnh báo", "Map of the warning's area")
-                    Text(t("Vùng cảnh báo", "Area warned"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.semantics { heading() })
+                    Text(
+                        t("Vùng cảnh báo", "Area warned"),
+                        style = MaterialTheme.typography.titleSmall,
+                        modifier = Modifier.semantics {
+                            heading()
+                        },
+                    )
                     Box(Modifier.fillMaxWidth().semantics { contentDescription = description }) {
                         val (center, zoom) = framing(areas)
                         LocalPlatform.current.Map(

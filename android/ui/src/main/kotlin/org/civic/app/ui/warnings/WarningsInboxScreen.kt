@@ -52,11 +52,7 @@ import org.civic.core.Warning
 
 /** "Cảnh báo": the warnings for the resident's places, those in force first. */
 @Composable
-fun WarningsInboxScreen(
-    model: WarningsViewModel,
-    onOpen: (String) -> Unit,
-    onSubscriptions: () -> Unit,
-) {
+fun WarningsInboxScreen(model: WarningsViewModel, onOpen: (String) -> Unit, onSubscriptions: () -> Unit) {
     val state by model.state.collectAsState()
     WarningsInboxContent(state, onRefresh = model::refresh, onOpen = onOpen, onSubscriptions = onSubscriptions)
 }
@@ -64,12 +60,7 @@ fun WarningsInboxScreen(
 /** The inbox for a given [state] (stateless, for previews and tests). */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun WarningsInboxContent(
-    state: WarningsState,
-    onRefresh: () -> Unit,
-    onOpen: (String) -> Unit,
-    onSubscriptions: () -> Unit,
-) {
+fun WarningsInboxContent(state: WarningsState, onRefresh: () -> Unit, onOpen: (String) -> Unit, onSubscriptions: () -> Unit) {
     Scaffold(
         topBar = {
             TopAppBar(
@@ -85,7 +76,9 @@ fun WarningsInboxContent(
                                 color = MaterialTheme.colorScheme.onPrimary,
                                 maxLines = 1,
                                 softWrap = false,
-                                modifier = Modifier.semantics { contentDescription = said }.padding(start = 12.dp).clip(RoundedCornerShape(50))
+                                modifier = Modifier.semantics {
+                                    contentDescription = said
+                                }.padding(start = 12.dp).clip(RoundedCornerShape(50))
                                     .background(MaterialTheme.colorScheme.primary).padding(horizontal = 10.dp, vertical = 4.dp),
                             )
                         }
@@ -218,6 +211,11 @@ internal fun Tag(text: String, modifier: Modifier = Modifier) {
             .background(MaterialTheme.colorScheme.surfaceVariant)
             .padding(horizontal = 10.dp, vertical = 4.dp),
     ) {
-        Text(text, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant, fontWeight = FontWeight.SemiBold)
+        Text(
+            text,
+            style = MaterialTheme.typography.labelMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            fontWeight = FontWeight.SemiBold,
+        )
     }
 }

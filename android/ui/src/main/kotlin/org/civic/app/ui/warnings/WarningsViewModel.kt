@@ -1,5 +1,6 @@
 package org.civic.app.ui.warnings
 
+import androidx.compose.ui.graphics.Color
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -9,9 +10,11 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.civic.app.ui.LatLon
+import org.civic.app.ui.MapArea
+import org.civic.app.ui.common.followSync
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.common.syncForRefresh
-import org.civic.app.ui.common.followSync
 import org.civic.core.AlertState
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
@@ -19,12 +22,9 @@ import org.civic.core.SyncState
 import org.civic.core.TaskHandle
 import org.civic.core.Warning
 import org.civic.core.WarningShape
-import androidx.compose.ui.graphics.Color
 import kotlin.math.PI
 import kotlin.math.cos
 import kotlin.math.sin
-import org.civic.app.ui.LatLon
-import org.civic.app.ui.MapArea
 
 /** What the warnings inbox (and a warning's detail) shows. */
 data class WarningsState(
@@ -63,13 +63,12 @@ fun mapAreas(shapes: List<WarningShape>, color: Color): List<MapArea> = shapes.m
  * the newest; then the expired and cancelled ones, newest first. A drill comes after a real
  * warning of the same severity.
  */
-fun inboxOrder(warnings: List<Warning>): List<Warning> =
-    warnings.sortedWith(
-        compareBy<Warning> { if (it.state == AlertState.ACTIVE) 0 else 1 }
-            .thenByDescending { if (it.state == AlertState.ACTIVE) it.severity.ordinal else 0 }
-            .thenBy { it.exercise }
-            .thenByDescending { it.sent },
-    )
+fun inboxOrder(warnings: List<Warning>): List<Warning> = warnings.sortedWith(
+    compareBy<Warning> { if (it.state == AlertState.ACTIVE) 0 else 1 }
+        .thenByDescending { if (it.state == AlertState.ACTIVE) it.severity.ordinal else 0 }
+        .thenBy { it.exercise }
+        .thenByDescending { it.sent },
+)
 
 /**
  * The warnings that concern the resident (their places, topics, severity), kept current by the

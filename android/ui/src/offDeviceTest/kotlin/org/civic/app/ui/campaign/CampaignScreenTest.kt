@@ -6,25 +6,21 @@ import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
-import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.SemanticsMatcher
+import androidx.compose.ui.test.SemanticsNodeInteraction
+import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.assertIsSelected
+import androidx.compose.ui.test.click
 import androidx.compose.ui.test.hasAnyDescendant
 import androidx.compose.ui.test.hasContentDescription
 import androidx.compose.ui.test.hasScrollAction
 import androidx.compose.ui.test.hasText
-import androidx.compose.ui.test.performScrollToNode
-import androidx.compose.ui.test.assertIsDisplayed
-import androidx.compose.ui.test.click
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performCustomAccessibilityActionWithLabel
+import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.performTouchInput
-import java.nio.file.Files
-import java.time.Instant
-import java.time.temporal.ChronoUnit
-import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -59,6 +55,10 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.nio.file.Files
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.concurrent.atomic.AtomicInteger
 
 /** Scrolls the screen's list to the item with this text (the list composes what it shows only). */
 @OptIn(ExperimentalTestApi::class)
@@ -76,12 +76,10 @@ private fun ComposeUiTest.showDescribed(description: String): SemanticsNodeInter
 
 /** The map (the only node whose description names a spot's or a meeting point's pin), by a pin's label. */
 @OptIn(ExperimentalTestApi::class)
-private fun ComposeUiTest.map(pin: String): SemanticsNodeInteraction =
-    onNode(hasContentDescription(pin, substring = true))
+private fun ComposeUiTest.map(pin: String): SemanticsNodeInteraction = onNode(hasContentDescription(pin, substring = true))
 
 /** What TalkBack reads of the map: its pins' labels. */
-private fun SemanticsNodeInteraction.description(): String =
-    fetchSemanticsNode().config.getOrNull(SemanticsProperties.ContentDescription).orEmpty().joinToString()
+private fun SemanticsNodeInteraction.description(): String = fetchSemanticsNode().config.getOrNull(SemanticsProperties.ContentDescription).orEmpty().joinToString()
 
 /** A spot's row (its card), by its details line. */
 private fun spotRow(details: String): SemanticsMatcher = SemanticsMatcher.keyIsDefined(SemanticsProperties.Selected) and hasAnyDescendant(hasText(details))
@@ -89,12 +87,11 @@ private fun spotRow(details: String): SemanticsMatcher = SemanticsMatcher.keyIsD
 /** Nothing listens there: the phone is offline. */
 private const val NO_SIGNAL = "http://127.0.0.1:9"
 
-private suspend fun CampaignViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (CampaignState) -> Boolean): CampaignState =
-    try {
-        withTimeout(timeoutMillis) { state.first(ok) }
-    } catch (e: Exception) {
-        throw AssertionError("$what; state: ${state.value}", e)
-    }
+private suspend fun CampaignViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (CampaignState) -> Boolean): CampaignState = try {
+    withTimeout(timeoutMillis) { state.first(ok) }
+} catch (e: Exception) {
+    throw AssertionError("$what; state: ${state.value}", e)
+}
 
 @OptIn(ExperimentalTestApi::class)
 class CampaignScreenTest {
@@ -105,20 +102,30 @@ class CampaignScreenTest {
             "c1", w("Chủ nhật xanh tháng 11", "Green Sunday, November"), start, start.plus(4, ChronoUnit.HOURS),
             listOf("Huế"), listOf(w("Cửa Thượng Tứ", "Thuong Tu gate")), listOf(GeoPoint(CITADEL_LAT + 0.0025, CITADEL_LON + 0.003)),
             // The area drawn around the citadel (a closed ring).
-            listOf(GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005), GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON + 0.005),
-                GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON + 0.005), GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON - 0.005),
-                GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005)),
-            listOf(CampaignCategory("litter", w("Rác thải trên đường phố", "Litter in the street")),
-                CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"))),
+            listOf(
+                GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005),
+                GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON + 0.005),
+                GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON + 0.005),
+                GeoPoint(CITADEL_LAT + 0.004, CITADEL_LON - 0.005),
+                GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005),
+            ),
+            listOf(
+                CampaignCategory("litter", w("Rác thải trên đường phố", "Litter in the street")),
+                CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain")),
+            ),
             20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), null, 37u,
             listOf(CampaignTeam("t1", "THPT Hai Bà Trưng", 12u), CampaignTeam("t2", "Đoàn phường Thuận Hòa", 8u)),
             joined = false, myTeam = null,
         )
         val spots = listOf(
-            CampaignSpot("s1", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON, SpotState.CLEANED,
-                w("Đã dọn", "Cleaned"), "THPT Hai Bà Trưng", 1u, 4.5, false, null, mine = false),
-            CampaignSpot("s2", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON + 0.001, SpotState.REPORTED,
-                w("Chưa dọn", "Not cleaned yet"), null, 0u, null, true, null, mine = true),
+            CampaignSpot(
+                "s1", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON, SpotState.CLEANED,
+                w("Đã dọn", "Cleaned"), "THPT Hai Bà Trưng", 1u, 4.5, false, null, mine = false,
+            ),
+            CampaignSpot(
+                "s2", w("Rác thải trên đường phố", "Litter in the street"), CITADEL_LAT, CITADEL_LON + 0.001, SpotState.REPORTED,
+                w("Chưa dọn", "Not cleaned yet"), null, 0u, null, true, null, mine = true,
+            ),
         )
         return campaign to spots
     }
@@ -147,7 +154,9 @@ class CampaignScreenTest {
                 // The resident's own spot (s2) is marked, the other not.
                 show(w("Bạn báo", "Yours")).assertIsDisplayed()
                 assertEquals(1, count(w("Bạn báo", "Yours")))
-                show(w("Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo", "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported")).assertIsDisplayed()
+                show(
+                    w("Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo", "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported"),
+                ).assertIsDisplayed()
             }
         }
     }
@@ -156,8 +165,15 @@ class CampaignScreenTest {
     fun `an ended campaign offers neither joining nor capture`() {
         val (running, spots) = sample(true)
         val ended = running.copy(phase = CampaignPhase.ENDED, phaseLabel = "Đã kết thúc")
-        val handed = spots[1].copy(state = SpotState.HANDED_OVER, stateLabel = "Đã chuyển thành phản ánh", waiting = false, reportNumber = "HUE-2026-000042")
-        screen("campaign-ended", Look(AppLanguage.VI), { CampaignContent(CampaignState(ended, listOf(spots[0], handed)), { _, _ -> }, {}, {}, {}) }) {
+        val handed = spots[1].copy(
+            state = SpotState.HANDED_OVER,
+            stateLabel = "Đã chuyển thành phản ánh",
+            waiting = false,
+            reportNumber = "HUE-2026-000042",
+        )
+        screen("campaign-ended", Look(AppLanguage.VI), {
+            CampaignContent(CampaignState(ended, listOf(spots[0], handed)), { _, _ -> }, {}, {}, {})
+        }) {
             awaitText("Chủ nhật xanh tháng 11")
             assertEquals(0, count("Tham gia một mình"))
             assertEquals(0, count("Báo điểm rác: chụp ảnh, chọn loại"))
@@ -165,7 +181,11 @@ class CampaignScreenTest {
             // No summary yet (offline): the live map, with the spot handed to the city.
             show("Bản đồ các điểm").assertIsDisplayed()
             val said = map("Đã chuyển thành phản ánh").description()
-            assertTrue(said.contains("Rác thải trên đường phố: Đã dọn") && said.contains("Rác thải trên đường phố: Đã chuyển thành phản ánh · Bạn báo"), said)
+            assertTrue(
+                said.contains("Rác thải trên đường phố: Đã dọn") &&
+                    said.contains("Rác thải trên đường phố: Đã chuyển thành phản ánh · Bạn báo"),
+                said,
+            )
         }
     }
 
@@ -175,8 +195,13 @@ class CampaignScreenTest {
             val vi = look.language == AppLanguage.VI
             fun w(a: String, b: String) = if (vi) a else b
             val (running, spots) = sample(vi)
-            val off = running.copy(phase = CampaignPhase.CANCELLED, phaseLabel = w("Đã huỷ", "Called off"),
-                cancelReason = w("Mưa lớn, bão số 9", "Heavy rain, typhoon 9"), joined = true, myTeam = "THPT Hai Bà Trưng")
+            val off = running.copy(
+                phase = CampaignPhase.CANCELLED,
+                phaseLabel = w("Đã huỷ", "Called off"),
+                cancelReason = w("Mưa lớn, bão số 9", "Heavy rain, typhoon 9"),
+                joined = true,
+                myTeam = "THPT Hai Bà Trưng",
+            )
             screen("campaign-called-off", look, { CampaignContent(CampaignState(off, spots), { _, _ -> }, {}, {}, {}) }) {
                 awaitText(w("Chiến dịch đã huỷ: Mưa lớn, bão số 9", "Called off: Heavy rain, typhoon 9"))
                 assertEquals(0, count(w("Tham gia một mình", "Join alone")))
@@ -191,8 +216,10 @@ class CampaignScreenTest {
         fun w(a: String, b: String) = if (vi) a else b
         val (campaign, spots) = sample(vi)
         val mine = spots[1].copy(waiting = false, alsoReported = 2u)
-        val claimed = CampaignSpot("s3", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"), CITADEL_LAT - 0.0015, CITADEL_LON - 0.002,
-            SpotState.CLAIMED, w("Đang dọn", "Being cleaned"), "Đoàn phường Thuận Hòa", 0u, null, false, null, mine = false)
+        val claimed = CampaignSpot(
+            "s3", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"), CITADEL_LAT - 0.0015, CITADEL_LON - 0.002,
+            SpotState.CLAIMED, w("Đang dọn", "Being cleaned"), "Đoàn phường Thuận Hòa", 0u, null, false, null, mine = false,
+        )
         return CampaignState(campaign.copy(joined = true, myTeam = "THPT Hai Bà Trưng"), listOf(spots[0], mine, claimed))
     }
 
@@ -212,16 +239,33 @@ class CampaignScreenTest {
                 val map = map(meet)
                 map.assertIsDisplayed()
                 val said = map.description()
-                for (words in listOf("$litter: " + w("Đã dọn", "Cleaned"), mineLabel,
-                    w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"), meet)) {
+                for (words in listOf(
+                    "$litter: " + w("Đã dọn", "Cleaned"),
+                    mineLabel,
+                    w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"),
+                    meet,
+                )) {
                     assertTrue(said.contains(words), "\"$words\" in \"$said\"")
                 }
                 // One pin per spot and meeting point, each to be picked by its name.
-                assertEquals(listOf("$litter: " + w("Đã dọn", "Cleaned"), mineLabel, w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"), meet),
-                    map.fetchSemanticsNode().config[SemanticsActions.CustomActions].map { it.label })
+                assertEquals(
+                    listOf(
+                        "$litter: " + w("Đã dọn", "Cleaned"),
+                        mineLabel,
+                        w("Cống, rãnh thoát nước bị tắc: Đang dọn", "Blocked drain: Being cleaned"),
+                        meet,
+                    ),
+                    map.fetchSemanticsNode().config[SemanticsActions.CustomActions].map { it.label },
+                )
                 // The legend says the colours in words: colour is not the only cue.
-                for (words in listOf(w("Chưa dọn", "Not cleaned yet"), w("Đang dọn", "Being cleaned"), w("Đã dọn", "Cleaned"),
-                    w("Đã chuyển thành phản ánh", "Handed to the city"), w("Điểm tập trung", "Meeting point"), w("Khu vực chiến dịch", "Campaign area"))) {
+                for (words in listOf(
+                    w("Chưa dọn", "Not cleaned yet"),
+                    w("Đang dọn", "Being cleaned"),
+                    w("Đã dọn", "Cleaned"),
+                    w("Đã chuyển thành phản ánh", "Handed to the city"),
+                    w("Điểm tập trung", "Meeting point"),
+                    w("Khu vực chiến dịch", "Campaign area"),
+                )) {
                     show(words).assertIsDisplayed()
                 }
             }
@@ -234,7 +278,11 @@ class CampaignScreenTest {
                 map(meet).performCustomAccessibilityActionWithLabel(mineLabel)
                 waitForIdle()
                 onNode(row).assertIsDisplayed().assertIsSelected()
-                assertEquals(1, onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Selected, true)).fetchSemanticsNodes().size, "only that one")
+                assertEquals(
+                    1,
+                    onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Selected, true)).fetchSemanticsNodes().size,
+                    "only that one",
+                )
                 onNodeWithText(w("Đội tôi nhận dọn", "My team takes it")).assertIsDisplayed().performClick()
                 assertEquals(listOf("s2"), claims)
                 // A meeting point's pin is no spot: nothing else is picked.
@@ -245,7 +293,10 @@ class CampaignScreenTest {
         }
         // A tap on the pin itself (the only one, at the map's centre) picks it too.
         val state = live(true).let { s ->
-            s.copy(campaign = s.campaign!!.copy(meetingPoints = emptyList(), meetingAt = emptyList(), area = emptyList()), spots = listOf(s.spots[2]))
+            s.copy(
+                campaign = s.campaign!!.copy(meetingPoints = emptyList(), meetingAt = emptyList(), area = emptyList()),
+                spots = listOf(s.spots[2]),
+            )
         }
         screen("campaign-map-tap", Look(AppLanguage.VI), { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
             awaitText("Chủ nhật xanh tháng 11")
@@ -275,7 +326,9 @@ class CampaignScreenTest {
             }
         }
         val (campaign, spots) = sample(true)
-        screen("campaign-joined-alone", Look(AppLanguage.VI), { CampaignContent(CampaignState(campaign.copy(joined = true), spots), { _, _ -> }, {}, {}, {}) }) {
+        screen("campaign-joined-alone", Look(AppLanguage.VI), {
+            CampaignContent(CampaignState(campaign.copy(joined = true), spots), { _, _ -> }, {}, {}, {})
+        }) {
             awaitText("Bạn tham gia một mình")
             assertEquals(0, count("Tham gia một mình"), "no join card")
         }
@@ -286,8 +339,14 @@ class CampaignScreenTest {
         fun w(a: String, b: String) = if (vi) a else b
         val (running, spots) = sample(vi)
         val start = Instant.now().minus(1, ChronoUnit.DAYS)
-        val campaign = running.copy(startsAt = start, endsAt = start.plus(4, ChronoUnit.HOURS), phase = CampaignPhase.ENDED,
-            phaseLabel = w("Đã kết thúc", "Ended"), joined = true, myTeam = "THPT Hai Bà Trưng")
+        val campaign = running.copy(
+            startsAt = start,
+            endsAt = start.plus(4, ChronoUnit.HOURS),
+            phase = CampaignPhase.ENDED,
+            phaseLabel = w("Đã kết thúc", "Ended"),
+            joined = true,
+            myTeam = "THPT Hai Bà Trưng",
+        )
         val litter = w("Rác thải trên đường phố", "Litter in the street")
         val card = CampaignSummaryCard(
             campaign, w("Đã dọn 14/18 điểm · 52,5 kg", "14 of 18 spots cleaned · 52.5 kg"),
@@ -299,8 +358,12 @@ class CampaignScreenTest {
             pairs = listOf(BeforeAfter("s1", litter, "THPT Hai Bà Trưng", "before-1", "after-1")),
         )
         val pairs = card.pairs.map { PairPhotos(it, PhotoBytes(it.beforePhoto, jpeg(61)), PhotoBytes(it.afterPhoto, jpeg(62))) }
-        val handed = spots[1].copy(state = SpotState.HANDED_OVER, stateLabel = w("Đã chuyển thành phản ánh", "Handed to the city"),
-            waiting = false, reportNumber = "HUE-2026-000042")
+        val handed = spots[1].copy(
+            state = SpotState.HANDED_OVER,
+            stateLabel = w("Đã chuyển thành phản ánh", "Handed to the city"),
+            waiting = false,
+            reportNumber = "HUE-2026-000042",
+        )
         return CampaignState(campaign, listOf(spots[0], handed), summary = card, pairs = pairs)
     }
 
@@ -318,10 +381,14 @@ class CampaignScreenTest {
                 onNodeWithText(w("Tổng kết buổi ra quân", "How the clean-up went")).assertIsDisplayed()
                 onNodeWithText(w("Chưa đạt mục tiêu 20 điểm", "Goal of 20 spots not reached")).assertIsDisplayed()
                 onNodeWithText(w("Bạn đã tham gia · Đội THPT Hai Bà Trưng", "You're in · Team THPT Hai Bà Trưng")).assertIsDisplayed()
-                show(w("4 điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường", "4 spots left were handed to the sanitation unit")).assertIsDisplayed()
+                show(
+                    w("4 điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường", "4 spots left were handed to the sanitation unit"),
+                ).assertIsDisplayed()
                 show(w("Thu gom 52,5 kg rác", "52.5 kg of litter collected")).assertIsDisplayed()
                 show(w("Bạn đã báo 3 điểm, 2 điểm đã được dọn.", "You reported 3 spots; 2 were cleaned.")).assertIsDisplayed()
-                show(w("Đội THPT Hai Bà Trưng: đã dọn 9/11 điểm · 35,5 kg", "Team THPT Hai Bà Trưng: 9 of 11 spots cleaned · 35.5 kg")).assertIsDisplayed()
+                show(
+                    w("Đội THPT Hai Bà Trưng: đã dọn 9/11 điểm · 35,5 kg", "Team THPT Hai Bà Trưng: 9 of 11 spots cleaned · 35.5 kg"),
+                ).assertIsDisplayed()
                 // Over: no joining, no quick capture (its category buttons), no progress bar of its own.
                 assertEquals(0, count(w("Tham gia một mình", "Join alone")))
                 assertEquals(0, count(w("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one")))
@@ -344,7 +411,14 @@ class CampaignScreenTest {
                 show(w("Bản đồ điểm đã dọn", "Map of cleaned spots"))
                 map(cleanedPin).performCustomAccessibilityActionWithLabel(cleanedPin)
                 waitForIdle()
-                onNode(spotRow(w("Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo", "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported")))
+                onNode(
+                    spotRow(
+                        w(
+                            "Đã dọn · THPT Hai Bà Trưng · 4,5 kg · +1 người cùng báo",
+                            "Cleaned · THPT Hai Bà Trưng · 4.5 kg · +1 also reported",
+                        ),
+                    ),
+                )
                     .assertIsDisplayed().assertIsSelected()
                 // The list has no live map of its own (it would be right above the spots' heading).
                 show(w("Các điểm (2)", "Spots (2)")).assertIsDisplayed()
@@ -354,9 +428,13 @@ class CampaignScreenTest {
             screen("campaign-summary-pairs", look, { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
                 awaitText(headline)
                 show(w("Theo phường", "By ward")).assertIsDisplayed()
-                showDescribed(w("Phường Đông Ba: 8 điểm, đã dọn 6, 22,5 kg", "Phường Đông Ba: 8 spots, 6 cleaned, 22.5 kg")).assertIsDisplayed()
+                showDescribed(
+                    w("Phường Đông Ba: 8 điểm, đã dọn 6, 22,5 kg", "Phường Đông Ba: 8 spots, 6 cleaned, 22.5 kg"),
+                ).assertIsDisplayed()
                 show(w("Theo đội", "By team")).assertIsDisplayed()
-                showDescribed(w("Đoàn phường Thuận Hòa: 7 điểm, đã dọn 5, 17,0 kg", "Đoàn phường Thuận Hòa: 7 spots, 5 cleaned, 17.0 kg")).assertIsDisplayed()
+                showDescribed(
+                    w("Đoàn phường Thuận Hòa: 7 điểm, đã dọn 5, 17,0 kg", "Đoàn phường Thuận Hòa: 7 spots, 5 cleaned, 17.0 kg"),
+                ).assertIsDisplayed()
                 val before = w("Trước khi dọn: Rác thải trên đường phố", "Before cleaning: Litter in the street")
                 val after = w("Sau khi dọn: Rác thải trên đường phố", "After cleaning: Litter in the street")
                 show(w("Trước và sau khi dọn", "Before and after")).assertIsDisplayed()
@@ -409,7 +487,12 @@ class CampaignScreenTest {
         }
         val reminders = app.campaignReminders()
         assertEquals(2, reminders.size, reminders.toString())
-        assertTrue(reminders.all { it.campaignId == id && it.body.contains(team) && it.at.isAfter(Instant.now()) }, reminders.toString())
+        assertTrue(
+            reminders.all {
+                it.campaignId == id && it.body.contains(team) && it.at.isAfter(Instant.now())
+            },
+            reminders.toString(),
+        )
         assertEquals(2, reminders.map { it.key }.toSet().size, "one key each")
         phone.close()
     }
@@ -422,7 +505,12 @@ class CampaignScreenTest {
             model.join(null, "Tổ dân phố 5")
             model.reportSpot("litter", jpeg(51), gps(CITADEL_LAT, CITADEL_LON))
             var state = model.state.value
-            repeat(100) { if (state.waiting < 2) { Thread.sleep(50); state = model.state.value } }
+            repeat(100) {
+                if (state.waiting < 2) {
+                    Thread.sleep(50)
+                    state = model.state.value
+                }
+            }
             assertEquals(2, state.waiting, "the join and the spot wait on the phone")
             assertTrue(state.joined)
             assertEquals(1, state.spots.size)
@@ -444,9 +532,19 @@ class CampaignsListTest {
             val vi = look.language == AppLanguage.VI
             fun w(a: String, b: String) = if (vi) a else b
             val start = Instant.now().plus(2, ChronoUnit.DAYS)
-            val c = CampaignInfo("c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
-                listOf("Huế"), emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING, w("Sắp diễn ra", "Upcoming"), null, 12u,
-                listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)), joined = false, myTeam = null)
+            val c = CampaignInfo(
+                "c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
+                listOf(
+                    "Huế",
+                ),
+                emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING,
+                w(
+                    "Sắp diễn ra",
+                    "Upcoming",
+                ),
+                null, 12u,
+                listOf(CampaignTeam("t1", "THPT Quốc Học", 12u)), joined = false, myTeam = null,
+            )
             val opened = mutableListOf<String>()
             screen("campaigns-list", look, { CampaignsContent(CampaignsState(listOf(c), loaded = true), { opened += it }) }) {
                 awaitText(w("Chủ nhật xanh tháng 12", "Green Sunday, December"))
@@ -455,7 +553,12 @@ class CampaignsListTest {
                 assertEquals(listOf("c9"), opened)
                 assertEquals(0, count(w("Đã tham gia", "Joined")))
             }
-            val joined = c.copy(id = "c10", name = w("Chủ nhật xanh tháng 1", "Green Sunday, January"), joined = true, myTeam = "THPT Quốc Học")
+            val joined = c.copy(
+                id = "c10",
+                name = w("Chủ nhật xanh tháng 1", "Green Sunday, January"),
+                joined = true,
+                myTeam = "THPT Quốc Học",
+            )
             screen("campaigns-list-joined", look, { CampaignsContent(CampaignsState(listOf(joined, c), loaded = true), {}) }) {
                 awaitText(w("Chủ nhật xanh tháng 1", "Green Sunday, January"))
                 onNodeWithText(w("Đã tham gia", "Joined")).assertIsDisplayed()

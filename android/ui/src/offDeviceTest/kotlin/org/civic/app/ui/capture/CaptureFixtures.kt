@@ -1,10 +1,5 @@
 package org.civic.app.ui.capture
 
-import java.io.ByteArrayOutputStream
-import java.nio.ByteBuffer
-import java.nio.file.Files
-import kotlin.math.floor
-import kotlin.math.roundToLong
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -17,6 +12,11 @@ import org.civic.app.ui.AppLanguage
 import org.civic.core.CivicApp
 import org.civic.core.testing.MemoryTokens
 import org.civic.core.testing.jpeg
+import java.io.ByteArrayOutputStream
+import java.nio.ByteBuffer
+import java.nio.file.Files
+import kotlin.math.floor
+import kotlin.math.roundToLong
 
 /** Nothing listens there: the phone is offline. */
 const val OFFLINE = "http://127.0.0.1:9"
@@ -92,12 +92,22 @@ fun exifJpeg(seed: Int, lat: Double, lon: Double): ByteArray {
     dms(lon)
     val tiffBytes = tiff.array().copyOf(tiff.position())
     val app1 = ByteArrayOutputStream()
-    app1.write(0xFF); app1.write(0xE1)
+    app1.write(0xFF)
+    app1.write(0xE1)
     val len = 2 + 6 + tiffBytes.size
-    app1.write(len shr 8); app1.write(len and 0xFF)
-    app1.write("Exif".toByteArray()); app1.write(0); app1.write(0)
+    app1.write(len shr 8)
+    app1.write(len and 0xFF)
+    app1.write("Exif".toByteArray())
+    app1.write(0)
+    app1.write(0)
     app1.write(tiffBytes)
     // After SOI and the JFIF APP0 segment.
-    val app0End = if (plain[2] == 0xFF.toByte() && plain[3] == 0xE0.toByte()) 4 + ((plain[4].toInt() and 0xFF) shl 8 or (plain[5].toInt() and 0xFF)) else 2
+    val app0End = if (plain[2] == 0xFF.toByte() &&
+        plain[3] == 0xE0.toByte()
+    ) {
+        4 + ((plain[4].toInt() and 0xFF) shl 8 or (plain[5].toInt() and 0xFF))
+    } else {
+        2
+    }
     return plain.copyOfRange(0, app0End) + app1.toByteArray() + plain.copyOfRange(app0End, plain.size)
 }

@@ -6,10 +6,6 @@ import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
-import java.util.UUID
-import java.util.concurrent.CopyOnWriteArrayList
-import kotlin.math.abs
-import kotlin.random.Random
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -35,6 +31,10 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.util.UUID
+import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.math.abs
+import kotlin.random.Random
 
 /** The "new report" flow against the real core, offline and with the real server. */
 @OptIn(ExperimentalTestApi::class)
@@ -174,8 +174,10 @@ class CaptureFlowTest {
                 var st = model.await { !it.loading }
                 val vi = AppLanguage.VI
                 assertEquals("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề", missingLine(st.missing, st.category, vi))
-                assertEquals("Still needed: at least one photo, the location, what kind of problem it is",
-                    missingLine(st.missing, st.category, AppLanguage.EN))
+                assertEquals(
+                    "Still needed: at least one photo, the location, what kind of problem it is",
+                    missingLine(st.missing, st.category, AppLanguage.EN),
+                )
                 assertFalse(st.canSend)
                 assertThrows<CivicException.Incomplete> { phone.app.send(st.draftId!!) }
 
@@ -189,8 +191,10 @@ class CaptureFlowTest {
                 model.chooseCategory("pothole")
                 st = model.settle()
                 assertEquals(listOf("answer:size", "answer:danger"), st.missing)
-                assertEquals("Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”",
-                    missingLine(st.missing, st.category, vi))
+                assertEquals(
+                    "Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”",
+                    missingLine(st.missing, st.category, vi),
+                )
                 val e = assertThrows<CivicException.Incomplete> { phone.app.send(st.draftId!!) }
                 assertEquals(listOf("answer:size", "answer:danger"), e.missing)
 

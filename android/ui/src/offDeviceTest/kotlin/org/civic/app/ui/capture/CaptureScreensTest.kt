@@ -5,14 +5,12 @@ import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.assertIsEnabled
 import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.hasSetTextAction
-import androidx.compose.ui.test.onNodeWithText
-import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onFirst
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
-import java.util.UUID
-import kotlin.random.Random
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.testing.Look
 import org.civic.app.ui.testing.awaitText
@@ -26,6 +24,8 @@ import org.civic.core.testing.jpeg
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.util.UUID
+import kotlin.random.Random
 
 /** Every capture screen and state, in every look, as a citizen sees it. */
 @OptIn(ExperimentalTestApi::class)
@@ -43,8 +43,12 @@ class CaptureScreensTest {
 
                     screen("capture-form-empty", look, screenOf) {
                         awaitText(w("Báo cáo mới", "New report"))
-                        awaitText(w("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề",
-                            "Still needed: at least one photo, the location, what kind of problem it is"))
+                        awaitText(
+                            w(
+                                "Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề",
+                                "Still needed: at least one photo, the location, what kind of problem it is",
+                            ),
+                        )
                         onNodeWithText(w("Chụp ảnh", "Take photo")).assertIsDisplayed()
                         onNodeWithText(w("Chọn từ thư viện", "From gallery")).assertIsDisplayed()
                         onNodeWithText(w("Ảnh (0/5)", "Photos (0/5)")).assertIsDisplayed()
@@ -56,7 +60,10 @@ class CaptureScreensTest {
                         awaitText(w("Chọn loại vấn đề", "Choose the problem"))
                         awaitText(w("Môi trường và rác thải", "Environment and waste"))
                         awaitText(w("Hạ tầng giao thông", "Roads and traffic"))
-                        assertTrue(count(w("Cây xanh cần cắt tỉa", "Tree needs pruning"), substring = true) > 0, "every category while nothing is typed")
+                        assertTrue(
+                            count(w("Cây xanh cần cắt tỉa", "Tree needs pruning"), substring = true) > 0,
+                            "every category while nothing is typed",
+                        )
                         onNode(hasSetTextAction()).performTextInput(w("rac", "litter"))
                         awaitText(w("Rác thải trên đường phố", "Litter on the street"))
                         waitUntil(timeoutMillis = 5_000) { count(w("Cây xanh cần cắt tỉa", "Tree needs pruning"), substring = true) == 0 }
@@ -156,7 +163,10 @@ class CaptureScreensTest {
             screen("capture-result-sent", look, { CaptureContent(delivered, NoCaptureIntents) }) {
                 awaitText(w("Đã gửi", "Sent"))
                 awaitText(w("Mã số báo cáo: $number", "Report number: $number"), substring = true)
-                awaitText(w("Thành phố thường xử lý trong khoảng 24 giờ.", "The city usually deals with this within about 24 hours."), substring = true)
+                awaitText(
+                    w("Thành phố thường xử lý trong khoảng 24 giờ.", "The city usually deals with this within about 24 hours."),
+                    substring = true,
+                )
                 assertEquals(0, count(w("Đã lưu, sẽ gửi khi có mạng", "Saved, will be sent when you are online")))
             }
 

@@ -7,10 +7,6 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
-import java.nio.file.Files
-import java.nio.file.Path
-import java.nio.file.StandardCopyOption
-import java.util.UUID
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -36,10 +32,18 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.StandardCopyOption
+import java.util.UUID
 
 /** A phone of its own: a fresh data directory, talking to [url]. */
-private class Phone(val url: String, language: AppLanguage = AppLanguage.VI, val dir: Path = Files.createTempDirectory("civic-detail"),
-                    val tokens: MemoryTokens = MemoryTokens()) : AutoCloseable {
+private class Phone(
+    val url: String,
+    language: AppLanguage = AppLanguage.VI,
+    val dir: Path = Files.createTempDirectory("civic-detail"),
+    val tokens: MemoryTokens = MemoryTokens(),
+) : AutoCloseable {
     val app: CivicApp = CivicApp.open(dir.toString(), url, language.code, tokens)
     override fun close() = app.close()
 }
@@ -56,12 +60,11 @@ private fun copyDir(from: Path, to: Path) {
     }
 }
 
-private suspend fun ReportDetailViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (ReportDetailState) -> Boolean): ReportDetailState =
-    try {
-        withTimeout(timeoutMillis) { state.first(ok) }
-    } catch (e: Exception) {
-        throw AssertionError("$what; state: ${state.value}", e)
-    }
+private suspend fun ReportDetailViewModel.awaitState(what: String, timeoutMillis: Long = 30_000, ok: (ReportDetailState) -> Boolean): ReportDetailState = try {
+    withTimeout(timeoutMillis) { state.first(ok) }
+} catch (e: Exception) {
+    throw AssertionError("$what; state: ${state.value}", e)
+}
 
 @OptIn(ExperimentalTestApi::class)
 class ReportDetailTest {
@@ -78,7 +81,10 @@ class ReportDetailTest {
                         val v = vi(look)
                         awaitText(if (v) "Rác thải trên đường phố" else "Litter on the street")
                         assertEquals(2, count(if (v) "Chờ gửi" else "Waiting to send"), "the status chip and the timeline's first step")
-                        awaitText(if (v) "Đã lưu trên máy, sẽ gửi khi có mạng" else "Saved on this phone, will be sent when online", substring = true)
+                        awaitText(
+                            if (v) "Đã lưu trên máy, sẽ gửi khi có mạng" else "Saved on this phone, will be sent when online",
+                            substring = true,
+                        )
                         onNodeWithText("Rác đổ trên vỉa hè đường Lê Duẩn (31)").assertExists()
                         // The category's question by its prompt, the answer by its label.
                         onNodeWithText(if (v) "Lượng rác khoảng bao nhiêu?" else "How much litter is there?").assertExists()
@@ -134,7 +140,12 @@ class ReportDetailTest {
                 val working = model.awaitState("in progress with the reply") { st ->
                     st.status == ReportStatus.IN_PROGRESS && st.timeline.any { it.note == reply }
                 }
-                assertTrue(working.timeline.any { it.status == ReportStatus.IN_PROGRESS && it.note == inProgressNote }, "${working.timeline}")
+                assertTrue(
+                    working.timeline.any {
+                        it.status == ReportStatus.IN_PROGRESS && it.note == inProgressNote
+                    },
+                    "${working.timeline}",
+                )
                 assertTrue(working.timeline.first { it.note == reply }.actor != TimelineActor.CITIZEN)
                 screen("detail-in-progress", Look(AppLanguage.VI), { ReportDetailScreen(model) {} }) {
                     awaitText(reply)
@@ -187,7 +198,12 @@ class ReportDetailTest {
                     onNodeWithContentDescription("4 trên 5 sao").assertExists()
                     assertEquals(0, count("Gửi đánh giá"), "rated once per outcome")
                 }
-                val rated = model.awaitState("rating in the timeline") { st -> st.timeline.any { it.note?.contains("Sạch rồi ($uniq)") == true } }
+                val rated = model.awaitState("rating in the timeline") { st ->
+                    st.timeline.any {
+                        it.note?.contains("Sạch rồi ($uniq)") ==
+                            true
+                    }
+                }
                 assertEquals(4, rated.ratedStars, "the rating the server recorded")
                 assertEquals(4.toUByte(), app.report(id).rating, "read back from the phone's store")
                 assertEquals(false, app.report(id).canRate, "rated once per outcome")
@@ -288,15 +304,20 @@ class ReportDetailTest {
                         onNodeWithText((if (v) "Lý do: " else "Reason: ") + reason).assertExists()
                         onNodeWithText(if (v) "Rác thải trên đường phố" else "Litter on the street").assertExists()
                         assertEquals(0, count(if (v) "Đánh giá kết quả xử lý" else "Rate the result"))
-                        assertEquals(0, count(if (v) "sẽ gửi khi có mạng" else "will be sent when online", substring = true),
-                            "a refused report is not promised to be sent")
+                        assertEquals(
+                            0,
+                            count(if (v) "sẽ gửi khi có mạng" else "will be sent when online", substring = true),
+                            "a refused report is not promised to be sent",
+                        )
                     }
                     // My reports does not call it waiting either.
                     val list = org.civic.app.ui.reports.MyReportsViewModel(phone.app, s.scope)
                     screen("my-reports-refused", look, { org.civic.app.ui.reports.MyReportsScreen(list, phone.app::photo, {}, {}) }) {
                         val v = vi(look)
                         awaitText(if (v) "Không gửi được" else "Not accepted")
-                        awaitText(if (v) "Thành phố không nhận báo cáo này: mở để xem lý do" else "The city did not accept this report: open it to see why")
+                        awaitText(
+                            if (v) "Thành phố không nhận báo cáo này: mở để xem lý do" else "The city did not accept this report: open it to see why",
+                        )
                         assertEquals(0, count(if (v) "Chờ gửi" else "Waiting to send"))
                         assertEquals(0, count(if (v) "đang chờ gửi" else "waiting to be sent", substring = true), "no waiting banner")
                     }

@@ -4,13 +4,11 @@ import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
-import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.SemanticsMatcher
+import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
-import java.nio.file.Files
-import kotlin.random.Random
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -24,17 +22,19 @@ import org.civic.app.ui.testing.screen
 import org.civic.core.Answer
 import org.civic.core.CivicApp
 import org.civic.core.ReportStatus
+import org.civic.core.loginOfficial
 import org.civic.core.testing.CITADEL_LAT
 import org.civic.core.testing.CITADEL_LON
 import org.civic.core.testing.City
 import org.civic.core.testing.MemoryTokens
 import org.civic.core.testing.gps
 import org.civic.core.testing.jpeg
-import org.civic.core.loginOfficial
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.nio.file.Files
+import kotlin.random.Random
 
 /** A complete litter report at ([lat], [lon]), sent to the outbox. */
 private fun captureAt(app: CivicApp, seed: Int, lat: Double, lon: Double): String {
@@ -55,13 +55,12 @@ class CityMapTest {
         CivicApp.open(Files.createTempDirectory("civic-map").toString(), url, language.code, tokens)
 
     /** Every text and description on screen, as TalkBack could read it. */
-    private fun ComposeUiTest.everything(): List<String> =
-        onAllNodes(SemanticsMatcher("anything") { true }, useUnmergedTree = true).fetchSemanticsNodes().flatMap { node ->
-            val c = node.config
-            c.getOrNull(SemanticsProperties.Text).orEmpty().map { it.text } +
-                c.getOrNull(SemanticsProperties.ContentDescription).orEmpty() +
-                listOfNotNull(c.getOrNull(SemanticsProperties.EditableText)?.text)
-        }
+    private fun ComposeUiTest.everything(): List<String> = onAllNodes(SemanticsMatcher("anything") { true }, useUnmergedTree = true).fetchSemanticsNodes().flatMap { node ->
+        val c = node.config
+        c.getOrNull(SemanticsProperties.Text).orEmpty().map { it.text } +
+            c.getOrNull(SemanticsProperties.ContentDescription).orEmpty() +
+            listOfNotNull(c.getOrNull(SemanticsProperties.EditableText)?.text)
+    }
 
     @Test
     fun `the map lists what the city did at a spot, with how long it took and nothing personal`() = runBlocking {
@@ -72,8 +71,10 @@ class CityMapTest {
         var spot: LatLon
         var tries = 0
         while (true) {
-            spot = LatLon(CITADEL_LAT + random.nextDouble(0.002, 0.006) * (if (random.nextBoolean()) 1 else -1),
-                CITADEL_LON + random.nextDouble(0.002, 0.006) * (if (random.nextBoolean()) 1 else -1))
+            spot = LatLon(
+                CITADEL_LAT + random.nextDouble(0.002, 0.006) * (if (random.nextBoolean()) 1 else -1),
+                CITADEL_LON + random.nextDouble(0.002, 0.006) * (if (random.nextBoolean()) 1 else -1),
+            )
             val box = Box.around(spot, zoom, 411, 280)
             if (citizen.cityReports(box.south, box.west, box.north, box.east, 10u, null).reports.isEmpty()) break
             check(++tries < 20) { "no free spot" }
@@ -105,7 +106,16 @@ class CityMapTest {
 
             for (look in Look.all) {
                 val vi = look.language == AppLanguage.VI
-                val model2 = if (vi) model else CityMapViewModel(open(City.url, language = look.language), s.scope, center = spot, zoom = zoom)
+                val model2 = if (vi) {
+                    model
+                } else {
+                    CityMapViewModel(
+                        open(City.url, language = look.language),
+                        s.scope,
+                        center = spot,
+                        zoom = zoom,
+                    )
+                }
                 withTimeout(20_000) { model2.state.first { it.loaded && !it.loading && it.categoryNames.isNotEmpty() } }
                 val name = model2.state.value.categoryName("litter")
                 screen("city-map", look, { CityMapScreen(model2, {}) }) {
@@ -115,7 +125,12 @@ class CityMapTest {
                     assertEquals(1, count(if (vi) "xử lý trong" else "resolved in", substring = true), "the resolved one's time")
                     onNodeWithContentDescription(if (vi) "Đánh giá 4/5 sao" else "Rated 4 of 5 stars", substring = true).assertExists()
                     val seen = everything()
-                    assertTrue(seen.contains(name) && seen.any { it.contains(if (vi) "Đánh giá 4/5" else "Rated 4 of 5") }, "the collector reads the screen: $seen")
+                    assertTrue(
+                        seen.contains(name) && seen.any {
+                            it.contains(if (vi) "Đánh giá 4/5" else "Rated 4 of 5")
+                        },
+                        "the collector reads the screen: $seen",
+                    )
                     for (secret in private) {
                         assertTrue(seen.none { it.contains(secret) }, "$secret must not be on screen")
                     }

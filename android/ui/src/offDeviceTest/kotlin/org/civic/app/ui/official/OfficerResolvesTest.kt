@@ -11,7 +11,6 @@ import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performScrollToKey
 import androidx.compose.ui.test.performTextInput
-import java.time.Duration
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -38,6 +37,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.time.Duration
 
 /** Pages through the inbox until the report [id] is in it. */
 suspend fun OfficialInboxViewModel.find(id: String): WorkItem = withTimeout(60_000) {
@@ -48,7 +48,8 @@ suspend fun OfficialInboxViewModel.find(id: String): WorkItem = withTimeout(60_0
         loadMore()
         state.first { it.next != next || it.error != null }
     }
-    @Suppress("UNREACHABLE_CODE") error("unreachable")
+    @Suppress("UNREACHABLE_CODE")
+    error("unreachable")
 }
 
 /** Signs in as the admin through the sign-in view model, as the app does. */
@@ -128,7 +129,8 @@ class OfficerResolvesTest {
         var replied: String? = null
         ModelScope().use { s ->
             val report = OfficialReportViewModel(official, id, categories, s.scope)
-            val loaded = withTimeout(20_000) { report.state.first { it.item != null && it.photos.isNotEmpty() && it.templates.isNotEmpty() } }
+            val loaded =
+                withTimeout(20_000) { report.state.first { it.item != null && it.photos.isNotEmpty() && it.templates.isNotEmpty() } }
             assertEquals(listOf(ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS), loaded.moves)
             assertTrue(loaded.canReject && loaded.canResolve)
             val templates = loaded.templates
@@ -234,7 +236,12 @@ class OfficerResolvesTest {
         assertEquals(ReportStatus.RESOLVED, seen.report.status)
         val notes = seen.timeline.mapNotNull { it.note }
         assertTrue(notes.any { it.startsWith("Đã thu gom 2 bao rác") }, "the officer's note in the timeline: $notes")
-        assertTrue(seen.timeline.any { it.actor != TimelineActor.CITIZEN && it.note == replied }, "the template's reply in the timeline: $notes")
+        assertTrue(
+            seen.timeline.any {
+                it.actor != TimelineActor.CITIZEN && it.note == replied
+            },
+            "the template's reply in the timeline: $notes",
+        )
         official.close()
         officialEn.close()
         phoneEn.close()

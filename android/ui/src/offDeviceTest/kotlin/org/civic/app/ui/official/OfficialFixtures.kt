@@ -1,5 +1,7 @@
 package org.civic.app.ui.official
 
+import org.civic.core.CivicApp
+import org.civic.core.testing.City
 import java.io.InputStream
 import java.io.OutputStream
 import java.net.InetAddress
@@ -9,8 +11,6 @@ import java.net.Socket
 import java.net.URI
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.concurrent.thread
-import org.civic.core.CivicApp
-import org.civic.core.testing.City
 
 /**
  * A plain TCP relay to the dev server that can be switched off and on: the network between
@@ -23,7 +23,9 @@ class Relay : AutoCloseable {
     private val targetPort = if (target.port > 0) target.port else 80
     val port: Int = ServerSocket(0).use { it.localPort }
     val url: String get() = "http://127.0.0.1:$port"
+
     @Volatile private var server: ServerSocket? = null
+
     @Volatile private var running = false
     private val sockets = CopyOnWriteArrayList<Socket>()
 
@@ -35,9 +37,18 @@ class Relay : AutoCloseable {
         running = true
         thread(isDaemon = true, name = "relay-accept") {
             while (!s.isClosed) {
-                val client = try { s.accept() } catch (_: Exception) { break }
+                val client = try {
+                    s.accept()
+                } catch (_: Exception) {
+                    break
+                }
                 sockets += client
-                val upstream = try { Socket(targetHost, targetPort) } catch (_: Exception) { client.close(); continue }
+                val upstream = try {
+                    Socket(targetHost, targetPort)
+                } catch (_: Exception) {
+                    client.close()
+                    continue
+                }
                 sockets += upstream
                 // A connection accepted while stop() ran must not outlive it (a pooled HTTP
                 // connection would then carry requests "offline").

@@ -53,7 +53,10 @@ class OfficialLoginTest {
                 model.setPassword(City.password)
                 screen("official-login-offline", Look(language), { OfficialLoginScreen(model, {}, {}) }) {
                     onNodeWithText(language.pick("Đăng nhập", "Sign in")).performClick()
-                    awaitText(language.pick("Không có mạng. Cần có mạng để đăng nhập", "No connection. Signing in needs the network"), substring = true)
+                    awaitText(
+                        language.pick("Không có mạng. Cần có mạng để đăng nhập", "No connection. Signing in needs the network"),
+                        substring = true,
+                    )
                 }
                 assertEquals(City.password, model.state.value.password)
             }

@@ -97,7 +97,12 @@ class OfficialPendingTest {
             ModelScope().use { s ->
                 val model = OfficialReportViewModel(again, id, categories, s.scope)
 
-                val done = withTimeout(60_000) { model.state.first { it.pending.isEmpty() && !it.sending && it.item?.status == ReportStatus.RESOLVED } }
+                val done = withTimeout(60_000) {
+                    model.state.first {
+                        it.pending.isEmpty() && !it.sending &&
+                            it.item?.status == ReportStatus.RESOLVED
+                    }
+                }
                 assertEquals(null, done.error)
                 assertEquals(ReportStatus.RESOLVED, done.item?.status)
                 val statuses = done.item?.timeline.orEmpty().mapNotNull { it.status }

@@ -5,7 +5,6 @@ import androidx.compose.ui.test.assertIsSelected
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performTextInput
-import java.nio.file.Files
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.nio.file.Files
 
 @OptIn(ExperimentalTestApi::class)
 class FirstRunTest {
@@ -146,7 +146,13 @@ class FirstRunTest {
             assertEquals(FirstRunViewModel.MAX_NAME, model.state.value.profile.name.length, "within the server's limit")
             model.setName("  ")
             // The core speaks Vietnamese again once the choice has reached it.
-            withTimeout(10_000) { while (app.categories().first { it.code == "litter" }.name != "Rác thải trên đường phố") kotlinx.coroutines.delay(50) }
+            withTimeout(10_000) {
+                while (app.categories().first { it.code == "litter" }.name !=
+                    "Rác thải trên đường phố"
+                ) {
+                    kotlinx.coroutines.delay(50)
+                }
+            }
             // A phone number longer than the server takes: refused by the core, the run goes on.
             model.setContact("0".repeat(40))
             val refused = model.finish()
@@ -159,7 +165,13 @@ class FirstRunTest {
             assertEquals(AppLanguage.VI, end.language)
             assertTrue(end.profile.isEmpty)
             assertEquals(org.civic.core.CitizenProfile(null, null, null), app.profile())
-            withTimeout(10_000) { while (app.categories().first { it.code == "litter" }.name != "Rác thải trên đường phố") kotlinx.coroutines.delay(50) }
+            withTimeout(10_000) {
+                while (app.categories().first { it.code == "litter" }.name !=
+                    "Rác thải trên đường phố"
+                ) {
+                    kotlinx.coroutines.delay(50)
+                }
+            }
         }
         app.close()
     }

@@ -1,10 +1,9 @@
 package org.civic.app.ui.reports
 
 import androidx.compose.ui.test.ExperimentalTestApi
-import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
-import java.nio.file.Files
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -22,14 +21,14 @@ import org.civic.core.testing.captureLitter
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import java.nio.file.Files
 
 @OptIn(ExperimentalTestApi::class)
 class MyReportsTest {
     /** Nothing listens there: the phone is offline. */
     private val offline = "http://127.0.0.1:9"
 
-    private fun open(url: String, language: AppLanguage): CivicApp =
-        CivicApp.open(Files.createTempDirectory("civic-ui").toString(), url, language.code, MemoryTokens())
+    private fun open(url: String, language: AppLanguage): CivicApp = CivicApp.open(Files.createTempDirectory("civic-ui").toString(), url, language.code, MemoryTokens())
 
     @Test
     fun `reports captured offline are listed as saved on the phone, in every look`() {
@@ -44,9 +43,16 @@ class MyReportsTest {
                     awaitText(if (vi) "Báo cáo của tôi" else "My reports")
                     awaitText(if (vi) "Chờ gửi" else "Waiting to send")
                     assertEquals(2, count(if (vi) "Chờ gửi" else "Waiting to send"), "a status chip per report")
-                    assertEquals(2, count(if (vi) "Đã lưu trên máy, sẽ gửi khi có mạng" else "Saved on this phone, will be sent when online"))
+                    assertEquals(
+                        2,
+                        count(if (vi) "Đã lưu trên máy, sẽ gửi khi có mạng" else "Saved on this phone, will be sent when online"),
+                    )
                     onNodeWithText(if (vi) "2 báo cáo đang chờ gửi" else "2 report(s) waiting to be sent").assertIsDisplayed()
-                    assertEquals(2, count(if (vi) "Rác thải trên đường phố" else "Litter on the street"), "the category's name, not its code")
+                    assertEquals(
+                        2,
+                        count(if (vi) "Rác thải trên đường phố" else "Litter on the street"),
+                        "the category's name, not its code",
+                    )
                     onNodeWithText(if (vi) "Báo cáo mới" else "New report").assertIsDisplayed()
                     onNodeWithText(if (vi) "Cán bộ" else "Officials").performClick()
                     waitForIdle()

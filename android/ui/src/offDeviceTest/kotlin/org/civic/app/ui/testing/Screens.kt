@@ -16,8 +16,6 @@ import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onRoot
 import androidx.compose.ui.test.runDesktopComposeUiTest
 import androidx.compose.ui.unit.Density
-import java.io.File
-import javax.imageio.ImageIO
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -27,11 +25,12 @@ import org.civic.app.ui.PlatformViews
 import org.civic.app.ui.SketchPlatform
 import org.civic.app.ui.theme.CivicTheme
 import org.jetbrains.skia.Image
+import java.io.File
+import javax.imageio.ImageIO
 
 /** Photos decoded with Skia; the map is the drawn sketch. */
 object DesktopPlatform : PlatformViews by SketchPlatform {
-    override fun decodePhoto(bytes: ByteArray): ImageBitmap? =
-        runCatching { Image.makeFromEncoded(bytes).toComposeImageBitmap() }.getOrNull()
+    override fun decodePhoto(bytes: ByteArray): ImageBitmap? = runCatching { Image.makeFromEncoded(bytes).toComposeImageBitmap() }.getOrNull()
 }
 
 /** One way of looking at a screen: language, theme, font size. */
@@ -91,8 +90,7 @@ fun ComposeUiTest.awaitText(text: String, substring: Boolean = false, timeoutMil
 
 /** How many nodes show [text]. */
 @OptIn(ExperimentalTestApi::class)
-fun ComposeUiTest.count(text: String, substring: Boolean = false): Int =
-    onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().size
+fun ComposeUiTest.count(text: String, substring: Boolean = false): Int = onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().size
 
 @OptIn(ExperimentalTestApi::class)
 fun ComposeUiTest.nodes(text: String): SemanticsNodeInteractionCollection = onAllNodesWithText(text)

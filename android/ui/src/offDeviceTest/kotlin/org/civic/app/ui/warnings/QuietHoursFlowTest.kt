@@ -2,12 +2,12 @@ package org.civic.app.ui.warnings
 
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
-import androidx.compose.ui.test.onAllNodesWithContentDescription
 import androidx.compose.ui.test.hasScrollToNodeAction
 import androidx.compose.ui.test.hasText
+import androidx.compose.ui.test.onAllNodesWithContentDescription
 import androidx.compose.ui.test.onNodeWithContentDescription
-import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performScrollToNode
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -60,8 +60,15 @@ class QuietHoursFlowTest {
             val admin = City.login()
             val published = mutableListOf<String>()
             try {
-                val floodId = publish(admin, "flood", "Extreme", floodVi, "Flash flood $tag", instructionVi = "Di chuyển lên chỗ cao ngay.",
-                    instructionEn = "Move to high ground now.")
+                val floodId = publish(
+                    admin,
+                    "flood",
+                    "Extreme",
+                    floodVi,
+                    "Flash flood $tag",
+                    instructionVi = "Di chuyển lên chỗ cao ngay.",
+                    instructionEn = "Move to high ground now.",
+                )
                 val outageId = publish(admin, "outage", "Minor", outageVi, "Power cut $tag")
                 published += listOf(floodId, outageId)
 

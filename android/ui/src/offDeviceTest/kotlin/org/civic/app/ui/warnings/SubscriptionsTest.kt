@@ -42,10 +42,14 @@ class SubscriptionsTest {
         val app = phone(OFFLINE, language)
         app.addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 1_000.0))
         app.addPlace(SavedPlace.Area("Nhà bà ngoại", "478"))
-        app.setSubscription(app.subscription().copy(
-            topics = listOf("flood", "storm"), minSeverity = Severity.MODERATE,
-            quietStartMinute = (22 * 60).toUShort(), quietEndMinute = (6 * 60).toUShort(),
-        ))
+        app.setSubscription(
+            app.subscription().copy(
+                topics = listOf("flood", "storm"),
+                minSeverity = Severity.MODERATE,
+                quietStartMinute = (22 * 60).toUShort(),
+                quietEndMinute = (6 * 60).toUShort(),
+            ),
+        )
         return app
     }
 

@@ -7,7 +7,6 @@ import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
-import java.time.Duration
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.testing.Look
 import org.civic.app.ui.testing.awaitText
@@ -17,6 +16,7 @@ import org.civic.core.AlertState
 import org.civic.core.Severity
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
+import java.time.Duration
 
 @OptIn(ExperimentalTestApi::class)
 class WarningDetailTest {
@@ -30,9 +30,11 @@ class WarningDetailTest {
         for (look in Look.all) {
             val vi = look.language == AppLanguage.VI
             fun w(a: String, b: String) = if (vi) a else b
-            val warning = sample("flood", look.language, AlertState.ACTIVE, Severity.EXTREME,
+            val warning = sample(
+                "flood", look.language, AlertState.ACTIVE, Severity.EXTREME,
                 "Lũ khẩn cấp trên sông Hương", "Flash flood on the Perfume River", Duration.ofMinutes(30), read = false,
-                instruction = instruction, description = description)
+                instruction = instruction, description = description,
+            )
             var back = 0
             screen("warning-detail-extreme", look, { WarningDetailContent(warning, true, null, CITADEL_AREA) { back++ } }) {
                 awaitText(w("Lũ khẩn cấp trên sông Hương", "Flash flood on the Perfume River"))
@@ -40,10 +42,15 @@ class WarningDetailTest {
                 onNodeWithText(w("Bạn cần làm gì", "What you must do"), substring = true).assertIsDisplayed()
                 onNodeWithText(w(instruction.first, instruction.second), substring = true).assertIsDisplayed()
                 // What to do comes before the details.
-                assertEquals(true, boundsOf(w("Bạn cần làm gì", "What you must do"), substring = true).top <
-                    boundsOf(w(description.first, description.second)).top)
+                assertEquals(
+                    true,
+                    boundsOf(w("Bạn cần làm gì", "What you must do"), substring = true).top <
+                        boundsOf(w(description.first, description.second)).top,
+                )
                 assertEquals(2, count(w("Đang hiệu lực", "In force")), "the state as a chip and as a field")
-                onNodeWithText(w("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre")).performScrollTo()
+                onNodeWithText(
+                    w("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre"),
+                ).performScrollTo()
                 onNodeWithText(w("30 phút trước", "30 min ago"), substring = true).assertIsDisplayed()
                 onNodeWithText(w("Hiệu lực đến", "In force until")).assertIsDisplayed()
                 onNodeWithContentDescription(w("Bản đồ vùng cảnh báo", "Map of the warning's area")).performScrollTo().assertIsDisplayed()
@@ -59,8 +66,10 @@ class WarningDetailTest {
         for (look in Look.all) {
             val vi = look.language == AppLanguage.VI
             fun w(a: String, b: String) = if (vi) a else b
-            val warning = sample("drill", look.language, AlertState.CANCELLED, Severity.MODERATE,
-                "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward", Duration.ofHours(3), read = true, exercise = true)
+            val warning = sample(
+                "drill", look.language, AlertState.CANCELLED, Severity.MODERATE,
+                "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward", Duration.ofHours(3), read = true, exercise = true,
+            )
             screen("warning-detail-cancelled-drill", look, { WarningDetailContent(warning, true, null, emptyList()) {} }) {
                 awaitText(w("Diễn tập · Đã huỷ", "Exercise · Cancelled"))
                 onNodeWithText(w("Trung bình", "Moderate")).assertIsDisplayed()
@@ -69,7 +78,10 @@ class WarningDetailTest {
                 assertEquals(0, count(w("Bạn cần làm gì", "What you must do")), "no instruction given: no box")
                 onNodeWithText(w("Lẽ ra đến", "Was due to end")).assertIsDisplayed()
                 assertEquals(0, count(w("Hiệu lực đến", "In force until")), "a cancelled warning is not 'in force until'")
-                assertEquals(0, onAllNodesWithContentDescription(w("Bản đồ vùng cảnh báo", "Map of the warning's area")).fetchSemanticsNodes().size)
+                assertEquals(
+                    0,
+                    onAllNodesWithContentDescription(w("Bản đồ vùng cảnh báo", "Map of the warning's area")).fetchSemanticsNodes().size,
+                )
             }
         }
     }

@@ -4,12 +4,6 @@ import androidx.compose.ui.geometry.Rect
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.onAllNodesWithText
-import java.nio.file.Files
-import java.time.Duration
-import java.time.Instant
-import java.time.ZoneOffset
-import java.time.ZonedDateTime
-import java.util.UUID
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.MapArea
@@ -21,13 +15,18 @@ import org.civic.core.Warning
 import org.civic.core.testing.City
 import org.civic.core.testing.MemoryTokens
 import org.junit.jupiter.api.Assertions.assertEquals
+import java.nio.file.Files
+import java.time.Duration
+import java.time.Instant
+import java.time.ZoneOffset
+import java.time.ZonedDateTime
+import java.util.UUID
 
 /** Nothing listens there: the phone is offline. */
 const val OFFLINE = "http://127.0.0.1:9"
 
 /** A fresh phone (its own data directory). */
-fun phone(url: String, language: AppLanguage): CivicApp =
-    CivicApp.open(Files.createTempDirectory("civic-warnings").toString(), url, language.code, MemoryTokens())
+fun phone(url: String, language: AppLanguage): CivicApp = CivicApp.open(Files.createTempDirectory("civic-warnings").toString(), url, language.code, MemoryTokens())
 
 /** A short unique tag for headlines, so the shared server's earlier warnings never match. */
 fun uniqueTag(): String = UUID.randomUUID().toString().take(8)
@@ -98,14 +97,55 @@ fun sample(
 
 /** The inbox's sample: given out of order on purpose. */
 fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
-    sample("expired", language, AlertState.EXPIRED, Severity.SEVERE, "Bão số 5 đã đi qua", "Typhoon No. 5 has passed", Duration.ofDays(2), read = true),
-    sample("outage", language, AlertState.ACTIVE, Severity.MINOR, "Cắt điện khu Kim Long", "Power cut in Kim Long", Duration.ofMinutes(10), read = true),
-    sample("flood", language, AlertState.ACTIVE, Severity.EXTREME, "Lũ khẩn cấp trên sông Hương", "Flash flood on the Perfume River", Duration.ofHours(1), read = false),
-    sample("landslide", language, AlertState.CANCELLED, Severity.MODERATE, "Nguy cơ sạt lở đường Lê Duẩn", "Landslide risk on Le Duan street", Duration.ofHours(5), read = true),
-    sample("drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward", Duration.ofHours(2), read = false, exercise = true),
+    sample(
+        "expired",
+        language,
+        AlertState.EXPIRED,
+        Severity.SEVERE,
+        "Bão số 5 đã đi qua",
+        "Typhoon No. 5 has passed",
+        Duration.ofDays(2),
+        read = true,
+    ),
+    sample(
+        "outage",
+        language,
+        AlertState.ACTIVE,
+        Severity.MINOR,
+        "Cắt điện khu Kim Long",
+        "Power cut in Kim Long",
+        Duration.ofMinutes(10),
+        read = true,
+    ),
+    sample(
+        "flood",
+        language,
+        AlertState.ACTIVE,
+        Severity.EXTREME,
+        "Lũ khẩn cấp trên sông Hương",
+        "Flash flood on the Perfume River",
+        Duration.ofHours(1),
+        read = false,
+    ),
+    sample(
+        "landslide",
+        language,
+        AlertState.CANCELLED,
+        Severity.MODERATE,
+        "Nguy cơ sạt lở đường Lê Duẩn",
+        "Landslide risk on Le Duan street",
+        Duration.ofHours(5),
+        read = true,
+    ),
+    sample(
+        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward",
+        Duration.ofHours(
+            2,
+        ),
+        read = false, exercise = true,
+    ),
 )
 
 /** Where the node showing [text] is (the first one), in the merged tree. */
 @OptIn(ExperimentalTestApi::class)
-fun ComposeUiTest.boundsOf(text: String, substring: Boolean = false): Rect =
-    onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().first().boundsInRoot
+fun ComposeUiTest.boundsOf(text: String, substring: Boolean = false): Rect = onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().first().boundsInRoot

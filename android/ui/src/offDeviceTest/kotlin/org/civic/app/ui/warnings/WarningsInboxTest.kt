@@ -72,8 +72,11 @@ class WarningsInboxTest {
                 val model = WarningsViewModel(app, s.scope)
                 screen("warnings-inbox-empty", look, { WarningsInboxScreen(model, {}, { follow++ }) }) {
                     awaitText(if (vi) "Không có cảnh báo nào" else "No warnings")
-                    assertEquals(0, onAllNodesWithContentDescription(if (vi) "chưa đọc" else "unread", substring = true).fetchSemanticsNodes().size,
-                        "no unread count when there is none")
+                    assertEquals(
+                        0,
+                        onAllNodesWithContentDescription(if (vi) "chưa đọc" else "unread", substring = true).fetchSemanticsNodes().size,
+                        "no unread count when there is none",
+                    )
                     onNodeWithText(if (vi) "Chọn nơi theo dõi" else "Choose places to follow").performClick()
                     assertEquals(1, follow)
                 }

@@ -1,5 +1,5 @@
 // The application: activity, navigation and the platform glue (WorkManager, notifications,
-// Keystore, camera, photo picker, location, MapLibre). Every screen lives in :ui.
+// Keystore, the system camera, photo picker, location, MapLibre). Every screen lives in :ui.
 plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
@@ -53,6 +53,11 @@ android {
         isCoreLibraryDesugaringEnabled = true
     }
 
+    testOptions {
+        // Robolectric reads the merged manifest and the linked resources.
+        unitTests.isIncludeAndroidResources = true
+    }
+
     packaging {
         // Keep the .so files uncompressed and page-aligned in the APK: the system maps them
         // in place instead of extracting a copy (smaller install, 16 KB-page ready).
@@ -74,8 +79,6 @@ dependencies {
     implementation(libs.compose.ui)
     implementation(libs.compose.foundation)
     implementation(libs.compose.material3)
-    implementation(libs.compose.ui.tooling.preview)
-    debugImplementation(libs.compose.ui.tooling)
 
     implementation(libs.core.ktx)
     implementation(libs.activity.compose)
@@ -86,10 +89,16 @@ dependencies {
     implementation(libs.work.runtime)
     implementation(libs.coroutines.android)
 
-    implementation(libs.camerax.core)
-    implementation(libs.camerax.camera2)
-    implementation(libs.camerax.lifecycle)
-    implementation(libs.camerax.view)
     implementation(libs.play.services.location)
     implementation(libs.maplibre)
+
+    // The platform code's tests on the JVM: Robolectric (API 36) with the real AndroidX, the
+    // real core (the host's library through JNA) and a real server. scripts/android-build
+    // runs the same tests here without Gradle (see README.md).
+    testImplementation(libs.junit)
+    testImplementation(libs.robolectric)
+    testImplementation(libs.androidx.test.core)
+    testImplementation(libs.work.testing)
+    testImplementation(libs.compose.ui.test.junit4)
+    testImplementation(libs.compose.ui.test.manifest)
 }

@@ -4,6 +4,7 @@ import android.app.Application
 import android.content.Context
 import android.content.SharedPreferences
 import android.util.Log
+import androidx.work.Configuration
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -25,8 +26,19 @@ import java.util.concurrent.Executors
  * The process: ONE [CivicApp] for the activity and the sync worker alike, opened on first use
  * (off the main thread: [MainActivity] and [org.civic.app.sync.SyncWorker] both ask for it on
  * the io dispatcher), the citizen's language, the notification channels and the sync schedule.
+ * WorkManager starts on demand with this configuration (the manifest removes its start-up
+ * initializer): nothing of it runs before the process needs it.
  */
-class CivicApplication : Application() {
+open class CivicApplication :
+    Application(),
+    Configuration.Provider {
+    override val workManagerConfiguration: Configuration
+        get() = Configuration.Builder().setMinimumLoggingLevel(if (BuildConfig.DEBUG) Log.DEBUG else Log.ERROR).build()
+
+    /** The server this build talks to (tests point it at their own). */
+    open val serverUrl: String
+        get() = BuildConfig.CIVIC_SERVER_URL
+
     private val prefs: SharedPreferences by lazy { getSharedPreferences(PREFS, Context.MODE_PRIVATE) }
 
     private val _language = MutableStateFlow(AppLanguage.VI)
@@ -66,7 +78,7 @@ class CivicApplication : Application() {
     private fun open(): CivicApp {
         // Under filesDir (not cacheDir: it holds the outbox), excluded from backups.
         val dir = File(filesDir, DATA_DIR).apply { mkdirs() }
-        val app = CivicApp.open(dir.absolutePath, BuildConfig.CIVIC_SERVER_URL, _language.value.code, KeystoreTokenStorage(this))
+        val app = CivicApp.open(dir.absolutePath, serverUrl, _language.value.code, KeystoreTokenStorage(this))
         // A sync the screens start (pull to refresh) notifies like the worker's: loud warnings
         // must not wait for the next periodic run. The listener is called on whichever thread
         // awaited the sync (the main thread, for pull to refresh): the store read and the posts

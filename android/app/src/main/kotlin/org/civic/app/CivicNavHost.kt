@@ -173,7 +173,7 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
 
             composable(Routes.OFFICIAL_LOGIN) {
                 val language = LocalLanguage.current
-                val model = screenModel { a, scope -> OfficialLoginViewModel(BuildConfig.CIVIC_SERVER_URL, language, scope, phone = a) }
+                val model = screenModel { a, scope -> OfficialLoginViewModel(application.serverUrl, language, scope, phone = a) }
                 OfficialLoginScreen(
                     model = model,
                     onSignedIn = { official ->

@@ -104,12 +104,12 @@ class KeystoreTokenStorage(context: Context) : TokenStorage {
         }
     }
 
-    private companion object {
-        const val TAG = "CivicTokens"
-        const val ANDROID_KEYSTORE = "AndroidKeyStore"
+    internal companion object {
+        private const val TAG = "CivicTokens"
+        private const val ANDROID_KEYSTORE = "AndroidKeyStore"
         const val ALIAS = "org.civic.app.device-token"
-        const val TRANSFORMATION = "AES/GCM/NoPadding"
-        const val TAG_BITS = 128
+        private const val TRANSFORMATION = "AES/GCM/NoPadding"
+        private const val TAG_BITS = 128
         const val FILE = "civic_token"
         const val KEY_DATA = "token"
         const val KEY_IV = "iv"

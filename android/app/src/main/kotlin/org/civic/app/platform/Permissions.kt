@@ -40,11 +40,6 @@ fun rememberPermissionRequest(vararg permissions: String, onResult: (granted: Bo
 fun rememberLocationPermission(onResult: (granted: Boolean) -> Unit): () -> Unit =
     rememberPermissionRequest(*LocationSource.PERMISSIONS, onResult = onResult)
 
-/** The camera, for [CameraCapture]. */
-@Composable
-fun rememberCameraPermission(onResult: (granted: Boolean) -> Unit): () -> Unit =
-    rememberPermissionRequest(Manifest.permission.CAMERA, onResult = onResult)
-
 /** Notifications (asked on Android 13+; granted by default before). */
 fun notificationsPermitted(context: Context): Boolean = Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU ||
     hasAnyPermission(context, Manifest.permission.POST_NOTIFICATIONS)

@@ -2,6 +2,7 @@ package org.civic.app.platform
 
 import android.content.Context
 import android.graphics.RectF
+import android.util.Log
 import androidx.compose.foundation.background
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Box
@@ -96,10 +97,14 @@ internal fun OsmMap(
     val interactive = onCenterChanged != null || onMarkerClick != null
 
     val controller = remember {
-        MapController(
+        MapController.createOrNull(
             context,
             initial = CameraPosition.Builder().target(LatLng(center.lat, center.lon)).zoom(mapLibreZoom(zoom)).build(),
         )
+    }
+    if (controller == null) {
+        MapUnavailable(markers, modifier)
+        return
     }
     controller.onCenterChanged = rememberUpdatedState(onCenterChanged)
     controller.onMarkerClick = rememberUpdatedState(onMarkerClick)
@@ -153,8 +158,49 @@ internal fun OsmMap(
     }
 }
 
+/**
+ * In place of the map when MapLibre cannot run on this phone (its native library failed to
+ * load: an unusual ABI, no OpenGL ES 3, or the JVM of the tests): the screen stays usable, the
+ * places are still read out by TalkBack.
+ */
+@Composable
+private fun MapUnavailable(markers: List<MapMarker>, modifier: Modifier) {
+    val description = markers.joinToString { it.label }
+    Box(
+        modifier.background(MaterialTheme.colorScheme.surfaceVariant).semantics {
+            if (description.isNotEmpty()) contentDescription = description
+        },
+        contentAlignment = Alignment.Center,
+    ) {
+        Text(
+            t("Không hiển thị được bản đồ trên điện thoại này.", "The map cannot be shown on this phone."),
+            style = MaterialTheme.typography.bodyMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            modifier = Modifier.padding(16.dp),
+        )
+    }
+}
+
 /** The MapView and what the composable last asked of it, applied once the map is ready. */
 private class MapController(context: Context, initial: CameraPosition) {
+    companion object {
+        private const val TAG = "CivicMap"
+
+        /** The controller, or null when MapLibre's native library cannot be loaded here. */
+        fun createOrNull(context: Context, initial: CameraPosition): MapController? = try {
+            MapController(context, initial)
+        } catch (e: UnsatisfiedLinkError) {
+            Log.w(TAG, "MapLibre cannot run on this phone", e)
+            null
+        } catch (e: ExceptionInInitializerError) {
+            Log.w(TAG, "MapLibre cannot run on this phone", e)
+            null
+        } catch (e: NoClassDefFoundError) {
+            Log.w(TAG, "MapLibre cannot run on this phone", e)
+            null
+        }
+    }
+
     lateinit var onCenterChanged: State<((LatLon) -> Unit)?>
     lateinit var onMarkerClick: State<((MapMarker) -> Unit)?>
 

@@ -90,6 +90,10 @@ dependencies {
     implementation(libs.coroutines.android)
 
     implementation(libs.play.services.location)
+    // The server wakes the phone for a warning with an FCM data message. Firebase needs the
+    // project's google-services.json (the google-services plugin) to get a token; without it
+    // the app works as before, warnings arriving with the periodic sync.
+    implementation(libs.firebase.messaging)
     implementation(libs.maplibre)
 
     // The platform code's tests on the JVM: Robolectric (API 36) with the real AndroidX, the

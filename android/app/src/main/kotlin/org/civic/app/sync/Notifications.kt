@@ -59,14 +59,16 @@ object Notifications {
     /**
      * Everything a sync brought: a notification per change on the citizen's reports in
      * [outcome] (if any), and one per warning the core hands out now (each once, whoever
-     * asks). Blocking (reads the core): call it off the main thread.
+     * asks). Blocking (reads the core): call it off the main thread. Returns the ids of the
+     * warnings it posted.
      */
-    fun postSync(context: Context, app: CivicApp, outcome: SyncOutcome?, language: AppLanguage) {
+    fun postSync(context: Context, app: CivicApp, outcome: SyncOutcome?, language: AppLanguage): List<String> {
         outcome?.notifications?.forEach { if (firstTime(it.event)) postReport(context, it, language) }
-        try {
-            app.takeAlertNotifications().forEach { postWarning(context, it, language) }
+        return try {
+            app.takeAlertNotifications().onEach { postWarning(context, it, language) }.map { it.id }
         } catch (e: CivicException) {
             Log.w("CivicNotifications", "Cannot read the warnings to show", e)
+            emptyList()
         }
     }
 

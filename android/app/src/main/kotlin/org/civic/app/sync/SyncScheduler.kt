@@ -12,6 +12,7 @@ import androidx.work.OneTimeWorkRequestBuilder
 import androidx.work.OutOfQuotaPolicy
 import androidx.work.PeriodicWorkRequestBuilder
 import androidx.work.WorkManager
+import androidx.work.workDataOf
 import org.civic.app.CivicApplication
 import org.civic.core.CivicException
 import java.time.Duration
@@ -36,11 +37,13 @@ object SyncScheduler {
      * A sync as soon as there is a connection (after "send", pull to refresh's sibling):
      * expedited, so it runs at once even with the app about to be closed. Appended after a
      * sync already running, so a report sent during one is not left for the next period.
+     * [warning]: the warning a push announced ([WarningPush]), which that sync checks for.
      */
-    fun syncSoon(context: Context) {
+    fun syncSoon(context: Context, warning: String? = null) {
         val request = OneTimeWorkRequestBuilder<SyncWorker>()
             .setExpedited(OutOfQuotaPolicy.RUN_AS_NON_EXPEDITED_WORK_REQUEST)
             .setConstraints(connected)
+            .apply { if (warning != null) setInputData(workDataOf(SyncWorker.WARNING to warning)) }
             .build()
         WorkManager.getInstance(context).enqueueUniqueWork(WORK_SOON, ExistingWorkPolicy.APPEND_OR_REPLACE, request)
     }

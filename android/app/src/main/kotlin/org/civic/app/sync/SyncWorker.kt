@@ -48,7 +48,14 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         }
         // Changes on my reports, and warnings the sync raised (or a push delivered earlier):
         // the app's own listener may have posted them already, each is posted once.
-        withContext(Dispatchers.IO) { Notifications.postSync(applicationContext, app, outcome, language) }
+        val rang = withContext(Dispatchers.IO) { Notifications.postSync(applicationContext, app, outcome, language) }
+        // A push announced this warning (WarningPush): the sync above fetched it, and the core
+        // decided whether it rings (its areas, the resident's topics and quiet hours, once per
+        // warning). Nothing is posted past the core's decision: one not handed out here rang
+        // already (the app's own listener took it) or is not for this resident.
+        inputData.getString(WARNING)?.let { pushed ->
+            if (pushed !in rang) Log.i(TAG, "The pushed warning $pushed did not ring in this sync")
+        }
 
         // The reminders before the campaigns the resident joined, set again: a campaign moved
         // or cancelled moves or cancels them, and their texts follow the app's language.
@@ -99,9 +106,12 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         }
     }
 
-    private companion object {
-        const val TAG = "CivicSync"
-        const val POSITION_MAX_AGE_MILLIS = 10 * 60 * 1000L
-        const val POSITION_TIMEOUT_MILLIS = 20 * 1000L
+    companion object {
+        /** The input data's key of the warning a push announced ([SyncScheduler.syncSoon]). */
+        const val WARNING = "warning"
+
+        private const val TAG = "CivicSync"
+        private const val POSITION_MAX_AGE_MILLIS = 10 * 60 * 1000L
+        private const val POSITION_TIMEOUT_MILLIS = 20 * 1000L
     }
 }

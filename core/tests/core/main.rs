@@ -9,4 +9,5 @@ mod city;
 mod common;
 mod crash;
 mod photo;
+mod wards;
 mod warning;

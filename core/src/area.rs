@@ -45,6 +45,8 @@ struct Zone {
     place: Place,
     shape: MultiPolygon,
     bbox: Rect,
+    /// Each part's box, in the order of `shape`'s polygons: most parts are skipped on them.
+    part_boxes: Vec<Rect>,
 }
 
 /// The city's outline and its districts and wards.
@@ -215,18 +217,42 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 impl Zone {
-    fn covers(&self, p: Point) -> bool {
-        // `intersects` is boundary-inclusive: a point on a shared border belongs somewhere.
-        self.bbox.intersects(&p) && (self.shape.contains(&p) || self.shape.intersects(&p))
+    fn parts(&self) -> impl Iterator<Item = (&Rect, &Polygon)> {
+        self.part_boxes.iter().zip(&self.shape.0)
     }
 
-    fn distance_m(&self, p: Point) -> f64 {
-        match self.shape.haversine_closest_point(&p) {
-            Closest::Intersection(_) => 0.0,
-            Closest::SinglePoint(q) => Haversine.distance(p, q),
-            Closest::Indeterminate => f64::INFINITY,
-        }
+    fn covers(&self, p: Point) -> bool {
+        // `intersects` is boundary-inclusive: a point on a shared border belongs somewhere.
+        self.bbox.intersects(&p) && self.parts().any(|(b, poly)| b.intersects(&p) && (poly.contains(&p) || poly.intersects(&p)))
     }
+
+    /// The distance to the zone's nearest edge. The parts are taken nearest box first, and a
+    /// part whose box is already farther than the best distance found is skipped: a point in
+    /// the sea measures a few parts of Huế's 130,000 vertices, not all of them.
+    fn distance_m(&self, p: Point) -> f64 {
+        let mut parts: Vec<(f64, &Polygon)> = self.parts().map(|(b, poly)| (box_distance_m(b, p), poly)).collect();
+        parts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best = f64::INFINITY;
+        for (lower_bound, poly) in parts {
+            if lower_bound >= best {
+                break;
+            }
+            let d = match poly.haversine_closest_point(&p) {
+                Closest::Intersection(_) => 0.0,
+                Closest::SinglePoint(q) => Haversine.distance(p, q),
+                Closest::Indeterminate => f64::INFINITY,
+            };
+            best = best.min(d);
+        }
+        best
+    }
+}
+
+/// A lower bound of the distance from `p` to anything in the box: the distance to the box's
+/// nearest point, less 1 % for the curvature a box in degrees ignores (a city is small).
+fn box_distance_m(b: &Rect, p: Point) -> f64 {
+    let q = Point::new(p.x().clamp(b.min().x, b.max().x), p.y().clamp(b.min().y, b.max().y));
+    Haversine.distance(p, q) * 0.99
 }
 
 /// The zone covering `p`; failing that (a point in a gap of generalised borders, or in the
@@ -252,7 +278,12 @@ fn nearest(zones: &[Zone], p: Point) -> Option<Place> {
 
 fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
     let bbox = shape.bounding_rect().ok_or_else(|| BoundaryError::Shape(format!("{} has no coordinates", place.name.en)))?;
-    Ok(Zone { place, shape, bbox })
+    let part_boxes = shape
+        .0
+        .iter()
+        .map(|poly| poly.bounding_rect().ok_or_else(|| BoundaryError::Shape(format!("{} has an empty part", place.name.en))))
+        .collect::<Result<_, _>>()?;
+    Ok(Zone { place, shape, bbox, part_boxes })
 }
 
 fn parse_zones(geojson: &str) -> Result<Vec<Zone>, BoundaryError> {

@@ -1,6 +1,7 @@
 //! Placing a point in its ward or commune: Huế's 40 units of 2025 at full resolution
-//! (config/hue/wards.geojson, ~130,000 vertices; goal: under 50 µs per point on this machine).
-//! `cargo bench -p civic-core --bench core -- area`
+//! (config/hue/wards.geojson, ~130,000 vertices; goal: under 50 µs per point on this machine),
+//! and a point outside every unit, whose distance to the city is measured.
+//! `cargo bench -p civic-core --bench core -- area:`
 
 use std::hint::black_box;
 
@@ -43,7 +44,7 @@ fn locating(c: &mut Criterion) {
             black_box(area.locate(black_box(lat), black_box(lon)).ok())
         })
     });
-    c.bench_function("area: refuse a point in the sea or abroad (distance to 130,000 vertices)", |b| {
+    c.bench_function("area: a point outside every unit (the sea, abroad): its distance to the city", |b| {
         let mut i = 0;
         b.iter(|| {
             i = (i + 1) % outside.len();

@@ -76,8 +76,8 @@ impl ServiceArea {
         Ok(ServiceArea {
             name,
             outline,
-            districts: parse_zones(districts)?,
-            wards: wards.map(parse_zones).transpose()?.unwrap_or_default(),
+            districts: units(districts, "districts")?,
+            wards: wards.map(|w| units(w, "wards")).transpose()?.unwrap_or_default(),
             tolerance_m,
         })
     }
@@ -284,6 +284,22 @@ fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
         .map(|poly| poly.bounding_rect().ok_or_else(|| BoundaryError::Shape(format!("{} has an empty part", place.name.en))))
         .collect::<Result<_, _>>()?;
     Ok(Zone { place, shape, bbox, part_boxes })
+}
+
+/// The units a report is routed to: each with a code of its own, which receipts, statistics and
+/// warnings name it by.
+fn units(geojson: &str, what: &str) -> Result<Vec<Zone>, BoundaryError> {
+    let zones = parse_zones(geojson)?;
+    let mut seen = std::collections::HashSet::new();
+    for z in &zones {
+        if z.place.code.is_empty() {
+            return Err(BoundaryError::Shape(format!("{what}: {:?} has no code", z.place.name.vi)));
+        }
+        if !seen.insert(z.place.code.as_str()) {
+            return Err(BoundaryError::Shape(format!("{what}: the code {} is given twice", z.place.code)));
+        }
+    }
+    Ok(zones)
 }
 
 fn parse_zones(geojson: &str) -> Result<Vec<Zone>, BoundaryError> {

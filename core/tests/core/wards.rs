@@ -107,3 +107,28 @@ fn just_outside(area: &ServiceArea, mut lat: f64, mut lon: f64, step: (f64, f64)
     }
     panic!("never left the city");
 }
+
+#[test]
+fn a_boundary_file_with_a_unit_without_code_or_a_code_twice_is_refused_clearly() {
+    let text = std::fs::read_to_string("../config/hue/wards.geojson").expect("wards");
+    let load = |wards: &serde_json::Value| {
+        let wards = wards.to_string();
+        ServiceArea::from_geojson(Localized { vi: "Huế".into(), en: "Hue".into() }, &text, &text, Some(&wards), 1500.0)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let original: serde_json::Value = serde_json::from_str(&text).expect("json");
+
+    let mut twice = original.clone();
+    twice["features"][1]["properties"]["code"] = "19753".into();
+    assert_eq!(load(&twice).as_deref(), Some("boundary file is not usable GeoJSON: wards: the code 19753 is given twice"));
+
+    let mut without = original.clone();
+    // Neither a `code` nor the feature's `id` (which the shipped file repeats).
+    without["features"][2]["properties"].as_object_mut().expect("properties").remove("code");
+    without["features"][2].as_object_mut().expect("feature").remove("id");
+    let message = load(&without).expect("refused");
+    assert!(message.contains("has no code"), "{message}");
+
+    assert_eq!(load(&original), None, "the shipped file loads");
+}

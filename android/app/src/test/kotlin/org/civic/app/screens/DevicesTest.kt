@@ -10,6 +10,7 @@ import androidx.compose.ui.test.junit4.createEmptyComposeRule
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
+import androidx.test.core.app.ActivityScenario
 import org.civic.app.MainActivity
 import org.civic.app.Routes
 import org.civic.app.platform.notificationsPermitted
@@ -29,6 +30,7 @@ import org.robolectric.RobolectricTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
+import org.robolectric.shadows.ShadowActivity
 import java.io.File
 
 /**
@@ -44,19 +46,24 @@ class DevicesTest {
 
     @Before fun setUp() = app.prepare()
 
-    private fun <T> onActivity(scenario: androidx.test.core.app.ActivityScenario<MainActivity>, block: (MainActivity) -> T): T {
+    private fun <T> onActivity(scenario: ActivityScenario<MainActivity>, block: (MainActivity) -> T): T {
         var result: T? = null
         scenario.onActivity { result = block(it) }
         @Suppress("UNCHECKED_CAST")
         return result as T
     }
 
-    @Test fun takePhotoOpensTheCameraAppAndItsPictureIsAttached() {
-        val scenario = app.launch(Routes.NEW_REPORT)
+    /** On a new report with no photo, taps "Chụp ảnh": what the app asked of the camera app. */
+    private fun askTheCamera(scenario: ActivityScenario<MainActivity>): ShadowActivity.IntentForResult {
         app.waitFor("Ảnh (0/5)")
         compose.onNodeWithText("Chụp ảnh").performClick()
         compose.waitForIdle()
-        val asked = onActivity(scenario) { shadowOf(it).nextStartedActivityForResult }
+        return onActivity(scenario) { shadowOf(it).nextStartedActivityForResult }
+    }
+
+    @Test fun takePhotoOpensTheCameraAppAndItsPictureIsAttached() {
+        val scenario = app.launch(Routes.NEW_REPORT)
+        val asked = askTheCamera(scenario)
         assertNotNull("the camera app was asked for a picture", asked)
         assertEquals(MediaStore.ACTION_IMAGE_CAPTURE, asked.intent.action)
         val output = asked.intent.getParcelableExtra(MediaStore.EXTRA_OUTPUT, Uri::class.java)
@@ -73,10 +80,7 @@ class DevicesTest {
 
     @Test fun comingBackFromTheCameraWithoutAPictureAttachesNothing() {
         val scenario = app.launch(Routes.NEW_REPORT)
-        app.waitFor("Ảnh (0/5)")
-        compose.onNodeWithText("Chụp ảnh").performClick()
-        compose.waitForIdle()
-        val asked = onActivity(scenario) { shadowOf(it).nextStartedActivityForResult }
+        val asked = askTheCamera(scenario)
         // Some camera apps leave an empty file behind when the citizen backs out.
         val output = checkNotNull(asked.intent.getParcelableExtra(MediaStore.EXTRA_OUTPUT, Uri::class.java))
         File(File(app.application.cacheDir, "camera"), checkNotNull(output.lastPathSegment)).createNewFile()

@@ -28,7 +28,9 @@ import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
+import java.time.Duration
 import java.time.Instant
+import java.time.temporal.ChronoUnit
 import java.util.UUID
 
 /** The channels and what a resident sees posted on them, and taps. */
@@ -175,7 +177,7 @@ class NotificationsTest {
     }
 
     @Test fun aCampaignReminderOpensTheCampaign() {
-        val at = Instant.parse("2030-03-09T12:00:00Z")
+        val at = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS)
         val ring = {
             Notifications.postCampaignReminder(
                 context,

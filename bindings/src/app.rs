@@ -150,7 +150,7 @@ impl CivicApp {
     pub fn open(data_dir: String, server_url: String, language: String, tokens: Arc<dyn TokenStorage>) -> Result<Arc<Self>> {
         let lang: Lang = language.parse().unwrap_or_default();
         let err = |e: civic_core::Error| CivicError::from_core(e, lang);
-        let city = City::hue().map_err(|e| err(e.into()))?;
+        let city = City::hue_compact().map_err(|e| err(e.into()))?;
         let civic = Civic::open(Path::new(&data_dir), city).map_err(err)?;
         let syncer = civic.syncer(&server_url, Arc::new(Tokens(tokens)), SyncOptions::default()).map_err(err)?;
         Ok(Arc::new(CivicApp {
@@ -211,7 +211,7 @@ impl CivicApp {
         self.civic.photo(&hash).map_err(self.err())
     }
 
-    /// Sets where the problem is; says which district and ward that is.
+    /// Sets where the problem is; says which ward or commune that is.
     pub fn set_location(&self, draft: String, fix: LocationFix) -> Result<AreaCheck> {
         Ok(area_check(self.civic.set_location(self.id(&draft)?, fix.into()).map_err(self.err())?, self.lang()))
     }
@@ -309,10 +309,10 @@ impl CivicApp {
         catalog.search(&query, lang).into_iter().map(|c| category(c, &catalog.groups, lang)).collect()
     }
 
-    /// The city's districts, for choosing one as a place to follow.
-    pub fn districts(&self) -> Vec<PlaceName> {
+    /// The city's wards and communes in alphabetical order, for choosing one as a place to follow.
+    pub fn wards(&self) -> Vec<PlaceName> {
         let lang = self.lang();
-        self.civic.city().area.districts().map(|d| place(d.clone(), lang)).collect()
+        self.civic.city().area.wards_by_name(lang).into_iter().map(|w| place(w.clone(), lang)).collect()
     }
 
     /// The topics of warnings a resident can follow, named in the app's language.

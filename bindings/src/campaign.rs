@@ -35,7 +35,7 @@ pub struct CampaignInfo {
     pub name: String,
     pub starts_at: SystemTime,
     pub ends_at: SystemTime,
-    /// The districts or wards it covers, by name.
+    /// The wards and communes it covers, by name.
     pub areas: Vec<String>,
     pub meeting_points: Vec<String>,
     /// Where each of `meeting_points` is, in the same order (pins on the map).
@@ -269,7 +269,7 @@ impl CivicApp {
     }
 
     /// The campaigns that concern the resident: those covering one of their saved places'
-    /// districts or wards (all of them when no place is saved), and those they joined.
+    /// wards and communes (all of them when no place is saved), and those they joined.
     /// Without a connection, as last listed.
     pub async fn campaigns_near_me(&self) -> Result<Vec<CampaignInfo>> {
         let (desk, lang) = (self.desk(), self.language());

@@ -21,7 +21,7 @@ pub struct WorkItem {
     pub status: ReportStatus,
     pub status_label: String,
     pub location: LocationFix,
-    pub district: Option<PlaceName>,
+    pub ward: Option<PlaceName>,
     pub unit: String,
     pub description: String,
     /// Photo hashes (`GET /api/v1/photos/{hash}`).
@@ -48,7 +48,7 @@ fn work_item(v: ReportView, lang: Lang) -> WorkItem {
         status: v.status.into(),
         status_label: v.status.label(lang).to_owned(),
         location: v.location.into(),
-        district: v.district.map(|d| place(d, lang)),
+        ward: v.ward.map(|d| place(d, lang)),
         unit: v.unit,
         description: v.description,
         photos: v.photos,

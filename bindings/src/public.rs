@@ -18,7 +18,7 @@ pub struct CityReport {
     pub status_label: String,
     pub lat: f64,
     pub lon: f64,
-    pub district: Option<PlaceName>,
+    pub ward: Option<PlaceName>,
     /// The unit responsible.
     pub unit: String,
     pub description: String,
@@ -63,7 +63,7 @@ pub(crate) fn city_report(r: PublicReport, lang: Lang) -> CityReport {
         status_label: r.status.label(lang).to_owned(),
         lat: r.lat,
         lon: r.lon,
-        district: r.district.map(|d| place(d, lang)),
+        ward: r.ward.map(|d| place(d, lang)),
         unit: r.unit,
         description: r.description,
         photos: r.photos,

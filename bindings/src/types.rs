@@ -112,7 +112,7 @@ impl From<LocationFix> for model::GeoFix {
     }
 }
 
-/// A district or ward, named in the app's language.
+/// A ward or commune, named in the app's language.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PlaceName {
     pub code: String,
@@ -126,14 +126,14 @@ pub(crate) fn place(p: model::Place, lang: Lang) -> PlaceName {
 /// What the service area says of a point.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct AreaCheck {
-    pub district: Option<PlaceName>,
-    pub ward: Option<PlaceName>,
+    /// The ward or commune whose People's Committee answers for the place.
+    pub ward: PlaceName,
     /// Just outside the drawn boundary: accepted, and the operators check it.
     pub near_edge: bool,
 }
 
 pub(crate) fn area_check(m: civic_core::area::AreaMatch, lang: Lang) -> AreaCheck {
-    AreaCheck { district: m.district.map(|p| place(p, lang)), ward: m.ward.map(|p| place(p, lang)), near_edge: m.near_edge }
+    AreaCheck { ward: place(m.ward, lang), near_edge: m.near_edge }
 }
 
 /// A stored photo.
@@ -271,7 +271,7 @@ pub struct Report {
     /// The status in the app's language.
     pub status_label: String,
     pub location: LocationFix,
-    pub district: Option<PlaceName>,
+    pub ward: Option<PlaceName>,
     pub description: String,
     pub anonymous: bool,
     pub answers: Vec<QuestionAnswer>,
@@ -288,7 +288,7 @@ pub(crate) fn report(r: model::Report, lang: Lang) -> Report {
         status: r.status.into(),
         status_label: r.status.label(lang).to_owned(),
         location: r.location.into(),
-        district: r.district.map(|p| place(p, lang)),
+        ward: r.ward.map(|p| place(p, lang)),
         description: r.description,
         anonymous: r.anonymous,
         answers: answers(r.answers),
@@ -360,7 +360,7 @@ pub struct ReportSummary {
     pub category: String,
     pub status: ReportStatus,
     pub status_label: String,
-    pub district: Option<PlaceName>,
+    pub ward: Option<PlaceName>,
     pub captured_at: SystemTime,
     pub updated_at: SystemTime,
     pub cover_photo: Option<String>,
@@ -392,7 +392,7 @@ pub(crate) fn report_page(p: core_store::ReportPage, lang: Lang) -> ReportPage {
             } else {
                 r.status.label(lang).to_owned()
             },
-            district: r.district.map(|d| place(d, lang)),
+            ward: r.ward.map(|d| place(d, lang)),
             captured_at: at(r.captured_at),
             updated_at: at(r.updated_at),
             cover_photo: r.cover_photo,
@@ -785,7 +785,7 @@ impl From<civic_core::store::AlertNotification> for WarningNotification {
 pub enum SavedPlace {
     /// A point and a radius (home, work).
     Point { name: String, lat: f64, lon: f64, radius_m: f64 },
-    /// A district or ward by its code.
+    /// A ward or commune by its code.
     Area { name: String, code: String },
 }
 

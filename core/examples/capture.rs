@@ -35,12 +35,7 @@ fn run() -> civic_core::Result<()> {
     civic.set_answer(draft.id, "amount", Some(AnswerValue::Choice("bag".into())))?;
     civic.set_description(draft.id, "Rác thải tập kết sai nơi quy định trên đường Lê Duẩn")?;
     let report = civic.send(draft.id)?;
-    println!(
-        "queued report {} in {} — {}",
-        report.id,
-        placed.district.map(|d| d.name.vi).unwrap_or_default(),
-        report.status.label(Lang::Vi)
-    );
+    println!("queued report {} in {} — {}", report.id, placed.ward.name.vi, report.status.label(Lang::Vi));
     let outbox = civic.outbox()?;
     println!("outbox: {} report(s), {} photo bytes, store {}", outbox.waiting, outbox.photo_bytes, civic.store().path().display());
     Ok(())

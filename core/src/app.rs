@@ -19,7 +19,7 @@ use crate::store::{
     Store,
 };
 use crate::sync::{SyncOptions, Syncer, TokenStore};
-use crate::warning::{SavedPlace, Subscription, SubscriptionError};
+use crate::warning::{MAX_PLACE_NAME_CHARS, PlaceShape, SavedPlace, Subscription, SubscriptionError};
 
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -71,7 +71,46 @@ impl Civic {
     /// itself before, during and after a moment).
     pub fn open_with_clock(data_dir: &Path, city: City, clock: SharedClock) -> Result<Self> {
         let store = Store::open_with_clock(data_dir, clock)?;
-        Ok(Civic { store: Arc::new(store), city: Arc::new(city), photo_options: PhotoOptions::default() })
+        let civic = Civic { store: Arc::new(store), city: Arc::new(city), photo_options: PhotoOptions::default() };
+        civic.move_to_current_units()?;
+        Ok(civic)
+    }
+
+    /// Brings what was stored under units the city no longer has up to date: reports and
+    /// spots with no ward are placed by their point (one too far outside keeps none), and a
+    /// saved place naming a former district becomes the wards and communes it became, each
+    /// named after the resident's place and the ward. Does nothing once done.
+    fn move_to_current_units(&self) -> Result<()> {
+        let unplaced = self.store.read(store::unplaced)?;
+        let sub = self.subscription()?;
+        let former = |p: &SavedPlace| matches!(&p.shape, PlaceShape::Area { code } if self.city.area.zone(code).is_none());
+        if unplaced.is_empty() && !sub.places.iter().any(former) {
+            return Ok(());
+        }
+        let mut places = Vec::new();
+        for place in &sub.places {
+            match &place.shape {
+                PlaceShape::Area { code } if former(place) => {
+                    for ward in self.city.current_units(code) {
+                        let name: String = format!("{} · {}", place.name, ward.name.vi).chars().take(MAX_PLACE_NAME_CHARS).collect();
+                        let followed = |p: &SavedPlace| p.name == name || p.shape == PlaceShape::Area { code: ward.code.clone() };
+                        if !places.iter().any(followed) && !sub.places.iter().any(followed) {
+                            places.push(SavedPlace::area(&name, &ward.code));
+                        }
+                    }
+                }
+                _ => places.push(place.clone()),
+            }
+        }
+        let sub = Subscription { places, ..sub };
+        self.store.write(Durability::AppCrash, |tx| {
+            for (holder, id, lat, lon) in &unplaced {
+                if let Ok(found) = self.city.area.locate(*lat, *lon) {
+                    store::set_ward(tx, *holder, id, &found.ward)?;
+                }
+            }
+            store::save_subscription(tx, &sub)
+        })
     }
 
     /// Now, by this device's clock.
@@ -162,7 +201,7 @@ impl Civic {
     }
 
     /// Sets where the problem is. A point outside the service area is refused (and the
-    /// draft keeps its previous location); inside, returns the district it routes to.
+    /// draft keeps its previous location); inside, returns the ward or commune it routes to.
     pub fn set_location(&self, id: ReportId, fix: GeoFix) -> Result<AreaMatch> {
         let placed = self.city.area.locate(fix.lat, fix.lon)?;
         let fix = GeoFix { accuracy_m: if fix.accuracy_m.is_finite() { fix.accuracy_m.max(0.0) } else { 0.0 }, ..fix };
@@ -226,10 +265,9 @@ impl Civic {
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Description(&text), self.store.now()))
     }
 
-    /// The campaigns that concern the resident: those covering a district or ward of one of
+    /// The campaigns that concern the resident: those covering a ward or commune of one of
     /// their saved places (the warnings' places). With no place saved, all of them.
     pub fn campaigns_near_me(&self, campaigns: Vec<crate::campaign::Campaign>) -> Result<Vec<crate::campaign::Campaign>> {
-        use crate::warning::PlaceShape;
         let places = self.subscription()?.places;
         if places.is_empty() {
             return Ok(campaigns);
@@ -242,8 +280,7 @@ impl Civic {
                 }
                 PlaceShape::Circle { lat, lon, .. } => {
                     if let Ok(found) = self.city.area.locate(*lat, *lon) {
-                        codes.extend(found.district.map(|d| d.code));
-                        codes.extend(found.ward.map(|w| w.code));
+                        codes.insert(found.ward.code);
                     }
                 }
             }

@@ -26,7 +26,7 @@ pub struct NewCampaign {
     pub starts_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub ends_at: OffsetDateTime,
-    /// Wards or districts by code (at least one, unless `polygon` is drawn).
+    /// Wards or communes by code (at least one, unless `polygon` is drawn).
     #[serde(default)]
     pub areas: Vec<String>,
     /// Or an area drawn on the map: a ring of `[lat, lon]` corners inside the city.
@@ -60,7 +60,7 @@ pub struct Campaign {
     pub starts_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub ends_at: OffsetDateTime,
-    /// The districts or wards it covers (those a drawn area touches).
+    /// The wards or communes it covers (those a drawn area touches).
     pub areas: Vec<Place>,
     /// The area drawn on the map, when it was drawn: a closed ring of `[lat, lon]` corners.
     #[serde(default, skip_serializing_if = "Option::is_none")]

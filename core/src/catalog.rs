@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AnswerValue, Answers, Lang, Localized};
+use crate::model::{AnswerValue, Answers, Lang, Localized, Place};
 
 /// Longest answer to a `string` question, in characters.
 pub const MAX_STRING_ANSWER: usize = 200;
@@ -21,6 +21,20 @@ pub const MAX_TEXT_ANSWER: usize = 2000;
 pub struct Unit {
     pub code: String,
     pub name: Localized,
+    /// The ward or commune whose People's Committee this is; none for a city-wide unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ward: Option<String>,
+}
+
+/// Who handles a category: one unit for the whole city, or each ward's or commune's People's
+/// Committee for the places in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    City,
+    Ward,
 }
 
 /// A group of categories, as the picker shows them.
@@ -90,11 +104,12 @@ pub struct Category {
     pub group: String,
     pub name: Localized,
     pub description: Localized,
-    /// The unit responsible.
+    /// The unit responsible city-wide; for a ward-level category, the one that takes a report
+    /// whose place has no ward.
     pub unit: String,
-    /// Where another unit is responsible, by district code (e.g. a district's own team).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub district_units: BTreeMap<String, String>,
+    /// Whether the city-wide unit or the ward's or commune's People's Committee handles it.
+    #[serde(default)]
+    pub level: Level,
     /// Expected handling time; a report open longer is overdue.
     pub expected_hours: u32,
     pub active: bool,
@@ -163,8 +178,8 @@ impl Catalog {
             if c.code.is_empty() || by_code.insert(c.code.clone(), i).is_some() {
                 return bad(format!("category code {:?} is empty or repeated", c.code));
             }
-            if let Some(unit) = std::iter::once(&c.unit).chain(c.district_units.values()).find(|u| !units.contains(u.as_str())) {
-                return bad(format!("category {:?} names unknown unit {unit:?}", c.code));
+            if !units.contains(c.unit.as_str()) {
+                return bad(format!("category {:?} names unknown unit {:?}", c.code, c.unit));
             }
             if !groups.contains(c.group.as_str()) {
                 return bad(format!("category {:?} names unknown group {:?}", c.code, c.group));
@@ -185,6 +200,21 @@ impl Catalog {
             }
         }
         Ok(Catalog { version: file.version, city: file.city, units: file.units, groups: file.groups, categories: file.categories, by_code })
+    }
+
+    /// The catalog with a People's Committee for each ward or commune (`ubnd-<code>`), which
+    /// handles the ward-level categories there. A committee the file already lists keeps its
+    /// entry.
+    pub fn with_committees<'a>(mut self, wards: impl IntoIterator<Item = &'a Place>) -> Self {
+        for ward in wards {
+            let code = committee(&ward.code);
+            if self.unit(&code).is_none() {
+                let name =
+                    Localized { vi: format!("Ủy ban nhân dân {}", ward.name.vi), en: format!("{} People's Committee", ward.name.en) };
+                self.units.push(Unit { code, name, ward: Some(ward.code.clone()) });
+            }
+        }
+        self
     }
 
     /// Every category, active or not, in catalog order.
@@ -244,9 +274,12 @@ impl Catalog {
 }
 
 impl Category {
-    /// The unit that handles this category in `district`.
-    pub fn unit_for(&self, district: Option<&str>) -> &str {
-        district.and_then(|d| self.district_units.get(d)).unwrap_or(&self.unit)
+    /// The unit that handles this category at a place in `ward`.
+    pub fn unit_for(&self, ward: Option<&str>) -> String {
+        match (self.level, ward) {
+            (Level::Ward, Some(ward)) => committee(ward),
+            _ => self.unit.clone(),
+        }
     }
 
     /// The question with this code.
@@ -304,6 +337,11 @@ impl Question {
             _ => Err(wrong()),
         }
     }
+}
+
+/// The code of a ward's or commune's People's Committee (Ủy ban nhân dân) as a unit.
+pub fn committee(ward: &str) -> String {
+    format!("ubnd-{ward}")
 }
 
 /// Lowercases and strips Vietnamese diacritics, so search works however people type.

@@ -203,7 +203,7 @@ impl Error {
                 pick("Bán kính phải lớn hơn 0 và không quá 50 km.", "The radius must be more than 0 and at most 50 km.")
             }
             Error::Subscription(SubscriptionError::UnknownArea(_)) => {
-                pick("Không có quận, huyện hay phường, xã này trong địa bàn.", "There is no such district or ward in the area.")
+                pick("Không có phường, xã này trong địa bàn.", "There is no such ward or commune in the area.")
             }
             Error::Subscription(SubscriptionError::BadQuietHours) => pick("Giờ yên lặng không hợp lệ.", "These quiet hours are not valid."),
             Error::SchemaTooNew { .. } => pick(

@@ -406,7 +406,7 @@ pub struct Report {
     pub public_number: Option<String>,
     pub category: String,
     pub location: GeoFix,
-    pub district: Option<Place>,
+    /// The ward or commune it was placed in.
     pub ward: Option<Place>,
     pub description: String,
     pub anonymous: bool,

@@ -122,7 +122,9 @@ pub struct ReportReceipt {
     pub id: ReportId,
     pub public_number: String,
     pub status: Status,
-    pub district: Option<Place>,
+    /// The ward or commune it is in (`district` before the 2025 reform).
+    #[serde(alias = "district")]
+    pub ward: Option<Place>,
     pub unit: String,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
@@ -137,7 +139,9 @@ pub struct ReportView {
     pub category: String,
     pub status: Status,
     pub location: GeoFix,
-    pub district: Option<Place>,
+    /// The ward or commune it is in (`district` before the 2025 reform).
+    #[serde(alias = "district")]
+    pub ward: Option<Place>,
     pub unit: String,
     pub description: String,
     pub anonymous: bool,
@@ -174,7 +178,9 @@ pub struct PublicReport {
     pub status: Status,
     pub lat: f64,
     pub lon: f64,
-    pub district: Option<Place>,
+    /// The ward or commune it is in (`district` before the 2025 reform).
+    #[serde(alias = "district")]
+    pub ward: Option<Place>,
     pub unit: String,
     pub description: String,
     pub photos: Vec<String>,
@@ -424,7 +430,7 @@ pub struct AlertText {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AreaInput {
-    /// A district or ward of the city by its code; the server turns it into polygons.
+    /// A ward or commune of the city by its code; the server turns it into polygons.
     Named {
         code: String,
     },
@@ -489,7 +495,7 @@ fn unknown_severity() -> crate::warning::Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
-    /// The category or unit code.
+    /// The category, unit or ward code.
     pub key: String,
     pub received: u64,
     pub resolved: u64,
@@ -508,4 +514,7 @@ pub struct Figures {
 pub struct Transparency {
     pub by_category: Vec<Figures>,
     pub by_unit: Vec<Figures>,
+    /// Per ward or commune (its code), where the reports were made.
+    #[serde(default)]
+    pub by_ward: Vec<Figures>,
 }

@@ -35,7 +35,7 @@ use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 /// Huế citadel.
-const CITADEL: (f64, f64) = (16.4637, 107.5909);
+const CITADEL: (f64, f64) = (16.4698, 107.5786);
 const PHOTO_W: u32 = 2000;
 const PHOTO_H: u32 = 1500;
 const PHOTO_QUALITY: u8 = 80;

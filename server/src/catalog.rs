@@ -65,7 +65,12 @@ fn effective(conn: &Conn, base: &Catalog) -> ApiResult<Catalog> {
     let order = if conn.is_postgres() { "position" } else { "rowid" };
     let mut units: Vec<Unit> = conn
         .prepare_cached(&format!("SELECT code, name_vi, name_en FROM unit ORDER BY {order}"))?
-        .query_map(crate::params![], |r| Ok(Unit { code: r.get(0)?, name: Localized { vi: r.get(1)?, en: r.get(2)? } }))?
+        .query_map(crate::params![], |r| {
+            let code: String = r.get(0)?;
+            // A ward's People's Committee stays tied to its ward, as the city's files say.
+            let ward = base.unit(&code).and_then(|u| u.ward.clone());
+            Ok(Unit { code, name: Localized { vi: r.get(1)?, en: r.get(2)? }, ward })
+        })?
         .collect::<crate::db::DbResult<_>>()?;
     for u in &base.units {
         if !units.iter().any(|x| x.code == u.code) {
@@ -82,7 +87,11 @@ fn effective(conn: &Conn, base: &Catalog) -> ApiResult<Catalog> {
         if let Some(c) = categories.iter_mut().find(|c| c.code == code) {
             c.active = active.unwrap_or(c.active);
             c.expected_hours = hours.unwrap_or(c.expected_hours);
-            c.unit = unit.unwrap_or_else(|| c.unit.clone());
+            if let Some(unit) = unit {
+                // One unit chosen for the category: it handles it city-wide.
+                c.unit = unit;
+                c.level = civic_core::catalog::Level::City;
+            }
         }
     }
     let version: i64 =

@@ -136,6 +136,8 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     for (username, roles, units) in [
         ("demo-operator", vec![Role::Operator], vec![]),
         ("demo-moi-truong", vec![Role::UnitOfficer], vec!["moi-truong".to_owned()]),
+        // Phú Xuân's People's Committee: the ward of the citadel, where most demo reports are.
+        ("demo-phu-xuan", vec![Role::UnitOfficer], vec![civic_core::catalog::committee("19753")]),
         ("demo-giao-thong", vec![Role::UnitOfficer], vec!["giao-thong".to_owned()]),
     ] {
         let password = new_token("p");
@@ -217,7 +219,8 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
     Ok(())
 }
 
-/// A flood warning for Huế city and Phú Vang, in Vietnamese and English, for the next day.
+/// A flood warning for the wards along the Perfume River (Kim Long, Phú Xuân, Thuận Hóa), in
+/// Vietnamese and English, for the next day.
 async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
     let now = st.now();
     let warning = PublishAlert {
@@ -247,10 +250,10 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
                 web: None,
             },
         ],
-        areas: vec![AreaInput::Named { code: "474".into() }, AreaInput::Named { code: "478".into() }],
+        areas: ["19774", "19753", "19789"].into_iter().map(|code| AreaInput::Named { code: code.into() }).collect(),
     };
     alerts::publish(State(st.clone()), operator, Json(warning)).await?;
-    tracing::info!("demo: published a flood warning for Huế and Phú Vang");
+    tracing::info!("demo: published a flood warning for Kim Long, Phú Xuân and Thuận Hóa");
     Ok(())
 }
 

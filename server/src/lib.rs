@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod outbound;
+pub mod places;
 pub mod push;
 pub mod reports;
 pub mod state;
@@ -187,6 +188,16 @@ pub async fn prepare_with_parts(
     let (url, pool) = (config.database_url(), config.database_pool);
     // PostgreSQL's client blocks: connect and migrate off the async threads.
     let db = tokio::task::spawn_blocking(move || db::Db::open_url(&url, pool)).await.map_err(|e| e.to_string())??;
+    let moved = places::move_to_current_units(&db, &city).await.map_err(|e| format!("placing stored reports in wards: {e}"))?;
+    if moved != places::Moved::default() {
+        tracing::info!(
+            reports = moved.reports,
+            spots = moved.spots,
+            campaigns = moved.campaigns,
+            unplaced = moved.unplaced,
+            "moved what was stored under former units to today's wards and communes"
+        );
+    }
     let warnings = warnings::Warnings::load(sender, &city, gateways, &db).await?;
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);

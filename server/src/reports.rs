@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 
 /// The columns `Stored::from_row` reads, in order.
 pub const COLUMNS: &str = "id, public_number, device_id, category, unit, lat, lon, accuracy_m, fix_source, fixed_at, \
-    district_code, district_vi, district_en, description, anonymous, answers, captured_at, received_at, updated_at, \
+    ward_code, ward_vi, ward_en, description, anonymous, answers, captured_at, received_at, updated_at, \
     due_at, outcome_at, status, flagged, duplicate_of";
 
 /// One report row.
@@ -23,7 +23,8 @@ pub struct Stored {
     pub category: String,
     pub unit: String,
     pub location: GeoFix,
-    pub district: Option<Place>,
+    /// The ward or commune (none only for a report too far outside today's units to place).
+    pub ward: Option<Place>,
     pub description: String,
     pub anonymous: bool,
     pub answers: String,
@@ -45,8 +46,8 @@ impl Stored {
         let id: String = r.get(0)?;
         let source: String = r.get(8)?;
         let status: String = r.get(21)?;
-        let district_code: Option<String> = r.get(10)?;
-        let district = district_code.map(|code| -> crate::db::DbResult<Place> {
+        let ward_code: Option<String> = r.get(10)?;
+        let ward = ward_code.map(|code| -> crate::db::DbResult<Place> {
             Ok(Place {
                 code,
                 name: Localized {
@@ -69,7 +70,7 @@ impl Stored {
                     source: source.parse().map_err(|_| corrupt("fix source"))?,
                     fixed_at: from_ms(r.get(9)?)?,
                 },
-                district: district.transpose()?,
+                ward: ward.transpose()?,
                 description: r.get(13)?,
                 anonymous: r.get(14)?,
                 answers: r.get(15)?,
@@ -175,7 +176,7 @@ pub fn view(conn: &Conn, s: &Stored) -> ApiResult<ReportView> {
         category: s.category.clone(),
         status: s.status,
         location: s.location,
-        district: s.district.clone(),
+        ward: s.ward.clone(),
         unit: s.unit.clone(),
         description: s.description.clone(),
         anonymous: s.anonymous,
@@ -215,7 +216,7 @@ pub fn public_view(conn: &Conn, s: &Stored) -> ApiResult<PublicReport> {
         status: s.status,
         lat: s.location.lat,
         lon: s.location.lon,
-        district: s.district.clone(),
+        ward: s.ward.clone(),
         unit: s.unit.clone(),
         description: s.description.clone(),
         photos: photos(conn, s.id)?,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
-pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
+pub const CITADEL: (f64, f64) = (16.4698, 107.5786);
 
 /// With `CIVIC_TEST_DATABASE_URL` (a PostgreSQL admin URL, see `scripts/postgres`), the
 /// server of a data directory gets a PostgreSQL database of its own (the same one again

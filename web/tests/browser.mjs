@@ -149,11 +149,15 @@ try {
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.ok(await page.getByRole('link', { name: 'Figures', exact: true }).isVisible());
 
-  step('the figures page: tables and charts per category and unit');
+  step('the figures page: tables and charts per category, unit and ward');
   await page.goto(`${base}/vi/figures`);
   const litter = page.locator('#by-category tr[data-key="litter"]');
   assert.equal(await litter.locator('td[data-col="received"]').innerText(), String(reportCount));
-  assert.equal(await page.locator('figure.chart svg[role="img"]').count(), 2);
+  // Every report is in a ward or commune: the citadel's is Phú Xuân.
+  assert.equal(await page.locator('#by-ward tr[data-key="19753"] th').innerText(), 'Phường Phú Xuân');
+  const perWard = await page.locator('#by-ward td[data-col="received"]').allInnerTexts();
+  assert.equal(perWard.reduce((sum, n) => sum + Number(n), 0), reportCount, `per ward: ${perWard}`);
+  assert.equal(await page.locator('figure.chart svg[role="img"]').count(), 3);
   await assertContrast(page);
   await shot(page, 'public-figures-vi');
 
@@ -164,7 +168,7 @@ try {
   assert.equal(await page.locator('#kg').innerText(), '4,5 kg');
   await page.locator('.leaflet-marker-icon').first().waitFor();
   assert.equal(await page.locator('.leaflet-marker-icon').count(), 2);
-  assert.equal(await page.locator('#by-team tr[data-key="Đoàn phường Thuận Hòa"] td[data-col="cleaned"]').innerText(), '1');
+  assert.equal(await page.locator('#by-team tr[data-key="Đoàn phường Phú Xuân"] td[data-col="cleaned"]').innerText(), '1');
   assert.equal(await page.locator('ul.pairs img').count(), 2, 'one before/after pair');
   await assertLabelled(page);
   await assertContrast(page);
@@ -231,7 +235,7 @@ try {
   const drawn = await console_.inputValue('#polygon');
   assert.equal(drawn.split(';').length, 3, `three corners drawn: ${drawn}`);
   await console_.fill('#polygon_name', 'Vùng trũng ven sông Hương');
-  await console_.check('#composer input[name=district] >> nth=0');
+  await console_.check('#composer input[name=ward] >> nth=0');
   await console_.selectOption('#topic', 'flood');
   await console_.selectOption('#severity', 'Severe');
   await console_.fill('#vi_event', 'Lũ trên sông Hương');

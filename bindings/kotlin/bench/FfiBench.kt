@@ -41,8 +41,8 @@ class MemoryTokens : TokenStorage {
     }
 }
 
-const val CITADEL_LAT = 16.4637
-const val CITADEL_LON = 107.5909
+const val CITADEL_LAT = 16.4698
+const val CITADEL_LON = 107.5786
 
 /** Nothing listens there: sync is never attempted, and would find the server offline. */
 const val UNREACHABLE = "http://127.0.0.1:9"

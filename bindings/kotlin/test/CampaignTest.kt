@@ -68,7 +68,7 @@ class CampaignTest {
         assertTrue(joined.joined)
         assertEquals("Tổ dân phố 7", joined.myTeam)
         assertEquals(16.4699, joined.meetingAt.single().lat, "the meeting point's pin")
-        assertTrue(joined.area.isEmpty(), "named by district, not drawn")
+        assertTrue(joined.area.isEmpty(), "named by ward, not drawn")
         assertEquals(null, joined.cancelReason)
 
         // A running campaign: one spot reported and cleaned; the card has it, with its pair.

@@ -102,7 +102,7 @@ class CivicAppTest {
             {"topic":"flood","urgency":"Immediate","severity":"Extreme","certainty":"Observed","expires":"$expires",
              "texts":[{"language":"vi-VN","event":"Lũ","headline":"Lũ khẩn cấp trên sông Hương"},
                       {"language":"en-US","event":"Flood","headline":"Flash flood on the Perfume River"}],
-             "areas":[{"kind":"named","code":"474"}]}""",
+             "areas":[{"kind":"named","code":"19753"}]}""",
         )
         assertEquals(201, status, body)
         val alertId = City.field(body, "id")

@@ -75,7 +75,7 @@ object City {
     fun field(json: String, name: String): String =
         Regex("\"$name\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
 
-    /** A Green Sunday in Huế city from [start], three hours long, announced by the operator; its id. */
+    /** A Green Sunday in Phú Xuân ward from [start], three hours long, announced by the operator; its id. */
     fun announceCampaign(start: Instant = Instant.now().minusSeconds(600)): String {
         val end = start.plusSeconds(3 * 3600)
         val (status, body) = call(
@@ -83,7 +83,7 @@ object City {
             "/api/v1/campaigns",
             login(),
             """{"name":{"vi":"Chủ nhật xanh","en":"Green Sunday"},"starts_at":"$start","ends_at":"$end",
-                "areas":["474"],"categories":["litter"],"goal_spots":20,
+                "areas":["19753"],"categories":["litter"],"goal_spots":20,
                 "meeting_points":[{"name":"Cửa Thượng Tứ","lat":16.4699,"lon":107.5862}]}""",
         )
         assertEquals(201, status, body)
@@ -91,8 +91,8 @@ object City {
     }
 }
 
-const val CITADEL_LAT = 16.4637
-const val CITADEL_LON = 107.5909
+const val CITADEL_LAT = 16.4698
+const val CITADEL_LON = 107.5786
 
 fun jpeg(seed: Int, width: Int = 640, height: Int = 480): ByteArray {
     val image = BufferedImage(width, height, BufferedImage.TYPE_INT_RGB)
@@ -120,7 +120,7 @@ fun captureLitter(app: CivicApp, seed: Int): String {
     val attached = app.attachPhoto(draft.id, jpeg(seed))
     assertTrue(attached.photo.width <= 1600u && attached.photo.bytes > 0u)
     val area = app.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
-    assertEquals("474", area.district?.code)
+    assertEquals("19753", area.ward.code)
     app.setCategory(draft.id, "litter")
     app.setAnswer(draft.id, "amount", Answer.Choice("bag"))
     app.setDescription(draft.id, "Rác đổ trên vỉa hè đường Lê Duẩn ($seed)")

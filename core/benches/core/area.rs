@@ -1,25 +1,16 @@
 //! Placing a point in its ward or commune: Huế's 40 units of 2025 at full resolution
 //! (config/hue/wards.geojson, ~130,000 vertices; goal: under 50 µs per point on this machine),
-//! and a point outside every unit, whose distance to the city is measured.
+//! the same on the phone's compact copy, and a point outside every unit, whose distance to the
+//! city is measured.
 //! `cargo bench -p civic-core --bench core -- area:`
 
 use std::hint::black_box;
 
 use civic_core::area::ServiceArea;
-use civic_core::model::Localized;
 use criterion::{Criterion, criterion_group};
 
 fn hue_2025() -> ServiceArea {
-    let read = |name: &str| std::fs::read_to_string(format!("{}/../config/hue/{name}", env!("CARGO_MANIFEST_DIR"))).expect("config file");
-    let wards = read("wards.geojson");
-    ServiceArea::from_geojson(
-        Localized { vi: "Thành phố Huế".into(), en: "Hue City".into() },
-        &wards,
-        &read("districts.geojson"),
-        Some(&wards),
-        1500.0,
-    )
-    .expect("the 2025 boundaries load")
+    civic_core::City::hue().expect("the 2025 boundaries load").area
 }
 
 fn locating(c: &mut Criterion) {
@@ -42,6 +33,15 @@ fn locating(c: &mut Criterion) {
             i = (i + 1) % inside.len();
             let (lat, lon) = inside[i];
             black_box(area.locate(black_box(lat), black_box(lon)).ok())
+        })
+    });
+    let phone = civic_core::City::hue_compact().expect("the phone's copy loads").area;
+    c.bench_function("area: place a point inside Huế on the phone (compact copy, 15 m simplified)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % inside.len();
+            let (lat, lon) = inside[i];
+            black_box(phone.locate(black_box(lat), black_box(lon)).ok())
         })
     });
     c.bench_function("area: a point outside every unit (the sea, abroad): its distance to the city", |b| {

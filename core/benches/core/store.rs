@@ -20,7 +20,7 @@ fn sample_jpeg(seed: u32) -> Vec<u8> {
 }
 
 fn hue_fix() -> GeoFix {
-    GeoFix { lat: 16.4637, lon: 107.5909, accuracy_m: 8.0, source: FixSource::Gps, fixed_at: OffsetDateTime::now_utc() }
+    GeoFix { lat: 16.4698, lon: 107.5786, accuracy_m: 8.0, source: FixSource::Gps, fixed_at: OffsetDateTime::now_utc() }
 }
 
 fn queue_report(c: &mut Criterion) {
@@ -49,7 +49,7 @@ fn queue_report(c: &mut Criterion) {
 fn list_reports(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let city = City::hue().expect("Huế");
-    let placed = city.area.locate(16.4637, 107.5909).expect("inside");
+    let placed = city.area.locate(16.4698, 107.5786).expect("inside");
     let store = Store::open(dir.path()).expect("open");
     let photo = process(&sample_jpeg(2), &PhotoOptions::default()).expect("photo");
     let mut answers = Answers::new();

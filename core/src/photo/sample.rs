@@ -50,9 +50,9 @@ pub fn camera_jpeg(width: u16, height: u16) -> Vec<u8> {
         .ascii(Ifd::Exif, 0x9003, "2025:03:14 09:26:53")
         .ascii(Ifd::Exif, 0x9011, "+07:00")
         .ascii(Ifd::Gps, 0x0001, "N")
-        .rationals(Ifd::Gps, 0x0002, &[(16, 1), (27, 1), (4932, 100)])
+        .rationals(Ifd::Gps, 0x0002, &[(16, 1), (28, 1), (1128, 100)])
         .ascii(Ifd::Gps, 0x0003, "E")
-        .rationals(Ifd::Gps, 0x0004, &[(107, 1), (35, 1), (2724, 100)])
+        .rationals(Ifd::Gps, 0x0004, &[(107, 1), (34, 1), (4296, 100)])
         .app1();
     let rgb = camera_rgb(u32::from(width), u32::from(height), 7);
     encode_jpeg(&rgb, width, height, 92, &[&exif])

@@ -194,8 +194,9 @@ pub fn add_my_spot(
 ) -> Result<()> {
     let place =
         |p: Option<&Place>| p.map_or((None, None, None), |p| (Some(p.code.clone()), Some(p.name.vi.clone()), Some(p.name.en.clone())));
-    let (dc, dvi, den) = place(placed.and_then(|p| p.district.as_ref()));
-    let (wc, wvi, wen) = place(placed.and_then(|p| p.ward.as_ref()));
+    // The district columns stay for spots placed before the 2025 reform; new ones have none.
+    let (dc, dvi, den): (Option<String>, Option<String>, Option<String>) = (None, None, None);
+    let (wc, wvi, wen) = place(placed.map(|p| &p.ward));
     tx.execute(
         "INSERT OR IGNORE INTO campaign_my_spot (spot_id, campaign_id, category, lat, lon, accuracy_m, fix_source, fixed_at,
              district_code, district_vi, district_en, ward_code, ward_vi, ward_en, photo_hash)

@@ -12,6 +12,7 @@ mod campaigns;
 mod drafts;
 mod official;
 mod photos;
+mod places;
 mod reports;
 mod sync;
 
@@ -26,6 +27,7 @@ pub use campaigns::*;
 pub use drafts::*;
 pub use official::*;
 pub use photos::*;
+pub use places::*;
 pub use reports::*;
 pub use sync::*;
 

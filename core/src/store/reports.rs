@@ -27,9 +27,10 @@ pub fn queue_report(
 ) -> Result<Report> {
     let id = draft.id.to_string();
     let answers = serde_json::to_string(&draft.answers).map_err(|e| Error::Corrupt(e.to_string()))?;
-    let place = |p: &Option<Place>| p.as_ref().map(|p| (p.code.clone(), p.name.vi.clone(), p.name.en.clone()));
-    let (dc, dvi, den) = place(&placed.district).map_or((None, None, None), |(a, b, c)| (Some(a), Some(b), Some(c)));
-    let (wc, wvi, wen) = place(&placed.ward).map_or((None, None, None), |(a, b, c)| (Some(a), Some(b), Some(c)));
+    // The district columns stay for reports placed before the 2025 reform; new ones have none.
+    let (dc, dvi, den): (Option<String>, Option<String>, Option<String>) = (None, None, None);
+    let ward = &placed.ward;
+    let (wc, wvi, wen) = (Some(&ward.code), Some(&ward.name.vi), Some(&ward.name.en));
     tx.execute(
         &format!("INSERT INTO report ({REPORT_COLUMNS}) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17)"),
         params![
@@ -103,7 +104,7 @@ pub struct ReportSummary {
     pub public_number: Option<String>,
     pub category: String,
     pub status: Status,
-    pub district: Option<Place>,
+    pub ward: Option<Place>,
     #[serde(with = "time::serde::rfc3339")]
     pub captured_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -126,7 +127,7 @@ pub struct ReportPage {
 /// time. `after` is the `next` of the previous page.
 pub fn list_reports(conn: &Connection, statuses: &[Status], limit: u32, after: Option<&str>) -> Result<ReportPage> {
     let mut sql = String::from(
-        "SELECT r.id, r.public_number, r.category, r.status, r.district_code, r.district_vi, r.district_en,
+        "SELECT r.id, r.public_number, r.category, r.status, r.ward_code, r.ward_vi, r.ward_en,
                 r.captured_at, r.updated_at,
                 (SELECT photo_hash FROM report_photo p WHERE p.report_id = r.id ORDER BY position LIMIT 1),
                 EXISTS (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND o.permanent_error IS NOT NULL)
@@ -222,7 +223,6 @@ fn report_from_row(r: &Row<'_>) -> Result<Report> {
             source: parse_name(&source)?,
             fixed_at: from_ms(r.get(7)?)?,
         },
-        district: place_from(r.get(8)?, r.get(9)?, r.get(10)?),
         ward: place_from(r.get(11)?, r.get(12)?, r.get(13)?),
         description: r.get(14)?,
         anonymous: r.get(15)?,
@@ -242,7 +242,7 @@ fn summary_from_row(r: &Row<'_>) -> Result<ReportSummary> {
         public_number: r.get(1)?,
         category: r.get(2)?,
         status: parse_name(&status)?,
-        district: place_from(r.get(4)?, r.get(5)?, r.get(6)?),
+        ward: place_from(r.get(4)?, r.get(5)?, r.get(6)?),
         captured_at: from_ms(r.get(7)?)?,
         updated_at: from_ms(r.get(8)?)?,
         cover_photo: r.get(9)?,

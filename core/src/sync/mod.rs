@@ -116,7 +116,7 @@ type Running = Shared<BoxFuture<'static, SyncOutcome>>;
 /// Drives the outbox and the pull for one device.
 pub struct Syncer {
     store: Arc<Store>,
-    /// For warnings: the districts and wards places may name, and the local time.
+    /// For warnings: the wards and communes places may name, and the local time.
     city: Arc<City>,
     base: String,
     http: reqwest::Client,

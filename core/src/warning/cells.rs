@@ -178,7 +178,7 @@ pub fn cells_for_area(area: &Area) -> CellCover {
 pub const MAX_REGISTERED_CELLS: usize = 256;
 
 /// What the phone sends the server to be woken for warnings: the push token and the cells
-/// its resident's saved places touch (a district or ward place by its boundary), never the
+/// its resident's saved places touch (a ward or commune place by its boundary), never the
 /// places. Following "where I am now", or places too wide to list, asks for `anywhere`.
 pub fn registration(
     sub: &super::Subscription,

@@ -139,7 +139,7 @@ pub struct SavedPlace {
 pub enum PlaceShape {
     /// A point and the distance around it that matters.
     Circle { lat: f64, lon: f64, radius_m: f64 },
-    /// A district or ward of the city by its code; an alert concerns it when the alert's
+    /// A ward or commune of the city by its code; an alert concerns it when the alert's
     /// area overlaps the unit's boundary (more than touching its border).
     Area { code: String },
 }
@@ -150,7 +150,7 @@ impl SavedPlace {
         SavedPlace { name: name.to_owned(), shape: PlaceShape::Circle { lat, lon, radius_m } }
     }
 
-    /// A district or ward by code.
+    /// A ward or commune by code.
     pub fn area(name: &str, code: &str) -> Self {
         SavedPlace { name: name.to_owned(), shape: PlaceShape::Area { code: code.to_owned() } }
     }
@@ -176,7 +176,7 @@ pub enum SubscriptionError {
     BadPoint(f64, f64),
     #[error("a place's radius must be more than 0 and at most {MAX_PLACE_RADIUS_M} m")]
     BadRadius,
-    #[error("the city has no district or ward {0:?}")]
+    #[error("the city has no ward or commune {0:?}")]
     UnknownArea(String),
     #[error("quiet hours are minutes of the day, 0 to 1439")]
     BadQuietHours,
@@ -270,7 +270,7 @@ impl SavedPlace {
     }
 }
 
-/// Resolves the code of a district or ward to its boundary (lon/lat, as `geo` has it).
+/// Resolves the code of a ward or commune to its boundary (lon/lat, as `geo` has it).
 pub trait Regions {
     fn boundary(&self, code: &str) -> Option<&MultiPolygon>;
 }
@@ -361,8 +361,8 @@ impl AlertIndex {
         hits.into_iter().filter_map(|i| self.alerts.get(i)).collect()
     }
 
-    /// The alerts whose areas overlap `region` (a district's or ward's boundary), each once,
-    /// in index order. Sharing a border is not overlapping: a warning for one district does
+    /// The alerts whose areas overlap `region` (a ward's or commune's boundary), each once,
+    /// in index order. Sharing a border is not overlapping: a warning for one ward does
     /// not reach the residents of its neighbours.
     pub fn overlapping(&self, region: &MultiPolygon) -> Vec<&AlertTarget> {
         let Some(rect) = region.bounding_rect() else { return Vec::new() };
@@ -387,7 +387,7 @@ impl AlertIndex {
 
     /// Whether alert `id` concerns this subscription at `position` (if known): its topic
     /// and severity are wanted and its area reaches one of the places (or where the resident
-    /// is now, if they follow that). Districts and wards are resolved by `regions`.
+    /// is now, if they follow that). Wards and communes are resolved by `regions`.
     pub fn concerns(&self, id: &str, sub: &Subscription, regions: &dyn Regions, position: Option<(f64, f64)>) -> bool {
         let Some(alert) = self.alerts.iter().find(|a| a.id == id) else { return false };
         let topic_ok = sub.topics.is_empty() || alert.topics.iter().any(|t| sub.topics.contains(t));
@@ -414,7 +414,7 @@ impl AlertIndex {
 }
 
 /// Overlap below this many square metres is taken as touching (float noise on a shared
-/// border), not as an alert reaching into a district or ward.
+/// border), not as an alert reaching into a ward or commune.
 const MIN_OVERLAP_M2: f64 = 100.0;
 
 fn indexed(alert: usize, area: &Area) -> Indexed {

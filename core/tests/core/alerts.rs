@@ -14,20 +14,20 @@ use tempfile::tempdir;
 use time::macros::{offset, time};
 use time::{Duration, OffsetDateTime};
 
-/// A point in Phú Vang (district 478), inland.
+/// A point in Phú Hồ commune (19918, formerly Phú Vang district), inland.
 const PHU_VANG: (f64, f64) = (16.4900, 107.6700);
-/// A Lưới town (district 481), in the mountains far from the river mouth.
+/// A Lưới town (commune A Lưới 2, 20044), in the mountains far from the river mouth.
 const A_LUOI: (f64, f64) = (16.2720, 107.2330);
-/// The flood warning covers Huế city and Phú Vang.
-const FLOODED: [&str; 2] = ["474", "478"];
+/// The flood warning covers Phú Xuân (the citadel) and Phú Hồ.
+const FLOODED: [&str; 2] = ["19753", "19918"];
 
 fn hue() -> City {
     City::hue().unwrap()
 }
 
-/// A district's real boundary as a CAP area, its description in `lang`.
-fn district_area(city: &City, code: &str, lang: Lang) -> CapArea {
-    let (place, _) = city.area.zone(code).unwrap_or_else(|| panic!("no district {code}"));
+/// A ward's real boundary as a CAP area, its description in `lang`.
+fn ward_area(city: &City, code: &str, lang: Lang) -> CapArea {
+    let (place, _) = city.area.zone(code).unwrap_or_else(|| panic!("no ward {code}"));
     CapArea {
         area_desc: place.name.get(lang).to_owned(),
         polygon: city.area.cap_polygons(code).unwrap(),
@@ -64,10 +64,10 @@ fn info(lang: &str, event: &str, headline: &str, severity: Severity, expires: Of
     }
 }
 
-/// A warning message in Vietnamese and English over `areas` (a district code each).
-fn message(identifier: &str, severity: Severity, headline_vi: &str, expires: OffsetDateTime, districts: &[&str]) -> Alert {
+/// A warning message in Vietnamese and English over `areas` (a ward code each).
+fn message(identifier: &str, severity: Severity, headline_vi: &str, expires: OffsetDateTime, wards: &[&str]) -> Alert {
     let city = hue();
-    let areas = |lang| districts.iter().map(|c| district_area(&city, c, lang)).collect::<Vec<_>>();
+    let areas = |lang| wards.iter().map(|c| ward_area(&city, c, lang)).collect::<Vec<_>>();
     message_over(identifier, severity, headline_vi, expires, areas)
 }
 
@@ -91,8 +91,8 @@ fn message_over(
 /// The Update of `previous` that the server sends as version `version` of the chain.
 fn update(previous: &Alert, identifier: &str, severity: Severity, headline_vi: &str) -> Alert {
     let expires = previous.expires().unwrap();
-    let districts: Vec<String> = previous.info[0].area.iter().map(|a| a.geocode[0].value.clone()).collect();
-    let codes: Vec<&str> = districts.iter().map(String::as_str).collect();
+    let wards: Vec<String> = previous.info[0].area.iter().map(|a| a.geocode[0].value.clone()).collect();
+    let codes: Vec<&str> = wards.iter().map(String::as_str).collect();
     let mut next = message(identifier, severity, headline_vi, expires, &codes);
     next.msg_type = MsgType::Update;
     next.references = vec![previous.as_reference()];
@@ -121,19 +121,19 @@ fn resident(civic: &Civic, places: Vec<SavedPlace>) {
 #[test]
 fn the_test_points_lie_where_the_scenarios_say() {
     let city = hue();
-    for (at, district) in [(CITADEL, "474"), (PHU_VANG, "478"), (PHU_BAI, "479"), (A_LUOI, "481")] {
-        assert_eq!(city.area.locate(at.0, at.1).unwrap().district.unwrap().code, district);
+    for (at, ward) in [(CITADEL, "19753"), (PHU_VANG, "19918"), (PHU_BAI, "19960"), (A_LUOI, "20044")] {
+        assert_eq!(city.area.locate(at.0, at.1).unwrap().ward.code, ward);
     }
 }
 
 #[test]
-fn a_flood_warning_for_two_districts_reaches_a_resident_at_home_once() {
+fn a_flood_warning_for_two_wards_reaches_a_resident_at_home_once() {
     let dir = tempdir().unwrap();
     let civic = civic(dir.path());
     resident(&civic, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 200.0)]);
     let warning = flood("flood-2026-11", Severity::Severe);
 
-    let rang = civic.apply_alert(&warning).unwrap().expect("home is in Huế city: notified");
+    let rang = civic.apply_alert(&warning).unwrap().expect("home is in Phú Xuân: notified");
     assert!(rang.loud);
     assert_eq!(rang.headline, "Cảnh báo lũ trên sông Hương", "Vietnamese by default");
     // The same message again (a second pull, a re-delivery after a cursor reset): nothing new.
@@ -156,7 +156,7 @@ fn a_flood_warning_for_two_districts_reaches_a_resident_at_home_once() {
     );
     assert_eq!(a.event, "Lũ");
     assert_eq!(a.sender_name, "Ban Chỉ huy PCTT tỉnh");
-    assert_eq!(a.areas, vec!["Huế".to_owned(), "Phú Vang".to_owned()]);
+    assert_eq!(a.areas, vec!["Phường Phú Xuân".to_owned(), "Xã Phú Hồ".to_owned()]);
     assert_eq!(a.topics, vec!["flood".to_owned()]);
     assert!(a.instruction.as_deref().unwrap().contains("không đi qua vùng ngập"));
     assert!(a.notified_at.is_some());
@@ -170,15 +170,15 @@ fn a_flood_warning_for_two_districts_reaches_a_resident_at_home_once() {
     civic.set_subscription(&Subscription { language: Lang::En, ..civic.subscription().unwrap() }).unwrap();
     let a = &civic.alerts(false).unwrap()[0];
     assert_eq!((a.headline.as_str(), a.event.as_str()), ("EN: Cảnh báo lũ trên sông Hương", "Flood"));
-    assert_eq!(a.areas, vec!["Hue".to_owned(), "Phu Vang".to_owned()]);
+    assert_eq!(a.areas, vec!["Phu Xuan Ward".to_owned(), "Phu Ho Commune".to_owned()]);
 }
 
 #[test]
 fn a_resident_whose_places_are_elsewhere_is_not_concerned() {
     let dir = tempdir().unwrap();
     let civic = civic(dir.path());
-    // A Lưới is far away; Hương Thủy shares a border with Huế city, which is not overlapping.
-    resident(&civic, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 1000.0), SavedPlace::area("Nơi làm việc", "479")]);
+    // A Lưới is far away, and so is Phú Bài from Phú Xuân and Phú Hồ.
+    resident(&civic, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 1000.0), SavedPlace::area("Nơi làm việc", "19960")]);
     assert_eq!(civic.apply_alert(&flood("flood-1", Severity::Extreme)).unwrap(), None);
     assert!(civic.take_alert_notifications().unwrap().is_empty());
     assert!(civic.alerts(true).unwrap().is_empty());
@@ -188,18 +188,18 @@ fn a_resident_whose_places_are_elsewhere_is_not_concerned() {
     assert_eq!(all.len(), 1);
     assert!(!all[0].concerns);
     let detail = civic.alert("flood-1").unwrap().unwrap();
-    assert_eq!(detail.shapes.len(), 2, "one polygon per district");
+    assert_eq!(detail.shapes.len(), 2, "one polygon per ward");
 }
 
 #[test]
-fn a_district_place_the_warning_overlaps_concerns_the_resident() {
+fn a_ward_place_the_warning_overlaps_concerns_the_resident() {
     let dir = tempdir().unwrap();
     let civic = civic(dir.path());
-    resident(&civic, vec![SavedPlace::area("Quê ngoại", "478")]);
+    resident(&civic, vec![SavedPlace::area("Quê ngoại", "19918")]);
     assert!(civic.apply_alert(&flood("flood-1", Severity::Moderate)).unwrap().is_some());
 
-    // A dam release warned with a 3 km circle inside Hương Trà (480) reaches a resident who
-    // follows Hương Trà, and not the one who follows Phú Vang.
+    // A dam release warned with a 3 km circle inside Bình Điền (20035) reaches a resident who
+    // follows Bình Điền, and not the one who follows Phú Hồ.
     let dam = message_over("dam-1", Severity::Severe, "Xả lũ hồ Bình Điền", in_two_days(), |_| {
         vec![CapArea {
             area_desc: "Hạ du hồ Bình Điền".into(),
@@ -210,12 +210,12 @@ fn a_district_place_the_warning_overlaps_concerns_the_resident() {
             ceiling: None,
         }]
     });
-    assert_eq!(hue().area.locate(16.4000, 107.5200).unwrap().district.unwrap().code, "480");
+    assert_eq!(hue().area.locate(16.4000, 107.5200).unwrap().ward.code, "20035");
     assert_eq!(civic.apply_alert(&view("dam-1", 1, AlertState::Active, dam.clone())).unwrap(), None);
 
     let other = tempdir().unwrap();
     let huong_tra = civic_core::Civic::open(other.path(), hue()).unwrap();
-    resident(&huong_tra, vec![SavedPlace::area("Hương Trà", "480")]);
+    resident(&huong_tra, vec![SavedPlace::area("Bình Điền", "20035")]);
     assert!(huong_tra.apply_alert(&view("dam-1", 1, AlertState::Active, dam)).unwrap().is_some());
 
     let ids: Vec<String> = civic.alerts(false).unwrap().into_iter().map(|a| a.id).collect();
@@ -435,7 +435,7 @@ fn a_report_filed_under_an_active_warning_is_tagged_with_it() {
 fn the_subscription_survives_a_reopen_of_the_store() {
     let dir = tempdir().unwrap();
     let sub = Subscription {
-        places: vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 150.0), SavedPlace::area("Quê ngoại", "478")],
+        places: vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 150.0), SavedPlace::area("Quê ngoại", "19918")],
         current_position: true,
         topics: ["flood".to_owned(), "storm".to_owned()].into(),
         min_severity: Severity::Moderate,
@@ -463,7 +463,7 @@ fn the_subscription_survives_a_reopen_of_the_store() {
         (true, &sub.topics, Severity::Moderate, Some((1320, 360)), Lang::En)
     );
     // The last position survived too: a warning over Phú Vang only reaches them through it.
-    let v = view("pv-1", 1, AlertState::Active, message("pv-1", Severity::Severe, "Lũ ở Phú Vang", in_two_days(), &["478"]));
+    let v = view("pv-1", 1, AlertState::Active, message("pv-1", Severity::Severe, "Lũ ở Phú Hồ", in_two_days(), &["19918"]));
     assert!(civic.apply_alert(&v).unwrap().is_some());
 }
 
@@ -487,7 +487,8 @@ fn a_bad_subscription_is_refused_with_a_message_in_vietnamese() {
             other => panic!("accepted: {other:?}"),
         }
     }
-    let twice = Subscription { places: vec![SavedPlace::area("Nhà", "474"), SavedPlace::area("Nhà", "478")], ..Subscription::default() };
+    let twice =
+        Subscription { places: vec![SavedPlace::area("Nhà", "19753"), SavedPlace::area("Nhà", "19918")], ..Subscription::default() };
     assert!(matches!(civic.set_subscription(&twice), Err(Error::Subscription(SubscriptionError::DuplicatePlace(_)))));
     let night = Subscription { quiet_hours: Some((22 * 60, 24 * 60)), ..Subscription::default() };
     assert!(matches!(civic.set_subscription(&night), Err(Error::Subscription(SubscriptionError::BadQuietHours))));
@@ -502,7 +503,7 @@ fn places_never_reach_the_server() {
     let (lat, lon) = (16.471234, 107.609876);
     civic
         .set_subscription(&Subscription {
-            places: vec![SavedPlace::circle("Nhà bà ngoại", lat, lon, 120.0), SavedPlace::area("Xóm chài", "478")],
+            places: vec![SavedPlace::circle("Nhà bà ngoại", lat, lon, 120.0), SavedPlace::area("Xóm chài", "19918")],
             current_position: true,
             ..Subscription::default()
         })

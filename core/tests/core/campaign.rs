@@ -1,18 +1,18 @@
-//! Which campaigns concern a resident: those covering the districts of their saved places.
+//! Which campaigns concern a resident: those covering the wards and communes of their saved places.
 
 use civic_core::campaign::{Campaign, Phase};
 use civic_core::model::{Localized, Place};
 use civic_core::warning::{SavedPlace, Subscription};
 use civic_core::{City, Civic};
 
-fn campaign(id: &str, district: &str) -> Campaign {
+fn campaign(id: &str, ward: &str) -> Campaign {
     let now = time::OffsetDateTime::now_utc();
     Campaign {
         id: id.into(),
         name: Localized { vi: id.into(), en: id.into() },
         starts_at: now,
         ends_at: now + time::Duration::hours(3),
-        areas: vec![Place { code: district.into(), name: Localized::default() }],
+        areas: vec![Place { code: ward.into(), name: Localized::default() }],
         polygon: None,
         meeting_points: Vec::new(),
         categories: vec!["litter".into()],
@@ -28,13 +28,13 @@ fn campaign(id: &str, district: &str) -> Campaign {
 fn campaigns_near_the_residents_places_are_theirs_and_with_no_place_all_are() {
     let dir = tempfile::tempdir().unwrap();
     let civic = Civic::open(dir.path(), City::hue().unwrap()).unwrap();
-    let all = vec![campaign("hue-city", "474"), campaign("phong-dien", "476"), campaign("phu-vang", "478")];
+    let all = vec![campaign("hue-city", "19753"), campaign("phong-dien", "19819"), campaign("phu-vang", "19918")];
     let ids = |v: Vec<Campaign>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
     assert_eq!(ids(civic.campaigns_near_me(all.clone()).unwrap()), vec!["hue-city", "phong-dien", "phu-vang"]);
 
-    // Home by the citadel (in Huế city) and a whole district followed by its code.
+    // Home by the citadel (in Phú Xuân) and a whole commune followed by its code.
     let sub = Subscription {
-        places: vec![SavedPlace::circle("Nhà", 16.4637, 107.5909, 500.0), SavedPlace::area("Quê ngoại", "478")],
+        places: vec![SavedPlace::circle("Nhà", 16.4698, 107.5786, 500.0), SavedPlace::area("Quê ngoại", "19918")],
         ..Subscription::default()
     };
     civic.set_subscription(&sub).unwrap();
@@ -63,7 +63,7 @@ fn reminders_ring_the_evening_before_in_the_citys_time_and_an_hour_before() {
     assert_eq!(reminder_times(datetime!(2026-11-29 00:30 +07:00), hue, early)[0].1, datetime!(2026-11-28 19:00 +07:00));
 
     // A campaign last seen a while ago is where its hours put it now.
-    let mut c = campaign("c", "474");
+    let mut c = campaign("c", "19753");
     c.starts_at = starts;
     c.ends_at = starts + time::Duration::hours(3);
     assert_eq!(phase_at(&c, early), Phase::Upcoming);

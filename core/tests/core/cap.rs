@@ -277,7 +277,7 @@ fn polygons_must_be_closed_rings_of_four_points() {
         "16.478,107.575 16.48,107.605 16.47,107.62 16.455,107.615 16.45,107.59 16.46,107.575 16.478,107.575",
         "16.478,107.575 16.48,107.605 16.478,107.575",
     );
-    assert!(matches!(&triangle, Err(CapError::OpenPolygon { area }) if area.contains("Phú Hội")), "{triangle:?}");
+    assert!(matches!(&triangle, Err(CapError::OpenPolygon { area }) if area.contains("Thuận Hóa")), "{triangle:?}");
     let garbled = hue_with("16.48,107.605", "16.48;107.605");
     assert!(matches!(garbled, Err(CapError::Invalid { element: "polygon", .. })), "{garbled:?}");
     let off_earth = hue_with("16.48,107.605", "96.48,107.605");
@@ -468,7 +468,7 @@ fn hue_alert() -> Alert {
             parameter: vec![],
             resource: vec![],
             area: vec![CapArea {
-                area_desc: "Phú Hội".into(),
+                area_desc: "Thuận Hóa".into(),
                 polygon: vec![],
                 circle: vec![Circle { lat: 16.461, lon: 107.596, radius_km: 1.0 }],
                 geocode: vec![],
@@ -609,9 +609,9 @@ fn alerts_with_awkward_text_survive_the_round_trip_and_validate() {
     let mut full = hue_alert();
     full.source = Some("Đài KTTV".into());
     full.restriction = Some("none".into());
-    full.addresses = Some("\"Phường Phú Hội\" \"Vỹ Dạ\"".into());
+    full.addresses = Some("\"Phường Thuận Hóa\" \"Phường Vỹ Dạ\"".into());
     full.scope = Scope::Private;
-    full.info[0].area[0].geocode = vec![NamedValue { value_name: "civic:ward".into(), value: "Phú Hội".into() }];
+    full.info[0].area[0].geocode = vec![NamedValue { value_name: "civic:ward".into(), value: "Thuận Hóa".into() }];
     full.info[0].area[0].altitude = Some(0.5);
     full.info[0].area[0].ceiling = Some(12.25);
     assert_eq!(parse(&to_xml(&full)).unwrap(), full);

@@ -37,7 +37,7 @@ fn three_reports_captured_offline_survive_a_reopen_of_the_store() {
             assert_eq!(bytes.len() as u64, p.bytes);
             assert_eq!(image::load_from_memory(&bytes).unwrap().width(), p.width);
         }
-        assert_eq!(again.report.district.as_ref().map(|d| d.code.as_str()), Some("474"));
+        assert_eq!(again.report.ward.as_ref().map(|d| d.code.as_str()), Some("19753"));
         assert_eq!(again.timeline.len(), 1);
         assert_eq!(again.timeline[0].status, Some(Status::Queued));
     }
@@ -105,9 +105,9 @@ fn a_report_outside_the_city_is_refused_with_the_reason() {
         match civic.set_location(id, fix(place)) {
             Err(Error::Area(civic_core::area::AreaError::Outside { distance_m, area })) => {
                 assert!(distance_m > 1500.0, "{place:?} is {distance_m} m out");
-                assert_eq!(area.vi, "Thừa Thiên Huế");
+                assert_eq!(area.vi, "Thành phố Huế");
                 let msg = Error::Area(civic_core::area::AreaError::Outside { distance_m, area }).message(Default::default());
-                assert!(msg.contains("ngoài địa bàn Thừa Thiên Huế"), "{msg}");
+                assert!(msg.contains("ngoài địa bàn Thành phố Huế"), "{msg}");
             }
             other => panic!("{place:?} accepted: {other:?}"),
         }
@@ -226,7 +226,7 @@ fn a_photo_with_its_own_gps_can_place_the_report() {
     assert!(civic.draft(id).unwrap().location.is_none());
     let manual = GeoFix { source: FixSource::Pin, fixed_at: OffsetDateTime::now_utc(), ..fix(PHU_BAI) };
     let placed = civic.set_location(id, manual).unwrap();
-    assert_eq!(placed.district.map(|d| d.name.vi), Some("Hương Thủy".to_owned()));
+    assert_eq!(placed.ward.name.vi, "Phường Phú Bài");
     assert_eq!(civic.draft(id).unwrap().location.map(|l| l.source), Some(FixSource::Pin));
 }
 
@@ -241,7 +241,7 @@ fn the_cameras_own_gps_places_the_report_and_never_leaves_in_the_photo() {
     assert!((loc.lat - CITADEL.0).abs() < 1e-3 && (loc.lon - CITADEL.1).abs() < 1e-3, "{loc:?}");
     assert!(attached.hints.taken_at.is_some());
     let placed = civic.use_photo_location(id, &attached.photo.hash).unwrap();
-    assert_eq!(placed.district.map(|d| d.code).as_deref(), Some("474"));
+    assert_eq!(placed.ward.code, "19753", "the citadel is in Phú Xuân");
     let fix = civic.draft(id).unwrap().location.unwrap();
     assert_eq!(fix.source, FixSource::PhotoExif);
     // What is stored (and later uploaded) carries no EXIF: no position, no time, no device.

@@ -1,31 +1,99 @@
-//! The city's configuration: Huế's boundaries route points to districts; the catalog is
-//! complete and consistent; another city can bring its own files.
+//! The city's configuration: Huế's 40 wards and communes route points (on the server at full
+//! resolution, on the phone in a compact copy that agrees with it); the catalog is complete
+//! and consistent, with a People's Committee for each ward; another city can bring its own files.
 
 use crate::common::*;
 use civic_core::City;
 use civic_core::area::AreaError;
-use civic_core::catalog::{AnswerError, Datatype};
+use civic_core::catalog::{AnswerError, Datatype, Level};
 use civic_core::model::{AnswerValue, Answers, Lang};
 
 fn hue() -> City {
     City::hue().unwrap()
 }
 
+const PLACES: [(&str, (f64, f64), &str); 5] = [
+    ("Huế citadel", CITADEL, "19753"),
+    ("Phú Bài airport", PHU_BAI, "19960"),
+    ("Khe Tre, Nam Đông", (16.1720, 107.7200), "20161"),
+    ("A Lưới town", (16.2850, 107.2350), "20044"),
+    ("Sịa, Quảng Điền", (16.5930, 107.5080), "19867"),
+];
+
 #[test]
-fn points_in_hue_route_to_their_district() {
-    let area = &hue().area;
-    for (name, at, district) in [
-        ("Huế citadel", CITADEL, "474"),
-        ("Phú Bài airport", PHU_BAI, "479"),
-        ("Khe Tre, Nam Đông", (16.1720, 107.7200), "483"),
-        ("A Lưới town", (16.2720, 107.2330), "481"),
-        ("Sịa, Quảng Điền", (16.5930, 107.5080), "477"),
-    ] {
-        let placed = area.locate(at.0, at.1).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(placed.district.map(|d| d.code), Some(district.to_owned()), "{name}");
+fn points_in_hue_route_to_their_ward_or_commune() {
+    let city = hue();
+    assert_eq!((city.name.vi.as_str(), city.name.en.as_str()), ("Thành phố Huế", "Hue City"));
+    for (name, at, ward) in PLACES {
+        let placed = city.area.locate(at.0, at.1).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(placed.ward.code, ward, "{name}");
         assert!(!placed.near_edge, "{name} is well inside");
-        assert_eq!(placed.ward, None, "Huế's data has no wards");
     }
+}
+
+#[test]
+fn the_phone_copy_is_small_and_places_points_as_the_server_does() {
+    let full = hue();
+    let phone = City::hue_compact().unwrap();
+    let built_in = include_bytes!("../../../config/hue/wards.civb");
+    assert_eq!(
+        &full.area.compact()[..],
+        &built_in[..],
+        "config/hue/wards.civb is out of date: cargo run -p civic-core --example pack_wards"
+    );
+    assert!(built_in.len() < 100_000, "the phone carries {} bytes of boundaries", built_in.len());
+    assert_eq!(phone.area.wards().collect::<Vec<_>>(), full.area.wards().collect::<Vec<_>>());
+    for (name, at, ward) in PLACES {
+        assert_eq!(phone.area.locate(at.0, at.1).map(|m| m.ward.code).ok().as_deref(), Some(ward), "{name}");
+    }
+    // Over the whole city, the phone names the server's ward for all but points within metres
+    // of a border.
+    let (mut same, mut inside) = (0, 0);
+    let mut s = 11u64;
+    for _ in 0..2000 {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let (lat, lon) =
+            (15.99 + (s >> 40) as f64 / (1u64 << 24) as f64 * 0.75, 107.03 + (s & 0xffffff) as f64 / (1u64 << 24) as f64 * 1.18);
+        if let Some(server) = full.area.locate(lat, lon).ok().filter(|m| !m.near_edge) {
+            inside += 1;
+            same += usize::from(phone.area.locate(lat, lon).is_ok_and(|m| m.ward == server.ward));
+        }
+    }
+    assert!(inside > 500, "{inside} points inside");
+    assert!(same * 1000 >= inside * 995, "{same} of {inside} placed alike");
+}
+
+#[test]
+fn each_ward_has_a_peoples_committee_that_handles_the_ward_level_categories() {
+    let city = hue();
+    let committees: Vec<_> = city.catalog.units.iter().filter(|u| u.ward.is_some()).collect();
+    assert_eq!(committees.len(), 40);
+    let phu_xuan = city.catalog.unit("ubnd-19753").expect("Phú Xuân's committee");
+    assert_eq!(phu_xuan.name.vi, "Ủy ban nhân dân Phường Phú Xuân");
+    assert_eq!(phu_xuan.name.en, "Phu Xuan Ward People's Committee");
+    let litter = city.catalog.get("litter").unwrap();
+    assert_eq!(litter.level, Level::Ward);
+    assert_eq!(litter.unit_for(Some("19753")), "ubnd-19753");
+    let pothole = city.catalog.get("pothole").unwrap();
+    assert_eq!(pothole.level, Level::City);
+    assert_eq!(pothole.unit_for(Some("19753")), "giao-thong");
+    assert_eq!(city.catalog.get("dangerous-wires").unwrap().unit_for(Some("20044")), "dien-luc");
+    // Every category names its level, and a city-level one a unit that exists.
+    let raw: serde_json::Value = serde_json::from_str(include_str!("../../../config/hue/catalog.json")).unwrap();
+    for c in raw["categories"].as_array().unwrap() {
+        assert!(matches!(c["level"].as_str(), Some("ward" | "city")), "{}", c["code"]);
+    }
+}
+
+#[test]
+fn a_former_district_stands_for_the_wards_it_became() {
+    let city = hue();
+    let codes = |code: &str| city.current_units(code).into_iter().map(|p| p.code.clone()).collect::<Vec<_>>();
+    // The old Huế city district (474) became, among others, Phú Xuân and Thuận Hóa.
+    assert!(codes("474").contains(&"19753".to_owned()) && codes("474").contains(&"19789".to_owned()));
+    assert_eq!(codes("481").len(), 5, "A Lưới became five communes");
+    assert_eq!(codes("19753"), ["19753"], "a ward of today stands for itself");
+    assert!(codes("999").is_empty());
 }
 
 #[test]
@@ -41,7 +109,7 @@ fn points_outside_hue_are_refused_with_how_far_out_they_are() {
         match area.locate(at.0, at.1) {
             Err(AreaError::Outside { distance_m, area }) => {
                 assert!(distance_m > at_least_km * 1000.0, "{name}: {distance_m}");
-                assert_eq!(area.en, "Thua Thien Hue");
+                assert_eq!(area.en, "Hue City");
             }
             other => panic!("{name} accepted: {other:?}"),
         }
@@ -62,7 +130,7 @@ fn a_point_just_off_the_generalised_outline_is_accepted_and_flagged() {
         match area.locate(lat, lon) {
             Ok(m) if m.near_edge => {
                 flagged += 1;
-                assert!(m.district.is_some(), "an edge point is still routed");
+                assert!(!m.ward.code.is_empty(), "an edge point is still routed");
             }
             Ok(_) | Err(AreaError::Outside { .. }) => {}
             Err(e) => panic!("{e}"),
@@ -141,26 +209,36 @@ fn another_city_brings_its_own_files_and_wards() {
             r#"{{"type":"Feature","properties":{{"code":"{code}","name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#
         )
     };
-    std::fs::write(dir.path().join("outline.geojson"), fc(vec![feature("X", "Xóm", square(10.0, 10.0, 1.0))])).unwrap();
     std::fs::write(
-        dir.path().join("districts.geojson"),
-        fc(vec![feature("W", "Tây", square(10.0, 10.0, 0.5)), feature("E", "Đông", square(10.5, 10.0, 0.5))]),
+        dir.path().join("wards.geojson"),
+        fc(vec![feature("W1", "Phường Tây", square(10.0, 10.0, 0.5)), feature("E1", "Phường 1", square(10.5, 10.0, 0.5))]),
     )
     .unwrap();
-    std::fs::write(dir.path().join("wards.geojson"), fc(vec![feature("E1", "Phường 1", square(10.5, 10.0, 0.25))])).unwrap();
     std::fs::copy("../config/hue/catalog.json", dir.path().join("catalog.json")).unwrap();
-    std::fs::write(
-        dir.path().join("city.json"),
-        r#"{"code":"XOM","name":{"vi":"Xóm","en":"Xom"},"utc_offset":"+07:00","outline":"outline.geojson",
-            "districts":"districts.geojson","wards":"wards.geojson","edge_tolerance_m":100,"catalog":"catalog.json"}"#,
-    )
-    .unwrap();
+    let city_json = |wards: &str| {
+        format!(
+            r#"{{"code":"XOM","name":{{"vi":"Xóm","en":"Xom"}},"utc_offset":"+07:00",{wards}"edge_tolerance_m":100,"catalog":"catalog.json"}}"#
+        )
+    };
+    std::fs::write(dir.path().join("city.json"), city_json(r#""wards":"wards.geojson","#)).unwrap();
     let city = City::load(dir.path()).unwrap();
     let m = city.area.locate(10.1, 10.6).unwrap();
-    assert_eq!(m.district.map(|d| d.code).as_deref(), Some("E"));
-    assert_eq!(m.ward.map(|w| w.name.vi).as_deref(), Some("Phường 1"));
+    assert_eq!((m.ward.code.as_str(), m.ward.name.vi.as_str()), ("E1", "Phường 1"));
     assert!(matches!(city.area.locate(12.0, 10.5), Err(AreaError::Outside { .. })));
+    assert!(city.catalog.unit("ubnd-E1").is_some());
+    // Its compact copy loads like the GeoJSON.
+    std::fs::write(dir.path().join("wards.civb"), city.area.compact()).unwrap();
+    std::fs::write(dir.path().join("city.json"), city_json(r#""wards":"wards.civb","#)).unwrap();
+    assert_eq!(City::load(dir.path()).unwrap().area.locate(10.1, 10.6).unwrap().ward.code, "E1");
+    // Without wards, a clear configuration error.
+    std::fs::write(dir.path().join("city.json"), city_json("")).unwrap();
+    let error = City::load(dir.path()).unwrap_err().to_string();
+    assert!(error.contains("names no wards"), "{error}");
     // A broken file is a clear configuration error, not a panic.
+    std::fs::write(dir.path().join("city.json"), city_json(r#""wards":"wards.geojson","#)).unwrap();
     std::fs::write(dir.path().join("wards.geojson"), "{\"type\":\"FeatureCollection\"").unwrap();
     assert!(City::load(dir.path()).is_err());
+    std::fs::write(dir.path().join("wards.geojson"), fc(vec![])).unwrap();
+    let error = City::load(dir.path()).unwrap_err().to_string();
+    assert!(error.contains("no wards or communes"), "{error}");
 }

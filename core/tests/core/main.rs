@@ -9,5 +9,6 @@ mod city;
 mod common;
 mod crash;
 mod photo;
+mod upgrade;
 mod wards;
 mod warning;

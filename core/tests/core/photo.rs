@@ -78,8 +78,8 @@ fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
 // ---------------------------------------------------------------------------------------
 // Fixtures, all generated.
 
-const HUE_LAT: f64 = 16.4637;
-const HUE_LON: f64 = 107.5909;
+const HUE_LAT: f64 = 16.4698;
+const HUE_LON: f64 = 107.5786;
 
 fn opts() -> PhotoOptions {
     PhotoOptions::default()

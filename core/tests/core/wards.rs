@@ -5,22 +5,13 @@ use civic_core::area::{AreaError, ServiceArea};
 use civic_core::model::Localized;
 
 fn hue_2025() -> ServiceArea {
-    let read = |name: &str| std::fs::read_to_string(format!("../config/hue/{name}")).expect("config file");
-    let wards = read("wards.geojson");
     // The wards together are the city's outline.
-    ServiceArea::from_geojson(
-        Localized { vi: "Thành phố Huế".into(), en: "Hue City".into() },
-        &wards,
-        &read("districts.geojson"),
-        Some(&wards),
-        1500.0,
-    )
-    .expect("the 2025 boundaries load")
+    civic_core::City::hue().expect("the 2025 boundaries load").area
 }
 
 fn ward_at(area: &ServiceArea, lat: f64, lon: f64) -> (String, String, String) {
     let m = area.locate(lat, lon).expect("inside Huế");
-    let w = m.ward.expect("a ward");
+    let w = m.ward;
     (w.code, w.name.vi, w.name.en)
 }
 
@@ -61,7 +52,7 @@ fn a_point_outside_the_city_is_refused_and_one_just_outside_goes_to_the_nearest_
     let (lat, lon) = just_outside(&area, 16.5600, 107.6300, (0.0003, 0.0003));
     let m = area.locate(lat, lon).expect("within the tolerance");
     assert!(m.near_edge, "flagged for the operations centre");
-    assert_eq!(m.ward.map(|w| w.code).as_deref(), Some("19900"), "the nearest unit: Thuận An");
+    assert_eq!(m.ward.code, "19900", "the nearest unit: Thuận An");
 }
 
 #[test]
@@ -85,9 +76,7 @@ fn a_point_on_a_shared_border_goes_to_one_unit_whatever_the_file_order() {
     let forward = hue_2025();
     collection["features"].as_array_mut().expect("features").reverse();
     let reversed = collection.to_string();
-    let backward =
-        ServiceArea::from_geojson(Localized { vi: "Huế".into(), en: "Hue".into() }, &reversed, &reversed, Some(&reversed), 1500.0)
-            .expect("loads");
+    let backward = ServiceArea::from_geojson(Localized { vi: "Huế".into(), en: "Hue".into() }, &reversed, 1500.0).expect("loads");
     let a = ward_at(&forward, lat, lon).0;
     let b = ward_at(&backward, lat, lon).0;
     assert_eq!(a, b, "the same unit in both orders");
@@ -113,9 +102,7 @@ fn a_boundary_file_with_a_unit_without_code_or_a_code_twice_is_refused_clearly()
     let text = std::fs::read_to_string("../config/hue/wards.geojson").expect("wards");
     let load = |wards: &serde_json::Value| {
         let wards = wards.to_string();
-        ServiceArea::from_geojson(Localized { vi: "Huế".into(), en: "Hue".into() }, &text, &text, Some(&wards), 1500.0)
-            .err()
-            .map(|e| e.to_string())
+        ServiceArea::from_geojson(Localized { vi: "Huế".into(), en: "Hue".into() }, &wards, 1500.0).err().map(|e| e.to_string())
     };
     let original: serde_json::Value = serde_json::from_str(&text).expect("json");
 

@@ -191,8 +191,8 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ApiResult<(Applied, AlertV
             return Err(ApiError::unprocessable(
                 "no-area",
                 format!(
-                    "the message's areas have no polygon or circle, and no geocode ({AREA_CODE} or GSO) naming a district or \
-                     ward of {}: phones could not tell whom it concerns",
+                    "the message's areas have no polygon or circle, and no geocode ({AREA_CODE} or GSO) naming a ward or \
+                     commune of {}: phones could not tell whom it concerns",
                     st.city.name.en
                 ),
             ));
@@ -298,12 +298,12 @@ fn info_block(st: &AppState, req: &PublishAlert, text: &AlertText, category: Cat
     })
 }
 
-/// One area as CAP has it; a named district or ward becomes its boundary's outer rings.
+/// One area as CAP has it; a named ward or commune becomes its boundary's outer rings.
 fn area(st: &AppState, input: &AreaInput, vietnamese: bool) -> ApiResult<CapArea> {
     let bad = |e: String| ApiError::unprocessable("bad-area", e);
     let area = match input {
         AreaInput::Named { code } => {
-            let unknown = || ApiError::unprocessable("unknown-area", format!("the city has no district or ward {code:?}"));
+            let unknown = || ApiError::unprocessable("unknown-area", format!("the city has no ward or commune {code:?}"));
             let (place, _) = st.city.area.zone(code).ok_or_else(unknown)?;
             let polygon = st.city.area.cap_polygons(code).ok_or_else(unknown)?;
             CapArea {
@@ -336,12 +336,14 @@ fn area(st: &AppState, input: &AreaInput, vietnamese: bool) -> ApiResult<CapArea
     Ok(area)
 }
 
-/// The geocode naming a district or ward of the city in the areas Civic writes.
+/// The geocode naming a ward or commune of the city (by its official code) in the areas
+/// Civic writes.
 pub const AREA_CODE: &str = "civic:area";
 
 /// An area upstream described only by geocodes gets the boundary polygons of the city's
-/// districts and wards they name (by our code, or Viet Nam's GSO code, which Huế's use), so
-/// phones can match it.
+/// wards and communes they name (by our code, or Viet Nam's GSO code, which Huế's use), so
+/// phones can match it. A code of a former unit (a district before 2025) stands for the
+/// wards it became.
 fn resolve_geocodes(st: &AppState, msg: &mut cap::Alert) {
     for area in msg.info.iter_mut().flat_map(|i| i.area.iter_mut()) {
         if !area.polygon.is_empty() || !area.circle.is_empty() {
@@ -349,8 +351,8 @@ fn resolve_geocodes(st: &AppState, msg: &mut cap::Alert) {
         }
         for code in &area.geocode {
             if code.value_name == AREA_CODE || code.value_name.eq_ignore_ascii_case("GSO") {
-                if let Some(rings) = st.city.area.cap_polygons(&code.value) {
-                    area.polygon.extend(rings);
+                for ward in st.city.current_units(&code.value) {
+                    area.polygon.extend(st.city.area.cap_polygons(&ward.code).unwrap_or_default());
                 }
             }
         }

@@ -134,7 +134,7 @@ fn view(st: &AppState, c: &Conn, s: &Stored) -> ApiResult<Campaign> {
 }
 
 /// `POST /api/v1/campaigns`: the operations centre announces a campaign.
-#[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "createCampaign", summary = "Announce a clean-up campaign", description = "Announces a campaign: when, where (districts or wards, or an area drawn on the map), meeting points, the categories that count and an optional goal.",
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "createCampaign", summary = "Announce a clean-up campaign", description = "Announces a campaign: when, where (wards and communes, or an area drawn on the map), meeting points, the categories that count and an optional goal.",
     request_body = NewCampaign, security(("official_token" = [])),
     responses((status = 201, description = "Announced", body = Campaign),
                (status = 403, description = "Not an operator", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
@@ -148,21 +148,21 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
         return Err(ApiError::unprocessable("bad-time", "a campaign ends after it starts, within a week"));
     }
     if let Some(code) = req.areas.iter().find(|c| st.city.area.zone(c).is_none()) {
-        return Err(ApiError::unprocessable("unknown-area", format!("the city has no district or ward {code:?}")));
+        return Err(ApiError::unprocessable("unknown-area", format!("the city has no ward or commune {code:?}")));
     }
     let mut areas = req.areas.clone();
     let drawn = match &req.polygon {
         Some(points) => {
             let drawn =
                 civic_core::area::DrawnArea::new(&st.city.area, points).map_err(|e| ApiError::unprocessable("bad-area", e.to_string()))?;
-            // The districts it touches: whose residents it concerns.
-            areas = drawn.districts.clone();
+            // The wards and communes it touches: whose residents it concerns.
+            areas = drawn.wards.clone();
             Some(serde_json::to_string(&drawn.ring).map_err(ApiError::internal)?)
         }
         None => None,
     };
     if areas.is_empty() {
-        return Err(ApiError::unprocessable("missing-field", "name at least one ward or district (`areas`) or draw the area (`polygon`)"));
+        return Err(ApiError::unprocessable("missing-field", "name at least one ward or commune (`areas`) or draw the area (`polygon`)"));
     }
     if req.categories.is_empty() {
         return Err(ApiError::unprocessable("missing-field", "name the categories that count (`categories`)"));
@@ -494,10 +494,9 @@ pub async fn report_spot(
             if !s.categories.contains(&req.category) {
                 return Err(ApiError::unprocessable("not-in-campaign", format!("{} does not count in this campaign", req.category)));
             }
-            let codes = [placed.district.as_ref().map(|d| d.code.as_str()), placed.ward.as_ref().map(|w| w.code.as_str())];
             let inside = match &s.drawn {
                 Some(drawn) => drawn.covers(lat, lon),
-                None => s.areas.iter().any(|a| codes.contains(&Some(a.as_str()))),
+                None => s.areas.contains(&placed.ward.code),
             };
             if !inside {
                 return Err(ApiError::unprocessable("not-in-campaign", "the spot is outside the campaign's area"));
@@ -516,7 +515,7 @@ pub async fn report_spot(
             )?;
             let target = near.into_iter().find(|(_, a, b)| civic_core::area::distance_m((lat, lon), (*a, *b)) <= MERGE_RADIUS_M);
             let version = next_version(tx)?;
-            let ward = placed.ward.as_ref().or(placed.district.as_ref());
+            let ward = &placed.ward;
             tx.execute(
                 "INSERT INTO spot (id, campaign_id, category, lat, lon, accuracy_m, ward_code, ward_vi, ward_en, photo_hash, device_id,
                                    team_id, reported_at, merged_into, status, version)
@@ -528,9 +527,9 @@ pub async fn report_spot(
                     lat,
                     lon,
                     req.location.accuracy_m,
-                    ward.map(|w| w.code.clone()),
-                    ward.map(|w| w.name.vi.clone()),
-                    ward.map(|w| w.name.en.clone()),
+                    ward.code,
+                    ward.name.vi,
+                    ward.name.en,
                     req.photo,
                     device,
                     team,

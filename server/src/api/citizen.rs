@@ -230,7 +230,7 @@ pub enum Submitter {
 }
 
 /// The one submission pipeline every channel goes through: category and answers checked
-/// against the catalog, the point placed in the service area (district), the report
+/// against the catalog, the point placed in its ward or commune, the report
 /// numbered, routed to its unit, and its timeline started. `min_photos` is 1 for the apps;
 /// a channel without photo uploads (Open311) passes 0.
 pub async fn create_report(
@@ -313,15 +313,12 @@ pub async fn create_report(
             )?;
             let n: i64 = tx.query_row("SELECT value FROM counter WHERE name = ?1", [&counter], |r| r.get(0))?;
             let number = format!("{city_code}-{year}-{n:06}");
-            let (dc, dvi, den) = match &placed.district {
-                Some(d) => (Some(d.code.clone()), Some(d.name.vi.clone()), Some(d.name.en.clone())),
-                None => (None, None, None),
-            };
+            let ward = &placed.ward;
             let answers = serde_json::to_string(&req.answers).map_err(ApiError::internal)?;
-            let unit = category.unit_for(placed.district.as_ref().map(|d| d.code.as_str()));
+            let unit = category.unit_for(Some(&ward.code));
             tx.execute(
                 "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
-                    fixed_at, district_code, district_vi, district_en, near_edge, description, anonymous, answers,
+                    fixed_at, ward_code, ward_vi, ward_en, near_edge, description, anonymous, answers,
                     captured_at, received_at, updated_at, due_at, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
                 params![
@@ -336,9 +333,9 @@ pub async fn create_report(
                     req.location.accuracy_m,
                     req.location.source.as_str(),
                     to_ms(req.location.fixed_at),
-                    dc,
-                    dvi,
-                    den,
+                    ward.code,
+                    ward.name.vi,
+                    ward.name.en,
                     placed.near_edge,
                     description,
                     req.anonymous,
@@ -371,7 +368,7 @@ fn receipt_of(s: &Stored) -> ApiResult<ReportReceipt> {
         id: s.id,
         public_number: s.public_number.clone(),
         status: Status::Received,
-        district: s.district.clone(),
+        ward: s.ward.clone(),
         unit: s.unit.clone(),
         received_at: from_ms(s.received_at)?,
     })

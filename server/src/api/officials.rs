@@ -162,6 +162,9 @@ pub struct InboxQuery {
     /// Only reports with this status (by default every open one).
     #[serde(default)]
     pub status: Option<Status>,
+    /// Only reports in this ward or commune (its official code).
+    #[serde(default)]
+    pub ward: Option<String>,
     /// The `next` token of the previous page.
     #[serde(default)]
     pub after: Option<String>,
@@ -200,12 +203,13 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
                  WHERE (?1 OR (',' || CAST(?2 AS TEXT) || ',') LIKE ('%,' || unit || ',%'))
                    AND (CASE WHEN CAST(?3 AS TEXT) IS NULL THEN status IN ('received','assigned','in_progress','reopened') ELSE status = ?3 END)
                    AND (due_at, id) > (?4, ?5)
+                   AND (CAST(?7 AS TEXT) IS NULL OR ward_code = ?7)
                  ORDER BY due_at, id LIMIT ?6",
                 reports::COLUMNS
             );
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![all, official.units.join(","), q.status.map(Status::as_str), ms, id, limit + 1],
+                params![all, official.units.join(","), q.status.map(Status::as_str), ms, id, limit + 1, q.ward],
                 Stored::from_row,
             )?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;

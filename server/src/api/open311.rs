@@ -449,7 +449,7 @@ fn request_node(st: &AppState, catalog: &Catalog, c: &Conn, s: &Stored, base: &s
         ("requested_datetime", text(stored_datetime(s.received_at, st)?)),
         ("updated_datetime", text(stored_datetime(s.updated_at, st)?)),
         ("expected_datetime", text(stored_datetime(s.due_at, st)?)),
-        ("address", opt_text(s.district.as_ref().map(|d| d.name.get(lang).to_owned()))),
+        ("address", opt_text(s.ward.as_ref().map(|w| format!("{}, {}", w.name.get(lang), st.city.name.get(lang))))),
         ("address_id", Node::Null),
         ("zipcode", Node::Null),
         ("lat", Node::Number(s.location.lat)),

@@ -84,6 +84,9 @@ pub struct PublicQuery {
     /// Only this category (its code).
     #[serde(default)]
     pub category: Option<String>,
+    /// Only reports in this ward or commune (its official code).
+    #[serde(default)]
+    pub ward: Option<String>,
     /// Only reports with this status.
     #[serde(default)]
     pub status: Option<Status>,
@@ -129,6 +132,10 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
     if let Some(c) = &q.category {
         sql.push_str(" AND category = ?");
         args.push(c.clone().into());
+    }
+    if let Some(w) = &q.ward {
+        sql.push_str(" AND ward_code = ?");
+        args.push(w.clone().into());
     }
     if let Some(s) = q.status {
         sql.push_str(" AND status = ?");
@@ -247,14 +254,14 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
     Ok(Json(found))
 }
 
-/// `GET /api/v1/public/stats`: per category and per unit.
+/// `GET /api/v1/public/stats`: per category, per unit and per ward or commune.
 #[utoipa::path(
     get,
     path = "/public/stats",
     tag = "public",
     operation_id = "stats",
     summary = "Transparency figures",
-    description = "Returns the transparency figures per category and per unit.",
+    description = "Returns the transparency figures per category, per unit and per ward or commune.",
     responses(
         (status = 200, description = "The figures", body = Transparency),
     )
@@ -265,7 +272,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
         .db
         .read(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT r.category, r.unit, r.status, r.received_at, r.outcome_at, r.due_at, g.stars
+                "SELECT r.category, r.unit, r.status, r.received_at, r.outcome_at, r.due_at, g.stars, COALESCE(r.ward_code, '')
                  FROM report r LEFT JOIN rating g ON g.report_id = r.id",
             )?;
             let rows = stmt
@@ -278,18 +285,26 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
                         outcome: r.get(4)?,
                         due: r.get(5)?,
                         stars: r.get(6)?,
+                        ward: r.get(7)?,
                     })
                 })?
                 .collect::<crate::db::DbResult<Vec<_>>>()?;
             let now = to_ms(now);
-            Ok(Transparency { by_category: figures(&rows, |r| &r.category, now), by_unit: figures(&rows, |r| &r.unit, now) })
+            let placed: Vec<Row> = rows.iter().filter(|r| !r.ward.is_empty()).cloned().collect();
+            Ok(Transparency {
+                by_category: figures(&rows, |r| &r.category, now),
+                by_unit: figures(&rows, |r| &r.unit, now),
+                by_ward: figures(&placed, |r| &r.ward, now),
+            })
         })
         .await?;
     Ok(Json(t))
 }
 
+#[derive(Clone)]
 struct Row {
     category: String,
+    ward: String,
     unit: String,
     status: String,
     received: i64,

@@ -113,7 +113,7 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
     let map_data = json!({
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
         "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": super::page::map_attribution(&st.city, l),
         "reports": markers,
         "area": s.campaign.polygon,
         "label": l.t("Bản đồ các điểm rác", "Map of the spots"),

@@ -383,6 +383,9 @@ struct Done {
     done: String,
     #[serde(default)]
     n: String,
+    /// The queue's filter: a ward's or commune's code (empty: the whole city).
+    #[serde(default)]
+    ward: String,
 }
 
 fn flash(d: &Done, lang: WebLang) -> Markup {
@@ -400,12 +403,12 @@ fn flash(d: &Done, lang: WebLang) -> Markup {
     html! { p.flash role="status" { (what) " " (d.n) } }
 }
 
-async fn inbox(st: &AppState, s: &Session, status: Option<Status>) -> Result<Vec<ReportView>, ApiError> {
+async fn inbox(st: &AppState, s: &Session, status: Option<Status>, ward: Option<String>) -> Result<Vec<ReportView>, ApiError> {
     let mut all = Vec::new();
     let mut after = None;
     // At most a few pages: the console shows the most urgent first.
     for _ in 0..5 {
-        let q = officials::InboxQuery { status, after: after.take(), limit: Some(200) };
+        let q = officials::InboxQuery { status, ward: ward.clone(), after: after.take(), limit: Some(200) };
         let page = officials::inbox(State(st.clone()), s.caller(), crate::api::Query(q)).await?.0;
         all.extend(page.items);
         match page.next {
@@ -421,7 +424,8 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
     let l = s.lang;
     // The operations centre routes what has just arrived; a unit takes up what was routed to it.
     let status = if s.is_operator() { Status::Received } else { Status::Assigned };
-    let items = match inbox(&st, &s, Some(status)).await {
+    let ward = st.city.area.zone(&d.ward).map(|(w, _)| w.code.clone());
+    let items = match inbox(&st, &s, Some(status), ward.clone()).await {
         Ok(i) => i,
         Err(e) => return failure(l, &e),
     };
@@ -435,6 +439,10 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
         (userbar(&s))
         h1 { (title) " " span.count { "(" (items.len()) ")" } }
         (flash(&d, l))
+        form.filters method="get" action="/console/queue" {
+            (super::page::ward_select(&st.city, l, "q-ward", ward.as_deref()))
+            button.secondary type="submit" { (l.t("Lọc", "Filter")) }
+        }
         @if items.is_empty() {
             p #empty { (l.t("Không có phản ánh nào đang chờ.", "Nothing is waiting.")) }
         } @else {
@@ -443,7 +451,7 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
                 thead { tr {
                     th scope="col" { (l.t("Số", "Number")) }
                     th scope="col" { (l.t("Lĩnh vực", "Category")) }
-                    th scope="col" { (l.t("Địa bàn", "District")) }
+                    th scope="col" { (l.t("Phường, xã", "Ward or commune")) }
                     th scope="col" { (l.t("Tiếp nhận", "Received")) }
                     th scope="col" { (l.t("Hạn xử lý", "Due")) }
                     th scope="col" { (l.t("Thao tác", "Action")) }
@@ -453,7 +461,7 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
                         tr data-number=(r.public_number) {
                             th scope="row" { a href={ "/console/reports/" (r.id) } { (r.public_number) } }
                             td { (catalog.get(&r.category).map_or(r.category.as_str(), |c| c.name.get(l.0))) }
-                            td { @if let Some(d) = &r.district { (d.name.get(l.0)) } }
+                            td { @if let Some(w) = &r.ward { (w.name.get(l.0)) } }
                             td { time datetime=(iso(r.received_at)) { (datetime(r.received_at, st.city.utc_offset)) } }
                             td class=[(r.due_at < st.now()).then_some("late")] { time datetime=(iso(r.due_at)) { (datetime(r.due_at, st.city.utc_offset)) } }
                             td {
@@ -488,7 +496,7 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
 async fn overdue(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let s = signed_in!(st, headers);
     let l = s.lang;
-    let items = match inbox(&st, &s, None).await {
+    let items = match inbox(&st, &s, None, None).await {
         Ok(i) => i,
         Err(e) => return failure(l, &e),
     };
@@ -558,7 +566,7 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
     let category = catalog.get(&r.category).map_or(r.category.clone(), |c| c.name.get(l.0).to_owned());
     let map_data = json!({
         "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": super::page::map_attribution(&st.city, l),
         "reports": [{ "number": r.public_number, "lat": r.location.lat, "lon": r.location.lon, "status": r.status.as_str(),
                       "statusLabel": r.status.label(l.0), "category": category }],
         "zoom": 17,
@@ -572,7 +580,7 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
         @if let Some(e) = &error { p.error role="alert" #form-error { (e) } }
         p.meta {
             (badge(r.status, l))
-            @if let Some(dist) = &r.district { " · " (dist.name.get(l.0)) }
+            @if let Some(w) = &r.ward { " · " (w.name.get(l.0)) }
             " · " a href={ "/" (l.code()) "/reports/" (r.public_number) } { (l.t("Trang công khai", "Public page")) }
         }
         div.columns {
@@ -839,7 +847,7 @@ struct Composer {
     urgency: String,
     certainty: String,
     expires: String,
-    districts: Vec<String>,
+    wards: Vec<String>,
     polygon: String,
     polygon_name: String,
     vi: [String; 4],
@@ -878,7 +886,7 @@ impl Composer {
                 "urgency" => c.urgency = v.clone(),
                 "certainty" => c.certainty = v.clone(),
                 "expires" => c.expires = v.clone(),
-                "district" => c.districts.push(v.clone()),
+                "ward" => c.wards.push(v.clone()),
                 "polygon" => c.polygon = v.clone(),
                 "polygon_name" => c.polygon_name = v.clone(),
                 _ => {
@@ -903,7 +911,7 @@ impl Composer {
         let expires = time::PrimitiveDateTime::parse(self.expires.trim(), &format)
             .map(|t| t.assume_offset(offset))
             .map_err(|_| lang.t("Nhập thời điểm hết hiệu lực.", "Give the end time.").to_owned())?;
-        let mut areas: Vec<AreaInput> = self.districts.iter().map(|code| AreaInput::Named { code: code.clone() }).collect();
+        let mut areas: Vec<AreaInput> = self.wards.iter().map(|code| AreaInput::Named { code: code.clone() }).collect();
         if !self.polygon.trim().is_empty() {
             let points = parse_polygon(&self.polygon).ok_or_else(|| {
                 lang.t("Vùng vẽ cần ít nhất 3 điểm \"vĩ độ,kinh độ\".", "A drawn area needs at least 3 \"lat,lon\" points.").to_owned()
@@ -1039,7 +1047,7 @@ async fn warnings_page(
                             label for="expires" { (l.t("Hết hiệu lực lúc (giờ địa phương)", "Ends at (local time)")) }
                             input #expires name="expires" type="datetime-local" required value=(c.expires);
                         }
-                        (district_checks(st, l, l.t("Vùng: chọn quận, huyện", "Areas: pick districts"), &c.districts))
+                        (ward_checks(st, l, l.t("Vùng: chọn phường, xã", "Areas: pick wards and communes"), &c.wards))
                     }
                     div {
                         p.small { (l.t("Hoặc vẽ vùng: bấm lên bản đồ để thêm từng đỉnh.", "Or draw an area: click on the map to add each corner.")) }
@@ -1091,15 +1099,17 @@ fn operators_only(s: &Session, title: &str, here: &str, why: &str) -> Response {
     )
 }
 
-/// The city's districts as checkboxes named `district`.
-fn district_checks(st: &AppState, l: WebLang, legend: &str, checked: &[String]) -> Markup {
+/// The city's wards and communes as checkboxes named `ward`, in alphabetical order (the
+/// phường, then the xã).
+fn ward_checks(st: &AppState, l: WebLang, legend: &str, checked: &[String]) -> Markup {
+    let wards = st.city.area.wards_by_name(l.0);
     html! {
-        fieldset {
+        fieldset.wards {
             legend { (legend) }
-            @for p in st.city.area.districts() {
+            @for p in wards {
                 div.check {
-                    input type="checkbox" name="district" id={ "d-" (p.code) } value=(p.code) checked[checked.contains(&p.code)];
-                    label for={ "d-" (p.code) } { (p.name.get(l.0)) }
+                    input type="checkbox" name="ward" id={ "w-" (p.code) } value=(p.code) checked[checked.contains(&p.code)];
+                    label for={ "w-" (p.code) } { (p.name.get(l.0)) }
                 }
             }
         }
@@ -1113,7 +1123,7 @@ fn drawing_map(st: &AppState, l: WebLang, label: &str, polygon: &str) -> Markup 
     let map_data = json!({
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
         "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": super::page::map_attribution(&st.city, l),
         "reports": [],
         "draw": "polygon",
         "label": label,
@@ -1223,7 +1233,7 @@ struct CampaignForm {
     date: String,
     starts: String,
     ends: String,
-    districts: Vec<String>,
+    wards: Vec<String>,
     polygon: String,
     meeting_points: String,
     categories: Vec<String>,
@@ -1245,7 +1255,7 @@ impl CampaignForm {
                 "date" => f.date = v.clone(),
                 "starts" => f.starts = v.clone(),
                 "ends" => f.ends = v.clone(),
-                "district" => f.districts.push(v.clone()),
+                "ward" => f.wards.push(v.clone()),
                 "polygon" => f.polygon = v.clone(),
                 "meeting_points" => f.meeting_points = v.clone(),
                 "category" => f.categories.push(v.clone()),
@@ -1304,7 +1314,7 @@ impl CampaignForm {
             name: civic_core::model::Localized { vi: self.name_vi.trim().to_owned(), en: self.name_en.trim().to_owned() },
             starts_at,
             ends_at,
-            areas: self.districts.clone(),
+            areas: self.wards.clone(),
             polygon,
             meeting_points,
             categories: self.categories.clone(),
@@ -1449,7 +1459,7 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                         }
                     }
                     div {
-                        (district_checks(st, l, l.t("Khu vực: chọn quận, huyện…", "Area: pick districts…"), &f.districts))
+                        (ward_checks(st, l, l.t("Khu vực: chọn phường, xã…", "Area: pick wards and communes…"), &f.wards))
                         p.small { (l.t("…hoặc vẽ khu phố: bấm lên bản đồ để thêm từng góc.", "…or draw the streets: click on the map to add each corner.")) }
                         (drawing_map(st, l, l.t("Bản đồ để vẽ khu vực của chiến dịch", "Map to draw the campaign's area"), &f.polygon))
                         div.field {

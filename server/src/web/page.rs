@@ -184,6 +184,28 @@ pub fn json_block(id: &str, value: &serde_json::Value) -> Markup {
 pub const PUBLIC_STATUSES: &[Status] =
     &[Status::Received, Status::Assigned, Status::InProgress, Status::Reopened, Status::Resolved, Status::Rejected, Status::Duplicate];
 
+/// A map's credits: the tiles' and the city's boundaries', as HTML text (Leaflet shows it so).
+pub fn map_attribution(city: &civic_core::City, lang: WebLang) -> String {
+    let boundaries = city.credits.get(lang.0);
+    let escaped = boundaries.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    if escaped.is_empty() { "© OpenStreetMap contributors".to_owned() } else { format!("© OpenStreetMap contributors · {escaped}") }
+}
+
+/// A filter field choosing one ward or commune (`name="ward"`), or the whole city.
+pub fn ward_select(city: &civic_core::City, lang: WebLang, id: &str, selected: Option<&str>) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (lang.t("Phường, xã", "Ward or commune")) }
+            select id=(id) name="ward" {
+                option value="" { (lang.t("Toàn thành phố", "The whole city")) }
+                @for w in city.area.wards_by_name(lang.0) {
+                    option value=(w.code) selected[selected == Some(w.code.as_str())] { (w.name.get(lang.0)) }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

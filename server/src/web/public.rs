@@ -38,6 +38,9 @@ pub struct Filters {
     category: String,
     #[serde(default)]
     status: String,
+    /// A ward's or commune's code.
+    #[serde(default)]
+    ward: String,
     /// Received in the last so many days: 7, 30, 90, 365, or empty for all time.
     #[serde(default)]
     days: String,
@@ -111,6 +114,11 @@ impl Frame<'static> {
     }
 }
 
+/// The ward's or commune's name in the page's language (its code if the city no longer has it).
+fn ward_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.city.area.zone(code).map_or_else(|| code.to_owned(), |(w, _)| w.name.get(lang.0).to_owned())
+}
+
 /// The category's name in the page's language (its code if the catalog no longer has it).
 pub(super) fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
     st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
@@ -130,9 +138,11 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
     let status = f.status.parse::<Status>().ok().filter(|s| PUBLIC_STATUSES.contains(s));
     let days = PERIODS.iter().find(|(d, _, _)| *d == f.days).and_then(|(d, _, _)| d.parse::<i64>().ok());
     let category = st.catalog.get().get(&f.category).map(|c| c.code.clone());
+    let ward = st.city.area.zone(&f.ward).map(|(w, _)| w.code.clone());
     let query = PublicQuery {
         bbox: None,
         category: category.clone(),
+        ward: ward.clone(),
         status,
         from: days.map(|d| st.now() - time::Duration::days(d)),
         to: None,
@@ -160,6 +170,9 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
         let mut q = Vec::new();
         if let Some(c) = &category {
             q.push(format!("category={}", urlencode(c)));
+        }
+        if let Some(w) = &ward {
+            q.push(format!("ward={}", urlencode(w)));
         }
         if let Some(s) = status {
             q.push(format!("status={}", s.as_str()));
@@ -191,7 +204,7 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
     let map_data = json!({
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
         "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": super::page::map_attribution(&st.city, lang),
         "reports": markers,
         "label": lang.t("Bản đồ các phản ánh", "Map of the reports"),
     });
@@ -220,7 +233,7 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
                     dd { @match total.satisfaction { Some(s) => { (one_decimal(s, lang)) " / 5" }, None => "—" } }
                 }
             }
-            p { a href={ "/" (lang.code()) "/figures" } { (lang.t("Số liệu theo lĩnh vực và đơn vị", "Figures by category and unit")) } }
+            p { a href={ "/" (lang.code()) "/figures" } { (lang.t("Số liệu theo lĩnh vực, đơn vị và phường, xã", "Figures by category, unit, ward and commune")) } }
         }
         form.filters method="get" action={ "/" (lang.code()) "/" } aria-labelledby="filters-h" {
             h2 #filters-h { (lang.t("Lọc phản ánh", "Filter reports")) }
@@ -237,6 +250,7 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
                     }
                 }
             }
+            (super::page::ward_select(&st.city, lang, "f-ward", ward.as_deref()))
             div.field {
                 label for="f-status" { (lang.t("Trạng thái", "Status")) }
                 select #f-status name="status" {
@@ -304,7 +318,7 @@ fn report_card(st: &AppState, r: &PublicReport, lang: WebLang) -> Markup {
             p.meta {
                 (badge(r.status, lang)) " "
                 span.number { (r.public_number) } " · "
-                @if let Some(d) = &r.district { (d.name.get(lang.0)) " · " }
+                @if let Some(w) = &r.ward { (w.name.get(lang.0)) " · " }
                 time datetime=(iso(r.received_at)) { (datetime(r.received_at, st.city.utc_offset)) }
                 @if let Some(h) = elapsed { " · " (lang.t("xử lý trong", "handled in")) " " (duration(h, lang)) }
             }
@@ -358,7 +372,7 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
     let open_for = (st.now() - r.received_at).as_seconds_f64() / 3600.0;
     let map_data = json!({
         "tiles": st.limits.tile_url,
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": super::page::map_attribution(&st.city, lang),
         "reports": [{ "number": r.public_number, "lat": r.lat, "lon": r.lon, "status": r.status.as_str(),
                       "statusLabel": r.status.label(lang.0), "category": category }],
         "zoom": 17,
@@ -371,7 +385,7 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
         p.meta {
             (badge(r.status, lang)) " "
             span.number { (r.public_number) }
-            @if let Some(d) = &r.district { " · " (d.name.get(lang.0)) }
+            @if let Some(w) = &r.ward { " · " (w.name.get(lang.0)) }
         }
         dl.facts {
             div { dt { (lang.t("Đơn vị xử lý", "Responsible unit")) } dd #unit { (unit_name(&st, &r.unit, lang)) } }
@@ -442,7 +456,8 @@ pub(super) fn actor(a: ActorRole, lang: WebLang) -> &'static str {
     }
 }
 
-/// `/{lang}/figures`: per category and per unit, as tables and small bar charts.
+/// `/{lang}/figures`: per category, per unit and per ward or commune, as tables and small bar
+/// charts.
 async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Response {
     let lang = match lang_or_404(&lang) {
         Ok(l) => l,
@@ -455,6 +470,7 @@ async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Respon
     let title = lang.t("Số liệu xử lý phản ánh", "How reports are handled");
     let by_category: Vec<(String, &Figures)> = stats.by_category.iter().map(|f| (category_name(&st, &f.key, lang), f)).collect();
     let by_unit: Vec<(String, &Figures)> = stats.by_unit.iter().map(|f| (unit_name(&st, &f.key, lang), f)).collect();
+    let by_ward: Vec<(String, &Figures)> = stats.by_ward.iter().map(|f| (ward_name(&st, &f.key, lang), f)).collect();
     let body = html! {
         h1 { (title) }
         p { (lang.t(
@@ -462,6 +478,7 @@ async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Respon
             "Every report since the service began. Time to resolve is the median from receipt to resolution; overdue means still open past the category's deadline.")) }
         (figures_section("by-category", lang.t("Theo lĩnh vực", "By category"), lang.t("Lĩnh vực", "Category"), &by_category, lang))
         (figures_section("by-unit", lang.t("Theo đơn vị xử lý", "By responsible unit"), lang.t("Đơn vị", "Unit"), &by_unit, lang))
+        (figures_section("by-ward", lang.t("Theo phường, xã", "By ward and commune"), lang.t("Phường, xã", "Ward or commune"), &by_ward, lang))
         p.small { (lang.t("Dữ liệu dạng máy đọc:", "Machine-readable:")) " "
             a href="/api/v1/public/stats" { "JSON" } " · "
             a href="/open311/v2/requests.json" { "Open311 GeoReport v2" } }

@@ -56,6 +56,7 @@ async fn an_admin_retires_a_category_and_routes_another_to_a_new_unit() {
     assert_eq!(version(&again), version(&after));
     let litter = again["categories"].as_array().unwrap().iter().find(|c| c["code"] == "litter").unwrap().clone();
     assert_eq!((litter["unit"].as_str(), litter["expected_hours"].as_u64()), (Some("phan-ung-nhanh"), Some(6)));
+    assert_eq!(litter["level"], "city", "one unit chosen for the whole city");
 }
 
 #[tokio::test]
@@ -63,7 +64,7 @@ async fn only_an_admin_changes_the_catalog_and_bad_changes_are_refused() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let admin = srv.login(ADMIN, ADMIN_PASSWORD).await;
-    let officer = srv.officer("sanitation-admin-test", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-admin-test", &[PHU_XUAN_COMMITTEE]).await;
     let citizen = srv.device().await;
     for token in [&officer, &citizen] {
         let r = put(&srv, token, "/api/v1/admin/categories/litter", json!({"active": false})).await;
@@ -84,6 +85,6 @@ async fn only_an_admin_changes_the_catalog_and_bad_changes_are_refused() {
     // Nothing changed.
     let catalog: Value = srv.get(None, "/api/v1/catalog").await.json().await.unwrap();
     let litter = catalog["categories"].as_array().unwrap().iter().find(|c| c["code"] == "litter").unwrap().clone();
-    assert_eq!((litter["active"].as_bool(), litter["unit"].as_str()), (Some(true), Some("moi-truong")));
+    assert_eq!((litter["active"].as_bool(), litter["level"].as_str()), (Some(true), Some("ward")));
     assert!(!catalog["units"].as_array().unwrap().iter().any(|u| u["code"] == "new-unit"));
 }

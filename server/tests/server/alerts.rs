@@ -12,8 +12,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
 
-const HUE_CITY: &str = "474";
-const PHU_VANG: &str = "478";
+const PHU_XUAN: &str = "19753";
+const PHU_HO: &str = "19918";
 
 fn flood(headline_vi: &str, severity: &str) -> Value {
     let expires =
@@ -31,7 +31,7 @@ fn flood(headline_vi: &str, severity: &str) -> Value {
             {"language": "en-US", "event": "Flood", "headline": "Flood warning for Huế and Phú Vang",
              "description": "The Perfume River is rising.", "instruction": "Move belongings to higher ground."}
         ],
-        "areas": [{"kind": "named", "code": HUE_CITY}, {"kind": "named", "code": PHU_VANG}]
+        "areas": [{"kind": "named", "code": PHU_XUAN}, {"kind": "named", "code": PHU_HO}]
     })
 }
 
@@ -102,11 +102,12 @@ async fn an_operator_publishes_updates_and_cancels_a_flood_warning_and_devices_f
     assert_eq!(msg.info_for("vi").unwrap().headline.as_deref(), Some("Cảnh báo lũ cho Huế và Phú Vang"));
     assert_eq!(msg.info_for("en").unwrap().language, "en-US");
     assert_eq!(msg.topics(), ["flood"]);
-    // The named districts became their boundary polygons, with the city's names.
+    // The named wards became their boundary polygons, with the city's names.
     let areas = &msg.info_for("vi").unwrap().area;
-    assert_eq!(areas.iter().map(|a| a.area_desc.as_str()).collect::<Vec<_>>(), ["Huế", "Phú Vang"]);
+    assert_eq!(areas.iter().map(|a| a.area_desc.as_str()).collect::<Vec<_>>(), ["Phường Phú Xuân", "Xã Phú Hồ"]);
     assert!(areas.iter().all(|a| !a.polygon.is_empty() && a.polygon.iter().all(|r| r.len() >= 4 && r.first() == r.last())));
-    assert_eq!(msg.info_for("en").unwrap().area[0].area_desc, "Hue");
+    assert_eq!(msg.info_for("en").unwrap().area[0].area_desc, "Phu Xuan Ward");
+    assert_eq!(areas[0].geocode[0].value, "19753", "the official code");
     assert!(msg.sent.offset().whole_hours() == 7, "CAP times are written in the city's offset");
 
     // Devices get it through sync; anyone can list it.
@@ -278,13 +279,19 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert_eq!((view.id.as_str(), view.version), ("KTTV-2026-1127-01", 2));
     assert_eq!(view.message.info[0].headline.as_deref(), Some("Lũ trên sông Bồ lên mức báo động 3"));
 
-    // An area named only by its district's GSO code gets the district's boundary.
-    let by_code = "<areaDesc>Thị xã Hương Trà</areaDesc><geocode><valueName>GSO</valueName><value>480</value></geocode>";
+    // An area named only by its ward's GSO code gets the ward's boundary.
+    let by_code = "<areaDesc>Phường Hương Trà</areaDesc><geocode><valueName>GSO</valueName><value>19996</value></geocode>";
     let view: AlertView =
         import(&srv, &operator, &upstream("KTTV-2026-1127-10", "Alert", None, "Sạt lở đất", by_code)).await.json().await.unwrap();
     let area = &view.message.info[0].area[0];
-    assert!(!area.polygon.is_empty() && area.polygon[0].len() > 10, "the district's outline");
+    assert!(!area.polygon.is_empty() && area.polygon[0].len() > 10, "the ward's outline");
     assert_eq!(view.message.match_areas().len(), area.polygon.len());
+    // An older system naming a district of before 2025 (Hương Trà town, 480) gets the wards it became.
+    let by_old_code = "<areaDesc>Thị xã Hương Trà</areaDesc><geocode><valueName>GSO</valueName><value>480</value></geocode>";
+    let view: AlertView =
+        import(&srv, &operator, &upstream("KTTV-2026-1127-11", "Alert", None, "Sạt lở đất", by_old_code)).await.json().await.unwrap();
+    let rings = view.message.info[0].area[0].polygon.len();
+    assert!(rings >= 3, "the wards Hương Trà became: {rings} rings");
 
     // Each bad message is a clear error, and none of them changes anything.
     let before: AlertDetail = srv.get(None, "/api/v1/alerts/KTTV-2026-1127-01").await.json().await.unwrap();
@@ -339,7 +346,7 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let after: AlertDetail = srv.get(None, "/api/v1/alerts/KTTV-2026-1127-01").await.json().await.unwrap();
     assert_eq!(after, before);
-    assert_eq!(active(&srv).await.len(), 2);
+    assert_eq!(active(&srv).await.len(), 3);
     assert!(alerts_in(&pull(&srv, &device, &cursor).await).is_empty(), "devices hear of nothing");
 
     // A Cancel from upstream withdraws it.

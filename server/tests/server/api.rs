@@ -14,8 +14,8 @@ async fn a_citizen_reports_the_right_officer_resolves_it_and_the_citizen_rates_i
     let report = litter_report(CITADEL, vec![photo.clone()]);
     let receipt = srv.submit(&citizen, &report).await;
     assert!(receipt.public_number.starts_with("HUE-2026-") || receipt.public_number.starts_with("HUE-20"));
-    assert_eq!(receipt.unit, "moi-truong");
-    assert_eq!(receipt.district.as_ref().map(|d| d.code.as_str()), Some("474"));
+    assert_eq!(receipt.unit, PHU_XUAN_COMMITTEE, "litter goes to the ward's People's Committee");
+    assert_eq!(receipt.ward.as_ref().map(|w| (w.code.as_str(), w.name.vi.as_str())), Some(("19753", "Phường Phú Xuân")));
 
     // The stored photo was processed again: long edge 1600, no metadata.
     let served = srv.get(None, &format!("/api/v1/photos/{photo}")).await.bytes().await.unwrap();
@@ -23,7 +23,7 @@ async fn a_citizen_reports_the_right_officer_resolves_it_and_the_citizen_rates_i
     assert_eq!((img.width(), img.height()), (1600, 1200));
     assert!(!served.windows(4).any(|w| w == b"Exif"));
 
-    let officer = srv.officer("sanitation-1", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-1", &[PHU_XUAN_COMMITTEE]).await;
     let inbox: Value = srv.get(Some(&officer), "/api/v1/work/inbox").await.json().await.unwrap();
     assert_eq!(inbox["items"][0]["public_number"], receipt.public_number.as_str());
 
@@ -254,7 +254,7 @@ async fn the_lifecycle_rules_are_enforced_with_the_rule_that_was_broken() {
     let photo = srv.upload(&citizen, &jpeg(640, 480, 7)).await;
     let report = litter_report(CITADEL, vec![photo.clone()]);
     let receipt = srv.submit(&citizen, &report).await;
-    let officer = srv.officer("sanitation-2", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-2", &[PHU_XUAN_COMMITTEE]).await;
     let path = format!("/api/v1/reports/{}/status", report.id);
 
     assert_problem(srv.post(&officer, &path, &json!({"to": "rejected"})).await, StatusCode::UNPROCESSABLE_ENTITY, "reason-required").await;
@@ -343,7 +343,7 @@ async fn a_device_pulls_its_changes_in_order_and_bad_cursors_are_refused() {
     let cursor = batch["cursor"].as_str().unwrap().to_owned();
     let again: Value = srv.get(Some(&citizen), &format!("/api/v1/sync?cursor={cursor}")).await.json().await.unwrap();
     assert!(again["changes"].as_array().unwrap().is_empty(), "nothing new: nothing sent twice");
-    let officer = srv.officer("sanitation-3", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-3", &[PHU_XUAN_COMMITTEE]).await;
     srv.post(&officer, &format!("/api/v1/reports/{}/status", report.id), &json!({"to": "in_progress"})).await;
     let next: Value = srv.get(Some(&citizen), &format!("/api/v1/sync?cursor={cursor}")).await.json().await.unwrap();
     assert_eq!(next["changes"][0]["status"], "in_progress");
@@ -404,7 +404,7 @@ async fn the_demo_flag_seeds_a_living_city() {
 async fn an_expired_official_session_is_refused() {
     let dir = tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
-    let officer = srv.officer("sanitation-4", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-4", &[PHU_XUAN_COMMITTEE]).await;
     assert_eq!(srv.get(Some(&officer), "/api/v1/work/inbox").await.status(), StatusCode::OK);
     // Eleven hours on, the session still holds; thirteen hours on, it has ended.
     srv.advance_clock(time::Duration::hours(11));
@@ -475,7 +475,7 @@ async fn a_report_can_be_reopened_only_within_fourteen_days_of_its_outcome() {
     let photo = srv.upload(&citizen, &jpeg(640, 480, 12)).await;
     let report = litter_report(CITADEL, vec![photo]);
     srv.submit(&citizen, &report).await;
-    let officer = srv.officer("sanitation-5", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-5", &[PHU_XUAN_COMMITTEE]).await;
     let path = format!("/api/v1/reports/{}/status", report.id);
     assert_eq!(srv.post(&officer, &path, &json!({"to": "rejected", "note": "Đã được xử lý trước đó"})).await.status(), StatusCode::OK);
     let reopen_path = format!("/api/v1/reports/{}/reopen", report.id);
@@ -483,7 +483,7 @@ async fn a_report_can_be_reopened_only_within_fourteen_days_of_its_outcome() {
     srv.advance_clock(time::Duration::days(13));
     let r = srv.post(&citizen, &reopen_path, &json!({"reason": "Vẫn còn rác"})).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
-    let officer = srv.officer("sanitation-6", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-6", &[PHU_XUAN_COMMITTEE]).await;
     let r = srv.post(&officer, &path, &json!({"to": "rejected", "note": "Đã kiểm tra lại: khu vực sạch"})).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
     srv.advance_clock(time::Duration::days(15));
@@ -508,25 +508,30 @@ async fn the_server_stops_gracefully_on_sigterm() {
 }
 
 #[tokio::test]
-async fn a_report_goes_to_the_unit_of_its_category_in_its_district() {
-    // A city whose catalog gives litter in Hương Thủy (479) to another unit.
-    let city = tempdir().unwrap();
-    for f in ["city.json", "province.geojson", "districts.geojson"] {
-        std::fs::copy(format!("../config/hue/{f}"), city.path().join(f)).unwrap();
-    }
-    let mut catalog: Value = serde_json::from_str(&std::fs::read_to_string("../config/hue/catalog.json").unwrap()).unwrap();
-    let litter = catalog["categories"].as_array_mut().unwrap().iter_mut().find(|c| c["code"] == "litter").unwrap();
-    litter["district_units"] = json!({"479": "trat-tu-do-thi"});
-    std::fs::write(city.path().join("catalog.json"), catalog.to_string()).unwrap();
-
+async fn a_report_goes_to_its_wards_committee_or_the_city_wide_unit_of_its_category() {
     let dir = tempdir().unwrap();
-    let srv = TestServer::start(dir.path(), &["--city-dir", city.path().to_str().unwrap()]);
+    let srv = TestServer::start(dir.path(), &[]);
     let citizen = srv.device().await;
     let photo = srv.upload(&citizen, &jpeg(640, 480, 13)).await;
+    // Litter is the ward's (or commune's) business: Phú Xuân's by the citadel, Phú Bài's at the airport.
     let in_city = srv.submit(&citizen, &litter_report(CITADEL, vec![photo.clone()])).await;
-    let phu_bai = srv.submit(&citizen, &litter_report((16.4015, 107.7026), vec![photo])).await;
-    assert_eq!((in_city.unit.as_str(), in_city.district.unwrap().code.as_str()), ("moi-truong", "474"));
-    assert_eq!((phu_bai.unit.as_str(), phu_bai.district.unwrap().code.as_str()), ("trat-tu-do-thi", "479"));
+    let phu_bai = srv.submit(&citizen, &litter_report((16.4015, 107.7026), vec![photo.clone()])).await;
+    assert_eq!((in_city.unit.as_str(), in_city.ward.unwrap().code.as_str()), ("ubnd-19753", "19753"));
+    assert_eq!((phu_bai.unit.as_str(), phu_bai.ward.unwrap().name.vi.as_str()), ("ubnd-19960", "Phường Phú Bài"));
+    // A pothole is the road unit's, wherever it is.
+    let mut pothole = litter_report((16.4015, 107.7026), vec![photo]);
+    pothole.category = "pothole".into();
+    pothole.answers = [("size", "small"), ("danger", "no")]
+        .into_iter()
+        .map(|(q, v)| (q.to_owned(), civic_core::model::AnswerValue::Choice(v.to_owned())))
+        .collect();
+    let receipt = srv.submit(&citizen, &pothole).await;
+    assert_eq!(receipt.unit, "giao-thong");
+    // The committees are units of the catalog, named after their wards.
+    let catalog: Value = srv.get(None, "/api/v1/catalog").await.json().await.unwrap();
+    let committee = catalog["units"].as_array().unwrap().iter().find(|u| u["code"] == "ubnd-19960").unwrap().clone();
+    assert_eq!(committee["name"]["vi"], "Ủy ban nhân dân Phường Phú Bài");
+    assert_eq!(committee["ward"], "19960");
 }
 
 #[tokio::test]
@@ -541,7 +546,7 @@ async fn a_citizens_name_and_contact_reach_only_the_officials_of_a_named_report(
     assert_problem(me(json!({"nickname": "Hoa"})).await.unwrap(), StatusCode::BAD_REQUEST, "malformed-json").await;
     let photo = srv.upload(&citizen, &jpeg(640, 480, 14)).await;
     let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
-    let officer = srv.officer("sanitation-6", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-6", &[PHU_XUAN_COMMITTEE]).await;
     // The public never sees who reported it.
     for path in [format!("/api/v1/public/reports/{}", receipt.public_number), "/api/v1/public/reports".to_owned()] {
         let body = srv.get(None, &path).await.text().await.unwrap();

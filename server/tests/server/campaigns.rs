@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::tempdir;
 
-/// Huế's district (the city itself), where the citadel is.
-const HUE: &str = "474";
+/// Phú Xuân, the ward of the citadel.
+const HUE: &str = "19753";
 
 async fn announce(srv: &TestServer, operator: &str, starts_in_min: i64, lasts_min: i64) -> Value {
     let start = srv.now() + time::Duration::minutes(starts_in_min);
@@ -92,7 +92,7 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
     let school: Value = srv.post(&school_a, &join_path, &json!({"new_team": "THPT Hai Bà Trưng"})).await.json().await.unwrap();
     let school_id = school["team"]["id"].as_str().unwrap().to_owned();
     assert_eq!(srv.post(&school_b, &join_path, &json!({"team_id": school_id})).await.status(), StatusCode::OK);
-    assert_eq!(srv.post(&union, &join_path, &json!({"new_team": "Đoàn phường Thuận Hòa"})).await.status(), StatusCode::OK);
+    assert_eq!(srv.post(&union, &join_path, &json!({"new_team": "Đoàn phường Phú Xuân"})).await.status(), StatusCode::OK);
     assert_eq!(srv.post(&alone, &join_path, &json!({})).await.status(), StatusCode::OK);
     let listed: Value = srv.get(None, "/api/v1/campaigns").await.json().await.unwrap();
     assert_eq!(listed[0]["participants"], 4);
@@ -196,7 +196,7 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
     let number = handed["report_number"].as_str().expect("its report's number");
     let report: Value = srv.get(None, &format!("/api/v1/public/reports/{number}")).await.json().await.unwrap();
     assert_eq!(report["status"], "received");
-    assert_eq!(report["unit"], "moi-truong");
+    assert_eq!(report["unit"], PHU_XUAN_COMMITTEE, "litter: the ward's People's Committee");
     let mine: Value = srv.get(Some(&school_b), "/api/v1/reports/mine").await.json().await.unwrap();
     assert!(mine.to_string().contains(number), "the reporter follows it as their own: {mine}");
     let summary: Value = srv.get(None, &format!("/api/v1/campaigns/{id}/summary")).await.json().await.unwrap();

@@ -25,7 +25,7 @@ async fn a_warning_is_in_force_until_it_expires_then_leaves_the_lists_and_the_fe
         "expires": hue_time(srv.now() + Duration::hours(6)),
         "texts": [{"language": "vi-VN", "event": "Lũ", "headline": "Lũ trên sông Hương"},
                   {"language": "en-US", "event": "Flood", "headline": "The Perfume River floods"}],
-        "areas": [{"kind": "named", "code": "474"}]
+        "areas": [{"kind": "named", "code": "19753"}]
     });
     let posted = json_of(srv.post(&operator, "/api/v1/alerts", &warning).await).await;
     let id = posted["id"].as_str().expect("the warning's id").to_owned();
@@ -93,7 +93,7 @@ async fn a_campaign_is_upcoming_then_running_then_ended() {
     let operator = srv.login(ADMIN, ADMIN_PASSWORD).await;
     let starts = srv.now() + Duration::hours(1);
     let campaign = json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": hue_time(starts),
-                          "ends_at": hue_time(starts + Duration::hours(3)), "areas": ["474"], "categories": ["litter"]});
+                          "ends_at": hue_time(starts + Duration::hours(3)), "areas": ["19753"], "categories": ["litter"]});
     let id = json_of(srv.post(&operator, "/api/v1/campaigns", &campaign).await).await["id"].as_str().unwrap().to_owned();
     let phase = || async { json_of(srv.get(None, &format!("/api/v1/campaigns/{id}")).await).await["phase"].clone() };
     let resident = srv.device().await;

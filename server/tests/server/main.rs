@@ -14,4 +14,5 @@ mod postgres_tls;
 mod push;
 mod scale;
 mod schema;
+mod wards;
 mod web;

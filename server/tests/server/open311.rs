@@ -313,7 +313,7 @@ async fn a_request_posted_through_open311_enters_the_same_pipeline_as_the_apps()
     assert_eq!(status, StatusCode::OK);
     let r = &r[0];
     let catalog: Value = srv.get(None, "/api/v1/catalog").await.json().await.unwrap();
-    let unit_name = catalog["units"].as_array().unwrap().iter().find(|u| u["code"] == "moi-truong").unwrap()["name"]["vi"].clone();
+    let unit_name = catalog["units"].as_array().unwrap().iter().find(|u| u["code"] == PHU_XUAN_COMMITTEE).unwrap()["name"]["vi"].clone();
     assert_eq!(r["service_request_id"], number.as_str());
     assert_eq!((&r["status"], &r["status_notes"]), (&json!("open"), &Value::Null));
     assert_eq!((&r["service_code"], &r["agency_responsible"]), (&json!("illegal-dumping"), &unit_name));
@@ -342,14 +342,14 @@ async fn a_request_posted_through_open311_enters_the_same_pipeline_as_the_apps()
     assert_eq!(items[0]["public_number"], number.as_str());
     assert_eq!(
         (&items[0]["category"], &items[0]["unit"], &items[0]["status"]),
-        (&json!("illegal-dumping"), &json!("moi-truong"), &json!("received"))
+        (&json!("illegal-dumping"), &json!(PHU_XUAN_COMMITTEE), &json!("received"))
     );
-    assert_eq!(items[0]["district"]["code"], "474");
-    assert_eq!(r["address"], items[0]["district"]["name"]["vi"]);
+    assert_eq!(items[0]["ward"]["code"], "19753");
+    assert_eq!(r["address"], format!("{}, Thành phố Huế", items[0]["ward"]["name"]["vi"].as_str().unwrap()));
     assert_eq!(items[0]["timeline"][0]["status"], "received");
 
     // The unit's officer has it in the inbox with the attributes as answers.
-    let officer = srv.officer("sanitation-1", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-1", &[PHU_XUAN_COMMITTEE]).await;
     let inbox: Value = srv.get(Some(&officer), "/api/v1/work/inbox").await.json().await.unwrap();
     let mine = &inbox["items"][0];
     assert_eq!(mine["public_number"], number.as_str());
@@ -487,7 +487,7 @@ async fn get_requests_filters_by_id_service_status_and_dates() {
     .await;
 
     // The first litter report is resolved by its unit's officer.
-    let officer = srv.officer("sanitation-1", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-1", &[PHU_XUAN_COMMITTEE]).await;
     let after = srv.upload(&officer, &jpeg(640, 480, 3)).await;
     let near = json!({"lat": CITADEL.0 + 0.0002, "lon": CITADEL.1, "accuracy_m": 5.0, "source": "gps", "fixed_at": hue_time(time::OffsetDateTime::now_utc())});
     let r = srv
@@ -614,7 +614,7 @@ async fn the_reporters_contact_stays_private() {
     }
 
     // The operations centre, and the unit, see the contact, as for a citizen's profile.
-    let officer = srv.officer("sanitation-1", &["moi-truong"]).await;
+    let officer = srv.officer("sanitation-1", &[PHU_XUAN_COMMITTEE]).await;
     let inbox: Value = srv.get(Some(&officer), "/api/v1/work/inbox").await.json().await.unwrap();
     let item = inbox["items"].as_array().unwrap().iter().find(|i| i["public_number"] == number.as_str()).unwrap();
     assert_eq!(

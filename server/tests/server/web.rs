@@ -300,7 +300,7 @@ async fn the_composer_previews_the_cap_message_and_refuses_an_incomplete_one() {
 
     // Preview: the CAP XML, escaped in the page, and nothing published.
     let mut with_area = base("preview");
-    with_area.push(("district", "474".to_owned()));
+    with_area.push(("ward", "19753".to_owned()));
     let r = send(with_area.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
@@ -349,8 +349,8 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     let base = || {
         vec![
             ("csrf", token.clone()),
-            ("name_vi", "Chủ nhật xanh <phường> Thuận Hòa".to_owned()),
-            ("name_en", "Green Sunday in Thuận Hòa".to_owned()),
+            ("name_vi", "Chủ nhật xanh <phường> Phú Xuân".to_owned()),
+            ("name_en", "Green Sunday in Phú Xuân".to_owned()),
             ("date", day_one.format(date).unwrap()),
             ("starts", "06:30".to_owned()),
             ("ends", "09:30".to_owned()),
@@ -366,22 +366,22 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("ít nhất một khu vực"), "{html}");
-    assert!(html.contains("value=\"Chủ nhật xanh &lt;phường&gt; Thuận Hòa\""), "the form keeps the text");
+    assert!(html.contains("value=\"Chủ nhật xanh &lt;phường&gt; Phú Xuân\""), "the form keeps the text");
     let mut backwards = base();
-    backwards.push(("district", "474".to_owned()));
+    backwards.push(("ward", "19753".to_owned()));
     backwards.retain(|(k, _)| *k != "ends");
     backwards.push(("ends", "05:00".to_owned()));
     let html = send(backwards).await.unwrap().text().await.unwrap();
     assert!(html.contains("kết thúc sau khi bắt đầu"), "{html}");
     let mut at_sea = base();
-    at_sea.push(("district", "474".to_owned()));
+    at_sea.push(("ward", "19753".to_owned()));
     at_sea.push(("meeting_points", "Bãi biển | 17.5, 108.5".to_owned()));
     assert_eq!(send(at_sea).await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(campaigns().await, 0);
     // A forged form (no token) is refused.
     let mut forged = base();
     forged.retain(|(k, _)| *k != "csrf");
-    forged.push(("district", "474".to_owned()));
+    forged.push(("ward", "19753".to_owned()));
     assert_eq!(send(forged).await.unwrap().status(), StatusCode::FORBIDDEN);
 
     // Drawn around the citadel, with a meeting point: announced, in Huế's time.
@@ -411,9 +411,9 @@ async fn an_operator_announces_a_green_sunday_from_the_console_drawn_or_by_distr
     assert_eq!(c["goal_spots"], 200);
     assert_eq!(c["meeting_points"][0]["name"], "Cửa Thượng Tứ");
     assert_eq!(c["polygon"].as_array().map(Vec::len), Some(5));
-    assert_eq!(c["areas"][0]["code"], "474");
+    assert_eq!(c["areas"][0]["code"], "19753");
     let (_, page) = console_get(&srv, &cookie, "/console/campaigns").await;
-    assert!(page.contains("Chủ nhật xanh &lt;phường&gt; Thuận Hòa"), "listed, escaped");
+    assert!(page.contains("Chủ nhật xanh &lt;phường&gt; Phú Xuân"), "listed, escaped");
 
     // Moved a week later, from the list.
     let id = c["id"].as_str().unwrap();

@@ -58,7 +58,7 @@ fn summary(p: &Phone, campaign: &str) -> Vec<(String, SpotStatus)> {
 async fn announce(server: &Server, operator: &str, starts: time::OffsetDateTime, extra: Value) -> String {
     let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
     let mut body = json!({"name": {"vi": "Chủ nhật xanh", "en": "Green Sunday"}, "starts_at": fmt(starts),
-                          "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["474"], "categories": ["litter"]});
+                          "ends_at": fmt(starts + time::Duration::hours(3)), "areas": ["19753"], "categories": ["litter"]});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
     }
@@ -168,7 +168,7 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     assert!(mine.to_string().contains(&number), "{mine}");
     let report: Value =
         server.http.get(format!("{}/api/v1/public/reports/{number}", server.url)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(report["unit"], "moi-truong");
+    assert_eq!(report["unit"], "ubnd-19753", "litter: the ward's People's Committee");
 
     // And on the phone: after a sync it is in the union's own reports, with the photo it
     // took, where it reported it; the resident is told it was received.
@@ -180,7 +180,7 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     assert_eq!(own.category, "litter");
     let detail = u.civic.report(own.id).unwrap();
     assert!((detail.report.location.lon - east(CITADEL, 120.0).1).abs() < 1e-9);
-    assert_eq!(detail.report.district.as_ref().map(|d| d.code.as_str()), Some("474"));
+    assert_eq!(detail.report.ward.as_ref().map(|d| d.code.as_str()), Some("19753"));
     assert_eq!(detail.report.photos.len(), 1, "the spot's photo");
     assert!(u.civic.photo(&detail.report.photos[0].hash).unwrap().starts_with(&[0xFF, 0xD8]));
     assert!(!detail.timeline.is_empty());
@@ -208,7 +208,7 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
         &server,
         &operator,
         starts,
-        json!({"name": {"vi": "Chủ nhật xanh phường Thuận Hòa", "en": "Green Sunday in Thuận Hòa"},
+        json!({"name": {"vi": "Chủ nhật xanh phường Phú Xuân", "en": "Green Sunday in Phú Xuân"},
                "meeting_points": [{"name": "Cửa Thượng Tứ", "lat": 16.4699, "lon": 107.5862}], "goal_spots": 10}),
     )
     .await;

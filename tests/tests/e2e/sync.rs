@@ -89,7 +89,7 @@ async fn an_officers_resolution_reaches_the_citizen_once() {
     phone.syncer.sync_now().await;
     let public_number = phone.civic.report(id).unwrap().report.public_number.unwrap();
 
-    let officer = server.officer("sanitation-e2e", "moi-truong").await;
+    let officer = server.officer("sanitation-e2e", "ubnd-19753").await;
     let photo = civic_tests::photo(70);
     let hash: String = sha256_hex(&photo);
     let r = server
@@ -143,7 +143,7 @@ async fn two_citizens_never_see_each_others_reports() {
     let b_ids: BTreeSet<_> = (0..3).map(|i| b.capture(400 + i)).collect();
     a.syncer.sync_now().await;
     b.syncer.sync_now().await;
-    let officer = server.officer("sanitation-privacy", "moi-truong").await;
+    let officer = server.officer("sanitation-privacy", "ubnd-19753").await;
     for id in a_ids.iter().chain(&b_ids) {
         server.post(&officer, &format!("/api/v1/reports/{id}/replies"), json!({"text": "Đã tiếp nhận"})).await;
     }

@@ -10,14 +10,16 @@ use serde_json::{Value, json};
 use tempfile::{TempDir, tempdir};
 use time::OffsetDateTime;
 
-const HUE_CITY: &str = "474";
-const PHU_VANG: &str = "478";
+/// Phú Xuân, the citadel's ward.
+const PHU_XUAN: &str = "19753";
+/// Phú Hồ, a commune east of the city.
+const PHU_HO: &str = "19918";
 /// A Lưới, in the mountains: far from the flood.
 const A_LUOI: (f64, f64) = (16.2167, 107.2611);
 
-fn warning(topic: &str, severity: &str, headline: &str, districts: &[&str]) -> Value {
+fn warning(topic: &str, severity: &str, headline: &str, wards: &[&str]) -> Value {
     let expires = (OffsetDateTime::now_utc() + time::Duration::hours(6)).format(&time::format_description::well_known::Rfc3339).unwrap();
-    let areas: Vec<Value> = districts.iter().map(|code| json!({"kind": "named", "code": code})).collect();
+    let areas: Vec<Value> = wards.iter().map(|code| json!({"kind": "named", "code": code})).collect();
     json!({
         "topic": topic, "urgency": "Immediate", "severity": severity, "certainty": "Observed", "expires": expires,
         "texts": [
@@ -72,15 +74,15 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
     let at_home = Resident::new(&server, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)], None);
     let elsewhere = Resident::new(&server, vec![SavedPlace::circle("Nhà", A_LUOI.0, A_LUOI.1, 500.0)], None);
     let sleeping = Resident::new(&server, vec![SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)], Some(quiet_now()));
-    let by_district = Resident::new(&server, vec![SavedPlace::area("Nhà bà ngoại", PHU_VANG)], None);
+    let by_ward = Resident::new(&server, vec![SavedPlace::area("Nhà bà ngoại", PHU_HO)], None);
 
-    // The operations centre warns Huế city and Phú Vang of an extreme flood, and Huế city
-    // of a minor power cut.
+    // The operations centre warns Phú Xuân and Phú Hồ of an extreme flood, and Phú Xuân of a
+    // minor power cut.
     let flood: Value =
-        server.post(&operator, "/api/v1/alerts", warning("flood", "Extreme", "Lũ khẩn cấp trên sông Hương", &[HUE_CITY, PHU_VANG])).await;
+        server.post(&operator, "/api/v1/alerts", warning("flood", "Extreme", "Lũ khẩn cấp trên sông Hương", &[PHU_XUAN, PHU_HO])).await;
     let flood_id = flood["id"].as_str().unwrap().to_owned();
     let outage: Value =
-        server.post(&operator, "/api/v1/alerts", warning("outage", "Minor", "Cắt điện để sửa chữa lưới", &[HUE_CITY])).await;
+        server.post(&operator, "/api/v1/alerts", warning("outage", "Minor", "Cắt điện để sửa chữa lưới", &[PHU_XUAN])).await;
     let outage_id = outage["id"].as_str().unwrap().to_owned();
 
     let (loud, quiet) = at_home.sync().await;
@@ -93,10 +95,10 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
         (vec!["Lũ khẩn cấp trên sông Hương".to_owned()], vec!["Cắt điện để sửa chữa lưới".to_owned()]),
         "in quiet hours only the Extreme one rings"
     );
-    assert_eq!(by_district.sync().await.0, vec!["Lũ khẩn cấp trên sông Hương".to_owned()], "a district place in the flood area");
+    assert_eq!(by_ward.sync().await.0, vec!["Lũ khẩn cấp trên sông Hương".to_owned()], "a ward followed by name, in the flood area");
 
     // Syncing again rings nothing: never the same warning twice.
-    for resident in [&at_home, &sleeping, &by_district] {
+    for resident in [&at_home, &sleeping, &by_ward] {
         assert_eq!(resident.sync().await, (vec![], vec![]));
     }
 
@@ -123,12 +125,12 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
         .http
         .put(format!("{}/api/v1/alerts/{flood_id}", server.url))
         .bearer_auth(&operator)
-        .json(&warning("flood", "Extreme", "Lũ khẩn cấp: sơ tán ngay khu thấp trũng", &[HUE_CITY, PHU_VANG]))
+        .json(&warning("flood", "Extreme", "Lũ khẩn cấp: sơ tán ngay khu thấp trũng", &[PHU_XUAN, PHU_HO]))
         .send()
         .await
         .unwrap();
     assert!(r.status().is_success());
-    for resident in [&at_home, &sleeping, &by_district] {
+    for resident in [&at_home, &sleeping, &by_ward] {
         assert_eq!(resident.sync().await, (vec![], vec![]));
         assert!(resident.inbox().contains(&("Lũ khẩn cấp: sơ tán ngay khu thấp trũng".to_owned(), AlertState::Active)));
     }
@@ -137,7 +139,7 @@ async fn a_flood_warning_reaches_the_residents_it_concerns_once_and_follows_its_
 
     // A Cancel withdraws it everywhere, silently.
     server.post(&operator, &format!("/api/v1/alerts/{flood_id}/cancel"), json!({"note": "Nước đã rút"})).await;
-    for resident in [&at_home, &sleeping, &by_district] {
+    for resident in [&at_home, &sleeping, &by_ward] {
         assert_eq!(resident.sync().await, (vec![], vec![]));
         let flood = resident.phone.civic.alerts(true).unwrap().into_iter().find(|a| a.id == flood_id).expect("kept, as cancelled");
         assert_eq!(flood.state, AlertState::Cancelled);
@@ -175,7 +177,7 @@ async fn a_warning_wakes_the_phones_whose_cells_it_meets_and_no_place_reaches_th
     }
     assert!(moving.anywhere && moving.cells.is_empty(), "where I am now: woken for any warning of the region");
 
-    let flood: Value = server.post(&operator, "/api/v1/alerts", warning("flood", "Severe", "Cảnh báo lũ", &[HUE_CITY, PHU_VANG])).await;
+    let flood: Value = server.post(&operator, "/api/v1/alerts", warning("flood", "Severe", "Cảnh báo lũ", &[PHU_XUAN, PHU_HO])).await;
     let woken = wait_for_pushes(&pushes, 2).await;
     assert_eq!(woken, BTreeSet::from(["fcm-token-at-home".to_owned(), "https://push.example.org/up/wanderer".to_owned()]));
     assert!(pushes.messages().iter().all(|m| *m.alert_id == *flood["id"].as_str().unwrap()));

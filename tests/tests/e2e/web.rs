@@ -120,14 +120,14 @@ async fn green_sunday(server: &Server) -> String {
             serde_json::json!({
             "name": {"vi": "Chủ nhật xanh tháng 11", "en": "Green Sunday, November"},
             "starts_at": fmt(now - time::Duration::minutes(30)), "ends_at": fmt(now + time::Duration::hours(2)),
-            "areas": ["474"], "categories": ["litter"], "goal_spots": 50}),
+            "areas": ["19753"], "categories": ["litter"], "goal_spots": 50}),
         )
         .await;
     let id = campaign["id"].as_str().expect("campaign id").to_owned();
     let device: Value =
         server.http.post(format!("{}/api/v1/devices", server.url)).json(&serde_json::json!({})).send().await.unwrap().json().await.unwrap();
     let token = device["token"].as_str().expect("token").to_owned();
-    server.post(&token, &format!("/api/v1/campaigns/{id}/join"), serde_json::json!({"new_team": "Đoàn phường Thuận Hòa"})).await;
+    server.post(&token, &format!("/api/v1/campaigns/{id}/join"), serde_json::json!({"new_team": "Đoàn phường Phú Xuân"})).await;
     let upload = |bytes: Vec<u8>| {
         let (server, token) = (&server, token.clone());
         async move {

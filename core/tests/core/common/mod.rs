@@ -10,7 +10,7 @@ use image::{ImageFormat, Rgb, RgbImage};
 use time::OffsetDateTime;
 
 /// Huế's citadel: well inside the city.
-pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
+pub const CITADEL: (f64, f64) = (16.4698, 107.5786);
 /// Phú Bài airport, in Hương Thủy.
 pub const PHU_BAI: (f64, f64) = (16.4015, 107.7026);
 /// Offshore in the East Sea.

@@ -23,7 +23,7 @@ struct CaptureView: View {
     @Environment(\.openURL) private var openURL
 
     /// Where the map opens before there is a fix: the citadel, the heart of Huế.
-    private static let hue = CLLocationCoordinate2D(latitude: 16.4637, longitude: 107.5909)
+    private static let hue = CLLocationCoordinate2D(latitude: 16.4698, longitude: 107.5786)
 
     init(model: CaptureViewModel, onClose: @escaping () -> Void) {
         _model = State(initialValue: model)
@@ -268,9 +268,8 @@ struct CaptureView: View {
 
             VStack(alignment: .leading, spacing: 4) {
                 if let fix {
-                    let place = [model.area?.ward?.name, model.area?.district?.name].compactMap { $0 }.joined(separator: ", ")
-                    if !place.isEmpty {
-                        Text(place).font(.headline)
+                    if let ward = model.area?.ward {
+                        Text(ward.name).font(.headline)
                     }
                     Text(CaptureWords.accuracyWords(fix, language: .current)).font(.callout)
                     if model.area?.nearEdge == true {

@@ -279,13 +279,13 @@ struct ReportDetailView: View {
             .listRowInsets(EdgeInsets())
             .accessibilityLabel(Text("Bản đồ vị trí của báo cáo", tableName: "Detail"))
             LabeledContent {
-                if let district = report.district?.name {
-                    Text(district)
+                if let ward = report.ward?.name {
+                    Text(ward)
                 } else {
                     Text("Không rõ", tableName: "Detail")
                 }
             } label: {
-                Text("Quận/huyện", tableName: "Detail")
+                Text("Phường/xã", tableName: "Detail")
             }
             LabeledContent {
                 Text(report.capturedAt.formatted(date: .abbreviated, time: .shortened))

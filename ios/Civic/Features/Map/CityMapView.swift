@@ -106,8 +106,8 @@ struct CityMapView: View {
         let outcome = MapWords.outcome(report, language: AppLanguage.current)
         return VStack(alignment: .leading, spacing: 6) {
             Text(model.categoryName(report.category)).font(.headline).foregroundStyle(.primary)
-            if let district = report.district {
-                Text(district.name).font(.caption).foregroundStyle(.secondary)
+            if let ward = report.ward {
+                Text(ward.name).font(.caption).foregroundStyle(.secondary)
             }
             HStack(spacing: 8) {
                 StatusChip(status: report.status, label: report.statusLabel)

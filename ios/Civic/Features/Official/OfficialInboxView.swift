@@ -78,7 +78,7 @@ struct OfficialInboxView: View {
                 .font(.subheadline.weight(overdue ? .bold : .regular))
                 .foregroundStyle(overdue ? Color.red : Color.secondary)
             Text(model.categoryName(item.category)).font(.headline).foregroundStyle(.primary)
-            Text([item.district?.name, item.publicNumber].compactMap { $0 }.joined(separator: " · "))
+            Text([item.ward?.name, item.publicNumber].compactMap { $0 }.joined(separator: " · "))
                 .font(.caption).foregroundStyle(.secondary)
             HStack(spacing: 8) {
                 StatusChip(status: item.status, label: item.statusLabel)

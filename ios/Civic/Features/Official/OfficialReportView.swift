@@ -138,8 +138,8 @@ struct OfficialReportView: View {
         }
         .accessibilityElement(children: .combine)
         VStack(alignment: .leading, spacing: 6) {
-            if let district = item.district {
-                field(Text("Quận/huyện", tableName: "Official"), district.name)
+            if let ward = item.ward {
+                field(Text("Phường/xã", tableName: "Official"), ward.name)
             }
             field(Text("Tiếp nhận", tableName: "Official"), OfficialLabels.dateTime(item.receivedAt))
             field(Text("Hạn xử lý", tableName: "Official"), OfficialLabels.dateTime(item.dueAt))

@@ -60,7 +60,7 @@ struct MyReportsView: View {
                 .accessibilityLabel(Text("Ảnh của báo cáo", tableName: "Reports"))
             VStack(alignment: .leading, spacing: 4) {
                 Text(model.categoryNames[report.category] ?? report.category).font(.headline)
-                Text([report.district?.name, report.publicNumber].compactMap { $0 }.joined(separator: " · "))
+                Text([report.ward?.name, report.publicNumber].compactMap { $0 }.joined(separator: " · "))
                     .font(.caption).foregroundStyle(.secondary)
                 StatusChip(status: report.status, label: report.statusLabel)
                 switch model.delivery(of: report) {

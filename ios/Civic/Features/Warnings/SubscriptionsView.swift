@@ -89,8 +89,8 @@ struct SubscriptionsView: View {
             }
             return String(localized: "Trong vòng \(radius)", table: "Warnings")
         case let .area(_, code):
-            if let district = model.districts.first(where: { $0.code == code }) {
-                return String(localized: "Toàn địa bàn \(district.name)", table: "Warnings")
+            if let ward = model.wards.first(where: { $0.code == code }) {
+                return String(localized: "Toàn địa bàn \(ward.name)", table: "Warnings")
             }
             return String(localized: "Toàn địa bàn khu vực \(code)", table: "Warnings")
         }
@@ -107,7 +107,7 @@ struct SubscriptionsView: View {
             .textFieldStyle(.roundedBorder)
             Picker(selection: Binding(get: { form.kind }, set: { model.setPlaceKind($0) })) {
                 Text("Một điểm trên bản đồ", tableName: "Warnings").tag(SubscriptionsViewModel.PlaceKind.point)
-                Text("Cả một quận, huyện", tableName: "Warnings").tag(SubscriptionsViewModel.PlaceKind.district)
+                Text("Cả một phường, xã", tableName: "Warnings").tag(SubscriptionsViewModel.PlaceKind.ward)
             } label: {
                 Text("Loại địa điểm", tableName: "Warnings")
             }
@@ -115,8 +115,8 @@ struct SubscriptionsView: View {
             switch form.kind {
             case .point:
                 pointForm(form)
-            case .district:
-                districtForm(form)
+            case .ward:
+                wardForm(form)
             }
             if let error = form.error {
                 Text(error).foregroundStyle(.red)
@@ -158,21 +158,21 @@ struct SubscriptionsView: View {
     }
 
     @ViewBuilder
-    private func districtForm(_ form: SubscriptionsViewModel.NewPlace) -> some View {
-        ForEach(model.districts, id: \.code) { district in
-            Button { model.pickDistrict(code: district.code, name: district.name) } label: {
+    private func wardForm(_ form: SubscriptionsViewModel.NewPlace) -> some View {
+        ForEach(model.wards, id: \.code) { ward in
+            Button { model.pickWard(code: ward.code, name: ward.name) } label: {
                 HStack {
-                    Image(systemName: form.districtCode == district.code ? "largecircle.fill.circle" : "circle")
+                    Image(systemName: form.wardCode == ward.code ? "largecircle.fill.circle" : "circle")
                         .accessibilityHidden(true)
-                    Text(district.name).foregroundStyle(.primary)
+                    Text(ward.name).foregroundStyle(.primary)
                     Spacer()
                 }
             }
             .buttonStyle(.borderless)
-            .accessibilityAddTraits(form.districtCode == district.code ? .isSelected : [])
+            .accessibilityAddTraits(form.wardCode == ward.code ? .isSelected : [])
         }
-        if form.needsDistrict {
-            Text("Hãy chọn một quận, huyện.", tableName: "Warnings").foregroundStyle(.red)
+        if form.needsWard {
+            Text("Hãy chọn một phường, xã.", tableName: "Warnings").foregroundStyle(.red)
         }
     }
 

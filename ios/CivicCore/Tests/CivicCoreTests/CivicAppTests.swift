@@ -99,7 +99,7 @@ final class CivicAppTests: XCTestCase {
                 ["language": "vi-VN", "event": "Lũ", "headline": "Lũ khẩn cấp trên sông Hương"],
                 ["language": "en-US", "event": "Flood", "headline": "Flash flood on the Perfume River"],
             ],
-            "areas": [["kind": "named", "code": "474"]],
+            "areas": [["kind": "named", "code": "19753"]],
         ]))
         XCTAssertEqual(status, 201, body)
         let alertId = try field(body, "id")

@@ -50,7 +50,7 @@ final class CampaignMapTests: XCTestCase {
         [
             spot("s-reported", .reported, lat: 16.4640, lon: 107.5900, mine: true, waiting: true),
             spot("s-claimed", .claimed, lat: 16.4650, lon: 107.5910, team: "Tổ dân phố 5"),
-            spot("s-cleaned", .cleaned, lat: 16.4660, lon: 107.5920, team: "Chi đoàn Thuận Thành"),
+            spot("s-cleaned", .cleaned, lat: 16.4660, lon: 107.5920, team: "Chi đoàn Phú Xuân"),
             spot("s-handed", .handedOver, lat: 16.4700, lon: 107.5850),
             spot("s-far", .cleaned, lat: 16.4800, lon: 107.6100, mine: true),
         ]
@@ -100,7 +100,7 @@ final class CampaignMapTests: XCTestCase {
         XCTAssertEqual(vi.spotPins.map(\.accessibilityLabel), [
             "Rác thải: chưa dọn, bạn báo, chờ gửi",
             "Rác thải: đang dọn, đội Tổ dân phố 5",
-            "Rác thải: đã dọn, đội Chi đoàn Thuận Thành",
+            "Rác thải: đã dọn, đội Chi đoàn Phú Xuân",
             "Rác thải: đã chuyển thành phản ánh",
             "Rác thải: đã dọn, bạn báo",
         ])
@@ -141,7 +141,7 @@ final class CampaignMapTests: XCTestCase {
         XCTAssertTrue(one.region.contains(lat: spots[0].lat, lon: spots[0].lon))
         XCTAssertGreaterThanOrEqual(one.region.north - one.region.south, CampaignMap.minimumSpan - 1e-12)
         XCTAssertGreaterThanOrEqual(one.region.east - one.region.west, CampaignMap.minimumSpan - 1e-12)
-        XCTAssertTrue(one.area.isEmpty, "named by districts: no area")
+        XCTAssertTrue(one.area.isEmpty, "named by wards: no area")
 
         // Nothing to show (no campaign yet, no spot): the citadel, and the screen hides the map.
         let none = CampaignMap(campaign: nil, spots: [])

@@ -35,14 +35,14 @@ final class CampaignTests: XCTestCase {
         try CivicApp.open(dataDir: dir.path, serverUrl: url, language: language, tokens: MemoryTokens())
     }
 
-    /// An operator announces a campaign in Huế city (district 474), litter only, a goal of 20
+    /// An operator announces a campaign in Phú Xuân ward (19753), litter only, a goal of 20
     /// spots, meeting at the Thượng Tứ gate; answers its id.
     private func announce(_ city: City, startsAt: Date, endsAt: Date) async throws -> String {
         let token = try await city.login()
         let body: [String: Any] = [
             "name": ["vi": "Chủ nhật xanh", "en": "Green Sunday"],
             "starts_at": iso8601(startsAt), "ends_at": iso8601(endsAt),
-            "areas": ["474"], "categories": ["litter"], "goal_spots": 20,
+            "areas": ["19753"], "categories": ["litter"], "goal_spots": 20,
             "meeting_points": [["name": "Cửa Thượng Tứ", "lat": 16.4699, "lon": 107.5862] as [String: Any]],
         ]
         let (status, answer) = try await city.call("POST", "/api/v1/campaigns", token: token, body: json(body))

@@ -36,7 +36,7 @@ final class CaptureTests: XCTestCase {
         await model.settled()
         XCTAssertEqual(model.missing, [])
         XCTAssertEqual(model.description, description)
-        XCTAssertNotNil(model.area?.district, "not in Huế: \(lat),\(lon)")
+        XCTAssertNotNil(model.area, "not in Huế: \(lat),\(lon)")
     }
 
     func testAReportCapturedOfflineIsSavedOnThePhoneAndTheReopenedPhoneDeliversIt() async throws {
@@ -56,8 +56,8 @@ final class CaptureTests: XCTestCase {
         await model.settled()
         XCTAssertEqual(model.photos.count, 1)
         XCTAssertNotNil(model.photos.first?.bytes, "the thumbnail's bytes")
-        XCTAssertEqual(model.area?.district?.code, "474")
-        XCTAssertEqual(model.area?.district?.name, "Huế")
+        XCTAssertEqual(model.area?.ward.code, "19753")
+        XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân")
         XCTAssertEqual(model.location?.accuracyM, 6)
         XCTAssertEqual(model.missing, ["category"])
 
@@ -138,7 +138,7 @@ final class CaptureTests: XCTestCase {
         let message = try XCTUnwrap(model.outsideArea)
         XCTAssertTrue(message.contains("ngoài địa bàn"), message)
         XCTAssertEqual(model.location?.lat, citadelLat, "the draft keeps its previous point")
-        XCTAssertEqual(model.area?.district?.name, "Huế")
+        XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân")
         XCTAssertEqual(model.photos.count, 1)
         XCTAssertEqual(model.category?.code, "litter")
         XCTAssertEqual(model.description, "Ở Đại Nội")
@@ -219,7 +219,7 @@ final class CaptureTests: XCTestCase {
         model.usePhotoLocation(offered.hash)
         await model.settled()
         XCTAssertEqual(model.location?.source, .photoExif)
-        XCTAssertEqual(model.area?.district?.name, "Huế")
+        XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân")
         XCTAssertNil(model.photoWithLocation)
         model.close()
     }
@@ -244,7 +244,7 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(model.photos.count, 1)
         XCTAssertEqual(model.category?.code, "litter")
         XCTAssertEqual(model.description, "Gõ dở thì máy tắt")
-        XCTAssertEqual(model.area?.district?.name, "Huế", "the area is worked out again")
+        XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân", "the area is worked out again")
         XCTAssertEqual(model.missing, ["answer:amount"])
         model.close()
     }

@@ -38,7 +38,7 @@ final class DetailTests: XCTestCase {
         XCTAssertEqual(model.answers, [AnsweredQuestion(prompt: "Lượng rác khoảng bao nhiêu?", answer: "Khoảng một bao")])
         XCTAssertNil(model.detail?.report.publicNumber, "no number before it is sent")
         XCTAssertEqual(model.detail?.report.anonymous, false)
-        XCTAssertNotNil(model.detail?.report.district?.name)
+        XCTAssertEqual(model.detail?.report.ward?.name, "Phường Phú Xuân")
         XCTAssertEqual(model.photos.count, 1)
         XCTAssertNotNil(model.photos.first?.bytes)
         XCTAssertNil(model.before, "no before/after before an outcome")

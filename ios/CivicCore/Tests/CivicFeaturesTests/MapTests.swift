@@ -92,7 +92,7 @@ final class MapTests: XCTestCase {
 
         // Nothing personal reaches the page: no report id, no device token in what it shows.
         let shown = model.reports.flatMap { report -> [String] in
-            [model.categoryName(report.category), report.statusLabel, report.district?.name ?? "",
+            [model.categoryName(report.category), report.statusLabel, report.ward?.name ?? "",
              MapWords.outcome(report, language: .vi) ?? "", report.publicNumber]
         }
         for secret in ids + [tokens.load()].compactMap({ $0 }) {

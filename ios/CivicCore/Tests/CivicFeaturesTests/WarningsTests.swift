@@ -43,7 +43,7 @@ final class WarningsTests: XCTestCase {
             description: nil, instruction: nil, senderName: "Trung tâm Giám sát điều hành đô thị thông minh Huế",
             sent: now.addingTimeInterval(-sentAgo),
             expires: state == .expired ? now.addingTimeInterval(-3 * 3_600) : now.addingTimeInterval(6 * 3_600),
-            read: read, exercise: exercise, concerns: true, areas: ["Huế"], cancelNote: nil, web: nil
+            read: read, exercise: exercise, concerns: true, areas: ["Phường Phú Xuân"], cancelNote: nil, web: nil
         )
     }
 
@@ -103,7 +103,7 @@ final class WarningsTests: XCTestCase {
         await inbox.refresh()
         _ = try app.takeAlertNotifications()
 
-        // The operations centre warns Huế city of an extreme flood and a minor power cut.
+        // The operations centre warns Phú Xuân ward of an extreme flood and a minor power cut.
         let tag = String(UUID().uuidString.prefix(8))
         let floodVi = "Lũ khẩn cấp trên sông Hương \(tag)"
         let outageVi = "Cắt điện sửa chữa lưới \(tag)"
@@ -149,7 +149,7 @@ final class WarningsTests: XCTestCase {
             XCTAssertEqual(inbox.warning(id: outageId)?.read, false)
             XCTAssertEqual(Int(try app.unreadAlerts()), unreadBefore - 1)
             let shapes = inbox.shapes[floodId] ?? []
-            XCTAssertFalse(shapes.isEmpty, "the district's boundary, from the CAP message's polygons")
+            XCTAssertFalse(shapes.isEmpty, "the ward's boundary, from the CAP message's polygons")
             XCTAssertNotNil(WarningWords.bounds(shapes))
             XCTAssertFalse(inbox.warning(id: floodId)?.areas.isEmpty ?? true, "the areas named")
 
@@ -174,7 +174,7 @@ final class WarningsTests: XCTestCase {
         }
     }
 
-    /// An operator publishes a warning for Huế city (district 474); answers its id.
+    /// An operator publishes a warning for Phú Xuân ward (19753), where the citadel is; answers its id.
     private func publish(_ city: City, _ token: String, topic: String, severity: String, vi: String, en: String,
                          instructionVi: String? = nil, instructionEn: String? = nil) async throws -> String {
         let expires = iso8601(Date().addingTimeInterval(6 * 3_600))
@@ -185,7 +185,7 @@ final class WarningsTests: XCTestCase {
                 ["language": "vi-VN", "event": topic, "headline": vi, "instruction": instructionVi ?? NSNull()] as [String: Any],
                 ["language": "en-US", "event": topic, "headline": en, "instruction": instructionEn ?? NSNull()] as [String: Any],
             ],
-            "areas": [["kind": "named", "code": "474"]],
+            "areas": [["kind": "named", "code": "19753"]],
         ]
         let (status, answer) = try await city.call("POST", "/api/v1/alerts", token: token, body: json(body))
         XCTAssertEqual(status, 201, answer)
@@ -198,7 +198,7 @@ final class WarningsTests: XCTestCase {
         let app = try phone(unreachable)
         let model = SubscriptionsViewModel(app: app)
         XCTAssertEqual(model.subscription?.places.count, 0)
-        XCTAssertEqual(model.districts.count, 9, "Huế's nine district-level units")
+        XCTAssertEqual(model.wards.count, 40, "Huế's 40 wards and communes")
 
         model.startAddPlace()
         XCTAssertNotNil(model.adding?.centerArea, "the map's centre is located by the core")
@@ -215,7 +215,7 @@ final class WarningsTests: XCTestCase {
         model.savePlace()
         XCTAssertNil(model.adding)
         XCTAssertEqual(model.subscription?.places.count, 1)
-        XCTAssertNotNil(model.placeAreas["Nhà"], "the point's district or ward, for its row")
+        XCTAssertEqual(model.placeAreas["Nhà"], "Phường Phú Xuân", "the point's ward, for its row")
         guard case let .point(name, lat, _, radius) = try app.subscription().places.first else {
             return XCTFail("not a point")
         }
@@ -223,23 +223,23 @@ final class WarningsTests: XCTestCase {
         XCTAssertEqual(radius, 500)
         XCTAssertEqual(lat, WarningWords.citadel.lat, accuracy: 1e-9)
 
-        // A district: "save" without one says so; picking one names the place when it has no name.
+        // A ward or commune: "save" without one says so; picking one names the place when it has no name.
         model.startAddPlace()
-        model.setPlaceKind(.district)
+        model.setPlaceKind(.ward)
         model.savePlace()
-        XCTAssertEqual(model.adding?.needsDistrict, true)
-        let phuVang = try XCTUnwrap(model.districts.first { $0.code == "478" })
-        XCTAssertEqual(phuVang.name, "Phú Vang")
-        model.pickDistrict(code: phuVang.code, name: phuVang.name)
-        XCTAssertEqual(model.adding?.name, "Phú Vang")
-        XCTAssertEqual(model.adding?.needsDistrict, false)
+        XCTAssertEqual(model.adding?.needsWard, true)
+        let phuHo = try XCTUnwrap(model.wards.first { $0.code == "19918" })
+        XCTAssertEqual(phuHo.name, "Xã Phú Hồ")
+        model.pickWard(code: phuHo.code, name: phuHo.name)
+        XCTAssertEqual(model.adding?.name, "Xã Phú Hồ")
+        XCTAssertEqual(model.adding?.needsWard, false)
         model.savePlace()
         XCTAssertEqual(model.subscription?.places.count, 2)
 
         model.removePlace(name: "Nhà")
-        XCTAssertEqual(try app.subscription().places, [.area(name: "Phú Vang", code: "478")])
+        XCTAssertEqual(try app.subscription().places, [.area(name: "Xã Phú Hồ", code: "19918")])
 
-        // A district the core does not know is refused.
+        // A ward the core does not know is refused.
         XCTAssertThrowsError(try app.addPlace(place: .area(name: "Không có", code: "999")))
     }
 
@@ -293,21 +293,24 @@ final class WarningsTests: XCTestCase {
         XCTAssertEqual(model.error, "This position is not valid.")
     }
 
-    func testEveryDistrictTheScreenOffersIsOneTheCoreKnows() throws {
+    func testEveryWardTheScreenOffersIsOneTheCoreKnows() throws {
         let app = try phone(unreachable)
         let model = SubscriptionsViewModel(app: app)
-        XCTAssertEqual(model.districts.count, 9, "Huế's nine district-level units: \(model.districts.map(\.name))")
-        for district in model.districts {
+        XCTAssertEqual(model.wards.count, 40, "Huế's 40 wards and communes: \(model.wards.map(\.name))")
+        XCTAssertEqual(model.wards, app.wards(), "as the core lists them, in its order")
+        // One at a time: a phone keeps fewer places than the city has wards.
+        for ward in model.wards {
             model.startAddPlace()
-            model.setPlaceKind(.district)
-            model.pickDistrict(code: district.code, name: district.name)
+            model.setPlaceKind(.ward)
+            model.pickWard(code: ward.code, name: ward.name)
             model.savePlace()
-            XCTAssertNil(model.adding, "\(district.name) saved: \(String(describing: model.adding?.error))")
+            XCTAssertNil(model.adding, "\(ward.name) saved: \(String(describing: model.adding?.error))")
+            model.removePlace(name: ward.name)
         }
-        XCTAssertEqual(try app.subscription().places.count, model.districts.count)
+        XCTAssertEqual(try app.subscription().places.count, 0)
         // The topics one can follow come from the core, named in the app's language.
         XCTAssertEqual(model.topics.first { $0.code == "flood" }?.name, "Lũ lụt, ngập")
-        XCTAssertEqual(try app.checkPoint(lat: citadelLat, lon: citadelLon).district?.code, "474", "the citadel is in Huế city")
+        XCTAssertEqual(try app.checkPoint(lat: citadelLat, lon: citadelLon).ward.code, "19753", "the citadel is in Phú Xuân ward")
     }
 
     func testAPhoneWithNoWarningsHasAnEmptyInboxAndNoUnreadCount() async throws {

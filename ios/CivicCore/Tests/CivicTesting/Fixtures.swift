@@ -136,8 +136,8 @@ public func field(_ body: String, _ name: String) throws -> String {
 
 // MARK: - Fixtures
 
-public let citadelLat = 16.4637
-public let citadelLon = 107.5909
+public let citadelLat = 16.4698
+public let citadelLon = 107.5786
 /// Nothing listens on the discard port: every call to it fails at once, as offline.
 public let unreachable = "http://127.0.0.1:9"
 
@@ -177,7 +177,7 @@ public func captureLitter(_ app: CivicApp, seed: Int) throws -> String {
     let attached = try app.attachPhoto(draft: draft.id, bytes: jpeg(seed: seed))
     XCTAssertTrue(attached.photo.width <= 1600 && attached.photo.bytes > 0)
     let area = try app.setLocation(draft: draft.id, fix: gps(citadelLat, citadelLon))
-    XCTAssertEqual(area.district?.code, "474")
+    XCTAssertEqual(area.ward.code, "19753")
     try app.setCategory(draft: draft.id, code: "litter")
     try app.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "bag"))
     try app.setDescription(draft: draft.id, text: "Rác đổ trên vỉa hè đường Lê Duẩn (\(seed))")

@@ -16,7 +16,9 @@ use time::{Duration, OffsetDateTime};
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 /// Huế citadel.
-pub const CITADEL: (f64, f64) = (16.4637, 107.5909);
+pub const CITADEL: (f64, f64) = (16.4698, 107.5786);
+/// The People's Committee of Phú Xuân, the citadel's ward: who handles litter there.
+pub const PHU_XUAN_COMMITTEE: &str = "ubnd-19753";
 
 /// With `CIVIC_TEST_DATABASE_URL` (a PostgreSQL admin URL, see `scripts/postgres`), the
 /// database of a data directory: one per directory, created on first use, so that a test
@@ -82,21 +84,7 @@ impl TestServer {
     /// Runs one statement on the server's own database, behind its back: the SQLite file in
     /// the data directory, or its PostgreSQL database.
     pub fn exec_sql(&self, sql: &str) {
-        match test_database(&self.data_dir) {
-            Some(url) => {
-                let sql = sql.to_owned();
-                std::thread::spawn(move || {
-                    let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-                    c.batch_execute(&sql).expect("statement");
-                })
-                .join()
-                .expect("run the statement");
-            }
-            None => {
-                let db = rusqlite::Connection::open(self.data_dir.join("civic.sqlite3")).expect("open the database");
-                db.execute_batch(sql).expect("statement");
-            }
-        }
+        exec_sql_at(&self.data_dir, sql);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -248,4 +236,24 @@ pub async fn assert_problem(r: Response, status: StatusCode, kind: &str) -> Valu
     assert!(t.ends_with(&format!("/{kind}")), "type {t} is not {kind}: {body}");
     assert_eq!(body["status"], status.as_u16());
     body
+}
+
+/// Runs statements on the database of the server of `data_dir` (running or not): the SQLite
+/// file in the data directory, or its PostgreSQL database.
+pub fn exec_sql_at(data_dir: &Path, sql: &str) {
+    match test_database(data_dir) {
+        Some(url) => {
+            let sql = sql.to_owned();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                c.batch_execute(&sql).expect("statement");
+            })
+            .join()
+            .expect("run the statement");
+        }
+        None => {
+            let db = rusqlite::Connection::open(data_dir.join("civic.sqlite3")).expect("open the database");
+            db.execute_batch(sql).expect("statement");
+        }
+    }
 }

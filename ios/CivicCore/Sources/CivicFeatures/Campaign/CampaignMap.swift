@@ -48,14 +48,14 @@ public struct CampaignPin: Equatable, Identifiable, Sendable {
 
 /// A Green Sunday campaign's live map, computed from the campaign and its spots (as android/ui's
 /// campaign map): a pin per spot coloured by its state, the meeting points with their names, the
-/// drawn area (empty when the campaign is named by districts) and the region that shows them all.
+/// drawn area (empty when the campaign is named by wards) and the region that shows them all.
 /// For an ended campaign's card, the cleaned spots alone and their region.
 public struct CampaignMap: Equatable {
     /// One per spot, in the spots' order.
     public let spotPins: [CampaignPin]
     /// One per meeting point whose position is known, in the campaign's order.
     public let meetingPins: [CampaignPin]
-    /// The drawn area's closed ring; empty when the campaign is named by districts (or the
+    /// The drawn area's closed ring; empty when the campaign is named by wards (or the
     /// ring is too short to be an area).
     public let area: [GeoPoint]
     /// What the live map frames: every pin and the area.
@@ -66,7 +66,7 @@ public struct CampaignMap: Equatable {
     public let cleanedRegion: MapBox
 
     /// Where a map starts when it has nothing to frame: the Imperial Citadel, a few streets around.
-    public static let fallback = MapBox.region(lat: 16.4637, lon: 107.5909, latDelta: 0.03, lonDelta: 0.03)
+    public static let fallback = MapBox.region(lat: 16.4698, lon: 107.5786, latDelta: 0.03, lonDelta: 0.03)
     /// The least a region spans, in degrees (about 450 m): a single spot is not shown at a
     /// doorstep's zoom.
     public static let minimumSpan = 0.004

@@ -84,7 +84,7 @@ public final class CityMapViewModel {
     /// Around the Imperial Citadel, as far as a phone's map shows at zoom 15, unless given.
     public init(app: CivicApp, box: MapBox? = nil, pageSize: UInt32 = 200, settle: Duration = .milliseconds(400)) {
         self.app = app
-        self.box = box ?? MapBox.around(lat: 16.4637, lon: 107.5909, zoom: 15, width: 390, height: 280)
+        self.box = box ?? MapBox.around(lat: 16.4698, lon: 107.5786, zoom: 15, width: 390, height: 280)
         self.pageSize = pageSize
         self.settle = settle
         categoryNames = Dictionary(app.categories().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })

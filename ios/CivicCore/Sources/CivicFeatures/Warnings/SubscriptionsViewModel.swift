@@ -2,7 +2,7 @@ import CivicCore
 import Foundation
 import Observation
 
-/// What the resident follows: places (a point and a radius, or a district), "where I am now",
+/// What the resident follows: places (a point and a radius, or a ward or commune), "where I am now",
 /// topics, the least severity that reaches them, quiet hours and the warnings' language. It all
 /// stays on the phone (the server sends every warning of the region and the core decides);
 /// changes are saved at once, and the core checks them. The same as android/ui's
@@ -10,9 +10,9 @@ import Observation
 @MainActor
 @Observable
 public final class SubscriptionsViewModel {
-    /// How a new place is given: a point on the map with a radius, or a whole district.
+    /// How a new place is given: a point on the map with a radius, or a whole ward or commune.
     public enum PlaceKind: Sendable {
-        case point, district
+        case point, ward
     }
 
     /// The "add a place" form, kept whole across errors.
@@ -22,19 +22,19 @@ public final class SubscriptionsViewModel {
         /// The map's centre: the point saved.
         public var center = WarningWords.citadel
         public var radiusM = 1_000.0
-        public var districtCode: String?
-        /// The district or ward (by the core's `checkPoint`) at the map's centre, in the app's language.
+        public var wardCode: String?
+        /// The ward or commune (by the core's `checkPoint`) at the map's centre, in the app's language.
         public var centerArea: String?
         /// Why the map's centre cannot be used (outside the city).
         public var centerError: String?
         /// Why the core refused the place, in the app's language.
         public var error: String?
-        /// "Save" with no district picked.
-        public var needsDistrict = false
+        /// "Save" with no ward or commune picked.
+        public var needsWard = false
     }
 
     public private(set) var subscription: WarningSubscription?
-    /// Saved point's name → its district's (or ward's) name, as the core locates it.
+    /// Saved point's name → its ward's or commune's name, as the core locates it.
     public private(set) var placeAreas: [String: String] = [:]
     /// The form, while the resident adds a place.
     public private(set) var adding: NewPlace?
@@ -47,8 +47,8 @@ public final class SubscriptionsViewModel {
     public private(set) var quietBadFormat = false
     public private(set) var error: String?
     public private(set) var loaded = false
-    /// The city's districts and the topics one can follow, named by the core.
-    public private(set) var districts: [PlaceName] = []
+    /// The city's wards and communes (in the core's order) and the topics one can follow, named by the core.
+    public private(set) var wards: [PlaceName] = []
     public private(set) var topics: [WarningTopic] = []
 
     private let app: CivicApp
@@ -72,7 +72,7 @@ public final class SubscriptionsViewModel {
         do {
             let sub = try app.subscription()
             saved(sub)
-            districts = app.districts()
+            wards = app.wards()
             topics = app.warningTopics()
         } catch {
             self.error = peopleMessage(error)
@@ -89,15 +89,14 @@ public final class SubscriptionsViewModel {
         error = nil
     }
 
-    /// Where each saved point lies, for its row.
+    /// Where each saved point lies (ward or commune), for its row.
     private func locate(_ sub: WarningSubscription) -> [String: String] {
         var areas: [String: String] = [:]
         for place in sub.places {
             guard case let .point(name, lat, lon, _) = place,
-                  let check = try? app.checkPoint(lat: lat, lon: lon),
-                  let area = check.ward ?? check.district
+                  let check = try? app.checkPoint(lat: lat, lon: lon)
             else { continue }
-            areas[name] = area.name
+            areas[name] = check.ward.name
         }
         return areas
     }
@@ -165,23 +164,23 @@ public final class SubscriptionsViewModel {
         adding?.radiusM = metres
     }
 
-    /// The resident picked district `code`; its name becomes the place's name if they gave none.
-    public func pickDistrict(code: String, name: String) {
+    /// The resident picked ward or commune `code`; its name becomes the place's name if they gave none.
+    public func pickWard(code: String, name: String) {
         guard var form = adding else { return }
-        form.districtCode = code
+        form.wardCode = code
         if form.name.trimmingCharacters(in: .whitespaces).isEmpty { form.name = name }
         form.error = nil
-        form.needsDistrict = false
+        form.needsWard = false
         adding = form
     }
 
-    /// The map moved: its centre is the point; says which district it is in.
+    /// The map moved: its centre is the point; says which ward or commune it is in.
     public func moveCenter(_ center: GeoPoint) {
         guard adding != nil else { return }
         adding?.center = center
         do {
             let check = try app.checkPoint(lat: center.lat, lon: center.lon)
-            adding?.centerArea = (check.ward ?? check.district)?.name
+            adding?.centerArea = check.ward.name
             adding?.centerError = nil
         } catch {
             adding?.centerArea = nil
@@ -196,9 +195,9 @@ public final class SubscriptionsViewModel {
         switch form.kind {
         case .point:
             place = .point(name: form.name, lat: form.center.lat, lon: form.center.lon, radiusM: form.radiusM)
-        case .district:
-            guard let code = form.districtCode else {
-                adding?.needsDistrict = true
+        case .ward:
+            guard let code = form.wardCode else {
+                adding?.needsWard = true
                 return
             }
             place = .area(name: form.name, code: code)

@@ -19,7 +19,7 @@ public enum WarningWords {
     public static let radii: [Double] = [500, 1_000, 2_000]
 
     /// The Imperial Citadel: where a map starts before the resident moves it.
-    public static let citadel = GeoPoint(lat: 16.4637, lon: 107.5909)
+    public static let citadel = GeoPoint(lat: 16.4698, lon: 107.5786)
 
     /// The severities a resident can choose as the least that reaches them, least first.
     public static let choosable: [Severity] = [.minor, .moderate, .severe, .extreme]

@@ -122,14 +122,14 @@ class NotificationsTest {
     @Test fun aMinorWarningGoesToTheOrdinaryChannelInTheResidentsLanguage() {
         Notifications.postWarning(
             context,
-            WarningNotification("w-minor-1", "Cut water in Phú Hội", Severity.MINOR, loud = false),
+            WarningNotification("w-minor-1", "Cut water in Thuận Hóa", Severity.MINOR, loud = false),
             AppLanguage.EN,
         )
 
         val n = posted.single()
         assertEquals(Notifications.CHANNEL_WARNINGS, n.channelId)
         assertEquals("Advisory", n.extras.getString(Notification.EXTRA_TITLE))
-        assertEquals("Cut water in Phú Hội", n.extras.getCharSequence(Notification.EXTRA_TEXT).toString())
+        assertEquals("Cut water in Thuận Hóa", n.extras.getCharSequence(Notification.EXTRA_TEXT).toString())
         assertOpens(n, Routes.warning("w-minor-1"))
     }
 

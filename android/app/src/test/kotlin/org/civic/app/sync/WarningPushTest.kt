@@ -149,7 +149,7 @@ class WarningPushTest {
         assertNull(warningNotification(alert))
     }
 
-    /** An Extreme flood over the citadel's district (474), as the operations centre publishes it. */
+    /** An Extreme flood over the citadel's ward (Phú Xuân, 19753), as the operations centre publishes it. */
     private fun publishFlood(): String {
         val expires = Instant.now().plusSeconds(6 * 3600)
         val (status, body) = City.call(
@@ -160,7 +160,7 @@ class WarningPushTest {
             {"topic":"flood","urgency":"Immediate","severity":"Extreme","certainty":"Observed","expires":"$expires",
              "texts":[{"language":"vi-VN","event":"Lũ","headline":"Lũ khẩn cấp trên sông Hương"},
                       {"language":"en-US","event":"Flood","headline":"Flash flood on the Perfume River"}],
-             "areas":[{"kind":"named","code":"474"}]}""",
+             "areas":[{"kind":"named","code":"19753"}]}""",
         )
         assertEquals(body, 201, status)
         return City.field(body, "id")

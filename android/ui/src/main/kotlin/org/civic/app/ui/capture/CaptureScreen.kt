@@ -76,7 +76,7 @@ import java.time.Duration
 import java.time.Instant
 
 /** Where the map opens before there is a fix: the citadel, the heart of Huế. */
-private val HUE = LatLon(16.4637, 107.5909)
+private val HUE = LatLon(16.4698, 107.5786)
 
 /**
  * "Báo cáo mới": photos, place, category, questions, description, then send (or "me too").
@@ -297,8 +297,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                         style = MaterialTheme.typography.bodyMedium,
                     )
                 } else {
-                    val place = listOfNotNull(state.area?.ward?.name, state.area?.district?.name).joinToString(", ")
-                    if (place.isNotEmpty()) Text(place, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold)
+                    state.area?.let { Text(it.ward.name, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold) }
                     Text(accuracyWords(fix, language), style = MaterialTheme.typography.bodyMedium)
                     if (state.area?.nearEdge == true) {
                         Text(

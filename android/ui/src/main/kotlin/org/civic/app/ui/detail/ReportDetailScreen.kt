@@ -445,7 +445,7 @@ private fun Details(state: ReportDetailState) {
             onCenterChanged = null,
             onMarkerClick = null,
         )
-        Field(t("Quận/huyện", "District"), report.district?.name ?: t("Không rõ", "Unknown"))
+        Field(t("Phường/xã", "Ward or commune"), report.ward?.name ?: t("Không rõ", "Unknown"))
         Field(t("Chụp lúc", "Captured"), Format.dateTime(report.capturedAt))
         Field(t("Mã số", "Number"), report.publicNumber ?: t("Chưa có (chưa gửi)", "None yet (not sent)"))
         Field(

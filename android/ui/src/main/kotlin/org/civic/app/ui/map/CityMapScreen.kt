@@ -236,7 +236,7 @@ private fun ReportCard(report: CityReport, category: String, selected: Boolean, 
     ) {
         Column(Modifier.padding(12.dp)) {
             Text(category, style = MaterialTheme.typography.titleMedium)
-            report.district?.let {
+            report.ward?.let {
                 Text(it.name, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
             }
             Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.padding(top = 6.dp)) {

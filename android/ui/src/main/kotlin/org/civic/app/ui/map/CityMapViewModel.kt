@@ -96,7 +96,7 @@ class CityMapViewModel(
     private val app: CivicApp,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher = Dispatchers.IO,
-    center: LatLon = LatLon(16.4637, 107.5909),
+    center: LatLon = LatLon(16.4698, 107.5786),
     zoom: Double = 15.0,
     /** The map's size on screen, for the box; the screen tells it with [resize]. */
     private var widthDp: Int = 411,

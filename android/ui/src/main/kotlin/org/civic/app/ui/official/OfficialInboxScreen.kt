@@ -137,7 +137,7 @@ private fun WorkRow(item: WorkItem, state: OfficialInboxState, onOpen: (String) 
             )
             Text(state.categoryName(item.category), style = MaterialTheme.typography.titleMedium)
             Text(
-                listOfNotNull(item.district?.name, item.publicNumber).joinToString(" · "),
+                listOfNotNull(item.ward?.name, item.publicNumber).joinToString(" · "),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )

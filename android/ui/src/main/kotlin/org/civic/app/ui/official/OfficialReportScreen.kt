@@ -270,7 +270,7 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
         }
     }
     Column {
-        item.district?.let { Field(t("Quận/huyện", "District"), it.name) }
+        item.ward?.let { Field(t("Phường/xã", "Ward or commune"), it.name) }
         Field(t("Tiếp nhận", "Received"), Format.dateTime(item.receivedAt))
         Field(t("Hạn xử lý", "Due"), Format.dateTime(item.dueAt))
         Field(t("Người cùng phản ánh", "“Me too”"), item.supporters.toString())

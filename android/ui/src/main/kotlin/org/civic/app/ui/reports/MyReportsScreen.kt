@@ -128,7 +128,7 @@ private fun ReportRow(report: ReportSummary, category: String, sync: SyncState, 
             Column(Modifier.weight(1f)) {
                 Text(category, style = MaterialTheme.typography.titleMedium)
                 Text(
-                    listOfNotNull(report.district?.name, report.publicNumber).joinToString(" · "),
+                    listOfNotNull(report.ward?.name, report.publicNumber).joinToString(" · "),
                     style = MaterialTheme.typography.bodySmall,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                 )

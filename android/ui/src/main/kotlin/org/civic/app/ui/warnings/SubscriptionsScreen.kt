@@ -122,7 +122,7 @@ private fun SectionTitle(text: String) {
 
 /** Where a saved place is, in words. */
 @Composable
-private fun placeText(place: SavedPlace, area: String?, districts: List<PlaceName>): String {
+private fun placeText(place: SavedPlace, area: String?, wards: List<PlaceName>): String {
     val language = LocalLanguage.current
     return when (place) {
         is SavedPlace.Point -> {
@@ -132,7 +132,7 @@ private fun placeText(place: SavedPlace, area: String?, districts: List<PlaceNam
         }
         is SavedPlace.Area -> language.pick("Toàn địa bàn ", "All of ") +
             (
-                districts.firstOrNull { it.code == place.code }?.name
+                wards.firstOrNull { it.code == place.code }?.name
                     ?: language.pick("khu vực ${place.code}", "area ${place.code}")
                 )
     }
@@ -167,7 +167,7 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
                 Column(Modifier.weight(1f).semantics(mergeDescendants = true) {}) {
                     Text(name, style = MaterialTheme.typography.titleSmall)
                     Text(
-                        placeText(place, state.placeAreas[name], state.districts),
+                        placeText(place, state.placeAreas[name], state.wards),
                         style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant,
                     )
@@ -185,13 +185,13 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
             Text(t("+ Thêm địa điểm", "+ Add a place"))
         }
     } else {
-        AddPlace(form, state.districts, model)
+        AddPlace(form, state.wards, model)
     }
 }
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: SubscriptionsViewModel) {
+private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -217,9 +217,9 @@ private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: Subscrip
                     modifier = Modifier.heightIn(min = 48.dp),
                 )
                 FilterChip(
-                    selected = form.kind == PlaceKind.DISTRICT,
-                    onClick = { model.setPlaceKind(PlaceKind.DISTRICT) },
-                    label = { Text(t("Cả một quận, huyện", "A whole district")) },
+                    selected = form.kind == PlaceKind.WARD,
+                    onClick = { model.setPlaceKind(PlaceKind.WARD) },
+                    label = { Text(t("Cả một phường, xã", "A whole ward or commune")) },
                     modifier = Modifier.heightIn(min = 48.dp),
                 )
             }
@@ -261,22 +261,22 @@ private fun AddPlace(form: NewPlace, districts: List<PlaceName>, model: Subscrip
                         }
                     }
                 }
-                PlaceKind.DISTRICT -> {
+                PlaceKind.WARD -> {
                     Column {
-                        for (d in districts) {
-                            val name = d.name
+                        for (w in wards) {
+                            val name = w.name
                             Row(
                                 Modifier.fillMaxWidth().heightIn(min = 48.dp)
-                                    .selectable(form.districtCode == d.code, role = Role.RadioButton) { model.pickDistrict(d.code, name) },
+                                    .selectable(form.wardCode == w.code, role = Role.RadioButton) { model.pickWard(w.code, name) },
                                 verticalAlignment = Alignment.CenterVertically,
                             ) {
-                                RadioButton(selected = form.districtCode == d.code, onClick = null)
+                                RadioButton(selected = form.wardCode == w.code, onClick = null)
                                 Spacer(Modifier.width(8.dp))
                                 Text(name, style = MaterialTheme.typography.bodyLarge)
                             }
                         }
                     }
-                    if (form.needsDistrict) ErrorText(t("Hãy chọn một quận, huyện.", "Choose a district."))
+                    if (form.needsWard) ErrorText(t("Hãy chọn một phường, xã.", "Choose a ward or commune."))
                 }
             }
             form.error?.let { ErrorText(it) }

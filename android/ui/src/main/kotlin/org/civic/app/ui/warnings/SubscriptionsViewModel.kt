@@ -19,14 +19,14 @@ import org.civic.core.Severity
 import org.civic.core.WarningSubscription
 import org.civic.core.WarningTopic
 
-/** How a new place is given: a point on the map with a radius, or a whole district. */
-enum class PlaceKind { POINT, DISTRICT }
+/** How a new place is given: a point on the map with a radius, or a whole ward or commune. */
+enum class PlaceKind { POINT, WARD }
 
 /** The radii offered around a point, in metres. */
 val RADII_M = listOf(500.0, 1_000.0, 2_000.0)
 
 /** The Imperial Citadel: where the map starts before the resident moves it. */
-val CITADEL = LatLon(16.4637, 107.5909)
+val CITADEL = LatLon(16.4698, 107.5786)
 
 /** The "add a place" form, kept whole across errors. */
 data class NewPlace(
@@ -35,21 +35,21 @@ data class NewPlace(
     /** The map's centre: the point saved. */
     val center: LatLon = CITADEL,
     val radiusM: Double = 1_000.0,
-    val districtCode: String? = null,
-    /** The district (by the core's `checkPoint`) at the map's centre, in the app's language. */
+    val wardCode: String? = null,
+    /** The ward or commune (by the core's `checkPoint`) at the map's centre, in the app's language. */
     val centerArea: String? = null,
     /** Why the map's centre cannot be used (outside the city). */
     val centerError: String? = null,
     /** Why the core refused the place, in the app's language. */
     val error: String? = null,
-    /** "Save" with no district picked. */
-    val needsDistrict: Boolean = false,
+    /** "Save" with no ward or commune picked. */
+    val needsWard: Boolean = false,
 )
 
 /** What the "warnings I follow" screen shows. */
 data class SubscriptionsState(
     val subscription: WarningSubscription? = null,
-    /** Saved point's name → its district's name, as the core locates it. */
+    /** Saved point's name → its ward's or commune's name, as the core locates it. */
     val placeAreas: Map<String, String> = emptyMap(),
     /** The form, while the resident adds a place. */
     val adding: NewPlace? = null,
@@ -62,15 +62,15 @@ data class SubscriptionsState(
     val quietBadFormat: Boolean = false,
     val error: String? = null,
     val loaded: Boolean = false,
-    /** The city's districts and the topics one can follow, named by the core. */
-    val districts: List<PlaceName> = emptyList(),
+    /** The city's wards and communes (in the core's order) and the topics one can follow, named by the core. */
+    val wards: List<PlaceName> = emptyList(),
     val topics: List<WarningTopic> = emptyList(),
 ) {
     val quietOn: Boolean get() = subscription?.quietStartMinute != null && subscription.quietEndMinute != null
 }
 
 /**
- * What the resident follows: places (a point and a radius, or a district), "where I am now",
+ * What the resident follows: places (a point and a radius, or a ward or commune), "where I am now",
  * topics, the least severity that reaches them, quiet hours and the warnings' language. It all
  * stays on the phone (the server sends every warning of the region and the core decides);
  * changes are saved at once, and the core checks them.
@@ -91,8 +91,8 @@ class SubscriptionsViewModel(
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) { app.subscription().let { it to locate(it) } }
-                val (districts, topics) = withContext(io) { app.districts() to app.warningTopics() }
-                _state.update { saved(it, sub, areas).copy(loaded = true, districts = districts, topics = topics) }
+                val (wards, topics) = withContext(io) { app.wards() to app.warningTopics() }
+                _state.update { saved(it, sub, areas).copy(loaded = true, wards = wards, topics = topics) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople(), loaded = true) }
             }
@@ -108,10 +108,10 @@ class SubscriptionsViewModel(
         error = null,
     )
 
-    /** Where each saved point lies (district), for its row. */
+    /** Where each saved point lies (ward or commune), for its row. */
     private fun locate(sub: WarningSubscription): Map<String, String> = sub.places.filterIsInstance<SavedPlace.Point>().mapNotNull { p ->
         try {
-            app.checkPoint(p.lat, p.lon).let { c -> (c.ward ?: c.district)?.let { p.name to it.name } }
+            p.name to app.checkPoint(p.lat, p.lon).ward.name
         } catch (e: CivicException) {
             null
         }
@@ -152,17 +152,17 @@ class SubscriptionsViewModel(
 
     fun setRadius(metres: Double) = form { it.copy(radiusM = metres) }
 
-    /** The resident picked district [code]; its name becomes the place's name if they gave none. */
-    fun pickDistrict(code: String, name: String) =
-        form { it.copy(districtCode = code, name = it.name.ifBlank { name }, error = null, needsDistrict = false) }
+    /** The resident picked ward or commune [code]; its name becomes the place's name if they gave none. */
+    fun pickWard(code: String, name: String) =
+        form { it.copy(wardCode = code, name = it.name.ifBlank { name }, error = null, needsWard = false) }
 
-    /** The map moved: its centre is the point; says which district it is in. */
+    /** The map moved: its centre is the point; says which ward or commune it is in. */
     fun moveCenter(center: LatLon) {
         form { it.copy(center = center) }
         scope.launch {
             val (area, error) = withContext(io) {
                 try {
-                    app.checkPoint(center.lat, center.lon).let { c -> (c.ward ?: c.district)?.name to null }
+                    app.checkPoint(center.lat, center.lon).ward.name to null
                 } catch (e: CivicException) {
                     null to e.forPeople()
                 }
@@ -176,9 +176,9 @@ class SubscriptionsViewModel(
         val f = _state.value.adding ?: return
         val place = when (f.kind) {
             PlaceKind.POINT -> SavedPlace.Point(f.name, f.center.lat, f.center.lon, f.radiusM)
-            PlaceKind.DISTRICT -> {
-                val code = f.districtCode ?: run {
-                    form { it.copy(needsDistrict = true) }
+            PlaceKind.WARD -> {
+                val code = f.wardCode ?: run {
+                    form { it.copy(needsWard = true) }
                     return
                 }
                 SavedPlace.Area(f.name, code)

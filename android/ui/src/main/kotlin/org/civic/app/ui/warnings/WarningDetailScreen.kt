@@ -226,7 +226,7 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
 /** The centre and a zoom that shows every area (about 400 px across on a phone). */
 internal fun framing(areas: List<MapArea>): Pair<LatLon, Double> {
     val points = areas.flatMap { it.ring }
-    if (points.isEmpty()) return LatLon(16.4637, 107.5909) to 13.0
+    if (points.isEmpty()) return LatLon(16.4698, 107.5786) to 13.0
     val minLat = points.minOf { it.lat }
     val maxLat = points.maxOf { it.lat }
     val minLon = points.minOf { it.lon }

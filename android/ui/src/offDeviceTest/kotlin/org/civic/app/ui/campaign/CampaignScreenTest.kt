@@ -100,7 +100,7 @@ class CampaignScreenTest {
         val start = Instant.now().minus(1, ChronoUnit.HOURS)
         val campaign = CampaignInfo(
             "c1", w("Chủ nhật xanh tháng 11", "Green Sunday, November"), start, start.plus(4, ChronoUnit.HOURS),
-            listOf("Huế"), listOf(w("Cửa Thượng Tứ", "Thuong Tu gate")), listOf(GeoPoint(CITADEL_LAT + 0.0025, CITADEL_LON + 0.003)),
+            listOf(w("Phường Phú Xuân", "Phu Xuan Ward")), listOf(w("Cửa Thượng Tứ", "Thuong Tu gate")), listOf(GeoPoint(CITADEL_LAT + 0.0025, CITADEL_LON + 0.003)),
             // The area drawn around the citadel (a closed ring).
             listOf(
                 GeoPoint(CITADEL_LAT - 0.004, CITADEL_LON - 0.005),
@@ -114,7 +114,7 @@ class CampaignScreenTest {
                 CampaignCategory("blocked-drain", w("Cống, rãnh thoát nước bị tắc", "Blocked drain")),
             ),
             20u, CampaignPhase.RUNNING, w("Đang diễn ra", "Under way"), null, 37u,
-            listOf(CampaignTeam("t1", "THPT Hai Bà Trưng", 12u), CampaignTeam("t2", "Đoàn phường Thuận Hòa", 8u)),
+            listOf(CampaignTeam("t1", "THPT Hai Bà Trưng", 12u), CampaignTeam("t2", "Đoàn phường Phú Xuân", 8u)),
             joined = false, myTeam = null,
         )
         val spots = listOf(
@@ -218,7 +218,7 @@ class CampaignScreenTest {
         val mine = spots[1].copy(waiting = false, alsoReported = 2u)
         val claimed = CampaignSpot(
             "s3", w("Cống, rãnh thoát nước bị tắc", "Blocked drain"), CITADEL_LAT - 0.0015, CITADEL_LON - 0.002,
-            SpotState.CLAIMED, w("Đang dọn", "Being cleaned"), "Đoàn phường Thuận Hòa", 0u, null, false, null, mine = false,
+            SpotState.CLAIMED, w("Đang dọn", "Being cleaned"), "Đoàn phường Phú Xuân", 0u, null, false, null, mine = false,
         )
         return CampaignState(campaign.copy(joined = true, myTeam = "THPT Hai Bà Trưng"), listOf(spots[0], mine, claimed))
     }
@@ -301,7 +301,7 @@ class CampaignScreenTest {
         screen("campaign-map-tap", Look(AppLanguage.VI), { CampaignContent(state, { _, _ -> }, {}, {}, {}) }) {
             awaitText("Chủ nhật xanh tháng 11")
             show("Bản đồ các điểm")
-            val row = spotRow("Đang dọn · Đoàn phường Thuận Hòa")
+            val row = spotRow("Đang dọn · Đoàn phường Phú Xuân")
             onNode(row).assertExists()
             assertEquals(0, onAllNodes(SemanticsMatcher.expectValue(SemanticsProperties.Selected, true)).fetchSemanticsNodes().size)
             map("Cống, rãnh thoát nước bị tắc: Đang dọn").performTouchInput { click(center) }
@@ -351,8 +351,11 @@ class CampaignScreenTest {
         val card = CampaignSummaryCard(
             campaign, w("Đã dọn 14/18 điểm · 52,5 kg", "14 of 18 spots cleaned · 52.5 kg"),
             reported = 18u, cleaned = 14u, handedOver = 4u, kg = 52.5, goalSpots = 20u, goalReached = false,
-            byWard = listOf(CampaignTally("Phường Thuận Hòa", 10u, 8u, 30.0), CampaignTally("Phường Đông Ba", 8u, 6u, 22.5)),
-            byTeam = listOf(CampaignTally("THPT Hai Bà Trưng", 11u, 9u, 35.5), CampaignTally("Đoàn phường Thuận Hòa", 7u, 5u, 17.0)),
+            byWard = listOf(
+                CampaignTally(w("Phường Phú Xuân", "Phu Xuan Ward"), 10u, 8u, 30.0),
+                CampaignTally(w("Phường Thuận Hóa", "Thuan Hoa Ward"), 8u, 6u, 22.5),
+            ),
+            byTeam = listOf(CampaignTally("THPT Hai Bà Trưng", 11u, 9u, 35.5), CampaignTally("Đoàn phường Phú Xuân", 7u, 5u, 17.0)),
             myTeam = CampaignTally("THPT Hai Bà Trưng", 11u, 9u, 35.5),
             mine = w("Bạn đã báo 3 điểm, 2 điểm đã được dọn.", "You reported 3 spots; 2 were cleaned."),
             pairs = listOf(BeforeAfter("s1", litter, "THPT Hai Bà Trưng", "before-1", "after-1")),
@@ -429,11 +432,11 @@ class CampaignScreenTest {
                 awaitText(headline)
                 show(w("Theo phường", "By ward")).assertIsDisplayed()
                 showDescribed(
-                    w("Phường Đông Ba: 8 điểm, đã dọn 6, 22,5 kg", "Phường Đông Ba: 8 spots, 6 cleaned, 22.5 kg"),
+                    w("Phường Thuận Hóa: 8 điểm, đã dọn 6, 22,5 kg", "Thuan Hoa Ward: 8 spots, 6 cleaned, 22.5 kg"),
                 ).assertIsDisplayed()
                 show(w("Theo đội", "By team")).assertIsDisplayed()
                 showDescribed(
-                    w("Đoàn phường Thuận Hòa: 7 điểm, đã dọn 5, 17,0 kg", "Đoàn phường Thuận Hòa: 7 spots, 5 cleaned, 17.0 kg"),
+                    w("Đoàn phường Phú Xuân: 7 điểm, đã dọn 5, 17,0 kg", "Đoàn phường Phú Xuân: 7 spots, 5 cleaned, 17.0 kg"),
                 ).assertIsDisplayed()
                 val before = w("Trước khi dọn: Rác thải trên đường phố", "Before cleaning: Litter in the street")
                 val after = w("Sau khi dọn: Rác thải trên đường phố", "After cleaning: Litter in the street")
@@ -535,7 +538,7 @@ class CampaignsListTest {
             val c = CampaignInfo(
                 "c9", w("Chủ nhật xanh tháng 12", "Green Sunday, December"), start, start.plus(4, ChronoUnit.HOURS),
                 listOf(
-                    "Huế",
+                    w("Phường Phú Xuân", "Phu Xuan Ward"),
                 ),
                 emptyList(), emptyList(), emptyList(), emptyList(), null, CampaignPhase.UPCOMING,
                 w(

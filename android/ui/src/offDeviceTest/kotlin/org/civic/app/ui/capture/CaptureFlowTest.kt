@@ -57,8 +57,8 @@ class CaptureFlowTest {
             st = model.settle()
             assertEquals(1, st.photos.size)
             assertNotNull(st.photos.single().bytes, "the thumbnail's bytes")
-            assertEquals("474", st.area?.district?.code)
-            assertEquals("Huế", st.area?.district?.name)
+            assertEquals("19753", st.area?.ward?.code)
+            assertEquals("Phường Phú Xuân", st.area?.ward?.name)
             assertEquals(6.0, st.location?.accuracyM)
             assertEquals(listOf("category"), st.missing)
 
@@ -152,7 +152,7 @@ class CaptureFlowTest {
                 assertNotNull(message)
                 assertTrue(message!!.contains("ngoài địa bàn"), message)
                 assertEquals(CITADEL_LAT, st.location?.lat, "the draft keeps its previous point")
-                assertEquals("Huế", st.area?.district?.name)
+                assertEquals("Phường Phú Xuân", st.area?.ward?.name)
                 assertEquals(1, st.photos.size)
                 assertEquals("litter", st.category?.code)
                 assertEquals("Ở Đại Nội", st.description)
@@ -235,7 +235,7 @@ class CaptureFlowTest {
                 }
                 st = model.settle()
                 assertEquals(FixSource.PHOTO_EXIF, st.location?.source)
-                assertEquals("Huế", st.area?.district?.name)
+                assertEquals("Phường Phú Xuân", st.area?.ward?.name)
                 model.close()
             }
         }
@@ -264,7 +264,7 @@ class CaptureFlowTest {
             assertEquals(1, st.photos.size)
             assertEquals("litter", st.category?.code)
             assertEquals("Gõ dở thì máy tắt", st.description)
-            assertEquals("Huế", st.area?.district?.name, "the area is worked out again")
+            assertEquals("Phường Phú Xuân", st.area?.ward?.name, "the area is worked out again")
             assertEquals(listOf("answer:amount"), st.missing)
             assertEquals(FixSource.GPS, st.location?.source)
             // The photo's own position is still on offer after the restart.
@@ -341,5 +341,5 @@ fun fillLitter(model: CaptureViewModel, seed: Int, lat: Double, lon: Double, des
     model.describe(description)
     model.settle()
     val st = model.await { it.missing.isEmpty() && it.description == description }
-    check(st.area?.district != null) { "not in Huế: $lat,$lon" }
+    check(st.area != null) { "not in Huế: $lat,$lon" }
 }

@@ -79,7 +79,7 @@ class CaptureScreensTest {
                     model.setLocation(gps(CITADEL_LAT, CITADEL_LON))
                     model.settle()
                     screen("capture-form-question", look, screenOf) {
-                        awaitText(w("Huế", "Hue"))
+                        awaitText(w("Phường Phú Xuân", "Phu Xuan Ward"))
                         awaitText("±6 m (GPS)")
                         awaitText(w("Ảnh (1/5)", "Photos (1/5)"))
                         awaitText(w("Còn thiếu: “Lượng rác khoảng bao nhiêu?”", "Still needed: “How much litter is there?”"))
@@ -95,7 +95,7 @@ class CaptureScreensTest {
                     screen("capture-form-outside", look, screenOf) {
                         awaitText(w("ngoài địa bàn", "outside"), substring = true)
                         awaitText(w("Vị trí trước vẫn được giữ.", "The previous location is kept."), substring = true)
-                        onNodeWithText(w("Huế", "Hue")).assertIsDisplayed()
+                        onNodeWithText(w("Phường Phú Xuân", "Phu Xuan Ward")).assertIsDisplayed()
                         onNodeWithText(w("Gửi báo cáo", "Send report")).assertIsEnabled()
                     }
 

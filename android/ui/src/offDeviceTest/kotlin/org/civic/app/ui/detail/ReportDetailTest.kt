@@ -91,9 +91,9 @@ class ReportDetailTest {
                         onNodeWithText(if (v) "Khoảng một bao" else "About one bag").assertExists()
                         onNodeWithText(if (v) "Chưa có (chưa gửi)" else "None yet (not sent)").assertExists()
                         assertEquals(1, count(if (v) "Có tên" else "Named", substring = true), "not anonymous")
-                        val district = model.state.value.detail?.report?.district?.name
-                        assertNotNull(district)
-                        onNodeWithText(district!!).assertExists()
+                        val ward = model.state.value.detail?.report?.ward?.name
+                        assertEquals(if (v) "Phường Phú Xuân" else "Phu Xuan Ward", ward)
+                        onNodeWithText(ward!!).assertExists()
                         onNodeWithContentDescription(if (v) "Ảnh 1 của báo cáo" else "Photo 1 of the report").assertExists()
                         assertEquals(0, count(if (v) "Đánh giá kết quả xử lý" else "Rate the result"), "no rating before an outcome")
                         assertEquals(0, count(if (v) "Mở lại báo cáo" else "Reopen the report"), "nothing to reopen")

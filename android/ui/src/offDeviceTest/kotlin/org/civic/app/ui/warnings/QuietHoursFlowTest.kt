@@ -53,7 +53,7 @@ class QuietHoursFlowTest {
             withTimeout(30_000) { inbox.state.first { !it.refreshing } }
             app.takeAlertNotifications()
 
-            // The operations centre warns Huế city of an extreme flood and a minor power cut.
+            // The operations centre warns Phú Xuân ward of an extreme flood and a minor power cut.
             val tag = uniqueTag()
             val floodVi = "Lũ khẩn cấp trên sông Hương $tag"
             val outageVi = "Cắt điện sửa chữa lưới $tag"
@@ -112,7 +112,7 @@ class QuietHoursFlowTest {
                     awaitText(floodVi)
                     awaitText("Di chuyển lên chỗ cao ngay.")
                     waitUntil(timeoutMillis = 10_000) { inbox.state.value.unread == unreadBefore - 1 }
-                    // The district's boundary, from the CAP message's polygons, drawn on the map.
+                    // The ward's boundary, from the CAP message's polygons, drawn on the map.
                     waitUntil(timeoutMillis = 10_000) { inbox.state.value.shapes[floodId]?.isNotEmpty() == true }
                     waitUntil(timeoutMillis = 10_000) {
                         onAllNodesWithContentDescription("Bản đồ vùng cảnh báo").fetchSemanticsNodes().isNotEmpty()

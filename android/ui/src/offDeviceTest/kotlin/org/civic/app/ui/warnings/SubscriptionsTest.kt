@@ -37,11 +37,11 @@ import org.junit.jupiter.api.Test
 
 @OptIn(ExperimentalTestApi::class)
 class SubscriptionsTest {
-    /** A phone that follows home (a point), grandma's district, two topics, from Moderate, quiet at night. */
+    /** A phone that follows home (a point), grandma's commune, two topics, from Moderate, quiet at night. */
     private fun following(language: AppLanguage): CivicApp {
         val app = phone(OFFLINE, language)
         app.addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 1_000.0))
-        app.addPlace(SavedPlace.Area("Nhà bà ngoại", "478"))
+        app.addPlace(SavedPlace.Area("Nhà bà ngoại", "19918"))
         app.setSubscription(
             app.subscription().copy(
                 topics = listOf("flood", "storm"),
@@ -66,7 +66,7 @@ class SubscriptionsTest {
                     onNodeWithText(w("Cảnh báo tôi theo dõi", "Warnings I follow")).assertIsDisplayed()
                     onNodeWithText("Nhà", substring = false).assertIsDisplayed()
                     onNodeWithText("Nhà bà ngoại", substring = true).assertIsDisplayed()
-                    onNodeWithText(w("Toàn địa bàn Phú Vang", "All of Phu Vang")).assertIsDisplayed()
+                    onNodeWithText(w("Toàn địa bàn Xã Phú Hồ", "All of Phu Ho Commune")).assertIsDisplayed()
                     awaitText(w("Trong vòng 1 km quanh một điểm ở", "Within 1 km of a point in"), substring = true)
                     onNodeWithText(w("Từ 22:00 đến 06:00 (qua đêm)", "From 22:00 to 06:00 (overnight)"), substring = true)
                         .performScrollTo().assertIsDisplayed()
@@ -134,21 +134,21 @@ class SubscriptionsTest {
             assertEquals("Nhà" to 500.0, home.name to home.radiusM)
             assertEquals(CITADEL.lat, home.lat, 1e-9)
 
-            screen("warnings-subscriptions-add-district", Look(AppLanguage.VI), { SubscriptionsScreen(model) {} }) {
+            screen("warnings-subscriptions-add-ward", Look(AppLanguage.VI), { SubscriptionsScreen(model) {} }) {
                 awaitText("Địa điểm (1)")
                 onNodeWithText("+ Thêm địa điểm").performScrollTo().performClick()
-                onNodeWithText("Cả một quận, huyện").performScrollTo().performClick()
+                onNodeWithText("Cả một phường, xã").performScrollTo().performClick()
                 onNodeWithText("Lưu địa điểm").performScrollTo().performClick()
-                awaitText("Hãy chọn một quận, huyện.")
-                onNodeWithText("Phú Vang").performScrollTo().performClick()
-                // The district's name becomes the place's name when none was typed.
-                onNodeWithTag("place-name").assertTextContains("Phú Vang")
+                awaitText("Hãy chọn một phường, xã.")
+                onNodeWithText("Xã Phú Hồ").performScrollTo().performClick()
+                // The commune's name becomes the place's name when none was typed.
+                onNodeWithTag("place-name").assertTextContains("Xã Phú Hồ")
                 onNodeWithText("Lưu địa điểm").performScrollTo().performClick()
                 awaitText("Địa điểm (2)")
                 onNodeWithContentDescription("Xoá Nhà").performScrollTo().performClick()
                 awaitText("Địa điểm (1)")
             }
-            assertEquals(listOf<SavedPlace>(SavedPlace.Area("Phú Vang", "478")), app.subscription().places)
+            assertEquals(listOf<SavedPlace>(SavedPlace.Area("Xã Phú Hồ", "19918")), app.subscription().places)
         }
         app.close()
     }
@@ -207,16 +207,20 @@ class SubscriptionsTest {
     }
 
     @Test
-    fun `every district the screen offers is one the core knows`() {
+    fun `every ward the screen offers is one the core knows`() {
         val app = phone(OFFLINE, AppLanguage.VI)
-        val districts = app.districts()
-        assertEquals(9, districts.size, "Huế's nine district-level units: ${districts.map { it.name }}")
-        assertTrue(districts.any { it.code == "478" && it.name == "Phú Vang" }, "named in the app's language")
-        for (d in districts) app.addPlace(SavedPlace.Area(d.name, d.code))
-        assertEquals(districts.size, app.subscription().places.size)
+        val wards = app.wards()
+        assertEquals(40, wards.size, "Huế's 40 wards and communes: ${wards.map { it.name }}")
+        assertTrue(wards.any { it.code == "19918" && it.name == "Xã Phú Hồ" }, "named in the app's language")
+        // One at a time: a phone keeps fewer places than the city has wards.
+        for (w in wards) {
+            app.addPlace(SavedPlace.Area(w.name, w.code))
+            assertTrue(app.removePlace(w.name), "${w.name} was saved")
+        }
+        assertEquals(0, app.subscription().places.size)
         // The topics one can follow come from the core, named in the app's language.
         assertEquals("Lũ lụt, ngập", app.warningTopics().first { it.code == "flood" }.name)
-        assertEquals("474", app.checkPoint(CITADEL_LAT, CITADEL_LON).district?.code, "the citadel is in Huế city")
+        assertEquals("19753", app.checkPoint(CITADEL_LAT, CITADEL_LON).ward.code, "the citadel is in Phú Xuân ward")
         val unknown = runCatching { app.addPlace(SavedPlace.Area("Không có", "999")) }.exceptionOrNull()
         assertTrue(unknown is CivicException.InvalidInput, "$unknown")
         assertFalse(app.subscription().places.any { (it as SavedPlace.Area).code == "999" })

@@ -68,7 +68,7 @@ class WarningDetailTest {
             fun w(a: String, b: String) = if (vi) a else b
             val warning = sample(
                 "drill", look.language, AlertState.CANCELLED, Severity.MODERATE,
-                "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward", Duration.ofHours(3), read = true, exercise = true,
+                "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward", Duration.ofHours(3), read = true, exercise = true,
             )
             screen("warning-detail-cancelled-drill", look, { WarningDetailContent(warning, true, null, emptyList()) {} }) {
                 awaitText(w("Diễn tập · Đã huỷ", "Exercise · Cancelled"))

@@ -34,14 +34,14 @@ fun uniqueTag(): String = UUID.randomUUID().toString().take(8)
 /** Huế's time now as minutes since midnight (quiet hours are the city's local time). */
 fun hueMinuteNow(): Int = ZonedDateTime.now(ZoneOffset.ofHours(7)).let { it.hour * 60 + it.minute }
 
-/** An operator publishes a warning for districts [codes] of Huế; returns its id. */
+/** An operator publishes a warning for wards and communes [codes] of Huế; returns its id. */
 fun publish(
     token: String,
     topic: String,
     severity: String,
     headlineVi: String,
     headlineEn: String,
-    codes: List<String> = listOf("474"),
+    codes: List<String> = listOf("19753"),
     instructionVi: String? = null,
     instructionEn: String? = null,
     status: String = "Actual",
@@ -138,7 +138,7 @@ fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
         read = true,
     ),
     sample(
-        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward",
+        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward",
         Duration.ofHours(
             2,
         ),

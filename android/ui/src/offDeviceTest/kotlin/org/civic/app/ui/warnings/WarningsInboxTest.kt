@@ -33,7 +33,7 @@ class WarningsInboxTest {
                 onNodeWithText(w("2 mới", "2 new")).assertIsDisplayed()
                 onNodeWithContentDescription(w("2 cảnh báo chưa đọc", "2 unread warnings")).assertIsDisplayed()
                 val flood = w("Lũ khẩn cấp trên sông Hương", "Flash flood on the Perfume River")
-                val drill = w("Diễn tập sơ tán phường Thuận Hoà", "Evacuation drill in Thuan Hoa ward")
+                val drill = w("Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward")
                 val outage = w("Cắt điện khu Kim Long", "Power cut in Kim Long")
                 val cancelled = w("Nguy cơ sạt lở đường Lê Duẩn", "Landslide risk on Le Duan street")
                 val expired = w("Bão số 5 đã đi qua", "Typhoon No. 5 has passed")

@@ -1,17 +1,20 @@
-//! The service area: is a point inside the city, and which district (and ward) is it in?
+//! The service area: is a point inside the city, and which ward or commune is it in?
 //!
-//! Loaded from GeoJSON so any city can configure its own boundaries. Boundaries are
-//! generalised (Huế's are simplified upstream), so a point a little outside the outline is
-//! accepted within a tolerance and flagged `near_edge` for the operators to review.
+//! Loaded from GeoJSON so any city can configure its own units (each feature one unit: its
+//! code from `code`/`gso_code`/`id`, its names from `name` or `name_vi`, and `name_en`), or
+//! from their compact form (`pack`) on the phone. The units together are the city: a point
+//! in none of them is outside, except within a tolerance (boundaries are generalised), where
+//! it is accepted, routed to the nearest unit and flagged `near_edge` for the operators.
 
-use geo::{
-    BoundingRect, Closest, Contains, Coord, Distance, Haversine, HaversineClosestPoint, Intersects, LineString, MultiPolygon, Point,
-    Polygon, Rect,
-};
+mod edges;
+pub mod pack;
+
+use geo::{BoundingRect, Contains, Coord, Distance, Haversine, Intersects, LineString, MultiPolygon, Point, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{Localized, Place};
+use edges::Edges;
 
 /// Why a point was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -34,9 +37,9 @@ pub enum BoundaryError {
 /// Where a point inside the service area belongs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaMatch {
-    pub district: Option<Place>,
-    pub ward: Option<Place>,
-    /// Outside the drawn outline but within the tolerance: accepted, flagged for review.
+    /// The ward or commune whose People's Committee answers for the place.
+    pub ward: Place,
+    /// In no unit but within the tolerance: accepted, routed to the nearest, flagged for review.
     pub near_edge: bool,
 }
 
@@ -49,67 +52,90 @@ struct Zone {
     part_boxes: Vec<Rect>,
 }
 
-/// The city's outline and its districts and wards.
+/// The city's wards and communes.
 #[derive(Debug, Clone)]
 pub struct ServiceArea {
     name: Localized,
-    outline: Zone,
-    districts: Vec<Zone>,
     wards: Vec<Zone>,
+    bbox: Rect,
+    edges: Edges,
     tolerance_m: f64,
 }
 
 impl ServiceArea {
-    /// Builds the area from GeoJSON FeatureCollections: the outline (all its features
-    /// together), the districts and optionally the wards (each feature one unit, its code
-    /// from `code`/`gso_code`/`id` and its names from `name` or `name_vi`, and `name_en`).
-    pub fn from_geojson(
-        name: Localized,
-        outline: &str,
-        districts: &str,
-        wards: Option<&str>,
-        tolerance_m: f64,
-    ) -> Result<Self, BoundaryError> {
-        let outline_zones = parse_zones(outline)?;
-        let shape = MultiPolygon::new(outline_zones.into_iter().flat_map(|z| z.shape.0).collect());
-        let outline = zone(Place { code: String::new(), name: name.clone() }, shape)?;
-        Ok(ServiceArea {
-            name,
-            outline,
-            districts: units(districts, "districts")?,
-            wards: wards.map(|w| units(w, "wards")).transpose()?.unwrap_or_default(),
-            tolerance_m,
-        })
+    /// The area from a GeoJSON FeatureCollection of its units (wards and communes).
+    pub fn from_geojson(name: Localized, wards: &str, tolerance_m: f64) -> Result<Self, BoundaryError> {
+        Self::from_units(name, parse_units(wards)?, tolerance_m)
     }
 
-    /// The area's name, e.g. "Thừa Thiên Huế".
+    /// The area from the compact form of its units ([`ServiceArea::compact`]).
+    pub fn from_compact(name: Localized, bytes: &[u8], tolerance_m: f64) -> Result<Self, BoundaryError> {
+        Self::from_units(name, pack::decode(bytes)?, tolerance_m)
+    }
+
+    /// The area from its units, each with a code of its own, which receipts, statistics and
+    /// warnings name it by.
+    pub fn from_units(name: Localized, units: Vec<(Place, MultiPolygon)>, tolerance_m: f64) -> Result<Self, BoundaryError> {
+        let mut seen = std::collections::HashSet::new();
+        for (place, _) in &units {
+            if place.code.is_empty() {
+                return Err(BoundaryError::Shape(format!("wards: {:?} has no code", place.name.vi)));
+            }
+            if !seen.insert(place.code.clone()) {
+                return Err(BoundaryError::Shape(format!("wards: the code {} is given twice", place.code)));
+            }
+        }
+        let wards = units.into_iter().map(|(place, shape)| zone(place, shape)).collect::<Result<Vec<_>, _>>()?;
+        let bbox = wards
+            .iter()
+            .map(|z| z.bbox)
+            .reduce(|a, b| {
+                Rect::new(
+                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                )
+            })
+            .ok_or_else(|| BoundaryError::Shape("the city has no wards or communes: routing needs them".into()))?;
+        let edges = Edges::new(wards.iter().map(|z| &z.shape));
+        Ok(ServiceArea { name, wards, bbox, edges, tolerance_m })
+    }
+
+    /// The units in the compact form, simplified for the phone ([`pack`]).
+    pub fn compact(&self) -> Vec<u8> {
+        pack::encode(self.wards.iter().map(|z| (&z.place, &z.shape)))
+    }
+
+    /// The area's name, e.g. "Thành phố Huế".
     pub fn name(&self) -> &Localized {
         &self.name
     }
 
-    /// The outline's bounding box: `(min_lat, min_lon, max_lat, max_lon)` (where a map opens).
+    /// The city's bounding box: `(min_lat, min_lon, max_lat, max_lon)` (where a map opens).
     pub fn bounds(&self) -> (f64, f64, f64, f64) {
-        let b = self.outline.bbox;
+        let b = self.bbox;
         (b.min().y, b.min().x, b.max().y, b.max().x)
     }
 
-    /// The districts, in file order.
-    pub fn districts(&self) -> impl Iterator<Item = &Place> {
-        self.districts.iter().map(|z| &z.place)
-    }
-
-    /// The wards, in file order (none when the city's data has no wards).
+    /// The wards and communes, in file order.
     pub fn wards(&self) -> impl Iterator<Item = &Place> {
         self.wards.iter().map(|z| &z.place)
     }
 
-    /// The district or ward with this code, and its boundary.
-    pub fn zone(&self, code: &str) -> Option<(&Place, &MultiPolygon)> {
-        self.districts.iter().chain(&self.wards).find(|z| z.place.code == code).map(|z| (&z.place, &z.shape))
+    /// The wards and communes in alphabetical order of their names in `lang` (diacritics
+    /// folded), as pickers list them.
+    pub fn wards_by_name(&self, lang: crate::model::Lang) -> Vec<&Place> {
+        let mut wards: Vec<&Place> = self.wards().collect();
+        wards.sort_by_cached_key(|w| crate::catalog::fold(w.name.get(lang)));
+        wards
     }
 
-    /// A district's or ward's boundary as CAP polygons: closed rings of `(lat, lon)`, one per
-    /// part (holes left out, as CAP has no holes).
+    /// The ward or commune with this code, and its boundary.
+    pub fn zone(&self, code: &str) -> Option<(&Place, &MultiPolygon)> {
+        self.wards.iter().find(|z| z.place.code == code).map(|z| (&z.place, &z.shape))
+    }
+
+    /// A ward's boundary as CAP polygons: closed rings of `(lat, lon)`, one per part (holes
+    /// left out, as CAP has no holes).
     pub fn cap_polygons(&self, code: &str) -> Option<Vec<Vec<(f64, f64)>>> {
         let (_, shape) = self.zone(code)?;
         Some(
@@ -119,7 +145,7 @@ impl ServiceArea {
                 .map(|poly| {
                     let mut ring: Vec<(f64, f64)> = poly.exterior().coords().map(|c| (c.y, c.x)).collect();
                     if ring.first() != ring.last() {
-                        ring.push(ring[0]);
+                        ring.extend(ring.first().copied());
                     }
                     ring
                 })
@@ -127,24 +153,20 @@ impl ServiceArea {
         )
     }
 
-    /// Checks a point and routes it to its district and ward.
+    /// Checks a point and routes it to its ward or commune.
     pub fn locate(&self, lat: f64, lon: f64) -> Result<AreaMatch, AreaError> {
         if !lat.is_finite() || !lon.is_finite() || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
             return Err(AreaError::InvalidCoordinates { lat, lon });
         }
         let p = Point::new(lon, lat);
-        // The wards, where the city has them, are its finest complete partition: a point in one
-        // is inside, without walking the whole outline (130,000 vertices for Huế's 40 units).
-        let ward = covering(&self.wards, p);
-        let inside = ward.is_some() || self.outline.covers(p);
-        if !inside {
-            let distance_m = self.outline.distance_m(p);
-            if distance_m > self.tolerance_m {
-                return Err(AreaError::Outside { distance_m, area: self.name.clone() });
-            }
+        if let Some(z) = covering(&self.wards, p) {
+            return Ok(AreaMatch { ward: z.place.clone(), near_edge: false });
         }
-        let ward = ward.map(|z| z.place.clone()).or_else(|| nearest(&self.wards, p));
-        Ok(AreaMatch { district: route(&self.districts, p), ward, near_edge: !inside })
+        let nearest = self.edges.nearest(lon, lat).and_then(|n| Some((n.distance_m, self.wards.get(n.unit)?)));
+        match nearest {
+            Some((distance_m, z)) if distance_m <= self.tolerance_m => Ok(AreaMatch { ward: z.place.clone(), near_edge: true }),
+            found => Err(AreaError::Outside { distance_m: found.map_or(f64::INFINITY, |f| f.0), area: self.name.clone() }),
+        }
     }
 }
 
@@ -153,8 +175,8 @@ impl ServiceArea {
 pub struct DrawnArea {
     /// The closed ring of `(lat, lon)` corners.
     pub ring: Vec<(f64, f64)>,
-    /// The districts it touches (by its corners and its middle), for "near my places".
-    pub districts: Vec<String>,
+    /// The wards and communes it touches (by its corners and its middle), for "near my places".
+    pub wards: Vec<String>,
     shape: Polygon,
 }
 
@@ -181,27 +203,27 @@ impl DrawnArea {
         if ring.len() < 4 || ring.len() > Self::MAX_CORNERS + 1 {
             return Err(DrawnAreaError::Corners { found: points.len(), max: Self::MAX_CORNERS });
         }
-        let mut districts = Vec::new();
+        let mut wards = Vec::new();
         for (index, &(lat, lon)) in ring.iter().enumerate() {
             let found = city.locate(lat, lon).map_err(|error| DrawnAreaError::Corner { index, error })?;
-            districts.extend(found.district.map(|d| d.code));
+            wards.push(found.ward.code);
         }
         let shape = Polygon::new(LineString::from(ring.iter().map(|&(lat, lon)| (lon, lat)).collect::<Vec<_>>()), Vec::new());
         if geo::Area::unsigned_area(&shape) <= 0.0 {
             return Err(DrawnAreaError::Flat);
         }
         if let Some(middle) = geo::Centroid::centroid(&shape) {
-            districts.extend(city.locate(middle.y(), middle.x()).ok().and_then(|m| m.district).map(|d| d.code));
+            wards.extend(city.locate(middle.y(), middle.x()).ok().map(|m| m.ward.code));
         }
-        districts.sort();
-        districts.dedup();
-        Ok(DrawnArea { ring, districts, shape })
+        wards.sort();
+        wards.dedup();
+        Ok(DrawnArea { ring, wards, shape })
     }
 
-    /// An area checked when it was drawn, as stored since (its districts are not needed).
+    /// An area checked when it was drawn, as stored since (its wards are not needed).
     pub fn checked(ring: Vec<(f64, f64)>) -> DrawnArea {
         let shape = Polygon::new(LineString::from(ring.iter().map(|&(lat, lon)| (lon, lat)).collect::<Vec<_>>()), Vec::new());
-        DrawnArea { ring, districts: Vec::new(), shape }
+        DrawnArea { ring, wards: Vec::new(), shape }
     }
 
     /// Whether a point is inside (or on the edge of) the area.
@@ -225,55 +247,12 @@ impl Zone {
         // `intersects` is boundary-inclusive: a point on a shared border belongs somewhere.
         self.bbox.intersects(&p) && self.parts().any(|(b, poly)| b.intersects(&p) && (poly.contains(&p) || poly.intersects(&p)))
     }
-
-    /// The distance to the zone's nearest edge. The parts are taken nearest box first, and a
-    /// part whose box is already farther than the best distance found is skipped: a point in
-    /// the sea measures a few parts of Huế's 130,000 vertices, not all of them.
-    fn distance_m(&self, p: Point) -> f64 {
-        let mut parts: Vec<(f64, &Polygon)> = self.parts().map(|(b, poly)| (box_distance_m(b, p), poly)).collect();
-        parts.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut best = f64::INFINITY;
-        for (lower_bound, poly) in parts {
-            if lower_bound >= best {
-                break;
-            }
-            let d = match poly.haversine_closest_point(&p) {
-                Closest::Intersection(_) => 0.0,
-                Closest::SinglePoint(q) => Haversine.distance(p, q),
-                Closest::Indeterminate => f64::INFINITY,
-            };
-            best = best.min(d);
-        }
-        best
-    }
-}
-
-/// A lower bound of the distance from `p` to anything in the box: the distance to the box's
-/// nearest point, less 1 % for the curvature a box in degrees ignores (a city is small).
-fn box_distance_m(b: &Rect, p: Point) -> f64 {
-    let q = Point::new(p.x().clamp(b.min().x, b.max().x), p.y().clamp(b.min().y, b.max().y));
-    Haversine.distance(p, q) * 0.99
-}
-
-/// The zone covering `p`; failing that (a point in a gap of generalised borders, or in the
-/// tolerance band), the nearest one.
-fn route(zones: &[Zone], p: Point) -> Option<Place> {
-    covering(zones, p).map(|z| z.place.clone()).or_else(|| nearest(zones, p))
 }
 
 /// The zone covering `p`. A point on a border two zones share (both cover it) goes to the one
 /// with the smallest code, whatever the order of the file.
 fn covering(zones: &[Zone], p: Point) -> Option<&Zone> {
     zones.iter().filter(|z| z.covers(p)).min_by(|a, b| a.place.code.cmp(&b.place.code))
-}
-
-/// The zone nearest to `p` (ties: the smallest code).
-fn nearest(zones: &[Zone], p: Point) -> Option<Place> {
-    zones
-        .iter()
-        .map(|z| (z.distance_m(p), z))
-        .min_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.place.code.cmp(&b.1.place.code)))
-        .map(|(_, z)| z.place.clone())
 }
 
 fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
@@ -286,30 +265,14 @@ fn zone(place: Place, shape: MultiPolygon) -> Result<Zone, BoundaryError> {
     Ok(Zone { place, shape, bbox, part_boxes })
 }
 
-/// The units a report is routed to: each with a code of its own, which receipts, statistics and
-/// warnings name it by.
-fn units(geojson: &str, what: &str) -> Result<Vec<Zone>, BoundaryError> {
-    let zones = parse_zones(geojson)?;
-    let mut seen = std::collections::HashSet::new();
-    for z in &zones {
-        if z.place.code.is_empty() {
-            return Err(BoundaryError::Shape(format!("{what}: {:?} has no code", z.place.name.vi)));
-        }
-        if !seen.insert(z.place.code.as_str()) {
-            return Err(BoundaryError::Shape(format!("{what}: the code {} is given twice", z.place.code)));
-        }
-    }
-    Ok(zones)
-}
-
-fn parse_zones(geojson: &str) -> Result<Vec<Zone>, BoundaryError> {
+fn parse_units(geojson: &str) -> Result<Vec<(Place, MultiPolygon)>, BoundaryError> {
     let v: Value = serde_json::from_str(geojson)?;
     let features =
         v.get("features").and_then(Value::as_array).ok_or_else(|| BoundaryError::Shape("expected a FeatureCollection".into()))?;
     features.iter().map(parse_feature).collect()
 }
 
-fn parse_feature(f: &Value) -> Result<Zone, BoundaryError> {
+fn parse_feature(f: &Value) -> Result<(Place, MultiPolygon), BoundaryError> {
     let props = f.get("properties").cloned().unwrap_or(Value::Null);
     let text = |keys: &[&str]| {
         keys.iter()
@@ -333,7 +296,7 @@ fn parse_feature(f: &Value) -> Result<Zone, BoundaryError> {
             .collect::<Result<_, _>>()?,
         other => return Err(BoundaryError::Shape(format!("unsupported geometry {other:?}"))),
     };
-    zone(place, MultiPolygon::new(polygons))
+    Ok((place, MultiPolygon::new(polygons)))
 }
 
 fn polygon(rings: &Value) -> Result<Polygon, BoundaryError> {

@@ -120,8 +120,8 @@ impl CivicApp {
         self.syncer.clone()
     }
 
-    pub(crate) fn civic_catalog(&self) -> &civic_core::catalog::Catalog {
-        &self.civic.city().catalog
+    pub(crate) fn civic_city(&self) -> Arc<civic_core::City> {
+        self.civic.city()
     }
 
     fn lang(&self) -> Lang {
@@ -307,6 +307,14 @@ impl CivicApp {
         let lang = self.lang();
         let catalog = &self.civic.city().catalog;
         catalog.search(&query, lang).into_iter().map(|c| category(c, &catalog.groups, lang)).collect()
+    }
+
+    /// The map tiles to show and their credits: the city's tile server once the server has
+    /// named it (never OpenStreetMap's volunteer servers at a city's scale, unless nothing
+    /// else is configured).
+    pub fn map_tiles(&self) -> MapTiles {
+        let city = self.civic.city();
+        MapTiles { url_template: city.tile_url.clone(), credits: city.map_credits(self.lang()) }
     }
 
     /// The city's wards and communes in alphabetical order, for choosing one as a place to follow.

@@ -171,7 +171,7 @@ fn t(lang: Lang, vi: &str, en: &str) -> String {
 
 /// A category's name in the app's language (its code when the catalog does not have it).
 fn category_name(app: &CivicApp, code: &str, lang: Lang) -> String {
-    app.civic_catalog().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned())
+    app.civic_city().catalog.get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned())
 }
 
 fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>, lang: Lang) -> CampaignInfo {

@@ -112,6 +112,16 @@ impl From<LocationFix> for model::GeoFix {
     }
 }
 
+/// Where the map's tiles come from and what it credits, as the city's configuration says
+/// (the server's once it has sent it).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MapTiles {
+    /// An XYZ template: `{z}`, `{x}`, `{y}`.
+    pub url_template: String,
+    /// The credits to show on the map, in the app's language.
+    pub credits: String,
+}
+
 /// A ward or commune, named in the app's language.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PlaceName {

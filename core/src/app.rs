@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::area::AreaMatch;
 use crate::catalog::Category;
-use crate::city::City;
+use crate::city::{City, CityHandle};
 use crate::clock::{self, SharedClock};
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
@@ -57,7 +57,7 @@ pub struct AttachedPhoto {
 /// The citizen's side of Civic on one device.
 pub struct Civic {
     store: Arc<Store>,
-    city: Arc<City>,
+    city: CityHandle,
     photo_options: PhotoOptions,
 }
 
@@ -68,10 +68,17 @@ impl Civic {
     }
 
     /// `open`, with every rule that depends on time reading `clock` (a test's, to place
-    /// itself before, during and after a moment).
+    /// itself before, during and after a moment). `city` is the built-in configuration, used
+    /// until the server has sent its own.
     pub fn open_with_clock(data_dir: &Path, city: City, clock: SharedClock) -> Result<Self> {
         let store = Store::open_with_clock(data_dir, clock)?;
-        let civic = Civic { store: Arc::new(store), city: Arc::new(city), photo_options: PhotoOptions::default() };
+        // The server's configuration as last fetched, if there is one that still checks; the
+        // built-in `city` otherwise (the first run, before any sync).
+        let city = match store.read(store::city_config)? {
+            Some((config, wards)) => config.to_city(&wards, city.former_units.clone()).unwrap_or(city),
+            None => city,
+        };
+        let civic = Civic { store: Arc::new(store), city: CityHandle::new(city), photo_options: PhotoOptions::default() };
         civic.move_to_current_units()?;
         Ok(civic)
     }
@@ -83,7 +90,7 @@ impl Civic {
     fn move_to_current_units(&self) -> Result<()> {
         let unplaced = self.store.read(store::unplaced)?;
         let sub = self.subscription()?;
-        let former = |p: &SavedPlace| matches!(&p.shape, PlaceShape::Area { code } if self.city.area.zone(code).is_none());
+        let former = |p: &SavedPlace| matches!(&p.shape, PlaceShape::Area { code } if self.city.get().area.zone(code).is_none());
         if unplaced.is_empty() && !sub.places.iter().any(former) {
             return Ok(());
         }
@@ -91,7 +98,7 @@ impl Civic {
         for place in &sub.places {
             match &place.shape {
                 PlaceShape::Area { code } if former(place) => {
-                    for ward in self.city.current_units(code) {
+                    for ward in self.city.get().current_units(code) {
                         let name: String = format!("{} · {}", place.name, ward.name.vi).chars().take(MAX_PLACE_NAME_CHARS).collect();
                         let followed = |p: &SavedPlace| p.name == name || p.shape == PlaceShape::Area { code: ward.code.clone() };
                         if !places.iter().any(followed) && !sub.places.iter().any(followed) {
@@ -105,7 +112,7 @@ impl Civic {
         let sub = Subscription { places, ..sub };
         self.store.write(Durability::AppCrash, |tx| {
             for (holder, id, lat, lon) in &unplaced {
-                if let Ok(found) = self.city.area.locate(*lat, *lon) {
+                if let Ok(found) = self.city.get().area.locate(*lat, *lon) {
                     store::set_ward(tx, *holder, id, &found.ward)?;
                 }
             }
@@ -124,9 +131,10 @@ impl Civic {
         self
     }
 
-    /// The city this device reports to.
-    pub fn city(&self) -> &City {
-        &self.city
+    /// The city this device reports to, as it is now (the server's configuration once it has
+    /// sent one).
+    pub fn city(&self) -> Arc<City> {
+        self.city.get()
     }
 
     /// The underlying store (for sync and tests).
@@ -203,7 +211,7 @@ impl Civic {
     /// Sets where the problem is. A point outside the service area is refused (and the
     /// draft keeps its previous location); inside, returns the ward or commune it routes to.
     pub fn set_location(&self, id: ReportId, fix: GeoFix) -> Result<AreaMatch> {
-        let placed = self.city.area.locate(fix.lat, fix.lon)?;
+        let placed = self.city.get().area.locate(fix.lat, fix.lon)?;
         let fix = GeoFix { accuracy_m: if fix.accuracy_m.is_finite() { fix.accuracy_m.max(0.0) } else { 0.0 }, ..fix };
         self.store.write(Durability::AppCrash, |tx| store::update_draft(tx, id, DraftChange::Location(&fix), self.store.now()))?;
         Ok(placed)
@@ -279,7 +287,7 @@ impl Civic {
                     codes.insert(code.clone());
                 }
                 PlaceShape::Circle { lat, lon, .. } => {
-                    if let Ok(found) = self.city.area.locate(*lat, *lon) {
+                    if let Ok(found) = self.city.get().area.locate(*lat, *lon) {
                         codes.insert(found.ward.code);
                     }
                 }
@@ -355,7 +363,8 @@ impl Civic {
         if draft.location.is_none() {
             missing.push(Missing::Location);
         }
-        match draft.category.as_deref().and_then(|c| self.city.catalog.get(c)) {
+        let city = self.city.get();
+        match draft.category.as_deref().and_then(|c| city.catalog.get(c)) {
             None => missing.push(Missing::Category),
             Some(c) => missing.extend(
                 c.questions.iter().filter(|q| q.required && !draft.answers.contains_key(&q.code)).map(|q| Missing::Answer(q.code.clone())),
@@ -387,7 +396,7 @@ impl Civic {
             if chars > MAX_DESCRIPTION_CHARS {
                 return Err(Error::DescriptionTooLong { chars, max: MAX_DESCRIPTION_CHARS });
             }
-            let placed = self.city.area.locate(location.lat, location.lon)?;
+            let placed = self.city.get().area.locate(location.lat, location.lon)?;
             let now = self.store.now();
             let report = store::queue_report(tx, &draft, &code, &location, &placed, now)?;
             // The warnings in force where the problem is, as this phone knows them now.
@@ -397,19 +406,20 @@ impl Civic {
         })
     }
 
-    fn active_category(&self, code: &str) -> Result<&Category> {
-        let category = self.city.catalog.get(code).ok_or_else(|| Error::UnknownCategory(code.to_owned()))?;
+    fn active_category(&self, code: &str) -> Result<Category> {
+        let city = self.city.get();
+        let category = city.catalog.get(code).ok_or_else(|| Error::UnknownCategory(code.to_owned()))?;
         if !category.active {
             return Err(Error::InactiveCategory(code.to_owned()));
         }
-        Ok(category)
+        Ok(category.clone())
     }
 
     // --- Sync --------------------------------------------------------------------------
 
     /// The sync engine for this device and `server_url`; the token lives in `tokens`.
     pub fn syncer(&self, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> Result<Arc<Syncer>> {
-        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), Arc::clone(&self.city), server_url, tokens, options)?))
+        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), self.city.clone(), server_url, tokens, options)?))
     }
 
     /// What the city did that the citizen has not seen yet.
@@ -476,7 +486,7 @@ impl Civic {
         for place in &mut sub.places {
             place.name = place.name.trim().to_owned();
         }
-        sub.check(&self.city.area)?;
+        sub.check(&self.city.get().area)?;
         self.write_subscription(&sub)
     }
 
@@ -488,7 +498,7 @@ impl Civic {
             Some(p) => *p = place,
             None => sub.places.push(place),
         }
-        sub.check(&self.city.area)?;
+        sub.check(&self.city.get().area)?;
         self.write_subscription(&sub)
     }
 
@@ -508,7 +518,7 @@ impl Civic {
         let now = self.store.now();
         self.store.write(Durability::AppCrash, |tx| {
             store::save_subscription(tx, sub)?;
-            store::refresh_alerts(tx, &self.city, now)?;
+            store::refresh_alerts(tx, &self.city.get(), now)?;
             Ok(())
         })
     }
@@ -526,7 +536,7 @@ impl Civic {
                 return Ok(());
             }
             store::set_last_position(tx, lat, lon, now)?;
-            store::refresh_alerts(tx, &self.city, now)?;
+            store::refresh_alerts(tx, &self.city.get(), now)?;
             Ok(())
         })
     }
@@ -541,7 +551,7 @@ impl Civic {
 
     /// `apply_alert` as if the clock read `now` (quiet hours, expiry).
     pub fn apply_alert_at(&self, view: &AlertView, now: OffsetDateTime) -> Result<Option<AlertNotification>> {
-        self.store.write(Durability::AppCrash, |tx| store::apply_alert(tx, &self.city, view, now))
+        self.store.write(Durability::AppCrash, |tx| store::apply_alert(tx, &self.city.get(), view, now))
     }
 
     /// The warnings that concern the resident, most recently updated first; cancelled and

@@ -397,7 +397,7 @@ pub struct CampaignDesk {
     store: std::sync::Arc<crate::store::Store>,
     syncer: std::sync::Arc<crate::sync::Syncer>,
     photo_options: crate::photo::PhotoOptions,
-    city: std::sync::Arc<crate::city::City>,
+    city: crate::city::CityHandle,
 }
 
 impl CampaignDesk {
@@ -405,7 +405,7 @@ impl CampaignDesk {
         store: std::sync::Arc<crate::store::Store>,
         syncer: std::sync::Arc<crate::sync::Syncer>,
         photo_options: crate::photo::PhotoOptions,
-        city: std::sync::Arc<crate::city::City>,
+        city: crate::city::CityHandle,
     ) -> Self {
         CampaignDesk { store, syncer, photo_options, city }
     }
@@ -450,7 +450,7 @@ impl CampaignDesk {
             if phase_at(&campaign, now) != Phase::Upcoming {
                 continue;
             }
-            for (kind, at) in reminder_times(campaign.starts_at, self.city.utc_offset, now) {
+            for (kind, at) in reminder_times(campaign.starts_at, self.city.get().utc_offset, now) {
                 found.push(Reminder { kind, at, campaign: campaign.clone(), team_name: m.team_name.clone() });
             }
         }
@@ -538,7 +538,7 @@ impl CampaignDesk {
         let processed = crate::photo::process(photo, &self.photo_options)?;
         let id = uuid::Uuid::now_v7().to_string();
         self.queue(campaign, CampaignAction::Spot { id: id.clone(), category: category.to_owned(), location }, Some(&processed))?;
-        let placed = self.city.area.locate(location.lat, location.lon).ok();
+        let placed = self.city.get().area.locate(location.lat, location.lon).ok();
         self.store.write(crate::store::Durability::PowerLoss, |tx| {
             crate::store::add_my_spot(tx, campaign, &id, category, &location, placed.as_ref(), &processed.sha256)
         })?;

@@ -30,6 +30,8 @@ pub enum ConfigError {
          boundary file (GeoJSON with a code and names per unit)"
     )]
     NoWards,
+    #[error("the server's configuration: {0}")]
+    Served(String),
     #[error("former-units.json: {0}")]
     Former(String),
     #[error("{0} is not UTF-8 text")]
@@ -52,7 +54,18 @@ struct CityFile {
     /// Whom the boundaries are credited to, wherever a map shows them.
     #[serde(default)]
     credits: Option<Localized>,
+    /// The map tiles (an XYZ template) until the server names the city's own.
+    #[serde(default)]
+    tile_url: Option<String>,
 }
+
+/// The credit OpenStreetMap's licence asks of every map drawn from its data.
+pub const MAP_DATA_CREDITS: &str = "© OpenStreetMap contributors";
+
+/// OpenStreetMap's own tiles: fine for a city's web pages at modest traffic, not for an app
+/// at a city's scale (their usage policy). A city names its tile server in `city.json` or on
+/// the server (`--tile-url`), which phones learn through sync.
+pub const FALLBACK_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
 #[derive(Debug, Deserialize)]
 struct FormerUnitsFile {
@@ -85,6 +98,8 @@ pub struct City {
     pub former_units: Vec<FormerUnit>,
     /// The boundaries' credits, as their source asks (empty when none is asked).
     pub credits: Localized,
+    /// The map tiles the apps show (an XYZ template).
+    pub tile_url: String,
 }
 
 const NOT_BUILT_IN: &str = "not built in";
@@ -124,8 +139,7 @@ impl City {
 
     fn from_files(city_json: &str, read: impl Fn(&str) -> Result<Vec<u8>, ConfigError>) -> Result<Self, ConfigError> {
         let file: CityFile = serde_json::from_str(city_json)?;
-        let offset_format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-        let utc_offset = UtcOffset::parse(&file.utc_offset, &offset_format).map_err(|_| ConfigError::Offset(file.utc_offset.clone()))?;
+        let utc_offset = parse_offset(&file.utc_offset)?;
         let wards_file = file.wards.as_deref().ok_or(ConfigError::NoWards)?;
         let wards = read(wards_file)?;
         let area = if wards.starts_with(b"CIVB") {
@@ -149,7 +163,25 @@ impl City {
                 units.units
             }
         };
-        Ok(City { code: file.code, name: file.name, utc_offset, catalog, area, former_units, credits: file.credits.unwrap_or_default() })
+        Ok(City {
+            code: file.code,
+            name: file.name,
+            utc_offset,
+            catalog,
+            area,
+            former_units,
+            credits: file.credits.unwrap_or_default(),
+            tile_url: file.tile_url.unwrap_or_else(|| FALLBACK_TILE_URL.to_owned()),
+        })
+    }
+
+    /// What a map of the city credits, in `lang`: the tiles' source (OpenStreetMap's data under
+    /// every tile server Civic is pointed at) and the boundaries' as their source asks.
+    pub fn map_credits(&self, lang: crate::model::Lang) -> String {
+        match self.credits.get(lang) {
+            "" => MAP_DATA_CREDITS.to_owned(),
+            boundaries => format!("{MAP_DATA_CREDITS} · {boundaries}"),
+        }
     }
 
     /// The wards and communes a stored code stands for today: itself if it is one, those a
@@ -167,6 +199,41 @@ impl City {
     }
 }
 
+const OFFSET_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+
+/// An offset written like "+07:00".
+pub fn parse_offset(text: &str) -> Result<UtcOffset, ConfigError> {
+    UtcOffset::parse(text, OFFSET_FORMAT).map_err(|_| ConfigError::Offset(text.to_owned()))
+}
+
+/// An offset as "+07:00".
+pub fn format_offset(offset: UtcOffset) -> String {
+    offset.format(OFFSET_FORMAT).unwrap_or_else(|_| "+00:00".to_owned())
+}
+
 fn not_built_in(name: &str) -> ConfigError {
     ConfigError::Read { path: name.to_owned(), source: std::io::Error::new(std::io::ErrorKind::NotFound, NOT_BUILT_IN) }
+}
+
+/// The city a device works in: the built-in one until the server sends its own, then that one
+/// (kept on the phone for when there is no connection). Everything that reads the city holds
+/// a handle and takes the current one when it needs it.
+#[derive(Debug, Clone)]
+pub struct CityHandle(std::sync::Arc<std::sync::RwLock<std::sync::Arc<City>>>);
+
+impl CityHandle {
+    pub fn new(city: City) -> Self {
+        CityHandle(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(city))))
+    }
+
+    /// The city as it is now.
+    pub fn get(&self) -> std::sync::Arc<City> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Puts a newer configuration in place: what reads the city from now on sees it.
+    pub fn replace(&self, city: City) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(city);
+    }
 }

@@ -316,6 +316,10 @@ pub struct SyncBatch {
     pub cursor: String,
     /// More changes are waiting: ask again at once.
     pub more: bool,
+    /// The version of the city's configuration (`GET /city`) in force: a device holding
+    /// another fetches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_version: Option<String>,
 }
 
 /// One change a device may see.
@@ -517,4 +521,105 @@ pub struct Transparency {
     /// Per ward or commune (its code), where the reports were made.
     #[serde(default)]
     pub by_ward: Vec<Figures>,
+}
+
+/// The catalog as served (`GET /catalog`, and inside `GET /city`): the city's file with the
+/// administrators' changes and a People's Committee per ward.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogView {
+    pub version: u32,
+    pub city: String,
+    pub units: Vec<crate::catalog::Unit>,
+    pub groups: Vec<crate::catalog::Group>,
+    pub categories: Vec<crate::catalog::Category>,
+}
+
+impl From<&crate::catalog::Catalog> for CatalogView {
+    fn from(c: &crate::catalog::Catalog) -> Self {
+        CatalogView {
+            version: c.version,
+            city: c.city.clone(),
+            units: c.units.clone(),
+            groups: c.groups.clone(),
+            categories: c.categories().to_vec(),
+        }
+    }
+}
+
+/// `GET /api/v1/city`: what a phone needs to know of the city it reports to, so it works
+/// offline as the server does. The wards' boundaries come apart (`GET /city/wards`, the
+/// compact form of `area::pack`), fetched only when their hash changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CityConfig {
+    /// Changes whenever anything here or the wards do.
+    pub version: String,
+    /// Prefix of public report numbers, e.g. `HUE`.
+    pub code: String,
+    pub name: Localized,
+    /// The city's offset from UTC, e.g. `+07:00`.
+    pub utc_offset: String,
+    /// How far outside every ward a point is still accepted (and flagged), in metres.
+    pub edge_tolerance_m: f64,
+    /// The boundaries' credits, shown with the map.
+    pub credits: Localized,
+    /// The map tiles phones show: an XYZ template (`{z}/{x}/{y}`) of the city's tile server.
+    pub tile_url: String,
+    /// Lowercase hex SHA-256 of `GET /city/wards`.
+    pub wards_sha256: String,
+    pub catalog: CatalogView,
+}
+
+impl CityConfig {
+    /// The configuration of `city` as served, with the tiles phones should use and the hash
+    /// of the wards' compact form.
+    pub fn of(city: &crate::City, catalog: &crate::catalog::Catalog, tile_url: &str, wards_sha256: &str) -> CityConfig {
+        let mut config = CityConfig {
+            version: String::new(),
+            code: city.code.clone(),
+            name: city.name.clone(),
+            utc_offset: crate::city::format_offset(city.utc_offset),
+            edge_tolerance_m: city.area.tolerance_m(),
+            credits: city.credits.clone(),
+            tile_url: tile_url.to_owned(),
+            wards_sha256: wards_sha256.to_owned(),
+            catalog: CatalogView::from(catalog),
+        };
+        config.version = config.fingerprint();
+        config
+    }
+
+    /// A hash of everything but the version itself.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let body = serde_json::to_vec(&CityConfig { version: String::new(), ..self.clone() }).unwrap_or_default();
+        Sha256::digest(&body).iter().take(12).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The city this configuration describes, with its wards (the bytes of `GET /city/wards`,
+    /// checked against their hash) and the units it had before (which phones keep from their
+    /// built-in copy).
+    pub fn to_city(&self, wards: &[u8], former_units: Vec<crate::city::FormerUnit>) -> Result<crate::City, crate::city::ConfigError> {
+        use crate::city::ConfigError;
+        use sha2::{Digest, Sha256};
+        let sha: String = Sha256::digest(wards).iter().map(|b| format!("{b:02x}")).collect();
+        if sha != self.wards_sha256 {
+            return Err(ConfigError::Served("the wards do not match their hash".into()));
+        }
+        let utc_offset = crate::city::parse_offset(&self.utc_offset)?;
+        let area = crate::area::ServiceArea::from_compact(self.name.clone(), wards, self.edge_tolerance_m)?;
+        let catalog_json = serde_json::to_string(&self.catalog).map_err(|e| ConfigError::Served(e.to_string()))?;
+        let catalog = crate::catalog::Catalog::from_json(&catalog_json)?.with_committees(area.wards());
+        Ok(crate::City {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            utc_offset,
+            catalog,
+            area,
+            former_units,
+            credits: self.credits.clone(),
+            tile_url: self.tile_url.clone(),
+        })
+    }
 }

@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod catalog;
+pub mod city;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -51,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         routes!(admin::change_category),
         routes!(admin::change_unit),
         routes!(public::catalog),
+        routes!(public::city),
+        routes!(public::city_wards),
         routes!(citizen::put_photo, public::photo),
         routes!(citizen::submit),
         routes!(citizen::mine),
@@ -206,6 +209,7 @@ pub async fn prepare_with_parts(
         db,
         catalog: Arc::new(live),
         city: Arc::new(city.clone()),
+        city_files: Arc::new(city::CityFiles::new(&city, &limits.tile_url)),
         photos: state::PhotoStore::open(config.photo_store.as_deref(), &config.data_dir)?,
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),
         limits: Arc::new(limits),

@@ -75,6 +75,8 @@ impl Default for Limits {
 pub struct AppState {
     pub db: Db,
     pub city: Arc<City>,
+    /// What phones are sent of the city (`GET /city`).
+    pub city_files: Arc<crate::city::CityFiles>,
     /// The catalog in force: the city's, with admins' changes (use this, not `city.catalog`).
     pub catalog: Arc<crate::catalog::LiveCatalog>,
     pub photos: PhotoStore,

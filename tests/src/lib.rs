@@ -39,23 +39,28 @@ pub struct Server {
 impl Server {
     /// Starts the server on `data_dir` with its defaults (and a generous rate limit).
     pub async fn start(data_dir: &Path) -> Server {
-        Self::start_with(data_dir, None, clock::system()).await
+        Self::start_with(data_dir, None, clock::system(), &[]).await
+    }
+
+    /// Starts the server with these flags besides the defaults (e.g. another city's folder).
+    pub async fn start_with_flags(data_dir: &Path, flags: &[&str]) -> Server {
+        Self::start_with(data_dir, None, clock::system(), flags).await
     }
 
     /// Starts the server reading the time from `clock` (the test's, shared with its phones,
     /// to place them all before, during and after a moment).
     pub async fn start_with_clock(data_dir: &Path, clock: SharedClock) -> Server {
-        Self::start_with(data_dir, None, clock).await
+        Self::start_with(data_dir, None, clock, &[]).await
     }
 
     /// Starts the server with every push recorded instead of sent.
     pub async fn start_recording_pushes(data_dir: &Path) -> (Server, Arc<RecordingGateway>) {
         let recorder = Arc::new(RecordingGateway::new());
         let gateways = Gateways { fallback: Some(recorder.clone()), ..Gateways::default() };
-        (Self::start_with(data_dir, Some(gateways), clock::system()).await, recorder)
+        (Self::start_with(data_dir, Some(gateways), clock::system(), &[]).await, recorder)
     }
 
-    async fn start_with(data_dir: &Path, gateways: Option<Gateways>, clock: SharedClock) -> Server {
+    async fn start_with(data_dir: &Path, gateways: Option<Gateways>, clock: SharedClock, flags: &[&str]) -> Server {
         let dir = data_dir.to_string_lossy().into_owned();
         let mut args = vec![
             "civic-server".to_owned(),
@@ -75,6 +80,7 @@ impl Server {
         if let Some(url) = test_database(data_dir) {
             args.extend(["--database-url".to_owned(), url]);
         }
+        args.extend(flags.iter().map(|f| (*f).to_owned()));
         let config = civic_server::config::Config::parse_from(args);
         let gateways = match gateways {
             Some(g) => g,
@@ -186,7 +192,8 @@ impl Device {
 
     /// `open`, the phone's clock being `clock`.
     pub fn open_with_clock(dir: &Path, server_url: &str, clock: SharedClock) -> Device {
-        let city = City::hue().expect("Huế");
+        // What a phone carries: the compact boundaries, until the server sends its own.
+        let city = City::hue_compact().expect("Huế");
         let civic = Civic::open_with_clock(dir, city, clock).expect("open device store");
         let tokens = Arc::new(FileTokenStore::new(dir.join("token")));
         let syncer = civic.syncer(server_url, tokens, quick_sync()).expect("syncer");

@@ -105,6 +105,11 @@ impl ServiceArea {
         pack::encode(self.wards.iter().map(|z| (&z.place, &z.shape)))
     }
 
+    /// How far outside every unit a point is still accepted, in metres.
+    pub fn tolerance_m(&self) -> f64 {
+        self.tolerance_m
+    }
+
     /// The area's name, e.g. "Thành phố Huế".
     pub fn name(&self) -> &Localized {
         &self.name

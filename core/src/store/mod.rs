@@ -9,6 +9,7 @@
 
 mod alerts;
 mod campaigns;
+mod city;
 mod drafts;
 mod official;
 mod photos;
@@ -24,6 +25,7 @@ use time::OffsetDateTime;
 
 pub use alerts::*;
 pub use campaigns::*;
+pub use city::*;
 pub use drafts::*;
 pub use official::*;
 pub use photos::*;
@@ -43,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v5.sql"),
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
+    include_str!("schema_v8.sql"),
 ];
 
 /// The file name of the store inside the data directory.

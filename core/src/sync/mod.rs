@@ -28,10 +28,10 @@ pub use backoff::Backoff;
 pub use client::Failure;
 pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 
-use crate::city::City;
+use crate::city::CityHandle;
 use crate::model::ReportId;
 use crate::protocol::{
-    Change, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt,
+    Change, CityConfig, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt,
     SubmitReport, SyncBatch,
 };
 use crate::store::{self, Durability, Notification, Store};
@@ -117,7 +117,7 @@ type Running = Shared<BoxFuture<'static, SyncOutcome>>;
 pub struct Syncer {
     store: Arc<Store>,
     /// For warnings: the wards and communes places may name, and the local time.
-    city: Arc<City>,
+    city: CityHandle,
     base: String,
     http: reqwest::Client,
     tokens: Arc<dyn TokenStore>,
@@ -134,7 +134,7 @@ impl Syncer {
     /// A syncer for the device whose data is in `store`, in `city`, talking to `server_url`.
     pub fn new(
         store: Arc<Store>,
-        city: Arc<City>,
+        city: CityHandle,
         server_url: &str,
         tokens: Arc<dyn TokenStore>,
         options: SyncOptions,
@@ -196,7 +196,7 @@ impl Syncer {
     /// the subscription does.
     pub async fn register_push(&self, provider: PushProvider, push_token: &str) -> crate::Result<PushRegistration> {
         let sub = self.store.read(store::load_subscription)?;
-        let registration = crate::warning::cells::registration(&sub, &self.city.area, provider, push_token);
+        let registration = crate::warning::cells::registration(&sub, &self.city.get().area, provider, push_token);
         let token = self.token_or_error().await?;
         let response = self
             .http
@@ -369,7 +369,7 @@ impl Syncer {
             Arc::clone(&self.store),
             Arc::clone(self),
             crate::photo::PhotoOptions::default(),
-            Arc::clone(&self.city),
+            self.city.clone(),
         );
         let sent = desk.send().await.map_err(Stop::Local)?;
         outcome.campaign_sent = sent.sent as u32;
@@ -507,6 +507,7 @@ impl Syncer {
 
     async fn pull(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
         let mut reset = false;
+        let mut city_version = None;
         loop {
             let cursor = self.store.read(|c| store::cursor(c, PULL_SCOPE))?;
             let mut request = self.http.get(self.url("/sync")).bearer_auth(token).timeout(self.options.request_timeout);
@@ -526,6 +527,7 @@ impl Syncer {
                 }
                 Err(f) => return Err(Stop::Failure(f)),
             };
+            let city = self.city.get();
             let (raised, alerts_raised) = self.store.write(Durability::AppCrash, |tx| {
                 let now = self.store.now();
                 let (mut raised, mut alerts_raised) = (Vec::new(), 0);
@@ -535,7 +537,7 @@ impl Syncer {
                             raised.extend(store::apply_report_change(tx, *id, public_number, *status, *updated_at, events)?);
                         }
                         Change::Alert { alert } => {
-                            alerts_raised += u32::from(store::apply_alert(tx, &self.city, alert, now)?.is_some());
+                            alerts_raised += u32::from(store::apply_alert(tx, &city, alert, now)?.is_some());
                         }
                         Change::Catalog { .. } => {}
                     }
@@ -546,10 +548,46 @@ impl Syncer {
             })?;
             outcome.notifications.extend(raised);
             outcome.alerts_raised += alerts_raised;
+            city_version = batch.city_version.or(city_version);
             if !batch.more {
+                self.refresh_city(city_version.as_deref()).await?;
                 return self.fetch_timeline_photos().await;
             }
         }
+    }
+
+    /// Fetches the city's configuration when the server's version differs from the one kept,
+    /// checks it whole and puts it in place: the catalog, the names, the wards and the map
+    /// tiles the phone uses from then on, offline too. One that does not check is not taken
+    /// (the one before stays; why is kept as the setting `city_config_refused`).
+    async fn refresh_city(&self, served: Option<&str>) -> Result<(), Stop> {
+        let Some(served) = served else { return Ok(()) };
+        if self.store.read(store::city_version)?.as_deref() == Some(served) {
+            return Ok(());
+        }
+        let request = self.http.get(self.url("/city")).timeout(self.options.request_timeout);
+        let config: CityConfig = client::json(request.send().await).await.map_err(Stop::Failure)?;
+        let wards = match self.store.read(store::city_config)? {
+            Some((kept, wards)) if kept.wards_sha256 == config.wards_sha256 => wards,
+            _ => {
+                let request = self.http.get(self.url("/city/wards")).timeout(self.options.request_timeout);
+                let response = client::check(request.send().await).await.map_err(Stop::Failure)?;
+                response.bytes().await.map_err(|e| Stop::Failure(client::transport(e)))?.to_vec()
+            }
+        };
+        let now = self.store.now();
+        match config.to_city(&wards, self.city.get().former_units.clone()) {
+            Ok(city) => {
+                self.store.write(Durability::AppCrash, |tx| {
+                    store::save_city_config(tx, &config, &wards, now)?;
+                    tx.execute("DELETE FROM setting WHERE key = 'city_config_refused'", [])?;
+                    Ok(())
+                })?;
+                self.city.replace(city);
+            }
+            Err(e) => self.store.write(Durability::AppCrash, |tx| store::set_setting(tx, "city_config_refused", &e.to_string()))?,
+        }
+        Ok(())
     }
 
     /// Downloads the photos officials attached (after-photos), so the report's detail

@@ -242,3 +242,30 @@ fn another_city_brings_its_own_files_and_wards() {
     let error = City::load(dir.path()).unwrap_err().to_string();
     assert!(error.contains("no wards or communes"), "{error}");
 }
+
+#[test]
+fn a_configuration_served_to_phones_rebuilds_the_city_and_a_damaged_one_is_refused() {
+    use civic_core::protocol::CityConfig;
+    use sha2::{Digest, Sha256};
+    let city = hue();
+    let wards = city.area.compact();
+    let sha: String = Sha256::digest(&wards).iter().map(|b| format!("{b:02x}")).collect();
+    let config = CityConfig::of(&city, &city.catalog, "https://tiles.example/{z}/{x}/{y}.png", &sha);
+    let back = config.to_city(&wards, city.former_units.clone()).expect("the city again");
+    assert_eq!(
+        (back.name.vi.as_str(), back.utc_offset, back.tile_url.as_str()),
+        ("Thành phố Huế", city.utc_offset, "https://tiles.example/{z}/{x}/{y}.png")
+    );
+    assert_eq!(back.area.locate(CITADEL.0, CITADEL.1).unwrap().ward.code, "19753");
+    assert_eq!(back.catalog.categories().len(), city.catalog.categories().len());
+    assert_eq!(back.catalog.units.len(), city.catalog.units.len(), "no committee twice");
+    // The version follows the content.
+    let other = CityConfig::of(&city, &city.catalog, "https://other.example/{z}/{x}/{y}.png", &sha);
+    assert_ne!(other.version, config.version);
+    // Bytes that are not what the hash says, or an offset that is not one: refused, no panic.
+    let mut damaged = wards.clone();
+    damaged[40] ^= 0xff;
+    assert!(config.to_city(&damaged, vec![]).is_err());
+    assert!(CityConfig { utc_offset: "seven".into(), ..config.clone() }.to_city(&wards, vec![]).is_err());
+    assert!(CityConfig { wards_sha256: String::new(), ..config }.to_city(&wards, vec![]).is_err());
+}

@@ -733,8 +733,10 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
             // the newest change (in this snapshot) has been seen. SQLite's single writer
             // makes sequence numbers commit in order, so nothing can appear below `newest`.
             let cursor = if more { rows.last().map_or(since, |r| r.0) } else { newest };
-            Ok(SyncBatch { changes, cursor: format!("c{cursor}"), more })
+            Ok(SyncBatch { changes, cursor: format!("c{cursor}"), more, city_version: None })
         })
         .await?;
-    Ok(Json(batch))
+    // Which configuration is in force, so a phone holding another fetches it.
+    let city_version = st.city_files.config(&st.city, &st.catalog.get()).version.clone();
+    Ok(Json(SyncBatch { city_version: Some(city_version), ..batch }))
 }

@@ -4,10 +4,9 @@ use crate::db::OptionalExt;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use civic_core::catalog::{Category, Group, Unit};
 use civic_core::model::Status;
-use civic_core::protocol::{Figures, NearbyReport, Page, PublicReport, Transparency};
-use serde::{Deserialize, Serialize};
+use civic_core::protocol::{CatalogView, CityConfig, Figures, NearbyReport, Page, PublicReport, Transparency};
+use serde::Deserialize;
 
 use super::citizen::parse_page_token;
 use super::{Json, Path, Query};
@@ -17,15 +16,6 @@ use crate::reports::{self, Stored};
 use crate::state::AppState;
 
 /// The category catalog as the apps read it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CatalogView {
-    pub version: u32,
-    pub city: String,
-    pub units: Vec<Unit>,
-    pub groups: Vec<Group>,
-    pub categories: Vec<Category>,
-}
-
 /// `GET /api/v1/catalog`
 #[utoipa::path(
     get,
@@ -39,14 +29,49 @@ pub struct CatalogView {
     )
 )]
 pub async fn catalog(State(st): State<AppState>) -> Json<CatalogView> {
-    let c = st.catalog.get();
-    Json(CatalogView {
-        version: c.version,
-        city: c.city.clone(),
-        units: c.units.clone(),
-        groups: c.groups.clone(),
-        categories: c.categories().to_vec(),
-    })
+    Json(CatalogView::from(&*st.catalog.get()))
+}
+
+/// `GET /api/v1/city`
+#[utoipa::path(
+    get,
+    path = "/city",
+    tag = "public",
+    operation_id = "city",
+    summary = "The city's configuration",
+    description = "Returns what a phone needs to work offline as the server does: the city's names and time zone, the catalog in force, the map tiles to show, the boundaries' credits and the hash of its wards (`GET /city/wards`). `version` changes whenever any of it does; `GET /sync` says which version is in force.",
+    responses(
+        (status = 200, description = "The configuration", body = CityConfig),
+    )
+)]
+pub async fn city(State(st): State<AppState>) -> Json<CityConfig> {
+    Json((*st.city_files.config(&st.city, &st.catalog.get())).clone())
+}
+
+/// `GET /api/v1/city/wards`
+#[utoipa::path(
+    get,
+    path = "/city/wards",
+    tag = "public",
+    operation_id = "cityWards",
+    summary = "The wards' boundaries, compact",
+    description = "Returns the city's wards and communes in Civic's compact form (`CIVB1`: names, and boundaries simplified to within 15 m as varint differences of 1e-5°), whose SHA-256 `GET /city` gives.",
+    responses(
+        (status = 200, description = "The compact boundaries", content_type = "application/octet-stream", body = Vec<u8>),
+    )
+)]
+pub async fn city_wards(State(st): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let etag = format!("\"{}\"", st.city_files.wards_sha256);
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (axum::http::header::ETAG, etag),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+        ],
+        st.city_files.wards.clone(),
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/photos/{hash}`: the stored photo (metadata stripped), cacheable forever.

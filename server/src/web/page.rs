@@ -184,11 +184,9 @@ pub fn json_block(id: &str, value: &serde_json::Value) -> Markup {
 pub const PUBLIC_STATUSES: &[Status] =
     &[Status::Received, Status::Assigned, Status::InProgress, Status::Reopened, Status::Resolved, Status::Rejected, Status::Duplicate];
 
-/// A map's credits: the tiles' and the city's boundaries', as HTML text (Leaflet shows it so).
+/// A map's credits (`City::map_credits`) as HTML text, as Leaflet shows them.
 pub fn map_attribution(city: &civic_core::City, lang: WebLang) -> String {
-    let boundaries = city.credits.get(lang.0);
-    let escaped = boundaries.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    if escaped.is_empty() { "© OpenStreetMap contributors".to_owned() } else { format!("© OpenStreetMap contributors · {escaped}") }
+    city.map_credits(lang.0).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// A filter field choosing one ward or commune (`name="ward"`), or the whole city.

@@ -23,6 +23,8 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("PUT", "/api/v1/admin/categories/{code}", OFFICIAL),
     ("PUT", "/api/v1/admin/units/{code}", OFFICIAL),
     ("GET", "/api/v1/catalog", NONE),
+    ("GET", "/api/v1/city", NONE),
+    ("GET", "/api/v1/city/wards", NONE),
     ("PUT", "/api/v1/photos/{hash}", EITHER),
     ("GET", "/api/v1/photos/{hash}", NONE),
     ("POST", "/api/v1/reports", DEVICE),

@@ -2,6 +2,7 @@
 //! directories, through a proxy that resets, stalls and loses answers.
 
 mod campaign;
+mod city;
 mod killed;
 mod official;
 mod public;

@@ -52,7 +52,7 @@ fn info(lang: &str, event: &str, headline: &str, severity: Severity, expires: Of
         effective: None,
         onset: None,
         expires: Some(expires),
-        sender_name: Some(if lang.starts_with("vi") { "Ban Chỉ huy PCTT tỉnh" } else { "Provincial Disaster Command" }.into()),
+        sender_name: Some(if lang.starts_with("vi") { "Ban Chỉ huy PCTT thành phố" } else { "City Disaster Command" }.into()),
         headline: Some(headline.into()),
         description: Some(format!("{headline}. Mực nước sông Hương đang lên.")),
         instruction: Some("Di chuyển tài sản lên cao, không đi qua vùng ngập.".into()),
@@ -155,7 +155,7 @@ fn a_flood_warning_for_two_wards_reaches_a_resident_at_home_once() {
         (AlertState::Active, Severity::Severe, 1, false, true, false)
     );
     assert_eq!(a.event, "Lũ");
-    assert_eq!(a.sender_name, "Ban Chỉ huy PCTT tỉnh");
+    assert_eq!(a.sender_name, "Ban Chỉ huy PCTT thành phố");
     assert_eq!(a.areas, vec!["Phường Phú Xuân".to_owned(), "Xã Phú Hồ".to_owned()]);
     assert_eq!(a.topics, vec!["flood".to_owned()]);
     assert!(a.instruction.as_deref().unwrap().contains("không đi qua vùng ngập"));

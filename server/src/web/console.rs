@@ -469,11 +469,7 @@ async fn queue(State(st): State<AppState>, headers: HeaderMap, Query(d): Query<D
                                     form.inline method="post" action={ "/console/reports/" (r.id) "/route" } {
                                         (s.csrf_field())
                                         label.visually-hidden for={ "unit-" (r.id) } { (l.t("Đơn vị xử lý cho", "Unit for")) " " (r.public_number) }
-                                        select id={ "unit-" (r.id) } name="unit" {
-                                            @for u in &catalog.units {
-                                                option value=(u.code) selected[u.code == r.unit] { (u.name.get(l.0)) }
-                                            }
-                                        }
+                                        select id={ "unit-" (r.id) } name="unit" { (unit_options(&catalog, l, &r.unit)) }
                                         button type="submit" { (l.t("Chuyển", "Route")) }
                                     }
                                 } @else {
@@ -633,9 +629,7 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
                     @if s.is_operator() && next.contains(&Status::Assigned) {
                         div.field {
                             label for="unit-select" { (l.t("Đơn vị (khi chuyển)", "Unit (when routing)")) }
-                            select #unit-select name="unit" {
-                                @for u in &catalog.units { option value=(u.code) selected[u.code == r.unit] { (u.name.get(l.0)) } }
-                            }
+                            select #unit-select name="unit" { (unit_options(&catalog, l, &r.unit)) }
                         }
                     }
                     div.field {
@@ -1097,6 +1091,21 @@ fn operators_only(s: &Session, title: &str, here: &str, why: &str) -> Response {
             p.error { (why) }
         }),
     )
+}
+
+/// The units to route to: the city-wide ones, then the wards' and communes' People's
+/// Committees in alphabetical order.
+fn unit_options(catalog: &civic_core::catalog::Catalog, l: WebLang, selected: &str) -> Markup {
+    let (mut committees, city_wide): (Vec<_>, Vec<_>) = catalog.units.iter().partition(|u| u.ward.is_some());
+    committees.sort_by_cached_key(|u| civic_core::catalog::fold(u.name.get(l.0)));
+    html! {
+        optgroup label=(l.t("Đơn vị toàn thành phố", "City-wide units")) {
+            @for u in city_wide { option value=(u.code) selected[u.code == selected] { (u.name.get(l.0)) } }
+        }
+        optgroup label=(l.t("UBND phường, xã", "Ward and commune People's Committees")) {
+            @for u in committees { option value=(u.code) selected[u.code == selected] { (u.name.get(l.0)) } }
+        }
+    }
 }
 
 /// The city's wards and communes as checkboxes named `ward`, in alphabetical order (the

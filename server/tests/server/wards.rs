@@ -128,6 +128,12 @@ async fn the_public_and_the_console_look_at_one_ward_and_its_figures() {
     assert_eq!(numbers(&all).len(), 2);
     let one: Value = srv.get(Some(&operator), "/api/v1/work/inbox?ward=19753").await.json().await.unwrap();
     assert_eq!(numbers(&one), vec![citadel.public_number.clone()]);
+    // The console's queue too, and it routes to the committees as well as the city's units.
+    let cookie = crate::web::console_login(&srv, ADMIN, ADMIN_PASSWORD).await;
+    let (_, queue) = crate::web::console_get(&srv, &cookie, "/console/queue?ward=19960").await;
+    assert!(queue.contains(&airport.public_number) && !queue.contains(&citadel.public_number));
+    assert!(queue.contains("<option value=\"19960\" selected>Phường Phú Bài</option>"));
+    assert!(queue.contains("<optgroup label=\"UBND phường, xã\">") && queue.contains("Ủy ban nhân dân Phường Phú Bài"));
 
     // Naming a ward the city does not have is a clear 422.
     let r = srv

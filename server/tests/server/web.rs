@@ -17,7 +17,7 @@ fn location(r: &reqwest::Response) -> String {
 }
 
 /// Signs in to the console and returns the session cookie (`name=value`).
-async fn console_login(srv: &TestServer, username: &str, password: &str) -> String {
+pub(crate) async fn console_login(srv: &TestServer, username: &str, password: &str) -> String {
     let r = browser().post(srv.url("/console/login")).form(&[("username", username), ("password", password)]).send().await.expect("login");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/console/queue");
@@ -34,7 +34,7 @@ fn csrf(page: &str) -> String {
     page[at..].split('"').next().unwrap_or_default().to_owned()
 }
 
-async fn console_get(srv: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
+pub(crate) async fn console_get(srv: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
     let r = browser().get(srv.url(path)).header("cookie", cookie).send().await.expect("get");
     (r.status(), r.text().await.expect("text"))
 }

@@ -314,7 +314,8 @@ impl CivicApp {
     /// else is configured).
     pub fn map_tiles(&self) -> MapTiles {
         let city = self.civic.city();
-        MapTiles { url_template: city.tile_url.clone(), credits: city.map_credits(self.lang()) }
+        let lang = self.lang();
+        MapTiles { url_template: city.tile_url.clone(), credits: city.map_credits(lang), boundary_credits: city.credits.get(lang).to_owned() }
     }
 
     /// The city's wards and communes in alphabetical order, for choosing one as a place to follow.

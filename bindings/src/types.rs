@@ -118,8 +118,10 @@ impl From<LocationFix> for model::GeoFix {
 pub struct MapTiles {
     /// An XYZ template: `{z}`, `{x}`, `{y}`.
     pub url_template: String,
-    /// The credits to show on the map, in the app's language.
+    /// The credits to show on a map drawn from these tiles, in the app's language.
     pub credits: String,
+    /// The boundaries' credits alone (for a map whose tiles credit themselves, as MapKit's).
+    pub boundary_credits: String,
 }
 
 /// A ward or commune, named in the app's language.

@@ -148,4 +148,35 @@ class CivicAppTest {
         assertThrows<CivicException.Unauthorized> { loginOfficial(City.url, "admin", "not the password", "vi") }
         assertFalse(offline.categories().isEmpty())
     }
+
+    @Test
+    fun `the map's tiles are the city's tile server once synced, kept offline, and credit the boundaries`() = runBlocking {
+        val tiles = "https://tiles.hue.example/{z}/{x}/{y}.png"
+        val dir = Files.createTempDirectory("civic-kotlin-tiles").toString()
+        OwnServer("--tile-url", tiles).use { server ->
+            val app = CivicApp.open(dir, server.url, "vi", MemoryTokens())
+            // Before the first sync: the built-in fallback, an XYZ template all the same.
+            val builtIn = app.mapTiles()
+            assertTrue(builtIn.urlTemplate != tiles && listOf("{z}", "{x}", "{y}").all { it in builtIn.urlTemplate }, builtIn.urlTemplate)
+            assertTrue(builtIn.credits.contains("OpenStreetMap"), builtIn.credits)
+
+            app.syncNow()
+            val synced = app.mapTiles()
+            assertEquals(tiles, synced.urlTemplate, "the server's --tile-url")
+            // The tiles' data and the boundaries' source, as it asks, in the app's language.
+            assertTrue(synced.credits.contains("© OpenStreetMap contributors"), synced.credits)
+            assertTrue(synced.credits.contains("Ranh giới phường, xã") && synced.credits.contains("sapnhap.bando.com.vn"), synced.credits)
+            // For a map whose tiles credit themselves (MapKit's on iOS): the boundaries' alone.
+            assertTrue(synced.boundaryCredits.startsWith("Ranh giới phường, xã"), synced.boundaryCredits)
+            assertFalse(synced.boundaryCredits.contains("OpenStreetMap"), synced.boundaryCredits)
+            app.setLanguage("en")
+            val english = app.mapTiles().credits
+            assertTrue(english.contains("ward boundaries") && english.contains("sapnhap.bando.com.vn"), english)
+            app.close()
+        }
+        // The server gone, the phone reopened: still the city's tiles.
+        val again = CivicApp.open(dir, "http://127.0.0.1:9", "vi", MemoryTokens())
+        assertEquals(tiles, again.mapTiles().urlTemplate)
+        again.close()
+    }
 }

@@ -20,6 +20,8 @@ enum Route: Hashable {
     case officialInbox
     case officialReport(String)
     case campaign(String)
+    /// "Giới thiệu": the app, its version, the map's credits.
+    case about
 }
 
 /// Where a notification leads: its report, its warning, or (a reminder) its campaign. Carried

@@ -93,6 +93,10 @@ enum RootScreens {
         case let .campaign(id):
             CampaignRoute(app: app, id: id)
                 .id(id)
+        case .about:
+            ScreenModel(make: { AboutViewModel(app: app, appName: AppInfo.name, version: AppInfo.version) }) { model in
+                AboutView(model: model)
+            }
         }
     }
 

@@ -4,8 +4,8 @@ import SwiftUI
 
 /// Every screen of the app and the way between them (android's CivicNavHost): four tabs
 /// (Báo cáo / Cảnh báo / Bản đồ / Chủ nhật xanh) with the unseen counts as badges, a NavigationStack per tab
-/// over typed `Route`s, the first run once, over everything, and the officials' screens from
-/// the reports tab. A notification's tap arrives through `AppRouter.open(_:)`.
+/// over typed `Route`s, the first run once, over everything, and the officials' screens and
+/// About from the reports tab. Every map below captions the core's credits (`mapCredits`). A notification's tap arrives through `AppRouter.open(_:)`.
 @MainActor
 struct RootView: View {
     let app: CivicApp
@@ -47,6 +47,8 @@ struct RootView: View {
         .fullScreenCover(isPresented: firstRunShown) {
             firstRun
         }
+        // Every map captions the core's credits, read each time it is drawn (`MapCreditsCaption`).
+        .environment(\.mapCredits, MapCreditsSource(app: app))
         .onAppear {
             if badges == nil {
                 badges = BadgeCounter(app: app)
@@ -89,6 +91,13 @@ struct RootView: View {
                         Text("Cán bộ", tableName: "App")
                     }
                     .accessibilityHint(Text("Đăng nhập cho cán bộ thành phố", tableName: "App"))
+                }
+                ToolbarItem(placement: .topBarLeading) {
+                    Button {
+                        router.reportsPath.append(.about)
+                    } label: {
+                        Label { Text("Giới thiệu", tableName: "App") } icon: { Image(systemName: "info.circle") }
+                    }
                 }
             }
             .navigationDestination(for: Route.self) { route in

@@ -6,7 +6,7 @@ import SwiftUI
 /// the citizen pans the map under a pin fixed at its centre, and `onCenterChanged` hears the
 /// centre once the map rests (the "adjust the pin" of the capture screen). A new `center` from
 /// outside (a GPS fix) moves the map there. Used by capture, the report's detail, warnings and
-/// the city map.
+/// the city map. The core's map credits are captioned under it (`mapCredits()`).
 struct PinMap: View {
     /// A pin: a report, a place, the draft's location.
     struct Pin: Identifiable {
@@ -115,6 +115,8 @@ struct PinMap: View {
                     .accessibilityHidden(true)
             }
         }
+        // The core's credits (the boundaries' source asks for them wherever they are shown).
+        .mapCredits()
     }
 
     private var interactive: Bool {

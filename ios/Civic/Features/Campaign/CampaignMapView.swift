@@ -62,6 +62,8 @@ struct CampaignSpotsMap: View {
         .clipShape(RoundedRectangle(cornerRadius: 12))
         .accessibilityElement(children: .contain)
         .accessibilityLabel(title)
+        // The core's credits, under the map (the boundaries' source asks for them).
+        .mapCredits()
     }
 
     private static func coordinateRegion(_ box: MapBox) -> MKCoordinateRegion {

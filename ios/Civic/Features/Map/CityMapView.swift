@@ -15,6 +15,7 @@ struct CityMapView: View {
         VStack(spacing: 0) {
             map
                 .frame(height: 280)
+                .mapCredits()
             if model.loading {
                 ProgressView().progressViewStyle(.linear)
             }

@@ -165,6 +165,7 @@ struct OfficialReportView: View {
         }
         .frame(height: 180)
         .clipShape(RoundedRectangle(cornerRadius: 8))
+        .mapCredits()
         if !item.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             section(Text("Người dân viết", tableName: "Official"))
             Text(item.description)

@@ -305,6 +305,7 @@ struct PlacePickerMap: View {
         .onAppear {
             position = .region(MKCoordinateRegion(center: coordinate, latitudinalMeters: radiusM * 3, longitudinalMeters: radiusM * 3))
         }
+        .mapCredits()
     }
 
     private var coordinate: CLLocationCoordinate2D {

@@ -147,6 +147,8 @@ struct WarningAreaMap: View {
                 }
             }
         }
+        // A ward's or commune's boundaries: credited as their source asks, under the map.
+        .mapCredits()
     }
 
     private var region: MKCoordinateRegion {

@@ -168,4 +168,41 @@ final class CivicAppTests: XCTestCase {
         }
         XCTAssertFalse(offline.categories().isEmpty)
     }
+
+    /// The map draws the tiles the core names and shows its credits: before the first sync the
+    /// built-in fallback, after it the server's (`--tile-url`, CIVIC_TILE_URL), kept offline; the
+    /// credits name the boundaries' source, in the app's language. As CivicAppTest.kt.
+    func testTheMapsTilesAreTheCitysOnceSyncedKeptOfflineAndCreditTheBoundaries() async throws {
+        let city = try City.fromEnvironment()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("civic-swift-tiles-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+
+        let synced: MapTiles
+        do {
+            let phone = try CivicApp.open(dataDir: directory.path, serverUrl: city.url, language: "vi", tokens: MemoryTokens())
+            let builtIn = phone.mapTiles()
+            for placeholder in ["{z}", "{x}", "{y}"] {
+                XCTAssertTrue(builtIn.urlTemplate.contains(placeholder), builtIn.urlTemplate)
+            }
+            XCTAssertTrue(builtIn.credits.contains("OpenStreetMap"), builtIn.credits)
+
+            _ = try await phone.syncNow()
+            synced = phone.mapTiles()
+            if let tiles = city.tileUrl {
+                XCTAssertEqual(synced.urlTemplate, tiles, "the server's --tile-url")
+            }
+            XCTAssertTrue(synced.credits.contains("© OpenStreetMap contributors"), synced.credits)
+            XCTAssertTrue(synced.credits.contains("Ranh giới phường, xã") && synced.credits.contains("sapnhap.bando.com.vn"), synced.credits)
+            // For MapKit's maps, which credit their own tiles: the boundaries' alone.
+            XCTAssertTrue(synced.boundaryCredits.hasPrefix("Ranh giới phường, xã"), synced.boundaryCredits)
+            XCTAssertFalse(synced.boundaryCredits.contains("OpenStreetMap"), synced.boundaryCredits)
+            phone.setLanguage(language: "en")
+            let english = phone.mapTiles().credits
+            XCTAssertTrue(english.contains("ward boundaries") && english.contains("sapnhap.bando.com.vn"), english)
+        }
+
+        // Reopened with no server: still the city's tiles.
+        let again = try CivicApp.open(dataDir: directory.path, serverUrl: unreachable, language: "vi", tokens: MemoryTokens())
+        XCTAssertEqual(again.mapTiles().urlTemplate, synced.urlTemplate)
+    }
 }

@@ -4,7 +4,8 @@
 // bindings/kotlin/testing/Fixtures.kt.
 //
 // The server comes from CIVIC_SERVER_URL and CIVIC_ADMIN_PASSWORD (and CIVIC_ADMIN_USERNAME,
-// "admin" if unset); ios/README.md says how to start one.
+// "admin" if unset; CIVIC_TILE_URL, the --tile-url it was started with, if any); ios/README.md
+// says how to start one.
 
 import CivicCore
 import CoreGraphics
@@ -89,6 +90,9 @@ public struct City {
     public let url: String
     public let admin: String
     public let password: String
+    /// The map tiles the server was started with (`--tile-url`), from CIVIC_TILE_URL: what a
+    /// synced phone's `mapTiles()` must name. Nil when the environment does not say.
+    public let tileUrl: String?
 
     /// The server the environment names; the test is skipped without one.
     public static func fromEnvironment() throws -> City {
@@ -96,7 +100,12 @@ public struct City {
         guard let url = environment["CIVIC_SERVER_URL"], let password = environment["CIVIC_ADMIN_PASSWORD"] else {
             throw XCTSkip("needs a civic-server: set CIVIC_SERVER_URL and CIVIC_ADMIN_PASSWORD (see ios/README.md, Tests)")
         }
-        return City(url: url, admin: environment["CIVIC_ADMIN_USERNAME"] ?? "admin", password: password)
+        return City(
+            url: url,
+            admin: environment["CIVIC_ADMIN_USERNAME"] ?? "admin",
+            password: password,
+            tileUrl: environment["CIVIC_TILE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        )
     }
 
     /// One API call; answers its status and body.

@@ -20,6 +20,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.Path
 import androidx.compose.ui.graphics.drawscope.Stroke
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
@@ -35,6 +36,8 @@ import androidx.navigation.navArgument
 import kotlinx.coroutines.flow.MutableStateFlow
 import org.civic.app.platform.rememberNotificationPermission
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.about.AboutScreen
+import org.civic.app.ui.about.AboutViewModel
 import org.civic.app.ui.campaign.CampaignsScreen
 import org.civic.app.ui.campaign.CampaignsViewModel
 import org.civic.app.ui.detail.ReportDetailScreen
@@ -123,6 +126,17 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
                     onOpen = { id -> nav.navigate(Routes.report(id)) },
                     onNewReport = { nav.navigate(Routes.NEW_REPORT) },
                     onOfficial = { nav.navigate(Routes.OFFICIAL_LOGIN) },
+                    onAbout = { nav.navigate(Routes.ABOUT) },
+                )
+            }
+
+            composable(Routes.ABOUT) {
+                val model = screenModel { a, scope -> AboutViewModel(a, scope) }
+                AboutScreen(
+                    model = model,
+                    appName = stringResource(R.string.app_name),
+                    version = "${BuildConfig.VERSION_NAME} (${BuildConfig.VERSION_CODE})",
+                    onBack = { nav.popBackStack() },
                 )
             }
 

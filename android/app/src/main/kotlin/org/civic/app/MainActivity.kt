@@ -34,6 +34,7 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.withContext
 import org.civic.app.platform.AndroidPlatform
 import org.civic.app.platform.CameraFiles
+import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.t
 import org.civic.app.ui.theme.CivicTheme
@@ -42,7 +43,8 @@ import org.civic.core.CivicException
 
 /**
  * The app's one activity: opens the core off the main thread, then shows [CivicNavHost] in
- * the citizen's language, light or dark as the phone is, edge to edge. Notifications open it
+ * the citizen's language, light or dark as the phone is, edge to edge, with the phone's photo
+ * decoder and MapLibre's map over the core's tiles ([AndroidPlatform]). Notifications open it
  * with a route in [Routes.EXTRA_ROUTE] (singleTop: a running activity gets [onNewIntent]).
  */
 class MainActivity : ComponentActivity() {
@@ -57,7 +59,7 @@ class MainActivity : ComponentActivity() {
         val application = CivicApplication.from(this)
         setContent {
             val language by application.language.collectAsStateWithLifecycle()
-            CivicTheme(dark = isSystemInDarkTheme(), language = language, platform = AndroidPlatform) {
+            CivicTheme(dark = isSystemInDarkTheme(), language = language) {
                 Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
                     var attempt by remember { mutableIntStateOf(0) }
                     val opening by produceState<Opening>(Opening.Loading, attempt) {
@@ -76,8 +78,12 @@ class MainActivity : ComponentActivity() {
                             CircularProgressIndicator()
                         }
                         is Opening.Failed -> OpenFailed(state.message, onRetry = { attempt++ })
-                        is Opening.Ready -> CompositionLocalProvider(LocalCivicApp provides state.app) {
-                            CivicNavHost(state.app, application, pendingRoute)
+                        is Opening.Ready -> {
+                            // Maps draw the tiles the core names, with their credits (AndroidPlatform).
+                            val platform = remember(state.app) { AndroidPlatform(tiles = state.app::mapTiles) }
+                            CompositionLocalProvider(LocalCivicApp provides state.app, LocalPlatform provides platform) {
+                                CivicNavHost(state.app, application, pendingRoute)
+                            }
                         }
                     }
                 }

@@ -24,6 +24,7 @@ object Routes {
     const val OFFICIAL_LOGIN = "official/login"
     const val OFFICIAL_INBOX = "official/inbox"
     const val OFFICIAL_REPORT = "official/report/{id}"
+    const val ABOUT = "about"
 
     fun report(id: String) = "report/${Uri.encode(id)}"
     fun warning(id: String) = "warning/${Uri.encode(id)}"

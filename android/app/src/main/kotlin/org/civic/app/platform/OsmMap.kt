@@ -23,6 +23,8 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.semantics.CustomAccessibilityAction
 import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.SemanticsPropertyKey
+import androidx.compose.ui.semantics.SemanticsPropertyReceiver
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.customActions
 import androidx.compose.ui.semantics.semantics
@@ -35,6 +37,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
 import org.civic.app.ui.t
+import org.civic.core.MapTiles
 import org.json.JSONArray
 import org.json.JSONObject
 import org.maplibre.android.MapLibre
@@ -49,22 +52,27 @@ import org.maplibre.android.style.sources.GeoJsonSource
 import java.util.Locale
 
 /*
- * The map: MapLibre Android drawing OpenStreetMap's standard raster tiles, with the screen's
+ * The map: MapLibre Android drawing raster tiles (OpenStreetMap's data) with the screen's
  * markers as a GeoJSON source under a circle layer and its areas as fill + line layers.
  *
- * Tiles: tile.openstreetmap.org is run by volunteers for light use under its tile usage
- * policy (https://operations.osmfoundation.org/policies/tiles/): the attribution must be
- * visible (the "© OpenStreetMap contributors" link drawn over the map) and requests must carry
- * a User-Agent that identifies the app. MapLibre's HTTP stack sends one made of the
- * application id and version ("org.civic.app/0.1.0 (1) MapLibre Native/…"), which does: keep
- * applicationId and versionName meaningful. Tiles are cached by MapLibre (mbgl-offline.db);
- * no bulk or offline prefetching is allowed. For a city-wide rollout, point [TILE_URL] at the
- * city's own tile server or a commercial provider (the style is built here, nothing else
- * changes).
+ * Tiles: the core names them ([MapTiles], `CivicApp.mapTiles`): the city's tile server, which
+ * the server tells phones in sync (`--tile-url`), or before the first sync the city's built-in
+ * fallback (OpenStreetMap's own servers, whose usage policy does not allow an app at a city's
+ * scale: https://operations.osmfoundation.org/policies/tiles/). Nothing here picks a server.
+ * The credits the core gives (the tiles' data and the boundaries' source, which asks to be
+ * credited) are drawn over the map, always visible; a tap opens OpenStreetMap's copyright
+ * page. Tile requests carry MapLibre's User-Agent, made of the application id and version
+ * ("org.civic.app/0.1.0 (1) MapLibre Native/…"): keep applicationId and versionName
+ * meaningful. Tiles are cached by MapLibre (mbgl-offline.db); nothing is prefetched.
  */
-private const val TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 private const val OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
-private const val ATTRIBUTION = "© OpenStreetMap contributors"
+
+/**
+ * The tiles a map draws and the credits it shows, on its node of the semantics tree: what the
+ * tests read (TalkBack reads the credits' text, not this).
+ */
+internal val MapTilesKey = SemanticsPropertyKey<MapTiles>("MapTiles")
+private var SemanticsPropertyReceiver.mapTiles by MapTilesKey
 
 private const val MARKERS = "civic-markers"
 private const val AREAS = "civic-areas"
@@ -83,6 +91,7 @@ private fun mapLibreZoom(zoom: Double): Double = zoom - 1.0
 
 @Composable
 internal fun OsmMap(
+    tiles: MapTiles,
     center: LatLon,
     zoom: Double,
     markers: List<MapMarker>,
@@ -100,15 +109,17 @@ internal fun OsmMap(
         MapController.createOrNull(
             context,
             initial = CameraPosition.Builder().target(LatLng(center.lat, center.lon)).zoom(mapLibreZoom(zoom)).build(),
+            tiles = tiles,
         )
     }
     if (controller == null) {
-        MapUnavailable(markers, modifier)
+        MapUnavailable(tiles, markers, modifier)
         return
     }
     controller.onCenterChanged = rememberUpdatedState(onCenterChanged)
     controller.onMarkerClick = rememberUpdatedState(onMarkerClick)
 
+    LaunchedEffect(tiles.urlTemplate) { controller.useTiles(tiles) }
     LaunchedEffect(markers, areas) { controller.show(markers, areas) }
     LaunchedEffect(center, zoom) { controller.moveTo(center, zoom) }
     LaunchedEffect(interactive) { controller.setInteractive(interactive) }
@@ -130,6 +141,7 @@ internal fun OsmMap(
     val click = onMarkerClick
     Box(
         modifier.semantics {
+            mapTiles = tiles
             if (description.isNotEmpty()) contentDescription = description
             if (click != null) {
                 customActions = markers.map { m ->
@@ -143,7 +155,7 @@ internal fun OsmMap(
     ) {
         AndroidView(factory = { controller.view }, modifier = Modifier.matchParentSize())
         Text(
-            ATTRIBUTION,
+            tiles.credits,
             style = MaterialTheme.typography.labelSmall,
             color = Color(0xFF1B1B1B),
             modifier = Modifier
@@ -164,10 +176,12 @@ internal fun OsmMap(
  * places are still read out by TalkBack.
  */
 @Composable
-private fun MapUnavailable(markers: List<MapMarker>, modifier: Modifier) {
+private fun MapUnavailable(tiles: MapTiles, markers: List<MapMarker>, modifier: Modifier) {
     val description = markers.joinToString { it.label }
     Box(
         modifier.background(MaterialTheme.colorScheme.surfaceVariant).semantics {
+            // The tiles it would draw, for the tests (which run where MapLibre cannot).
+            mapTiles = tiles
             if (description.isNotEmpty()) contentDescription = description
         },
         contentAlignment = Alignment.Center,
@@ -182,13 +196,13 @@ private fun MapUnavailable(markers: List<MapMarker>, modifier: Modifier) {
 }
 
 /** The MapView and what the composable last asked of it, applied once the map is ready. */
-private class MapController(context: Context, initial: CameraPosition) {
+private class MapController(context: Context, initial: CameraPosition, private var tiles: MapTiles) {
     companion object {
         private const val TAG = "CivicMap"
 
         /** The controller, or null when MapLibre's native library cannot be loaded here. */
-        fun createOrNull(context: Context, initial: CameraPosition): MapController? = try {
-            MapController(context, initial)
+        fun createOrNull(context: Context, initial: CameraPosition, tiles: MapTiles): MapController? = try {
+            MapController(context, initial, tiles)
         } catch (e: UnsatisfiedLinkError) {
             Log.w(TAG, "MapLibre cannot run on this phone", e)
             null
@@ -275,11 +289,24 @@ private class MapController(context: Context, initial: CameraPosition) {
             }
         }
         wanted?.let { (center, zoom) -> moveTo(center, zoom) }
-        map.setStyle(Style.Builder().fromJson(styleJson())) { loaded ->
+        loadStyle(map)
+    }
+
+    /** The style over [tiles], with the screen's data once it is loaded. */
+    private fun loadStyle(map: MapLibreMap) {
+        style = null
+        map.setStyle(Style.Builder().fromJson(mapStyle(tiles))) { loaded ->
             if (destroyed) return@setStyle
             style = loaded
             applyData()
         }
+    }
+
+    /** Draws [tiles] from now on: the style again when the tile server changed. */
+    fun useTiles(tiles: MapTiles) {
+        if (tiles.urlTemplate == this.tiles.urlTemplate) return
+        this.tiles = tiles
+        map?.let(::loadStyle) // Else the style is loaded when the map is ready.
     }
 
     fun show(markers: List<MapMarker>, areas: List<MapArea>) {
@@ -349,17 +376,18 @@ private class MapController(context: Context, initial: CameraPosition) {
     }
 }
 
-private fun styleJson(): String {
+/** The map's MapLibre style: [tiles]' raster tiles under the areas' and markers' layers. */
+internal fun mapStyle(tiles: MapTiles): String {
     val emptyCollection = { JSONObject().put("type", "FeatureCollection").put("features", JSONArray()) }
     val sources = JSONObject()
         .put(
             "osm",
             JSONObject()
                 .put("type", "raster")
-                .put("tiles", JSONArray().put(TILE_URL))
+                .put("tiles", JSONArray().put(tiles.urlTemplate))
                 .put("tileSize", 256)
                 .put("maxzoom", 19)
-                .put("attribution", ATTRIBUTION),
+                .put("attribution", tiles.credits),
         )
         .put(AREAS, JSONObject().put("type", "geojson").put("data", emptyCollection()))
         .put(MARKERS, JSONObject().put("type", "geojson").put("data", emptyCollection()))

@@ -46,6 +46,7 @@ class NavigationTest {
             Destination("official-login", Routes.OFFICIAL_LOGIN, "Đăng nhập cán bộ", "Officials' sign-in"),
             // Signed out: the inbox sends the official to the sign-in.
             Destination("official-inbox-signed-out", Routes.OFFICIAL_INBOX, "Đăng nhập cán bộ", "Officials' sign-in"),
+            Destination("about", Routes.ABOUT, "ranh giới trong cấu hình của thành phố", "those of the city's configuration"),
         )
     }
 

@@ -37,8 +37,9 @@ data class MapMarker(val at: LatLon, val label: String, val color: Color, val id
 data class MapArea(val ring: List<LatLon>, val color: Color)
 
 /**
- * What only the platform can do for a screen. The Android app provides MapLibre with
- * OpenStreetMap tiles and BitmapFactory; the off-device tests a drawn map and Skia.
+ * What only the platform can do for a screen. The Android app provides MapLibre over the
+ * tiles the core names (`CivicApp.mapTiles`, with their credits on the map) and BitmapFactory;
+ * the off-device tests a drawn map and Skia.
  */
 interface PlatformViews {
     /** The JPEG's pixels, or null when they cannot be decoded. */

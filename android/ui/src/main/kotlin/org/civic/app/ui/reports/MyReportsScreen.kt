@@ -1,5 +1,6 @@
 package org.civic.app.ui.reports
 
+import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
@@ -16,7 +17,9 @@ import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.Card
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.ExtendedFloatingActionButton
+import androidx.compose.material3.IconButton
 import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.LocalContentColor
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
@@ -31,8 +34,11 @@ import androidx.compose.runtime.remember
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
+import androidx.compose.ui.geometry.Offset
+import androidx.compose.ui.graphics.drawscope.Stroke
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.common.EmptyState
@@ -55,15 +61,21 @@ fun MyReportsScreen(
     onOpen: (String) -> Unit,
     onNewReport: () -> Unit,
     onOfficial: (() -> Unit)? = null,
+    onAbout: (() -> Unit)? = null,
 ) {
     val state by model.state.collectAsState()
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Báo cáo của tôi", "My reports")) },
+                // One line: at large text sizes it gives way to the actions.
+                title = { Text(t("Báo cáo của tôi", "My reports"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 actions = {
                     // Officials sign in from here to answer reports from the same app.
                     if (onOfficial != null) TextButton(onClick = onOfficial) { Text(t("Cán bộ", "Officials")) }
+                    if (onAbout != null) {
+                        val about = t("Giới thiệu", "About")
+                        IconButton(onClick = onAbout, modifier = Modifier.semantics { contentDescription = about }) { InfoIcon() }
+                    }
                 },
             )
         },
@@ -98,6 +110,18 @@ fun MyReportsScreen(
                 }
             }
         }
+    }
+}
+
+/** An "i" in a circle, drawn (no icon font on the classpath), as the bottom bar's icons are. */
+@Composable
+private fun InfoIcon() {
+    val color = LocalContentColor.current
+    Canvas(Modifier.size(24.dp)) {
+        val w = size.width
+        drawCircle(color, radius = w * 0.42f, style = Stroke(width = w * 0.08f))
+        drawCircle(color, radius = w * 0.06f, center = Offset(w * 0.5f, w * 0.3f))
+        drawLine(color, Offset(w * 0.5f, w * 0.44f), Offset(w * 0.5f, w * 0.74f), strokeWidth = w * 0.1f)
     }
 }
 

@@ -2,6 +2,7 @@ package org.civic.app.ui.reports
 
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import kotlinx.coroutines.flow.first
@@ -38,7 +39,8 @@ class MyReportsTest {
             ModelScope().use { s ->
                 val model = MyReportsViewModel(app, s.scope)
                 var official = 0
-                screen("my-reports-offline", look, { MyReportsScreen(model, app::photo, {}, {}, onOfficial = { official++ }) }) {
+                var about = 0
+                screen("my-reports-offline", look, { MyReportsScreen(model, app::photo, {}, {}, onOfficial = { official++ }, onAbout = { about++ }) }) {
                     val vi = look.language == AppLanguage.VI
                     awaitText(if (vi) "Báo cáo của tôi" else "My reports")
                     awaitText(if (vi) "Chờ gửi" else "Waiting to send")
@@ -57,6 +59,9 @@ class MyReportsTest {
                     onNodeWithText(if (vi) "Cán bộ" else "Officials").performClick()
                     waitForIdle()
                     assertEquals(1, official, "the officials' sign-in is one tap away")
+                    onNodeWithContentDescription(if (vi) "Giới thiệu" else "About").performClick()
+                    waitForIdle()
+                    assertEquals(1, about, "the app's About (and the map's credits) one tap away")
                 }
             }
             app.close()

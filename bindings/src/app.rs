@@ -526,5 +526,5 @@ pub(crate) async fn on_runtime<T: Send + 'static>(
 }
 
 fn attached_photo(a: civic_core::AttachedPhoto, now: time::OffsetDateTime) -> AttachedPhoto {
-    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::app::photo_fix(&a.hints, now).map(Into::into) }
+    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::photo::photo_fix(&a.hints, now).map(Into::into) }
 }

@@ -11,7 +11,7 @@ use crate::catalog::Category;
 use crate::city::{City, CityHandle};
 use crate::clock::{self, SharedClock};
 use crate::error::{Error, Missing, Result};
-use crate::model::{AnswerValue, Answers, Draft, FixSource, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
+use crate::model::{AnswerValue, Answers, Draft, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
 use crate::photo::{self, PhotoHints, PhotoOptions};
 use crate::protocol::{AlertView, Profile};
 use crate::store::{
@@ -21,31 +21,11 @@ use crate::store::{
 use crate::sync::{SyncOptions, Syncer, TokenStore};
 use crate::warning::{MAX_PLACE_NAME_CHARS, PlaceShape, SavedPlace, Subscription, SubscriptionError};
 
-/// Longest description, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+use crate::model::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS, plain_text};
+use crate::photo::photo_fix;
 
-/// The fix a photo's EXIF GPS gives: its accuracy when the camera wrote one, else a cautious
-/// default; taken when the photo was, else `now`.
-pub fn photo_fix(hints: &PhotoHints, now: OffsetDateTime) -> Option<GeoFix> {
-    let loc = hints.location?;
-    Some(GeoFix {
-        lat: loc.lat,
-        lon: loc.lon,
-        accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
-        source: FixSource::PhotoExif,
-        fixed_at: hints.taken_at.unwrap_or(now),
-    })
-}
-
-/// Settings keys: the citizen's profile (JSON), and whether the server has yet to get it.
-pub(crate) const PROFILE: &str = "profile";
-pub(crate) const PROFILE_PENDING: &str = "profile_pending";
-/// Most photos on one report.
-pub const MAX_PHOTOS: usize = 5;
 /// Largest photo file accepted from a path before decoding.
 pub const MAX_PHOTO_FILE_BYTES: u64 = 40 * 1024 * 1024;
-/// Accuracy assumed for a camera's EXIF position that does not state its own.
-pub const EXIF_DEFAULT_ACCURACY_M: f64 = 50.0;
 
 /// A photo just attached to a draft, with what it suggests about place and time.
 #[derive(Debug, Clone, PartialEq)]
@@ -310,7 +290,7 @@ impl Civic {
     /// The citizen's name and contact as the city's officials see them on named reports
     /// (never the public). Empty until given.
     pub fn profile(&self) -> Result<Profile> {
-        let stored = self.store.read(|c| store::setting(c, PROFILE))?;
+        let stored = self.store.read(|c| store::setting(c, store::settings::PROFILE))?;
         Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
     }
 
@@ -334,8 +314,8 @@ impl Civic {
         };
         let json = serde_json::to_string(&clean).map_err(|e| Error::Corrupt(format!("profile: {e}")))?;
         self.store.write(Durability::AppCrash, |tx| {
-            store::set_setting(tx, PROFILE, &json)?;
-            store::set_setting(tx, PROFILE_PENDING, "1")
+            store::set_setting(tx, store::settings::PROFILE, &json)?;
+            store::set_setting(tx, store::settings::PROFILE_PENDING, "1")
         })
     }
 
@@ -591,10 +571,4 @@ impl Civic {
         let now = self.store.now();
         self.store.write(Durability::AppCrash, |tx| store::take_alert_notifications(tx, now))
     }
-}
-
-/// Plain text as stored (phone and server alike): no control characters but newlines and
-/// tabs, `\r\n` folded.
-pub fn plain_text(s: &str) -> String {
-    s.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\t' || !c.is_control()).collect()
 }

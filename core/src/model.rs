@@ -339,6 +339,9 @@ pub struct TimelineEvent {
     pub photo: Option<String>,
     /// For `Status::Duplicate`: the report this one duplicates.
     pub duplicate_of: Option<ReportId>,
+    /// On the citizen's rating step: the stars (1 to 5) they gave the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
 }
 
 /// A citizen's answer to one of the category's questions.
@@ -437,17 +440,24 @@ impl ReportDetail {
     /// last resolution or rejection, if any.
     pub fn rating(&self) -> Option<u8> {
         let from = self.timeline.iter().rposition(|e| e.status.is_some_and(|s| matches!(s, Status::Resolved | Status::Rejected)))?;
-        self.timeline[from..]
-            .iter()
-            .rev()
-            .filter(|e| e.actor == ActorRole::Citizen)
-            .find_map(|e| e.note.as_deref().and_then(crate::protocol::Rate::stars_in))
+        self.timeline[from..].iter().rev().filter(|e| e.actor == ActorRole::Citizen).find_map(|e| e.rating)
     }
 
     /// The city gave an outcome (resolved or rejected) that the citizen has not rated yet.
     pub fn can_rate(&self) -> bool {
         matches!(self.report.status, Status::Resolved | Status::Rejected) && self.rating().is_none()
     }
+}
+
+/// Longest description of a report, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Most photos on one report.
+pub const MAX_PHOTOS: usize = 5;
+
+/// Plain text as stored (phone and server alike): no control characters but newlines and
+/// tabs, `\r\n` folded.
+pub fn plain_text(s: &str) -> String {
+    s.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\t' || !c.is_control()).collect()
 }
 
 #[cfg(test)]

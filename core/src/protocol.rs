@@ -272,12 +272,6 @@ impl Rate {
     pub fn timeline_note(&self) -> String {
         format!("{}★{}", self.stars, self.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default())
     }
-
-    /// The stars of a citizen's timeline note written by [`Rate::timeline_note`].
-    pub fn stars_in(note: &str) -> Option<u8> {
-        let (stars, _) = note.split_once('★')?;
-        stars.parse().ok().filter(|s| (1..=5).contains(s))
-    }
 }
 
 /// A rating as stored.

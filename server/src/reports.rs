@@ -119,7 +119,7 @@ pub fn photos(conn: &Conn, id: ReportId) -> ApiResult<Vec<String>> {
 /// A report's timeline, oldest first.
 pub fn timeline(conn: &Conn, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE report_id = ?1 ORDER BY at, id",
+        "SELECT id, at, actor, status, note, photo_hash, duplicate_of, rating FROM timeline_event WHERE report_id = ?1 ORDER BY at, id",
     )?;
     let rows = stmt.query_map([id.to_string()], event_from_row)?;
     rows.map(|r| r?).collect()
@@ -127,9 +127,13 @@ pub fn timeline(conn: &Conn, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
 
 /// One event by its id.
 pub fn event(conn: &Conn, id: &str) -> ApiResult<Option<TimelineEvent>> {
-    conn.query_row("SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event WHERE id = ?1", [id], event_from_row)
-        .optional()?
-        .transpose()
+    conn.query_row(
+        "SELECT id, at, actor, status, note, photo_hash, duplicate_of, rating FROM timeline_event WHERE id = ?1",
+        [id],
+        event_from_row,
+    )
+    .optional()?
+    .transpose()
 }
 
 fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {
@@ -140,6 +144,7 @@ fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {
     let at: i64 = r.get(1)?;
     let note: Option<String> = r.get(4)?;
     let photo: Option<String> = r.get(5)?;
+    let rating: Option<i64> = r.get(7)?;
     Ok((|| {
         Ok(TimelineEvent {
             id: id.parse().map_err(|_| corrupt("event id"))?,
@@ -149,6 +154,7 @@ fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {
             note,
             photo,
             duplicate_of: dup.map(|d| d.parse().map_err(|_| corrupt("duplicate id"))).transpose()?,
+            rating: rating.map(|r| u8::try_from(r).map_err(|_| corrupt("rating"))).transpose()?,
         })
     })())
 }
@@ -232,8 +238,8 @@ pub fn public_view(conn: &Conn, s: &Stored) -> ApiResult<PublicReport> {
 /// Adds an event to a report's timeline and to its device's change feed.
 pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> ApiResult<()> {
     tx.execute(
-        "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             event.id.to_string(),
             report.id.to_string(),
@@ -244,6 +250,7 @@ pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Op
             event.note,
             event.photo,
             event.duplicate_of.map(|d| d.to_string()),
+            event.rating.map(i64::from),
         ],
     )?;
     tx.execute(
@@ -274,5 +281,5 @@ pub fn page_token(key: i64, id: ReportId) -> String {
 
 /// A new event at `at`.
 pub fn new_event(at: time::OffsetDateTime, actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
-    TimelineEvent { id: Uuid::now_v7(), at, actor, status, note, photo: None, duplicate_of: None }
+    TimelineEvent { id: Uuid::now_v7(), at, actor, status, note, photo: None, duplicate_of: None, rating: None }
 }

@@ -217,3 +217,19 @@ fn hex(bytes: &[u8]) -> String {
     }
     s
 }
+
+/// Accuracy assumed for a camera's EXIF position that does not state its own.
+pub const EXIF_DEFAULT_ACCURACY_M: f64 = 50.0;
+
+/// The fix a photo's EXIF GPS gives: its accuracy when the camera wrote one, else a cautious
+/// default; taken when the photo was, else `now`.
+pub fn photo_fix(hints: &PhotoHints, now: time::OffsetDateTime) -> Option<crate::model::GeoFix> {
+    let loc = hints.location?;
+    Some(crate::model::GeoFix {
+        lat: loc.lat,
+        lon: loc.lon,
+        accuracy_m: loc.accuracy_m.unwrap_or(EXIF_DEFAULT_ACCURACY_M),
+        source: crate::model::FixSource::PhotoExif,
+        fixed_at: hints.taken_at.unwrap_or(now),
+    })
+}

@@ -15,6 +15,7 @@ mod official;
 mod photos;
 mod places;
 mod reports;
+pub mod settings;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ pub use official::*;
 pub use photos::*;
 pub use places::*;
 pub use reports::*;
+pub use settings::{clear_setting, set_setting, setting};
 pub use sync::*;
 
 use crate::clock::{self, SharedClock};
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
+    include_str!("schema_v9.sql"),
 ];
 
 /// The file name of the store inside the data directory.

@@ -52,6 +52,7 @@ pub fn queue_report(
         note: None,
         photo: None,
         duplicate_of: None,
+        rating: None,
     };
     insert_event(tx, draft.id, &event)?;
     tx.execute("INSERT INTO outbox (report_id, queued_at) VALUES (?1, ?2)", params![id, to_ms(at)])?;
@@ -62,8 +63,8 @@ pub fn queue_report(
 /// Adds an event to a report's timeline; false if it was already there.
 pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -> Result<bool> {
     let inserted = tx.execute(
-        "INSERT INTO timeline_event (id, report_id, at, actor, status, note, photo_hash, duplicate_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO timeline_event (id, report_id, at, actor, status, note, photo_hash, duplicate_of, rating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
         params![
             e.id.to_string(),
             report.to_string(),
@@ -72,7 +73,8 @@ pub fn insert_event(tx: &Transaction<'_>, report: ReportId, e: &TimelineEvent) -
             e.status.map(Status::as_str),
             e.note,
             e.photo,
-            e.duplicate_of.map(|d| d.to_string())
+            e.duplicate_of.map(|d| d.to_string()),
+            e.rating
         ],
     )?;
     Ok(inserted > 0)
@@ -89,7 +91,7 @@ pub fn load_report(conn: &Connection, id: ReportId) -> Result<ReportDetail> {
         &id.to_string(),
     )?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, actor, status, note, photo_hash, duplicate_of FROM timeline_event
+        "SELECT id, at, actor, status, note, photo_hash, duplicate_of, rating FROM timeline_event
          WHERE report_id = ?1 ORDER BY at, id",
     )?;
     let timeline = stmt.query_map([id.to_string()], |r| Ok(event_from_row(r)))?.map(|row| row?).collect::<Result<Vec<_>>>()?;
@@ -263,5 +265,6 @@ fn event_from_row(r: &Row<'_>) -> Result<TimelineEvent> {
         note: r.get(4)?,
         photo: r.get(5)?,
         duplicate_of: duplicate_of.as_deref().map(parse_name).transpose()?,
+        rating: r.get(7)?,
     })
 }

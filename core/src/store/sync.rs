@@ -58,6 +58,7 @@ pub fn mark_submitted(tx: &Transaction<'_>, id: ReportId, public_number: &str, a
             note: None,
             photo: None,
             duplicate_of: None,
+            rating: None,
         };
         insert_event(tx, id, &event)?;
     }
@@ -203,17 +204,6 @@ pub fn mark_notifications_seen(tx: &Transaction<'_>, events: &[uuid::Uuid]) -> R
     for e in events {
         tx.execute("UPDATE notification SET seen = 1 WHERE event_id = ?1", [e.to_string()])?;
     }
-    Ok(())
-}
-
-/// A stored setting.
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-}
-
-/// Stores a setting.
-pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
-    tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2", params![key, value])?;
     Ok(())
 }
 

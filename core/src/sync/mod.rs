@@ -145,7 +145,7 @@ impl Syncer {
             .build()
             .map_err(|e| crate::Error::Corrupt(format!("HTTP client: {e}")))?;
         let last_success = store
-            .read(|c| store::setting(c, "last_sync_success"))?
+            .read(|c| store::setting(c, store::settings::LAST_SYNC_SUCCESS))?
             .and_then(|s| OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok());
         let (state, _) = watch::channel(SyncState::Idle { last_success });
         Ok(Syncer {
@@ -301,7 +301,7 @@ impl Syncer {
                 let now = self.store.now();
                 let _ = self.store.write(Durability::AppCrash, |tx| {
                     let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-                    store::set_setting(tx, "last_sync_success", &stamp)
+                    store::set_setting(tx, store::settings::LAST_SYNC_SUCCESS, &stamp)
                 });
                 match self.store.read(store::next_outbox_attempt) {
                     Ok(Some(next_attempt)) => SyncState::WaitingToRetry { next_attempt },
@@ -384,11 +384,11 @@ impl Syncer {
     /// Sends the citizen's name and contact when they changed since the server last had
     /// them. A refusal (a field the server finds too long) is not retried forever.
     async fn push_profile(&self, token: &str) -> Result<(), Stop> {
-        let pending = self.store.read(|c| store::setting(c, crate::app::PROFILE_PENDING))?;
+        let pending = self.store.read(|c| store::setting(c, store::settings::PROFILE_PENDING))?;
         if pending.as_deref() != Some("1") {
             return Ok(());
         }
-        let stored = self.store.read(|c| store::setting(c, crate::app::PROFILE))?.unwrap_or_default();
+        let stored = self.store.read(|c| store::setting(c, store::settings::PROFILE))?.unwrap_or_default();
         let profile: crate::protocol::Profile = serde_json::from_str(&stored).unwrap_or_default();
         let request = self.http.put(self.url("/me")).bearer_auth(token).timeout(self.options.request_timeout).json(&profile);
         match client::check(request.send().await).await {
@@ -397,8 +397,8 @@ impl Syncer {
         }
         // Only if nothing changed meanwhile: a newer profile stays pending.
         self.store.write(Durability::AppCrash, |tx| {
-            if store::setting(tx, crate::app::PROFILE)?.unwrap_or_default() == stored {
-                store::set_setting(tx, crate::app::PROFILE_PENDING, "0")?;
+            if store::setting(tx, store::settings::PROFILE)?.unwrap_or_default() == stored {
+                store::set_setting(tx, store::settings::PROFILE_PENDING, "0")?;
             }
             Ok(())
         })?;
@@ -580,12 +580,13 @@ impl Syncer {
             Ok(city) => {
                 self.store.write(Durability::AppCrash, |tx| {
                     store::save_city_config(tx, &config, &wards, now)?;
-                    tx.execute("DELETE FROM setting WHERE key = 'city_config_refused'", [])?;
-                    Ok(())
+                    store::clear_setting(tx, store::settings::CITY_CONFIG_REFUSED)
                 })?;
                 self.city.replace(city);
             }
-            Err(e) => self.store.write(Durability::AppCrash, |tx| store::set_setting(tx, "city_config_refused", &e.to_string()))?,
+            Err(e) => {
+                self.store.write(Durability::AppCrash, |tx| store::set_setting(tx, store::settings::CITY_CONFIG_REFUSED, &e.to_string()))?
+            }
         }
         Ok(())
     }

@@ -62,3 +62,36 @@ fn an_upgraded_phone_places_its_reports_and_places_in_todays_wards() {
     assert_eq!(again.subscription().unwrap().places, places);
     assert_eq!(again.report(id).unwrap(), after);
 }
+
+#[test]
+fn a_rating_kept_as_a_note_by_the_release_before_becomes_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let civic = civic(dir.path());
+        let id = complete_draft(&civic, 5);
+        civic.send(id).unwrap();
+        id
+    };
+    // As the release before typed ratings left it (schema 8): an outcome, then the citizen's
+    // rating step with the stars only in its note.
+    let db = rusqlite::Connection::open(dir.path().join("civic.sqlite3")).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    db.execute_batch(&format!(
+        "INSERT INTO timeline_event (id, report_id, at, actor, status, note) VALUES
+             ('{}', '{id}', {}, 'officer', 'resolved', 'Đã dọn'),
+             ('{}', '{id}', {}, 'citizen', NULL, '3★ — tạm được');
+         UPDATE report SET status = 'resolved' WHERE id = '{id}';
+         ALTER TABLE timeline_event DROP COLUMN rating;
+         PRAGMA user_version = 8;",
+        uuid::Uuid::now_v7(),
+        now + 1000,
+        uuid::Uuid::now_v7(),
+        now + 2000,
+    ))
+    .unwrap();
+    drop(db);
+    let civic = civic(dir.path());
+    let detail = civic.report(id).unwrap();
+    assert_eq!(detail.rating(), Some(3));
+    assert!(!detail.can_rate(), "already rated");
+}

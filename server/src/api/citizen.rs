@@ -5,8 +5,8 @@ use crate::db::OptionalExt;
 use crate::params;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use civic_core::app::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS};
-use civic_core::model::{ActorRole, ReportId, Status};
+use civic_core::model::{ActorRole, ReportId, Status, TimelineEvent};
+use civic_core::model::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS};
 use civic_core::photo::{self, PhotoOptions};
 use civic_core::protocol::{
     Change, DeviceRegistered, Page, PhotoStored, Profile, Rate, RegisterDevice, Reopen, ReportReceipt, ReportView, SubmitReport, SyncBatch,
@@ -559,7 +559,8 @@ pub async fn rate(
                 tx.execute("UPDATE report SET flagged = 1 WHERE id = ?1", [id.to_string()])?;
             }
             let note = Some(civic_core::protocol::Rate { stars: r.stars, comment }.timeline_note());
-            reports::add_event(tx, &stored, &reports::new_event(at, ActorRole::Citizen, None, note), None)?;
+            let event = TimelineEvent { rating: Some(r.stars), ..reports::new_event(at, ActorRole::Citizen, None, note) };
+            reports::add_event(tx, &stored, &event, None)?;
             let stored = reports::get(tx, id)?;
             reports::view(tx, &stored)
         })

@@ -85,7 +85,7 @@ impl From<PathRejection> for ApiError {
 
 /// Checks a free-text field: trimmed, not empty when required, at most `max` characters.
 pub fn text_field(name: &str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
-    let v = civic_core::app::plain_text(value).trim().to_owned();
+    let v = civic_core::model::plain_text(value).trim().to_owned();
     if required && v.is_empty() {
         return Err(ApiError::unprocessable("missing-field", format!("`{name}` is required")));
     }

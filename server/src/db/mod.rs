@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
+    include_str!("schema_v9.sql"),
 ];
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v1.sql"),
@@ -43,6 +44,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v6.sql"),
     include_str!("pg_v7.sql"),
     include_str!("pg_v8.sql"),
+    include_str!("pg_v9.sql"),
 ];
 const READERS: usize = 4;
 /// The advisory lock every PostgreSQL write transaction holds (and migrations, on a

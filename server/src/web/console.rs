@@ -786,7 +786,7 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
             Ok(_) => {}
         }
         let hints = civic_core::photo::read_hints(&bytes);
-        let Some(fix) = civic_core::app::photo_fix(&hints, st.now()) else {
+        let Some(fix) = civic_core::photo::photo_fix(&hints, st.now()) else {
             let msg = l.t(
                 "Ảnh không có vị trí GPS. Hãy chụp ảnh khi bật định vị, hoặc cập nhật từ ứng dụng điện thoại.",
                 "The photo has no GPS position. Take it with location on, or resolve from the phone app.",

@@ -14,5 +14,6 @@ mod postgres_tls;
 mod push;
 mod scale;
 mod schema;
+mod upgrade;
 mod wards;
 mod web;

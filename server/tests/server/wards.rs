@@ -13,19 +13,12 @@ const PHU_BAI: (f64, f64) = (16.4015, 107.7026);
 /// placed in a district only (here all in 474, the old Huế city, whatever their point), and
 /// the campaign naming that district.
 fn as_the_previous_release_left_it(data_dir: &std::path::Path) {
-    let version = if test_database(data_dir).is_some() { "UPDATE schema_version SET version = 7;" } else { "PRAGMA user_version = 7;" };
     exec_sql_at(
         data_dir,
-        &format!(
-            "UPDATE report SET district_code = '474', district_vi = 'Huế', district_en = 'Hue';
-             UPDATE campaign SET areas = '474';
-             DROP INDEX report_by_ward;
-             ALTER TABLE report DROP COLUMN ward_code;
-             ALTER TABLE report DROP COLUMN ward_vi;
-             ALTER TABLE report DROP COLUMN ward_en;
-             {version}"
-        ),
+        "UPDATE report SET district_code = '474', district_vi = 'Huế', district_en = 'Hue';
+         UPDATE campaign SET areas = '474';",
     );
+    downgrade_schema(data_dir, 7);
 }
 
 #[tokio::test]

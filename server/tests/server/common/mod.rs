@@ -257,3 +257,26 @@ pub fn exec_sql_at(data_dir: &Path, sql: &str) {
         }
     }
 }
+
+/// Takes the schema of the database of `data_dir` back to `version`, undoing each later
+/// migration (newest first), as a release that only knew `version` left it. The data the
+/// later migrations would have written is the caller's to set.
+pub fn downgrade_schema(data_dir: &Path, version: u32) {
+    let undo: &[(u32, &str)] = &[
+        (9, "ALTER TABLE timeline_event DROP COLUMN rating;"),
+        (
+            8,
+            "DROP INDEX report_by_ward;
+             ALTER TABLE report DROP COLUMN ward_code;
+             ALTER TABLE report DROP COLUMN ward_vi;
+             ALTER TABLE report DROP COLUMN ward_en;",
+        ),
+    ];
+    let mut sql: String = undo.iter().filter(|(v, _)| *v > version).map(|(_, s)| *s).collect::<Vec<_>>().join("\n");
+    sql.push_str(&if test_database(data_dir).is_some() {
+        format!("UPDATE schema_version SET version = {version};")
+    } else {
+        format!("PRAGMA user_version = {version};")
+    });
+    exec_sql_at(data_dir, &sql);
+}

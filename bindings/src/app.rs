@@ -315,7 +315,11 @@ impl CivicApp {
     pub fn map_tiles(&self) -> MapTiles {
         let city = self.civic.city();
         let lang = self.lang();
-        MapTiles { url_template: city.tile_url.clone(), credits: city.map_credits(lang), boundary_credits: city.credits.get(lang).to_owned() }
+        MapTiles {
+            url_template: city.tile_url.clone(),
+            credits: city.map_credits(lang),
+            boundary_credits: city.credits.get(lang).to_owned(),
+        }
     }
 
     /// The city's wards and communes in alphabetical order, for choosing one as a place to follow.

@@ -66,16 +66,9 @@ fn load(c: &Conn, id: &str) -> ApiResult<Stored> {
     c.query_row(&format!("SELECT {COLUMNS} FROM campaign WHERE id = ?1"), [id], stored).optional()?.ok_or_else(|| not_found(id))
 }
 
+/// The core's rule, on the stored times (milliseconds); handing the spots over closes it.
 fn phase(s: &Stored, at: i64) -> Phase {
-    if s.cancel_reason.is_some() {
-        Phase::Cancelled
-    } else if s.handed_over || at >= s.ends_at {
-        Phase::Ended
-    } else if at >= s.starts_at {
-        Phase::Running
-    } else {
-        Phase::Upcoming
-    }
+    Phase::at(s.cancel_reason.is_some(), s.handed_over, s.starts_at, s.ends_at, at)
 }
 
 /// A campaign over (its end passed, or its spots handed to the city) takes no more change.

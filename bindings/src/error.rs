@@ -1,5 +1,6 @@
 //! The one error the apps catch: a few cases an app handles differently, each with the
 //! text to show the user (`user_message`) in the app's language (from `civic_core::Error::message`).
+//! Every core error is mapped by name (no catch-all): a new one must be placed here.
 
 use civic_core::Error;
 use civic_core::model::Lang;
@@ -68,7 +69,41 @@ impl CivicError {
             Error::Refused { kind, .. } => CivicError::Refused { user_message, kind },
             Error::ServerBusy(_) => CivicError::ServerBusy { user_message },
             Error::Unauthorized => CivicError::Unauthorized { user_message },
-            _ => CivicError::InvalidInput { user_message },
+            Error::Area(civic_core::area::AreaError::InvalidCoordinates { .. })
+            | Error::Answer(_)
+            | Error::UnknownCategory(_)
+            | Error::InactiveCategory(_)
+            | Error::DescriptionTooLong { .. }
+            | Error::ProfileFieldTooLong { .. }
+            | Error::EmptyText
+            | Error::TooManyPhotos { .. }
+            | Error::Subscription(_) => CivicError::InvalidInput { user_message },
+            // The city's configuration the app opened with does not load: nothing the user
+            // typed, and nothing the app can go on without.
+            Error::Config(_) => CivicError::Storage { user_message },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use civic_core::area::AreaError;
+    use civic_core::model::Localized;
+
+    #[test]
+    fn each_core_error_reaches_the_app_as_the_case_it_handles() {
+        let case = |e: Error| std::mem::discriminant(&CivicError::from_core(e, Lang::Vi));
+        let input = std::mem::discriminant(&CivicError::InvalidInput { user_message: String::new() });
+        assert_eq!(case(Error::EmptyText), input);
+        assert_eq!(case(Error::UnknownCategory("x".into())), input);
+        assert_eq!(case(Error::Area(AreaError::InvalidCoordinates { lat: 91.0, lon: 0.0 })), input);
+        let outside = CivicError::from_core(Error::Area(AreaError::Outside { distance_m: 2500.0, area: Localized::default() }), Lang::En);
+        assert!(matches!(outside, CivicError::OutsideServiceArea { distance_m, .. } if distance_m == 2500.0));
+        let storage = std::mem::discriminant(&CivicError::Storage { user_message: String::new() });
+        assert_eq!(case(Error::Config(civic_core::city::ConfigError::NoWards)), storage);
+        assert_eq!(case(Error::Corrupt("x".into())), storage);
+        let offline = CivicError::from_core(Error::Offline("no route".into()), Lang::Vi);
+        assert!(matches!(&offline, CivicError::Offline { user_message } if !user_message.is_empty()), "{offline:?}");
     }
 }

@@ -21,9 +21,9 @@ pub enum Missing {
     Answer(String),
 }
 
-/// Every way a core operation can fail.
+/// Every way a core operation can fail. Not `non_exhaustive`: the bindings map every case,
+/// so a new one is a compile error there until it is mapped.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     #[error("photo refused: {0}")]
     Photo(#[from] PhotoError),

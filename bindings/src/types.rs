@@ -35,6 +35,13 @@ pub fn status_label(status: ReportStatus, language: String) -> String {
     model::Status::from(status).label(lang).to_owned()
 }
 
+/// Whether the city still has work to do on a report in this status (the core's rule, for
+/// the map's "open" filter and an official's inbox).
+#[uniffi::export]
+pub fn status_is_open(status: ReportStatus) -> bool {
+    model::Status::from(status).is_open()
+}
+
 impl From<model::Status> for ReportStatus {
     fn from(s: model::Status) -> Self {
         use model::Status as S;

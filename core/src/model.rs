@@ -164,6 +164,12 @@ impl Status {
         matches!(self, Status::Resolved | Status::Rejected | Status::Duplicate)
     }
 
+    /// True while the city still has work to do on it (sent, and no outcome yet): what the
+    /// map's "open" filter and an official's inbox show.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Submitted | Status::Received | Status::Assigned | Status::InProgress | Status::Reopened)
+    }
+
     /// True while the report still lives only on the phone.
     pub fn is_local(self) -> bool {
         matches!(self, Status::Draft | Status::Queued)
@@ -463,6 +469,13 @@ pub fn plain_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_is_open_while_the_city_has_work_to_do_on_it() {
+        let open: Vec<Status> = Status::ALL.iter().copied().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [Status::Submitted, Status::Received, Status::Assigned, Status::InProgress, Status::Reopened]);
+        assert!(Status::ALL.iter().all(|s| !(s.is_open() && (s.is_outcome() || s.is_local()))));
+    }
 
     #[test]
     fn report_ids_sort_in_capture_order() {

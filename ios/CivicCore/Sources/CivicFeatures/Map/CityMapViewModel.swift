@@ -113,11 +113,9 @@ public final class CityMapViewModel {
         categoryNames[code] ?? code
     }
 
+    /// The core's rule (`statusIsOpen`): the city still has work to do on it.
     public nonisolated static func isOpen(_ status: ReportStatus) -> Bool {
-        switch status {
-        case .submitted, .received, .assigned, .inProgress, .reopened: return true
-        default: return false
-        }
+        statusIsOpen(status: status)
     }
 
     /// The map moved or zoomed: load its new box once it rests.

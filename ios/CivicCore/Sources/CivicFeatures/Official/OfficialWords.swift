@@ -69,9 +69,6 @@ public enum OfficialWords {
 
     /// The statuses still open: an official's work, the inbox's filters.
     public static func isOpen(_ status: ReportStatus) -> Bool {
-        switch status {
-        case .submitted, .received, .assigned, .inProgress, .reopened: return true
-        default: return false
-        }
+        statusIsOpen(status: status)
     }
 }

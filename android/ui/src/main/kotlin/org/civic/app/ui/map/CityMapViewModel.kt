@@ -17,6 +17,7 @@ import org.civic.core.CityReport
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.ReportStatus
+import org.civic.core.statusIsOpen
 import kotlin.math.cos
 import kotlin.math.pow
 
@@ -77,13 +78,8 @@ data class CityMapState(
     fun categoryName(code: String): String = categoryNames[code] ?: code
 
     companion object {
-        fun isOpen(status: ReportStatus): Boolean = status in setOf(
-            ReportStatus.SUBMITTED,
-            ReportStatus.RECEIVED,
-            ReportStatus.ASSIGNED,
-            ReportStatus.IN_PROGRESS,
-            ReportStatus.REOPENED,
-        )
+        /** The core's rule ([statusIsOpen]): the city still has work to do on it. */
+        fun isOpen(status: ReportStatus): Boolean = statusIsOpen(status)
     }
 }
 

@@ -68,17 +68,26 @@ impl Civic {
     /// saved place naming a former district becomes the wards and communes it became, each
     /// named after the resident's place and the ward. Does nothing once done.
     fn move_to_current_units(&self) -> Result<()> {
-        let unplaced = self.store.read(store::unplaced)?;
+        let city = self.city.get();
+        // Points too far outside today's units stay without a ward (and are tried again at
+        // the next start, costing a read, not a write).
+        let placed: Vec<_> = self
+            .store
+            .read(store::unplaced)?
+            .into_iter()
+            .filter_map(|(holder, id, lat, lon)| city.area.locate(lat, lon).ok().map(|found| (holder, id, found.ward)))
+            .collect();
         let sub = self.subscription()?;
-        let former = |p: &SavedPlace| matches!(&p.shape, PlaceShape::Area { code } if self.city.get().area.zone(code).is_none());
-        if unplaced.is_empty() && !sub.places.iter().any(former) {
+        let former = |p: &SavedPlace| matches!(&p.shape, PlaceShape::Area { code } if city.area.zone(code).is_none());
+        let moves_places = sub.places.iter().any(former);
+        if placed.is_empty() && !moves_places {
             return Ok(());
         }
         let mut places = Vec::new();
         for place in &sub.places {
             match &place.shape {
                 PlaceShape::Area { code } if former(place) => {
-                    for ward in self.city.get().current_units(code) {
+                    for ward in city.current_units(code) {
                         let name: String = format!("{} · {}", place.name, ward.name.vi).chars().take(MAX_PLACE_NAME_CHARS).collect();
                         let followed = |p: &SavedPlace| p.name == name || p.shape == PlaceShape::Area { code: ward.code.clone() };
                         if !places.iter().any(followed) && !sub.places.iter().any(followed) {
@@ -91,12 +100,10 @@ impl Civic {
         }
         let sub = Subscription { places, ..sub };
         self.store.write(Durability::AppCrash, |tx| {
-            for (holder, id, lat, lon) in &unplaced {
-                if let Ok(found) = self.city.get().area.locate(*lat, *lon) {
-                    store::set_ward(tx, *holder, id, &found.ward)?;
-                }
+            for (holder, id, ward) in &placed {
+                store::set_ward(tx, *holder, id, ward)?;
             }
-            store::save_subscription(tx, &sub)
+            if moves_places { store::save_subscription(tx, &sub) } else { Ok(()) }
         })
     }
 

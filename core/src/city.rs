@@ -107,20 +107,21 @@ const NOT_BUILT_IN: &str = "not built in";
 impl City {
     /// Huế, built into the core, with its boundaries at full resolution (for the server).
     pub fn hue() -> Result<Self, ConfigError> {
-        Self::from_files(include_str!("../../config/hue/city.json"), |name| match name {
-            "wards.geojson" => Ok(include_bytes!("../../config/hue/wards.geojson").to_vec()),
-            "catalog.json" => Ok(include_bytes!("../../config/hue/catalog.json").to_vec()),
-            "former-units.json" => Ok(include_bytes!("../../config/hue/former-units.json").to_vec()),
-            other => Err(not_built_in(other)),
-        })
+        Self::hue_with_wards(include_bytes!("../../config/hue/wards.geojson"))
     }
 
     /// Huế as the phone carries it before it first hears from the server: the same catalog,
     /// the boundaries in their compact, simplified form (`config/hue/wards.civb`, written by
     /// `cargo run -p civic-core --example pack_wards`).
     pub fn hue_compact() -> Result<Self, ConfigError> {
+        Self::hue_with_wards(include_bytes!("../../config/hue/wards.civb"))
+    }
+
+    /// Huế's built-in files, with these bytes (GeoJSON or compact) for its wards. Each public
+    /// constructor names one file, so a phone library links in only the compact one.
+    fn hue_with_wards(wards: &'static [u8]) -> Result<Self, ConfigError> {
         Self::from_files(include_str!("../../config/hue/city.json"), |name| match name {
-            "wards.geojson" => Ok(include_bytes!("../../config/hue/wards.civb").to_vec()),
+            "wards.geojson" => Ok(wards.to_vec()),
             "catalog.json" => Ok(include_bytes!("../../config/hue/catalog.json").to_vec()),
             "former-units.json" => Ok(include_bytes!("../../config/hue/former-units.json").to_vec()),
             other => Err(not_built_in(other)),

@@ -588,7 +588,7 @@ impl CityConfig {
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let body = serde_json::to_vec(&CityConfig { version: String::new(), ..self.clone() }).unwrap_or_default();
-        Sha256::digest(&body).iter().take(12).map(|b| format!("{b:02x}")).collect()
+        crate::photo::hex(&Sha256::digest(&body)[..12])
     }
 
     /// The city this configuration describes, with its wards (the bytes of `GET /city/wards`,
@@ -596,9 +596,7 @@ impl CityConfig {
     /// built-in copy).
     pub fn to_city(&self, wards: &[u8], former_units: Vec<crate::city::FormerUnit>) -> Result<crate::City, crate::city::ConfigError> {
         use crate::city::ConfigError;
-        use sha2::{Digest, Sha256};
-        let sha: String = Sha256::digest(wards).iter().map(|b| format!("{b:02x}")).collect();
-        if sha != self.wards_sha256 {
+        if crate::area::pack::sha256_hex(wards) != self.wards_sha256 {
             return Err(ConfigError::Served("the wards do not match their hash".into()));
         }
         let utc_offset = crate::city::parse_offset(&self.utc_offset)?;

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use civic_core::City;
 use civic_core::catalog::Catalog;
 use civic_core::protocol::CityConfig;
-use sha2::{Digest, Sha256};
 
 /// What phones are sent of the city.
 pub struct CityFiles {
@@ -23,7 +22,7 @@ impl CityFiles {
     /// resolution), with the tiles phones are to show.
     pub fn new(city: &City, tile_url: &str) -> CityFiles {
         let wards = city.area.compact();
-        let wards_sha256 = Sha256::digest(&wards).iter().map(|b| format!("{b:02x}")).collect();
+        let wards_sha256 = civic_core::area::pack::sha256_hex(&wards);
         CityFiles { wards, wards_sha256, tile_url: tile_url.to_owned(), made: Mutex::new(None) }
     }
 

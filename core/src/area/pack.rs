@@ -54,6 +54,12 @@ pub fn encode<'a>(units: impl IntoIterator<Item = (&'a Place, &'a MultiPolygon)>
     out
 }
 
+/// The hash a phone checks the compact bytes against: lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    crate::photo::hex(&Sha256::digest(bytes))
+}
+
 /// Reads units written by [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<Vec<(Place, MultiPolygon)>, BoundaryError> {
     let mut r = Reader { bytes, at: 0 };

@@ -209,7 +209,7 @@ fn encode(raster: &Raster, quality: u8) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {

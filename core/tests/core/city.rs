@@ -246,10 +246,9 @@ fn another_city_brings_its_own_files_and_wards() {
 #[test]
 fn a_configuration_served_to_phones_rebuilds_the_city_and_a_damaged_one_is_refused() {
     use civic_core::protocol::CityConfig;
-    use sha2::{Digest, Sha256};
     let city = hue();
     let wards = city.area.compact();
-    let sha: String = Sha256::digest(&wards).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = civic_core::area::pack::sha256_hex(&wards);
     let config = CityConfig::of(&city, &city.catalog, "https://tiles.example/{z}/{x}/{y}.png", &sha);
     let back = config.to_city(&wards, city.former_units.clone()).expect("the city again");
     assert_eq!(

@@ -4,7 +4,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use civic_core::model::{Lang, ReportId};
-use civic_core::sync::{SyncOptions, Syncer, TokenStore};
+use civic_core::net::TokenStore;
+use civic_core::sync::{SyncOptions, Syncer};
 use civic_core::{City, Civic};
 
 use crate::error::CivicError;
@@ -104,7 +105,7 @@ pub struct CivicApp {
 
 impl CivicApp {
     /// The phone's store, for an official signed in on it (their actions made offline).
-    pub(crate) fn official_desk(&self, client: Arc<civic_core::official::OfficialClient>) -> civic_core::official::OfficialDesk {
+    pub(crate) fn official_desk(&self, client: Arc<civic_core::desk::OfficialClient>) -> civic_core::desk::OfficialDesk {
         self.civic.official_desk(client)
     }
 

@@ -436,8 +436,8 @@ impl CivicApp {
             .collect())
     }
 
-    fn desk(&self) -> core::CampaignDesk {
-        self.civic_handle().campaign_desk(self.syncer_handle())
+    fn desk(&self) -> std::sync::Arc<civic_core::desk::CampaignDesk> {
+        self.syncer_handle().campaign_desk()
     }
 
     fn core_err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {

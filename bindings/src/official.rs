@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use civic_core::desk::{OfficialClient, OfficialDesk};
+use civic_core::model as core_official;
 use civic_core::model::{Lang, ReportId};
-use civic_core::official::{self as core_official, OfficialClient, OfficialDesk};
 use civic_core::protocol::{ChangeStatus, ReportView};
 
 use crate::app::{CivicApp, on_runtime};

@@ -10,15 +10,17 @@ use crate::area::AreaMatch;
 use crate::catalog::Category;
 use crate::city::{City, CityHandle};
 use crate::clock::{self, SharedClock};
+use crate::desk::CampaignDesk;
 use crate::error::{Error, Missing, Result};
 use crate::model::{AnswerValue, Answers, Draft, GeoFix, PhotoRef, Report, ReportDetail, ReportId, Status};
+use crate::net::{DeviceLink, TokenStore};
 use crate::photo::{self, PhotoHints, PhotoOptions};
 use crate::protocol::{AlertView, Profile};
 use crate::store::{
     self, AlertNotification, DraftChange, Durability, InboxAlert, InboxAlertDetail, InboxScope, Notification, OutboxSummary, ReportPage,
     Store,
 };
-use crate::sync::{SyncOptions, Syncer, TokenStore};
+use crate::sync::{SyncOptions, Syncer};
 use crate::warning::{MAX_PLACE_NAME_CHARS, PlaceShape, SavedPlace, Subscription, SubscriptionError};
 
 use crate::model::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS, plain_text};
@@ -284,14 +286,14 @@ impl Civic {
     }
 
     /// Green Sunday: the resident's clean-up campaigns, through this syncer's connection.
-    pub fn campaign_desk(&self, syncer: Arc<Syncer>) -> crate::campaign::CampaignDesk {
-        crate::campaign::CampaignDesk::new(self.store.clone(), syncer, self.photo_options, self.city.clone())
+    pub fn campaign_desk(&self, syncer: &Syncer) -> Arc<crate::desk::CampaignDesk> {
+        syncer.campaign_desk()
     }
 
     /// An official signed in on this phone, with the actions they make offline kept in its
     /// store until they can be sent.
-    pub fn official_desk(&self, client: std::sync::Arc<crate::official::OfficialClient>) -> crate::official::OfficialDesk {
-        crate::official::OfficialDesk::new(client, self.store.clone(), self.photo_options)
+    pub fn official_desk(&self, client: Arc<crate::desk::OfficialClient>) -> crate::desk::OfficialDesk {
+        crate::desk::OfficialDesk::new(client, self.store.clone(), self.photo_options)
     }
 
     /// The citizen's name and contact as the city's officials see them on named reports
@@ -406,7 +408,9 @@ impl Civic {
 
     /// The sync engine for this device and `server_url`; the token lives in `tokens`.
     pub fn syncer(&self, server_url: &str, tokens: Arc<dyn TokenStore>, options: SyncOptions) -> Result<Arc<Syncer>> {
-        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), self.city.clone(), server_url, tokens, options)?))
+        let link = Arc::new(DeviceLink::new(server_url, tokens, options.link())?);
+        let campaigns = Arc::new(CampaignDesk::new(Arc::clone(&self.store), Arc::clone(&link), self.photo_options, self.city.clone()));
+        Ok(Arc::new(Syncer::new(Arc::clone(&self.store), self.city.clone(), link, campaigns, options)?))
     }
 
     /// What the city did that the citizen has not seen yet.

@@ -520,3 +520,27 @@ mod tests {
         assert_eq!(back, a);
     }
 }
+
+/// What an official does to a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OfficialAction {
+    /// Assigned, in progress, rejected (the note says why)…
+    ChangeStatus { to: Status, note: Option<String> },
+    /// An answer to the citizen on the report's timeline.
+    Reply { text: String },
+    /// Done: what was done, with an after-photo taken at `location`.
+    Resolve { note: String, location: GeoFix },
+}
+
+/// An action waiting for the network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingAction {
+    /// Its place in the queue (actions go in this order).
+    pub seq: i64,
+    pub report: ReportId,
+    pub action: OfficialAction,
+    /// A resolution's after-photo is stored with it.
+    pub has_photo: bool,
+    pub queued_at: OffsetDateTime,
+}

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use civic_core::clock::{self, SharedClock};
 use civic_core::model::{AnswerValue, FixSource, GeoFix, ReportId};
-use civic_core::sync::{Backoff, FileTokenStore, SyncOptions, Syncer};
+use civic_core::net::FileTokenStore;
+use civic_core::sync::{Backoff, SyncOptions, Syncer};
 use civic_core::{City, Civic};
 use civic_server::push::{Gateways, RecordingGateway};
 use clap::Parser;

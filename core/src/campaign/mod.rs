@@ -6,14 +6,13 @@
 //!
 //! `rules` holds what a campaign is (its phases, the reminders, the distances that merge and
 //! check spots); `wire` the types the server and the phone share (`/api/v1/campaigns…`);
-//! `local` what the phone keeps of its own; `desk` the phone's side of a clean-up.
+//! `local` what the phone keeps of its own. The phone's side of a clean-up (the desk that
+//! queues and sends) is `crate::desk::CampaignDesk`, a layer above.
 
-mod desk;
 mod local;
 mod rules;
 mod wire;
 
-pub use desk::*;
 pub use local::*;
 pub use rules::*;
 pub use wire::*;

@@ -4,7 +4,7 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{from_ms, parse_name, to_ms};
 use crate::error::{Error, Result};
-use crate::official::PendingAction;
+use crate::model::PendingAction;
 
 /// Keeps an action to send later; returns its place in the queue.
 pub fn queue_official_action(tx: &Transaction<'_>, official: &str, pending: &PendingAction, photo: Option<(&[u8], &str)>) -> Result<i64> {

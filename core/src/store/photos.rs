@@ -9,6 +9,14 @@ use crate::error::{Error, Result};
 use crate::model::PhotoRef;
 use crate::photo::ProcessedPhoto;
 
+/// Keeps a photo fetched from the city on the phone under the server's name for it; bytes
+/// that are not a photo are left out (fetched again next time).
+pub fn keep_fetched_photo(store: &super::Store, hash: &str, bytes: &[u8]) -> Result<()> {
+    let Ok((width, height)) = crate::photo::dimensions(bytes) else { return Ok(()) };
+    let now = store.now();
+    store.write(super::Durability::AppCrash, |tx| put_fetched_photo(tx, hash, bytes, width, height, now))
+}
+
 /// Stores a processed photo (once per content) and returns its reference.
 pub fn put_photo(tx: &Transaction<'_>, photo: &ProcessedPhoto, now: OffsetDateTime) -> Result<PhotoRef> {
     tx.execute(

@@ -11,9 +11,6 @@
 //! decides on the phone whether it concerns the resident.
 
 mod backoff;
-mod campaign;
-pub(crate) mod client;
-mod token;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,14 +22,13 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 pub use backoff::Backoff;
-pub use client::Failure;
-pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 
 use crate::city::CityHandle;
+use crate::desk::CampaignDesk;
 use crate::model::ReportId;
+use crate::net::{self as client, DeviceLink, Failure, LinkOptions, Stop};
 use crate::protocol::{
-    Change, CityConfig, DeviceRegistered, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, RegisterDevice, ReportReceipt,
-    SubmitReport, SyncBatch,
+    Change, CityConfig, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, ReportReceipt, SubmitReport, SyncBatch,
 };
 use crate::store::{self, Durability, Notification, Store};
 
@@ -100,6 +96,17 @@ pub struct SyncOptions {
     pub backoff: Backoff,
 }
 
+impl SyncOptions {
+    /// The link's share of these options.
+    pub fn link(&self) -> LinkOptions {
+        LinkOptions {
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            min_bytes_per_second: self.min_bytes_per_second,
+        }
+    }
+}
+
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
@@ -118,48 +125,39 @@ pub struct Syncer {
     store: Arc<Store>,
     /// For warnings: the wards and communes places may name, and the local time.
     city: CityHandle,
-    base: String,
-    http: reqwest::Client,
-    tokens: Arc<dyn TokenStore>,
+    link: Arc<DeviceLink>,
+    /// Campaign actions go with every sync; the screens use the same desk.
+    campaigns: Arc<CampaignDesk>,
     options: SyncOptions,
     state: watch::Sender<SyncState>,
     running: Mutex<Option<Running>>,
-    /// One delivery of the campaign actions at a time (a sync's, or the screen's).
-    pub(crate) campaign_sending: tokio::sync::Mutex<()>,
-    /// One registration of this device at a time.
-    registering: tokio::sync::Mutex<()>,
 }
 
 impl Syncer {
-    /// A syncer for the device whose data is in `store`, in `city`, talking to `server_url`.
+    /// A syncer for the device whose data is in `store`, in `city`, talking through `link`;
+    /// each sync also delivers what waits on the campaign desk.
     pub fn new(
         store: Arc<Store>,
         city: CityHandle,
-        server_url: &str,
-        tokens: Arc<dyn TokenStore>,
+        link: Arc<DeviceLink>,
+        campaigns: Arc<CampaignDesk>,
         options: SyncOptions,
     ) -> crate::Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .user_agent(concat!("civic-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| crate::Error::Corrupt(format!("HTTP client: {e}")))?;
         let last_success = store
             .read(|c| store::setting(c, store::settings::LAST_SYNC_SUCCESS))?
             .and_then(|s| OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok());
         let (state, _) = watch::channel(SyncState::Idle { last_success });
-        Ok(Syncer {
-            store,
-            city,
-            base: server_url.trim_end_matches('/').to_owned(),
-            http,
-            tokens,
-            options,
-            state,
-            running: Mutex::new(None),
-            campaign_sending: tokio::sync::Mutex::new(()),
-            registering: tokio::sync::Mutex::new(()),
-        })
+        Ok(Syncer { store, city, link, campaigns, options, state, running: Mutex::new(None) })
+    }
+
+    /// The device's link to the server.
+    pub fn link(&self) -> &Arc<DeviceLink> {
+        &self.link
+    }
+
+    /// Green Sunday's desk, sharing this syncer's link (one sender of its actions at a time).
+    pub fn campaign_desk(&self) -> Arc<CampaignDesk> {
+        Arc::clone(&self.campaigns)
     }
 
     /// The current state.
@@ -196,11 +194,19 @@ impl Syncer {
     /// the subscription does.
     pub async fn register_push(&self, provider: PushProvider, push_token: &str) -> crate::Result<PushRegistration> {
         let sub = self.store.read(store::load_subscription)?;
-        let registration = crate::warning::cells::registration(&sub, &self.city.get().area, provider, push_token);
+        let wake = crate::warning::cells::wake_cells(&sub, &self.city.get().area);
+        let registration = PushRegistration {
+            provider,
+            token: push_token.to_owned(),
+            cells: wake.cells,
+            anywhere: wake.anywhere,
+            min_severity: sub.min_severity,
+        };
         let token = self.token_or_error().await?;
         let response = self
-            .http
-            .put(self.url("/devices/me/push"))
+            .link
+            .http()
+            .put(self.link.url("/devices/me/push"))
             .bearer_auth(token)
             .timeout(self.options.request_timeout)
             .json(&registration)
@@ -223,7 +229,8 @@ impl Syncer {
 
     async fn post_and_sync(self: &Arc<Self>, path: &str, body: &impl Serialize) -> crate::Result<()> {
         let token = self.token_or_error().await?;
-        let response = self.http.post(self.url(path)).bearer_auth(token).timeout(self.options.request_timeout).json(body).send().await;
+        let response =
+            self.link.http().post(self.link.url(path)).bearer_auth(token).timeout(self.options.request_timeout).json(body).send().await;
         client::check(response).await?;
         self.sync_now().await;
         Ok(())
@@ -237,15 +244,14 @@ impl Syncer {
         if let Some(r) = radius_m {
             query.push(("radius_m", r.to_string()));
         }
-        let request = self.http.get(self.url("/reports/nearby")).query(&query).timeout(self.options.request_timeout);
-        Ok(client::json(request.send().await).await?)
+        Ok(self.link.get("/reports/nearby", &query).await?)
     }
 
     /// "Me too" on another citizen's open report (counted once per device). Needs a
     /// connection.
     pub async fn support(&self, id: ReportId) -> crate::Result<()> {
         let token = self.token_or_error().await?;
-        let request = self.http.post(self.url(&format!("/reports/{id}/support"))).bearer_auth(token);
+        let request = self.link.http().post(self.link.url(&format!("/reports/{id}/support"))).bearer_auth(token);
         client::check(request.timeout(self.options.request_timeout).send().await).await?;
         Ok(())
     }
@@ -258,8 +264,7 @@ impl Syncer {
         if let Some(a) = after {
             query.push(("after", a.to_owned()));
         }
-        let request = self.http.get(self.url("/public/reports")).query(&query).timeout(self.options.request_timeout);
-        Ok(client::json(request.send().await).await?)
+        Ok(self.link.get("/public/reports", &query).await?)
     }
 
     /// A photo the server holds (another report's, an official's after-photo), as
@@ -273,9 +278,7 @@ impl Syncer {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(crate::Error::PhotoNotFound(hash.to_owned()));
         }
-        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
-        let response = client::check(request.send().await).await?;
-        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
+        Ok(self.link.get_bytes(&format!("/photos/{hash}")).await?)
     }
 
     /// Makes every waiting report due now (e.g. the network just came back).
@@ -349,7 +352,7 @@ impl Syncer {
         }
         // Kept by the listing itself. The network failing waits for the next sync; the phone's
         // own store failing stops it, as everywhere.
-        match self.campaigns().await {
+        match self.campaigns.fetch().await {
             Ok(_)
             | Err(crate::Error::Offline(_) | crate::Error::ServerBusy(_) | crate::Error::Refused { .. } | crate::Error::Unauthorized) => {
                 Ok(())
@@ -365,13 +368,7 @@ impl Syncer {
         if self.store.read(|c| store::campaign_actions(c, None))?.is_empty() {
             return Ok(());
         }
-        let desk = crate::campaign::CampaignDesk::new(
-            Arc::clone(&self.store),
-            Arc::clone(self),
-            crate::photo::PhotoOptions::default(),
-            self.city.clone(),
-        );
-        let sent = desk.send().await.map_err(Stop::Local)?;
+        let sent = self.campaigns.send().await.map_err(Stop::Local)?;
         outcome.campaign_sent = sent.sent as u32;
         match sent.stopped {
             Some(crate::Error::Offline(why)) => Err(Stop::Failure(Failure::Offline(why))),
@@ -390,7 +387,7 @@ impl Syncer {
         }
         let stored = self.store.read(|c| store::setting(c, store::settings::PROFILE))?.unwrap_or_default();
         let profile: crate::protocol::Profile = serde_json::from_str(&stored).unwrap_or_default();
-        let request = self.http.put(self.url("/me")).bearer_auth(token).timeout(self.options.request_timeout).json(&profile);
+        let request = self.link.http().put(self.link.url("/me")).bearer_auth(token).timeout(self.options.request_timeout).json(&profile);
         match client::check(request.send().await).await {
             Ok(_) | Err(Failure::Refused { .. }) => {}
             Err(f) => return Err(Stop::Failure(f)),
@@ -407,30 +404,15 @@ impl Syncer {
 
     /// The device's token for a call the user is waiting on: failures as the core's errors.
     async fn token_or_error(&self) -> crate::Result<String> {
-        match self.token().await {
-            Ok(t) => Ok(t),
-            Err(Stop::Failure(f)) => Err(f.into()),
-            Err(Stop::Local(e)) => Err(e),
-        }
+        Ok(self.token().await?)
     }
 
-    /// The device's token, registering the device first if it has none.
+    /// The device's token, registering the device first if it has none (shown as syncing).
     async fn token(&self) -> Result<String, Stop> {
-        if let Some(token) = self.tokens.load() {
-            return Ok(token);
+        if !self.link.has_token() {
+            self.set(SyncState::Syncing(Progress::default()));
         }
-        // Two callers at once (a sync and a screen) must not register two devices, the
-        // second's token replacing the first's under what the first already did.
-        let _registering = self.registering.lock().await;
-        if let Some(token) = self.tokens.load() {
-            return Ok(token);
-        }
-        self.set(SyncState::Syncing(Progress::default()));
-        let request = RegisterDevice { platform: Some(std::env::consts::OS.into()), app_version: Some(env!("CARGO_PKG_VERSION").into()) };
-        let response = self.http.post(self.url("/devices")).timeout(self.options.request_timeout).json(&request).send().await;
-        let registered: DeviceRegistered = client::json(response).await?;
-        self.tokens.save(&registered.token).map_err(|e| Stop::Local(crate::Error::Corrupt(format!("token storage: {e}"))))?;
-        Ok(registered.token)
+        self.link.token().await
     }
 
     async fn push(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
@@ -481,28 +463,20 @@ impl Syncer {
         progress: &mut Progress,
     ) -> Result<ReportReceipt, Failure> {
         for (hash, bytes) in photos {
-            self.put_photo(token, hash, bytes.clone()).await?;
+            self.link.put_photo(hash, bytes.clone()).await?;
             progress.bytes_sent += bytes.len() as u64;
             self.set(SyncState::Syncing(*progress));
         }
-        let response =
-            self.http.post(self.url("/reports")).bearer_auth(token).timeout(self.options.request_timeout).json(submit).send().await;
-        client::json(response).await
-    }
-
-    /// Uploads one photo as this device, with time for its size on a slow link.
-    async fn put_photo(&self, token: &str, hash: &str, bytes: Vec<u8>) -> Result<(), Failure> {
-        let timeout = self.options.request_timeout + Duration::from_secs(bytes.len() as u64 / self.options.min_bytes_per_second.max(1));
         let response = self
-            .http
-            .put(self.url(&format!("/photos/{hash}")))
+            .link
+            .http()
+            .post(self.link.url("/reports"))
             .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
-            .timeout(timeout)
-            .body(bytes)
+            .timeout(self.options.request_timeout)
+            .json(submit)
             .send()
             .await;
-        client::check(response).await.map(|_| ())
+        client::json(response).await
     }
 
     async fn pull(&self, token: &str, outcome: &mut SyncOutcome) -> Result<(), Stop> {
@@ -510,7 +484,7 @@ impl Syncer {
         let mut city_version = None;
         loop {
             let cursor = self.store.read(|c| store::cursor(c, PULL_SCOPE))?;
-            let mut request = self.http.get(self.url("/sync")).bearer_auth(token).timeout(self.options.request_timeout);
+            let mut request = self.link.http().get(self.link.url("/sync")).bearer_auth(token).timeout(self.options.request_timeout);
             if let Some(c) = &cursor {
                 request = request.query(&[("cursor", c)]);
             }
@@ -565,15 +539,10 @@ impl Syncer {
         if self.store.read(store::city_version)?.as_deref() == Some(served) {
             return Ok(());
         }
-        let request = self.http.get(self.url("/city")).timeout(self.options.request_timeout);
-        let config: CityConfig = client::json(request.send().await).await.map_err(Stop::Failure)?;
+        let config: CityConfig = self.link.get("/city", &[]).await?;
         let wards = match self.store.read(store::city_config)? {
             Some((kept, wards)) if kept.wards_sha256 == config.wards_sha256 => wards,
-            _ => {
-                let request = self.http.get(self.url("/city/wards")).timeout(self.options.request_timeout);
-                let response = client::check(request.send().await).await.map_err(Stop::Failure)?;
-                response.bytes().await.map_err(|e| Stop::Failure(client::transport(e)))?.to_vec()
-            }
+            _ => self.link.get_bytes("/city/wards").await?,
         };
         let now = self.store.now();
         match config.to_city(&wards, self.city.get().former_units.clone()) {
@@ -602,12 +571,12 @@ impl Syncer {
             }
         }
         for hash in wanted {
-            let bytes = match self.public_photo(&hash).await {
+            let bytes = match self.link.get_bytes(&format!("/photos/{hash}")).await {
                 Ok(bytes) => bytes,
                 Err(Failure::Refused { .. }) => continue,
                 Err(f) => return Err(Stop::Failure(f)),
             };
-            self.keep_photo(&hash, &bytes)?;
+            store::keep_fetched_photo(&self.store, &hash, &bytes)?;
         }
         // A handed-over spot's report shows the photo its reporter took.
         for (report, hash) in spot_reports {
@@ -617,48 +586,11 @@ impl Syncer {
         }
         Ok(())
     }
-
-    /// A photo the city serves (public by its hash): an official's after-photo, a campaign's
-    /// before/after pair.
-    pub(crate) async fn public_photo(&self, hash: &str) -> Result<Vec<u8>, Failure> {
-        let request = self.http.get(self.url(&format!("/photos/{hash}"))).timeout(self.options.request_timeout);
-        let response = client::check(request.send().await).await?;
-        Ok(response.bytes().await.map_err(client::transport)?.to_vec())
-    }
-
-    /// Keeps a fetched photo on the phone under the server's name for it; bytes that are not
-    /// a photo are left out (fetched again next time).
-    pub(crate) fn keep_photo(&self, hash: &str, bytes: &[u8]) -> crate::Result<()> {
-        let Ok((width, height)) = crate::photo::dimensions(bytes) else { return Ok(()) };
-        self.store.write(Durability::AppCrash, |tx| store::put_fetched_photo(tx, hash, bytes, width, height, self.store.now()))
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}{path}", self.base, crate::protocol::API_PREFIX)
-    }
 }
 
 fn retry_after(f: &Failure) -> Option<Duration> {
     match f {
         Failure::Transient { retry_after, .. } => *retry_after,
         _ => None,
-    }
-}
-
-/// Why a sync stopped early.
-enum Stop {
-    Failure(Failure),
-    Local(crate::Error),
-}
-
-impl From<Failure> for Stop {
-    fn from(f: Failure) -> Self {
-        Stop::Failure(f)
-    }
-}
-
-impl From<crate::Error> for Stop {
-    fn from(e: crate::Error) -> Self {
-        Stop::Local(e)
     }
 }

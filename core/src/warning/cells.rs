@@ -177,15 +177,18 @@ pub fn cells_for_area(area: &Area) -> CellCover {
 /// warning of the region (`anywhere`).
 pub const MAX_REGISTERED_CELLS: usize = 256;
 
-/// What the phone sends the server to be woken for warnings: the push token and the cells
-/// its resident's saved places touch (a ward or commune place by its boundary), never the
-/// places. Following "where I am now", or places too wide to list, asks for `anywhere`.
-pub fn registration(
-    sub: &super::Subscription,
-    regions: &crate::area::ServiceArea,
-    provider: crate::protocol::PushProvider,
-    push_token: &str,
-) -> crate::protocol::PushRegistration {
+/// The coarse cells a device asks to be woken for: those its resident's saved places touch
+/// (a ward or commune place by its boundary), never the places themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WakeCells {
+    /// Cell ids (`Cell::id`), sorted; empty when `anywhere`.
+    pub cells: Vec<String>,
+    /// Following "where I am now", or places too wide to list: any warning of the region.
+    pub anywhere: bool,
+}
+
+/// The cells the resident's saved places touch (see [`WakeCells`]).
+pub fn wake_cells(sub: &super::Subscription, regions: &crate::area::ServiceArea) -> WakeCells {
     let mut anywhere = sub.current_position;
     let mut cells: Vec<Cell> = Vec::new();
     for place in &sub.places {
@@ -208,7 +211,7 @@ pub fn registration(
         anywhere = true;
     }
     let cells = if anywhere { Vec::new() } else { cells.iter().map(Cell::id).collect() };
-    crate::protocol::PushRegistration { provider, token: push_token.to_owned(), cells, anywhere, min_severity: sub.min_severity }
+    WakeCells { cells, anywhere }
 }
 
 /// The cells all of an alert's areas touch together.

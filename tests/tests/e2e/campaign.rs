@@ -7,10 +7,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use civic_core::campaign::{CampaignDesk, ReminderKind, SpotStatus};
+use civic_core::campaign::{ReminderKind, SpotStatus};
 use civic_core::clock::{Clock, SharedClock, TestClock};
+use civic_core::desk::CampaignDesk;
 use civic_core::model::{FixSource, GeoFix};
-use civic_core::sync::{FileTokenStore, Syncer};
+use civic_core::net::FileTokenStore;
+use civic_core::sync::Syncer;
 use civic_core::{City, Civic};
 use civic_tests::{ADMIN, ADMIN_PASSWORD, CITADEL, Server, photo, quick_sync};
 use serde_json::{Value, json};
@@ -22,7 +24,7 @@ struct Phone {
     /// The app's handle, open for as long as the phone is (the desk shares its store).
     civic: Civic,
     syncer: Arc<Syncer>,
-    desk: CampaignDesk,
+    desk: Arc<CampaignDesk>,
 }
 
 /// A phone with its data in `dir`, talking to `url` (opening it again is the app restarting).
@@ -34,7 +36,7 @@ fn phone(dir: &Path, url: &str) -> Phone {
 fn phone_on(dir: &Path, url: &str, clock: SharedClock) -> Phone {
     let civic = Civic::open_with_clock(dir, City::hue().expect("Huế"), clock).expect("open");
     let syncer = civic.syncer(url, Arc::new(FileTokenStore::new(dir.join("token"))), quick_sync()).expect("syncer");
-    let desk = civic.campaign_desk(syncer.clone());
+    let desk = civic.campaign_desk(&syncer);
     Phone { civic, syncer, desk }
 }
 
@@ -79,7 +81,7 @@ async fn two_teams_clean_up_a_morning_and_the_spot_left_goes_to_the_city() {
     let a = phone(&a_dir, &server.url);
     let b = phone(&b_dir, &server.url);
     let u = phone(&u_dir, NO_SIGNAL);
-    assert!(!a.syncer.campaigns().await.unwrap().is_empty(), "the campaign is listed");
+    assert!(!a.desk.fetch().await.unwrap().is_empty(), "the campaign is listed");
     a.desk.join(&id, None, Some("THPT Hai Bà Trưng".into())).unwrap();
     b.desk.join(&id, None, Some("THPT Hai Bà Trưng".into())).unwrap();
     u.desk.join(&id, None, Some("Đoàn phường".into())).unwrap();

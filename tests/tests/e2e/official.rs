@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use civic_core::Error;
+use civic_core::desk::OfficialClient;
+use civic_core::model::OfficialAction;
 use civic_core::model::{FixSource, GeoFix, Status};
-use civic_core::official::{OfficialAction, OfficialClient};
 use civic_tests::*;
 use tempfile::tempdir;
 

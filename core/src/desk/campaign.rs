@@ -1,12 +1,15 @@
 //! The phone's side of a clean-up: joining, reporting, claiming and cleaning spots offline
 //! first, sending in order, and the live map.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 
-use super::local::{CampaignAction, JoinedCampaign, MapSpot, PendingCampaignAction, Reminder};
-use super::rules::{Phase, reminder_times};
-use super::wire::*;
+use super::CampaignClient;
+use crate::campaign::*;
 use crate::model::GeoFix;
+use crate::net::{DeviceLink, Failure};
+use crate::store::{self, Durability, Store};
 
 /// How many before/after pairs a summary brings onto the phone.
 pub const SUMMARY_PAIRS: usize = 6;
@@ -28,31 +31,38 @@ pub struct CampaignOutcome {
 /// it kept on the phone first and delivered in order when there is a connection; and the
 /// live map, pulled by cursor and kept for when there is none.
 pub struct CampaignDesk {
-    store: std::sync::Arc<crate::store::Store>,
-    syncer: std::sync::Arc<crate::sync::Syncer>,
+    store: Arc<Store>,
+    client: CampaignClient,
     photo_options: crate::photo::PhotoOptions,
     city: crate::city::CityHandle,
+    /// One delivery of the actions at a time (a sync's, or the screen's): nothing goes twice.
+    sending: tokio::sync::Mutex<()>,
 }
 
 impl CampaignDesk {
-    pub(crate) fn new(
-        store: std::sync::Arc<crate::store::Store>,
-        syncer: std::sync::Arc<crate::sync::Syncer>,
-        photo_options: crate::photo::PhotoOptions,
-        city: crate::city::CityHandle,
-    ) -> Self {
-        CampaignDesk { store, syncer, photo_options, city }
+    /// The desk of the device whose data is in `store`, speaking through `link`.
+    pub fn new(store: Arc<Store>, link: Arc<DeviceLink>, photo_options: crate::photo::PhotoOptions, city: crate::city::CityHandle) -> Self {
+        CampaignDesk { store, client: CampaignClient::new(link), photo_options, city, sending: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The campaigns as the server lists them now, kept on the phone (for showing without a
+    /// connection, and the reminders). Needs a connection.
+    pub async fn fetch(&self) -> crate::Result<Vec<Campaign>> {
+        let found = self.client.list().await?;
+        let now = self.store.now();
+        self.store.write(Durability::AppCrash, |tx| store::put_campaigns(tx, &found, now))?;
+        Ok(found)
     }
 
     /// The campaigns not yet ended, soonest first, then the last ended; kept on the phone.
     /// Without a connection, the campaigns as last listed, their phases brought up to now
     /// (the error when none was ever listed).
     pub async fn campaigns(&self) -> crate::Result<Vec<Campaign>> {
-        match self.syncer.campaigns().await {
+        match self.fetch().await {
             Ok(found) => Ok(found),
             Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
                 let now = self.store.now();
-                let mut listed = self.store.read(crate::store::listed_campaigns)?;
+                let mut listed = self.store.read(store::listed_campaigns)?;
                 if listed.is_empty() {
                     return Err(e);
                 }
@@ -68,19 +78,19 @@ impl CampaignDesk {
     /// The campaigns the resident joined that were called off since they were last told:
     /// each is handed out once (the apps show a notification).
     pub fn take_called_off(&self) -> crate::Result<Vec<Campaign>> {
-        self.store.write(crate::store::Durability::AppCrash, crate::store::take_called_off)
+        self.store.write(Durability::AppCrash, store::take_called_off)
     }
 
     /// The campaigns the resident joined.
     pub fn joined(&self) -> crate::Result<Vec<JoinedCampaign>> {
-        self.store.read(crate::store::memberships)
+        self.store.read(store::memberships)
     }
 
     /// The reminders still to ring before the campaigns the resident joined, soonest first.
     pub fn reminders(&self, now: OffsetDateTime) -> crate::Result<Vec<Reminder>> {
         let mut found = Vec::new();
         for m in self.joined()? {
-            let Some(campaign) = self.store.read(|c| crate::store::cached_campaign(c, &m.campaign_id))? else { continue };
+            let Some(campaign) = self.store.read(|c| store::cached_campaign(c, &m.campaign_id))? else { continue };
             if phase_at(&campaign, now) != Phase::Upcoming {
                 continue;
             }
@@ -97,14 +107,14 @@ impl CampaignDesk {
     /// as last fetched.
     pub async fn summary(&self, campaign: &str) -> crate::Result<CampaignSummary> {
         let fetched = async {
-            let summary = self.syncer.campaign_summary(campaign).await?;
+            let summary = self.client.summary(campaign).await?;
             self.refresh(campaign).await?;
             Ok::<_, crate::Error>(summary)
         };
         match fetched.await {
             Ok(summary) => {
                 let now = self.store.now();
-                self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::put_campaign_summary(tx, &summary, now))?;
+                self.store.write(Durability::AppCrash, |tx| store::put_campaign_summary(tx, &summary, now))?;
                 for spot in self.pairs(campaign)? {
                     for hash in [Some(&spot.photo), spot.after_photo.as_ref()].into_iter().flatten() {
                         // A photo that does not come is fetched the next time.
@@ -114,7 +124,7 @@ impl CampaignDesk {
                 Ok(summary)
             }
             Err(e @ (crate::Error::Offline(_) | crate::Error::ServerBusy(_))) => {
-                self.store.read(|c| crate::store::campaign_summary(c, campaign))?.ok_or(e)
+                self.store.read(|c| store::campaign_summary(c, campaign))?.ok_or(e)
             }
             Err(e) => Err(e),
         }
@@ -122,7 +132,7 @@ impl CampaignDesk {
 
     /// The first cleaned spots with an after-photo: the before/after pairs a summary shows.
     pub fn pairs(&self, campaign: &str) -> crate::Result<Vec<Spot>> {
-        let spots = self.store.read(|c| crate::store::campaign_spots(c, campaign))?;
+        let spots = self.store.read(|c| store::campaign_spots(c, campaign))?;
         let mut pairs: Vec<Spot> = spots.into_iter().filter(|s| s.status == SpotStatus::Cleaned && s.after_photo.is_some()).collect();
         pairs.sort_by_key(|s| s.cleaned_at);
         pairs.truncate(SUMMARY_PAIRS);
@@ -130,11 +140,11 @@ impl CampaignDesk {
     }
 
     async fn fetch_photo(&self, hash: &str) -> crate::Result<()> {
-        if self.store.read(|c| crate::store::photo_exists(c, hash))? {
+        if self.store.read(|c| store::photo_exists(c, hash))? {
             return Ok(());
         }
-        let bytes = self.syncer.public_photo(hash).await?;
-        self.syncer.keep_photo(hash, &bytes)
+        let bytes = self.client.photo(hash).await?;
+        store::keep_fetched_photo(&self.store, hash, &bytes)
     }
 
     fn queue(
@@ -145,8 +155,7 @@ impl CampaignDesk {
     ) -> crate::Result<PendingCampaignAction> {
         let mut pending = PendingCampaignAction { seq: 0, campaign: campaign.to_owned(), action, queued_at: self.store.now() };
         let photo = photo.map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
-        pending.seq =
-            self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::queue_campaign_action(tx, &pending, photo))?;
+        pending.seq = self.store.write(Durability::PowerLoss, |tx| store::queue_campaign_action(tx, &pending, photo))?;
         Ok(pending)
     }
 
@@ -154,7 +163,7 @@ impl CampaignDesk {
     /// Remembered at once (the reminders come from it), sent with the other actions.
     pub fn join(&self, campaign: &str, team_id: Option<String>, new_team: Option<String>) -> crate::Result<PendingCampaignAction> {
         let new_team = new_team.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        let known = self.store.read(|c| crate::store::cached_campaign(c, campaign))?;
+        let known = self.store.read(|c| store::cached_campaign(c, campaign))?;
         let team_name = new_team.clone().or_else(|| {
             let id = team_id.as_deref()?;
             known.as_ref()?.teams.iter().find(|t| t.id == id).map(|t| t.name.clone())
@@ -162,7 +171,7 @@ impl CampaignDesk {
         let pending = self.queue(campaign, CampaignAction::Join { team_id: team_id.clone(), new_team }, None)?;
         let joined =
             JoinedCampaign { campaign_id: campaign.to_owned(), team_id, team_name, joined_at: pending.queued_at, confirmed: false };
-        self.store.write(crate::store::Durability::PowerLoss, |tx| crate::store::set_membership(tx, &joined))?;
+        self.store.write(Durability::PowerLoss, |tx| store::set_membership(tx, &joined))?;
         Ok(pending)
     }
 
@@ -173,8 +182,8 @@ impl CampaignDesk {
         let id = uuid::Uuid::now_v7().to_string();
         self.queue(campaign, CampaignAction::Spot { id: id.clone(), category: category.to_owned(), location }, Some(&processed))?;
         let placed = self.city.get().area.locate(location.lat, location.lon).ok();
-        self.store.write(crate::store::Durability::PowerLoss, |tx| {
-            crate::store::add_my_spot(tx, campaign, &id, category, &location, placed.as_ref(), &processed.sha256)
+        self.store.write(Durability::PowerLoss, |tx| {
+            store::add_my_spot(tx, campaign, &id, category, &location, placed.as_ref(), &processed.sha256)
         })?;
         Ok(id)
     }
@@ -199,56 +208,41 @@ impl CampaignDesk {
 
     /// What still waits for a connection, oldest first.
     pub fn pending(&self, campaign: Option<&str>) -> crate::Result<Vec<PendingCampaignAction>> {
-        self.store.read(|c| crate::store::campaign_actions(c, campaign))
+        self.store.read(|c| store::campaign_actions(c, campaign))
     }
 
     /// Delivers what waits, in order; stops (keeping the rest) at the first action that
     /// cannot go now. What the server answers about a spot goes on the map at once.
     pub async fn send(&self) -> crate::Result<CampaignOutcome> {
-        use crate::sync::client::Failure;
-        // A background sync and the screen may both send: one at a time, so nothing goes twice.
-        let _sending = self.syncer.campaign_sending.lock().await;
+        let _sending = self.sending.lock().await;
         let mut outcome = CampaignOutcome::default();
         for pending in self.pending(None)? {
             let c = &pending.campaign;
-            let photo = self.store.read(|conn| crate::store::campaign_action_photo(conn, pending.seq))?;
+            let photo = self.store.read(|conn| store::campaign_action_photo(conn, pending.seq))?;
             let upload = async {
                 match &photo {
-                    Some((bytes, hash)) => self.syncer.campaign_photo(hash, bytes.clone()).await.map(|()| Some(hash.clone())),
+                    Some((bytes, hash)) => self.client.upload_photo(hash, bytes.clone()).await.map(|()| Some(hash.clone())),
                     None => Ok(None),
                 }
             };
             let mut membership = None;
             let result: Result<(Option<Spot>, bool), Failure> = match (&pending.action, upload.await) {
                 (_, Err(e)) => Err(e),
-                (CampaignAction::Join { team_id, new_team }, Ok(_)) => self
-                    .syncer
-                    .campaign_post::<Membership>(
-                        &format!("/campaigns/{c}/join"),
-                        &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() },
-                    )
-                    .await
-                    .map(|m| {
+                (CampaignAction::Join { team_id, new_team }, Ok(_)) => {
+                    self.client.join(c, &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() }).await.map(|m| {
                         membership = Some(m);
                         (None, false)
-                    }),
+                    })
+                }
                 (CampaignAction::Spot { id, category, location }, Ok(Some(hash))) => self
-                    .syncer
-                    .campaign_post::<SpotReceipt>(
-                        &format!("/campaigns/{c}/spots"),
-                        &NewSpot { id: id.clone(), category: category.clone(), location: *location, photo: hash },
-                    )
+                    .client
+                    .report_spot(c, &NewSpot { id: id.clone(), category: category.clone(), location: *location, photo: hash })
                     .await
                     .map(|r| (Some(r.spot), r.merged)),
-                (CampaignAction::Claim { spot }, Ok(_)) => {
-                    self.syncer.campaign_post::<Spot>(&format!("/campaigns/{c}/spots/{spot}/claim"), &()).await.map(|s| (Some(s), false))
-                }
+                (CampaignAction::Claim { spot }, Ok(_)) => self.client.claim(c, spot).await.map(|s| (Some(s), false)),
                 (CampaignAction::Clean { spot, location, kg }, Ok(Some(hash))) => self
-                    .syncer
-                    .campaign_post::<Spot>(
-                        &format!("/campaigns/{c}/spots/{spot}/clean"),
-                        &CleanSpot { photo: hash, photo_location: *location, kg: *kg },
-                    )
+                    .client
+                    .clean(c, spot, &CleanSpot { photo: hash, photo_location: *location, kg: *kg })
                     .await
                     .map(|s| (Some(s), false)),
                 (_, Ok(None)) => {
@@ -257,11 +251,11 @@ impl CampaignDesk {
             };
             match result {
                 Ok((spot, merged)) => {
-                    self.store.write(crate::store::Durability::AppCrash, |tx| {
+                    self.store.write(Durability::AppCrash, |tx| {
                         if let Some(s) = &spot {
-                            crate::store::put_campaign_spots(tx, c, std::slice::from_ref(s), None)?;
+                            store::put_campaign_spots(tx, c, std::slice::from_ref(s), None)?;
                             if let (true, CampaignAction::Spot { id, .. }) = (merged, &pending.action) {
-                                crate::store::my_spot_joined(tx, id, &s.id)?;
+                                store::my_spot_joined(tx, id, &s.id)?;
                             }
                         }
                         if let Some(m) = &membership {
@@ -272,9 +266,9 @@ impl CampaignDesk {
                                 joined_at: pending.queued_at,
                                 confirmed: true,
                             };
-                            crate::store::set_membership(tx, &joined)?;
+                            store::set_membership(tx, &joined)?;
                         }
-                        crate::store::forget_campaign_action(tx, pending.seq)
+                        store::forget_campaign_action(tx, pending.seq)
                     })?;
                     outcome.sent += 1;
                     outcome.merged += usize::from(merged);
@@ -284,7 +278,7 @@ impl CampaignDesk {
                     break;
                 }
                 Err(f) => {
-                    self.store.write(crate::store::Durability::AppCrash, |tx| crate::store::forget_campaign_action(tx, pending.seq))?;
+                    self.store.write(Durability::AppCrash, |tx| store::forget_campaign_action(tx, pending.seq))?;
                     outcome.refused.push((pending, f.into()));
                 }
             }
@@ -297,12 +291,10 @@ impl CampaignDesk {
     pub async fn refresh(&self, campaign: &str) -> crate::Result<usize> {
         let mut changed = 0;
         loop {
-            let since = self.store.read(|c| crate::store::campaign_cursor(c, campaign))?;
-            let page = self.syncer.campaign_spots(campaign, since).await?;
+            let since = self.store.read(|c| store::campaign_cursor(c, campaign))?;
+            let page = self.client.spots(campaign, since).await?;
             changed += page.spots.len();
-            self.store.write(crate::store::Durability::AppCrash, |tx| {
-                crate::store::put_campaign_spots(tx, campaign, &page.spots, Some(page.cursor))
-            })?;
+            self.store.write(Durability::AppCrash, |tx| store::put_campaign_spots(tx, campaign, &page.spots, Some(page.cursor)))?;
             if !page.more {
                 return Ok(changed);
             }
@@ -312,10 +304,10 @@ impl CampaignDesk {
     /// The live map: the spots as last pulled, the resident's own spots still waiting, and
     /// their claims and cleans not yet delivered shown on the spots they concern.
     pub fn map(&self, campaign: &str) -> crate::Result<Vec<MapSpot>> {
-        let mine = self.store.read(|c| crate::store::my_spots(c, campaign))?;
+        let mine = self.store.read(|c| store::my_spots(c, campaign))?;
         let mut spots: Vec<MapSpot> = self
             .store
-            .read(|c| crate::store::campaign_spots(c, campaign))?
+            .read(|c| store::campaign_spots(c, campaign))?
             .into_iter()
             .map(|spot| MapSpot { mine: mine.contains(&spot.id), spot, waiting: false })
             .collect();

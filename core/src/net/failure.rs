@@ -1,4 +1,4 @@
-//! HTTP calls to `/api/v1`, and what each failure means for the outbox.
+//! What an HTTP call to `/api/v1` came to, and what each failure means for what waits.
 
 use std::time::Duration;
 

@@ -6,39 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-
-use crate::model::{GeoFix, ReportId, Status};
+use crate::model::{GeoFix, OfficialAction, PendingAction, ReportId, Status};
+use crate::net as client;
 use crate::photo::{self, PhotoOptions};
 use crate::protocol::{ChangeStatus, Login, Page, Reply, ReplyTemplate, ReportView, Session};
 use crate::store::{self, Durability, Store};
-use crate::sync::client;
 use crate::{Error, Result};
-
-/// What an official does to a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum OfficialAction {
-    /// Assigned, in progress, rejected (the note says why)…
-    ChangeStatus { to: Status, note: Option<String> },
-    /// An answer to the citizen on the report's timeline.
-    Reply { text: String },
-    /// Done: what was done, with an after-photo taken at `location`.
-    Resolve { note: String, location: GeoFix },
-}
-
-/// An action waiting for the network.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingAction {
-    /// Its place in the queue (actions go in this order).
-    pub seq: i64,
-    pub report: ReportId,
-    pub action: OfficialAction,
-    /// A resolution's after-photo is stored with it.
-    pub has_photo: bool,
-    pub queued_at: OffsetDateTime,
-}
 
 /// What a round of sending did.
 #[derive(Debug, Default)]

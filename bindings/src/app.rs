@@ -1,4 +1,6 @@
-//! `CivicApp`: the citizen's side of Civic on one phone, as the apps call it.
+//! `CivicApp`: Civic on one phone, as the apps call it. It opens the core, holds the sync
+//! and the language, answers for the city's catalog and the citizen's profile, and hands out
+//! one object per area: `reports()`, `warnings()`, `campaigns()`, `official()`.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -9,7 +11,6 @@ use civic_core::sync::{SyncOptions, Syncer};
 use civic_core::{City, Civic};
 
 use crate::error::CivicError;
-use crate::public::{CityReportPage, NearbyReport};
 use crate::types::*;
 
 type Result<T> = std::result::Result<T, CivicError>;
@@ -93,53 +94,43 @@ impl TokenStore for Tokens {
     }
 }
 
-/// Civic on this phone: drafts, the outbox, my reports, warnings, sync.
-#[derive(uniffi::Object)]
-pub struct CivicApp {
-    civic: Civic,
-    syncer: Arc<Syncer>,
+/// What every part of the app shares: the core, the sync, the language, the listeners.
+pub struct Shared {
+    pub(crate) civic: Civic,
+    pub(crate) syncer: Arc<Syncer>,
+    pub(crate) server_url: String,
     lang: Mutex<Lang>,
     listeners: Listeners,
     next_listener: Mutex<u64>,
 }
 
-impl CivicApp {
-    /// The phone's store, for an official signed in on it (their actions made offline).
-    pub(crate) fn official_desk(&self, client: Arc<civic_core::desk::OfficialClient>) -> civic_core::desk::OfficialDesk {
-        self.civic.official_desk(client)
-    }
-
-    pub(crate) fn language(&self) -> Lang {
-        self.lang()
-    }
-
-    pub(crate) fn civic_handle(&self) -> &Civic {
-        &self.civic
-    }
-
-    pub(crate) fn syncer_handle(&self) -> Arc<Syncer> {
-        self.syncer.clone()
-    }
-
-    pub(crate) fn civic_city(&self) -> Arc<civic_core::City> {
-        self.civic.city()
-    }
-
-    fn lang(&self) -> Lang {
+impl Shared {
+    pub(crate) fn lang(&self) -> Lang {
         *self.lang.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {
+    /// The core's error, for the app in its language.
+    pub(crate) fn err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {
         let lang = self.lang();
         move |e| CivicError::from_core(e, lang)
     }
 
-    fn id(&self, id: &str) -> Result<ReportId> {
-        id.parse().map_err(|_| CivicError::NotFound { user_message: self.not_found() })
+    pub(crate) fn id(&self, id: &str) -> Result<ReportId> {
+        id.parse()
+            .map_err(|_| CivicError::NotFound { user_message: civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang()) })
     }
+}
 
-    fn not_found(&self) -> String {
-        civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang())
+/// Civic on this phone.
+#[derive(uniffi::Object)]
+pub struct CivicApp {
+    shared: Arc<Shared>,
+}
+
+impl std::ops::Deref for CivicApp {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.shared
     }
 }
 
@@ -154,146 +145,40 @@ impl CivicApp {
         let city = City::hue_compact().map_err(|e| err(e.into()))?;
         let civic = Civic::open(Path::new(&data_dir), city).map_err(err)?;
         let syncer = civic.syncer(&server_url, Arc::new(Tokens(tokens)), SyncOptions::default()).map_err(err)?;
-        Ok(Arc::new(CivicApp {
+        let shared = Shared {
             civic,
             syncer,
+            server_url,
             lang: Mutex::new(lang),
             listeners: Arc::new(Mutex::new(Vec::new())),
             next_listener: Mutex::new(0),
-        }))
+        };
+        Ok(Arc::new(CivicApp { shared: Arc::new(shared) }))
+    }
+
+    /// Capture, the outbox, my reports and the city's map.
+    pub fn reports(&self) -> Arc<crate::reports::Reports> {
+        Arc::new(crate::reports::Reports::new(self.shared.clone()))
+    }
+
+    /// The warnings inbox, the places and topics followed, push.
+    pub fn warnings(&self) -> Arc<crate::warnings::Warnings> {
+        Arc::new(crate::warnings::Warnings::new(self.shared.clone()))
+    }
+
+    /// Green Sunday: clean-up campaigns.
+    pub fn campaigns(&self) -> Arc<crate::campaign::Campaigns> {
+        Arc::new(crate::campaign::Campaigns::new(self.shared.clone()))
+    }
+
+    /// Signing an official in on this phone (their actions made offline kept on it).
+    pub fn official(&self) -> Arc<crate::official::Officials> {
+        Arc::new(crate::official::Officials::new(self.shared.clone()))
     }
 
     /// Shows text in "vi" or "en" from now on.
     pub fn set_language(&self, language: String) {
         *self.lang.lock().unwrap_or_else(|p| p.into_inner()) = language.parse().unwrap_or_default();
-    }
-
-    // --- Capture ---
-
-    /// Starts a new report, saved at once.
-    pub fn start_draft(&self) -> Result<Draft> {
-        Ok(self.civic.start_draft().map_err(self.err())?.into())
-    }
-
-    pub fn draft(&self, id: String) -> Result<Draft> {
-        Ok(self.civic.draft(self.id(&id)?).map_err(self.err())?.into())
-    }
-
-    /// Where the draft's photos say they were taken (those that recorded it): offered again as
-    /// "use the photo's location" when a draft is resumed.
-    pub fn photo_locations(&self, draft: String) -> Result<Vec<PhotoLocation>> {
-        let found = self.civic.draft_photo_locations(self.id(&draft)?).map_err(self.err())?;
-        Ok(found.into_iter().map(|(hash, fix)| PhotoLocation { hash, fix: fix.into() }).collect())
-    }
-
-    /// Unsent drafts, newest first.
-    pub fn drafts(&self) -> Result<Vec<Draft>> {
-        Ok(self.civic.drafts().map_err(self.err())?.into_iter().map(Into::into).collect())
-    }
-
-    /// Attaches a photo (JPEG or PNG bytes): resized, metadata stripped, stored.
-    pub fn attach_photo(&self, draft: String, bytes: Vec<u8>) -> Result<AttachedPhoto> {
-        let attached = self.civic.attach_photo(self.id(&draft)?, &bytes).map_err(self.err())?;
-        Ok(attached_photo(attached, self.civic.now()))
-    }
-
-    /// Attaches a photo from a file the app can read (the camera's output).
-    pub fn attach_photo_file(&self, draft: String, path: String) -> Result<AttachedPhoto> {
-        let attached = self.civic.attach_photo_file(self.id(&draft)?, Path::new(&path)).map_err(self.err())?;
-        Ok(attached_photo(attached, self.civic.now()))
-    }
-
-    pub fn remove_photo(&self, draft: String, hash: String) -> Result<()> {
-        self.civic.remove_photo(self.id(&draft)?, &hash).map_err(self.err())
-    }
-
-    /// A stored photo's JPEG bytes (metadata-free).
-    pub fn photo(&self, hash: String) -> Result<Vec<u8>> {
-        self.civic.photo(&hash).map_err(self.err())
-    }
-
-    /// Sets where the problem is; says which ward or commune that is.
-    pub fn set_location(&self, draft: String, fix: LocationFix) -> Result<AreaCheck> {
-        Ok(area_check(self.civic.set_location(self.id(&draft)?, fix.into()).map_err(self.err())?, self.lang()))
-    }
-
-    /// Uses the position a photo recorded.
-    pub fn use_photo_location(&self, draft: String, photo_hash: String) -> Result<AreaCheck> {
-        Ok(area_check(self.civic.use_photo_location(self.id(&draft)?, &photo_hash).map_err(self.err())?, self.lang()))
-    }
-
-    pub fn set_category(&self, draft: String, code: String) -> Result<()> {
-        self.civic.set_category(self.id(&draft)?, &code).map_err(self.err())
-    }
-
-    /// Answers (or, with none, clears) a question of the draft's category.
-    pub fn set_answer(&self, draft: String, question: String, answer: Option<Answer>) -> Result<()> {
-        self.civic.set_answer(self.id(&draft)?, &question, answer.map(Into::into)).map_err(self.err())
-    }
-
-    pub fn set_description(&self, draft: String, text: String) -> Result<()> {
-        self.civic.set_description(self.id(&draft)?, &text).map_err(self.err())
-    }
-
-    /// Hides the citizen's name and contact from the officials.
-    pub fn set_anonymous(&self, draft: String, anonymous: bool) -> Result<()> {
-        self.civic.set_anonymous(self.id(&draft)?, anonymous).map_err(self.err())
-    }
-
-    pub fn discard_draft(&self, draft: String) -> Result<()> {
-        self.civic.discard_draft(self.id(&draft)?).map_err(self.err())
-    }
-
-    /// What the draft still needs: "photo", "location", "category", "answer:<question>".
-    pub fn missing(&self, draft: String) -> Result<Vec<String>> {
-        let missing = self.civic.missing(self.id(&draft)?).map_err(self.err())?;
-        match CivicError::from_core(civic_core::Error::Incomplete(missing), self.lang()) {
-            CivicError::Incomplete { missing, .. } => Ok(missing),
-            _ => Ok(Vec::new()),
-        }
-    }
-
-    /// Sends the report: from now on it is safe on the phone and waits in the outbox.
-    pub fn send(&self, draft: String) -> Result<Report> {
-        Ok(report(self.civic.send(self.id(&draft)?).map_err(self.err())?, self.lang()))
-    }
-
-    // --- Screens ---
-
-    /// My reports, newest first (only `statuses`, if any), a page at a time.
-    pub fn my_reports(&self, statuses: Vec<ReportStatus>, limit: u32, after: Option<String>) -> Result<ReportPage> {
-        let statuses: Vec<civic_core::model::Status> = statuses.into_iter().map(Into::into).collect();
-        let page = self.civic.my_reports(&statuses, limit, after.as_deref()).map_err(self.err())?;
-        Ok(report_page(page, self.lang()))
-    }
-
-    pub fn report(&self, id: String) -> Result<ReportDetail> {
-        let id = self.id(&id)?;
-        let d = self.civic.report(id).map_err(self.err())?;
-        let refusal = self.civic.refusal(id).map_err(self.err())?;
-        let (rating, can_rate) = (d.rating(), d.can_rate());
-        Ok(ReportDetail {
-            report: report(d.report, self.lang()),
-            timeline: d.timeline.into_iter().map(Into::into).collect(),
-            alerts: d.alerts,
-            refusal,
-            rating,
-            can_rate,
-        })
-    }
-
-    pub fn outbox(&self) -> Result<Outbox> {
-        Ok(self.civic.outbox().map_err(self.err())?.into())
-    }
-
-    /// What the city did on my reports that I have not seen yet.
-    pub fn notifications(&self) -> Result<Vec<ReportNotification>> {
-        Ok(self.civic.notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
-    }
-
-    pub fn mark_notifications_seen(&self, events: Vec<String>) -> Result<()> {
-        let ids: Vec<_> = events.iter().filter_map(|e| e.parse().ok()).collect();
-        self.civic.mark_notifications_seen(&ids).map_err(self.err())
     }
 
     /// The categories a report may have, for the picker.
@@ -329,50 +214,10 @@ impl CivicApp {
         self.civic.city().area.wards_by_name(lang).into_iter().map(|w| place(w.clone(), lang)).collect()
     }
 
-    /// The topics of warnings a resident can follow, named in the app's language.
-    pub fn warning_topics(&self) -> Vec<WarningTopic> {
-        let vi = self.lang() == Lang::Vi;
-        civic_core::warning::TOPICS
-            .iter()
-            .map(|(code, name_vi, name_en)| WarningTopic {
-                code: (*code).to_owned(),
-                name: (if vi { name_vi } else { name_en }).to_string(),
-            })
-            .collect()
-    }
-
     /// Whether a point is in the service area, and where.
     pub fn check_point(&self, lat: f64, lon: f64) -> Result<AreaCheck> {
         let m = self.civic.city().area.locate(lat, lon).map_err(|e| self.err()(e.into()))?;
         Ok(area_check(m, self.lang()))
-    }
-
-    // --- Warnings ---
-
-    pub fn subscription(&self) -> Result<WarningSubscription> {
-        Ok(self.civic.subscription().map_err(self.err())?.into())
-    }
-
-    pub fn set_subscription(&self, subscription: WarningSubscription) -> Result<()> {
-        self.civic.set_subscription(&subscription.into()).map_err(self.err())
-    }
-
-    pub fn add_place(&self, place: SavedPlace) -> Result<()> {
-        self.civic.add_place(place.into()).map_err(self.err())
-    }
-
-    pub fn remove_place(&self, name: String) -> Result<bool> {
-        self.civic.remove_place(&name).map_err(self.err())
-    }
-
-    /// Where the resident is now (only kept while they follow "where I am now").
-    pub fn set_position(&self, lat: f64, lon: f64) -> Result<()> {
-        self.civic.set_position(lat, lon).map_err(self.err())
-    }
-
-    /// The warnings that concern the resident, newest first.
-    pub fn alerts(&self, include_ended: bool) -> Result<Vec<Warning>> {
-        Ok(self.civic.alerts(include_ended).map_err(self.err())?.into_iter().map(Into::into).collect())
     }
 
     /// The citizen's name and contact (empty until given).
@@ -385,30 +230,6 @@ impl CivicApp {
     pub fn set_profile(&self, profile: CitizenProfile) -> Result<()> {
         self.civic.set_profile(&profile.into()).map_err(self.err())
     }
-
-    /// One warning with its areas and history, or `NotFound`.
-    pub fn warning(&self, id: String) -> Result<WarningDetail> {
-        let lang = self.lang();
-        match self.civic.alert(&id).map_err(self.err())? {
-            Some(detail) => Ok(warning_detail(detail, lang)),
-            None => Err(CivicError::from_core(civic_core::Error::AlertNotFound(id), lang)),
-        }
-    }
-
-    pub fn mark_alert_read(&self, id: String) -> Result<()> {
-        self.civic.mark_alert_read(&id).map_err(self.err())
-    }
-
-    pub fn unread_alerts(&self) -> Result<u32> {
-        self.civic.unread_alerts().map_err(self.err())
-    }
-
-    /// Warnings to show now, each handed out once.
-    pub fn take_alert_notifications(&self) -> Result<Vec<WarningNotification>> {
-        Ok(self.civic.take_alert_notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
-    }
-
-    // --- Sync ---
 
     /// How sync stands now.
     pub fn sync_state(&self) -> SyncState {
@@ -457,64 +278,6 @@ impl CivicApp {
         }
         Ok(outcome)
     }
-
-    /// Rates the city's answer to a report (1 to 5 stars). Needs a connection.
-    pub async fn rate(&self, report: String, stars: u8, comment: Option<String>) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.rate(id, stars, comment).await }, lang).await
-    }
-
-    /// Reopens a report that is not fixed, saying why. Needs a connection.
-    pub async fn reopen(&self, report: String, reason: String) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.reopen(id, &reason).await }, lang).await
-    }
-
-    /// Open reports of `category` within 50 m of a point, nearest first: offered as "me too"
-    /// before sending a duplicate. Needs a connection.
-    pub async fn nearby(&self, lat: f64, lon: f64, category: String) -> Result<Vec<NearbyReport>> {
-        let (syncer, lang) = (self.syncer.clone(), self.lang());
-        let found = on_runtime(async move { syncer.nearby(lat, lon, &category, None).await }, lang).await?;
-        Ok(found.into_iter().map(|n| crate::public::nearby(n, lang)).collect())
-    }
-
-    /// "Me too" on another citizen's open report (a `NearbyReport`'s id), counted once per
-    /// phone. Needs a connection.
-    pub async fn support(&self, report: String) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.support(id).await }, lang).await
-    }
-
-    /// What the city has done in the map's box, newest first (`limit` up to 200; `after` is a
-    /// page's `next`). Needs a connection.
-    pub async fn city_reports(
-        &self,
-        south: f64,
-        west: f64,
-        north: f64,
-        east: f64,
-        limit: u32,
-        after: Option<String>,
-    ) -> Result<CityReportPage> {
-        let (syncer, lang) = (self.syncer.clone(), self.lang());
-        let page =
-            on_runtime(async move { syncer.public_reports([west, south, east, north], limit, after.as_deref()).await }, lang).await?;
-        Ok(CityReportPage { reports: page.items.into_iter().map(|r| crate::public::city_report(r, lang)).collect(), next: page.next })
-    }
-
-    /// A photo by its hash: from the phone when it is there (the citizen's own, after-photos
-    /// sync brought), else from the server. Offline and not on the phone: `Offline`.
-    pub async fn remote_photo(&self, hash: String) -> Result<Vec<u8>> {
-        let (syncer, lang) = (self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.photo(&hash).await }, lang).await
-    }
-
-    /// Tells the server how to wake this phone for warnings (the push token and coarse
-    /// cells around the saved places; never the places).
-    pub async fn register_push(&self, provider: PushProvider, token: String) -> Result<()> {
-        let (syncer, lang) = (self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.register_push(provider.into(), &token).await.map(|_| ()) }, lang).await
-    }
 }
 
 /// Runs core work that needs tokio (HTTP) on the library's runtime, whatever the caller's
@@ -530,6 +293,12 @@ pub(crate) async fn on_runtime<T: Send + 'static>(
         .map_err(|e| CivicError::from_core(e, lang))
 }
 
-fn attached_photo(a: civic_core::AttachedPhoto, now: time::OffsetDateTime) -> AttachedPhoto {
-    AttachedPhoto { photo: a.photo.into(), location_hint: civic_core::photo::photo_fix(&a.hints, now).map(Into::into) }
+/// Runs blocking core work (decoding a photo, a write that waits for the disk) on the
+/// runtime's blocking pool, so the app's caller suspends instead of holding its thread.
+pub(crate) async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> civic_core::Result<T> + Send + 'static, lang: Lang) -> Result<T> {
+    runtime()?
+        .spawn_blocking(work)
+        .await
+        .map_err(|e| CivicError::Storage { user_message: format!("stopped: {e}") })?
+        .map_err(|e| CivicError::from_core(e, lang))
 }

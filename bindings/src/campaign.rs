@@ -1,12 +1,14 @@
 //! Green Sunday for the apps: the campaigns, joining, the quick capture of a spot, claims
 //! and cleans (all kept on the phone first), and the live map.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use civic_core::campaign::{self as core, Phase, SpotStatus};
+use civic_core::desk::CampaignDesk;
 use civic_core::model::Lang;
 
-use crate::app::{CivicApp, on_runtime};
+use crate::app::{Shared, off_thread, on_runtime};
 use crate::error::CivicError;
 use crate::types::{GeoPoint, LocationFix};
 
@@ -46,7 +48,7 @@ pub struct CampaignInfo {
     pub categories: Vec<CampaignCategory>,
     pub goal_spots: Option<u32>,
     pub phase: CampaignPhase,
-    /// "Sắp diễn ra" / "Upcoming"…
+    /// "Sắp diễn ra" / "Upcoming"… (the core's words)
     pub phase_label: String,
     /// Why it was called off, when it was.
     pub cancel_reason: Option<String>,
@@ -165,22 +167,21 @@ pub struct CampaignSendOutcome {
     pub stopped: Option<String>,
 }
 
-fn t(lang: Lang, vi: &str, en: &str) -> String {
-    if lang == Lang::Vi { vi.to_owned() } else { en.to_owned() }
-}
-
 /// A category's name in the app's language (its code when the catalog does not have it).
-fn category_name(app: &CivicApp, code: &str, lang: Lang) -> String {
-    app.civic_city().catalog.get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned())
+fn category_name(app: &Shared, code: &str, lang: Lang) -> String {
+    app.civic.city().catalog.get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned())
 }
 
-fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>, lang: Lang) -> CampaignInfo {
-    let (phase, phase_label) = match c.phase {
-        Phase::Upcoming => (CampaignPhase::Upcoming, t(lang, "Sắp diễn ra", "Upcoming")),
-        Phase::Running => (CampaignPhase::Running, t(lang, "Đang diễn ra", "Under way")),
-        Phase::Ended => (CampaignPhase::Ended, t(lang, "Đã kết thúc", "Ended")),
-        Phase::Cancelled => (CampaignPhase::Cancelled, t(lang, "Đã huỷ", "Called off")),
-    };
+fn phase(p: Phase) -> CampaignPhase {
+    match p {
+        Phase::Upcoming => CampaignPhase::Upcoming,
+        Phase::Running => CampaignPhase::Running,
+        Phase::Ended => CampaignPhase::Ended,
+        Phase::Cancelled => CampaignPhase::Cancelled,
+    }
+}
+
+fn info(app: &Shared, c: core::Campaign, joined: Option<&core::JoinedCampaign>, lang: Lang) -> CampaignInfo {
     CampaignInfo {
         id: c.id,
         name: c.name.get(lang).to_owned(),
@@ -192,8 +193,8 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
         area: c.polygon.unwrap_or_default().into_iter().map(|(lat, lon)| GeoPoint { lat, lon }).collect(),
         categories: c.categories.into_iter().map(|code| CampaignCategory { name: category_name(app, &code, lang), code }).collect(),
         goal_spots: c.goal_spots,
-        phase,
-        phase_label,
+        phase: phase(c.phase),
+        phase_label: c.phase.label(lang).to_owned(),
         cancel_reason: c.cancel_reason,
         participants: c.participants,
         teams: c.teams.into_iter().map(|x| CampaignTeam { id: x.id, name: x.name, members: x.members }).collect(),
@@ -202,45 +203,21 @@ fn info(app: &CivicApp, c: core::Campaign, joined: Option<&core::JoinedCampaign>
     }
 }
 
-/// "1,5" in Vietnamese, "1.5" in English.
-fn kg(lang: Lang, kg: f64) -> String {
-    let s = format!("{kg:.1}");
-    if lang == Lang::Vi { s.replace('.', ",") } else { s }
-}
-
 fn reminder(r: core::Reminder, offset: time::UtcOffset, lang: Lang) -> CampaignReminder {
-    let c = &r.campaign;
-    let name = c.name.get(lang);
-    let start = c.starts_at.to_offset(offset);
-    let hhmm = format!("{:02}:{:02}", start.hour(), start.minute());
-    let title = match r.kind {
-        core::ReminderKind::EveningBefore => t(lang, &format!("Ngày mai: {name}"), &format!("Tomorrow: {name}")),
-        core::ReminderKind::HourBefore => t(lang, &format!("1 giờ nữa: {name}"), &format!("In an hour: {name}")),
-    };
-    let mut body = match c.meeting_points.first() {
-        Some(m) => t(lang, &format!("Bắt đầu lúc {hhmm} tại {}.", m.name), &format!("Starts at {hhmm} at {}.", m.name)),
-        None => t(lang, &format!("Bắt đầu lúc {hhmm}."), &format!("Starts at {hhmm}.")),
-    };
-    if let Some(team) = &r.team_name {
-        body.push_str(&t(lang, &format!(" Đội: {team}."), &format!(" Team: {team}.")));
-    }
-    if r.kind == core::ReminderKind::EveningBefore {
-        body.push_str(&t(lang, " Nhớ mang găng tay và túi đựng rác.", " Bring gloves and bags."));
-    }
-    CampaignReminder { key: r.key(), campaign_id: c.id.clone(), at: r.at.into(), title, body }
+    CampaignReminder { key: r.key(), title: r.title(lang), body: r.body(lang, offset), campaign_id: r.campaign.id, at: r.at.into() }
 }
 
 fn tally(t: core::Tally) -> CampaignTally {
     CampaignTally { name: t.name, reported: t.reported, cleaned: t.cleaned, kg: t.kg }
 }
 
-fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
+fn spot(app: &Shared, m: core::MapSpot, lang: Lang) -> CampaignSpot {
     let s = m.spot;
-    let (state, label) = match s.status {
-        SpotStatus::Reported => (SpotState::Reported, t(lang, "Chưa dọn", "Not cleaned yet")),
-        SpotStatus::Claimed => (SpotState::Claimed, t(lang, "Đang dọn", "Being cleaned")),
-        SpotStatus::Cleaned => (SpotState::Cleaned, t(lang, "Đã dọn", "Cleaned")),
-        SpotStatus::HandedOver => (SpotState::HandedOver, t(lang, "Đã chuyển thành phản ánh", "Handed to the city")),
+    let state = match s.status {
+        SpotStatus::Reported => SpotState::Reported,
+        SpotStatus::Claimed => SpotState::Claimed,
+        SpotStatus::Cleaned => SpotState::Cleaned,
+        SpotStatus::HandedOver => SpotState::HandedOver,
     };
     CampaignSpot {
         category_name: category_name(app, &s.category, lang),
@@ -248,7 +225,7 @@ fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
         lat: s.lat,
         lon: s.lon,
         state,
-        state_label: label,
+        state_label: s.status.label(lang).to_owned(),
         team: s.team.map(|x| x.name),
         also_reported: s.also_reported,
         kg: s.kg,
@@ -258,12 +235,40 @@ fn spot(app: &CivicApp, m: core::MapSpot, lang: Lang) -> CampaignSpot {
     }
 }
 
+/// Green Sunday on this phone: the campaigns, joining, the quick capture of a spot, claims
+/// and cleans (all kept on the phone first), the live map and the card afterwards.
+#[derive(uniffi::Object)]
+pub struct Campaigns {
+    shared: Arc<Shared>,
+}
+
+impl Campaigns {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Campaigns { shared }
+    }
+
+    fn desk(&self) -> Arc<CampaignDesk> {
+        self.shared.syncer.campaign_desk()
+    }
+
+    fn infos(&self, found: Vec<core::Campaign>, lang: Lang) -> Result<Vec<CampaignInfo>> {
+        let joined = self.desk().joined().map_err(self.shared.err())?;
+        Ok(found
+            .into_iter()
+            .map(|c| {
+                let j = joined.iter().find(|j| j.campaign_id == c.id);
+                info(&self.shared, c, j, lang)
+            })
+            .collect())
+    }
+}
+
 #[uniffi::export]
-impl CivicApp {
-    /// The clean-up campaigns not yet ended, soonest first, then the last ended. Needs a
-    /// connection.
-    pub async fn campaigns(&self) -> Result<Vec<CampaignInfo>> {
-        let (desk, lang) = (self.desk(), self.language());
+impl Campaigns {
+    /// The clean-up campaigns not yet ended, soonest first, then the last ended. Without a
+    /// connection, as last listed.
+    pub async fn list(&self) -> Result<Vec<CampaignInfo>> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
         let found = on_runtime(async move { desk.campaigns().await }, lang).await?;
         self.infos(found, lang)
     }
@@ -271,41 +276,31 @@ impl CivicApp {
     /// The campaigns that concern the resident: those covering one of their saved places'
     /// wards and communes (all of them when no place is saved), and those they joined.
     /// Without a connection, as last listed.
-    pub async fn campaigns_near_me(&self) -> Result<Vec<CampaignInfo>> {
-        let (desk, lang) = (self.desk(), self.language());
-        let found = on_runtime(async move { desk.campaigns().await }, lang).await?;
-        let joined: Vec<String> = self.desk().joined().map_err(self.core_err())?.into_iter().map(|j| j.campaign_id).collect();
-        let (mine, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| joined.contains(&c.id));
-        let near = self.civic_handle().campaigns_near_me(others).map_err(self.core_err())?;
-        let mut shown = mine;
-        shown.extend(near);
-        shown.sort_by_key(core::listing_order);
-        self.infos(shown, lang)
+    pub async fn near_me(&self) -> Result<Vec<CampaignInfo>> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
+        let found = on_runtime(async move { desk.near_me().await }, lang).await?;
+        self.infos(found, lang)
     }
 
     /// The reminders to schedule before the campaigns the resident joined, soonest first.
     /// Schedule them again (replacing by key) after joining and after each sync.
-    pub fn campaign_reminders(&self) -> Result<Vec<CampaignReminder>> {
-        let lang = self.language();
-        let found = self.desk().reminders(self.civic_handle().now()).map_err(self.core_err())?;
-        let offset = self.civic_handle().city().utc_offset;
+    pub fn reminders(&self) -> Result<Vec<CampaignReminder>> {
+        let lang = self.shared.lang();
+        let found = self.desk().reminders(self.shared.civic.now()).map_err(self.shared.err())?;
+        let offset = self.shared.civic.city().utc_offset;
         Ok(found.into_iter().map(|r| reminder(r, offset, lang)).collect())
     }
 
     /// The campaigns the resident joined that were called off since last asked (a sync
     /// learns it), each handed out once, in the app's language. Show each as a notification.
-    pub fn take_campaign_notices(&self) -> Result<Vec<CampaignNotice>> {
-        let lang = self.language();
-        let off = self.desk().take_called_off().map_err(self.core_err())?;
+    pub fn take_notices(&self) -> Result<Vec<CampaignNotice>> {
+        let lang = self.shared.lang();
+        let off = self.desk().take_called_off().map_err(self.shared.err())?;
         Ok(off
             .into_iter()
             .map(|c| {
-                let name = c.name.get(lang).to_owned();
-                CampaignNotice {
-                    title: t(lang, &format!("Đã huỷ: {name}"), &format!("Called off: {name}")),
-                    body: c.cancel_reason.unwrap_or_else(|| t(lang, "Chiến dịch đã được huỷ.", "The campaign was called off.")),
-                    campaign_id: c.id,
-                }
+                let (title, body) = core::called_off_notice(&c, lang);
+                CampaignNotice { title, body, campaign_id: c.id }
             })
             .collect())
     }
@@ -313,22 +308,16 @@ impl CivicApp {
     /// The card after a campaign: its figures per ward and per team, the resident's part, and
     /// the first before/after pairs (photos brought onto the phone). Without a connection, as
     /// last fetched.
-    pub async fn campaign_summary(&self, campaign: String) -> Result<CampaignSummaryCard> {
-        let (desk, lang) = (self.desk(), self.language());
-        let id = campaign.clone();
-        let s = on_runtime(async move { desk.summary(&id).await }, lang).await?;
-        let desk = self.desk();
-        let joined = desk.joined().map_err(self.core_err())?.into_iter().find(|j| j.campaign_id == campaign);
-        let map = desk.map(&campaign).map_err(self.core_err())?;
-        let mine: Vec<_> = map.iter().filter(|m| m.mine && !m.waiting).collect();
-        let mine_cleaned = mine.iter().filter(|m| m.spot.status == SpotStatus::Cleaned).count();
-        let pairs = desk
-            .pairs(&campaign)
-            .map_err(self.core_err())?
+    pub async fn summary(&self, campaign: String) -> Result<CampaignSummaryCard> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
+        let card = on_runtime(async move { desk.card(&campaign).await }, lang).await?;
+        let s = card.summary;
+        let pairs = card
+            .pairs
             .into_iter()
             .filter_map(|p| {
                 Some(BeforeAfter {
-                    category_name: category_name(self, &p.category, lang),
+                    category_name: category_name(&self.shared, &p.category, lang),
                     team: p.team.map(|t| t.name),
                     before_photo: p.photo,
                     after_photo: p.after_photo?,
@@ -336,71 +325,57 @@ impl CivicApp {
                 })
             })
             .collect();
-        let my_team =
-            joined.as_ref().and_then(|j| j.team_name.as_ref()).and_then(|name| s.by_team.iter().find(|t| &t.name == name)).cloned();
-        let goal_reached = s.campaign.goal_spots.is_some_and(|g| s.cleaned >= g);
-        let headline = if s.kg > 0.0 {
-            t(
-                lang,
-                &format!("Đã dọn {}/{} điểm · {} kg", s.cleaned, s.reported, kg(lang, s.kg)),
-                &format!("{} of {} spots cleaned · {} kg", s.cleaned, s.reported, kg(lang, s.kg)),
-            )
-        } else {
-            t(lang, &format!("Đã dọn {}/{} điểm", s.cleaned, s.reported), &format!("{} of {} spots cleaned", s.cleaned, s.reported))
-        };
+        let (mine, mine_cleaned) = card.my_spots;
         Ok(CampaignSummaryCard {
-            headline,
+            headline: core::summary_headline(s.cleaned, s.reported, s.kg, lang),
             reported: s.reported,
             cleaned: s.cleaned,
             handed_over: s.handed_over,
             kg: s.kg,
             goal_spots: s.campaign.goal_spots,
-            goal_reached,
+            goal_reached: card.goal_reached,
             by_ward: s.by_ward.into_iter().map(tally).collect(),
             by_team: s.by_team.into_iter().map(tally).collect(),
-            my_team: my_team.map(tally),
-            mine: (!mine.is_empty()).then(|| {
-                t(
-                    lang,
-                    &format!("Bạn đã báo {} điểm, {} điểm đã được dọn.", mine.len(), mine_cleaned),
-                    &format!("You reported {} spots; {} were cleaned.", mine.len(), mine_cleaned),
-                )
-            }),
+            my_team: card.my_team.map(tally),
+            mine: (mine > 0).then(|| core::my_part(mine, mine_cleaned, lang)),
             pairs,
-            campaign: info(self, s.campaign, joined.as_ref(), lang),
+            campaign: info(&self.shared, s.campaign, card.joined.as_ref(), lang),
         })
     }
 
     /// Joins a campaign: alone (both none), with a team by id, or founding a team by name.
-    /// Kept on the phone and sent with `send_campaign`.
-    pub fn join_campaign(&self, campaign: String, team_id: Option<String>, new_team: Option<String>) -> Result<()> {
-        self.desk().join(&campaign, team_id, new_team).map(|_| ()).map_err(self.core_err())
+    /// Kept on the phone and sent with `send`.
+    pub fn join(&self, campaign: String, team_id: Option<String>, new_team: Option<String>) -> Result<()> {
+        self.desk().join(&campaign, team_id, new_team).map(|_| ()).map_err(self.shared.err())
     }
 
     /// The quick capture: a photo, where it is, one category. On the map at once; sent with
-    /// `send_campaign`. Returns the spot's id.
-    pub fn report_spot(&self, campaign: String, category: String, photo: Vec<u8>, location: LocationFix) -> Result<String> {
-        self.desk().report_spot(&campaign, &category, &photo, location.into()).map_err(self.core_err())
+    /// `send`. Returns the spot's id. The photo is processed off the caller's thread.
+    pub async fn report_spot(&self, campaign: String, category: String, photo: Vec<u8>, location: LocationFix) -> Result<String> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
+        off_thread(move || desk.report_spot(&campaign, &category, &photo, location.into()), lang).await
     }
 
     /// The resident's team takes a spot on.
     pub fn claim_spot(&self, campaign: String, spot: String) -> Result<()> {
-        self.desk().claim(&campaign, &spot).map(|_| ()).map_err(self.core_err())
+        self.desk().claim(&campaign, &spot).map(|_| ()).map_err(self.shared.err())
     }
 
-    /// A spot cleaned, with the after-photo taken there (and the kilograms, if weighed).
-    pub fn clean_spot(&self, campaign: String, spot: String, photo: Vec<u8>, location: LocationFix, kg: Option<f64>) -> Result<()> {
-        self.desk().clean(&campaign, &spot, &photo, location.into(), kg).map(|_| ()).map_err(self.core_err())
+    /// A spot cleaned, with the after-photo taken there (and the kilograms, if weighed). The
+    /// photo is processed off the caller's thread.
+    pub async fn clean_spot(&self, campaign: String, spot: String, photo: Vec<u8>, location: LocationFix, kg: Option<f64>) -> Result<()> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
+        off_thread(move || desk.clean(&campaign, &spot, &photo, location.into(), kg).map(|_| ()), lang).await
     }
 
     /// How many campaign actions wait for a connection.
-    pub fn campaign_waiting(&self) -> Result<u32> {
-        Ok(self.desk().pending(None).map_err(self.core_err())?.len() as u32)
+    pub fn waiting(&self) -> Result<u32> {
+        Ok(self.desk().pending(None).map_err(self.shared.err())?.len() as u32)
     }
 
     /// Sends the waiting campaign actions, in order.
-    pub async fn send_campaign(&self) -> Result<CampaignSendOutcome> {
-        let (desk, lang) = (self.desk(), self.language());
+    pub async fn send(&self) -> Result<CampaignSendOutcome> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
         let out = on_runtime(async move { desk.send().await }, lang).await?;
         Ok(CampaignSendOutcome {
             sent: out.sent as u32,
@@ -411,37 +386,15 @@ impl CivicApp {
     }
 
     /// Pulls what changed on a campaign's map. Returns how many spots changed.
-    pub async fn refresh_campaign(&self, campaign: String) -> Result<u32> {
-        let (desk, lang) = (self.desk(), self.language());
+    pub async fn refresh(&self, campaign: String) -> Result<u32> {
+        let (desk, lang) = (self.desk(), self.shared.lang());
         Ok(on_runtime(async move { desk.refresh(&campaign).await }, lang).await? as u32)
     }
 
     /// The live map: spots as last pulled, with the resident's own still waiting.
-    pub fn campaign_map(&self, campaign: String) -> Result<Vec<CampaignSpot>> {
-        let lang = self.language();
-        let spots = self.desk().map(&campaign).map_err(self.core_err())?;
-        Ok(spots.into_iter().map(|m| spot(self, m, lang)).collect())
-    }
-}
-
-impl CivicApp {
-    fn infos(&self, found: Vec<core::Campaign>, lang: Lang) -> Result<Vec<CampaignInfo>> {
-        let joined = self.desk().joined().map_err(self.core_err())?;
-        Ok(found
-            .into_iter()
-            .map(|c| {
-                let j = joined.iter().find(|j| j.campaign_id == c.id);
-                info(self, c, j, lang)
-            })
-            .collect())
-    }
-
-    fn desk(&self) -> std::sync::Arc<civic_core::desk::CampaignDesk> {
-        self.syncer_handle().campaign_desk()
-    }
-
-    fn core_err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {
-        let lang = self.language();
-        move |e| CivicError::from_core(e, lang)
+    pub fn map(&self, campaign: String) -> Result<Vec<CampaignSpot>> {
+        let lang = self.shared.lang();
+        let spots = self.desk().map(&campaign).map_err(self.shared.err())?;
+        Ok(spots.into_iter().map(|m| spot(&self.shared, m, lang)).collect())
     }
 }

@@ -49,7 +49,9 @@ impl CivicError {
             Error::Area(civic_core::area::AreaError::Outside { distance_m, .. }) => {
                 CivicError::OutsideServiceArea { user_message, distance_m }
             }
-            Error::Io(_) | Error::Store(_) | Error::Corrupt(_) | Error::SchemaTooNew { .. } => CivicError::Storage { user_message },
+            Error::Io(_) | Error::Store(_) | Error::Corrupt(_) | Error::SchemaTooNew { .. } | Error::NoOfflineStore => {
+                CivicError::Storage { user_message }
+            }
             Error::Photo(_) => CivicError::InvalidPhoto { user_message },
             Error::Incomplete(missing) => {
                 let missing = missing

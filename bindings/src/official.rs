@@ -7,7 +7,7 @@ use civic_core::model as core_official;
 use civic_core::model::{Lang, ReportId};
 use civic_core::protocol::{ChangeStatus, ReportView};
 
-use crate::app::{CivicApp, on_runtime};
+use crate::app::{Shared, on_runtime};
 use crate::error::CivicError;
 use crate::types::*;
 
@@ -167,31 +167,43 @@ pub struct OfficialApp {
     desk: Option<Arc<OfficialDesk>>,
 }
 
-/// Signs an official in (`language`: "vi" or "en"); a wrong password is `Unauthorized`. With
-/// `phone` (the app's `CivicApp`), actions can be queued on it and survive a closed app.
-#[uniffi::export(default(phone = None))]
-pub async fn login_official(
-    server_url: String,
-    username: String,
-    password: String,
-    language: String,
-    phone: Option<Arc<CivicApp>>,
-) -> Result<Arc<OfficialApp>> {
+/// Signs an official in on their own (`language`: "vi" or "en"), without a phone's store:
+/// actions cannot be queued offline (`Storage`). A wrong password is `Unauthorized`. In the
+/// app, sign in through `CivicApp.official()`.
+#[uniffi::export]
+pub async fn login_official(server_url: String, username: String, password: String, language: String) -> Result<Arc<OfficialApp>> {
     let lang: Lang = language.parse().unwrap_or_default();
     let client = Arc::new(on_runtime(async move { OfficialClient::login(&server_url, &username, &password).await }, lang).await?);
-    let desk = phone.map(|p| Arc::new(p.official_desk(client.clone())));
-    Ok(Arc::new(OfficialApp { client, lang, desk }))
+    Ok(Arc::new(OfficialApp { client, lang, desk: None }))
+}
+
+/// Signing an official in on this phone: their actions made offline are kept in the app's
+/// store and survive a closed app.
+#[derive(uniffi::Object)]
+pub struct Officials {
+    shared: Arc<Shared>,
+}
+
+impl Officials {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Officials { shared }
+    }
+}
+
+#[uniffi::export]
+impl Officials {
+    /// Signs in to the app's server, in the app's language; a wrong password is `Unauthorized`.
+    pub async fn login(&self, username: String, password: String) -> Result<Arc<OfficialApp>> {
+        let (lang, server_url) = (self.shared.lang(), self.shared.server_url.clone());
+        let client = Arc::new(on_runtime(async move { OfficialClient::login(&server_url, &username, &password).await }, lang).await?);
+        let desk = Some(Arc::new(self.shared.civic.official_desk(client.clone())));
+        Ok(Arc::new(OfficialApp { client, lang, desk }))
+    }
 }
 
 impl OfficialApp {
     fn desk(&self) -> Result<Arc<OfficialDesk>> {
-        self.desk.clone().ok_or_else(|| CivicError::Storage {
-            user_message: if self.lang == Lang::Vi {
-                "Đăng nhập trên ứng dụng để lưu thao tác khi không có mạng.".into()
-            } else {
-                "Sign in within the app to keep actions made offline.".into()
-            },
-        })
+        self.desk.clone().ok_or_else(|| CivicError::from_core(civic_core::Error::NoOfflineStore, self.lang))
     }
 
     fn id(&self, id: &str) -> Result<ReportId> {

@@ -233,11 +233,14 @@ pub struct Draft {
     pub answers: Vec<QuestionAnswer>,
     pub photos: Vec<Photo>,
     pub updated_at: SystemTime,
+    /// Nothing entered yet (the core's rule): not offered as "continue your report".
+    pub blank: bool,
 }
 
 impl From<model::Draft> for Draft {
     fn from(d: model::Draft) -> Self {
         Draft {
+            blank: d.is_blank(),
             id: d.id.to_string(),
             category: d.category,
             location: d.location.map(Into::into),
@@ -254,8 +257,13 @@ impl From<model::Draft> for Draft {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct AttachedPhoto {
     pub photo: Photo,
-    /// Where the photo says it was taken (offer "use the photo's location").
+    /// Where the photo says it was taken.
     pub location_hint: Option<LocationFix>,
+    /// The draft had no place yet and now is where the photo was taken.
+    pub placed: Option<AreaCheck>,
+    /// The draft had no place yet and the photo was taken outside the service area: why,
+    /// in the app's language (the draft still has no place).
+    pub outside_area: Option<String>,
 }
 
 /// The citizen's name and contact: kept on the phone, sent to the city with the next sync,
@@ -402,15 +410,11 @@ pub(crate) fn report_page(p: core_store::ReportPage, lang: Lang) -> ReportPage {
         .reports
         .into_iter()
         .map(|r| ReportSummary {
+            status_label: r.status_label(lang).to_owned(),
             id: r.id.to_string(),
             public_number: r.public_number,
             category: r.category,
             status: r.status.into(),
-            status_label: if r.refused {
-                if lang == Lang::Vi { "Không gửi được" } else { "Not accepted" }.to_owned()
-            } else {
-                r.status.label(lang).to_owned()
-            },
             ward: r.ward.map(|d| place(d, lang)),
             captured_at: at(r.captured_at),
             updated_at: at(r.updated_at),

@@ -34,6 +34,11 @@ pub const MAX_PHOTO_FILE_BYTES: u64 = 40 * 1024 * 1024;
 pub struct AttachedPhoto {
     pub photo: PhotoRef,
     pub hints: PhotoHints,
+    /// The position the photo recorded, as a fix (when it recorded one).
+    pub location_hint: Option<GeoFix>,
+    /// The draft had no place and the photo recorded one: the draft is now there (`Ok`), or
+    /// the photo was taken outside the service area and the draft still has no place (`Err`).
+    pub placed: Option<std::result::Result<AreaMatch, crate::area::AreaError>>,
 }
 
 /// The citizen's side of Civic on one device.
@@ -152,6 +157,8 @@ impl Civic {
 
     /// Runs a photo through the pipeline (limits, orientation, resize, metadata stripped)
     /// and attaches it to the draft. Returns the location and time the photo itself records.
+    /// A draft without a place yet takes the photo's recorded position: the best guess until
+    /// the citizen gives a better one.
     pub fn attach_photo(&self, id: ReportId, bytes: &[u8]) -> Result<AttachedPhoto> {
         self.ensure_room_for_photo(id)?;
         let processed = photo::process(bytes, &self.photo_options)?;
@@ -166,7 +173,15 @@ impl Civic {
             store::attach_draft_photo(tx, id, &photo.hash, &hints, now)?;
             Ok(photo)
         })?;
-        Ok(AttachedPhoto { photo, hints })
+        let location_hint = photo_fix(&hints, self.store.now());
+        let placed = match location_hint {
+            Some(fix) if self.draft(id)?.location.is_none() => match self.set_location(id, fix) {
+                Err(Error::Area(e @ crate::area::AreaError::Outside { .. })) => Some(Err(e)),
+                other => Some(Ok(other?)),
+            },
+            _ => None,
+        };
+        Ok(AttachedPhoto { photo, hints, location_hint, placed })
     }
 
     /// Like `attach_photo`, reading the photo from a file (camera output, gallery copy).
@@ -222,6 +237,16 @@ impl Civic {
         Ok(hints.into_iter().filter_map(|(hash, hint)| photo_fix(&hint, self.store.now()).map(|fix| (hash, fix))).collect())
     }
 
+    /// The photo whose recorded position is worth offering as the draft's place: the first
+    /// that recorded one different from where the draft is now.
+    pub fn photo_location_offer(&self, id: ReportId) -> Result<Option<(String, GeoFix)>> {
+        let here = self.draft(id)?.location;
+        Ok(self.draft_photo_locations(id)?.into_iter().find(|(_, fix)| match &here {
+            None => true,
+            Some(h) => h.source != crate::model::FixSource::PhotoExif || h.lat != fix.lat || h.lon != fix.lon,
+        }))
+    }
+
     /// Picks the category. Answers to questions the new category does not ask are dropped.
     pub fn set_category(&self, id: ReportId, code: &str) -> Result<()> {
         let category = self.active_category(code)?;
@@ -265,24 +290,7 @@ impl Civic {
     /// The campaigns that concern the resident: those covering a ward or commune of one of
     /// their saved places (the warnings' places). With no place saved, all of them.
     pub fn campaigns_near_me(&self, campaigns: Vec<crate::campaign::Campaign>) -> Result<Vec<crate::campaign::Campaign>> {
-        let places = self.subscription()?.places;
-        if places.is_empty() {
-            return Ok(campaigns);
-        }
-        let mut codes = std::collections::BTreeSet::new();
-        for place in &places {
-            match &place.shape {
-                PlaceShape::Area { code } => {
-                    codes.insert(code.clone());
-                }
-                PlaceShape::Circle { lat, lon, .. } => {
-                    if let Ok(found) = self.city.get().area.locate(*lat, *lon) {
-                        codes.insert(found.ward.code);
-                    }
-                }
-            }
-        }
-        Ok(campaigns.into_iter().filter(|c| c.areas.iter().any(|a| codes.contains(&a.code))).collect())
+        Ok(crate::campaign::near_places(campaigns, &self.subscription()?.places, &self.city.get().area))
     }
 
     /// Green Sunday: the resident's clean-up campaigns, through this syncer's connection.

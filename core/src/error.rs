@@ -65,6 +65,9 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// An official signed in without the app's store cannot keep actions made offline.
+    #[error("no store on this phone to keep actions made offline")]
+    NoOfflineStore,
     /// No connection to the server (no signal, server unreachable, timed out).
     #[error("offline: {0}")]
     Offline(String),
@@ -122,6 +125,9 @@ impl Error {
                 } else {
                     format!("The answer is too long (at most {max} characters).")
                 }
+            }
+            Error::NoOfflineStore => {
+                pick("Đăng nhập trên ứng dụng để lưu thao tác khi không có mạng.", "Sign in within the app to keep actions made offline.")
             }
             Error::Answer(_) => pick("Câu trả lời không hợp lệ.", "This answer is not valid."),
             Error::UnknownCategory(_) | Error::InactiveCategory(_) => pick(

@@ -397,6 +397,18 @@ pub struct Draft {
     pub updated_at: OffsetDateTime,
 }
 
+impl Draft {
+    /// Nothing entered yet: no photo, place, category, answer or words. A blank draft is not
+    /// offered as "continue your report".
+    pub fn is_blank(&self) -> bool {
+        self.photos.is_empty()
+            && self.location.is_none()
+            && self.category.is_none()
+            && self.answers.is_empty()
+            && self.description.trim().is_empty()
+    }
+}
+
 /// Where the service area routed a point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

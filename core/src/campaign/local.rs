@@ -85,3 +85,25 @@ impl Reminder {
         format!("campaign-{}-{kind}", self.campaign.id)
     }
 }
+
+/// The campaigns covering a ward or commune of one of `places` (a place drawn as a circle
+/// counts by the ward its centre is in). With no place, all of them.
+pub fn near_places(campaigns: Vec<Campaign>, places: &[crate::warning::SavedPlace], area: &crate::area::ServiceArea) -> Vec<Campaign> {
+    if places.is_empty() {
+        return campaigns;
+    }
+    let mut codes = std::collections::BTreeSet::new();
+    for place in places {
+        match &place.shape {
+            crate::warning::PlaceShape::Area { code } => {
+                codes.insert(code.clone());
+            }
+            crate::warning::PlaceShape::Circle { lat, lon, .. } => {
+                if let Ok(found) = area.locate(*lat, *lon) {
+                    codes.insert(found.ward.code);
+                }
+            }
+        }
+    }
+    campaigns.into_iter().filter(|c| c.areas.iter().any(|a| codes.contains(&a.code))).collect()
+}

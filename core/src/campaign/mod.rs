@@ -6,13 +6,15 @@
 //!
 //! `rules` holds what a campaign is (its phases, the reminders, the distances that merge and
 //! check spots); `wire` the types the server and the phone share (`/api/v1/campaigns…`);
-//! `local` what the phone keeps of its own. The phone's side of a clean-up (the desk that
+//! `local` what the phone keeps of its own; `words` the domain's words in vi/en. The phone's side of a clean-up (the desk that
 //! queues and sends) is `crate::desk::CampaignDesk`, a layer above.
 
 mod local;
 mod rules;
 mod wire;
+mod words;
 
 pub use local::*;
 pub use rules::*;
 pub use wire::*;
+pub use words::*;

@@ -14,6 +14,21 @@ use crate::store::{self, Durability, Store};
 /// How many before/after pairs a summary brings onto the phone.
 pub const SUMMARY_PAIRS: usize = 6;
 
+/// The card after a campaign, as `CampaignDesk::card` makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryCard {
+    pub summary: CampaignSummary,
+    /// The resident's membership, when they joined.
+    pub joined: Option<JoinedCampaign>,
+    /// The spots the resident reported (delivered) and how many of them were cleaned.
+    pub my_spots: (usize, usize),
+    /// Their team's figures, when they joined with one.
+    pub my_team: Option<Tally>,
+    pub goal_reached: bool,
+    /// Cleaned spots with their after-photo, first cleaned first.
+    pub pairs: Vec<Spot>,
+}
+
 /// What `send` did.
 #[derive(Debug, Default)]
 pub struct CampaignOutcome {
@@ -73,6 +88,40 @@ impl CampaignDesk {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The campaigns that concern the resident: those they joined, and those covering a ward
+    /// or commune of one of their saved places (all of them when no place is saved); soonest
+    /// first, then the last ended. Without a connection, as last listed.
+    pub async fn near_me(&self) -> crate::Result<Vec<Campaign>> {
+        let found = self.campaigns().await?;
+        let joined: Vec<String> = self.joined()?.into_iter().map(|j| j.campaign_id).collect();
+        let (mut shown, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| joined.contains(&c.id));
+        let places = self.store.read(store::load_subscription)?.places;
+        shown.extend(near_places(others, &places, &self.city.get().area));
+        shown.sort_by_key(listing_order);
+        Ok(shown)
+    }
+
+    /// The card after a campaign: its summary, the resident's membership and part, and the
+    /// first before/after pairs (photos brought onto the phone). Without a connection, as
+    /// last fetched.
+    pub async fn card(&self, campaign: &str) -> crate::Result<SummaryCard> {
+        let summary = self.summary(campaign).await?;
+        let joined = self.joined()?.into_iter().find(|j| j.campaign_id == campaign);
+        let map = self.map(campaign)?;
+        let mine: Vec<_> = map.iter().filter(|m| m.mine && !m.waiting).collect();
+        let mine_cleaned = mine.iter().filter(|m| m.spot.status == SpotStatus::Cleaned).count();
+        let my_team =
+            joined.as_ref().and_then(|j| j.team_name.as_ref()).and_then(|name| summary.by_team.iter().find(|t| &t.name == name)).cloned();
+        Ok(SummaryCard {
+            goal_reached: summary.campaign.goal_spots.is_some_and(|g| summary.cleaned >= g),
+            pairs: self.pairs(campaign)?.into_iter().filter(|p| p.after_photo.is_some()).collect(),
+            my_spots: (mine.len(), mine_cleaned),
+            my_team,
+            joined,
+            summary,
+        })
     }
 
     /// The campaigns the resident joined that were called off since they were last told:

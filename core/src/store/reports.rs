@@ -117,6 +117,17 @@ pub struct ReportSummary {
     pub refused: bool,
 }
 
+impl ReportSummary {
+    /// The list's status word: the status, or that the server would not take it.
+    pub fn status_label(&self, lang: crate::model::Lang) -> &'static str {
+        match (self.refused, lang) {
+            (true, crate::model::Lang::Vi) => "Không gửi được",
+            (true, crate::model::Lang::En) => "Not accepted",
+            (false, _) => self.status.label(lang),
+        }
+    }
+}
+
 /// A page of reports and where the next page starts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportPage {

@@ -116,6 +116,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ("other", "Khác", "Other"),
 ];
 
+/// The topics a resident can follow, each with its name in `lang`.
+pub fn topics(lang: crate::model::Lang) -> Vec<(&'static str, &'static str)> {
+    TOPICS.iter().map(|&(code, vi, en)| (code, if lang == crate::model::Lang::Vi { vi } else { en })).collect()
+}
+
 /// What the device needs of an alert to decide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertTarget {

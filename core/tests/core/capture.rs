@@ -240,12 +240,86 @@ fn the_cameras_own_gps_places_the_report_and_never_leaves_in_the_photo() {
     let loc = attached.hints.location.expect("the photo's position is offered");
     assert!((loc.lat - CITADEL.0).abs() < 1e-3 && (loc.lon - CITADEL.1).abs() < 1e-3, "{loc:?}");
     assert!(attached.hints.taken_at.is_some());
-    let placed = civic.use_photo_location(id, &attached.photo.hash).unwrap();
+    // The draft had no place: the photo's position became it, at once.
+    let placed = attached.placed.clone().expect("a draft without a place takes the photo's").unwrap();
     assert_eq!(placed.ward.code, "19753", "the citadel is in Phú Xuân");
     let fix = civic.draft(id).unwrap().location.unwrap();
     assert_eq!(fix.source, FixSource::PhotoExif);
+    assert_eq!(Some(fix), attached.location_hint);
+    // Where it already is: nothing to offer.
+    assert_eq!(civic.photo_location_offer(id).unwrap(), None);
     // What is stored (and later uploaded) carries no EXIF: no position, no time, no device.
     let stored = civic.photo(&attached.photo.hash).unwrap();
     assert!(!stored.windows(6).any(|w| w == b"Exif\0\0"), "stored photo still has EXIF");
     assert!(civic_core::photo::read_hints(&stored).location.is_none());
+}
+
+/// A camera JPEG recording a GPS position (degrees north and east).
+fn photo_taken_at(lat: f64, lon: f64, seed: u32) -> Vec<u8> {
+    use civic_core::photo::sample::{self, Ifd, Tiff};
+    let dms = |deg: f64| {
+        let (d, m) = (deg.trunc(), ((deg - deg.trunc()) * 60.0).trunc());
+        let s = ((deg - d) * 60.0 - m) * 60.0;
+        [(d as u32, 1), (m as u32, 1), ((s * 100.0).round() as u32, 100)]
+    };
+    let exif = Tiff::new()
+        .ascii(Ifd::Gps, 0x0001, "N")
+        .rationals(Ifd::Gps, 0x0002, &dms(lat))
+        .ascii(Ifd::Gps, 0x0003, "E")
+        .rationals(Ifd::Gps, 0x0004, &dms(lon))
+        .app1();
+    sample::encode_jpeg(&sample::camera_rgb(640, 480, seed), 640, 480, 90, &[&exif])
+}
+
+#[test]
+fn a_photos_position_places_only_a_draft_with_no_place_and_is_offered_when_it_differs() {
+    let dir = tempdir().unwrap();
+    let civic = civic(dir.path());
+    let id = civic.start_draft().unwrap().id;
+    // The citizen set the place by hand first: a photo taken elsewhere does not move it...
+    let pin = GeoFix { source: FixSource::Pin, fixed_at: OffsetDateTime::now_utc(), ..fix(PHU_BAI) };
+    civic.set_location(id, pin).unwrap();
+    let elsewhere = civic.attach_photo(id, &photo_taken_at(CITADEL.0, CITADEL.1, 1)).unwrap();
+    assert_eq!(elsewhere.placed, None);
+    assert_eq!(civic.draft(id).unwrap().location.map(|l| l.source), Some(FixSource::Pin));
+    // ...but is offered, as that photo's position.
+    let (hash, offered) = civic.photo_location_offer(id).unwrap().expect("the photo's position is offered");
+    assert_eq!(hash, elsewhere.photo.hash);
+    assert!((offered.lat - CITADEL.0).abs() < 1e-3, "{offered:?}");
+    // Taken up, it is where the draft is: nothing left to offer.
+    civic.use_photo_location(id, &hash).unwrap();
+    assert_eq!(civic.photo_location_offer(id).unwrap(), None);
+}
+
+#[test]
+fn a_photo_taken_outside_the_area_leaves_a_new_draft_without_a_place_and_says_why() {
+    let dir = tempdir().unwrap();
+    let civic = civic(dir.path());
+    let id = civic.start_draft().unwrap().id;
+    let attached = civic.attach_photo(id, &photo_taken_at(DA_NANG.0, DA_NANG.1, 2)).unwrap();
+    assert!(matches!(attached.placed, Some(Err(civic_core::area::AreaError::Outside { .. }))), "{:?}", attached.placed);
+    let draft = civic.draft(id).unwrap();
+    assert_eq!(draft.location, None, "a point outside never becomes the place");
+    assert_eq!(draft.photos.len(), 1, "the photo is kept");
+    // A plain photo says nothing about the place.
+    let plain = civic.attach_photo(id, &jpeg(320, 240, 9)).unwrap();
+    assert_eq!((plain.placed, plain.location_hint), (None, None));
+}
+
+#[test]
+fn a_draft_is_blank_until_something_is_entered() {
+    let dir = tempdir().unwrap();
+    let civic = civic(dir.path());
+    let id = civic.start_draft().unwrap().id;
+    assert!(civic.draft(id).unwrap().is_blank());
+    civic.set_description(id, "   ").unwrap();
+    assert!(civic.draft(id).unwrap().is_blank(), "spaces are not words");
+    civic.set_description(id, "Rác ở góc đường").unwrap();
+    assert!(!civic.draft(id).unwrap().is_blank());
+    let other = civic.start_draft().unwrap().id;
+    civic.set_category(other, "litter").unwrap();
+    assert!(!civic.draft(other).unwrap().is_blank());
+    let third = civic.start_draft().unwrap().id;
+    civic.attach_photo(third, &jpeg(320, 240, 3)).unwrap();
+    assert!(!civic.draft(third).unwrap().is_blank());
 }

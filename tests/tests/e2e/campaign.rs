@@ -237,6 +237,12 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
         ]
     );
     assert_ne!(reminders[0].key(), reminders[1].key());
+    // The words the phone shows, in the city's time, in both languages.
+    let (vi, en) = (civic_core::model::Lang::Vi, civic_core::model::Lang::En);
+    assert_eq!(reminders[0].title(vi), "Ngày mai: Chủ nhật xanh phường Phú Xuân");
+    assert_eq!(reminders[1].title(en), "In an hour: Green Sunday in Phú Xuân");
+    assert_eq!(reminders[0].body(vi, hue), "Bắt đầu lúc 06:30 tại Cửa Thượng Tứ. Đội: Tổ dân phố 5. Nhớ mang găng tay và túi đựng rác.");
+    assert_eq!(reminders[1].body(en, hue), "Starts at 06:30 at Cửa Thượng Tứ. Team: Tổ dân phố 5.");
     // Past the evening, only the hour before is left.
     assert_eq!(a.desk.reminders(evening + time::Duration::minutes(1)).unwrap().len(), 1);
     assert!(!a.desk.joined().unwrap()[0].confirmed);
@@ -305,9 +311,23 @@ async fn a_resident_who_joined_is_reminded_and_after_the_morning_has_its_card() 
     let before = b.civic.photo(&pairs[0].photo).expect("the before photo is on the phone");
     let after = b.civic.photo(pairs[0].after_photo.as_deref().unwrap()).expect("the after photo is on the phone");
     assert!(before.starts_with(&[0xFF, 0xD8]) && after.starts_with(&[0xFF, 0xD8]));
+    // The card: B's part (two spots, one cleaned), B's team, the goal not reached, the pair.
+    let card = b.desk.card(&id).await.unwrap();
+    assert_eq!(card.my_spots, (2, 1));
+    assert_eq!(card.my_team.as_ref().map(|t| (t.reported, t.cleaned)), Some((2, 1)));
+    assert!(!card.goal_reached, "1 of a goal of 10");
+    assert_eq!(card.pairs.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec![first.as_str()]);
+    assert_eq!(card.joined.as_ref().and_then(|j| j.team_name.as_deref()), Some("Tổ dân phố 5"));
+    let lang = civic_core::model::Lang::Vi;
+    assert_eq!(
+        civic_core::campaign::summary_headline(card.summary.cleaned, card.summary.reported, card.summary.kg, lang),
+        "Đã dọn 1/2 điểm · 3,0 kg"
+    );
+    assert_eq!(civic_core::campaign::my_part(2, 1, civic_core::model::Lang::En), "You reported 2 spots; 1 were cleaned.");
     drop(b);
     let b = phone(&b_dir, NO_SIGNAL);
     assert_eq!(b.desk.summary(&id).await.unwrap(), summary);
+    assert_eq!(b.desk.card(&id).await.unwrap().my_spots, (2, 1), "the card shows offline too");
     assert!(b.desk.reminders(clock.now()).unwrap().is_empty());
 }
 
@@ -424,9 +444,32 @@ async fn a_campaign_moved_moves_its_reminders_and_one_called_off_rings_none() {
     assert!(p.desk.reminders(now).unwrap().is_empty());
     let told = p.desk.take_called_off().unwrap();
     assert_eq!(told.iter().map(|c| (c.id.as_str(), c.cancel_reason.as_deref())).collect::<Vec<_>>(), vec![(id.as_str(), Some("Mưa lớn"))]);
+    let (title, body) = civic_core::campaign::called_off_notice(&told[0], civic_core::model::Lang::Vi);
+    assert_eq!((title.as_str(), body.as_str()), ("Đã huỷ: Chủ nhật xanh", "Mưa lớn"));
     assert!(p.desk.take_called_off().unwrap().is_empty(), "told once");
     let listed = p.desk.campaigns().await.unwrap();
     let c = listed.iter().find(|c| c.id == id).expect("still listed, called off");
     assert_eq!((c.phase, c.cancel_reason.as_deref()), (civic_core::campaign::Phase::Cancelled, Some("Mưa lớn")));
     assert!(p.desk.reminders(now).unwrap().is_empty());
+}
+
+/// The campaigns near the resident: the ones they joined wherever they are, and those in the
+/// wards of their saved places; not the others. Soonest first, the ended last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_me_is_what_the_resident_joined_and_what_covers_their_places() {
+    let dirs = tempfile::tempdir().unwrap();
+    let server = Server::start(&dirs.path().join("server")).await;
+    let operator = server.login(ADMIN, ADMIN_PASSWORD).await;
+    let now = time::OffsetDateTime::now_utc();
+    let days = |d: i64| now + time::Duration::days(d);
+    // Phú Xuân (home) in 3 days; A Lưới 2 (joined, far away) in 2 days; Phú Bài (neither) in 1 day.
+    let home = announce(&server, &operator, days(3), json!({"areas": ["19753"]})).await;
+    let joined = announce(&server, &operator, days(2), json!({"areas": ["20044"]})).await;
+    let other = announce(&server, &operator, days(1), json!({"areas": ["19960"]})).await;
+    let p = phone(&dirs.path().join("p"), &server.url);
+    p.civic.add_place(civic_core::warning::SavedPlace::circle("Nhà", CITADEL.0, CITADEL.1, 300.0)).unwrap();
+    p.desk.join(&joined, None, None).unwrap();
+    let ids = |v: Vec<civic_core::campaign::Campaign>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(p.desk.near_me().await.unwrap()), vec![joined.clone(), home.clone()]);
+    assert_eq!(ids(p.desk.campaigns().await.unwrap()), vec![other, joined, home], "the full list has them all, soonest first");
 }

@@ -3,6 +3,11 @@
 //! A citizen captures a report (photos, location, category, answers) with or without a
 //! signal; once sent it is durable on the phone and waits in the outbox. The same domain
 //! types, catalog, service area and photo pipeline serve the server.
+//!
+//! Layers, each using only those below it (`ARCHITECTURE.md`; `scripts/module-cycles` keeps
+//! them free of loops): `model`, `clock`, `error` ← `area`, `catalog`, `photo` ← `warning`,
+//! `city` ← `campaign`, `cap` ← `protocol` (the wire) ← `store`, `net` ← `desk` ← `sync` ←
+//! `app` (the phone's facade). The server uses the lower layers up to `protocol`.
 
 pub mod app;
 pub mod area;

@@ -165,6 +165,16 @@ impl Reports {
         Ok(attached_photo(attached, lang))
     }
 
+    /// What the draft still needs, in the citizen's words ("Còn thiếu: ít nhất một ảnh, vị
+    /// trí"); none when it is complete.
+    pub fn missing_line(&self, draft: String) -> Result<Option<String>> {
+        let id = self.id(&draft)?;
+        let missing = self.civic.missing(id).map_err(self.err())?;
+        let category = self.civic.draft(id).map_err(self.err())?.category;
+        let city = self.civic.city();
+        Ok(civic_core::error::missing_line(&missing, category.and_then(|c| city.catalog.get(&c)), self.lang()))
+    }
+
     /// Sends the report: from now on it is safe on the phone (written through to the disk)
     /// and waits in the outbox.
     pub async fn send(&self, draft: String) -> Result<Report> {

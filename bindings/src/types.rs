@@ -35,6 +35,31 @@ pub fn status_label(status: ReportStatus, language: String) -> String {
     model::Status::from(status).label(lang).to_owned()
 }
 
+/// A warning's severity in words, in `language` (the four CAP levels as Vietnamese warnings
+/// name them).
+#[uniffi::export]
+pub fn severity_label(severity: Severity, language: String) -> String {
+    warning::Severity::from(severity).label(language.parse().unwrap_or_default()).to_owned()
+}
+
+/// Where a warning stands, in words, in `language`.
+#[uniffi::export]
+pub fn alert_state_label(state: AlertState, language: String) -> String {
+    civic_core::protocol::AlertState::from(state).label(language.parse().unwrap_or_default()).to_owned()
+}
+
+/// The label of a drill (CAP status Exercise), in `language`.
+#[uniffi::export]
+pub fn exercise_label(language: String) -> String {
+    civic_core::protocol::exercise_label(language.parse().unwrap_or_default()).to_owned()
+}
+
+/// Who acted on a report, as its timeline names them, in `language`.
+#[uniffi::export]
+pub fn actor_label(actor: TimelineActor, language: String) -> String {
+    model::ActorRole::from(actor).label(language.parse().unwrap_or_default()).to_owned()
+}
+
 /// Whether the city still has work to do on a report in this status (the core's rule, for
 /// the map's "open" filter and an official's inbox).
 #[uniffi::export]
@@ -345,6 +370,17 @@ pub struct TimelineStep {
     pub photo: Option<String>,
 }
 
+impl From<TimelineActor> for model::ActorRole {
+    fn from(a: TimelineActor) -> Self {
+        match a {
+            TimelineActor::Citizen => model::ActorRole::Citizen,
+            TimelineActor::Operator => model::ActorRole::Operator,
+            TimelineActor::Officer => model::ActorRole::Officer,
+            TimelineActor::System => model::ActorRole::System,
+        }
+    }
+}
+
 impl From<model::ActorRole> for TimelineActor {
     fn from(a: model::ActorRole) -> Self {
         match a {
@@ -650,6 +686,16 @@ pub enum AlertState {
     Active,
     Cancelled,
     Expired,
+}
+
+impl From<AlertState> for civic_core::protocol::AlertState {
+    fn from(s: AlertState) -> Self {
+        match s {
+            AlertState::Active => civic_core::protocol::AlertState::Active,
+            AlertState::Expired => civic_core::protocol::AlertState::Expired,
+            AlertState::Cancelled => civic_core::protocol::AlertState::Cancelled,
+        }
+    }
 }
 
 impl From<civic_core::protocol::AlertState> for AlertState {

@@ -557,7 +557,9 @@ impl Civic {
     /// expired ones too if `include_ended`.
     pub fn alerts(&self, include_ended: bool) -> Result<Vec<InboxAlert>> {
         let now = self.store.now();
-        self.store.read(|c| store::list_alerts(c, InboxScope::Mine, include_ended, now))
+        let mut found = self.store.read(|c| store::list_alerts(c, InboxScope::Mine, include_ended, now))?;
+        store::inbox_order(&mut found);
+        Ok(found)
     }
 
     /// Every warning of the region (Actual and Exercise), for the map, whether or not it

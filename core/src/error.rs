@@ -21,6 +21,33 @@ pub enum Missing {
     Answer(String),
 }
 
+impl Missing {
+    /// What the draft still needs, in the citizen's words; a question is named by its prompt
+    /// in `category`.
+    pub fn describe(&self, category: Option<&crate::catalog::Category>, lang: Lang) -> String {
+        let pick = |vi: &str, en: &str| if lang == Lang::Vi { vi.to_owned() } else { en.to_owned() };
+        match self {
+            Missing::Photo => pick("ít nhất một ảnh", "at least one photo"),
+            Missing::Location => pick("vị trí", "the location"),
+            Missing::Category => pick("loại vấn đề", "what kind of problem it is"),
+            Missing::Answer(code) => category
+                .and_then(|c| c.questions.iter().find(|q| &q.code == code))
+                .map(|q| format!("“{}”", q.prompt.get(lang)))
+                .unwrap_or_else(|| pick("một câu hỏi bắt buộc", "a required question")),
+        }
+    }
+}
+
+/// "Còn thiếu: ít nhất một ảnh, vị trí" / "Still needed: at least one photo, the location";
+/// none when nothing is missing.
+pub fn missing_line(missing: &[Missing], category: Option<&crate::catalog::Category>, lang: Lang) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = missing.iter().map(|m| m.describe(category, lang)).collect();
+    Some(format!("{}{}", if lang == Lang::Vi { "Còn thiếu: " } else { "Still needed: " }, items.join(", ")))
+}
+
 /// Every way a core operation can fail. Not `non_exhaustive`: the bindings map every case,
 /// so a new one is a compile error there until it is mapped.
 #[derive(Debug, thiserror::Error)]

@@ -305,6 +305,22 @@ pub enum ActorRole {
 }
 
 impl ActorRole {
+    /// Who acted on a report, as its timeline says it.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ActorRole::Citizen, Lang::Vi) => "Người dân",
+            (ActorRole::Citizen, Lang::En) => "Citizen",
+            (ActorRole::Operator, Lang::Vi) => "Trung tâm điều hành",
+            (ActorRole::Operator, Lang::En) => "Operations centre",
+            (ActorRole::Officer, Lang::Vi) => "Cán bộ",
+            (ActorRole::Officer, Lang::En) => "Officer",
+            (ActorRole::System, Lang::Vi) => "Hệ thống",
+            (ActorRole::System, Lang::En) => "System",
+        }
+    }
+}
+
+impl ActorRole {
     /// Stable name used in storage and on the wire.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -349,6 +349,26 @@ pub enum AlertState {
     Expired,
 }
 
+impl AlertState {
+    /// Where a warning stands, in words.
+    pub fn label(self, lang: crate::model::Lang) -> &'static str {
+        use crate::model::Lang::{En, Vi};
+        match (self, lang) {
+            (AlertState::Active, Vi) => "Đang hiệu lực",
+            (AlertState::Active, En) => "In force",
+            (AlertState::Expired, Vi) => "Đã hết hạn",
+            (AlertState::Expired, En) => "Expired",
+            (AlertState::Cancelled, Vi) => "Đã huỷ",
+            (AlertState::Cancelled, En) => "Cancelled",
+        }
+    }
+}
+
+/// The label of a drill (CAP status Exercise).
+pub fn exercise_label(lang: crate::model::Lang) -> &'static str {
+    if lang == crate::model::Lang::Vi { "Diễn tập" } else { "Exercise" }
+}
+
 /// A warning as devices and the public see it: the latest message of its chain (the first
 /// Alert and the Updates that followed it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -502,6 +502,17 @@ fn inbox_alert(
 
 /// The warnings of `scope`, most recently updated first; ended ones (cancelled, expired at
 /// `now`) only if `include_ended`.
+/// The inbox's order: warnings in force first, the most severe first and, at equal
+/// severity, a real one before a drill, then the newest; then the expired and cancelled ones,
+/// newest first.
+pub fn inbox_order(alerts: &mut [InboxAlert]) {
+    alerts.sort_by(|a, b| {
+        let active = |x: &InboxAlert| x.state == AlertState::Active;
+        let rank = |x: &InboxAlert| if active(x) { Some(x.severity) } else { None };
+        active(b).cmp(&active(a)).then(rank(b).cmp(&rank(a))).then(a.exercise.cmp(&b.exercise)).then(b.sent.cmp(&a.sent))
+    });
+}
+
 pub fn list_alerts(conn: &Connection, scope: InboxScope, include_ended: bool, now: OffsetDateTime) -> Result<Vec<InboxAlert>> {
     let lang = load_subscription(conn)?.language;
     let sql = format!(
@@ -646,4 +657,56 @@ pub fn report_alert_ids(conn: &Connection, report: ReportId) -> Result<Vec<Strin
     let mut stmt = conn.prepare_cached("SELECT alert_id FROM report_alert WHERE report_id = ?1 ORDER BY alert_id")?;
     let ids = stmt.query_map([report.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(id: &str, state: AlertState, severity: Severity, exercise: bool, minutes_ago: i64) -> InboxAlert {
+        let sent = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000) - time::Duration::minutes(minutes_ago);
+        InboxAlert {
+            id: id.into(),
+            version: 1,
+            state,
+            severity,
+            event: String::new(),
+            headline: id.into(),
+            description: None,
+            instruction: None,
+            web: None,
+            sender_name: String::new(),
+            sent,
+            updated_at: sent,
+            expires: None,
+            areas: Vec::new(),
+            topics: Vec::new(),
+            cancel_note: None,
+            read: false,
+            concerns: true,
+            exercise,
+            notified_at: None,
+        }
+    }
+
+    #[test]
+    fn the_inbox_shows_what_is_in_force_most_severe_first_real_before_drill_then_the_rest_newest_first() {
+        use AlertState::{Active, Cancelled, Expired};
+        let mut inbox = vec![
+            alert("old-expired", Expired, Severity::Extreme, false, 300),
+            alert("minor-new", Active, Severity::Minor, false, 1),
+            alert("severe-drill", Active, Severity::Severe, true, 5),
+            alert("severe-old", Active, Severity::Severe, false, 60),
+            alert("cancelled-new", Cancelled, Severity::Severe, false, 2),
+            alert("extreme", Active, Severity::Extreme, false, 120),
+            alert("severe-new", Active, Severity::Severe, false, 10),
+        ];
+        inbox_order(&mut inbox);
+        let order: Vec<&str> = inbox.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            order,
+            ["extreme", "severe-new", "severe-old", "severe-drill", "minor-new", "cancelled-new", "old-expired"],
+            "in force by severity (a drill after the real ones), then ended ones newest first whatever their severity"
+        );
+    }
 }

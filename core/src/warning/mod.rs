@@ -30,6 +30,24 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity in the resident's words (the four CAP levels as Vietnamese warnings
+    /// name them).
+    pub fn label(self, lang: crate::model::Lang) -> &'static str {
+        use crate::model::Lang::{En, Vi};
+        match (self, lang) {
+            (Severity::Extreme, Vi) => "Đặc biệt nguy hiểm",
+            (Severity::Extreme, En) => "Extreme",
+            (Severity::Severe, Vi) => "Nguy hiểm",
+            (Severity::Severe, En) => "Severe",
+            (Severity::Moderate, Vi) => "Trung bình",
+            (Severity::Moderate, En) => "Moderate",
+            (Severity::Minor, Vi) => "Nhẹ",
+            (Severity::Minor, En) => "Minor",
+            (Severity::Unknown, Vi) => "Chưa rõ mức độ",
+            (Severity::Unknown, En) => "Unknown severity",
+        }
+    }
+
     /// Stable name used in storage (CAP's own word).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -323,3 +323,26 @@ fn a_draft_is_blank_until_something_is_entered() {
     civic.attach_photo(third, &jpeg(320, 240, 3)).unwrap();
     assert!(!civic.draft(third).unwrap().is_blank());
 }
+
+#[test]
+fn what_a_draft_still_needs_is_said_in_the_citizens_words_naming_a_question_by_its_prompt() {
+    use civic_core::error::missing_line;
+    use civic_core::model::Lang;
+    let dir = tempdir().unwrap();
+    let civic = civic(dir.path());
+    let id = civic.start_draft().unwrap().id;
+    let missing = civic.missing(id).unwrap();
+    assert_eq!(missing_line(&missing, None, Lang::Vi).as_deref(), Some("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề"));
+    assert_eq!(
+        missing_line(&missing, None, Lang::En).as_deref(),
+        Some("Still needed: at least one photo, the location, what kind of problem it is")
+    );
+    // A category with a required question: the question is named by its prompt.
+    let city = civic.city();
+    let asking = city.catalog.categories().iter().find(|c| c.questions.iter().any(|q| q.required)).expect("a category that asks");
+    let question = asking.questions.iter().find(|q| q.required).unwrap();
+    let answer = Missing::Answer(question.code.clone());
+    assert_eq!(answer.describe(Some(asking), Lang::En), format!("“{}”", question.prompt.en));
+    assert_eq!(answer.describe(None, Lang::Vi), "một câu hỏi bắt buộc");
+    assert_eq!(missing_line(&[], None, Lang::Vi), None, "nothing missing, nothing said");
+}

@@ -3,14 +3,17 @@
 //! one object per area: `reports()`, `warnings()`, `campaigns()`, `official()`.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
-use civic_core::model::{Lang, ReportId};
+use civic_core::model::Lang;
 use civic_core::net::TokenStore;
-use civic_core::sync::{SyncOptions, Syncer};
+use civic_core::sync::{self, SyncOptions};
 use civic_core::{City, Civic};
 
 use crate::error::CivicError;
+use crate::reports::ReportNotification;
+use crate::shared::{Shared, runtime};
 use crate::types::*;
 
 type Result<T> = std::result::Result<T, CivicError>;
@@ -64,22 +67,6 @@ impl Drop for TaskHandle {
     }
 }
 
-/// The runtime sync and observers run on: two threads, started on first use.
-pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("civic-core")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| CivicError::Storage { user_message: format!("cannot start the sync runtime: {e}") })
-}
-
 struct Tokens(Arc<dyn TokenStorage>);
 
 impl TokenStore for Tokens {
@@ -94,37 +81,12 @@ impl TokenStore for Tokens {
     }
 }
 
-/// What every part of the app shares: the core, the sync, the language, the listeners.
-pub struct Shared {
-    pub(crate) civic: Civic,
-    pub(crate) syncer: Arc<Syncer>,
-    pub(crate) server_url: String,
-    lang: Mutex<Lang>,
-    listeners: Listeners,
-    next_listener: Mutex<u64>,
-}
-
-impl Shared {
-    pub(crate) fn lang(&self) -> Lang {
-        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The core's error, for the app in its language.
-    pub(crate) fn err(&self) -> impl Fn(civic_core::Error) -> CivicError + '_ {
-        let lang = self.lang();
-        move |e| CivicError::from_core(e, lang)
-    }
-
-    pub(crate) fn id(&self, id: &str) -> Result<ReportId> {
-        id.parse()
-            .map_err(|_| CivicError::NotFound { user_message: civic_core::Error::ReportNotFound(ReportId::new()).message(self.lang()) })
-    }
-}
-
 /// Civic on this phone.
 #[derive(uniffi::Object)]
 pub struct CivicApp {
     shared: Arc<Shared>,
+    listeners: Listeners,
+    next_listener: Mutex<u64>,
 }
 
 impl std::ops::Deref for CivicApp {
@@ -145,15 +107,8 @@ impl CivicApp {
         let city = City::hue_compact().map_err(|e| err(e.into()))?;
         let civic = Civic::open(Path::new(&data_dir), city).map_err(err)?;
         let syncer = civic.syncer(&server_url, Arc::new(Tokens(tokens)), SyncOptions::default()).map_err(err)?;
-        let shared = Shared {
-            civic,
-            syncer,
-            server_url,
-            lang: Mutex::new(lang),
-            listeners: Arc::new(Mutex::new(Vec::new())),
-            next_listener: Mutex::new(0),
-        };
-        Ok(Arc::new(CivicApp { shared: Arc::new(shared) }))
+        let shared = Shared { civic, syncer, server_url, lang: Mutex::new(lang) };
+        Ok(Arc::new(CivicApp { shared: Arc::new(shared), listeners: Arc::new(Mutex::new(Vec::new())), next_listener: Mutex::new(0) }))
     }
 
     /// Capture, the outbox, my reports and the city's map.
@@ -280,25 +235,67 @@ impl CivicApp {
     }
 }
 
-/// Runs core work that needs tokio (HTTP) on the library's runtime, whatever the caller's
-/// executor (Kotlin coroutines, Swift tasks), and maps its error.
-pub(crate) async fn on_runtime<T: Send + 'static>(
-    work: impl std::future::Future<Output = civic_core::Result<T>> + Send + 'static,
-    lang: Lang,
-) -> Result<T> {
-    runtime()?
-        .spawn(work)
-        .await
-        .map_err(|e| CivicError::Storage { user_message: format!("stopped: {e}") })?
-        .map_err(|e| CivicError::from_core(e, lang))
+/// How sync stands.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum SyncState {
+    Idle {
+        last_success: Option<SystemTime>,
+    },
+    Syncing {
+        reports_sent: u32,
+        reports_total: u32,
+        bytes_sent: u64,
+        bytes_total: u64,
+    },
+    /// No connection; the outbox waits and nothing is lost.
+    Offline,
+    WaitingToRetry {
+        next_attempt: SystemTime,
+    },
+    /// Something only the user can fix.
+    NeedsUser {
+        reason: String,
+    },
 }
 
-/// Runs blocking core work (decoding a photo, a write that waits for the disk) on the
-/// runtime's blocking pool, so the app's caller suspends instead of holding its thread.
-pub(crate) async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> civic_core::Result<T> + Send + 'static, lang: Lang) -> Result<T> {
-    runtime()?
-        .spawn_blocking(work)
-        .await
-        .map_err(|e| CivicError::Storage { user_message: format!("stopped: {e}") })?
-        .map_err(|e| CivicError::from_core(e, lang))
+impl From<sync::SyncState> for SyncState {
+    fn from(s: sync::SyncState) -> Self {
+        match s {
+            sync::SyncState::Idle { last_success } => SyncState::Idle { last_success: last_success.map(at) },
+            sync::SyncState::Syncing(p) => SyncState::Syncing {
+                reports_sent: p.reports_sent,
+                reports_total: p.reports_total,
+                bytes_sent: p.bytes_sent,
+                bytes_total: p.bytes_total,
+            },
+            sync::SyncState::Offline => SyncState::Offline,
+            sync::SyncState::WaitingToRetry { next_attempt } => SyncState::WaitingToRetry { next_attempt: at(next_attempt) },
+            sync::SyncState::NeedsUser { reason } => SyncState::NeedsUser { reason },
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncOutcome {
+    /// Reports the city received in this sync.
+    pub submitted: Vec<String>,
+    /// Reports refused for good, with the city's reason.
+    pub refused: Vec<String>,
+    pub notifications: Vec<ReportNotification>,
+    /// Warnings raised; take them with `take_alert_notifications`.
+    pub alerts_raised: u32,
+    pub state: SyncState,
+}
+
+impl From<sync::SyncOutcome> for SyncOutcome {
+    fn from(o: sync::SyncOutcome) -> Self {
+        SyncOutcome {
+            submitted: o.submitted.iter().map(ToString::to_string).collect(),
+            refused: o.refused.iter().map(|(id, _)| id.to_string()).collect(),
+            notifications: o.notifications.into_iter().map(Into::into).collect(),
+            alerts_raised: o.alerts_raised,
+            state: o.state.into(),
+        }
+    }
 }

@@ -8,8 +8,8 @@ use civic_core::campaign::{self as core, Phase, SpotStatus};
 use civic_core::desk::CampaignDesk;
 use civic_core::model::Lang;
 
-use crate::app::{Shared, off_thread, on_runtime};
 use crate::error::CivicError;
+use crate::shared::{Shared, off_thread, on_runtime};
 use crate::types::{GeoPoint, LocationFix};
 
 type Result<T> = std::result::Result<T, CivicError>;

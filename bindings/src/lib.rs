@@ -14,18 +14,17 @@ mod app;
 mod campaign;
 mod error;
 mod official;
-mod public;
 mod reports;
+mod shared;
 mod types;
 mod warnings;
 
-pub use app::{CivicApp, SyncListener, TaskHandle, TokenStorage};
+pub use app::{CivicApp, SyncListener, SyncOutcome, SyncState, TaskHandle, TokenStorage};
 pub use campaign::{CampaignCategory, CampaignInfo, CampaignPhase, CampaignSendOutcome, CampaignSpot, CampaignTeam, Campaigns, SpotState};
 pub use error::CivicError;
 pub use official::{OfficialApp, Officials, ReplyTemplate, WorkItem, WorkPage, login_official};
-pub use public::{CityReport, CityReportPage, NearbyReport};
-pub use reports::Reports;
+pub use reports::*;
 pub use types::*;
-pub use warnings::Warnings;
+pub use warnings::*;
 
 uniffi::setup_scaffolding!();

@@ -7,8 +7,9 @@ use civic_core::model as core_official;
 use civic_core::model::{Lang, ReportId};
 use civic_core::protocol::{ChangeStatus, ReportView};
 
-use crate::app::{Shared, on_runtime};
 use crate::error::CivicError;
+use crate::reports::TimelineStep;
+use crate::shared::{Shared, on_runtime};
 use crate::types::*;
 
 type Result<T> = std::result::Result<T, CivicError>;

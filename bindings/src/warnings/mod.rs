@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::app::{Shared, on_runtime};
 use crate::error::CivicError;
-use crate::types::*;
+use crate::shared::{Shared, on_runtime};
+
+mod records;
+pub use records::*;
 
 type Result<T> = std::result::Result<T, CivicError>;
 

@@ -6,7 +6,8 @@ use std::time::SystemTime;
 use civic_core::model::Lang;
 use civic_core::protocol::{NearbyReport as CoreNearby, PublicEvent, PublicReport};
 
-use crate::types::{PlaceName, ReportStatus, TimelineActor, TimelineStep, place};
+use super::records::{TimelineActor, TimelineStep};
+use crate::types::{PlaceName, ReportStatus, place};
 
 /// A report anyone may see (the public map, "me too").
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -4,10 +4,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::app::{Shared, off_thread, on_runtime};
 use crate::error::CivicError;
-use crate::public::{CityReportPage, NearbyReport};
+use crate::shared::{Shared, off_thread, on_runtime};
 use crate::types::*;
+
+mod public;
+mod records;
+pub use public::*;
+pub use records::*;
 
 type Result<T> = std::result::Result<T, CivicError>;
 
@@ -199,7 +203,7 @@ impl Reports {
     pub async fn nearby(&self, lat: f64, lon: f64, category: String) -> Result<Vec<NearbyReport>> {
         let (syncer, lang) = (self.syncer.clone(), self.lang());
         let found = on_runtime(async move { syncer.nearby(lat, lon, &category, None).await }, lang).await?;
-        Ok(found.into_iter().map(|n| crate::public::nearby(n, lang)).collect())
+        Ok(found.into_iter().map(|n| public::nearby(n, lang)).collect())
     }
 
     /// "Me too" on another citizen's open report (a `NearbyReport`'s id), counted once per
@@ -223,7 +227,7 @@ impl Reports {
         let (syncer, lang) = (self.syncer.clone(), self.lang());
         let page =
             on_runtime(async move { syncer.public_reports([west, south, east, north], limit, after.as_deref()).await }, lang).await?;
-        Ok(CityReportPage { reports: page.items.into_iter().map(|r| crate::public::city_report(r, lang)).collect(), next: page.next })
+        Ok(CityReportPage { reports: page.items.into_iter().map(|r| public::city_report(r, lang)).collect(), next: page.next })
     }
 
     /// A photo by its hash: from the phone when it is there (the citizen's own, after-photos

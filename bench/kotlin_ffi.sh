@@ -38,7 +38,7 @@ eval "$(scripts/kotlin-toolchain)"
 
 # Compiled once per toolchain and sources, next to scripts/kotlin-test's builds (pruned by it
 # after a week).
-sources=("$target/bindings/kotlin/org/civic/core/civic_ffi.kt" bindings/kotlin/bench/FfiBench.kt)
+sources=("$target/bindings/kotlin/org/civic/core/civic_ffi.kt" bindings/kotlin/flows/org/civic/core/SyncFlows.kt bindings/kotlin/bench/FfiBench.kt)
 key="$(
     {
         echo "$KOTLIN_CLASSPATH"

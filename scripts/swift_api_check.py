@@ -2,9 +2,11 @@
 none runs (Linux, CI), with tree-sitter's Swift grammar:
 
   - every call on the core's objects (a variable, property or parameter declared as
-    `CivicApp` or `OfficialApp`, or the types themselves, e.g. `CivicApp.open(...)`) names a
+    `CivicApp`, one of the objects it hands out (`Reports`, `Warnings`, `Campaigns`,
+    `Officials`) or `OfficialApp`; one such object's method returning another, e.g.
+    `app.reports().send(...)`; or the types themselves, e.g. `CivicApp.open(...)`) names a
     method the generated bindings have, with its argument labels in order (a parameter with a
-    default may be left out);
+    default may be left out), with `await` when the method is `async`;
   - every call of one of the bindings' top-level functions (`loginOfficial(...)`,
     `statusLabel(...)`) likewise;
   - every localized literal (`Text("…", tableName: "T")`, `String(localized: "…", table: "T")`)
@@ -23,7 +25,16 @@ import tree_sitter_swift
 from tree_sitter import Language, Parser
 
 parser = Parser(Language(tree_sitter_swift.language()))
-CORE_TYPES = {"CivicApp": "CivicAppProtocol", "OfficialApp": "OfficialAppProtocol"}
+CORE_TYPES = {
+    "CivicApp": "CivicAppProtocol",
+    "Reports": "ReportsProtocol",
+    "Warnings": "WarningsProtocol",
+    "Campaigns": "CampaignsProtocol",
+    "Officials": "OfficialsProtocol",
+    "OfficialApp": "OfficialAppProtocol",
+}
+# What a protocol's method returns, when it is one of the core's objects: `reports()` → Reports.
+RETURNS = re.compile(r"->\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
 def text(source, node):
@@ -68,6 +79,8 @@ def read_bindings(path):
     source = re.sub(rb"@_documentation\(visibility:\s*private\)", lambda m: b" " * len(m.group(0)), source)
     tree = parser.parse(source)
     methods = {protocol: {} for protocol in CORE_TYPES.values()}
+    returns = {protocol: {} for protocol in CORE_TYPES.values()}
+    asyncs = {protocol: set() for protocol in CORE_TYPES.values()}
     statics = {name: {} for name in CORE_TYPES}
     functions = {}
     for node in tree.root_node.children:
@@ -77,7 +90,13 @@ def read_bindings(path):
                 body = next(c for c in node.children if c.type == "protocol_body")
                 for f in body.children:
                     if f.type == "protocol_function_declaration":
-                        methods[name].setdefault(name_of(source, f.child_by_field_name("name")), []).append(parameters(source, f))
+                        method = name_of(source, f.child_by_field_name("name"))
+                        methods[name].setdefault(method, []).append(parameters(source, f))
+                        if any(c.type == "async" for c in f.children):
+                            asyncs[name].add(method)
+                        returned = RETURNS.search(text(source, f))
+                        if returned and returned.group(1) in CORE_TYPES:
+                            returns[name][method] = returned.group(1)
         elif node.type == "class_declaration":
             name_node = next((c for c in node.children if c.type == "type_identifier"), None)
             name = text(source, name_node) if name_node else ""
@@ -92,7 +111,17 @@ def read_bindings(path):
             modifiers = " ".join(text(source, m) for m in node.children if m.type == "modifiers")
             if "public" in modifiers:
                 functions.setdefault(name_of(source, node.child_by_field_name("name")), []).append(parameters(source, node))
-    return methods, statics, functions
+    missing = [protocol for protocol, found in methods.items() if not found]
+    if missing:
+        sys.exit(f"swift_api_check: no {', '.join(missing)} in {path}: the bindings changed shape")
+    return methods, returns, asyncs, statics, functions
+
+
+def awaited(source, member):
+    """Whether `await` comes before the method's name on its line: the grammar binds `await` to
+    the innermost target (`try await app.reports().send(…)`), so the line says it best."""
+    line_start = source.rfind(b"\n", 0, member.start_byte) + 1
+    return re.search(rb"\bawait\b", source[line_start:member.start_byte]) is not None
 
 
 def labels_of(source, call):
@@ -134,11 +163,12 @@ def describe(signatures):
 def main():
     generated, files = sys.argv[1], sys.argv[2:]
     # Methods come from the generated protocols, and from the app's extensions (read below).
-    methods, statics, functions = read_bindings(generated)
+    methods, returns, asyncs, statics, functions = read_bindings(generated)
     problems = []
     parsed = []
-    # Which names hold a core object: declared with the type anywhere in the app's sources.
-    holders = {}
+    # The types each name is declared with (those written out), in each file and anywhere.
+    declared = {}
+    everywhere = {}
     for path in files:
         source = open(path, "rb").read()
         tree = parser.parse(source)
@@ -156,8 +186,9 @@ def main():
                     type_text = text(source, ann).lstrip(":").strip().rstrip("?!") if ann else None
                     pattern = node.child_by_field_name("name")
                     name_node = pattern.child_by_field_name("bound_identifier") if pattern else None
-                if type_text in CORE_TYPES and name_node is not None:
-                    holders.setdefault(text(source, name_node), set()).add(type_text)
+                if type_text and name_node is not None:
+                    declared.setdefault(path, {}).setdefault(text(source, name_node), set()).add(type_text)
+                    everywhere.setdefault(text(source, name_node), set()).add(type_text)
             # The app's own `extension CivicApp { func … }` adds methods the calls may use.
             if node.type == "class_declaration" and any(c.type == "extension" for c in node.children):
                 extended = next((c for c in node.children if c.type == "user_type"), None)
@@ -167,9 +198,43 @@ def main():
                     for f in body.children:
                         if f.type == "function_declaration":
                             known.setdefault(name_of(source, f.child_by_field_name("name")), []).append(parameters(source, f))
-    holders = {name: types.pop() for name, types in holders.items() if len(types) == 1}
+
+    def holder(path, name):
+        """The core type `name` holds in `path`: declared there, else anywhere in the app, with
+        that one type only."""
+        types = declared.get(path, {}).get(name) or everywhere.get(name) or set()
+        return next(iter(types)) if len(types) == 1 and next(iter(types)) in CORE_TYPES else None
+
+    def type_of(path, source, node):
+        """The core type of an expression: a name holding one, `self.name`, or a call of a
+        method that returns one (`app.reports()`). The grammar binds `try` and `await` to the
+        target of `try await app.reports().send(…)`: they are looked through."""
+        if node.type in ("try_expression", "await_expression") and node.children:
+            return type_of(path, source, node.children[-1])
+        if node.type == "simple_identifier":
+            return holder(path, text(source, node))
+        if node.type == "navigation_expression":
+            target = node.child_by_field_name("target")
+            suffix = node.child_by_field_name("suffix")
+            member = suffix.child_by_field_name("suffix") if suffix else None
+            if target is not None and target.type == "self_expression" and member is not None:
+                return holder(path, text(source, member))
+            return None
+        if node.type == "call_expression" and node.children:
+            callee = node.children[0]
+            if callee.type != "navigation_expression":
+                return None
+            target = callee.child_by_field_name("target")
+            suffix = callee.child_by_field_name("suffix")
+            member = suffix.child_by_field_name("suffix") if suffix else None
+            owner = type_of(path, source, target) if target is not None else None
+            if owner is None or member is None:
+                return None
+            return returns[CORE_TYPES[owner]].get(text(source, member))
+        return None
 
     catalogs = {}
+    checked = 0
     for path, source, tree in parsed:
         for node in walk(tree.root_node):
             if node.type != "call_expression" or not node.children:
@@ -183,31 +248,33 @@ def main():
                 member = suffix.child_by_field_name("suffix") if suffix else None
                 if target is None or member is None:
                     continue
-                # `self.app.x(...)` counts as `app.x(...)`.
-                if target.type == "navigation_expression":
-                    inner = target.child_by_field_name("suffix")
-                    owner = text(source, inner.child_by_field_name("suffix")) if inner and inner.child_by_field_name("suffix") else None
-                    if not (target.child_by_field_name("target") and target.child_by_field_name("target").type == "self_expression"):
-                        owner = None
-                else:
-                    owner = text(source, target) if target.type == "simple_identifier" else None
                 name = text(source, member)
-                if owner in CORE_TYPES:
-                    known = statics[owner]
+                shown = text(source, target)
+                if target.type == "simple_identifier" and shown in CORE_TYPES:
+                    checked += 1
+                    known = statics[shown]
                     if name not in known:
-                        problems.append(f"{where}: {owner}.{name} is not in the bindings")
+                        problems.append(f"{where}: {shown}.{name} is not in the bindings")
                     elif not fits(known[name], labels):
-                        problems.append(f"{where}: {owner}.{name}({', '.join(l + ':' for l in labels)}) does not match {describe(known[name])}")
-                elif owner in holders:
-                    known = methods[CORE_TYPES[holders[owner]]]
+                        problems.append(f"{where}: {shown}.{name}({', '.join(l + ':' for l in labels)}) does not match {describe(known[name])}")
+                    continue
+                # `app.x(...)`, `self.app.x(...)`, `app.reports().x(...)`.
+                owner = type_of(path, source, target)
+                if owner is not None:
+                    known = methods[CORE_TYPES[owner]]
                     if name in ("close", "destroy", "uniffiClonePointer"):
                         continue
+                    checked += 1
                     if name not in known:
-                        problems.append(f"{where}: {holders[owner]} has no method {name} ({owner}.{name})")
+                        problems.append(f"{where}: {owner} has no method {name} ({shown}.{name})")
                     elif not fits(known[name], labels):
-                        problems.append(f"{where}: {owner}.{name}({', '.join(l + ':' for l in labels)}) does not match {describe(known[name])}")
+                        problems.append(f"{where}: {shown}.{name}({', '.join(l + ':' for l in labels)}) does not match {describe(known[name])}")
+                    elif name in asyncs[CORE_TYPES[owner]] and not awaited(source, member):
+                        problems.append(f"{where}: {shown}.{name}(…) is async: call it with `await`")
             elif callee.type == "simple_identifier":
                 name = text(source, callee)
+                if name in functions:
+                    checked += 1
                 if name in functions and not fits(functions[name], labels):
                     problems.append(f"{where}: {name}({', '.join(l + ':' for l in labels)}) does not match {describe(functions[name])}")
                 if name in ("Text", "String"):
@@ -219,7 +286,7 @@ def main():
         print(p, file=sys.stderr)
     if problems:
         sys.exit(1)
-    print(f"check-swift: calls into the core and localized strings of {len(files)} files check out ({len(catalogs)} String Catalogs)")
+    print(f"check-swift: {checked} calls into the core and the localized strings of {len(files)} files check out ({len(catalogs)} String Catalogs)")
 
 
 PLACEHOLDER = re.compile(r"%(?:\d+\$)?(?:lld|ld|llu|lu|lf|u|d|@|f|i)")

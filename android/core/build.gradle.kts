@@ -1,5 +1,6 @@
 // The Rust core for Android: libcivic_ffi.so per ABI in src/main/jniLibs and its uniffi
-// bindings in src/main/kotlin, both written by scripts/android-libs (gitignored).
+// bindings in src/main/kotlin, both written by scripts/android-libs (gitignored), with the
+// hand-written Kotlin over the bindings (bindings/kotlin/flows: the sync observer as flows).
 plugins {
     alias(libs.plugins.android.library)
     alias(libs.plugins.kotlin.android)
@@ -12,6 +13,11 @@ android {
         // The libraries are linked for API 24 (scripts/android-libs, ANDROID_API).
         minSdk = 24
         consumerProguardFiles("consumer-rules.pro")
+    }
+    sourceSets {
+        named("main") {
+            kotlin.srcDir("../../bindings/kotlin/flows")
+        }
     }
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17

@@ -10,11 +10,13 @@
 //   civic.bench.big.photo   also time attachPhoto of a 12-megapixel JPEG (true)
 package org.civic.core.bench
 
+import kotlinx.coroutines.runBlocking
 import org.civic.core.Answer
 import org.civic.core.CivicApp
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
 import org.civic.core.ReportSummary
+import org.civic.core.Reports
 import org.civic.core.TokenStorage
 import java.awt.Color
 import java.awt.Font
@@ -94,24 +96,24 @@ fun encode(image: BufferedImage): ByteArray {
 fun gps(lat: Double, lon: Double) = LocationFix(lat, lon, 6.0, FixSource.GPS, Instant.now())
 
 /** Captures a complete litter report at the citadel, as the capture screen would, and sends it. */
-fun captureLitter(app: CivicApp, seed: Int): String {
-    val draft = app.startDraft()
-    app.attachPhoto(draft.id, smallJpeg(seed))
-    app.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
-    app.setCategory(draft.id, "litter")
-    app.setAnswer(draft.id, "amount", Answer.Choice("bag"))
-    return app.send(draft.id).id
+fun captureLitter(reports: Reports, seed: Int): String = runBlocking {
+    val draft = reports.startDraft()
+    reports.attachPhoto(draft.id, smallJpeg(seed))
+    reports.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
+    reports.setCategory(draft.id, "litter")
+    reports.setAnswer(draft.id, "amount", Answer.Choice("bag"))
+    reports.send(draft.id).id
 }
 
 /**
  * Every report, newest first, as the "my reports" screen pages through them: `myReports` with
  * `limit` per call (the core caps a page at 500), following `next`.
  */
-fun allReports(app: CivicApp, limit: UInt): List<ReportSummary> {
+fun allReports(reports: Reports, limit: UInt): List<ReportSummary> {
     val all = mutableListOf<ReportSummary>()
     var after: String? = null
     do {
-        val page = app.myReports(listOf(), limit, after)
+        val page = reports.myReports(listOf(), limit, after)
         all += page.reports
         after = page.next
     } while (after != null)
@@ -149,7 +151,7 @@ fun measure(name: String, warmup: Int, iterations: Int, call: (Int) -> Unit) {
 }
 
 fun main() {
-    val reports = (System.getProperty("civic.bench.reports") ?: "1000").toInt()
+    val count = (System.getProperty("civic.bench.reports") ?: "1000").toInt()
     scale = (System.getProperty("civic.bench.scale") ?: "1").toDouble()
     val bigPhoto = (System.getProperty("civic.bench.big.photo") ?: "true").toBoolean()
     val kept = System.getProperty("civic.bench.data")
@@ -158,17 +160,19 @@ fun main() {
     try {
         var start = System.nanoTime()
         val app = CivicApp.open(dir.path, UNREACHABLE, "vi", MemoryTokens())
+        // Capture and my reports: one object for every call, as a screen holds it.
+        val reports = app.reports()
         println(
             "open: ${human((System.nanoTime() - start).toDouble())} (data directory ${if (kept != null) "kept in $kept" else "temporary"})",
         )
 
-        // Setup: `reports` reports captured through the API, as a citizen would.
-        val present = allReports(app, 500u).size
-        if (present < reports) {
+        // Setup: `count` reports captured through the API, as a citizen would.
+        val present = allReports(reports, 500u).size
+        if (present < count) {
             start = System.nanoTime()
-            for (seed in present until reports) captureLitter(app, seed)
+            for (seed in present until count) captureLitter(reports, seed)
             val took = (System.nanoTime() - start).toDouble()
-            val made = reports - present
+            val made = count - present
             println(
                 "setup: captured $made report(s) in ${human(took)} (${human(took / made)} each: startDraft, " +
                     "attachPhoto 320×240 JPEG, setLocation, setCategory, setAnswer, send with fsync)",
@@ -176,32 +180,33 @@ fun main() {
         } else {
             println("setup: reused $present report(s) in $kept")
         }
-        val ids = allReports(app, 500u).map { it.id }
-        check(ids.size >= reports) { "expected $reports reports, found ${ids.size}" }
-        val firstPage = app.myReports(listOf(), 1000u, null)
+        val ids = allReports(reports, 500u).map { it.id }
+        check(ids.size >= count) { "expected $count reports, found ${ids.size}" }
+        val firstPage = reports.myReports(listOf(), 1000u, null)
 
         println()
         println(String.format(Locale.ROOT, "%-46s %10s %12s %12s", "call (Kotlin → Rust → Kotlin)", "iterations", "median", "p90"))
         measure("syncState() (in memory: the bare round trip)", 20_000, 200_000) { app.syncState() }
-        measure("outbox(): counts ${ids.size} queued + photo bytes", 500, 5_000) { app.outbox() }
+        measure("outbox(): counts ${ids.size} queued + photo bytes", 500, 5_000) { reports.outbox() }
         // The core caps a page at 500: asking for 1,000 gives the first 500 and a cursor.
         measure("myReports(all, 1000u, null): ${firstPage.reports.size} rows", 20, 300) {
-            app.myReports(listOf(), 1000u, null)
+            reports.myReports(listOf(), 1000u, null)
         }
         measure("all ${ids.size} reports: myReports(…, 1000u, next) paged", 10, 200) {
-            val listed = allReports(app, 1000u).size
+            val listed = allReports(reports, 1000u).size
             if (listed != ids.size) error("listed $listed")
         }
-        measure("myReports(all, 20u, null): the first screen", 200, 5_000) { app.myReports(listOf(), 20u, null) }
-        measure("report(id): detail with timeline", 500, 10_000) { app.report(ids[(it * 7919) % ids.size]) }
+        measure("myReports(all, 20u, null): the first screen", 200, 5_000) { reports.myReports(listOf(), 20u, null) }
+        measure("report(id): detail with timeline", 500, 10_000) { reports.report(ids[(it * 7919) % ids.size]) }
         measure("categories(): the picker", 500, 10_000) { app.categories() }
 
         if (bigPhoto) {
             val camera = cameraJpeg()
             // A fresh draft for each photo, made beforehand (a draft holds at most five).
-            val drafts = List(max(1, (2 * scale).roundToInt()) + max(3, (10 * scale).roundToInt())) { app.startDraft().id }
-            measure("attachPhoto(12 MP JPEG, ${camera.size / 1024} KiB)", 2, 10) { app.attachPhoto(drafts[it], camera) }
-            drafts.forEach { app.discardDraft(it) }
+            val drafts = List(max(1, (2 * scale).roundToInt()) + max(3, (10 * scale).roundToInt())) { reports.startDraft().id }
+            // A suspending call: awaited here as a coroutine would (runBlocking adds microseconds).
+            measure("attachPhoto(12 MP JPEG, ${camera.size / 1024} KiB)", 2, 10) { runBlocking { reports.attachPhoto(drafts[it], camera) } }
+            drafts.forEach { reports.discardDraft(it) }
         }
         app.close()
     } finally {

@@ -42,15 +42,15 @@ class CivicAppTest {
         val handle = app.subscribe(recorder)
 
         val id = captureLitter(app, 1)
-        val queued = app.report(id).report
+        val queued = app.reports().report(id).report
         assertEquals(ReportStatus.QUEUED, queued.status)
         assertEquals("Chờ gửi", queued.statusLabel)
-        assertEquals(1u, app.outbox().waiting)
+        assertEquals(1u, app.reports().outbox().waiting)
 
         val first = app.syncNow()
         assertEquals(listOf(id), first.submitted)
-        assertEquals(0u, app.outbox().waiting)
-        val number = app.report(id).report.publicNumber
+        assertEquals(0u, app.reports().outbox().waiting)
+        val number = app.reports().report(id).report.publicNumber
         assertNotNull(number)
         assertTrue(recorder.states.any { it is SyncState.Syncing }, "the observer saw the sync run: ${recorder.states}")
 
@@ -65,14 +65,14 @@ class CivicAppTest {
         app.syncNow()
         val heard = recorder.outcomes.flatMap { it.notifications }
         assertTrue(heard.any { it.report == id && it.status == ReportStatus.RESOLVED }, "heard: $heard")
-        val detail = app.report(id)
+        val detail = app.reports().report(id)
         assertEquals(ReportStatus.RESOLVED, detail.report.status)
         assertEquals("Đã thu gom rác. / Collected.", detail.timeline.last().note)
 
         // The citizen is not satisfied: a low rating, then reopened with why.
-        app.rate(id, 2u, "Vẫn còn rác bên kia đường")
-        app.reopen(id, "Rác vẫn còn ở góc đường")
-        assertEquals(ReportStatus.REOPENED, app.report(id).report.status)
+        app.reports().rate(id, 2u, "Vẫn còn rác bên kia đường")
+        app.reports().reopen(id, "Rác vẫn còn ở góc đường")
+        assertEquals(ReportStatus.REOPENED, app.reports().report(id).report.status)
         assertEquals(ReportStatus.REOPENED, official.report(id).status)
 
         // Cancelled, the observer hears nothing more.
@@ -85,12 +85,12 @@ class CivicAppTest {
     @Test
     fun `a warning for the resident's home arrives once`() = runBlocking {
         val app = openApp(language = "en")
-        app.addPlace(SavedPlace.Point("Home", CITADEL_LAT, CITADEL_LON, 300.0))
+        app.warnings().addPlace(SavedPlace.Point("Home", CITADEL_LAT, CITADEL_LON, 300.0))
         // Warnings come in the language the resident chose for them.
-        app.setSubscription(app.subscription().copy(language = "en", minSeverity = Severity.MODERATE))
-        assertEquals(1, app.subscription().places.size)
+        app.warnings().setSubscription(app.warnings().subscription().copy(language = "en", minSeverity = Severity.MODERATE))
+        assertEquals(1, app.warnings().subscription().places.size)
         app.syncNow()
-        app.takeAlertNotifications()
+        app.warnings().takeAlertNotifications()
 
         val official = City.login()
         val expires = Instant.now().plusSeconds(6 * 3600)
@@ -109,42 +109,42 @@ class CivicAppTest {
 
         val outcome = app.syncNow()
         assertTrue(outcome.alertsRaised >= 1u)
-        val rang = app.takeAlertNotifications().filter { it.id == alertId }
+        val rang = app.warnings().takeAlertNotifications().filter { it.id == alertId }
         assertEquals(1, rang.size)
         assertTrue(rang[0].loud)
         assertEquals(Severity.EXTREME, rang[0].severity)
         assertEquals("Flash flood on the Perfume River", rang[0].headline)
         app.syncNow()
-        assertTrue(app.takeAlertNotifications().none { it.id == alertId }, "never twice")
-        val inbox = app.alerts(false)
+        assertTrue(app.warnings().takeAlertNotifications().none { it.id == alertId }, "never twice")
+        val inbox = app.warnings().alerts(false)
         assertTrue(inbox.any { it.id == alertId && !it.read })
-        app.markAlertRead(alertId)
-        assertTrue(app.alerts(false).first { it.id == alertId }.read)
+        app.warnings().markAlertRead(alertId)
+        assertTrue(app.warnings().alerts(false).first { it.id == alertId }.read)
     }
 
     @Test
     fun `each failure arrives as its own typed exception`() = runBlocking {
         val app = openApp()
-        val draft = app.startDraft()
-        val notAPhoto = assertThrows<CivicException.InvalidPhoto> { app.attachPhoto(draft.id, "not a photo".toByteArray()) }
+        val draft = app.reports().startDraft()
+        val notAPhoto = assertThrows<CivicException.InvalidPhoto> { app.reports().attachPhoto(draft.id, "not a photo".toByteArray()) }
         assertTrue(notAPhoto.userMessage.startsWith("Không đọc được ảnh") || notAPhoto.userMessage.startsWith("Ảnh"), notAPhoto.userMessage)
-        val sea = assertThrows<CivicException.OutsideServiceArea> { app.setLocation(draft.id, gps(16.9, 108.4)) }
+        val sea = assertThrows<CivicException.OutsideServiceArea> { app.reports().setLocation(draft.id, gps(16.9, 108.4)) }
         assertTrue(sea.distanceM > 10_000.0)
-        val incomplete = assertThrows<CivicException.Incomplete> { app.send(draft.id) }
+        val incomplete = assertThrows<CivicException.Incomplete> { app.reports().send(draft.id) }
         assertTrue(incomplete.missing.containsAll(listOf("photo", "location", "category")), "${incomplete.missing}")
-        assertThrows<CivicException.NotFound> { app.draft("not-a-report") }
-        app.setCategory(draft.id, "litter")
-        assertThrows<CivicException.InvalidInput> { app.setAnswer(draft.id, "amount", Answer.Choice("a mountain")) }
+        assertThrows<CivicException.NotFound> { app.reports().draft("not-a-report") }
+        app.reports().setCategory(draft.id, "litter")
+        assertThrows<CivicException.InvalidInput> { app.reports().setAnswer(draft.id, "amount", Answer.Choice("a mountain")) }
 
         // No network: what was captured stays, and a call that needs the server says Offline.
         val offline = openApp(serverUrl = "http://127.0.0.1:9")
         val id = captureLitter(offline, 2)
         val outcome = offline.syncNow()
         assertTrue(outcome.state is SyncState.Offline, "${outcome.state}")
-        assertEquals(1u, offline.outbox().waiting)
-        assertEquals(ReportStatus.QUEUED, offline.report(id).report.status)
-        assertThrows<CivicException.Offline> { offline.registerPush(PushProvider.FCM, "token") }
-        assertThrows<CivicException.Offline> { offline.rate(id, 5u, null) }
+        assertEquals(1u, offline.reports().outbox().waiting)
+        assertEquals(ReportStatus.QUEUED, offline.reports().report(id).report.status)
+        assertThrows<CivicException.Offline> { offline.warnings().registerPush(PushProvider.FCM, "token") }
+        assertThrows<CivicException.Offline> { offline.reports().rate(id, 5u, null) }
         assertThrows<CivicException.Unauthorized> { loginOfficial(City.url, "admin", "not the password", "vi") }
         assertFalse(offline.categories().isEmpty())
     }

@@ -3,6 +3,7 @@
 // and a complete report captured as a citizen would.
 package org.civic.core.testing
 
+import kotlinx.coroutines.runBlocking
 import org.civic.core.Answer
 import org.civic.core.CivicApp
 import org.civic.core.FixSource
@@ -114,15 +115,19 @@ fun openApp(serverUrl: String = City.url, language: String = "vi"): CivicApp {
     return CivicApp.open(dir, serverUrl, language, MemoryTokens())
 }
 
-/** Captures a complete litter report at the citadel and sends it to the outbox. */
-fun captureLitter(app: CivicApp, seed: Int): String {
-    val draft = app.startDraft()
-    val attached = app.attachPhoto(draft.id, jpeg(seed))
+/**
+ * Captures a complete litter report at the citadel and sends it to the outbox; blocks the
+ * caller's thread until it is saved (the photo and the send are the core's suspending calls).
+ */
+fun captureLitter(app: CivicApp, seed: Int): String = runBlocking {
+    val reports = app.reports()
+    val draft = reports.startDraft()
+    val attached = reports.attachPhoto(draft.id, jpeg(seed))
     assertTrue(attached.photo.width <= 1600u && attached.photo.bytes > 0u)
-    val area = app.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
+    val area = reports.setLocation(draft.id, gps(CITADEL_LAT, CITADEL_LON))
     assertEquals("19753", area.ward.code)
-    app.setCategory(draft.id, "litter")
-    app.setAnswer(draft.id, "amount", Answer.Choice("bag"))
-    app.setDescription(draft.id, "Rác đổ trên vỉa hè đường Lê Duẩn ($seed)")
-    return app.send(draft.id).id
+    reports.setCategory(draft.id, "litter")
+    reports.setAnswer(draft.id, "amount", Answer.Choice("bag"))
+    reports.setDescription(draft.id, "Rác đổ trên vỉa hè đường Lê Duẩn ($seed)")
+    reports.send(draft.id).id
 }

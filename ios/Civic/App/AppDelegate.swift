@@ -57,17 +57,21 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
 /// must not wait for the next background task), the network monitor and the next pull.
 @MainActor
 enum AppServices {
-    private static var listener: SyncObserver?
+    /// Reads the core's finished syncs for the life of the process.
+    private static var listener: Task<Void, Never>?
 
     /// Called by `CoreHolder.open()` once the core is open.
     static func coreOpened(_ app: CivicApp) {
         guard listener == nil else { return }
-        listener = SyncObserver(app, onSynced: { outcome in
-            Notifications.postSync(app: app, outcome: outcome)
-            // The server knows this device after a sync: a push token that could not be
-            // registered before (first launch, offline) is now.
-            Task { @MainActor in await PushRegistration.registerIfNeeded() }
-        })
+        let outcomes = app.syncOutcomes()
+        listener = Task { @MainActor in
+            for await outcome in outcomes {
+                Notifications.postSync(app: app, outcome: outcome)
+                // The server knows this device after a sync: a push token that could not be
+                // registered before (first launch, offline) is now.
+                Task { @MainActor in await PushRegistration.registerIfNeeded() }
+            }
+        }
         NetworkMonitor.shared.start(app: app)
         BackgroundSync.schedulePull()
     }
@@ -111,7 +115,7 @@ enum PushRegistration {
         registering = true
         defer { registering = false }
         do {
-            try await app.registerPush(provider: .apns, token: token)
+            try await app.warnings().registerPush(provider: .apns, token: token)
             registered = true
         } catch {
             log.info("Push not registered: \(peopleMessage(error), privacy: .public)")

@@ -24,8 +24,8 @@ final class BadgeCounter {
 
     func reload() {
         do {
-            reports = try app.notifications().count
-            warnings = try Int(app.unreadAlerts())
+            reports = try app.reports().notifications().count
+            warnings = try Int(app.warnings().unreadAlerts())
         } catch {
             // The counts stay as they were; the next sync reads them again.
             return

@@ -156,7 +156,7 @@ struct CampaignRoute: View {
             CampaignView(model: model, onCapture: { category in
                 Task {
                     guard let photo = await camera.take(), let fix = await location.currentFix() else { return }
-                    model.reportSpot(category: category, photo: photo, location: fix)
+                    await model.reportSpot(category: category, photo: photo, location: fix)
                     await model.sync()
                 }
             })

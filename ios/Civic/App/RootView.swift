@@ -78,7 +78,7 @@ struct RootView: View {
             ScreenModel(make: { MyReportsViewModel(app: app) }) { model in
                 MyReportsView(
                     model: model,
-                    photo: { hash in try? app.photo(hash: hash) },
+                    photo: { hash in try? app.reports().photo(hash: hash) },
                     onOpen: { id in router.reportsPath.append(.report(id)) },
                     onNewReport: { router.reportsPath.append(.newReport) }
                 )

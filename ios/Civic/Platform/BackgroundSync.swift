@@ -49,7 +49,7 @@ enum BackgroundSync {
             scheduleOutbox(earliest: nextAttempt)
             return
         }
-        let waiting = (try? app.outbox().waiting) ?? 0
+        let waiting = (try? app.reports().outbox().waiting) ?? 0
         if waiting > 0 {
             scheduleOutbox()
         }
@@ -94,7 +94,7 @@ enum BackgroundSync {
     /// the position is a hint, the saved places still work without it.
     @MainActor
     private static func updatePosition(_ app: CivicApp) async {
-        guard (try? app.subscription().currentPosition) == true else { return }
+        guard (try? app.warnings().subscription().currentPosition) == true else { return }
         let location = LocationProvider(accuracy: kCLLocationAccuracyHundredMeters)
         guard location.authorized else { return }
         var fix = location.lastFix(maxAgeSeconds: 10 * 60)
@@ -103,7 +103,7 @@ enum BackgroundSync {
         }
         guard let fix else { return }
         do {
-            try app.setPosition(lat: fix.lat, lon: fix.lon)
+            try app.warnings().setPosition(lat: fix.lat, lon: fix.lon)
         } catch {
             log.info("Cannot keep the position: \(peopleMessage(error), privacy: .public)")
         }

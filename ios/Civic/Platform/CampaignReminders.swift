@@ -20,7 +20,7 @@ struct CampaignReminders: CampaignReminderScheduling {
     static func reschedule(_ app: CivicApp) {
         tellCalledOff(app)
         do {
-            let due = try app.campaignReminders()
+            let due = try app.campaigns().reminders()
             CampaignReminders().schedule(due)
         } catch {
             log.warning("Cannot read the campaign reminders: \(peopleMessage(error), privacy: .public)")
@@ -32,7 +32,7 @@ struct CampaignReminders: CampaignReminderScheduling {
     static func tellCalledOff(_ app: CivicApp) {
         let notices: [CampaignNotice]
         do {
-            notices = try app.takeCampaignNotices()
+            notices = try app.campaigns().takeNotices()
         } catch {
             log.warning("Cannot read the campaign notices: \(peopleMessage(error), privacy: .public)")
             return

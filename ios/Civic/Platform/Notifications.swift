@@ -38,7 +38,7 @@ enum Notifications {
             postReport(notification)
         }
         do {
-            for warning in try app.takeAlertNotifications() {
+            for warning in try app.warnings().takeAlertNotifications() {
                 postWarning(warning)
             }
         } catch {

@@ -314,8 +314,8 @@ struct CaptureView: View {
                 }
             }
             .disabled(model.draftId == nil || locating || location.denied)
-            if let photo = model.photoWithLocation {
-                Button { model.usePhotoLocation(photo.hash) } label: {
+            if let offer = model.photoLocationOffer {
+                Button { model.usePhotoLocation(offer.hash) } label: {
                     Label { Text("Dùng vị trí trong ảnh", tableName: "Capture") } icon: { Image(systemName: "photo") }
                 }
             }

@@ -29,16 +29,16 @@ final class CivicAppTests: XCTestCase {
         let recorder = Recorder()
         let handle = try app.subscribe(listener: recorder)
 
-        let id = try captureLitter(app, seed: 1)
-        let queued = try app.report(id: id).report
+        let id = try await captureLitter(app, seed: 1)
+        let queued = try app.reports().report(id: id).report
         XCTAssertEqual(queued.status, .queued)
         XCTAssertEqual(queued.statusLabel, "Chờ gửi")
-        XCTAssertEqual(try app.outbox().waiting, 1)
+        XCTAssertEqual(try app.reports().outbox().waiting, 1)
 
         let first = try await app.syncNow()
         XCTAssertEqual(first.submitted, [id])
-        XCTAssertEqual(try app.outbox().waiting, 0)
-        XCTAssertNotNil(try app.report(id: id).report.publicNumber)
+        XCTAssertEqual(try app.reports().outbox().waiting, 0)
+        XCTAssertNotNil(try app.reports().report(id: id).report.publicNumber)
         // States reach the observer from the Rust runtime's threads, maybe after syncNow returns.
         let sawSync = await eventually { recorder.states.get().contains { $0.isSyncing } }
         XCTAssertTrue(sawSync, "the observer saw the sync run: \(recorder.states.get())")
@@ -60,7 +60,7 @@ final class CivicAppTests: XCTestCase {
         _ = try await app.syncNow()
         let heard = recorder.outcomes.get().flatMap { $0.notifications }
         XCTAssertTrue(heard.contains { $0.report == id && $0.status == .resolved }, "heard: \(heard)")
-        let detail = try app.report(id: id)
+        let detail = try app.reports().report(id: id)
         XCTAssertEqual(detail.report.status, .resolved)
         XCTAssertEqual(detail.timeline.last?.note, "Đã thu gom rác. / Collected.")
 
@@ -76,20 +76,54 @@ final class CivicAppTests: XCTestCase {
         XCTAssertEqual(recorder.states.get().count, statesBefore)
     }
 
+    /// The sync observer as a stream (SyncStreams.swift), as the app reads it: a real sync, and
+    /// the subscription living as long as the stream's reader (bindings/kotlin/test/SyncFlowsTest.kt).
+    func testTheSyncStatesStreamSeesASyncRunThenRestAndStopsWithItsReader() async throws {
+        let city = try City.fromEnvironment()
+        let app = try openApp(serverUrl: city.url)
+        // Something to send: the sync goes through its states.
+        _ = try await captureLitter(app, seed: 71)
+        let states = app.syncStates() // subscribed from here on
+        let seen = Locked<[SyncState]>([])
+        let reader = Task {
+            for await state in states {
+                seen.update { $0.append(state) }
+            }
+        }
+
+        let outcome = try await app.syncNow()
+        XCTAssertEqual(outcome.submitted.count, 1)
+        // States arrive from the core's threads, maybe after syncNow returns.
+        let rested = await eventually { seen.get().contains { $0.isSyncing } && seen.get().contains { $0.isIdle } }
+        XCTAssertTrue(rested, "syncing, then idle: \(seen.get())")
+        let order = seen.get()
+        let syncing = try XCTUnwrap(order.firstIndex { $0.isSyncing })
+        let idle = try XCTUnwrap(order.lastIndex { $0.isIdle })
+        XCTAssertLessThan(syncing, idle, "syncing, then idle: \(order)")
+
+        // The reader stops: the stream ends, and with it the subscription.
+        reader.cancel()
+        await reader.value
+        let heard = seen.get().count
+        _ = try await app.syncNow()
+        try await Task.sleep(nanoseconds: 200_000_000)
+        XCTAssertEqual(seen.get().count, heard, "nothing more once stopped")
+    }
+
     func testAWarningForTheResidentsHomeArrivesOnce() async throws {
         let city = try City.fromEnvironment()
         let app = try openApp(serverUrl: city.url, language: "en")
-        try app.addPlace(place: .point(name: "Home", lat: citadelLat, lon: citadelLon, radiusM: 300))
+        try app.warnings().addPlace(place: .point(name: "Home", lat: citadelLat, lon: citadelLon, radiusM: 300))
         // Warnings come in the language the resident chose for them. Swift records are
         // immutable and have no copy(…): a changed one is rebuilt field by field.
-        let current = try app.subscription()
-        try app.setSubscription(subscription: WarningSubscription(
+        let current = try app.warnings().subscription()
+        try app.warnings().setSubscription(subscription: WarningSubscription(
             places: current.places, currentPosition: current.currentPosition, topics: current.topics,
             minSeverity: .moderate, quietStartMinute: current.quietStartMinute,
             quietEndMinute: current.quietEndMinute, language: "en"))
-        XCTAssertEqual(try app.subscription().places.count, 1)
+        XCTAssertEqual(try app.warnings().subscription().places.count, 1)
         _ = try await app.syncNow()
-        _ = try app.takeAlertNotifications()
+        _ = try app.warnings().takeAlertNotifications()
 
         let official = try await city.login()
         let expires = iso8601(Date().addingTimeInterval(6 * 3600))
@@ -106,50 +140,50 @@ final class CivicAppTests: XCTestCase {
 
         let outcome = try await app.syncNow()
         XCTAssertGreaterThanOrEqual(outcome.alertsRaised, 1)
-        let rang = try app.takeAlertNotifications().filter { $0.id == alertId }
+        let rang = try app.warnings().takeAlertNotifications().filter { $0.id == alertId }
         XCTAssertEqual(rang.count, 1)
         let notification = try XCTUnwrap(rang.first)
         XCTAssertTrue(notification.loud)
         XCTAssertEqual(notification.severity, .extreme)
         XCTAssertEqual(notification.headline, "Flash flood on the Perfume River")
         _ = try await app.syncNow()
-        XCTAssertFalse(try app.takeAlertNotifications().contains { $0.id == alertId }, "never twice")
-        XCTAssertTrue(try app.alerts(includeEnded: false).contains { $0.id == alertId && !$0.read })
-        try app.markAlertRead(id: alertId)
-        XCTAssertEqual(try app.alerts(includeEnded: false).first(where: { $0.id == alertId })?.read, true)
+        XCTAssertFalse(try app.warnings().takeAlertNotifications().contains { $0.id == alertId }, "never twice")
+        XCTAssertTrue(try app.warnings().alerts(includeEnded: false).contains { $0.id == alertId && !$0.read })
+        try app.warnings().markAlertRead(id: alertId)
+        XCTAssertEqual(try app.warnings().alerts(includeEnded: false).first(where: { $0.id == alertId })?.read, true)
     }
 
     func testEachFailureArrivesAsItsOwnTypedError() async throws {
         // Capture is checked on the phone: no server needed.
         let app = try openApp(serverUrl: unreachable)
-        let draft = try app.startDraft()
+        let draft = try app.reports().startDraft()
 
-        let notAPhoto = await civicError { try app.attachPhoto(draft: draft.id, bytes: Data("not a photo".utf8)) }
+        let notAPhoto = await civicError { try await app.reports().attachPhoto(draft: draft.id, bytes: Data("not a photo".utf8)) }
         guard case let .InvalidPhoto(message)? = notAPhoto else {
             return XCTFail("attaching text: \(String(describing: notAPhoto))")
         }
         XCTAssertTrue(message.hasPrefix("Không đọc được ảnh") || message.hasPrefix("Ảnh"), message)
 
-        let sea = await civicError { try app.setLocation(draft: draft.id, fix: gps(16.9, 108.4)) }
+        let sea = await civicError { try app.reports().setLocation(draft: draft.id, fix: gps(16.9, 108.4)) }
         guard case let .OutsideServiceArea(_, distanceM)? = sea else {
             return XCTFail("a point at sea: \(String(describing: sea))")
         }
         XCTAssertGreaterThan(distanceM, 10_000)
 
-        let incomplete = await civicError { try app.send(draft: draft.id) }
+        let incomplete = await civicError { try await app.reports().send(draft: draft.id) }
         guard case let .Incomplete(_, missing)? = incomplete else {
             return XCTFail("sending an empty draft: \(String(describing: incomplete))")
         }
         XCTAssertTrue(Set(["photo", "location", "category"]).isSubset(of: missing), "\(missing)")
 
-        let unknown = await civicError { try app.draft(id: "not-a-report") }
+        let unknown = await civicError { try app.reports().draft(id: "not-a-report") }
         guard case .NotFound? = unknown else {
             return XCTFail("an unknown draft: \(String(describing: unknown))")
         }
 
-        try app.setCategory(draft: draft.id, code: "litter")
+        try app.reports().setCategory(draft: draft.id, code: "litter")
         let mountain = await civicError {
-            try app.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "a mountain"))
+            try app.reports().setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "a mountain"))
         }
         guard case .InvalidInput? = mountain else {
             return XCTFail("a choice the question does not offer: \(String(describing: mountain))")
@@ -157,12 +191,12 @@ final class CivicAppTests: XCTestCase {
 
         // No network: what was captured stays, and a call that needs the server says Offline.
         let offline = try openApp(serverUrl: unreachable)
-        let id = try captureLitter(offline, seed: 2)
+        let id = try await captureLitter(offline, seed: 2)
         let outcome = try await offline.syncNow()
         XCTAssertEqual(outcome.state, .offline)
-        XCTAssertEqual(try offline.outbox().waiting, 1)
-        XCTAssertEqual(try offline.report(id: id).report.status, .queued)
-        let push = await civicError { try await offline.registerPush(provider: .fcm, token: "token") }
+        XCTAssertEqual(try offline.reports().outbox().waiting, 1)
+        XCTAssertEqual(try offline.reports().report(id: id).report.status, .queued)
+        let push = await civicError { try await offline.warnings().registerPush(provider: .fcm, token: "token") }
         guard case .Offline? = push else {
             return XCTFail("registering for push offline: \(String(describing: push))")
         }

@@ -172,7 +172,7 @@ final class CampaignMapTests: XCTestCase {
         XCTAssertEqual(dirty.cleanedLegendKinds, [])
     }
 
-    func testASpotPickedOnTheMapIsSelectedOnAPhoneWithoutAConnection() throws {
+    func testASpotPickedOnTheMapIsSelectedOnAPhoneWithoutAConnection() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("civic-campaign-map-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
@@ -181,7 +181,7 @@ final class CampaignMapTests: XCTestCase {
         XCTAssertTrue(model.map().isEmpty, "nothing yet")
 
         model.join(teamId: nil, newTeam: nil)
-        model.reportSpot(category: "litter", photo: try jpeg(seed: 61), location: gps(citadelLat, citadelLon))
+        await model.reportSpot(category: "litter", photo: try jpeg(seed: 61), location: gps(citadelLat, citadelLon))
         XCTAssertNil(model.error)
         let map = model.map()
         let pin = try XCTUnwrap(map.spotPins.first)

@@ -55,7 +55,7 @@ final class CampaignTests: XCTestCase {
         let reminders = RecordingScheduler()
         let model = CampaignViewModel(app: app, campaignId: "c-offline", reminders: reminders)
         model.join(teamId: nil, newTeam: "Tổ dân phố 5")
-        model.reportSpot(category: "litter", photo: try jpeg(seed: 51), location: gps(citadelLat, citadelLon))
+        await model.reportSpot(category: "litter", photo: try jpeg(seed: 51), location: gps(citadelLat, citadelLon))
         XCTAssertNil(model.error)
         XCTAssertEqual(model.waiting, 2, "the join and the spot wait on the phone")
         XCTAssertTrue(model.joined)
@@ -130,7 +130,7 @@ final class CampaignTests: XCTestCase {
         XCTAssertEqual(offline.campaign?.phase, .upcoming)
         XCTAssertTrue(offline.joined)
         XCTAssertEqual(offline.myTeam, "Tổ dân phố 7")
-        XCTAssertEqual(try offlineApp.campaignReminders().filter { $0.campaignId == id }.map(\.key), mine.map(\.key))
+        XCTAssertEqual(try offlineApp.campaigns().reminders().filter { $0.campaignId == id }.map(\.key), mine.map(\.key))
     }
 
     func testAnEndedCampaignLoadsItsSummaryCardWithItsPairsAndKeepsItOffline() async throws {
@@ -149,12 +149,12 @@ final class CampaignTests: XCTestCase {
         XCTAssertEqual(reminders.calls.last?.filter { $0.campaignId == id }, [], "a campaign under way has nothing left to remind of")
         let lat = citadelLat + 0.002 + Double.random(in: 0..<0.001)
         let lon = citadelLon + 0.002 + Double.random(in: 0..<0.001)
-        running.reportSpot(category: "litter", photo: try jpeg(seed: 52), location: gps(lat, lon))
+        await running.reportSpot(category: "litter", photo: try jpeg(seed: 52), location: gps(lat, lon))
         await running.sync()
         XCTAssertEqual(running.waiting, 0, String(describing: running.notice))
         let spot = try XCTUnwrap(running.spots.first(where: { $0.mine }))
-        try app.cleanSpot(campaign: id, spot: spot.id, photo: try jpeg(seed: 53), location: gps(lat, lon), kg: 2.5)
-        let cleaned = try await app.sendCampaign()
+        try await app.campaigns().cleanSpot(campaign: id, spot: spot.id, photo: try jpeg(seed: 53), location: gps(lat, lon), kg: 2.5)
+        let cleaned = try await app.campaigns().send()
         XCTAssertEqual(cleaned.sent, 1, String(describing: cleaned.stopped))
 
         // The campaign ends; the resident opens it again.

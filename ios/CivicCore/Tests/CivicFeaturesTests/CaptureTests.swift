@@ -94,9 +94,9 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(hours, 24)
         XCTAssertEqual(queued, [reportId], "the app is told to schedule a sync")
         XCTAssertNil(model.error, "offline is no failure of the send")
-        XCTAssertEqual(try app.report(id: reportId).report.description, description)
-        XCTAssertEqual(try app.report(id: reportId).report.status, .queued)
-        XCTAssertTrue(try app.drafts().isEmpty, "the draft became the report")
+        XCTAssertEqual(try app.reports().report(id: reportId).report.description, description)
+        XCTAssertEqual(try app.reports().report(id: reportId).report.status, .queued)
+        XCTAssertTrue(try app.reports().drafts().isEmpty, "the draft became the report")
         model.close()
 
         // The phone comes back online (the app restarted on the same data).
@@ -143,7 +143,7 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(model.category?.code, "litter")
         XCTAssertEqual(model.description, "Ở Đại Nội")
         let draftId = try XCTUnwrap(model.draftId)
-        XCTAssertEqual(try app.draft(id: draftId).description, "Ở Đại Nội", "saved in the core too")
+        XCTAssertEqual(try app.reports().draft(id: draftId).description, "Ở Đại Nội", "saved in the core too")
         XCTAssertEqual(model.missing, [])
         // A good point again clears the message.
         model.setLocation(gps(citadelLat + 0.001, citadelLon))
@@ -162,9 +162,8 @@ final class CaptureTests: XCTestCase {
                        "Still needed: at least one photo, the location, what kind of problem it is")
         XCTAssertFalse(model.canSend)
         let draftId = try XCTUnwrap(model.draftId)
-        XCTAssertThrowsError(try app.send(draft: draftId)) { error in
-            guard case .Incomplete = error as? CivicError else { return XCTFail("\(error)") }
-        }
+        let empty = await civicError { try await app.reports().send(draft: draftId) }
+        guard case .Incomplete? = empty else { return XCTFail("sending an empty draft: \(String(describing: empty))") }
 
         model.send()
         await model.settled()
@@ -179,10 +178,11 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(model.missing, ["answer:size", "answer:danger"])
         XCTAssertEqual(CaptureWords.missingLine(model.missing, category: model.category, language: .vi),
                        "Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”")
-        XCTAssertThrowsError(try app.send(draft: draftId)) { error in
-            guard case let .Incomplete(_, missing) = error as? CivicError else { return XCTFail("\(error)") }
-            XCTAssertEqual(missing, ["answer:size", "answer:danger"])
+        let unanswered = await civicError { try await app.reports().send(draft: draftId) }
+        guard case let .Incomplete(_, missing)? = unanswered else {
+            return XCTFail("sending with questions unanswered: \(String(describing: unanswered))")
         }
+        XCTAssertEqual(missing, ["answer:size", "answer:danger"])
 
         let questions = model.category?.questions ?? []
         let size = try XCTUnwrap(questions.first(where: { $0.code == "size" })?.choices.first?.key)
@@ -199,14 +199,18 @@ final class CaptureTests: XCTestCase {
         let app = try open(unreachable, try newDirectory())
         let model = CaptureViewModel(app: app)
         await model.settled()
-        // No fix yet: the photo's position is taken.
+        // No fix yet: the core places the draft where the photo was taken, and says where.
         model.attachPhoto(try exifJpeg(seed: 25, lat: 16.4700, lon: 107.5800))
         await model.settled()
         let fix = try XCTUnwrap(model.location)
         XCTAssertEqual(fix.source, .photoExif)
         XCTAssertEqual(fix.lat, 16.47, accuracy: 1e-4)
         XCTAssertEqual(fix.lon, 107.58, accuracy: 1e-4)
-        XCTAssertNil(model.photoWithLocation, "nothing more to offer")
+        XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân", "the core's answer: where the photo placed the draft")
+        XCTAssertNil(model.outsideArea)
+        let draftId = try XCTUnwrap(model.draftId)
+        XCTAssertNil(model.photoLocationOffer, "nothing more to offer")
+        XCTAssertNil(try app.reports().photoLocationOffer(draft: draftId), "the core offers nothing either")
         XCTAssertTrue(CaptureWords.accuracyWords(fix, language: .vi).hasSuffix("(vị trí trong ảnh)"))
 
         // A GPS fix elsewhere: the photo's position is offered.
@@ -215,12 +219,17 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(model.location?.source, .gps)
         let gpsFix = try XCTUnwrap(model.location)
         XCTAssertEqual(CaptureWords.accuracyWords(gpsFix, language: .vi), "±6 m (GPS)")
-        let offered = try XCTUnwrap(model.photoWithLocation)
+        let offered = try XCTUnwrap(model.photoLocationOffer)
+        let core = try app.reports().photoLocationOffer(draft: draftId)
+        XCTAssertEqual(core?.hash, offered.hash, "the core's offer")
+        XCTAssertEqual(core?.fix.lat, offered.fix.lat)
+        XCTAssertEqual(core?.fix.lon, offered.fix.lon)
+        XCTAssertEqual(offered.hash, model.photos.first?.hash)
         model.usePhotoLocation(offered.hash)
         await model.settled()
         XCTAssertEqual(model.location?.source, .photoExif)
         XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân")
-        XCTAssertNil(model.photoWithLocation)
+        XCTAssertNil(model.photoLocationOffer)
         model.close()
     }
 
@@ -238,6 +247,7 @@ final class CaptureTests: XCTestCase {
             model.close() // the typing timer had not fired: closing keeps it
         }
         let app = try open(unreachable, dir)
+        XCTAssertEqual(try app.reports().drafts().first?.blank, false, "the core's rule: something was entered")
         let model = CaptureViewModel(app: app)
         await model.settled()
         XCTAssertTrue(model.resumed)
@@ -246,6 +256,26 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(model.description, "Gõ dở thì máy tắt")
         XCTAssertEqual(model.area?.ward.name, "Phường Phú Xuân", "the area is worked out again")
         XCTAssertEqual(model.missing, ["answer:amount"])
+        model.close()
+    }
+
+    func testADraftLeftWithNothingEnteredIsTakenUpAgainButNotOfferedAsKeptFromBefore() async throws {
+        let dir = try newDirectory()
+        let draftId: String
+        do {
+            let model = CaptureViewModel(app: try open(unreachable, dir))
+            await model.settled()
+            draftId = try XCTUnwrap(model.draftId)
+            model.close()
+        }
+        let app = try open(unreachable, dir)
+        let left = try XCTUnwrap(try app.reports().drafts().first)
+        XCTAssertEqual(left.id, draftId)
+        XCTAssertTrue(left.blank, "the core's rule: nothing entered yet")
+        let model = CaptureViewModel(app: app)
+        await model.settled()
+        XCTAssertEqual(model.draftId, draftId, "the same draft, not a second one")
+        XCTAssertFalse(model.resumed, "no \"kept from last time\" for an empty draft")
         model.close()
     }
 
@@ -287,9 +317,9 @@ final class CaptureTests: XCTestCase {
         duplicate.meToo(offer.id)
         let thanked = await waitUntil(30) { duplicate.result == .supported(publicNumber: number) }
         XCTAssertTrue(thanked, "\(String(describing: duplicate.result)) \(String(describing: duplicate.error))")
-        XCTAssertTrue(try second.drafts().isEmpty, "the duplicate draft is gone")
-        XCTAssertTrue(try second.myReports(statuses: [], limit: 10, after: nil).reports.isEmpty, "nothing was sent")
-        let again = try await second.nearby(lat: lat, lon: lon, category: "litter").first(where: { $0.id == firstId })
+        XCTAssertTrue(try second.reports().drafts().isEmpty, "the duplicate draft is gone")
+        XCTAssertTrue(try second.reports().myReports(statuses: [], limit: 10, after: nil).reports.isEmpty, "nothing was sent")
+        let again = try await second.reports().nearby(lat: lat, lon: lon, category: "litter").first(where: { $0.id == firstId })
         XCTAssertEqual(again?.report.supporters, 1)
         duplicate.close()
     }

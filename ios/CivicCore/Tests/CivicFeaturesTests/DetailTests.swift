@@ -22,9 +22,9 @@ final class DetailTests: XCTestCase {
         try CivicApp.open(dataDir: dir.path, serverUrl: url, language: "vi", tokens: tokens)
     }
 
-    func testAReportWaitingOnThePhoneShowsWhatWasSentAndThatItIsSaved() throws {
+    func testAReportWaitingOnThePhoneShowsWhatWasSentAndThatItIsSaved() async throws {
         let app = try open(unreachable, try newDirectory())
-        let id = try captureLitter(app, seed: 31)
+        let id = try await captureLitter(app, seed: 31)
         let model = ReportDetailViewModel(app: app, reportId: id, language: .vi)
         XCTAssertTrue(model.loaded)
         XCTAssertNil(model.error)
@@ -63,10 +63,10 @@ final class DetailTests: XCTestCase {
         let reply = "Đội sẽ đến trong hôm nay, cảm ơn bạn (\(uniq))"
         let resolution = "Đã thu gom rác (\(uniq))"
         let app = try open(city.url, try newDirectory())
-        let id = try captureLitter(app, seed: 41)
+        let id = try await captureLitter(app, seed: 41)
         let first = try await app.syncNow()
         XCTAssertEqual(first.submitted, [id])
-        let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi", phone: nil)
+        let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi")
 
         let model = ReportDetailViewModel(app: app, reportId: id, language: .vi)
         XCTAssertNotNil(model.detail?.report.publicNumber)
@@ -109,8 +109,8 @@ final class DetailTests: XCTestCase {
         XCTAssertEqual(model.ratedStars, 4)
         XCTAssertEqual(model.comment, "")
         XCTAssertFalse(model.canRate, "rated once per outcome")
-        XCTAssertEqual(try app.report(id: id).rating, 4, "read back from the phone's store")
-        XCTAssertEqual(try app.report(id: id).canRate, false)
+        XCTAssertEqual(try app.reports().report(id: id).rating, 4, "read back from the phone's store")
+        XCTAssertEqual(try app.reports().report(id: id).canRate, false)
 
         // Not happy after all: reopened with why.
         let why = "Rác lại bị đổ ở góc đường (\(uniq))"
@@ -135,12 +135,12 @@ final class DetailTests: XCTestCase {
         let id: String
         do {
             let app = try open(city.url, dir, tokens: tokens)
-            id = try captureLitter(app, seed: 51)
+            id = try await captureLitter(app, seed: 51)
             _ = try await app.syncNow()
-            let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi", phone: nil)
+            let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi")
             _ = try await official.resolve(id: id, note: "Đã dọn", photo: try jpeg(seed: 52), location: gps(citadelLat, citadelLon))
             _ = try await app.syncNow()
-            XCTAssertEqual(try app.report(id: id).report.status, .resolved)
+            XCTAssertEqual(try app.reports().report(id: id).report.status, .resolved)
         }
         // The same phone, now without a connection.
         let app = try open(unreachable, dir, tokens: tokens)
@@ -175,7 +175,7 @@ final class DetailTests: XCTestCase {
         // Captured offline, then the phone's data copied to a second phone: the first to send
         // it owns its id, and the city refuses the copy for good.
         let first = try newDirectory()
-        let id = try captureLitter(try open(unreachable, first), seed: 61)
+        let id = try await captureLitter(try open(unreachable, first), seed: 61)
         let second = FileManager.default.temporaryDirectory.appendingPathComponent("civic-detail-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: first, to: second)
         addTeardownBlock { try? FileManager.default.removeItem(at: second) }

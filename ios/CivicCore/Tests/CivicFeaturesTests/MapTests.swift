@@ -20,14 +20,15 @@ final class MapTests: XCTestCase {
     }
 
     /// A complete litter report at (`lat`, `lon`), sent to the outbox.
-    private func captureAt(_ app: CivicApp, seed: Int, lat: Double, lon: Double) throws -> String {
-        let draft = try app.startDraft()
-        _ = try app.attachPhoto(draft: draft.id, bytes: jpeg(seed: seed))
-        _ = try app.setLocation(draft: draft.id, fix: gps(lat, lon))
-        try app.setCategory(draft: draft.id, code: "litter")
-        try app.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "bag"))
-        try app.setDescription(draft: draft.id, text: "Bản đồ công khai: rác ở góc phố (\(seed))")
-        return try app.send(draft: draft.id).id
+    private func captureAt(_ app: CivicApp, seed: Int, lat: Double, lon: Double) async throws -> String {
+        let reports: Reports = app.reports()
+        let draft = try reports.startDraft()
+        _ = try await reports.attachPhoto(draft: draft.id, bytes: jpeg(seed: seed))
+        _ = try reports.setLocation(draft: draft.id, fix: gps(lat, lon))
+        try reports.setCategory(draft: draft.id, code: "litter")
+        try reports.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "bag"))
+        try reports.setDescription(draft: draft.id, text: "Bản đồ công khai: rác ở góc phố (\(seed))")
+        return try await reports.send(draft: draft.id).id
     }
 
     func testTheMapListsWhatTheCityDidAtASpotWithHowLongItTookAndNothingPersonal() async throws {
@@ -43,7 +44,7 @@ final class MapTests: XCTestCase {
             let sign = { Bool.random() ? 1.0 : -1.0 }
             spot = (lat: citadelLat + Double.random(in: 0.002..<0.006) * sign(), lon: citadelLon + Double.random(in: 0.002..<0.006) * sign())
             box = MapBox.around(lat: spot.lat, lon: spot.lon, zoom: zoom, width: 411, height: 280)
-            let there = try await citizen.cityReports(south: box.south, west: box.west, north: box.north, east: box.east, limit: 10, after: nil)
+            let there = try await citizen.reports().cityReports(south: box.south, west: box.west, north: box.north, east: box.east, limit: 10, after: nil)
             if there.reports.isEmpty {
                 found = true
                 break
@@ -54,16 +55,16 @@ final class MapTests: XCTestCase {
         let seed = Int.random(in: 0..<100_000)
         var ids: [String] = []
         for i in 0..<3 {
-            ids.append(try captureAt(citizen, seed: seed + i, lat: spot.lat + Double(i) * 0.00003, lon: spot.lon - Double(i) * 0.00003))
+            ids.append(try await captureAt(citizen, seed: seed + i, lat: spot.lat + Double(i) * 0.00003, lon: spot.lon - Double(i) * 0.00003))
         }
         _ = try await citizen.syncNow()
-        let numbers = try ids.map { try XCTUnwrap(try citizen.report(id: $0).report.publicNumber, "not submitted") }
+        let numbers = try ids.map { try XCTUnwrap(try citizen.reports().report(id: $0).report.publicNumber, "not submitted") }
 
         // The city resolves one; its citizen rates it 4 stars.
         let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi")
         _ = try await official.resolve(id: ids[0], note: "Đã thu gom (\(seed))", photo: try jpeg(seed: seed + 10), location: gps(spot.lat, spot.lon))
         _ = try await citizen.syncNow()
-        try await citizen.rate(report: ids[0], stars: 4, comment: nil)
+        try await citizen.reports().rate(report: ids[0], stars: 4, comment: nil)
 
         let model = CityMapViewModel(app: citizen, box: box)
         XCTAssertFalse(model.categoryNames.isEmpty)

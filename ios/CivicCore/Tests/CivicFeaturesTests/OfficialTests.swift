@@ -19,9 +19,9 @@ final class OfficialTests: XCTestCase {
         return try CivicApp.open(dataDir: directory.path, serverUrl: url, language: language, tokens: MemoryTokens())
     }
 
-    /// Signs in as the admin through the sign-in view model, as the app does.
-    private func signIn(_ city: City, phone: CivicApp, url: String? = nil) async throws -> OfficialApp {
-        let login = OfficialLoginViewModel(serverUrl: url ?? city.url, language: .vi, phone: phone)
+    /// Signs in as the admin through the sign-in view model, as the app does: on `phone`'s server.
+    private func signIn(_ city: City, phone: CivicApp) async throws -> OfficialApp {
+        let login = OfficialLoginViewModel(serverUrl: city.url, language: .vi, phone: phone)
         login.setUsername(city.admin)
         login.setPassword(city.password)
         await login.login()
@@ -98,9 +98,9 @@ final class OfficialTests: XCTestCase {
         let seed = Int.random(in: 0..<100_000)
         // A citizen's phone reports litter and sends it.
         let citizen = try phone(city.url)
-        let id = try captureLitter(citizen, seed: seed)
+        let id = try await captureLitter(citizen, seed: seed)
         _ = try await citizen.syncNow()
-        let number = try XCTUnwrap(try citizen.report(id: id).report.publicNumber, "not submitted")
+        let number = try XCTUnwrap(try citizen.reports().report(id: id).report.publicNumber, "not submitted")
         let categories = citizen.categories()
         let litter = try XCTUnwrap(categories.first { $0.code == "litter" }?.name)
 
@@ -108,8 +108,8 @@ final class OfficialTests: XCTestCase {
         let officialPhone = try phone(city.url)
         let official = try await signIn(city, phone: officialPhone)
         XCTAssertTrue(official.units().isEmpty, "the admin has no unit of its own")
-        let officialEn = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password,
-                                                 language: "en", phone: officialPhone)
+        // The same admin on an English phone: the core's labels come in English there.
+        let officialEn = try await phone(city.url, language: "en").official().login(username: city.admin, password: city.password)
 
         // The inbox: due later, in the core's words.
         let inbox = OfficialInboxViewModel(app: official, categories: categories)
@@ -206,7 +206,7 @@ final class OfficialTests: XCTestCase {
 
         // The citizen's phone hears of it.
         _ = try await citizen.syncNow()
-        let seen = try citizen.report(id: id)
+        let seen = try citizen.reports().report(id: id)
         XCTAssertEqual(seen.report.status, .resolved)
         let notes = seen.timeline.compactMap(\.note)
         XCTAssertTrue(notes.contains { $0.hasPrefix("Đã thu gom 2 bao rác") }, "the officer's note in the timeline: \(notes)")
@@ -231,18 +231,19 @@ final class OfficialTests: XCTestCase {
         let city = try City.fromEnvironment()
         let seed = Int.random(in: 0..<100_000)
         let citizen = try phone(city.url)
-        let id = try captureLitter(citizen, seed: seed)
+        let id = try await captureLitter(citizen, seed: seed)
         _ = try await citizen.syncNow()
         let categories = citizen.categories()
 
         let relay = try Relay(to: city.url)
         addTeardownBlock { relay.close() }
         try await relay.start()
-        let officialPhone = try phone(city.url)
+        // The official's phone talks to the city through the relay: signing in on it does too.
+        let officialPhone = try phone(relay.url)
         let note = "Đã dọn sạch, chờ mạng (\(seed))"
         let photo = try jpeg(seed: seed + 3)
         do {
-            let official = try await signIn(city, phone: officialPhone, url: relay.url)
+            let official = try await signIn(city, phone: officialPhone)
             let model = OfficialReportViewModel(app: official, id: id, categories: categories)
             await model.open()
             XCTAssertEqual(model.item?.status, .received)
@@ -279,7 +280,7 @@ final class OfficialTests: XCTestCase {
         // The network is back; the official signs in again: what waited on the phone goes out,
         // in order, by itself.
         try await relay.start()
-        let again = try await signIn(city, phone: officialPhone, url: relay.url)
+        let again = try await signIn(city, phone: officialPhone)
         XCTAssertEqual(try again.pending().count, 2, "nothing lost by closing the app")
         let model = OfficialReportViewModel(app: again, id: id, categories: categories)
         XCTAssertEqual(model.pending.count, 2)
@@ -294,7 +295,7 @@ final class OfficialTests: XCTestCase {
         XCTAssertTrue(try again.pending().isEmpty)
 
         _ = try await citizen.syncNow()
-        let seen = try citizen.report(id: id)
+        let seen = try citizen.reports().report(id: id)
         XCTAssertEqual(seen.report.status, .resolved)
         XCTAssertTrue(seen.timeline.contains { $0.note?.hasPrefix("Đã dọn sạch, chờ mạng") ?? false })
     }

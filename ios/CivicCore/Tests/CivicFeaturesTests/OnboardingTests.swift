@@ -35,7 +35,7 @@ final class OnboardingTests: XCTestCase {
         XCTAssertNil(model.error)
         // The core speaks English now, and warnings will come in English.
         XCTAssertEqual(litterName(app), "Litter on the street")
-        XCTAssertEqual(try app.subscription().language, "en")
+        XCTAssertEqual(try app.warnings().subscription().language, "en")
 
         model.next()
         XCTAssertEqual(model.step, .privacy)
@@ -80,7 +80,7 @@ final class OnboardingTests: XCTestCase {
         model.setName("  ")
         // The core speaks Vietnamese again once the choice has reached it.
         XCTAssertEqual(litterName(app), "Rác thải trên đường phố")
-        XCTAssertEqual(try app.subscription().language, "vi")
+        XCTAssertEqual(try app.warnings().subscription().language, "vi")
 
         // A phone number longer than the server takes: refused by the core, the run goes on.
         model.setContact(String(repeating: "0", count: 40))

@@ -16,10 +16,10 @@ final class ReportsTests: XCTestCase {
         return try CivicApp.open(dataDir: dir.path, serverUrl: url, language: "vi", tokens: MemoryTokens())
     }
 
-    func testReportsCapturedOfflineAreListedAsSavedOnThePhone() throws {
+    func testReportsCapturedOfflineAreListedAsSavedOnThePhone() async throws {
         let app = try open(unreachable)
-        let first = try captureLitter(app, seed: 1)
-        let second = try captureLitter(app, seed: 2)
+        let first = try await captureLitter(app, seed: 1)
+        let second = try await captureLitter(app, seed: 2)
         let model = MyReportsViewModel(app: app)
         XCTAssertEqual(Set(model.reports.map(\.id)), [first, second])
         XCTAssertEqual(model.waiting, 2)
@@ -44,7 +44,7 @@ final class ReportsTests: XCTestCase {
     func testPullToRefreshSendsWhatWaitedAndTheListShowsItsNumber() async throws {
         let city = try City.fromEnvironment()
         let app = try open(city.url)
-        let id = try captureLitter(app, seed: 7)
+        let id = try await captureLitter(app, seed: 7)
         let model = MyReportsViewModel(app: app)
         XCTAssertEqual(model.reports.first?.status, .queued)
         await model.refresh()

@@ -95,13 +95,13 @@ final class WarningsTests: XCTestCase {
         subs.setQuietEnd(WarningWords.hhmm((now + 60) % 1440))
         subs.setQuietHours(true)
         XCTAssertTrue(subs.quietOn, "quiet hours on: \(String(describing: subs.quietError))")
-        XCTAssertEqual(try app.subscription().quietStartMinute, UInt16(start))
+        XCTAssertEqual(try app.warnings().subscription().quietStartMinute, UInt16(start))
 
         // The phone's first sync brings what the shared server already had; forget its notifications.
         let inbox = WarningsViewModel(app: app)
         XCTAssertTrue(inbox.loaded)
         await inbox.refresh()
-        _ = try app.takeAlertNotifications()
+        _ = try app.warnings().takeAlertNotifications()
 
         // The operations centre warns Phú Xuân ward of an extreme flood and a minor power cut.
         let tag = String(UUID().uuidString.prefix(8))
@@ -123,14 +123,14 @@ final class WarningsTests: XCTestCase {
             let outage = try XCTUnwrap(inbox.warning(id: outageId))
 
             // Only the Extreme one rings in quiet hours; the Minor one arrives without a sound.
-            let rang = Dictionary(try app.takeAlertNotifications().filter { $0.id == floodId || $0.id == outageId }.map { ($0.id, $0) },
+            let rang = Dictionary(try app.warnings().takeAlertNotifications().filter { $0.id == floodId || $0.id == outageId }.map { ($0.id, $0) },
                                   uniquingKeysWith: { first, _ in first })
             XCTAssertEqual(Set(rang.keys), [floodId, outageId], "both are handed out, once")
             XCTAssertEqual(rang[floodId]?.loud, true, "the Extreme flood rings even in quiet hours")
             XCTAssertEqual(rang[floodId]?.severity, .extreme)
             XCTAssertEqual(rang[floodId]?.headline, floodVi)
             XCTAssertEqual(rang[outageId]?.loud, false, "the Minor outage waits silently")
-            XCTAssertTrue(try app.takeAlertNotifications().allSatisfy { $0.id != floodId && $0.id != outageId }, "never twice")
+            XCTAssertTrue(try app.warnings().takeAlertNotifications().allSatisfy { $0.id != floodId && $0.id != outageId }, "never twice")
 
             // The inbox: the Extreme one first, both unread.
             let ids = inbox.warnings.map(\.id)
@@ -140,14 +140,14 @@ final class WarningsTests: XCTestCase {
             XCTAssertEqual(flood.instruction, "Di chuyển lên chỗ cao ngay.")
             let unreadBefore = inbox.unread
             XCTAssertGreaterThanOrEqual(unreadBefore, 2)
-            XCTAssertEqual(Int(try app.unreadAlerts()), unreadBefore)
+            XCTAssertEqual(Int(try app.warnings().unreadAlerts()), unreadBefore)
 
             // Opening the flood marks it read (the count drops by one) and brings its areas for the map.
             inbox.open(id: floodId)
             XCTAssertEqual(inbox.unread, unreadBefore - 1)
             XCTAssertEqual(inbox.warning(id: floodId)?.read, true)
             XCTAssertEqual(inbox.warning(id: outageId)?.read, false)
-            XCTAssertEqual(Int(try app.unreadAlerts()), unreadBefore - 1)
+            XCTAssertEqual(Int(try app.warnings().unreadAlerts()), unreadBefore - 1)
             let shapes = inbox.shapes[floodId] ?? []
             XCTAssertFalse(shapes.isEmpty, "the ward's boundary, from the CAP message's polygons")
             XCTAssertNotNil(WarningWords.bounds(shapes))
@@ -208,7 +208,7 @@ final class WarningsTests: XCTestCase {
         model.savePlace()
         XCTAssertEqual(model.adding?.error, "Tên địa điểm cần từ 1 đến 60 ký tự.")
         XCTAssertEqual(model.adding?.name, long)
-        XCTAssertEqual(try app.subscription().places.count, 0)
+        XCTAssertEqual(try app.warnings().subscription().places.count, 0)
         model.setPlaceName("Nhà")
         XCTAssertNil(model.adding?.error)
         model.setRadius(500)
@@ -216,7 +216,7 @@ final class WarningsTests: XCTestCase {
         XCTAssertNil(model.adding)
         XCTAssertEqual(model.subscription?.places.count, 1)
         XCTAssertEqual(model.placeAreas["Nhà"], "Phường Phú Xuân", "the point's ward, for its row")
-        guard case let .point(name, lat, _, radius) = try app.subscription().places.first else {
+        guard case let .point(name, lat, _, radius) = try app.warnings().subscription().places.first else {
             return XCTFail("not a point")
         }
         XCTAssertEqual(name, "Nhà")
@@ -237,10 +237,10 @@ final class WarningsTests: XCTestCase {
         XCTAssertEqual(model.subscription?.places.count, 2)
 
         model.removePlace(name: "Nhà")
-        XCTAssertEqual(try app.subscription().places, [.area(name: "Xã Phú Hồ", code: "19918")])
+        XCTAssertEqual(try app.warnings().subscription().places, [.area(name: "Xã Phú Hồ", code: "19918")])
 
         // A ward the core does not know is refused.
-        XCTAssertThrowsError(try app.addPlace(place: .area(name: "Không có", code: "999")))
+        XCTAssertThrowsError(try app.warnings().addPlace(place: .area(name: "Không có", code: "999")))
     }
 
     func testTopicsSeverityPositionQuietHoursAndLanguageAreSavedOnThePhoneRefusalsShown() throws {
@@ -249,26 +249,26 @@ final class WarningsTests: XCTestCase {
         XCTAssertEqual(model.topics.first { $0.code == "flood" }?.name, "Floods")
 
         model.toggleTopic("traffic")
-        XCTAssertEqual(try app.subscription().topics, ["traffic"])
+        XCTAssertEqual(try app.warnings().subscription().topics, ["traffic"])
         model.toggleTopic("flood")
-        XCTAssertEqual(Set(try app.subscription().topics), ["traffic", "flood"])
+        XCTAssertEqual(Set(try app.warnings().subscription().topics), ["traffic", "flood"])
         model.toggleTopic("traffic")
-        XCTAssertEqual(try app.subscription().topics, ["flood"])
+        XCTAssertEqual(try app.warnings().subscription().topics, ["flood"])
         model.allTopics()
-        XCTAssertEqual(try app.subscription().topics, [])
+        XCTAssertEqual(try app.warnings().subscription().topics, [])
         model.setMinSeverity(.severe)
-        XCTAssertEqual(try app.subscription().minSeverity, .severe)
+        XCTAssertEqual(try app.warnings().subscription().minSeverity, .severe)
         model.setFollowPosition(true)
-        XCTAssertEqual(try app.subscription().currentPosition, true)
+        XCTAssertEqual(try app.warnings().subscription().currentPosition, true)
         model.setWarningLanguage("en")
-        XCTAssertEqual(try app.subscription().language, "en")
+        XCTAssertEqual(try app.warnings().subscription().language, "en")
 
         // An hour that does not exist: the core refuses, the typed text stays.
         model.setQuietStart("25:00")
         model.setQuietHours(true)
         XCTAssertEqual(model.quietError, "These quiet hours are not valid.")
         XCTAssertEqual(model.quietStart, "25:00")
-        XCTAssertNil(try app.subscription().quietStartMinute)
+        XCTAssertNil(try app.warnings().subscription().quietStartMinute)
         // Not a time at all: the screen says how to write one.
         model.setQuietStart("late")
         model.saveQuietHours()
@@ -279,11 +279,11 @@ final class WarningsTests: XCTestCase {
         model.saveQuietHours()
         XCTAssertTrue(model.quietOn)
         XCTAssertTrue(model.quietOvernight)
-        XCTAssertEqual(try app.subscription().quietStartMinute, UInt16(21 * 60 + 30))
-        XCTAssertEqual(try app.subscription().quietEndMinute, UInt16(6 * 60))
+        XCTAssertEqual(try app.warnings().subscription().quietStartMinute, UInt16(21 * 60 + 30))
+        XCTAssertEqual(try app.warnings().subscription().quietEndMinute, UInt16(6 * 60))
         model.setQuietHours(false)
         XCTAssertFalse(model.quietOn)
-        XCTAssertNil(try app.subscription().quietStartMinute, "quiet hours turned off again")
+        XCTAssertNil(try app.warnings().subscription().quietStartMinute, "quiet hours turned off again")
         XCTAssertEqual(model.quietStart, "21:30", "the hours typed stay for next time")
 
         // "Where I am now": the position is taken while followed, refused when not a position.
@@ -307,7 +307,7 @@ final class WarningsTests: XCTestCase {
             XCTAssertNil(model.adding, "\(ward.name) saved: \(String(describing: model.adding?.error))")
             model.removePlace(name: ward.name)
         }
-        XCTAssertEqual(try app.subscription().places.count, 0)
+        XCTAssertEqual(try app.warnings().subscription().places.count, 0)
         // The topics one can follow come from the core, named in the app's language.
         XCTAssertEqual(model.topics.first { $0.code == "flood" }?.name, "Lũ lụt, ngập")
         XCTAssertEqual(try app.checkPoint(lat: citadelLat, lon: citadelLon).ward.code, "19753", "the citadel is in Phú Xuân ward")

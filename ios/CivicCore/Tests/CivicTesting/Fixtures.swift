@@ -81,6 +81,13 @@ extension SyncState {
         }
         return false
     }
+
+    public var isIdle: Bool {
+        if case .idle = self {
+            return true
+        }
+        return false
+    }
 }
 
 // MARK: - The city's side
@@ -181,16 +188,17 @@ public func gps(_ lat: Double, _ lon: Double) -> LocationFix {
 }
 
 /// Captures a complete litter report at the citadel and sends it to the outbox.
-public func captureLitter(_ app: CivicApp, seed: Int) throws -> String {
-    let draft = try app.startDraft()
-    let attached = try app.attachPhoto(draft: draft.id, bytes: jpeg(seed: seed))
+public func captureLitter(_ app: CivicApp, seed: Int) async throws -> String {
+    let reports: Reports = app.reports()
+    let draft = try reports.startDraft()
+    let attached = try await reports.attachPhoto(draft: draft.id, bytes: jpeg(seed: seed))
     XCTAssertTrue(attached.photo.width <= 1600 && attached.photo.bytes > 0)
-    let area = try app.setLocation(draft: draft.id, fix: gps(citadelLat, citadelLon))
+    let area = try reports.setLocation(draft: draft.id, fix: gps(citadelLat, citadelLon))
     XCTAssertEqual(area.ward.code, "19753")
-    try app.setCategory(draft: draft.id, code: "litter")
-    try app.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "bag"))
-    try app.setDescription(draft: draft.id, text: "Rác đổ trên vỉa hè đường Lê Duẩn (\(seed))")
-    return try app.send(draft: draft.id).id
+    try reports.setCategory(draft: draft.id, code: "litter")
+    try reports.setAnswer(draft: draft.id, question: "amount", answer: .choice(key: "bag"))
+    try reports.setDescription(draft: draft.id, text: "Rác đổ trên vỉa hè đường Lê Duẩn (\(seed))")
+    return try await reports.send(draft: draft.id).id
 }
 
 /// The `CivicError` that `call` threw; nil, and a failure, if it threw nothing or something else.

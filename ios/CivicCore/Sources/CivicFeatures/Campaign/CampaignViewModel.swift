@@ -4,7 +4,7 @@ import Observation
 
 /// Schedules the reminders before the campaigns the resident joined (the app: a local
 /// notification per reminder, keyed by `CampaignReminder.key`). Each call hands over all of
-/// them, as `CivicApp.campaignReminders()` gives them: those no longer in the list are removed.
+/// them, as `CivicApp.campaigns().reminders()` gives them: those no longer in the list are removed.
 public protocol CampaignReminderScheduling {
     func schedule(_ reminders: [CampaignReminder])
 }
@@ -72,7 +72,7 @@ public final class CampaignViewModel {
     public func load() async {
         reload()
         do {
-            let all = try await app.campaigns()
+            let all = try await app.campaigns().list()
             if let found = all.first(where: { $0.id == campaignId }) { show(found) }
             error = nil
         } catch {
@@ -84,7 +84,7 @@ public final class CampaignViewModel {
 
     /// Joins (kept on the phone, sent with `sync()`), then schedules the reminders before it.
     public func join(teamId: String?, newTeam: String?) {
-        act { try self.app.joinCampaign(campaign: self.campaignId, teamId: teamId, newTeam: newTeam) }
+        act { try self.app.campaigns().join(campaign: self.campaignId, teamId: teamId, newTeam: newTeam) }
         guard error == nil else { return }
         joined = true
         // The team's name as the core keeps it: the new team's, else the chosen team's.
@@ -95,7 +95,7 @@ public final class CampaignViewModel {
             myTeam = founded
         }
         do {
-            let due = try app.campaignReminders()
+            let due = try app.campaigns().reminders()
             reminders.schedule(due)
         } catch {
             // Not worth failing the join for: the reminders are scheduled again after each sync.
@@ -103,12 +103,19 @@ public final class CampaignViewModel {
     }
 
     /// The quick capture: the photo just taken, where the phone is, one tap for the category.
-    public func reportSpot(category: String, photo: Data, location: LocationFix) {
-        act { _ = try self.app.reportSpot(campaign: self.campaignId, category: category, photo: photo, location: location) }
+    /// The photo is made small off the main actor (by the core).
+    public func reportSpot(category: String, photo: Data, location: LocationFix) async {
+        do {
+            _ = try await app.campaigns().reportSpot(campaign: campaignId, category: category, photo: photo, location: location)
+            error = nil
+        } catch {
+            self.error = peopleMessage(error)
+        }
+        reload()
     }
 
     public func claim(spot: String) {
-        act { try self.app.claimSpot(campaign: self.campaignId, spot: spot) }
+        act { try self.app.campaigns().claimSpot(campaign: self.campaignId, spot: spot) }
     }
 
     /// Delivers what waits, then pulls what changed on the map.
@@ -116,9 +123,9 @@ public final class CampaignViewModel {
         busy = true
         defer { busy = false }
         do {
-            let sent = try await app.sendCampaign()
+            let sent = try await app.campaigns().send()
             if sent.stopped == nil {
-                _ = try await app.refreshCampaign(campaign: campaignId)
+                _ = try await app.campaigns().refresh(campaign: campaignId)
             }
             notice = sent.stopped ?? sent.refused.first
         } catch {
@@ -153,8 +160,8 @@ public final class CampaignViewModel {
     }
 
     private func reload() {
-        spots = (try? app.campaignMap(campaign: campaignId)) ?? spots
-        waiting = Int((try? app.campaignWaiting()) ?? UInt32(waiting))
+        spots = (try? app.campaigns().map(campaign: campaignId)) ?? spots
+        waiting = Int((try? app.campaigns().waiting()) ?? UInt32(waiting))
     }
 
     private func show(_ found: CampaignInfo) {
@@ -167,7 +174,7 @@ public final class CampaignViewModel {
     /// last fetched; shown once the campaign has ended.
     private func loadSummary() async {
         do {
-            let card = try await app.campaignSummary(campaign: campaignId)
+            let card = try await app.campaigns().summary(campaign: campaignId)
             if campaign == nil { show(card.campaign) }
             guard card.campaign.phase == .ended else { return }
             summary = card
@@ -175,8 +182,8 @@ public final class CampaignViewModel {
             pairs = card.pairs.map { pair in
                 CampaignPair(
                     spotId: pair.spotId, categoryName: pair.categoryName, team: pair.team,
-                    before: PhotoBytes(hash: pair.beforePhoto, bytes: try? app.photo(hash: pair.beforePhoto)),
-                    after: PhotoBytes(hash: pair.afterPhoto, bytes: try? app.photo(hash: pair.afterPhoto))
+                    before: PhotoBytes(hash: pair.beforePhoto, bytes: try? app.reports().photo(hash: pair.beforePhoto)),
+                    after: PhotoBytes(hash: pair.afterPhoto, bytes: try? app.reports().photo(hash: pair.afterPhoto))
                 )
             }
             error = nil
@@ -203,7 +210,7 @@ public final class CampaignsViewModel {
 
     public func load() async {
         do {
-            campaigns = try await app.campaignsNearMe()
+            campaigns = try await app.campaigns().nearMe()
             error = nil
         } catch {
             self.error = peopleMessage(error)

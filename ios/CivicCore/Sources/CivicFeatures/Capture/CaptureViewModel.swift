@@ -2,12 +2,10 @@ import CivicCore
 import Foundation
 import Observation
 
-/// A photo of the draft, with its pixels for the thumbnail and the position it recorded (if any).
+/// A photo of the draft, with its pixels for the thumbnail.
 public struct DraftPhoto: Equatable, Identifiable {
     public let hash: String
     public let bytes: Data?
-    /// Where the photo says it was taken: offers "use the photo's location".
-    public let locationHint: LocationFix?
 
     public var id: String { hash }
 }
@@ -56,6 +54,9 @@ public final class CaptureViewModel {
     public private(set) var resumed = false
     public private(set) var photos: [DraftPhoto] = []
     public private(set) var location: LocationFix?
+    /// The photo whose recorded position the core offers as the draft's place ("use the
+    /// photo's location"): one taken somewhere other than where the draft is now.
+    public private(set) var photoLocationOffer: PhotoLocation?
     public private(set) var area: AreaCheck?
     /// The last point tried was outside the service area (the draft kept its previous one).
     public private(set) var outsideArea: String?
@@ -90,6 +91,7 @@ public final class CaptureViewModel {
     public static let maxPhotos = 5
 
     private let app: CivicApp
+    private let reports: Reports
     private let initialDraftId: String?
     private let onQueued: (String) -> Void
     private let syncAfterSend: Bool
@@ -122,6 +124,7 @@ public final class CaptureViewModel {
         typingDelayMs: UInt64 = 400
     ) {
         self.app = app
+        self.reports = app.reports()
         self.initialDraftId = draftId
         self.onQueued = onQueued
         self.syncAfterSend = syncAfterSend
@@ -148,15 +151,6 @@ public final class CaptureViewModel {
     /// Reports to offer "me too" on, unless the citizen already chose to send theirs.
     public var offers: [NearbyOffer] {
         nearbyDismissed ? [] : nearby
-    }
-
-    /// A photo whose recorded position differs from the draft's: worth offering.
-    public var photoWithLocation: DraftPhoto? {
-        photos.first(where: { photo in
-            guard let hint = photo.locationHint else { return false }
-            guard let here = location else { return true }
-            return here.source != FixSource.photoExif || here.lat != hint.lat || here.lon != hint.lon
-        })
     }
 
     // MARK: - The queue of writes
@@ -186,15 +180,15 @@ public final class CaptureViewModel {
         if fresh {
             existing = nil
         } else if let initialDraftId {
-            existing = try app.draft(id: initialDraftId)
+            existing = try reports.draft(id: initialDraftId)
         } else {
-            existing = try app.drafts().first
+            existing = try reports.drafts().first
         }
         let draft: Draft
         if let existing {
             draft = existing
         } else {
-            draft = try app.startDraft()
+            draft = try reports.startDraft()
         }
         let all = app.categories()
         var texts: [String: String] = [:]
@@ -210,10 +204,11 @@ public final class CaptureViewModel {
         }
         loading = true
         draftId = draft.id
-        resumed = existing != nil
-            && (!draft.photos.isEmpty || draft.category != nil || draft.location != nil || !draft.description.isEmpty)
+        // Shown as "continue your report" unless nothing was entered yet (the core's rule).
+        resumed = existing != nil && !draft.blank
         photos = []
         location = nil
+        photoLocationOffer = nil
         outsideArea = nil
         categories = all
         category = nil
@@ -249,18 +244,22 @@ public final class CaptureViewModel {
         for photo in photos {
             known[photo.hash] = photo
         }
-        let draft = try app.draft(id: draftId)
+        let draft = try reports.draft(id: draftId)
         var list: [DraftPhoto] = []
         for photo in draft.photos {
             if let old = known[photo.hash] {
                 list.append(old)
             } else {
-                list.append(DraftPhoto(hash: photo.hash, bytes: try? app.photo(hash: photo.hash), locationHint: nil))
+                list.append(DraftPhoto(hash: photo.hash, bytes: try? reports.photo(hash: photo.hash)))
             }
         }
-        let stillMissing = try app.missing(draft: draftId)
+        let stillMissing = try reports.missing(draft: draftId)
+        // Photos attached before the app was closed keep their recorded position: the core says
+        // which one is worth offering.
+        let offer = try? reports.photoLocationOffer(draft: draftId)
         photos = list
         location = draft.location
+        photoLocationOffer = offer
         category = categories.first(where: { $0.code == draft.category })
         var given: [String: Answer] = [:]
         for qa in draft.answers {
@@ -274,23 +273,24 @@ public final class CaptureViewModel {
 
     // MARK: - Photos
 
-    /// A photo's JPEG or PNG bytes (the app converts HEIC first). Resizing takes a moment: it
-    /// runs off the main actor.
+    /// A photo's JPEG or PNG bytes (the app converts HEIC first). Resizing takes a moment: the
+    /// core does it off the main actor.
     public func attachPhoto(_ bytes: Data) {
         enqueue { [self] in
             guard let draftId else { return }
-            let app = self.app
             do {
-                let (attached, thumbnail) = try await Task.detached { () throws -> (AttachedPhoto, Data?) in
-                    let attached = try app.attachPhoto(draft: draftId, bytes: bytes)
-                    return (attached, try? app.photo(hash: attached.photo.hash))
-                }.value
+                let attached = try await reports.attachPhoto(draft: draftId, bytes: bytes)
+                let thumbnail = try? reports.photo(hash: attached.photo.hash)
                 error = nil
                 photos = photos.filter { $0.hash != attached.photo.hash }
-                    + [DraftPhoto(hash: attached.photo.hash, bytes: thumbnail, locationHint: attached.locationHint)]
-                // No fix yet: the photo's own position is the best guess.
-                if location == nil, attached.locationHint != nil {
-                    try placeWith { try app.usePhotoLocation(draft: draftId, photoHash: attached.photo.hash) }
+                    + [DraftPhoto(hash: attached.photo.hash, bytes: thumbnail)]
+                // A draft without a place takes the photo's recorded position (the core's rule):
+                // it says where that is, or that the photo was taken outside the area.
+                if let placed = attached.placed {
+                    area = placed
+                    outsideArea = nil
+                } else if let outside = attached.outsideArea {
+                    outsideArea = outside
                 }
             } catch let failure as CivicError {
                 error = failure.userMessage
@@ -302,7 +302,7 @@ public final class CaptureViewModel {
     public func removePhoto(_ hash: String) {
         enqueue { [self] in
             guard let draftId else { return }
-            try app.removePhoto(draft: draftId, hash: hash)
+            try reports.removePhoto(draft: draftId, hash: hash)
             photos = photos.filter { $0.hash != hash }
             try refresh()
         }
@@ -314,7 +314,7 @@ public final class CaptureViewModel {
     public func setLocation(_ fix: LocationFix) {
         enqueue { [self] in
             guard let draftId else { return }
-            try placeWith { try app.setLocation(draft: draftId, fix: fix) }
+            try placeWith { try reports.setLocation(draft: draftId, fix: fix) }
             try refresh()
         }
     }
@@ -322,7 +322,7 @@ public final class CaptureViewModel {
     public func usePhotoLocation(_ hash: String) {
         enqueue { [self] in
             guard let draftId else { return }
-            try placeWith { try app.usePhotoLocation(draft: draftId, photoHash: hash) }
+            try placeWith { try reports.usePhotoLocation(draft: draftId, photoHash: hash) }
             try refresh()
         }
     }
@@ -379,7 +379,7 @@ public final class CaptureViewModel {
         category = categories.first(where: { $0.code == code }) ?? category
         enqueue { [self] in
             guard let draftId else { return }
-            try app.setCategory(draft: draftId, code: code)
+            try reports.setCategory(draft: draftId, code: code)
             // Answers the new category does not ask are dropped by the core; typed ones too.
             let asks = Set((categories.first(where: { $0.code == code })?.questions ?? []).map { $0.code })
             answerTexts = answerTexts.filter { asks.contains($0.key) }
@@ -392,7 +392,7 @@ public final class CaptureViewModel {
         enqueue { [self] in
             guard let draftId else { return }
             do {
-                try app.setAnswer(draft: draftId, question: question, answer: value)
+                try reports.setAnswer(draft: draftId, question: question, answer: value)
                 error = nil
             } catch let failure as CivicError {
                 guard case .InvalidInput = failure else { throw failure }
@@ -415,18 +415,18 @@ public final class CaptureViewModel {
         } else {
             value = .text(value: text)
         }
-        let app = self.app
+        let reports = self.reports
         later("answer:\(question)") { draftId in
-            try app.setAnswer(draft: draftId, question: question, answer: value)
+            try reports.setAnswer(draft: draftId, question: question, answer: value)
         }
     }
 
     /// The description, as typed: kept at once, saved when typing stops.
     public func describe(_ text: String) {
         description = text
-        let app = self.app
+        let reports = self.reports
         later("description") { draftId in
-            try app.setDescription(draft: draftId, text: text)
+            try reports.setDescription(draft: draftId, text: text)
         }
     }
 
@@ -482,7 +482,7 @@ public final class CaptureViewModel {
         anonymous = value
         enqueue { [self] in
             guard let draftId else { return }
-            try app.setAnonymous(draft: draftId, anonymous: value)
+            try reports.setAnonymous(draft: draftId, anonymous: value)
         }
     }
 
@@ -498,16 +498,16 @@ public final class CaptureViewModel {
         let key = NearbyKey(lat: at.lat, lon: at.lon, code: chosen.code)
         if key == nearbyKey { return }
         nearbyKey = key
-        let app = self.app
+        let reports = self.reports
         let names = categories
         Task { [weak self] in
             var offers: [NearbyOffer] = []
             do {
-                let found = try await app.nearby(lat: at.lat, lon: at.lon, category: chosen.code)
+                let found = try await reports.nearby(lat: at.lat, lon: at.lon, category: chosen.code)
                 for near in found {
                     var photo: Data?
                     if let hash = near.report.photos.first {
-                        photo = try? await app.remotePhoto(hash: hash)
+                        photo = try? await reports.remotePhoto(hash: hash)
                     }
                     let name = names.first(where: { $0.code == near.report.category })?.name ?? chosen.name
                     offers.append(NearbyOffer(
@@ -539,11 +539,11 @@ public final class CaptureViewModel {
         error = nil
         Task { [self] in
             do {
-                try await app.support(report: offerId)
+                try await reports.support(report: offerId)
                 _ = takePending()
                 enqueue { [self] in
                     if let draftId {
-                        try app.discardDraft(draft: draftId)
+                        try reports.discardDraft(draft: draftId)
                     }
                     supporting = nil
                     result = .supported(publicNumber: offer.publicNumber)
@@ -573,7 +573,7 @@ public final class CaptureViewModel {
             sending = true
             error = nil
             do {
-                let report = try app.send(draft: draftId)
+                let report = try await reports.send(draft: draftId)
                 let hours = category?.expectedHours
                 // The app schedules background delivery before anyone sees "saved".
                 onQueued(report.id)
@@ -614,7 +614,7 @@ public final class CaptureViewModel {
     }
 
     private func checkDelivered(reportId: String, hours: UInt32?) {
-        guard let report = try? app.report(id: reportId).report else { return }
+        guard let report = try? reports.report(id: reportId).report else { return }
         guard report.status != ReportStatus.queued, case .saved = result else { return }
         result = .delivered(reportId: reportId, publicNumber: report.publicNumber, expectedHours: hours)
     }
@@ -633,7 +633,7 @@ public final class CaptureViewModel {
         _ = takePending()
         enqueue { [self] in
             guard let draftId else { return }
-            try app.discardDraft(draft: draftId)
+            try reports.discardDraft(draft: draftId)
             confirmDiscard = false
             result = .discarded
             nearby = []

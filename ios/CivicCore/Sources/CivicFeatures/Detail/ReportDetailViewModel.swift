@@ -115,7 +115,7 @@ public final class ReportDetailViewModel {
     /// Reads the report, its photos and its category again from the phone.
     public func load() {
         do {
-            let detail = try app.report(id: reportId)
+            let detail = try app.reports().report(id: reportId)
             let report = detail.report
             let category = app.categories().first(where: { $0.code == report.category })
             var questions: [String: Question] = [:]
@@ -130,7 +130,7 @@ public final class ReportDetailViewModel {
             func photo(_ hash: String) -> PhotoBytes {
                 if let found = known[hash] { return found }
                 // A photo that is not on the phone (not fetched yet) shows as a placeholder.
-                let read = PhotoBytes(hash: hash, bytes: try? app.photo(hash: hash))
+                let read = PhotoBytes(hash: hash, bytes: try? app.reports().photo(hash: hash))
                 known[hash] = read
                 return read
             }
@@ -140,7 +140,7 @@ public final class ReportDetailViewModel {
             let resolved = report.status == ReportStatus.resolved
             var headlines: [String] = []
             if !detail.alerts.isEmpty {
-                let inbox = (try? app.alerts(includeEnded: true)) ?? []
+                let inbox = (try? app.warnings().alerts(includeEnded: true)) ?? []
                 headlines = detail.alerts.map { id in inbox.first(where: { $0.id == id })?.headline ?? id }
             }
             self.detail = detail
@@ -192,7 +192,7 @@ public final class ReportDetailViewModel {
         let trimmed = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         rating = ActionState(sending: true)
         do {
-            try await app.rate(report: reportId, stars: UInt8(chosen), comment: trimmed.isEmpty ? nil : trimmed)
+            try await app.reports().rate(report: reportId, stars: UInt8(chosen), comment: trimmed.isEmpty ? nil : trimmed)
             rating = ActionState(done: true)
             ratedStars = chosen
             comment = ""
@@ -216,7 +216,7 @@ public final class ReportDetailViewModel {
         guard !reopen.sending, !reason.isEmpty, canReopen else { return }
         reopen = ActionState(sending: true)
         do {
-            try await app.reopen(report: reportId, reason: reason)
+            try await app.reports().reopen(report: reportId, reason: reason)
             reopen = ActionState(done: true)
             reopenReason = ""
             load()

@@ -146,7 +146,7 @@ public final class CityMapViewModel {
         loading = true
         error = nil
         do {
-            let page = try await app.cityReports(
+            let page = try await app.reports().cityReports(
                 south: box.south, west: box.west, north: box.north, east: box.east, limit: pageSize, after: nil
             )
             guard mine == generation else { return }
@@ -171,7 +171,7 @@ public final class CityMapViewModel {
         loading = true
         defer { loading = false }
         do {
-            let page = try await app.cityReports(
+            let page = try await app.reports().cityReports(
                 south: box.south, west: box.west, north: box.north, east: box.east, limit: pageSize, after: after
             )
             guard mine == generation else { return }

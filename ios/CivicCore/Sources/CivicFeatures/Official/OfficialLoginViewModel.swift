@@ -4,7 +4,9 @@ import Observation
 
 /// Signs an official in on the app's own server. Sign-in needs the network: the typed username
 /// and password stay on screen when it fails, and the password is dropped as soon as it
-/// succeeds. The same as android/ui's OfficialLoginViewModel.
+/// succeeds. With the phone's core (`phone`, as in the app) the official signs in through it
+/// (its server and language); without one, on `serverUrl` in `language`, with nowhere to keep
+/// actions made offline. The same as android/ui's OfficialLoginViewModel.
 @MainActor
 @Observable
 public final class OfficialLoginViewModel {
@@ -46,13 +48,13 @@ public final class OfficialLoginViewModel {
         busy = true
         error = nil
         do {
-            let signedIn = try await loginOfficial(
-                serverUrl: serverUrl,
-                username: username.trimmingCharacters(in: .whitespaces),
-                password: password,
-                language: language.rawValue,
-                phone: phone
-            )
+            let name = username.trimmingCharacters(in: .whitespaces)
+            let signedIn: OfficialApp
+            if let phone {
+                signedIn = try await phone.official().login(username: name, password: password)
+            } else {
+                signedIn = try await loginOfficial(serverUrl: serverUrl, username: name, password: password, language: language.rawValue)
+            }
             password = ""
             official = signedIn
         } catch let failure as CivicError {

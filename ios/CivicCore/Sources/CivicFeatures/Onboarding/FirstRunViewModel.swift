@@ -75,9 +75,9 @@ public final class FirstRunViewModel {
         app.setLanguage(language: chosen.rawValue)
         do {
             // Warnings come in the language the resident chose for them.
-            let current = try app.subscription()
+            let current = try app.warnings().subscription()
             if current.language != chosen.rawValue {
-                try app.setSubscription(subscription: WarningSubscription(
+                try app.warnings().setSubscription(subscription: WarningSubscription(
                     places: current.places,
                     currentPosition: current.currentPosition,
                     topics: current.topics,

@@ -39,10 +39,10 @@ public final class MyReportsViewModel {
     /// Reads the first page, the outbox and the category names again.
     public func load() {
         do {
-            let page = try app.myReports(statuses: [], limit: pageSize, after: nil)
+            let page = try app.reports().myReports(statuses: [], limit: pageSize, after: nil)
             reports = page.reports
             next = page.next
-            outbox = try app.outbox()
+            outbox = try app.reports().outbox()
             categoryNames = Dictionary(app.categories().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
             error = nil
         } catch {
@@ -55,7 +55,7 @@ public final class MyReportsViewModel {
     public func loadMore() {
         guard let after = next else { return }
         do {
-            let page = try app.myReports(statuses: [], limit: pageSize, after: after)
+            let page = try app.reports().myReports(statuses: [], limit: pageSize, after: after)
             reports += page.reports
             next = page.next
         } catch {

@@ -70,10 +70,10 @@ public final class SubscriptionsViewModel {
 
     public func load() {
         do {
-            let sub = try app.subscription()
+            let sub = try app.warnings().subscription()
             saved(sub)
             wards = app.wards()
-            topics = app.warningTopics()
+            topics = app.warnings().warningTopics()
         } catch {
             self.error = peopleMessage(error)
         }
@@ -105,9 +105,9 @@ public final class SubscriptionsViewModel {
     /// `quiet`: the refusal belongs under the quiet hours.
     private func save(quiet: Bool = false, _ change: (WarningSubscription) -> WarningSubscription) {
         do {
-            let current = try app.subscription()
-            try app.setSubscription(subscription: change(current))
-            let sub = try app.subscription()
+            let current = try app.warnings().subscription()
+            try app.warnings().setSubscription(subscription: change(current))
+            let sub = try app.warnings().subscription()
             saved(sub)
         } catch {
             if quiet {
@@ -203,8 +203,8 @@ public final class SubscriptionsViewModel {
             place = .area(name: form.name, code: code)
         }
         do {
-            try app.addPlace(place: place)
-            let sub = try app.subscription()
+            try app.warnings().addPlace(place: place)
+            let sub = try app.warnings().subscription()
             saved(sub)
             adding = nil
         } catch {
@@ -214,8 +214,8 @@ public final class SubscriptionsViewModel {
 
     public func removePlace(name: String) {
         do {
-            _ = try app.removePlace(name: name)
-            let sub = try app.subscription()
+            _ = try app.warnings().removePlace(name: name)
+            let sub = try app.warnings().subscription()
             saved(sub)
         } catch {
             self.error = peopleMessage(error)
@@ -231,7 +231,7 @@ public final class SubscriptionsViewModel {
     /// The platform's location provider says where the phone is (kept only while followed).
     public func updatePosition(lat: Double, lon: Double) {
         do {
-            try app.setPosition(lat: lat, lon: lon)
+            try app.warnings().setPosition(lat: lat, lon: lon)
         } catch {
             self.error = peopleMessage(error)
         }

@@ -44,8 +44,8 @@ public final class WarningsViewModel {
     /// Reads the inbox (ended warnings too) and the unread count again.
     public func load() {
         do {
-            let all = try app.alerts(includeEnded: true)
-            let count = try app.unreadAlerts()
+            let all = try app.warnings().alerts(includeEnded: true)
+            let count = try app.warnings().unreadAlerts()
             warnings = WarningWords.inboxOrder(all)
             unread = Int(count)
             error = nil
@@ -72,13 +72,13 @@ public final class WarningsViewModel {
     public func open(id: String) {
         if shapes[id] == nil {
             // Not on this phone (yet): the screen says so from the inbox's state.
-            if let detail = try? app.warning(id: id) {
+            if let detail = try? app.warnings().warning(id: id) {
                 shapes[id] = detail.shapes
             }
         }
         if warning(id: id)?.read == true { return }
         do {
-            try app.markAlertRead(id: id)
+            try app.warnings().markAlertRead(id: id)
         } catch {
             self.error = peopleMessage(error)
         }

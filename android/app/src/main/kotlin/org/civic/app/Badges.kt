@@ -1,8 +1,8 @@
 package org.civic.app
 
 import androidx.compose.runtime.Composable
-import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.Immutable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.State
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -13,10 +13,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
-import org.civic.core.SyncState
-import org.civic.core.TaskHandle
+import org.civic.core.syncOutcomes
 
 /** The bottom bar's counts: what the city did on my reports unseen, warnings unread. */
 @Immutable
@@ -30,7 +27,7 @@ class BadgeCounter(private val app: CivicApp, private val scope: CoroutineScope)
         scope.launch {
             val badges = withContext(Dispatchers.IO) {
                 try {
-                    Badges(reports = app.notifications().size, warnings = app.unreadAlerts().toInt())
+                    Badges(reports = app.reports().notifications().size, warnings = app.warnings().unreadAlerts().toInt())
                 } catch (e: CivicException) {
                     null
                 }
@@ -39,13 +36,13 @@ class BadgeCounter(private val app: CivicApp, private val scope: CoroutineScope)
         }
     }
 
-    fun listen(): TaskHandle? = try {
-        app.subscribe(object : SyncListener {
-            override fun onState(state: SyncState) {}
-            override fun onSynced(outcome: SyncOutcome) = reload()
-        })
-    } catch (e: CivicException) {
-        null
+    /** Reads the counts again after every sync, until cancelled. */
+    suspend fun listen() {
+        try {
+            app.syncOutcomes().collect { reload() }
+        } catch (e: CivicException) {
+            // No observer: the counts are read again when the screens ask.
+        }
     }
 }
 
@@ -54,10 +51,10 @@ class BadgeCounter(private val app: CivicApp, private val scope: CoroutineScope)
 fun rememberBadgeCounter(app: CivicApp): BadgeCounter {
     val scope = rememberCoroutineScope()
     val counter = remember(app) { BadgeCounter(app, scope) }
-    DisposableEffect(counter) {
+    // Left with the composition: the subscription ends with it.
+    LaunchedEffect(counter) {
         counter.reload()
-        val handle = counter.listen()
-        onDispose { handle?.cancel() }
+        counter.listen()
     }
     return counter
 }

@@ -5,19 +5,20 @@ import android.content.Context
 import android.content.SharedPreferences
 import android.util.Log
 import androidx.work.Configuration
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.launch
 import org.civic.app.sync.Notifications
 import org.civic.app.sync.SyncScheduler
 import org.civic.app.ui.AppLanguage
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.OfficialApp
-import org.civic.core.SyncListener
-import org.civic.core.SyncOutcome
-import org.civic.core.SyncState
-import org.civic.core.TaskHandle
+import org.civic.core.syncOutcomes
 import java.io.File
 import java.util.Locale
 import java.util.concurrent.Executors
@@ -69,36 +70,32 @@ open class CivicApplication :
         SyncScheduler.watchNetwork(this)
     }
 
-    /** Kept for the life of the process: a dropped handle would stop the listener. */
-    @Volatile private var syncListener: TaskHandle? = null
-
-    /** Posts the notifications of syncs the screens start, one at a time, off the main thread. */
-    private val notifier = Executors.newSingleThreadExecutor()
+    /**
+     * Posts the notifications of syncs the screens start, one at a time, off the main thread:
+     * for the life of the process.
+     */
+    private val notifier = CoroutineScope(SupervisorJob() + Executors.newSingleThreadExecutor().asCoroutineDispatcher())
 
     private fun open(): CivicApp {
         // Under filesDir (not cacheDir: it holds the outbox), excluded from backups.
         val dir = File(filesDir, DATA_DIR).apply { mkdirs() }
         val app = CivicApp.open(dir.absolutePath, serverUrl, _language.value.code, KeystoreTokenStorage(this))
         // A sync the screens start (pull to refresh) notifies like the worker's: loud warnings
-        // must not wait for the next periodic run. The listener is called on whichever thread
-        // awaited the sync (the main thread, for pull to refresh): the store read and the posts
-        // run on a background thread of their own.
-        syncListener = try {
-            app.subscribe(object : SyncListener {
-                override fun onState(state: SyncState) {}
-                override fun onSynced(outcome: SyncOutcome) {
-                    notifier.execute {
-                        // Nothing may escape: a failure here only loses a notification.
-                        try {
-                            Notifications.postSync(this@CivicApplication, app, outcome, _language.value)
-                        } catch (e: Exception) {
-                            Log.w("CivicApplication", "Cannot post the sync's notifications", e)
-                        }
+        // must not wait for the next periodic run. The store read and the posts run on a
+        // background thread of their own, whichever thread awaited the sync.
+        notifier.launch {
+            try {
+                app.syncOutcomes().collect { outcome ->
+                    // Nothing may escape: a failure here only loses a notification.
+                    try {
+                        Notifications.postSync(this@CivicApplication, app, outcome, _language.value)
+                    } catch (e: Exception) {
+                        Log.w("CivicApplication", "Cannot post the sync's notifications", e)
                     }
                 }
-            })
-        } catch (e: CivicException) {
-            null
+            } catch (e: CivicException) {
+                Log.w("CivicApplication", "Cannot hear the syncs", e)
+            }
         }
         return app
     }

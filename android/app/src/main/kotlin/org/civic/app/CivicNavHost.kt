@@ -118,7 +118,7 @@ fun CivicNavHost(app: CivicApp, application: CivicApplication, pendingRoute: Mut
                     model = model,
                     photo = { hash ->
                         try {
-                            app.photo(hash)
+                            app.reports().photo(hash)
                         } catch (e: Exception) {
                             null
                         }

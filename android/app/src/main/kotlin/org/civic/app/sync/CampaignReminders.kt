@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit
 
 /**
  * The reminders before the Green Sunday campaigns the resident joined (the core's
- * `campaignReminders`: 19:00 city time the evening before, and an hour before the start), as
+ * `campaigns().reminders()`: 19:00 city time the evening before, and an hour before the start), as
  * local notifications: one WorkManager work per reminder, delayed until it is due, unique by
  * the reminder's key (scheduling again replaces it, never doubles it). Every one is tagged
  * [TAG], with its name and its time as tags of their own, so that the works of reminders the
@@ -62,7 +62,7 @@ object CampaignReminders {
      */
     fun update(context: Context, app: CivicApp) {
         try {
-            schedule(context, app.campaignReminders())
+            schedule(context, app.campaigns().reminders())
         } catch (e: CivicException) {
             Log.w(TAG_LOG, "Cannot read the campaign reminders", e)
         } catch (e: Exception) {
@@ -79,7 +79,7 @@ object CampaignReminders {
     suspend fun afterSync(context: Context, app: CivicApp) {
         withContext(Dispatchers.IO) {
             try {
-                for (notice in app.takeCampaignNotices()) {
+                for (notice in app.campaigns().takeNotices()) {
                     Notifications.postCampaignReminder(
                         context,
                         "campaign-${notice.campaignId}-called-off",
@@ -143,7 +143,7 @@ object CampaignReminders {
     /** The campaigns as the city lists them (as last listed, without a connection); null when unreadable. */
     internal suspend fun campaigns(app: CivicApp): List<CampaignInfo>? = withTimeoutOrNull(LIST_TIMEOUT_MILLIS) {
         try {
-            app.campaigns()
+            app.campaigns().list()
         } catch (e: CivicException) {
             Log.w(TAG_LOG, "Cannot read the campaigns", e)
             null
@@ -157,7 +157,7 @@ object CampaignReminders {
  * checks that the reminder still stands: the resident still in, the campaign not started
  * (a phone asleep past the start skips it), not moved later (then it is set again for its new
  * time). The core lists only the reminders still ahead, so one whose time has come is no
- * longer in `campaignReminders()`: that is what "due" looks like, not a reason to skip.
+ * longer in `campaigns().reminders()`: that is what "due" looks like, not a reason to skip.
  */
 class CampaignReminderWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
 
@@ -183,7 +183,7 @@ class CampaignReminderWorker(context: Context, params: WorkerParameters) : Corou
             // Read first: a campaign moved or cancelled since the reminder was set says so here.
             val campaigns = CampaignReminders.campaigns(app)
             val reminders = try {
-                withContext(Dispatchers.IO) { app.campaignReminders() }
+                withContext(Dispatchers.IO) { app.campaigns().reminders() }
             } catch (e: CivicException) {
                 null
             }

@@ -65,7 +65,7 @@ object Notifications {
     fun postSync(context: Context, app: CivicApp, outcome: SyncOutcome?, language: AppLanguage): List<String> {
         outcome?.notifications?.forEach { if (firstTime(it.event)) postReport(context, it, language) }
         return try {
-            app.takeAlertNotifications().onEach { postWarning(context, it, language) }.map { it.id }
+            app.warnings().takeAlertNotifications().onEach { postWarning(context, it, language) }.map { it.id }
         } catch (e: CivicException) {
             Log.w("CivicNotifications", "Cannot read the warnings to show", e)
             emptyList()

@@ -76,7 +76,7 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
      */
     private suspend fun updatePosition(app: CivicApp) {
         val follow = try {
-            withContext(Dispatchers.IO) { app.subscription().currentPosition }
+            withContext(Dispatchers.IO) { app.warnings().subscription().currentPosition }
         } catch (e: CivicException) {
             false
         }
@@ -87,7 +87,7 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
             source.currentFix(maxAgeMillis = POSITION_MAX_AGE_MILLIS, timeoutMillis = POSITION_TIMEOUT_MILLIS)
         } ?: return
         try {
-            withContext(Dispatchers.IO) { app.setPosition(fix.lat, fix.lon) }
+            withContext(Dispatchers.IO) { app.warnings().setPosition(fix.lat, fix.lon) }
         } catch (e: CivicException) {
             Log.w(TAG, "Cannot keep the position", e)
         }

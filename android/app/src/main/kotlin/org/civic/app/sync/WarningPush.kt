@@ -92,7 +92,7 @@ class PushTokenWorker(context: Context, params: WorkerParameters) : CoroutineWor
         val token = inputData.getString(WarningPush.TOKEN) ?: return Result.success()
         return try {
             val app = withContext(Dispatchers.IO) { (applicationContext as CivicApplication).app }
-            app.registerPush(PushProvider.FCM, token)
+            app.warnings().registerPush(PushProvider.FCM, token)
             Result.success()
         } catch (e: CivicException.Offline) {
             Result.retry()

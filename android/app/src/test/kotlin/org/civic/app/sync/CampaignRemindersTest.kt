@@ -52,9 +52,9 @@ class CampaignRemindersTest {
         (context as CivicApplication).setLanguage(AppLanguage.VI)
         val app = (context as CivicApplication).app
         // The campaign screen lists them first; the core keeps what it read.
-        runBlocking { app.campaigns() }
-        app.joinCampaign(campaign, null, "Tổ dân phố 7")
-        val reminders = app.campaignReminders()
+        runBlocking { app.campaigns().list() }
+        app.campaigns().join(campaign, null, "Tổ dân phố 7")
+        val reminders = app.campaigns().reminders()
         assertEquals("the evening before and an hour before: $reminders", 2, reminders.size)
 
         val now = Instant.now()
@@ -74,7 +74,7 @@ class CampaignRemindersTest {
         // Scheduled again (every sync does): the same two, never four.
         CampaignReminders.update(context, app)
         assertEquals(2, waiting().size)
-        runBlocking { app.sendCampaign() }
+        runBlocking { app.campaigns().send() }
 
         // Rain: the operator calls it off; the next sync learns it.
         val (status, body) = City.call("POST", "/api/v1/campaigns/$campaign/cancel", City.login(), """{"reason":"Mưa lớn"}""")
@@ -95,11 +95,11 @@ class CampaignRemindersTest {
     @Test fun aReminderWokenBeforeItsTimeDoesNotRingAndWaitsAgain() {
         val campaign = City.announceCampaign(Instant.now().plus(3, ChronoUnit.DAYS))
         val app = (context as CivicApplication).app
-        runBlocking { app.campaigns() }
-        app.joinCampaign(campaign, null, "Tổ dân phố 8")
-        runBlocking { app.sendCampaign() }
+        runBlocking { app.campaigns().list() }
+        app.campaigns().join(campaign, null, "Tổ dân phố 8")
+        runBlocking { app.campaigns().send() }
         CampaignReminders.update(context, app)
-        val evening = app.campaignReminders().minBy { it.at }
+        val evening = app.campaigns().reminders().minBy { it.at }
         val first = waiting().single { "civic-campaign-reminder:${evening.key}" in it.tags }
 
         // The system wakes it early (a clock change): the core still lists it ahead.

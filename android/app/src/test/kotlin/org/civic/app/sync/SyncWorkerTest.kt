@@ -54,12 +54,12 @@ class SyncWorkerTest {
     fun aReportWaitingInTheOutboxReachesTheCity() {
         val app = application.app
         val id = captureLitter(app, 301)
-        assertEquals(1u, app.outbox().waiting)
+        assertEquals(1u, app.reports().outbox().waiting)
 
         assertEquals(ListenableWorker.Result.success(), runWorker())
 
-        assertEquals("the outbox is empty", 0u, app.outbox().waiting)
-        val mine = app.report(id).report
+        assertEquals("the outbox is empty", 0u, app.reports().outbox().waiting)
+        val mine = app.reports().report(id).report
         assertNotNull("the city gave it a number", mine.publicNumber)
         // On the server, as an official sees it.
         val received = runBlocking { loginOfficial(City.url, "admin", City.password, "vi").report(id) }
@@ -79,8 +79,8 @@ class SyncWorkerTest {
         // No failure for WorkManager to retry: the core keeps the report and says why.
         assertEquals(ListenableWorker.Result.success(), runWorker())
 
-        assertEquals(1u, app.outbox().waiting)
-        assertEquals(ReportStatus.QUEUED, app.report(id).report.status)
+        assertEquals(1u, app.reports().outbox().waiting)
+        assertEquals(ReportStatus.QUEUED, app.reports().report(id).report.status)
         // Nothing answers: the core calls it Offline, with no time to retry at. The periodic
         // work and the network watch (both waiting for a connection) bring the next try.
         assertTrue("${app.syncState()}", app.syncState() is SyncState.Offline)

@@ -123,10 +123,10 @@ class WarningPushTest {
         val app = (context as CivicApplication).app
         // A resident of the citadel, as the bindings' tests make one; what was there before
         // is seen and shown already.
-        app.addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 300.0))
-        app.setSubscription(app.subscription().copy(language = "vi", minSeverity = Severity.MODERATE))
+        app.warnings().addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 300.0))
+        app.warnings().setSubscription(app.warnings().subscription().copy(language = "vi", minSeverity = Severity.MODERATE))
         runBlocking { app.syncNow() }
-        app.takeAlertNotifications()
+        app.warnings().takeAlertNotifications()
 
         val alert = publishFlood()
         assertTrue(WarningPush.received(context, mapOf("kind" to "alert", "alert" to alert)))

@@ -133,13 +133,15 @@ class CampaignViewModel(
     private val _state = MutableStateFlow(CampaignState())
     val state: StateFlow<CampaignState> = _state.asStateFlow()
 
+    private val campaigns = app.campaigns()
+
     /**
      * Reads the campaign (as last listed without a connection), the map kept on the phone and,
      * once the campaign has ended, its summary (needs a connection the first time).
      */
     fun load() {
         scope.launch {
-            val local = runCatching { withContext(io) { app.campaignMap(campaignId) to app.campaignWaiting().toInt() } }
+            val local = runCatching { withContext(io) { campaigns.map(campaignId) to campaigns.waiting().toInt() } }
             local.onSuccess { (spots, waiting) -> _state.update { it.copy(spots = spots, waiting = waiting) } }
             readCampaign()
             val campaign = _state.value.campaign
@@ -152,7 +154,7 @@ class CampaignViewModel(
     fun join(teamId: String?, newTeam: String?) {
         scope.launch {
             try {
-                withContext(io) { app.joinCampaign(campaignId, teamId, newTeam) }
+                withContext(io) { campaigns.join(campaignId, teamId, newTeam) }
                 _state.update { it.copy(joinedHere = true) }
                 // Read again: the campaign now says joined, and with which team.
                 readCampaign()
@@ -165,17 +167,18 @@ class CampaignViewModel(
     }
 
     /** The quick capture: the photo just taken, where the phone is, one tap for the category. */
-    fun reportSpot(category: String, photo: ByteArray, where: LocationFix) = act { app.reportSpot(campaignId, category, photo, where) }
+    fun reportSpot(category: String, photo: ByteArray, where: LocationFix) =
+        act { campaigns.reportSpot(campaignId, category, photo, where) }
 
-    fun claim(spot: String) = act { app.claimSpot(campaignId, spot) }
+    fun claim(spot: String) = act { campaigns.claimSpot(campaignId, spot) }
 
     /** Delivers what waits, then pulls what changed on the map. */
     fun sync() {
         scope.launch {
             _state.update { it.copy(busy = true) }
             try {
-                val sent = withContext(io) { app.sendCampaign() }
-                if (sent.stopped == null) withContext(io) { app.refreshCampaign(campaignId) }
+                val sent = withContext(io) { campaigns.send() }
+                if (sent.stopped == null) withContext(io) { campaigns.refresh(campaignId) }
                 val notice = sent.stopped ?: sent.refused.firstOrNull()
                 reload(notice)
                 if (_state.value.campaign?.phase == CampaignPhase.ENDED) readSummary()
@@ -186,7 +189,7 @@ class CampaignViewModel(
         }
     }
 
-    private fun act(block: () -> Unit) {
+    private fun act(block: suspend () -> Unit) {
         scope.launch {
             try {
                 withContext(io) { block() }
@@ -201,14 +204,14 @@ class CampaignViewModel(
     override fun close() {}
 
     private suspend fun reload(notice: String?) {
-        val (spots, waiting) = withContext(io) { app.campaignMap(campaignId) to app.campaignWaiting().toInt() }
+        val (spots, waiting) = withContext(io) { campaigns.map(campaignId) to campaigns.waiting().toInt() }
         _state.update { it.copy(spots = spots, waiting = waiting, busy = false, notice = notice) }
     }
 
     /** The campaign as listed (as last listed, without a connection). */
     private suspend fun readCampaign() {
         try {
-            val campaign = withContext(io) { app.campaigns().firstOrNull { it.id == campaignId } }
+            val campaign = withContext(io) { campaigns.list().firstOrNull { it.id == campaignId } }
             _state.update { it.copy(campaign = campaign ?: it.campaign, error = null) }
         } catch (e: CivicException) {
             _state.update { it.copy(error = if (it.campaign == null) e.forPeople() else null) }
@@ -219,14 +222,14 @@ class CampaignViewModel(
     private suspend fun readSummary() {
         try {
             val (card, pairs) = withContext(io) {
-                val card = app.campaignSummary(campaignId)
+                val card = campaigns.summary(campaignId)
                 val known = HashMap<String, PhotoBytes>()
                 fun photo(hash: String): PhotoBytes = known.getOrPut(hash) {
                     // A photo not on the phone (its download failed) shows as a placeholder.
                     PhotoBytes(
                         hash,
                         try {
-                            app.photo(hash)
+                            app.reports().photo(hash)
                         } catch (e: CivicException) {
                             null
                         },

@@ -59,7 +59,7 @@ class CampaignsViewModel(
     fun load() {
         scope.launch {
             try {
-                val found = withContext(io) { app.campaignsNearMe() }
+                val found = withContext(io) { app.campaigns().nearMe() }
                 _state.update { it.copy(campaigns = found, loaded = true, error = null) }
             } catch (e: CivicException) {
                 _state.update { it.copy(loaded = true, error = e.forPeople()) }

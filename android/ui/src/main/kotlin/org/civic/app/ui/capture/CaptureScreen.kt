@@ -330,9 +330,9 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                 ) {
                     Text(t("Vị trí của tôi", "Where I am"), textAlign = TextAlign.Center)
                 }
-                state.photoWithLocation?.let { photo ->
+                state.photoLocationOffer?.let { offer ->
                     OutlinedButton(onClick = {
-                        intents.usePhotoLocation(photo.hash)
+                        intents.usePhotoLocation(offer.hash)
                     }, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
                         Text(t("Dùng vị trí trong ảnh", "Use the photo's location"), textAlign = TextAlign.Center)
                     }

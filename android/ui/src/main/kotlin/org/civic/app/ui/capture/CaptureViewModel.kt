@@ -18,25 +18,21 @@ import org.civic.app.ui.common.followSync
 import org.civic.app.ui.common.forPeople
 import org.civic.core.Answer
 import org.civic.core.AreaCheck
+import org.civic.core.AttachedPhoto
 import org.civic.core.Category
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
+import org.civic.core.Draft
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
+import org.civic.core.PhotoLocation
 import org.civic.core.ReportStatus
 import org.civic.core.SyncState
-import org.civic.core.TaskHandle
 import java.time.Instant
 
-/** A photo of the draft, with its pixels for the thumbnail and the position it recorded (if any). */
-data class DraftPhoto(
-    val hash: String,
-    val bytes: ByteArray?,
-    /** Where the photo says it was taken: offers "use the photo's location". */
-    val locationHint: LocationFix?,
-) {
+/** A photo of the draft, with its pixels for the thumbnail. */
+data class DraftPhoto(val hash: String, val bytes: ByteArray?) {
     override fun equals(other: Any?) = other is DraftPhoto && other.hash == hash &&
-        other.locationHint == locationHint &&
         (other.bytes === bytes || (other.bytes != null && bytes != null && other.bytes.contentEquals(bytes)))
     override fun hashCode() = hash.hashCode()
 }
@@ -83,6 +79,11 @@ data class CaptureState(
     val resumed: Boolean = false,
     val photos: List<DraftPhoto> = emptyList(),
     val location: LocationFix? = null,
+    /**
+     * The photo whose recorded position the core offers as the draft's place ("use the photo's
+     * location"): one taken somewhere other than where the draft is now.
+     */
+    val photoLocationOffer: PhotoLocation? = null,
     val area: AreaCheck? = null,
     /** The last point tried was outside the service area (the draft kept its previous one). */
     val outsideArea: String? = null,
@@ -117,14 +118,6 @@ data class CaptureState(
 
     /** Reports to offer "me too" on, unless the citizen already chose to send theirs. */
     val offers: List<NearbyOffer> get() = if (nearbyDismissed) emptyList() else nearby
-
-    /** A photo whose recorded position differs from the draft's: worth offering. */
-    val photoWithLocation: DraftPhoto?
-        get() = photos.firstOrNull { p ->
-            val hint = p.locationHint ?: return@firstOrNull false
-            val here = location
-            here == null || here.source != FixSource.PHOTO_EXIF || here.lat != hint.lat || here.lon != hint.lon
-        }
 }
 
 /** What the capture screens can ask for: the view model does it; previews may do nothing. */
@@ -187,10 +180,12 @@ class CaptureViewModel(
 
     @Volatile private var nearbyKey: Triple<Double, Double, String>? = null
 
-    private val handle: TaskHandle = app.followSync {
+    private val reports = app.reports()
+
+    private val observer: Job = app.followSync(scope) {
         // A background sync may deliver the report while the result is on screen.
         val saved = _state.value.result as? CaptureResult.Saved ?: return@followSync
-        scope.launch { checkDelivered(saved.reportId, saved.expectedHours) }
+        checkDelivered(saved.reportId, saved.expectedHours)
     }
 
     init {
@@ -224,16 +219,16 @@ class CaptureViewModel(
         val (draft, resumed, categories) = withContext(io) {
             val existing = when {
                 fresh -> null
-                draftId != null -> app.draft(draftId)
-                else -> app.drafts().firstOrNull()
+                draftId != null -> reports.draft(draftId)
+                else -> reports.drafts().firstOrNull()
             }
-            Triple(existing ?: app.startDraft(), existing != null, app.categories())
+            // Shown as "continue your report" unless nothing was entered yet (the core's rule).
+            Triple(existing ?: reports.startDraft(), existing != null && !existing.blank, app.categories())
         }
         _state.value = CaptureState(
             loading = true,
             draftId = draft.id,
-            resumed =
-            resumed && (draft.photos.isNotEmpty() || draft.category != null || draft.location != null || draft.description.isNotEmpty()),
+            resumed = resumed,
             categories = categories,
             results = categories,
             description = draft.description,
@@ -250,23 +245,25 @@ class CaptureViewModel(
         _state.update { it.copy(loading = false) }
     }
 
+    private data class Refreshed(val draft: Draft, val missing: List<String>, val photos: List<DraftPhoto>, val offer: PhotoLocation?)
+
     /** Reads the draft back from the core (the truth) and what it still needs. */
     private suspend fun refresh() {
         val draftId = id ?: return
         val known = _state.value.photos.associateBy { it.hash }
-        val (draft, missing, photos) = withContext(io) {
-            val draft = app.draft(draftId)
-            // Photos attached before the app was closed keep their recorded position.
-            val hints by lazy { runCatching { app.photoLocations(draftId) }.getOrDefault(emptyList()).associate { it.hash to it.fix } }
-            val photos = draft.photos.map { p ->
-                known[p.hash] ?: DraftPhoto(p.hash, runCatching { app.photo(p.hash) }.getOrNull(), hints[p.hash])
-            }
-            Triple(draft, app.missing(draftId), photos)
+        val (draft, missing, photos, offer) = withContext(io) {
+            val draft = reports.draft(draftId)
+            val photos = draft.photos.map { p -> known[p.hash] ?: DraftPhoto(p.hash, runCatching { reports.photo(p.hash) }.getOrNull()) }
+            // Photos attached before the app was closed keep their recorded position: the core
+            // says which one is worth offering.
+            val offer = runCatching { reports.photoLocationOffer(draftId) }.getOrNull()
+            Refreshed(draft, reports.missing(draftId), photos, offer)
         }
         _state.update { s ->
             s.copy(
                 photos = photos,
                 location = draft.location,
+                photoLocationOffer = offer,
                 category = s.categories.firstOrNull { it.code == draft.category },
                 answers = draft.answers.associate { it.question to it.answer },
                 anonymous = draft.anonymous,
@@ -278,27 +275,30 @@ class CaptureViewModel(
 
     // --- Photos ---
 
-    override fun attachPhoto(bytes: ByteArray) = attach { app.attachPhoto(it, bytes) }
+    override fun attachPhoto(bytes: ByteArray) = attach { reports.attachPhoto(it, bytes) }
 
-    override fun attachPhotoFile(path: String) = attach { app.attachPhotoFile(it, path) }
+    override fun attachPhotoFile(path: String) = attach { reports.attachPhotoFile(it, path) }
 
-    private fun attach(call: (String) -> org.civic.core.AttachedPhoto) = enqueue {
+    /** [call] decodes and stores the photo off this thread (the core's own). */
+    private fun attach(call: suspend (String) -> AttachedPhoto) = enqueue {
         val draftId = id ?: return@enqueue
         try {
-            val (attached, bytes) = withContext(io) {
-                val a = call(draftId)
-                a to runCatching { app.photo(a.photo.hash) }.getOrNull()
-            }
+            val attached = call(draftId)
+            val bytes = withContext(io) { runCatching { reports.photo(attached.photo.hash) }.getOrNull() }
             _state.update { s ->
                 s.copy(
                     error = null,
-                    photos = s.photos.filter { it.hash != attached.photo.hash } +
-                        DraftPhoto(attached.photo.hash, bytes, attached.locationHint),
+                    photos = s.photos.filter { it.hash != attached.photo.hash } + DraftPhoto(attached.photo.hash, bytes),
                 )
             }
-            // No fix yet: the photo's own position is the best guess.
-            if (_state.value.location == null && attached.locationHint != null) {
-                placeWith { app.usePhotoLocation(draftId, attached.photo.hash) }
+            // A draft without a place takes the photo's recorded position (the core's rule): it
+            // says where that is, or that the photo was taken outside the area.
+            val placed = attached.placed
+            val outside = attached.outsideArea
+            if (placed != null) {
+                _state.update { it.copy(area = placed, outsideArea = null) }
+            } else if (outside != null) {
+                _state.update { it.copy(outsideArea = outside) }
             }
         } catch (e: CivicException) {
             _state.update { it.copy(error = e.forPeople()) }
@@ -308,7 +308,7 @@ class CaptureViewModel(
 
     override fun removePhoto(hash: String) = enqueue {
         val draftId = id ?: return@enqueue
-        withContext(io) { app.removePhoto(draftId, hash) }
+        withContext(io) { reports.removePhoto(draftId, hash) }
         _state.update { s -> s.copy(photos = s.photos.filter { it.hash != hash }) }
         refresh()
     }
@@ -318,13 +318,13 @@ class CaptureViewModel(
     /** The phone's fix (or the pin, or the photo's): sets where the problem is. */
     override fun setLocation(fix: LocationFix) = enqueue {
         val draftId = id ?: return@enqueue
-        placeWith { app.setLocation(draftId, fix) }
+        placeWith { reports.setLocation(draftId, fix) }
         refresh()
     }
 
     override fun usePhotoLocation(hash: String) = enqueue {
         val draftId = id ?: return@enqueue
-        placeWith { app.usePhotoLocation(draftId, hash) }
+        placeWith { reports.usePhotoLocation(draftId, hash) }
         refresh()
     }
 
@@ -367,7 +367,7 @@ class CaptureViewModel(
         _state.update { s -> s.copy(picking = false, category = s.categories.firstOrNull { it.code == code } ?: s.category) }
         enqueue {
             val draftId = id ?: return@enqueue
-            withContext(io) { app.setCategory(draftId, code) }
+            withContext(io) { reports.setCategory(draftId, code) }
             // Answers the new category does not ask are dropped by the core; typed ones too.
             val asks = _state.value.categories.firstOrNull { it.code == code }?.questions?.map { it.code }.orEmpty().toSet()
             _state.update { s -> s.copy(answerTexts = s.answerTexts.filterKeys { it in asks }) }
@@ -378,7 +378,7 @@ class CaptureViewModel(
     override fun answer(question: String, answer: Answer?) = enqueue {
         val draftId = id ?: return@enqueue
         try {
-            withContext(io) { app.setAnswer(draftId, question, answer) }
+            withContext(io) { reports.setAnswer(draftId, question, answer) }
             _state.update { it.copy(error = null) }
         } catch (e: CivicException.InvalidInput) {
             _state.update { it.copy(error = e.forPeople()) }
@@ -395,12 +395,12 @@ class CaptureViewModel(
             kind == org.civic.core.QuestionKind.NUMBER -> parseNumber(text)?.let { Answer.Number(it) } ?: return
             else -> Answer.Text(text)
         }
-        later("answer:$question") { draftId -> app.setAnswer(draftId, question, value) }
+        later("answer:$question") { draftId -> reports.setAnswer(draftId, question, value) }
     }
 
     override fun describe(text: String) {
         _state.update { it.copy(description = text) }
-        later("description") { draftId -> app.setDescription(draftId, text) }
+        later("description") { draftId -> reports.setDescription(draftId, text) }
     }
 
     /** Saves typed text [typingDelayMs] after the last key ([save] is a blocking core call). */
@@ -440,7 +440,7 @@ class CaptureViewModel(
         _state.update { it.copy(anonymous = anonymous) }
         enqueue {
             val draftId = id ?: return@enqueue
-            withContext(io) { app.setAnonymous(draftId, anonymous) }
+            withContext(io) { reports.setAnonymous(draftId, anonymous) }
         }
     }
 
@@ -462,10 +462,10 @@ class CaptureViewModel(
         _state.update { it.copy(nearbyDismissed = it.nearbyDismissed && it.category?.code == category.code) }
         scope.launch {
             val offers = try {
-                app.nearby(at.lat, at.lon, category.code).map { n ->
+                reports.nearby(at.lat, at.lon, category.code).map { n ->
                     val photo = n.report.photos.firstOrNull()?.let { hash ->
                         try {
-                            app.remotePhoto(hash)
+                            reports.remotePhoto(hash)
                         } catch (e: CivicException) {
                             null
                         }
@@ -497,11 +497,11 @@ class CaptureViewModel(
         _state.update { it.copy(supporting = offerId, error = null) }
         scope.launch {
             try {
-                app.support(offerId)
+                reports.support(offerId)
                 takePending()
                 enqueue {
                     val draftId = id
-                    if (draftId != null) withContext(io) { app.discardDraft(draftId) }
+                    if (draftId != null) withContext(io) { reports.discardDraft(draftId) }
                     _state.update { it.copy(supporting = null, result = CaptureResult.Supported(offer.publicNumber)) }
                 }
             } catch (e: CivicException) {
@@ -525,7 +525,7 @@ class CaptureViewModel(
             val draftId = id ?: return@enqueue
             _state.update { it.copy(sending = true, error = null) }
             try {
-                val report = withContext(io) { app.send(draftId) }
+                val report = reports.send(draftId)
                 val saved = CaptureResult.Saved(report.id, _state.value.category?.expectedHours)
                 // The Android layer schedules background delivery before anyone sees "saved".
                 onQueued(report.id)
@@ -559,7 +559,7 @@ class CaptureViewModel(
 
     private suspend fun checkDelivered(reportId: String, hours: UInt?) {
         val report = try {
-            withContext(io) { app.report(reportId).report }
+            withContext(io) { reports.report(reportId).report }
         } catch (e: CivicException) {
             return
         }
@@ -586,7 +586,7 @@ class CaptureViewModel(
         takePending()
         enqueue {
             val draftId = id ?: return@enqueue
-            withContext(io) { app.discardDraft(draftId) }
+            withContext(io) { reports.discardDraft(draftId) }
             _state.update { it.copy(confirmDiscard = false, result = CaptureResult.Discarded, nearby = emptyList()) }
         }
     }
@@ -604,7 +604,7 @@ class CaptureViewModel(
         val draftId = id
         val unsaved = takePending()
         if (draftId != null && _state.value.result == null) unsaved.forEach { runCatching { it(draftId) } }
-        handle.cancel()
+        observer.cancel()
         work.close()
     }
 

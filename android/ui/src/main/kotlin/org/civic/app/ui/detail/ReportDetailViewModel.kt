@@ -3,6 +3,7 @@ package org.civic.app.ui.detail
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -20,7 +21,6 @@ import org.civic.core.Question
 import org.civic.core.ReportDetail
 import org.civic.core.ReportStatus
 import org.civic.core.SyncState
-import org.civic.core.TaskHandle
 import org.civic.core.TimelineStep
 import java.util.Locale
 
@@ -99,13 +99,15 @@ class ReportDetailViewModel(
     private val _state = MutableStateFlow(ReportDetailState())
     val state: StateFlow<ReportDetailState> = _state.asStateFlow()
 
+    private val reports = app.reports()
+
     // A sync may bring a new status, a reply or an after-photo.
-    private val handle: TaskHandle? = try {
-        app.followSync(onState = { state -> _state.update { it.copy(sync = state) } }, onSynced = { load() })
-    } catch (e: CivicException) {
-        _state.update { it.copy(error = e.forPeople()) }
-        null
-    }
+    private val observer: Job = app.followSync(
+        scope,
+        onState = { state -> _state.update { it.copy(sync = state) } },
+        onError = { e -> _state.update { it.copy(error = e.forPeople()) } },
+        onSynced = { load() },
+    )
 
     init {
         _state.update { it.copy(sync = app.syncState()) }
@@ -149,7 +151,7 @@ class ReportDetailViewModel(
     )
 
     private fun read(): Loaded {
-        val detail = app.report(reportId)
+        val detail = reports.report(reportId)
         val report = detail.report
         val category = app.categories().firstOrNull { it.code == report.category }
         val questions = category?.questions.orEmpty().associateBy { it.code }
@@ -163,7 +165,7 @@ class ReportDetailViewModel(
             PhotoBytes(
                 hash,
                 try {
-                    app.photo(hash)
+                    reports.photo(hash)
                 } catch (e: CivicException) {
                     null
                 },
@@ -179,7 +181,7 @@ class ReportDetailViewModel(
             emptyList()
         } else {
             val inbox = try {
-                app.alerts(true)
+                app.warnings().alerts(true)
             } catch (e: CivicException) {
                 emptyList()
             }
@@ -218,7 +220,7 @@ class ReportDetailViewModel(
         _state.update { it.copy(rating = ActionState(sending = true)) }
         scope.launch {
             try {
-                app.rate(reportId, now.stars.toUByte(), now.comment.trim().ifEmpty { null })
+                reports.rate(reportId, now.stars.toUByte(), now.comment.trim().ifEmpty { null })
                 _state.update { it.copy(rating = ActionState(done = true), ratedStars = now.stars, comment = "") }
                 load()
             } catch (e: CivicException) {
@@ -239,7 +241,7 @@ class ReportDetailViewModel(
         _state.update { it.copy(reopen = ActionState(sending = true)) }
         scope.launch {
             try {
-                app.reopen(reportId, reason)
+                reports.reopen(reportId, reason)
                 _state.update { it.copy(reopen = ActionState(done = true), reopenReason = "") }
                 load()
             } catch (e: CivicException) {
@@ -249,7 +251,7 @@ class ReportDetailViewModel(
     }
 
     override fun close() {
-        handle?.cancel()
+        observer.cancel()
     }
 
     companion object {

@@ -104,6 +104,7 @@ class CityMapViewModel(
     private val _state = MutableStateFlow(CityMapState(center = center, zoom = zoom))
     val state: StateFlow<CityMapState> = _state.asStateFlow()
     private var loading: Job? = null
+    private val reports = app.reports()
 
     init {
         scope.launch {
@@ -141,7 +142,7 @@ class CityMapViewModel(
         loading = scope.launch {
             if (settle) delay(settleMillis)
             try {
-                val page = app.cityReports(box.south, box.west, box.north, box.east, pageSize, null)
+                val page = reports.cityReports(box.south, box.west, box.north, box.east, pageSize, null)
                 _state.update {
                     it.copy(reports = page.reports, next = page.next, loading = false, loaded = true, offline = false, selected = null)
                 }
@@ -166,7 +167,7 @@ class CityMapViewModel(
         val box = box
         loading = scope.launch {
             try {
-                val page = app.cityReports(box.south, box.west, box.north, box.east, pageSize, after)
+                val page = reports.cityReports(box.south, box.west, box.north, box.east, pageSize, after)
                 _state.update { it.copy(reports = it.reports + page.reports, next = page.next) }
             } catch (e: CivicException) {
                 _state.update {

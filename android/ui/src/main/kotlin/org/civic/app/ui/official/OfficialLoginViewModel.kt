@@ -31,7 +31,9 @@ data class OfficialLoginState(
 /**
  * Signs an official in on the app's own server ([serverUrl]). Sign-in needs the network: the
  * typed username and password stay on screen when it fails, and the password is dropped from
- * the state as soon as it succeeds.
+ * the state as soon as it succeeds. With the phone's core ([phone], as in the app) the official
+ * signs in through it (its server and language); without one, on [serverUrl] in [language],
+ * with nowhere to keep actions made offline.
  */
 class OfficialLoginViewModel(
     private val serverUrl: String,
@@ -53,7 +55,12 @@ class OfficialLoginViewModel(
         _state.update { it.copy(busy = true, error = null) }
         scope.launch {
             try {
-                val official = loginOfficial(serverUrl, now.username.trim(), now.password, language.code, phone)
+                val username = now.username.trim()
+                val official = if (phone != null) {
+                    phone.official().login(username, now.password)
+                } else {
+                    loginOfficial(serverUrl, username, now.password, language.code)
+                }
                 _state.update { it.copy(busy = false, password = "", official = official) }
             } catch (e: CivicException) {
                 val message = when (e) {

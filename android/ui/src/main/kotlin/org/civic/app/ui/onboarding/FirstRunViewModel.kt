@@ -68,8 +68,9 @@ class FirstRunViewModel(
                 withContext(io) {
                     app.setLanguage(language.code)
                     // Warnings come in the language the resident chose for them.
-                    val subscription = app.subscription()
-                    if (subscription.language != language.code) app.setSubscription(subscription.copy(language = language.code))
+                    val warnings = app.warnings()
+                    val subscription = warnings.subscription()
+                    if (subscription.language != language.code) warnings.setSubscription(subscription.copy(language = language.code))
                 }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople()) }

@@ -3,6 +3,7 @@ package org.civic.app.ui.reports
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -17,7 +18,6 @@ import org.civic.core.CivicException
 import org.civic.core.Outbox
 import org.civic.core.ReportSummary
 import org.civic.core.SyncState
-import org.civic.core.TaskHandle
 
 /** What "My reports" shows. */
 data class MyReportsState(
@@ -47,7 +47,10 @@ class MyReportsViewModel(
     private val _state = MutableStateFlow(MyReportsState())
     val state: StateFlow<MyReportsState> = _state.asStateFlow()
 
-    private val handle: TaskHandle = app.followSync(
+    private val reports = app.reports()
+
+    private val observer: Job = app.followSync(
+        scope,
         onState = { state ->
             _state.update { it.copy(sync = state) }
             // Submitted reports change status as they go: keep the list in step.
@@ -67,8 +70,8 @@ class MyReportsViewModel(
             try {
                 val (page, outbox, names) = withContext(io) {
                     Triple(
-                        app.myReports(listOf(), pageSize, null),
-                        app.outbox(),
+                        reports.myReports(listOf(), pageSize, null),
+                        reports.outbox(),
                         app.categories().associate { it.code to it.name },
                     )
                 }
@@ -86,7 +89,7 @@ class MyReportsViewModel(
         val after = _state.value.next ?: return
         scope.launch {
             try {
-                val page = withContext(io) { app.myReports(listOf(), pageSize, after) }
+                val page = withContext(io) { reports.myReports(listOf(), pageSize, after) }
                 _state.update { it.copy(reports = it.reports + page.reports, next = page.next) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople()) }
@@ -110,6 +113,6 @@ class MyReportsViewModel(
     }
 
     override fun close() {
-        handle.cancel()
+        observer.cancel()
     }
 }

@@ -83,6 +83,8 @@ class SubscriptionsViewModel(
     private val _state = MutableStateFlow(SubscriptionsState())
     val state: StateFlow<SubscriptionsState> = _state.asStateFlow()
 
+    private val warnings = app.warnings()
+
     init {
         load()
     }
@@ -90,8 +92,8 @@ class SubscriptionsViewModel(
     fun load() {
         scope.launch {
             try {
-                val (sub, areas) = withContext(io) { app.subscription().let { it to locate(it) } }
-                val (wards, topics) = withContext(io) { app.wards() to app.warningTopics() }
+                val (sub, areas) = withContext(io) { warnings.subscription().let { it to locate(it) } }
+                val (wards, topics) = withContext(io) { app.wards() to warnings.warningTopics() }
                 _state.update { saved(it, sub, areas).copy(loaded = true, wards = wards, topics = topics) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople(), loaded = true) }
@@ -125,8 +127,8 @@ class SubscriptionsViewModel(
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) {
-                    app.setSubscription(change(app.subscription()))
-                    app.subscription().let { it to locate(it) }
+                    warnings.setSubscription(change(warnings.subscription()))
+                    warnings.subscription().let { it to locate(it) }
                 }
                 _state.update { saved(it, sub, areas) }
             } catch (e: CivicException) {
@@ -187,8 +189,8 @@ class SubscriptionsViewModel(
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) {
-                    app.addPlace(place)
-                    app.subscription().let { it to locate(it) }
+                    warnings.addPlace(place)
+                    warnings.subscription().let { it to locate(it) }
                 }
                 _state.update { saved(it, sub, areas).copy(adding = null) }
             } catch (e: CivicException) {
@@ -201,8 +203,8 @@ class SubscriptionsViewModel(
         scope.launch {
             try {
                 val (sub, areas) = withContext(io) {
-                    app.removePlace(name)
-                    app.subscription().let { it to locate(it) }
+                    warnings.removePlace(name)
+                    warnings.subscription().let { it to locate(it) }
                 }
                 _state.update { saved(it, sub, areas) }
             } catch (e: CivicException) {
@@ -219,7 +221,7 @@ class SubscriptionsViewModel(
     fun updatePosition(lat: Double, lon: Double) {
         scope.launch {
             try {
-                withContext(io) { app.setPosition(lat, lon) }
+                withContext(io) { warnings.setPosition(lat, lon) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople()) }
             }

@@ -4,6 +4,7 @@ import androidx.compose.ui.graphics.Color
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -19,7 +20,6 @@ import org.civic.core.AlertState
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.SyncState
-import org.civic.core.TaskHandle
 import org.civic.core.Warning
 import org.civic.core.WarningShape
 import kotlin.math.PI
@@ -82,8 +82,10 @@ class WarningsViewModel(
     private val _state = MutableStateFlow(WarningsState())
     val state: StateFlow<WarningsState> = _state.asStateFlow()
 
+    private val inbox = app.warnings()
+
     // A sync in the background may bring, update or withdraw warnings.
-    private val handle: TaskHandle = app.followSync(onState = { state -> _state.update { it.copy(sync = state) } }, onSynced = { load() })
+    private val observer: Job = app.followSync(scope, onState = { state -> _state.update { it.copy(sync = state) } }, onSynced = { load() })
 
     init {
         _state.update { it.copy(sync = app.syncState()) }
@@ -94,7 +96,7 @@ class WarningsViewModel(
     fun load() {
         scope.launch {
             try {
-                val (warnings, unread) = withContext(io) { app.alerts(true) to app.unreadAlerts() }
+                val (warnings, unread) = withContext(io) { inbox.alerts(true) to inbox.unreadAlerts() }
                 _state.update { it.copy(warnings = inboxOrder(warnings), unread = unread.toInt(), loaded = true, error = null) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople(), loaded = true) }
@@ -123,7 +125,7 @@ class WarningsViewModel(
         if (id !in _state.value.shapes) {
             scope.launch {
                 try {
-                    val detail = withContext(io) { app.warning(id) }
+                    val detail = withContext(io) { inbox.warning(id) }
                     _state.update { it.copy(shapes = it.shapes + (id to detail.shapes)) }
                 } catch (_: CivicException) {
                     // Not on this phone (yet): the screen says so from the inbox's state.
@@ -133,7 +135,7 @@ class WarningsViewModel(
         if (_state.value.warning(id)?.read == true) return
         scope.launch {
             try {
-                withContext(io) { app.markAlertRead(id) }
+                withContext(io) { inbox.markAlertRead(id) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople()) }
             }
@@ -142,6 +144,6 @@ class WarningsViewModel(
     }
 
     override fun close() {
-        handle.cancel()
+        observer.cancel()
     }
 }

@@ -488,7 +488,7 @@ class CampaignScreenTest {
                 assertEquals(0, count("Tham gia một mình"), "no join card")
             }
         }
-        val reminders = app.campaignReminders()
+        val reminders = app.campaigns().reminders()
         assertEquals(2, reminders.size, reminders.toString())
         assertTrue(
             reminders.all {

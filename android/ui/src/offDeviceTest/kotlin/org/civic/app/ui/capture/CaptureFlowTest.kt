@@ -86,9 +86,9 @@ class CaptureFlowTest {
             reportId = saved.reportId
             assertEquals(listOf(reportId), queued.toList(), "the Android layer is told to schedule a sync")
             assertNull(st.error, "offline is no failure of the send")
-            assertEquals(description, phone.app.report(reportId).report.description)
-            assertEquals(ReportStatus.QUEUED, phone.app.report(reportId).report.status)
-            assertTrue(phone.app.drafts().isEmpty(), "the draft became the report")
+            assertEquals(description, phone.app.reports().report(reportId).report.description)
+            assertEquals(ReportStatus.QUEUED, phone.app.reports().report(reportId).report.status)
+            assertTrue(phone.app.reports().drafts().isEmpty(), "the draft became the report")
 
             screen("capture-result-saved", Look(AppLanguage.VI), { CaptureScreen(model, {}, {}, {}, {}) }) {
                 awaitText("Đã lưu, sẽ gửi khi có mạng")
@@ -156,7 +156,7 @@ class CaptureFlowTest {
                 assertEquals(1, st.photos.size)
                 assertEquals("litter", st.category?.code)
                 assertEquals("Ở Đại Nội", st.description)
-                assertEquals("Ở Đại Nội", phone.app.draft(st.draftId!!).description, "saved in the core too")
+                assertEquals("Ở Đại Nội", phone.app.reports().draft(st.draftId!!).description, "saved in the core too")
                 assertTrue(st.missing.isEmpty())
                 // A good point again clears the message.
                 model.setLocation(gps(CITADEL_LAT + 0.001, CITADEL_LON))
@@ -179,7 +179,7 @@ class CaptureFlowTest {
                     missingLine(st.missing, st.category, AppLanguage.EN),
                 )
                 assertFalse(st.canSend)
-                assertThrows<CivicException.Incomplete> { phone.app.send(st.draftId!!) }
+                assertThrows<CivicException.Incomplete> { runBlocking { phone.app.reports().send(st.draftId!!) } }
 
                 model.send()
                 st = model.await { it.error != null }
@@ -195,7 +195,7 @@ class CaptureFlowTest {
                     "Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”",
                     missingLine(st.missing, st.category, vi),
                 )
-                val e = assertThrows<CivicException.Incomplete> { phone.app.send(st.draftId!!) }
+                val e = assertThrows<CivicException.Incomplete> { runBlocking { phone.app.reports().send(st.draftId!!) } }
                 assertEquals(listOf("answer:size", "answer:danger"), e.missing)
 
                 model.answer("size", Answer.Choice(st.category!!.questions.first { it.code == "size" }.choices.first().key))
@@ -214,19 +214,26 @@ class CaptureFlowTest {
             Models().use { s ->
                 val model = CaptureViewModel(phone.app, s.scope)
                 model.await { !it.loading }
-                // No fix yet: the photo's position is taken.
+                // No fix yet: the core places the draft where the photo was taken, and says where.
                 model.attachPhoto(exifJpeg(25, 16.4700, 107.5800))
                 var st = model.settle()
                 assertEquals(FixSource.PHOTO_EXIF, st.location?.source)
                 assertTrue(abs(st.location!!.lat - 16.47) < 1e-4 && abs(st.location!!.lon - 107.58) < 1e-4, "${st.location}")
-                assertNull(st.photoWithLocation, "nothing more to offer")
+                assertEquals("Phường Phú Xuân", st.area?.ward?.name, "the core's answer: where the photo placed the draft")
+                assertNull(st.outsideArea)
+                assertNull(st.photoLocationOffer, "nothing more to offer")
+                assertNull(phone.app.reports().photoLocationOffer(st.draftId!!), "the core offers nothing either")
 
-                // A GPS fix elsewhere: the photo's position is offered.
+                // A GPS fix elsewhere: the core offers the photo's position.
                 model.setLocation(gps(CITADEL_LAT, CITADEL_LON))
                 st = model.settle()
                 assertEquals(FixSource.GPS, st.location?.source)
-                val offered = st.photoWithLocation
+                val offered = st.photoLocationOffer
                 assertNotNull(offered)
+                val core = phone.app.reports().photoLocationOffer(st.draftId!!)
+                assertEquals(core?.hash, offered!!.hash, "the core's offer")
+                assertEquals(core?.fix?.lat to core?.fix?.lon, offered.fix.lat to offered.fix.lon)
+                assertEquals(st.photos.single().hash, offered.hash)
                 screen("capture-photo-location", Look(AppLanguage.VI), { CaptureScreen(model, {}, {}, {}, {}) }) {
                     awaitText("±6 m (GPS)")
                     onNodeWithText("Dùng vị trí trong ảnh").performScrollTo().performClick()
@@ -257,6 +264,7 @@ class CaptureFlowTest {
             model.close() // the typing timer had not fired: closing keeps it
         }
         val app = phone.reopen()
+        assertFalse(app.reports().drafts().single().blank, "the core's rule: something was entered")
         Models().use { s ->
             val model = CaptureViewModel(app, s.scope)
             val st = model.await { !it.loading }
@@ -268,12 +276,35 @@ class CaptureFlowTest {
             assertEquals(listOf("answer:amount"), st.missing)
             assertEquals(FixSource.GPS, st.location?.source)
             // The photo's own position is still on offer after the restart.
-            assertNotNull(st.photoWithLocation, "the photo's recorded position survives the restart")
+            assertNotNull(st.photoLocationOffer, "the photo's recorded position survives the restart")
             screen("capture-form-resumed", Look(AppLanguage.VI), { CaptureScreen(model, {}, {}, {}, {}) }) {
                 awaitText("Báo cáo chưa gửi lần trước đã được giữ lại", substring = true)
                 awaitText("Gõ dở thì máy tắt")
                 onNodeWithText("Dùng vị trí trong ảnh").assertExists()
             }
+            model.close()
+        }
+        phone.close()
+    }
+
+    @Test
+    fun `a draft left with nothing entered is taken up again but not offered as kept from before`() {
+        val phone = Phone(OFFLINE)
+        val draftId = Models().use { s ->
+            val model = CaptureViewModel(phone.app, s.scope)
+            val st = model.await { !it.loading }
+            model.close()
+            st.draftId!!
+        }
+        val app = phone.reopen()
+        val left = app.reports().drafts().single()
+        assertEquals(draftId, left.id)
+        assertTrue(left.blank, "the core's rule: nothing entered yet")
+        Models().use { s ->
+            val model = CaptureViewModel(app, s.scope)
+            val st = model.await { !it.loading }
+            assertEquals(draftId, st.draftId, "the same draft, not a second one")
+            assertFalse(st.resumed, "no \"kept from last time\" for an empty draft")
             model.close()
         }
         phone.close()
@@ -296,7 +327,7 @@ class CaptureFlowTest {
             number = (st.result as CaptureResult.Delivered).publicNumber!!
             model.close()
         }
-        val firstId = first.app.myReports(listOf(), 10u, null).reports.single().id
+        val firstId = first.app.reports().myReports(listOf(), 10u, null).reports.single().id
         first.close()
 
         val second = Phone(City.url)
@@ -322,9 +353,9 @@ class CaptureFlowTest {
             }
             st = model.await { it.result is CaptureResult.Supported }
             assertEquals(CaptureResult.Supported(number), st.result)
-            assertTrue(second.app.drafts().isEmpty(), "the duplicate draft is gone")
-            assertTrue(second.app.myReports(listOf(), 10u, null).reports.isEmpty(), "nothing was sent")
-            val again = runBlocking { second.app.nearby(lat, lon, "litter") }.first { it.id == firstId }
+            assertTrue(second.app.reports().drafts().isEmpty(), "the duplicate draft is gone")
+            assertTrue(second.app.reports().myReports(listOf(), 10u, null).reports.isEmpty(), "nothing was sent")
+            val again = runBlocking { second.app.reports().nearby(lat, lon, "litter") }.first { it.id == firstId }
             assertEquals(1u, again.report.supporters)
             model.close()
         }

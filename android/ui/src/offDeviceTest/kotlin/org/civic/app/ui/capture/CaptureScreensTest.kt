@@ -116,7 +116,7 @@ class CaptureScreensTest {
                         onNodeWithText(w("Xong", "Done")).assertIsDisplayed()
                         onNodeWithText(w("Thử gửi ngay", "Try sending now")).assertIsDisplayed()
                     }
-                    assertEquals(1, phone.app.outbox().waiting.toInt())
+                    assertEquals(1, phone.app.reports().outbox().waiting.toInt())
 
                     // Another report, thrown away.
                     var closed = false
@@ -129,8 +129,8 @@ class CaptureScreensTest {
                         onNodeWithText(w("Xoá báo cáo", "Discard report")).performClick()
                         waitUntil(timeoutMillis = 10_000) { closed }
                     }
-                    assertTrue(phone.app.drafts().isEmpty(), "the draft is gone")
-                    assertEquals(1, phone.app.outbox().waiting.toInt(), "the sent one is not touched")
+                    assertTrue(phone.app.reports().drafts().isEmpty(), "the draft is gone")
+                    assertEquals(1, phone.app.reports().outbox().waiting.toInt(), "the sent one is not touched")
                     model.close()
                 }
             }

@@ -205,8 +205,8 @@ class ReportDetailTest {
                     }
                 }
                 assertEquals(4, rated.ratedStars, "the rating the server recorded")
-                assertEquals(4.toUByte(), app.report(id).rating, "read back from the phone's store")
-                assertEquals(false, app.report(id).canRate, "rated once per outcome")
+                assertEquals(4.toUByte(), app.reports().report(id).rating, "read back from the phone's store")
+                assertEquals(false, app.reports().report(id).canRate, "rated once per outcome")
 
                 // Not happy after all: reopened with why.
                 val why = "Rác lại bị đổ ở góc đường ($uniq)"
@@ -236,7 +236,7 @@ class ReportDetailTest {
             loginOfficial(City.url, "admin", City.password, "vi")
                 .resolve(id, "Đã dọn", jpeg(52), gps(CITADEL_LAT, CITADEL_LON))
             phone.app.syncNow()
-            assertEquals(ReportStatus.RESOLVED, phone.app.report(id).report.status)
+            assertEquals(ReportStatus.RESOLVED, phone.app.reports().report(id).report.status)
         }
         // The same phone, now without a connection.
         Phone(OFFLINE, dir = dir, tokens = tokens).use { phone ->
@@ -292,7 +292,7 @@ class ReportDetailTest {
         Phone(City.url, dir = first).use { assertEquals(listOf(id), it.app.syncNow().submitted) }
         Phone(City.url, dir = second).use { phone ->
             assertEquals(listOf(id), phone.app.syncNow().refused)
-            val reason = phone.app.report(id).refusal
+            val reason = phone.app.reports().report(id).refusal
             assertNotNull(reason)
             for (look in Look.all) {
                 phone.app.setLanguage(look.language.code)
@@ -312,7 +312,7 @@ class ReportDetailTest {
                     }
                     // My reports does not call it waiting either.
                     val list = org.civic.app.ui.reports.MyReportsViewModel(phone.app, s.scope)
-                    screen("my-reports-refused", look, { org.civic.app.ui.reports.MyReportsScreen(list, phone.app::photo, {}, {}) }) {
+                    screen("my-reports-refused", look, { org.civic.app.ui.reports.MyReportsScreen(list, phone.app.reports()::photo, {}, {}) }) {
                         val v = vi(look)
                         awaitText(if (v) "Không gửi được" else "Not accepted")
                         awaitText(

@@ -37,14 +37,15 @@ import java.nio.file.Files
 import kotlin.random.Random
 
 /** A complete litter report at ([lat], [lon]), sent to the outbox. */
-private fun captureAt(app: CivicApp, seed: Int, lat: Double, lon: Double): String {
-    val draft = app.startDraft()
-    app.attachPhoto(draft.id, jpeg(seed))
-    app.setLocation(draft.id, gps(lat, lon))
-    app.setCategory(draft.id, "litter")
-    app.setAnswer(draft.id, "amount", Answer.Choice("bag"))
-    app.setDescription(draft.id, "Bản đồ công khai: rác ở góc phố ($seed)")
-    return app.send(draft.id).id
+private suspend fun captureAt(app: CivicApp, seed: Int, lat: Double, lon: Double): String {
+    val reports = app.reports()
+    val draft = reports.startDraft()
+    reports.attachPhoto(draft.id, jpeg(seed))
+    reports.setLocation(draft.id, gps(lat, lon))
+    reports.setCategory(draft.id, "litter")
+    reports.setAnswer(draft.id, "amount", Answer.Choice("bag"))
+    reports.setDescription(draft.id, "Bản đồ công khai: rác ở góc phố ($seed)")
+    return reports.send(draft.id).id
 }
 
 @OptIn(ExperimentalTestApi::class)
@@ -76,20 +77,20 @@ class CityMapTest {
                 CITADEL_LON + random.nextDouble(0.002, 0.006) * (if (random.nextBoolean()) 1 else -1),
             )
             val box = Box.around(spot, zoom, 411, 280)
-            if (citizen.cityReports(box.south, box.west, box.north, box.east, 10u, null).reports.isEmpty()) break
+            if (citizen.reports().cityReports(box.south, box.west, box.north, box.east, 10u, null).reports.isEmpty()) break
             check(++tries < 20) { "no free spot" }
         }
         val seed = (System.nanoTime() % 100_000).toInt()
         val ids = (0 until 3).map { i -> captureAt(citizen, seed + i, spot.lat + i * 0.00003, spot.lon - i * 0.00003) }
         citizen.syncNow()
-        val numbers = ids.map { citizen.report(it).report.publicNumber ?: error("not submitted") }
+        val numbers = ids.map { citizen.reports().report(it).report.publicNumber ?: error("not submitted") }
 
         // The city resolves one; its citizen rates it 4 stars.
         val official = loginOfficial(City.url, "admin", City.password, "vi")
         official.resolve(ids[0], "Đã thu gom ($seed)", jpeg(seed + 10), gps(spot.lat, spot.lon))
         official.close()
         citizen.syncNow()
-        citizen.rate(ids[0], 4u, null)
+        citizen.reports().rate(ids[0], 4u, null)
 
         ModelScope().use { s ->
             val model = CityMapViewModel(citizen, s.scope, center = spot, zoom = zoom)

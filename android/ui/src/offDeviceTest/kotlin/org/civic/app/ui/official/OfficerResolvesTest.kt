@@ -25,7 +25,6 @@ import org.civic.core.OfficialApp
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineActor
 import org.civic.core.WorkItem
-import org.civic.core.loginOfficial
 import org.civic.core.testing.CITADEL_LAT
 import org.civic.core.testing.CITADEL_LON
 import org.civic.core.testing.City
@@ -52,9 +51,9 @@ suspend fun OfficialInboxViewModel.find(id: String): WorkItem = withTimeout(60_0
     error("unreachable")
 }
 
-/** Signs in as the admin through the sign-in view model, as the app does. */
-suspend fun signInAdmin(phone: CivicApp, url: String = City.url): OfficialApp = ModelScope().use { s ->
-    val login = OfficialLoginViewModel(url, AppLanguage.VI, s.scope, phone)
+/** Signs in as the admin through the sign-in view model, as the app does: on [phone]'s server. */
+suspend fun signInAdmin(phone: CivicApp): OfficialApp = ModelScope().use { s ->
+    val login = OfficialLoginViewModel(City.url, AppLanguage.VI, s.scope, phone)
     login.setUsername("admin")
     login.setPassword(City.password)
     login.login()
@@ -71,7 +70,7 @@ class OfficerResolvesTest {
         val citizen = openApp(City.url, "vi")
         val id = captureLitter(citizen, seed)
         citizen.syncNow()
-        val number = citizen.report(id).report.publicNumber ?: error("not submitted")
+        val number = citizen.reports().report(id).report.publicNumber ?: error("not submitted")
         val litter = litterName(citizen)
         val categories = citizen.categories()
 
@@ -80,8 +79,8 @@ class OfficerResolvesTest {
         val official = signInAdmin(officialPhone)
         assertTrue(official.units().isEmpty(), "the admin has no unit of its own: ${official.units()}")
         // The same admin on an English phone: the core's labels and names come in English there.
-        val officialEn = loginOfficial(City.url, "admin", City.password, "en", officialPhone)
         val phoneEn = openApp(City.url, "en")
+        val officialEn = phoneEn.official().login("admin", City.password)
         val categoriesEn = phoneEn.categories()
 
         ModelScope().use { s ->
@@ -232,7 +231,7 @@ class OfficerResolvesTest {
 
         // The citizen's phone hears of it.
         citizen.syncNow()
-        val seen = citizen.report(id)
+        val seen = citizen.reports().report(id)
         assertEquals(ReportStatus.RESOLVED, seen.report.status)
         val notes = seen.timeline.mapNotNull { it.note }
         assertTrue(notes.any { it.startsWith("Đã thu gom 2 bao rác") }, "the officer's note in the timeline: $notes")

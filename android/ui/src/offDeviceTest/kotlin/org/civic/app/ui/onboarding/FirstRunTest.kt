@@ -124,7 +124,7 @@ class FirstRunTest {
             assertEquals(org.civic.core.CitizenProfile("Nguyễn Văn An", "0905 123 456", null), app.profile())
             assertTrue(model.state.value.done)
             // The core speaks English now, and warnings will come in English.
-            withTimeout(10_000) { while (app.subscription().language != "en") kotlinx.coroutines.delay(50) }
+            withTimeout(10_000) { while (app.warnings().subscription().language != "en") kotlinx.coroutines.delay(50) }
             assertEquals("Litter on the street", app.categories().first { it.code == "litter" }.name)
         }
         app.close()

@@ -40,7 +40,7 @@ class MyReportsTest {
                 val model = MyReportsViewModel(app, s.scope)
                 var official = 0
                 var about = 0
-                screen("my-reports-offline", look, { MyReportsScreen(model, app::photo, {}, {}, onOfficial = { official++ }, onAbout = { about++ }) }) {
+                screen("my-reports-offline", look, { MyReportsScreen(model, app.reports()::photo, {}, {}, onOfficial = { official++ }, onAbout = { about++ }) }) {
                     val vi = look.language == AppLanguage.VI
                     awaitText(if (vi) "Báo cáo của tôi" else "My reports")
                     awaitText(if (vi) "Chờ gửi" else "Waiting to send")
@@ -73,7 +73,7 @@ class MyReportsTest {
         val app = open(offline, AppLanguage.VI)
         ModelScope().use { s ->
             val model = MyReportsViewModel(app, s.scope)
-            screen("my-reports-empty", Look(AppLanguage.VI), { MyReportsScreen(model, app::photo, {}, {}) }) {
+            screen("my-reports-empty", Look(AppLanguage.VI), { MyReportsScreen(model, app.reports()::photo, {}, {}) }) {
                 awaitText("Chưa có báo cáo nào")
             }
         }
@@ -95,7 +95,7 @@ class MyReportsTest {
             val number = done.reports.single().publicNumber
             assertTrue(number != null && number.startsWith("HUE-"), "public number: $number")
             assertEquals(0u, done.outbox?.waiting)
-            screen("my-reports-submitted", Look(AppLanguage.VI), { MyReportsScreen(model, app::photo, {}, {}) }) {
+            screen("my-reports-submitted", Look(AppLanguage.VI), { MyReportsScreen(model, app.reports()::photo, {}, {}) }) {
                 awaitText(number!!, substring = true)
                 assertEquals(0, count("Đã lưu trên máy, sẽ gửi khi có mạng"))
                 assertEquals(0, count("đang chờ gửi", substring = true), "no waiting banner once sent")

@@ -44,14 +44,14 @@ class QuietHoursFlowTest {
             subs.setQuietEnd(hhmm((now + 60) % 1440))
             subs.setQuietHours(true)
             withTimeout(10_000) { subs.state.first { it.quietOn } }
-            assertEquals(((now + 1440 - 60) % 1440).toUShort(), app.subscription().quietStartMinute)
+            assertEquals(((now + 1440 - 60) % 1440).toUShort(), app.warnings().subscription().quietStartMinute)
 
             // The phone's first sync brings what the shared server already had; forget its notifications.
             val inbox = WarningsViewModel(app, s.scope)
             withTimeout(10_000) { inbox.state.first { it.loaded } }
             inbox.refresh()
             withTimeout(30_000) { inbox.state.first { !it.refreshing } }
-            app.takeAlertNotifications()
+            app.warnings().takeAlertNotifications()
 
             // The operations centre warns Phú Xuân ward of an extreme flood and a minor power cut.
             val tag = uniqueTag()
@@ -79,13 +79,13 @@ class QuietHoursFlowTest {
                 }
 
                 // Only the Extreme one rings in quiet hours; the Minor one arrives without a sound.
-                val rang = app.takeAlertNotifications().filter { it.id == floodId || it.id == outageId }.associateBy { it.id }
+                val rang = app.warnings().takeAlertNotifications().filter { it.id == floodId || it.id == outageId }.associateBy { it.id }
                 assertEquals(setOf(floodId, outageId), rang.keys, "both are handed out, once")
                 assertTrue(rang.getValue(floodId).loud, "the Extreme flood rings even in quiet hours")
                 assertEquals(Severity.EXTREME, rang.getValue(floodId).severity)
                 assertEquals(floodVi, rang.getValue(floodId).headline)
                 assertFalse(rang.getValue(outageId).loud, "the Minor outage waits silently")
-                assertTrue(app.takeAlertNotifications().none { it.id == floodId || it.id == outageId }, "never twice")
+                assertTrue(app.warnings().takeAlertNotifications().none { it.id == floodId || it.id == outageId }, "never twice")
 
                 // The inbox: the Extreme one first, both unread.
                 val ids = st.warnings.map { it.id }
@@ -95,7 +95,7 @@ class QuietHoursFlowTest {
                 assertEquals("Di chuyển lên chỗ cao ngay.", st.warning(floodId)!!.instruction)
                 val unreadBefore = st.unread
                 assertTrue(unreadBefore >= 2, "unread: $unreadBefore")
-                assertEquals(app.unreadAlerts().toInt(), unreadBefore)
+                assertEquals(app.warnings().unreadAlerts().toInt(), unreadBefore)
 
                 screen("warnings-inbox-quiet-hours", Look(AppLanguage.VI), { WarningsInboxScreen(inbox, {}, {}) }) {
                     awaitText(floodVi, substring = true)
@@ -122,7 +122,7 @@ class QuietHoursFlowTest {
                 val after = inbox.state.value
                 assertTrue(after.warning(floodId)!!.read)
                 assertFalse(after.warning(outageId)!!.read)
-                assertEquals(unreadBefore - 1, app.unreadAlerts().toInt())
+                assertEquals(unreadBefore - 1, app.warnings().unreadAlerts().toInt())
 
                 // The centre withdraws the flood: after a sync it is listed among the ended ones, cancelled.
                 val (code, answer) = City.call("POST", "/api/v1/alerts/$floodId/cancel", admin, "{}")

@@ -40,10 +40,10 @@ class SubscriptionsTest {
     /** A phone that follows home (a point), grandma's commune, two topics, from Moderate, quiet at night. */
     private fun following(language: AppLanguage): CivicApp {
         val app = phone(OFFLINE, language)
-        app.addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 1_000.0))
-        app.addPlace(SavedPlace.Area("Nhà bà ngoại", "19918"))
-        app.setSubscription(
-            app.subscription().copy(
+        app.warnings().addPlace(SavedPlace.Point("Nhà", CITADEL_LAT, CITADEL_LON, 1_000.0))
+        app.warnings().addPlace(SavedPlace.Area("Nhà bà ngoại", "19918"))
+        app.warnings().setSubscription(
+            app.warnings().subscription().copy(
                 topics = listOf("flood", "storm"),
                 minSeverity = Severity.MODERATE,
                 quietStartMinute = (22 * 60).toUShort(),
@@ -121,7 +121,7 @@ class SubscriptionsTest {
                 onNodeWithText("Lưu địa điểm").performScrollTo().performClick()
                 awaitText("Tên địa điểm cần từ 1 đến 60 ký tự.")
                 onNodeWithTag("place-name").assertTextContains(long)
-                assertEquals(0, app.subscription().places.size)
+                assertEquals(0, app.warnings().subscription().places.size)
                 onNodeWithTag("place-name").performTextClearance()
                 onNodeWithTag("place-name").performTextInput("Nhà")
                 onNodeWithText("500 m").performScrollTo().performClick()
@@ -130,7 +130,7 @@ class SubscriptionsTest {
                 awaitText("Trong vòng 500 m quanh một điểm ở", substring = true)
                 assertEquals(0, count("Tên địa điểm cần từ 1 đến 60 ký tự."))
             }
-            val home = app.subscription().places.single() as SavedPlace.Point
+            val home = app.warnings().subscription().places.single() as SavedPlace.Point
             assertEquals("Nhà" to 500.0, home.name to home.radiusM)
             assertEquals(CITADEL.lat, home.lat, 1e-9)
 
@@ -148,7 +148,7 @@ class SubscriptionsTest {
                 onNodeWithContentDescription("Xoá Nhà").performScrollTo().performClick()
                 awaitText("Địa điểm (1)")
             }
-            assertEquals(listOf<SavedPlace>(SavedPlace.Area("Xã Phú Hồ", "19918")), app.subscription().places)
+            assertEquals(listOf<SavedPlace>(SavedPlace.Area("Xã Phú Hồ", "19918")), app.warnings().subscription().places)
         }
         app.close()
     }
@@ -161,18 +161,18 @@ class SubscriptionsTest {
             screen("warnings-subscriptions-choices", Look(AppLanguage.EN), { SubscriptionsScreen(model) {} }) {
                 awaitText("Places (0)")
                 onNodeWithText("Traffic").performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().topics == listOf("traffic") }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().topics == listOf("traffic") }
                 onNodeWithText("Floods").performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().topics.toSet() == setOf("traffic", "flood") }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().topics.toSet() == setOf("traffic", "flood") }
                 onNodeWithText("All").performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().topics.isEmpty() }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().topics.isEmpty() }
                 onNodeWithText("Severe").performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().minSeverity == Severity.SEVERE }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().minSeverity == Severity.SEVERE }
                 onNode(isToggleable() and hasText("Where I am now", substring = true)).performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().currentPosition }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().currentPosition }
                 onNode(isToggleable() and hasText("Where I am now", substring = true)).assertIsOn()
                 onNodeWithText("English").performScrollTo().performClick()
-                waitUntil(timeoutMillis = 10_000) { app.subscription().language == "en" }
+                waitUntil(timeoutMillis = 10_000) { app.warnings().subscription().language == "en" }
 
                 // An hour that does not exist: the core refuses, the typed text stays.
                 onNodeWithTag("quiet-start").performScrollTo().performTextClearance()
@@ -180,7 +180,7 @@ class SubscriptionsTest {
                 onNodeWithText("Turn on with these hours").performScrollTo().performClick()
                 awaitText("These quiet hours are not valid.")
                 onNodeWithTag("quiet-start").assertTextContains("25:00")
-                assertNull(app.subscription().quietStartMinute)
+                assertNull(app.warnings().subscription().quietStartMinute)
                 // Not a time at all: the screen says how to write one.
                 onNodeWithTag("quiet-start").performTextClearance()
                 onNodeWithTag("quiet-start").performTextInput("late")
@@ -194,7 +194,7 @@ class SubscriptionsTest {
                 onNode(isToggleable() and hasText("Quiet hours", substring = true)).performScrollTo().performClick()
                 awaitText("Off: every warning rings", substring = true)
             }
-            val sub = app.subscription()
+            val sub = app.warnings().subscription()
             assertTrue(sub.currentPosition)
             assertNull(sub.quietStartMinute, "quiet hours turned off again")
             // "Where I am now": the position is taken while followed, refused when not a position.
@@ -214,16 +214,16 @@ class SubscriptionsTest {
         assertTrue(wards.any { it.code == "19918" && it.name == "Xã Phú Hồ" }, "named in the app's language")
         // One at a time: a phone keeps fewer places than the city has wards.
         for (w in wards) {
-            app.addPlace(SavedPlace.Area(w.name, w.code))
-            assertTrue(app.removePlace(w.name), "${w.name} was saved")
+            app.warnings().addPlace(SavedPlace.Area(w.name, w.code))
+            assertTrue(app.warnings().removePlace(w.name), "${w.name} was saved")
         }
-        assertEquals(0, app.subscription().places.size)
+        assertEquals(0, app.warnings().subscription().places.size)
         // The topics one can follow come from the core, named in the app's language.
-        assertEquals("Lũ lụt, ngập", app.warningTopics().first { it.code == "flood" }.name)
+        assertEquals("Lũ lụt, ngập", app.warnings().warningTopics().first { it.code == "flood" }.name)
         assertEquals("19753", app.checkPoint(CITADEL_LAT, CITADEL_LON).ward.code, "the citadel is in Phú Xuân ward")
-        val unknown = runCatching { app.addPlace(SavedPlace.Area("Không có", "999")) }.exceptionOrNull()
+        val unknown = runCatching { app.warnings().addPlace(SavedPlace.Area("Không có", "999")) }.exceptionOrNull()
         assertTrue(unknown is CivicException.InvalidInput, "$unknown")
-        assertFalse(app.subscription().places.any { (it as SavedPlace.Area).code == "999" })
+        assertFalse(app.warnings().subscription().places.any { (it as SavedPlace.Area).code == "999" })
         app.close()
     }
 }

@@ -224,17 +224,18 @@ impl Civic {
     /// Uses the GPS position recorded in one of the draft's photos as its location.
     pub fn use_photo_location(&self, id: ReportId, photo_hash: &str) -> Result<AreaMatch> {
         let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
-        let (_, hint) =
-            hints.into_iter().find(|(hash, _)| hash == photo_hash).ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
-        let fix = photo_fix(&hint, self.store.now()).ok_or(Error::Incomplete(vec![Missing::Location]))?;
+        let (_, hint, stored) =
+            hints.into_iter().find(|(hash, ..)| hash == photo_hash).ok_or_else(|| Error::PhotoNotFound(photo_hash.to_owned()))?;
+        let fix = photo_fix(&hint, stored).ok_or(Error::Incomplete(vec![Missing::Location]))?;
         self.set_location(id, fix)
     }
 
     /// The positions the draft's photos recorded (photo hash and fix), for offering "use the
-    /// photo's location" again after the app was closed mid-capture.
+    /// photo's location" again after the app was closed mid-capture. A photo that did not
+    /// record when it was taken counts as taken when the phone stored it: the same fix each time.
     pub fn draft_photo_locations(&self, id: ReportId) -> Result<Vec<(String, GeoFix)>> {
         let hints = self.store.read(|c| store::draft_photo_hints(c, id))?;
-        Ok(hints.into_iter().filter_map(|(hash, hint)| photo_fix(&hint, self.store.now()).map(|fix| (hash, fix))).collect())
+        Ok(hints.into_iter().filter_map(|(hash, hint, stored)| photo_fix(&hint, stored).map(|fix| (hash, fix))).collect())
     }
 
     /// The photo whose recorded position is worth offering as the draft's place: the first

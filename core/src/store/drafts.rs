@@ -48,13 +48,16 @@ pub fn draft_photos(conn: &Connection, id: ReportId) -> Result<Vec<PhotoRef>> {
 }
 
 /// The location and time hints read from each photo of a draft, in photo order.
-pub fn draft_photo_hints(conn: &Connection, id: ReportId) -> Result<Vec<(String, PhotoHints)>> {
-    let mut stmt = conn.prepare_cached("SELECT photo_hash, hints FROM draft_photo WHERE draft_id = ?1 ORDER BY position")?;
-    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+pub fn draft_photo_hints(conn: &Connection, id: ReportId) -> Result<Vec<(String, PhotoHints, OffsetDateTime)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.photo_hash, d.hints, p.created_at FROM draft_photo d JOIN photo p ON p.hash = d.photo_hash
+         WHERE d.draft_id = ?1 ORDER BY d.position",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
     rows.map(|row| {
-        let (hash, hints) = row?;
+        let (hash, hints, stored) = row?;
         let hints = serde_json::from_str(&hints).map_err(|e| Error::Corrupt(format!("photo hints: {e}")))?;
-        Ok((hash, hints))
+        Ok((hash, hints, super::from_ms(stored)?))
     })
     .collect()
 }

@@ -285,6 +285,7 @@ fn a_photos_position_places_only_a_draft_with_no_place_and_is_offered_when_it_di
     // ...but is offered, as that photo's position.
     let (hash, offered) = civic.photo_location_offer(id).unwrap().expect("the photo's position is offered");
     assert_eq!(hash, elsewhere.photo.hash);
+    assert_eq!(civic.photo_location_offer(id).unwrap(), Some((hash.clone(), offered)), "the same offer each time it is asked");
     assert!((offered.lat - CITADEL.0).abs() < 1e-3, "{offered:?}");
     // Taken up, it is where the draft is: nothing left to offer.
     civic.use_photo_location(id, &hash).unwrap();

@@ -61,7 +61,7 @@ pub async fn change_category(
     let live = st.catalog.clone();
     let c = code.clone();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             catalog::change_category(tx, &c, &change)?;
             live.refresh(tx)
         })
@@ -107,7 +107,7 @@ pub async fn change_unit(
     let existed = st.catalog.get().unit(&code).is_some();
     let live = st.catalog.clone();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             catalog::change_unit(tx, &code, &change)?;
             live.refresh(tx)
         })

@@ -138,7 +138,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
         if token.starts_with("d.") {
             let id = state
                 .db
-                .read(move |c| {
+                .read_as::<_, crate::error::ApiError, _>(move |c| {
                     Ok(c.query_row("SELECT id FROM device WHERE token_hash = ?1", [hash], |r| r.get::<_, String>(0)).optional()?)
                 })
                 .await?;
@@ -148,7 +148,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
             let hash2 = hash.clone();
             let found = state
                 .db
-                .read(move |c| {
+                .read_as::<_, crate::error::ApiError, _>(move |c| {
                     Ok(c.query_row(
                         "SELECT o.id, o.username, o.roles, o.units, s.last_seen_at FROM session s JOIN official o ON o.id = s.official_id
                          WHERE s.token_hash = ?1 AND s.expires_at > ?2
@@ -173,7 +173,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> ApiResult<Caller
             if last_seen.is_some_and(|seen| at - seen > 60_000) {
                 state
                     .db
-                    .write(move |tx| {
+                    .write_as::<_, crate::error::ApiError, _>(move |tx| {
                         tx.execute("UPDATE session SET last_seen_at = ?2 WHERE token_hash = ?1", params![hash, at])?;
                         Ok(())
                     })

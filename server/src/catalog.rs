@@ -42,7 +42,7 @@ impl LiveCatalog {
     /// The city's catalog with the stored changes applied.
     pub async fn load(db: &Db, base: Catalog) -> ApiResult<Self> {
         let b = base.clone();
-        let current = db.read(move |c| effective(c, &b)).await?;
+        let current = db.read_as::<_, crate::error::ApiError, _>(move |c| effective(c, &b)).await?;
         Ok(LiveCatalog { base, current: RwLock::new(Arc::new(current)) })
     }
 

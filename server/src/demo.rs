@@ -22,7 +22,7 @@ use crate::state::AppState;
 pub async fn seed_units_and_templates(st: &AppState) -> ApiResult<()> {
     let units: Vec<(String, Localized)> = st.city.catalog.units.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             for (code, name) in units {
                 // An admin's later renaming wins over the file's name.
                 tx.execute(
@@ -127,7 +127,10 @@ const REPORTS: [DemoReport; 6] = [
 
 /// Seeds demo officials (with random passwords, logged once) and the demo reports, once.
 pub async fn seed(st: &AppState) -> ApiResult<()> {
-    let already: i64 = st.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", crate::params![], |r| r.get(0))?)).await?;
+    let already: i64 = st
+        .db
+        .read_as::<_, crate::error::ApiError, _>(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", crate::params![], |r| r.get(0))?))
+        .await?;
     if already > 0 {
         tracing::info!("demo: the database already has reports; nothing seeded");
         return Ok(());
@@ -262,7 +265,7 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
 /// something on a newcomer's first look.
 async fn spread_over_past_days(st: &AppState) -> ApiResult<()> {
     st.db
-        .write(|tx| {
+        .write_as::<_, crate::error::ApiError, _>(|tx| {
             let ids: Vec<String> = tx
                 .prepare_cached("SELECT id FROM report ORDER BY received_at")?
                 .query_map(crate::params![], |r| r.get(0))?

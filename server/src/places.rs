@@ -31,7 +31,7 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
         loop {
             let city = city.clone();
             let (placed, unplaced, last) = db
-                .write(move |tx| {
+                .write_as::<_, crate::error::ApiError, _>(move |tx| {
                     let rows = tx.query_all(
                         &format!("SELECT id, lat, lon FROM {table} WHERE ward_code IS NULL AND id > ?1 ORDER BY id LIMIT ?2"),
                         params![after, BATCH],
@@ -68,7 +68,7 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
     }
     let city = city.clone();
     moved.campaigns = db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let campaigns =
                 tx.query_all("SELECT id, areas FROM campaign", params![], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut changed = 0;

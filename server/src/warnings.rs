@@ -26,7 +26,7 @@ impl Warnings {
     /// The service with these push gateways and the registrations stored in `db`.
     pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
         let stored: Vec<(String, String)> = db
-            .read(|c| {
+            .read_as::<_, crate::error::ApiError, _>(|c| {
                 let mut stmt = c.prepare_cached("SELECT device_id, registration FROM push_registration")?;
                 Ok(stmt.query_map(crate::params![], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<crate::db::DbResult<Vec<_>>>()?)
             })
@@ -64,7 +64,7 @@ impl Warnings {
         })?;
         let json = serde_json::to_string(&reg).map_err(ApiError::internal)?;
         let id = device.clone();
-        db.write(move |tx| {
+        db.write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute(
                 "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
@@ -113,7 +113,7 @@ impl Warnings {
                 }
             }
             let forgotten = db
-                .write(move |tx| {
+                .write_as::<_, crate::error::ApiError, _>(move |tx| {
                     for device in &gone {
                         tx.execute("DELETE FROM push_registration WHERE device_id = ?1", [device])?;
                     }

@@ -106,7 +106,7 @@ pub async fn update(
     Json(req): Json<PublishAlert>,
 ) -> ApiResult<Json<AlertView>> {
     operator(&caller)?;
-    let references = st.db.read(move |c| alerts::references(c, &id)).await?;
+    let references = st.db.read_as::<_, crate::error::ApiError, _>(move |c| alerts::references(c, &id)).await?;
     let msg = compose(&st, &req, MsgType::Update, references)?;
     Ok(Json(store(&st, msg).await?.1))
 }
@@ -137,7 +137,7 @@ pub async fn cancel(
 ) -> ApiResult<Json<AlertView>> {
     operator(&caller)?;
     let note = req.note.as_deref().map(|n| text_field("note", n, MAX_TEXT, false)).transpose()?.filter(|n| !n.is_empty());
-    let references = st.db.read(move |c| alerts::references(c, &id)).await?;
+    let references = st.db.read_as::<_, crate::error::ApiError, _>(move |c| alerts::references(c, &id)).await?;
     let mut msg = cap::Alert::new(new_identifier(&st), st.warnings.sender.clone(), sent_now(&st), MsgType::Cancel);
     msg.note = note;
     msg.references = references;
@@ -201,7 +201,7 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ApiResult<(Applied, AlertV
     let now = st.now();
     let (applied, view, history) = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let (applied, view) = alerts::apply(tx, &msg, now)?;
             let history = if applied == Applied::Repeated { Vec::new() } else { alerts::detail(tx, &view.id, now)?.history };
             Ok((applied, view, history))
@@ -388,7 +388,7 @@ pub struct AlertsQuery {
 pub async fn list(State(st): State<AppState>, Query(q): Query<AlertsQuery>) -> ApiResult<Json<Vec<AlertView>>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     let now = st.now();
-    Ok(Json(st.db.read(move |c| alerts::list(c, q.include_ended, limit, now)).await?))
+    Ok(Json(st.db.read_as::<_, crate::error::ApiError, _>(move |c| alerts::list(c, q.include_ended, limit, now)).await?))
 }
 
 /// `GET /api/v1/alerts/{id}`: one warning with its history, for anyone.
@@ -407,7 +407,7 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<AlertsQuery>) -> A
 )]
 pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AlertDetail>> {
     let now = st.now();
-    Ok(Json(st.db.read(move |c| alerts::detail(c, &id, now)).await?))
+    Ok(Json(st.db.read_as::<_, crate::error::ApiError, _>(move |c| alerts::detail(c, &id, now)).await?))
 }
 
 /// `GET /api/v1/alerts/{id}/reports`: reports filed inside the warning's area while it was
@@ -439,7 +439,7 @@ pub async fn tagged_reports(
     let now = st.now();
     let page = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             alerts::view(c, &id, now)?;
             let (ms, rid) = after.unwrap_or((i64::MAX, "~".to_owned()));
             let sql = format!(

@@ -82,7 +82,7 @@ fn not_ended(s: &Stored, now: time::OffsetDateTime) -> ApiResult<()> {
 /// A campaign as everyone sees it now.
 async fn shown(st: &AppState, id: String) -> ApiResult<Campaign> {
     let st2 = st.clone();
-    st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await
+    st.db.read_as::<_, crate::error::ApiError, _>(move |c| view(&st2, c, &load(c, &id)?)).await
 }
 
 /// A campaign called off takes nothing more: no join, spot, claim or clean.
@@ -170,7 +170,7 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Json(req): Json<
     let now = st.now();
     let created = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute(
                 "INSERT INTO campaign (id, name_vi, name_en, starts_at, ends_at, areas, meeting_points, categories, goal_spots, created_at, polygon)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -219,7 +219,7 @@ pub async fn reschedule(
     let id2 = id.clone();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let s = load(tx, &id2)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -257,7 +257,7 @@ pub async fn cancel(
     let id2 = id.clone();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let s = load(tx, &id2)?;
             if s.cancel_reason.is_some() {
                 return Ok(());
@@ -275,7 +275,7 @@ pub async fn cancel(
     responses((status = 200, description = "Running and upcoming campaigns, then the ten last ended", body = Vec<Campaign>)))]
 pub async fn list(State(st): State<AppState>) -> ApiResult<Json<Vec<Campaign>>> {
     let st2 = st.clone();
-    Ok(Json(st.db.read(move |c| listed(&st2, c)).await?))
+    Ok(Json(st.db.read_as::<_, crate::error::ApiError, _>(move |c| listed(&st2, c)).await?))
 }
 
 /// The campaigns not yet ended, soonest first, then the ten last ended.
@@ -320,7 +320,7 @@ pub async fn join(
     let now = st.now();
     let membership = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -467,7 +467,7 @@ pub async fn report_spot(
     let placed = st.city.area.locate(lat, lon).map_err(|e| ApiError::unprocessable("not-in-campaign", e.to_string()))?;
     let (status, receipt) = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             if let Some(existing) = spot(tx, &id, &req.id)? {
                 let merged_into: Option<String> = tx.query_row("SELECT merged_into FROM spot WHERE id = ?1", [&req.id], |r| r.get(0))?;
                 let shown = match &merged_into {
@@ -561,7 +561,7 @@ pub async fn claim(State(st): State<AppState>, caller: Caller, Path((id, spot_id
     let now = st.now();
     let spot = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -625,7 +625,7 @@ pub async fn clean(
     let now = st.now();
     let spot = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             if s.handed_over {
@@ -683,7 +683,7 @@ pub async fn spots(State(st): State<AppState>, Path(id): Path<String>, Query(q):
     let since = q.since.unwrap_or(0).max(0);
     let changes = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             load(c, &id)?;
             let rows = c.query_all(
                 &format!(
@@ -711,7 +711,7 @@ pub async fn spots(State(st): State<AppState>, Path(id): Path<String>, Query(q):
                (status = 404, description = "No such campaign", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn summary(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CampaignSummary>> {
     let st2 = st.clone();
-    let summary = st.db.read(move |c| summarize(&st2, c, &id)).await?;
+    let summary = st.db.read_as::<_, crate::error::ApiError, _>(move |c| summarize(&st2, c, &id)).await?;
     Ok(Json(summary))
 }
 
@@ -777,7 +777,7 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
     let now = st.now();
     let due = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             Ok(c.query_all(
                 "SELECT s.id, s.category, s.lat, s.lon, s.accuracy_m, s.photo_hash, s.device_id, s.reported_at, c.name_vi
                  FROM spot s JOIN campaign c ON c.id = s.campaign_id
@@ -816,7 +816,7 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
         let (_, receipt) = create_report(st, Submitter::CampaignSpot(device), req, 1).await?;
         let report_id = receipt.id.to_string();
         st.db
-            .write(move |tx| {
+            .write_as::<_, crate::error::ApiError, _>(move |tx| {
                 let version = next_version(tx)?;
                 tx.execute(
                     "UPDATE spot SET status = 'handed_over', report_id = ?2, version = ?3 WHERE id = ?1 AND status IN ('reported', 'claimed')",
@@ -829,7 +829,7 @@ pub async fn hand_over_ended(st: &AppState) -> ApiResult<usize> {
     }
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute(
                 "UPDATE campaign SET handed_over_at = ?1 WHERE (ends_at <= ?1 OR cancelled_at IS NOT NULL) AND handed_over_at IS NULL
                  AND NOT EXISTS (SELECT 1 FROM spot s WHERE s.campaign_id = campaign.id AND s.merged_into IS NULL

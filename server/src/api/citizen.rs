@@ -51,7 +51,7 @@ pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> Api
     let device_id = id.clone();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute(
                 "INSERT INTO device (id, token_hash, platform, app_version, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![device_id, hash, platform, version, to_ms(now)],
@@ -85,7 +85,7 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
     let (name, phone, email) =
         (field("display_name", &p.display_name, 100)?, field("phone", &p.phone, 32)?, field("email", &p.email, 254)?);
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute("UPDATE device SET display_name = ?2, phone = ?3, email = ?4 WHERE id = ?1", params![device, name, phone, email])?;
             Ok(())
         })
@@ -144,7 +144,7 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
     let known = {
         let hash = hash.clone();
         st.db
-            .read(move |c| {
+            .read_as::<_, crate::error::ApiError, _>(move |c| {
                 Ok(c.query_row("SELECT width, height, bytes FROM photo WHERE hash = ?1", [hash], |r| {
                     Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, u64>(2)?))
                 })
@@ -174,7 +174,7 @@ pub async fn store_photo(st: &AppState, hash: String, body: axum::body::Bytes) -
     let h = hash.clone();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute(
                 "INSERT INTO photo (hash, stored_hash, width, height, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (hash) DO NOTHING",
@@ -281,7 +281,7 @@ pub async fn create_report(
 
     let (status, receipt) = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let existing: Option<(String, String)> = tx
                 .query_row("SELECT device_id, body_hash FROM report WHERE id = ?1", [req.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
@@ -408,7 +408,7 @@ pub async fn mine(State(st): State<AppState>, caller: Caller, Query(q): Query<Pa
     let after = q.after.map(|a| parse_page_token(&a)).transpose()?;
     let page = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let (ms, id) = after.unwrap_or((i64::MAX, String::new()));
             let sql = format!(
                 "SELECT {} FROM report WHERE device_id = ?1 AND (received_at, id) < (?2, ?3)
@@ -435,7 +435,7 @@ pub fn parse_page_token(s: &str) -> ApiResult<(i64, String)> {
 /// Loads a report the caller may see in full: its own citizen, or an official of its unit
 /// (operators see all). Anyone else gets 404, as if it did not exist.
 pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ApiResult<Stored> {
-    let stored = st.db.read(move |c| reports::find(c, id)).await?;
+    let stored = st.db.read_as::<_, crate::error::ApiError, _>(move |c| reports::find(c, id)).await?;
     let not_found = || ApiError::NotFound(format!("there is no report {id} you may see"));
     let stored = stored.ok_or_else(not_found)?;
     let allowed = match caller {
@@ -463,7 +463,7 @@ pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ApiResult
 )]
 pub async fn detail(State(st): State<AppState>, caller: Caller, Path(id): Path<ReportId>) -> ApiResult<Json<ReportView>> {
     let stored = load_for(&st, &caller, id).await?;
-    Ok(Json(st.db.read(move |c| reports::view(c, &stored)).await?))
+    Ok(Json(st.db.read_as::<_, crate::error::ApiError, _>(move |c| reports::view(c, &stored)).await?))
 }
 
 /// `POST /api/v1/reports/{id}/support`: "me too" from another citizen (once per device).
@@ -488,7 +488,7 @@ pub async fn support(State(st): State<AppState>, caller: Caller, Path(id): Path<
     let device = caller.device()?.to_owned();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let stored = reports::find(tx, id)?.ok_or_else(|| ApiError::NotFound(format!("there is no report {id}")))?;
             if stored.status.is_outcome() {
                 return Err(ApiError::conflict("report-closed", "this report is already closed"));
@@ -539,7 +539,7 @@ pub async fn rate(
     let now = st.now();
     let view = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let stored = reports::get(tx, stored.id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ApiError::conflict("not-rateable", "a report can be rated once it is resolved or rejected"));
@@ -602,7 +602,7 @@ pub async fn reopen(
     let now = st.now();
     let view = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let stored = reports::get(tx, id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ApiError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));
@@ -668,7 +668,7 @@ pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<Sy
     let now = st.now();
     let batch = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let newest: i64 = c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", crate::params![], |r| r.get(0))?;
             if since > newest {
                 return Err(ApiError::bad_request("bad-cursor", "the cursor is from the future"));

@@ -37,7 +37,7 @@ pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiRes
     let row = {
         let username = username.clone();
         st.db
-            .read(move |c| {
+            .read_as::<_, crate::error::ApiError, _>(move |c| {
                 Ok(c.query_row("SELECT id, password_hash, roles, units FROM official WHERE username = ?1", [username], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
                 })
@@ -60,7 +60,7 @@ pub async fn login(State(st): State<AppState>, Json(req): Json<Login>) -> ApiRes
     let expires_at = st.now() + time::Duration::hours(SESSION_HOURS);
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             tx.execute("DELETE FROM session WHERE expires_at < ?1", [to_ms(now)])?;
             tx.execute(
                 "INSERT INTO session (token_hash, official_id, expires_at) VALUES (?1, ?2, ?3)",
@@ -141,7 +141,7 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ApiResult<()> {
     let units = req.units.join(",");
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let n = tx.execute(
                 "INSERT INTO official (username, password_hash, roles, units, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (username) DO NOTHING",
@@ -195,7 +195,7 @@ pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<I
     let after = q.after.map(|a| parse_page_token(&a)).transpose()?;
     let page = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let all = official.has(Role::Operator);
             let (ms, id) = after.unwrap_or((i64::MIN, String::new()));
             let sql = format!(
@@ -294,7 +294,7 @@ pub async fn change_status(
     let now = st.now();
     let view = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let stored = reports::get(tx, id)?;
             if !stored.status.can_move_to(req.to) {
                 return Err(ApiError::conflict(
@@ -373,7 +373,7 @@ pub async fn reply(
     let now = st.now();
     let view = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let event = reports::new_event(now, actor, None, Some(text));
             tx.execute("UPDATE report SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_ms(event.at)])?;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
@@ -402,7 +402,7 @@ pub async fn templates(State(st): State<AppState>, caller: Caller) -> ApiResult<
     caller.official()?;
     let list = st
         .db
-        .read(|c| {
+        .read_as::<_, crate::error::ApiError, _>(|c| {
             let mut stmt = c.prepare_cached("SELECT id, title_vi, title_en, text_vi, text_en FROM reply_template ORDER BY id")?;
             let rows = stmt.query_map(crate::params![], |r| {
                 Ok(ReplyTemplate {
@@ -457,7 +457,7 @@ pub async fn add_template(
     };
     let created = st
         .db
-        .write(move |tx| {
+        .write_as::<_, crate::error::ApiError, _>(move |tx| {
             let id: i64 = tx.query_row(
                 "INSERT INTO reply_template (title_vi, title_en, text_vi, text_en) VALUES (?1, ?2, ?3, ?4) RETURNING id",
                 params![t.title.vi, t.title.en, t.text.vi, t.text.en],

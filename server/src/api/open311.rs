@@ -464,7 +464,7 @@ async fn request_list(st: &AppState, headers: &HeaderMap, lang: Lang, sql: Strin
     let st2 = st.clone();
     let nodes = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let catalog = st2.catalog.get();
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(args, Stored::from_row)?;

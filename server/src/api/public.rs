@@ -90,8 +90,12 @@ pub async fn city_wards(State(st): State<AppState>) -> axum::response::Response 
 )]
 pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiResult<impl IntoResponse> {
     let h = hash.clone();
-    let stored: Option<String> =
-        st.db.read(move |c| Ok(c.query_row("SELECT stored_hash FROM photo WHERE hash = ?1", [h], |r| r.get(0)).optional()?)).await?;
+    let stored: Option<String> = st
+        .db
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
+            Ok(c.query_row("SELECT stored_hash FROM photo WHERE hash = ?1", [h], |r| r.get(0)).optional()?)
+        })
+        .await?;
     let not_found = || ApiError::NotFound(format!("there is no photo {hash}"));
     let stored = stored.ok_or_else(not_found)?;
     let bytes = st.photos.get(&stored).await?;
@@ -185,7 +189,7 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
     args.push(i64::from(limit + 1).into());
     let page = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(args, Stored::from_row)?;
             let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
@@ -211,7 +215,10 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
 )]
 pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<PublicReport>> {
     let n = number.clone();
-    let report = st.db.read(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose()).await?;
+    let report = st
+        .db
+        .read_as::<_, crate::error::ApiError, _>(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose())
+        .await?;
     report.map(Json).ok_or_else(|| ApiError::NotFound(format!("there is no report {number}")))
 }
 
@@ -255,7 +262,7 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
     let dlon = dlat / q.lat.to_radians().cos().max(0.01);
     let found = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let sql = format!(
                 "SELECT {} FROM report WHERE category = ?1 AND lat BETWEEN ?2 AND ?3 AND lon BETWEEN ?4 AND ?5
                  AND status IN ('received','assigned','in_progress','reopened')",
@@ -295,7 +302,7 @@ pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> 
     let now = st.now();
     let t = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT r.category, r.unit, r.status, r.received_at, r.outcome_at, r.due_at, g.stars, COALESCE(r.ward_code, '')
                  FROM report r LEFT JOIN rating g ON g.report_id = r.id",

@@ -22,8 +22,6 @@ use time::OffsetDateTime;
 
 pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt, ToValue, Value};
 
-use crate::error::{ApiError, ApiResult};
-
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2.sql"),
@@ -146,20 +144,40 @@ impl Db {
     }
 
     /// Runs `f` in one write transaction, committed before this returns.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn write<T, F>(&self, f: F) -> DbResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> DbResult<T> + Send + 'static,
+    {
+        self.write_as(f).await
+    }
+
+    /// Runs `f` on a reader, in one read transaction (a consistent snapshot).
+    pub async fn read<T, F>(&self, f: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> DbResult<T> + Send + 'static,
+    {
+        self.read_as(f).await
+    }
+
+    /// `write`, with the closure's own error: a service stops the transaction (nothing of it
+    /// is kept) by returning its rule's refusal, and gets that refusal back as it was.
+    pub async fn write_as<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         match &*self.inner {
             Backend::Sqlite(_) => {
                 let inner = self.inner.clone();
                 blocking(move || {
-                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
                     let mut conn = lock(&db.writer);
-                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
                     let value = f(&Conn::Sqlite(&tx))?;
-                    tx.commit()?;
+                    tx.commit().map_err(DbError::from)?;
                     Ok(value)
                 })
                 .await
@@ -168,30 +186,36 @@ impl Db {
         }
     }
 
-    /// Runs `f` on a reader, in one read transaction (a consistent snapshot).
-    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    /// `read`, with the closure's own error (see `write_as`).
+    pub async fn read_as<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         match &*self.inner {
             Backend::Sqlite(db) => {
-                let _permit = db.reader_permits.acquire().await.map_err(ApiError::internal)?;
+                let _permit = db.reader_permits.acquire().await.map_err(|e| DbError::Other(e.to_string()))?;
                 let inner = self.inner.clone();
                 blocking(move || {
-                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
                     // The permit guarantees an idle connection; the lease puts it back whatever
                     // `f` does, even if it panics.
-                    let lease = Lease::take(&db.readers).ok_or_else(|| ApiError::internal("no idle database reader"))?;
-                    let tx = lease.conn().unchecked_transaction()?;
+                    let lease = Lease::take(&db.readers).ok_or_else(|| DbError::Other("no idle database reader".into()))?;
+                    let tx = lease.conn().unchecked_transaction().map_err(DbError::from)?;
                     let value = f(&Conn::Sqlite(&tx))?;
-                    tx.finish()?;
+                    tx.finish().map_err(DbError::from)?;
                     Ok(value)
                 })
                 .await
             }
             Backend::Postgres(_) => self.postgres(Access::Read, f).await,
         }
+    }
+
+    /// Whether the database answers (`GET /healthz`).
+    pub async fn ping(&self) -> DbResult<()> {
+        self.read(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
     }
 }
 
@@ -207,16 +231,18 @@ enum Access {
 impl Db {
     /// Runs `f` in one PostgreSQL transaction on a pooled connection, committed before this
     /// returns.
-    async fn postgres<T, F>(&self, access: Access, f: F) -> ApiResult<T>
+    async fn postgres<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        let Backend::Postgres(pool) = &*self.inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
-        let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
+        let not_postgres = || DbError::Other("not a PostgreSQL database".into());
+        let Backend::Postgres(pool) = &*self.inner else { return Err(not_postgres().into()) };
+        let _permit = pool.permits.acquire().await.map_err(|e| DbError::Other(e.to_string()))?;
         let inner = self.inner.clone();
         blocking(move || {
-            let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
+            let Backend::Postgres(pool) = &*inner else { return Err(not_postgres().into()) };
             let mut lease = PgLease::take(pool)?;
             let PgConn { client, cache } = lease.conn()?;
             let mut tx = match access {
@@ -288,17 +314,17 @@ struct PgLease<'a> {
 }
 
 impl<'a> PgLease<'a> {
-    fn take(pool: &'a PgPool) -> ApiResult<Self> {
+    fn take(pool: &'a PgPool) -> DbResult<Self> {
         let conn = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         Ok(PgLease { pool, conn })
     }
 
-    fn conn(&mut self) -> ApiResult<&mut PgConn> {
+    fn conn(&mut self) -> DbResult<&mut PgConn> {
         if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             let client = self.pool.target.connect().map_err(DbError::from)?;
             self.conn = Some(PgConn { client, cache: HashMap::new() });
         }
-        self.conn.as_mut().ok_or_else(|| ApiError::internal("no database connection"))
+        self.conn.as_mut().ok_or_else(|| DbError::Other("no database connection".into()))
     }
 }
 
@@ -336,8 +362,12 @@ impl Drop for Lease<'_> {
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal(format!("database task: {e}")))?
+async fn blocking<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| DbError::Other(format!("database task: {e}")))?
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -398,7 +428,7 @@ pub fn to_ms(t: OffsetDateTime) -> i64 {
 }
 
 /// A stored time.
-pub fn from_ms(ms: i64) -> ApiResult<OffsetDateTime> {
+pub fn from_ms(ms: i64) -> DbResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map_err(|_| ApiError::internal(format!("stored time {ms} out of range")))
+        .map_err(|_| DbError::Other(format!("stored time {ms} out of range")))
 }

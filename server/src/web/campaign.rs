@@ -79,7 +79,7 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
     let id2 = id.clone();
     let loaded = st
         .db
-        .read(move |c| {
+        .read_as::<_, crate::error::ApiError, _>(move |c| {
             let summary = campaigns::summarize(&st2, c, &id2)?;
             let spots = campaigns::all_spots(c, &id2)?;
             Ok((summary, spots))

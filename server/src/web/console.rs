@@ -293,7 +293,7 @@ async fn login(State(st): State<AppState>, headers: HeaderMap, axum::Form(form):
             let now = st.now();
             let limited = st
                 .db
-                .write(move |tx| {
+                .write_as::<_, crate::error::ApiError, _>(move |tx| {
                     tx.execute(
                         "UPDATE session SET idle_secs = ?2, last_seen_at = ?3 WHERE token_hash = ?1",
                         crate::params![hash, idle, crate::db::to_ms(now)],
@@ -338,7 +338,9 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap, axum::Form(form)
         return r;
     }
     let hash = token_hash(&s.token);
-    if let Err(e) = st.db.write(move |tx| Ok(tx.execute("DELETE FROM session WHERE token_hash = ?1", [hash])?)).await {
+    if let Err(e) =
+        st.db.write_as::<_, crate::error::ApiError, _>(move |tx| Ok(tx.execute("DELETE FROM session WHERE token_hash = ?1", [hash])?)).await
+    {
         return failure(s.lang, &e);
     }
     let mut r = Redirect::to("/console/login").into_response();
@@ -993,7 +995,7 @@ async fn warnings_page(
         );
     }
     let now = st.now();
-    let active = match st.db.read(move |c| crate::alerts::list(c, false, 50, now)).await {
+    let active = match st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::alerts::list(c, false, 50, now)).await {
         Ok(a) => a,
         Err(e) => return failure(l, &e),
     };
@@ -1359,7 +1361,7 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
         );
     }
     let st2 = st.clone();
-    let listed = match st.db.read(move |c| crate::api::campaigns::listed(&st2, c)).await {
+    let listed = match st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::api::campaigns::listed(&st2, c)).await {
         Ok(v) => v,
         Err(e) => return failure(l, &e),
     };

@@ -160,7 +160,7 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
     };
     let warnings = {
         let now = st.now();
-        let r = st.db.read(move |c| crate::alerts::list(c, false, 10, now)).await;
+        let r = st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::alerts::list(c, false, 10, now)).await;
         match r {
             Ok(w) => w,
             Err(e) => return failure(lang, e),

@@ -1,10 +1,10 @@
-//! Operations: health, metrics.
+//! HTTP edge: operations: health, metrics.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use crate::state::AppState;
+use crate::service::AppState;
 
 /// `GET /healthz`: 200 when the database answers.
 pub async fn healthz(State(st): State<AppState>) -> impl IntoResponse {

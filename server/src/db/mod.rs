@@ -1,4 +1,4 @@
-//! The server's database: SQLite (the embedded default: WAL, one writer, a few readers) or
+//! Store layer: the server's database, SQLite (the embedded default: WAL, one writer, a few readers) or
 //! PostgreSQL (several server processes on one database). Both run the same statements
 //! through `Conn` (see `sql.rs`), with versioned migrations of their own. Blocking work runs
 //! on tokio's blocking pool.
@@ -8,8 +8,30 @@
 //! number of processes commit one after the other. That keeps the sync cursor (the change
 //! log's sequence) in commit order, which a device paging through it relies on, while
 //! reads run in parallel on every process.
+//!
+//! Every SQL statement of the server lives in this module's files, one per kind of thing
+//! kept (`reports`, `campaigns`, `alerts`…), as functions over a transaction's `Conn`. The
+//! store knows nothing of HTTP nor of the services' rules: it answers `DbResult`, and the
+//! service running the transaction (`Db::read_as` / `Db::write_as`) decides what a row, or
+//! its absence, means.
 
+pub mod accounts;
+pub mod alerts;
+pub mod campaigns;
+pub mod catalog;
+pub mod changes;
+pub mod counters;
+pub mod demo;
+pub mod devices;
+pub mod photos;
+pub mod places;
+pub mod report_lists;
+pub mod report_writes;
+pub mod reports;
+pub mod spots;
 mod sql;
+pub mod stats;
+pub mod templates;
 mod tls;
 
 use std::cell::RefCell;
@@ -21,6 +43,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt, ToValue, Value};
+
+/// Any error, boxed: what the closures of `Db::read` and `Db::write` fail with.
+pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -143,26 +168,30 @@ impl Db {
         Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
     }
 
-    /// Runs `f` in one write transaction, committed before this returns.
-    pub async fn write<T, F>(&self, f: F) -> DbResult<T>
+    /// Runs `f` in one write transaction, committed before this returns; for callers with
+    /// no error of their own (tests, scripts), whose statements' errors come back boxed.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AnyError>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> DbResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
     {
         self.write_as(f).await
     }
 
-    /// Runs `f` on a reader, in one read transaction (a consistent snapshot).
-    pub async fn read<T, F>(&self, f: F) -> DbResult<T>
+    /// Runs `f` on a reader, in one read transaction (a consistent snapshot); errors boxed
+    /// as `write`'s.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AnyError>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> DbResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
     {
         self.read_as(f).await
     }
 
-    /// `write`, with the closure's own error: a service stops the transaction (nothing of it
-    /// is kept) by returning its rule's refusal, and gets that refusal back as it was.
+    /// Runs `f` in one write transaction, committed before this returns, with the closure's
+    /// own error (`DbError` itself, or any a `DbError` converts into): a service stops the
+    /// transaction (nothing of it is kept) by returning its rule's refusal, and gets that
+    /// refusal back as it was.
     pub async fn write_as<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -186,7 +215,8 @@ impl Db {
         }
     }
 
-    /// `read`, with the closure's own error (see `write_as`).
+    /// Runs `f` on a reader, in one read transaction (a consistent snapshot), with the
+    /// closure's own error (see `write_as`).
     pub async fn read_as<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -215,7 +245,7 @@ impl Db {
 
     /// Whether the database answers (`GET /healthz`).
     pub async fn ping(&self) -> DbResult<()> {
-        self.read(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
+        self.read_as(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
     }
 }
 

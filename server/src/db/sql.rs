@@ -1,7 +1,7 @@
-//! One way to run SQL on SQLite and on PostgreSQL: the handlers write their statements once,
-//! in the common dialect (`?`/`?N` placeholders, `||`, `ON CONFLICT`, `RETURNING`,
-//! `CAST(? AS TEXT)` where PostgreSQL cannot guess a parameter's type), and read rows with
-//! `row.get(i)?` into plain Rust types.
+//! Store: one way to run SQL on SQLite and on PostgreSQL: the store's functions write their
+//! statements once, in the common dialect (`?`/`?N` placeholders, `||`, `ON CONFLICT`,
+//! `RETURNING`, `CAST(? AS TEXT)` where PostgreSQL cannot guess a parameter's type), and read
+//! rows with `row.get(i)?` into plain Rust types.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -287,7 +287,7 @@ impl Row {
     }
 }
 
-/// A connection inside a transaction: what the handlers' closures are given.
+/// A connection inside a transaction: what the closures of `Db::read_as` and `write_as` are given.
 pub enum Conn<'a, 'c> {
     Sqlite(&'a rusqlite::Connection),
     Postgres(RefCell<PgTx<'a, 'c>>),

@@ -11,9 +11,7 @@ use serde_json::json;
 
 use super::page::{WebLang, datetime, html_response, iso, json_block, one_decimal};
 use super::public::{category_name, failure, frame, lang_or_404, not_found};
-use crate::api::campaigns;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::service::{AppState, ServiceError, campaigns};
 
 pub(super) fn phase_label(p: Phase, l: WebLang) -> &'static str {
     match p {
@@ -39,8 +37,8 @@ pub async fn list(State(st): State<AppState>, Path(lang): Path<String>) -> Respo
         Ok(l) => l,
         Err(r) => return r,
     };
-    let all = match campaigns::list(State(st.clone())).await {
-        Ok(c) => c.0,
+    let all = match campaigns::list(&st).await {
+        Ok(c) => c,
         Err(e) => return failure(l, e),
     };
     let title = l.t("Ngày Chủ nhật xanh", "Green Sunday");
@@ -75,19 +73,10 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
         Ok(l) => l,
         Err(r) => return r,
     };
-    let st2 = st.clone();
-    let id2 = id.clone();
-    let loaded = st
-        .db
-        .read_as::<_, crate::error::ApiError, _>(move |c| {
-            let summary = campaigns::summarize(&st2, c, &id2)?;
-            let spots = campaigns::all_spots(c, &id2)?;
-            Ok((summary, spots))
-        })
-        .await;
+    let loaded = campaigns::summary_with_spots(&st, id.clone()).await;
     let (s, spots) = match loaded {
         Ok(x) => x,
-        Err(ApiError::NotFound(_)) => return not_found(l),
+        Err(ServiceError::NotFound(_)) => return not_found(l),
         Err(e) => return failure(l, e),
     };
     let offset = st.city.utc_offset;

@@ -14,7 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use civic_core::model::{Lang, ReportId, Status};
-use civic_core::protocol::{AreaInput, ChangeStatus, Login, PublishAlert, Reply, ReportView, Role};
+use civic_core::protocol::{AreaInput, ChangeStatus, PublishAlert, ReportView, Role};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -22,10 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::page::{Frame, WebLang, badge, datetime, duration, html_response, iso, json_block};
 use super::public::urlencode;
-use crate::api::{alerts as alerts_api, citizen, officials};
-use crate::auth::{Caller, Official, caller_for_token, hex, token_hash};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::service::accounts::{self, Caller, Official, caller_for_token, hex};
+use crate::service::work::{self, InboxFilter};
+use crate::service::{AppState, ServiceError, alerts, campaigns as campaign_work, photos, reports};
 
 const SESSION_COOKIE: &str = "civic_console";
 const LANG_COOKIE: &str = "civic_lang";
@@ -142,7 +141,7 @@ async fn session(st: &AppState, headers: &HeaderMap) -> Result<Session, Response
     let token = cookie(headers, SESSION_COOKIE).ok_or_else(to_login)?.to_owned();
     match caller_for_token(st, &token).await {
         Ok(Caller::Official(official)) => Ok(Session { csrf: csrf_for(&token), token, official, lang }),
-        Ok(Caller::Device { .. }) | Err(ApiError::Unauthorized(_)) => Err(to_login()),
+        Ok(Caller::Device { .. }) | Err(ServiceError::Unauthenticated(_)) => Err(to_login()),
         Err(e) => Err(failure(lang, &e)),
     }
 }
@@ -188,7 +187,7 @@ fn console_frame<'a>(lang: WebLang, title: &'a str, here: &str, official: Option
     }
 }
 
-fn failure(lang: WebLang, e: &ApiError) -> Response {
+fn failure(lang: WebLang, e: &ServiceError) -> Response {
     tracing::warn!(error = %e, "a console page failed");
     let frame = console_frame(lang, lang.t("Lỗi", "Error"), "", None);
     html_response(
@@ -201,13 +200,12 @@ fn failure(lang: WebLang, e: &ApiError) -> Response {
 }
 
 /// A refusal by the rules, in the official's language where we know its kind.
-fn explain(e: &ApiError, lang: WebLang) -> String {
+fn explain(e: &ServiceError, lang: WebLang) -> String {
     let kind = match e {
-        ApiError::BadRequest { kind, .. } | ApiError::Conflict { kind, .. } | ApiError::Unprocessable { kind, .. } => *kind,
-        ApiError::Forbidden(_) => "forbidden",
-        ApiError::TooLarge(_) => "too-large",
-        ApiError::UnsupportedMedia(_) => "unsupported-media-type",
-        _ => "",
+        ServiceError::Forbidden(_) => "forbidden",
+        ServiceError::TooLarge(_) => "too-large",
+        ServiceError::UnsupportedMedia(_) => "unsupported-media-type",
+        other => other.kind(),
     };
     let known = match kind {
         "reason-required" => Some(lang.t("Cần ghi lý do từ chối.", "A rejection needs a reason.")),
@@ -284,31 +282,14 @@ fn login_form(lang: WebLang, error: Option<&str>, username: &str, status: Status
 
 async fn login(State(st): State<AppState>, headers: HeaderMap, axum::Form(form): axum::Form<LoginForm>) -> Response {
     let lang = lang_of(&headers);
-    let req = Login { username: form.username.clone(), password: form.password };
-    match officials::login(State(st.clone()), crate::api::Json(req)).await {
+    // The console's session ends when left unused (a shared desk), unlike the API's.
+    match accounts::console_login(&st, &form.username, form.password).await {
         Ok(session) => {
-            // The console's session ends when left unused (a shared desk), unlike the API's.
-            let hash = crate::auth::token_hash(&session.0.token);
-            let idle = crate::auth::CONSOLE_IDLE_MINUTES * 60;
-            let now = st.now();
-            let limited = st
-                .db
-                .write_as::<_, crate::error::ApiError, _>(move |tx| {
-                    tx.execute(
-                        "UPDATE session SET idle_secs = ?2, last_seen_at = ?3 WHERE token_hash = ?1",
-                        crate::params![hash, idle, crate::db::to_ms(now)],
-                    )?;
-                    Ok(())
-                })
-                .await;
-            if let Err(e) = limited {
-                return failure(lang, &e);
-            }
             let secure = if st.limits.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-                session.0.token,
-                crate::auth::SESSION_HOURS * 3600
+                session.token,
+                accounts::SESSION_HOURS * 3600
             );
             let mut r = Redirect::to("/console/queue").into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -316,7 +297,7 @@ async fn login(State(st): State<AppState>, headers: HeaderMap, axum::Form(form):
             }
             r
         }
-        Err(ApiError::Unauthorized(_)) => login_form(
+        Err(ServiceError::Unauthenticated(_)) => login_form(
             lang,
             Some(lang.t("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")),
             &form.username,
@@ -337,10 +318,7 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap, axum::Form(form)
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
     }
-    let hash = token_hash(&s.token);
-    if let Err(e) =
-        st.db.write_as::<_, crate::error::ApiError, _>(move |tx| Ok(tx.execute("DELETE FROM session WHERE token_hash = ?1", [hash])?)).await
-    {
+    if let Err(e) = accounts::logout(&st, &s.token).await {
         return failure(s.lang, &e);
     }
     let mut r = Redirect::to("/console/login").into_response();
@@ -405,13 +383,13 @@ fn flash(d: &Done, lang: WebLang) -> Markup {
     html! { p.flash role="status" { (what) " " (d.n) } }
 }
 
-async fn inbox(st: &AppState, s: &Session, status: Option<Status>, ward: Option<String>) -> Result<Vec<ReportView>, ApiError> {
+async fn inbox(st: &AppState, s: &Session, status: Option<Status>, ward: Option<String>) -> Result<Vec<ReportView>, ServiceError> {
     let mut all = Vec::new();
     let mut after = None;
     // At most a few pages: the console shows the most urgent first.
     for _ in 0..5 {
-        let q = officials::InboxQuery { status, ward: ward.clone(), after: after.take(), limit: Some(200) };
-        let page = officials::inbox(State(st.clone()), s.caller(), crate::api::Query(q)).await?.0;
+        let filter = InboxFilter { status, ward: ward.clone(), after: after.take(), limit: Some(200) };
+        let page = work::inbox(st, &s.caller(), filter).await?;
         all.extend(page.items);
         match page.next {
             Some(n) => after = Some(n),
@@ -546,9 +524,9 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
     let Ok(rid) = id.parse::<ReportId>() else {
         return not_found(s);
     };
-    let r = match citizen::detail(State(st.clone()), s.caller(), crate::api::Path(rid)).await {
-        Ok(r) => r.0,
-        Err(ApiError::NotFound(_)) => return not_found(s),
+    let r = match reports::detail(st, &s.caller(), rid).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return not_found(s),
         Err(e) => return failure(l, &e),
     };
     let catalog = st.catalog.get();
@@ -712,8 +690,8 @@ async fn route_report(
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
     let req =
         ChangeStatus { to: Status::Assigned, note: None, photo: None, photo_location: None, duplicate_of: None, unit: Some(form.unit) };
-    match officials::change_status(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(req)).await {
-        Ok(v) => Redirect::to(&format!("/console/queue?done=routed&n={}", urlencode(&v.0.public_number))).into_response(),
+    match work::change_status(&st, &s.caller(), rid, req).await {
+        Ok(v) => Redirect::to(&format!("/console/queue?done=routed&n={}", urlencode(&v.public_number))).into_response(),
         Err(e) => report_page(&st, &s, &id, &Done::default(), Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
@@ -738,7 +716,7 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
                     }
                     (_, Err(e)) => {
                         let msg = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                            explain(&ApiError::TooLarge(String::new()), l)
+                            explain(&ServiceError::TooLarge(String::new()), l)
                         } else {
                             e.body_text()
                         };
@@ -796,14 +774,14 @@ async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id):
             return report_page(&st, &s, &id, &none, Some(msg.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
         };
         let hash = hex(&Sha256::digest(&bytes));
-        if let Err(e) = citizen::store_photo(&st, hash.clone(), bytes).await {
+        if let Err(e) = photos::store(&st, hash.clone(), bytes).await {
             return report_page(&st, &s, &id, &none, Some(explain(&e, l)), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         req.photo = Some(hash);
         req.photo_location = Some(fix);
     }
-    match officials::change_status(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(req)).await {
-        Ok(v) => Redirect::to(&format!("/console/reports/{id}?done=status&n={}", urlencode(&v.0.public_number))).into_response(),
+    match work::change_status(&st, &s.caller(), rid, req).await {
+        Ok(v) => Redirect::to(&format!("/console/reports/{id}?done=status&n={}", urlencode(&v.public_number))).into_response(),
         Err(e) => report_page(&st, &s, &id, &none, Some(explain(&e, l)), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
@@ -827,8 +805,8 @@ async fn reply(
     }
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
     let none = Done::default();
-    match officials::reply(State(st.clone()), s.caller(), crate::api::Path(rid), crate::api::Json(Reply { text: form.text })).await {
-        Ok(v) => Redirect::to(&format!("/console/reports/{id}?done=reply&n={}", urlencode(&v.0.public_number))).into_response(),
+    match work::reply(&st, &s.caller(), rid, &form.text).await {
+        Ok(v) => Redirect::to(&format!("/console/reports/{id}?done=reply&n={}", urlencode(&v.public_number))).into_response(),
         Err(e) => report_page(&st, &s, &id, &none, Some(explain(&e, s.lang)), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
@@ -994,8 +972,7 @@ async fn warnings_page(
             l.t("Chỉ trung tâm điều hành được phát cảnh báo.", "Only the operations centre publishes warnings."),
         );
     }
-    let now = st.now();
-    let active = match st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::alerts::list(c, false, 50, now)).await {
+    let active = match alerts::list(st, false, 50).await {
         Ok(a) => a,
         Err(e) => return failure(l, &e),
     };
@@ -1192,14 +1169,14 @@ async fn compose_warning(State(st): State<AppState>, headers: HeaderMap, axum::F
         Err(msg) => return warnings_page(&st, &s, &composer, &none, None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     if !publish {
-        return match alerts_api::preview(&st, &s.caller(), &req).await {
+        return match alerts::preview(&st, &s.caller(), &req).await {
             Ok(xml) => warnings_page(&st, &s, &composer, &none, Some(xml), None, StatusCode::OK).await,
             Err(e) => warnings_page(&st, &s, &composer, &none, None, Some(explain(&e, l)), StatusCode::UNPROCESSABLE_ENTITY).await,
         };
     }
-    match alerts_api::publish(State(st.clone()), s.caller(), crate::api::Json(req)).await {
-        Ok((_, v)) => {
-            let headline = v.0.message.info.first().and_then(|i| i.headline.clone()).unwrap_or_default();
+    match alerts::publish(&st, &s.caller(), &req).await {
+        Ok(v) => {
+            let headline = v.message.info.first().and_then(|i| i.headline.clone()).unwrap_or_default();
             Redirect::to(&format!("/console/warnings?done=published&n={}", urlencode(&headline))).into_response()
         }
         Err(e) => warnings_page(&st, &s, &composer, &none, None, Some(explain(&e, l)), StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -1224,8 +1201,8 @@ async fn cancel_warning(
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
     }
-    let req = civic_core::protocol::CancelAlert { note: Some(form.note).filter(|n| !n.trim().is_empty()) };
-    match alerts_api::cancel(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
+    let note = Some(form.note).filter(|n| !n.trim().is_empty());
+    match alerts::cancel(&st, &s.caller(), id, note.as_deref()).await {
         Ok(_) => Redirect::to("/console/warnings?done=cancelled").into_response(),
         Err(e) => {
             let none = Done::default();
@@ -1360,8 +1337,7 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
             l.t("Chỉ trung tâm điều hành được tổ chức chiến dịch.", "Only the operations centre announces campaigns."),
         );
     }
-    let st2 = st.clone();
-    let listed = match st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::api::campaigns::listed(&st2, c)).await {
+    let listed = match campaign_work::list(st).await {
         Ok(v) => v,
         Err(e) => return failure(l, &e),
     };
@@ -1507,11 +1483,11 @@ async fn announce_campaign(
         Ok(r) => r,
         Err(msg) => return campaigns_page(&st, &s, &form, &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    match crate::api::campaigns::create(State(st.clone()), s.caller(), crate::api::Json(req)).await {
-        Ok((_, v)) => Redirect::to(&format!("/console/campaigns?done=announced&n={}", urlencode(v.0.name.get(l.0)))).into_response(),
+    match campaign_work::create(&st, &s.caller(), req).await {
+        Ok(v) => Redirect::to(&format!("/console/campaigns?done=announced&n={}", urlencode(v.name.get(l.0)))).into_response(),
         Err(e) => {
             let kind = match &e {
-                ApiError::Unprocessable { kind, .. } => *kind,
+                ServiceError::Refused { kind, .. } => *kind,
                 _ => "",
             };
             let msg = match kind {
@@ -1549,21 +1525,22 @@ async fn move_campaign(
         Ok(t) => t,
         Err(msg) => return campaigns_page(&st, &s, &CampaignForm::default(), &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    let req = civic_core::campaign::MoveCampaign { starts_at, ends_at };
-    match crate::api::campaigns::reschedule(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
-        Ok(v) => Redirect::to(&format!("/console/campaigns?done=moved&n={}", urlencode(v.0.name.get(l.0)))).into_response(),
+    match campaign_work::reschedule(&st, &s.caller(), id, starts_at, ends_at).await {
+        Ok(v) => Redirect::to(&format!("/console/campaigns?done=moved&n={}", urlencode(v.name.get(l.0)))).into_response(),
         Err(e) => {
             let msg = match &e {
-                ApiError::Unprocessable { kind: "bad-time", .. } => l
+                ServiceError::Refused { kind: "bad-time", .. } => l
                     .t(
                         "Chiến dịch phải kết thúc sau khi bắt đầu, trong vòng một tuần, và ở tương lai.",
                         "A campaign ends after it starts, within a week, and in the future.",
                     )
                     .to_owned(),
-                ApiError::Conflict { kind: "campaign-cancelled", .. } => {
+                ServiceError::Conflict { kind: "campaign-cancelled", .. } => {
                     l.t("Chiến dịch đã huỷ.", "The campaign was called off.").to_owned()
                 }
-                ApiError::Conflict { kind: "campaign-ended", .. } => l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned(),
+                ServiceError::Conflict { kind: "campaign-ended", .. } => {
+                    l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned()
+                }
                 _ => explain(&e, l),
             };
             campaigns_page(&st, &s, &CampaignForm::default(), &none, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
@@ -1589,14 +1566,15 @@ async fn cancel_campaign(
     if let Err(r) = s.check_csrf(form.csrf.as_deref()) {
         return r;
     }
-    let req = civic_core::campaign::CancelCampaign { reason: form.reason };
-    match crate::api::campaigns::cancel(State(st.clone()), s.caller(), crate::api::Path(id), crate::api::Json(req)).await {
-        Ok(v) => Redirect::to(&format!("/console/campaigns?done=called-off&n={}", urlencode(v.0.name.get(s.lang.0)))).into_response(),
+    match campaign_work::cancel(&st, &s.caller(), id, &form.reason).await {
+        Ok(v) => Redirect::to(&format!("/console/campaigns?done=called-off&n={}", urlencode(v.name.get(s.lang.0)))).into_response(),
         Err(e) => {
             let l = s.lang;
             let msg = match &e {
-                ApiError::Unprocessable { kind: "missing-field", .. } => l.t("Cần ghi lý do huỷ.", "Say why it is called off.").to_owned(),
-                ApiError::Conflict { kind: "campaign-ended", .. } => l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned(),
+                ServiceError::Refused { kind: "missing-field", .. } => l.t("Cần ghi lý do huỷ.", "Say why it is called off.").to_owned(),
+                ServiceError::Conflict { kind: "campaign-ended", .. } => {
+                    l.t("Chiến dịch đã kết thúc.", "The campaign has ended.").to_owned()
+                }
                 _ => explain(&e, l),
             };
             campaigns_page(&st, &s, &CampaignForm::default(), &Done::default(), Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await

@@ -1,4 +1,4 @@
-//! The web: the public transparency pages (`/vi/…`, `/en/…`) and the operations-centre
+//! Web edge: the public transparency pages (`/vi/…`, `/en/…`) and the operations-centre
 //! console (`/console/…`), rendered on the server.
 //!
 //! Pages are plain HTML that work without JavaScript (filters are forms, figures are tables
@@ -22,7 +22,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::service::AppState;
 
 /// Our own stylesheet and scripts, compiled in.
 const CSS: &str = include_str!("../../web/civic.css");

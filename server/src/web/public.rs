@@ -15,9 +15,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::page::{Frame, PUBLIC_STATUSES, WebLang, badge, datetime, duration, html_response, iso, json_block, one_decimal};
-use crate::api::public::{self as api, PublicQuery};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::service::public::{self as reports, PublicFilter};
+use crate::service::{AppState, ServiceError, alerts, statistics};
 
 /// Reports on one page of the map and list.
 const PAGE: u32 = 100;
@@ -88,7 +87,7 @@ pub(super) fn not_found(lang: WebLang) -> Response {
     html_response(StatusCode::NOT_FOUND, frame.render(markup))
 }
 
-pub(super) fn failure(lang: WebLang, e: ApiError) -> Response {
+pub(super) fn failure(lang: WebLang, e: ServiceError) -> Response {
     tracing::warn!(error = %e, "a public page failed");
     let markup = html! {
         h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
@@ -139,32 +138,27 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
     let days = PERIODS.iter().find(|(d, _, _)| *d == f.days).and_then(|(d, _, _)| d.parse::<i64>().ok());
     let category = st.catalog.get().get(&f.category).map(|c| c.code.clone());
     let ward = st.city.area.zone(&f.ward).map(|(w, _)| w.code.clone());
-    let query = PublicQuery {
+    let filter = PublicFilter {
         bbox: None,
         category: category.clone(),
         ward: ward.clone(),
         status,
         from: days.map(|d| st.now() - time::Duration::days(d)),
         to: None,
-        after: f.after.clone().filter(|a| !a.is_empty()),
-        limit: Some(PAGE),
     };
-    let page = match api::list(State(st.clone()), crate::api::Query(query)).await {
-        Ok(p) => p.0,
-        Err(ApiError::BadRequest { .. }) => return not_found(lang),
+    let after = f.after.clone().filter(|a| !a.is_empty());
+    let page = match reports::list(&st, filter, after.as_deref(), Some(PAGE)).await {
+        Ok(p) => p,
+        Err(ServiceError::Malformed { .. }) => return not_found(lang),
         Err(e) => return failure(lang, e),
     };
-    let stats = match api::stats(State(st.clone())).await {
-        Ok(s) => s.0,
+    let stats = match statistics::transparency(&st).await {
+        Ok(s) => s,
         Err(e) => return failure(lang, e),
     };
-    let warnings = {
-        let now = st.now();
-        let r = st.db.read_as::<_, crate::error::ApiError, _>(move |c| crate::alerts::list(c, false, 10, now)).await;
-        match r {
-            Ok(w) => w,
-            Err(e) => return failure(lang, e),
-        }
+    let warnings = match alerts::list(&st, false, 10).await {
+        Ok(w) => w,
+        Err(e) => return failure(lang, e),
     };
     let filters_query = |after: Option<&str>| {
         let mut q = Vec::new();
@@ -363,9 +357,9 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
         Ok(l) => l,
         Err(r) => return r,
     };
-    let r = match api::detail(State(st.clone()), crate::api::Path(number.clone())).await {
-        Ok(r) => r.0,
-        Err(ApiError::NotFound(_)) => return not_found(lang),
+    let r = match reports::detail(&st, &number).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return not_found(lang),
         Err(e) => return failure(lang, e),
     };
     let category = category_name(&st, &r.category, lang);
@@ -463,8 +457,8 @@ async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Respon
         Ok(l) => l,
         Err(r) => return r,
     };
-    let stats = match api::stats(State(st.clone())).await {
-        Ok(s) => s.0,
+    let stats = match statistics::transparency(&st).await {
+        Ok(s) => s,
         Err(e) => return failure(lang, e),
     };
     let title = lang.t("Số liệu xử lý phản ánh", "How reports are handled");

@@ -2,33 +2,23 @@
 //! and cleaned per ward and per team, the kilograms, before/after pairs and the map of
 //! cleaned spots. Built from the same views as `/api/v1/campaigns…`; nobody is named.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use civic_core::campaign::{Phase, Spot, SpotStatus, Tally};
+use axum::routing::get;
+use civic_core::campaign::{Spot, SpotStatus, Tally};
 use maud::{Markup, html};
 use serde_json::json;
 
-use super::page::{WebLang, datetime, html_response, iso, json_block, one_decimal};
-use super::public::{category_name, failure, frame, lang_or_404, not_found};
+use super::page::{
+    WebLang, category_name, datetime, failure, frame, html_response, iso, json_block, lang_or_404, not_found, one_decimal, phase_badge,
+    phase_label,
+};
 use crate::service::{AppState, ServiceError, campaigns};
 
-pub(super) fn phase_label(p: Phase, l: WebLang) -> &'static str {
-    match p {
-        Phase::Upcoming => l.t("Sắp diễn ra", "Upcoming"),
-        Phase::Running => l.t("Đang diễn ra", "Under way"),
-        Phase::Ended => l.t("Đã kết thúc", "Ended"),
-        Phase::Cancelled => l.t("Đã huỷ", "Called off"),
-    }
-}
-
-/// The badge a phase wears: the same classes as a report's statuses.
-pub(super) fn phase_badge(p: Phase) -> &'static str {
-    match p {
-        Phase::Upcoming | Phase::Running => "working",
-        Phase::Ended => "done",
-        Phase::Cancelled => "closed",
-    }
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{lang}/campaigns", get(list)).route("/{lang}/campaigns/{id}", get(summary))
 }
 
 /// `/{lang}/campaigns`

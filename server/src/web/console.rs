@@ -20,8 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::page::{Frame, WebLang, badge, datetime, duration, html_response, iso, json_block};
-use super::public::urlencode;
+use super::page::{Frame, WebLang, actor, badge, datetime, duration, html_response, iso, json_block, phase_label, urlencode};
 use crate::service::accounts::{self, Caller, Official, caller_for_token, hex};
 use crate::service::work::{self, InboxFilter};
 use crate::service::{AppState, ServiceError, alerts, campaigns as campaign_work, photos, reports};
@@ -644,7 +643,7 @@ async fn report_page(st: &AppState, s: &Session, id: &str, d: &Done, error: Opti
             @for e in &r.timeline {
                 li {
                     time datetime=(iso(e.at)) { (datetime(e.at, offset)) }
-                    " · " span.actor { (super::public::actor(e.actor, l)) }
+                    " · " span.actor { (actor(e.actor, l)) }
                     @if let Some(st) = e.status { " · " (badge(st, l)) }
                     @if let Some(n) = &e.note { p.note { (n) } }
                     @if let Some(p) = &e.photo { a href={ "/api/v1/photos/" (p) } { img src={ "/api/v1/photos/" (p) } width="200" height="150" loading="lazy" alt=(l.t("Ảnh sau xử lý", "After-photo")); } }
@@ -1370,7 +1369,7 @@ async fn campaigns_page(st: &AppState, s: &Session, f: &CampaignForm, d: &Done, 
                             tr {
                                 td { a href={ "/" (l.code()) "/campaigns/" (c.id) } { (c.name.get(l.0)) } }
                                 td { (when(c.starts_at)) }
-                                td { (super::campaign::phase_label(c.phase, l)) }
+                                td { (phase_label(c.phase, l)) }
                                 td { (c.participants) " · " (c.teams.len()) " " (l.t("đội", "teams")) }
                                 td {
                                     @if matches!(c.phase, civic_core::campaign::Phase::Upcoming | civic_core::campaign::Phase::Running) {

@@ -11,8 +11,8 @@
 mod campaign;
 #[allow(clippy::result_large_err)]
 mod console;
-mod page;
 #[allow(clippy::result_large_err)]
+mod page;
 mod public;
 
 use axum::Router;
@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(root))
         .route("/static/{name}", get(asset))
         .merge(public::routes())
+        .merge(campaign::routes())
         .merge(console::routes())
         .layer(middleware::from_fn_with_state(state, security_headers))
 }

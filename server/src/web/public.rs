@@ -8,13 +8,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use civic_core::cap::Alert;
-use civic_core::model::{ActorRole, Lang, Status};
+use civic_core::model::{Lang, Status};
 use civic_core::protocol::{Figures, PublicReport, Transparency};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::page::{Frame, PUBLIC_STATUSES, WebLang, badge, datetime, duration, html_response, iso, json_block, one_decimal};
+use super::page::{
+    PUBLIC_STATUSES, WebLang, actor, badge, category_name, datetime, duration, failure, frame, html_response, iso, json_block, lang_or_404,
+    not_found, one_decimal, urlencode,
+};
 use crate::service::public::{self as reports, PublicFilter};
 use crate::service::{AppState, ServiceError, alerts, statistics};
 
@@ -22,12 +25,7 @@ use crate::service::{AppState, ServiceError, alerts, statistics};
 const PAGE: u32 = 100;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/{lang}/", get(index))
-        .route("/{lang}/reports/{number}", get(report))
-        .route("/{lang}/figures", get(figures))
-        .route("/{lang}/campaigns", get(super::campaign::list))
-        .route("/{lang}/campaigns/{id}", get(super::campaign::summary))
+    Router::new().route("/{lang}/", get(index)).route("/{lang}/reports/{number}", get(report)).route("/{lang}/figures", get(figures))
 }
 
 /// The filters, as the form sends them (empty means "any").
@@ -54,73 +52,9 @@ const PERIODS: &[(&str, &str, &str)] = &[
     ("365", "12 tháng qua", "Last 12 months"),
 ];
 
-pub(super) fn lang_or_404(code: &str) -> Result<WebLang, Response> {
-    WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))
-}
-
-pub(super) fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &str) -> Frame<'a> {
-    let l = lang;
-    let home = if l.0 == Lang::Vi { "/vi/" } else { "/en/" };
-    let figures = format!("/{}/figures", l.code());
-    Frame {
-        lang: l,
-        title,
-        site: l.t("Phản ánh hiện trường", "Civic reports"),
-        home,
-        nav: vec![
-            (home.to_owned(), l.t("Bản đồ phản ánh", "Reports map"), here == "index"),
-            (figures, l.t("Số liệu xử lý", "Figures"), here == "figures"),
-            (format!("/{}/campaigns", l.code()), l.t("Chủ nhật xanh", "Green Sunday"), here == "campaigns"),
-        ],
-        other_lang: Some(format!("/{}{}", l.other().code(), other_path)),
-        map: false,
-        console_js: false,
-    }
-}
-
-pub(super) fn not_found(lang: WebLang) -> Response {
-    let markup = html! {
-        h1 { (lang.t("Không tìm thấy trang", "Page not found")) }
-        p { a href={ "/" (lang.code()) "/" } { (lang.t("Về bản đồ phản ánh", "Back to the reports map")) } }
-    };
-    let frame = Frame { title: lang.t("Không tìm thấy", "Not found"), ..Frame::bare(lang) };
-    html_response(StatusCode::NOT_FOUND, frame.render(markup))
-}
-
-pub(super) fn failure(lang: WebLang, e: ServiceError) -> Response {
-    tracing::warn!(error = %e, "a public page failed");
-    let markup = html! {
-        h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
-        p { (lang.t("Vui lòng thử lại sau ít phút.", "Please try again in a few minutes.")) }
-    };
-    let frame = Frame { title: lang.t("Lỗi", "Error"), ..Frame::bare(lang) };
-    html_response(StatusCode::INTERNAL_SERVER_ERROR, frame.render(markup))
-}
-
-impl Frame<'static> {
-    /// A frame without navigation, for pages that are not a place of the site (errors).
-    fn bare(lang: WebLang) -> Frame<'static> {
-        Frame {
-            lang,
-            title: "",
-            site: lang.t("Phản ánh hiện trường", "Civic reports"),
-            home: "/",
-            nav: Vec::new(),
-            other_lang: None,
-            map: false,
-            console_js: false,
-        }
-    }
-}
-
 /// The ward's or commune's name in the page's language (its code if the city no longer has it).
 fn ward_name(st: &AppState, code: &str, lang: WebLang) -> String {
     st.city.area.zone(code).map_or_else(|| code.to_owned(), |(w, _)| w.name.get(lang.0).to_owned())
-}
-
-/// The category's name in the page's language (its code if the catalog no longer has it).
-pub(super) fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
-    st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
 }
 
 fn unit_name(st: &AppState, code: &str, lang: WebLang) -> String {
@@ -441,15 +375,6 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
     html_response(StatusCode::OK, frame.render(body))
 }
 
-pub(super) fn actor(a: ActorRole, lang: WebLang) -> &'static str {
-    match a {
-        ActorRole::Citizen => lang.t("Người dân", "Citizen"),
-        ActorRole::Operator => lang.t("Trung tâm điều hành", "Operations centre"),
-        ActorRole::Officer => lang.t("Đơn vị xử lý", "Responsible unit"),
-        ActorRole::System => lang.t("Hệ thống", "System"),
-    }
-}
-
 /// `/{lang}/figures`: per category, per unit and per ward or commune, as tables and small bar
 /// charts.
 async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Response {
@@ -560,16 +485,4 @@ fn bar_chart(rows: &[(String, &Figures)], caption: &str, lang: WebLang) -> Marku
             }
         }
     }
-}
-
-/// Percent-encodes a query value.
-pub(super) fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -1,6 +1,7 @@
-//! Seed data: the units and reply templates every city starts with, and (with `--demo`)
-//! a handful of realistic Huế reports at different stages, made through the same
-//! services the API uses, so they obey the same rules.
+//! Seed data, a client of the service layer as the handlers are: the units and reply
+//! templates every city starts with, and (with `--demo`) a handful of realistic Huế reports
+//! at different stages, made through the same services the API uses, so they obey the same
+//! rules.
 
 use civic_core::cap::{AlertStatus, Certainty, ResponseType, Urgency};
 use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};

@@ -1,6 +1,6 @@
-//! The running server's parts that hold no rules: the limits a deployment tunes, where
-//! photos are kept, the metrics, the rate limiter and the clock tests move. The services'
-//! shared state (`service::AppState`) is made of these.
+//! Infrastructure below every layer: the running server's parts that hold no rules: the
+//! limits a deployment tunes, where photos are kept, the metrics, the rate limiter and the
+//! clock tests move. The services' shared state (`service::AppState`) is made of these.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

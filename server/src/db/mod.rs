@@ -23,6 +23,8 @@ pub mod changes;
 pub mod counters;
 pub mod demo;
 pub mod devices;
+mod error;
+mod pg;
 pub mod photos;
 pub mod places;
 pub mod report_lists;
@@ -33,6 +35,7 @@ mod sql;
 pub mod stats;
 pub mod templates;
 mod tls;
+mod value;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -42,7 +45,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use time::OffsetDateTime;
 
-pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt, ToValue, Value};
+pub use error::{DbError, DbResult, OptionalExt};
+pub use sql::{Conn, Row, Stmt};
+pub use value::{FromValue, Params, ToValue, Value};
 
 /// Any error, boxed: what the closures of `Db::read` and `Db::write` fail with.
 pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -289,7 +294,7 @@ impl Db {
                     .map_err(DbError::from)?,
             };
             let value = {
-                let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
+                let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache }));
                 f(&conn)?
             };
             tx.commit().map_err(DbError::from)?;

@@ -1,6 +1,6 @@
-//! The public pages of Green Sunday: the campaigns, and each one's summary: spots reported
-//! and cleaned per ward and per team, the kilograms, before/after pairs and the map of
-//! cleaned spots. Built from the same views as `/api/v1/campaigns…`; nobody is named.
+//! Web edge: the public pages of Green Sunday: the campaigns, and each one's summary: spots
+//! reported and cleaned per ward and per team, the kilograms, before/after pairs and the map
+//! of cleaned spots. Built from the same views as `/api/v1/campaigns…`; nobody is named.
 
 use axum::Router;
 use axum::extract::{Path, State};

@@ -11,6 +11,7 @@
 mod campaign;
 #[allow(clippy::result_large_err)]
 mod console;
+mod figures;
 #[allow(clippy::result_large_err)]
 mod page;
 mod public;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(root))
         .route("/static/{name}", get(asset))
         .merge(public::routes())
+        .merge(figures::routes())
         .merge(campaign::routes())
         .merge(console::routes())
         .layer(middleware::from_fn_with_state(state, security_headers))

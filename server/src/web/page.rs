@@ -276,6 +276,16 @@ pub fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
     st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
 }
 
+/// The unit's name in the page's language (its code if the catalog no longer has it).
+pub fn unit_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.catalog.get().unit(code).map_or_else(|| code.to_owned(), |u| u.name.get(lang.0).to_owned())
+}
+
+/// At most `max` characters of a text, with an ellipsis when it was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max).collect::<String>().trim_end()) }
+}
+
 /// Who acted on a report's timeline, in the page's language.
 pub fn actor(a: ActorRole, lang: WebLang) -> &'static str {
     match a {

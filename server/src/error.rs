@@ -129,11 +129,5 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-impl From<crate::db::DbError> for ApiError {
-    fn from(e: crate::db::DbError) -> Self {
-        ServiceError::from(e).into()
-    }
-}
-
 /// The result of an API handler.
 pub type ApiResult<T> = Result<T, ApiError>;

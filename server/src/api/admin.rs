@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use civic_core::catalog::Category;
 
-use crate::api::{Json, Path};
+use crate::api::{Json, Path, created};
 use crate::error::ApiResult;
+use crate::service::AppState;
 use crate::service::accounts::Caller;
 use crate::service::catalog::{self, CategoryChange, UnitChange};
-use crate::service::{AppState, Made};
 
 /// `PUT /api/v1/admin/categories/{code}`: switch a category off or on, give it another
 /// unit or another expected handling time.
@@ -64,6 +64,5 @@ pub async fn change_unit(
     Path(code): Path<String>,
     Json(change): Json<UnitChange>,
 ) -> ApiResult<StatusCode> {
-    let made = catalog::change_unit(&st, &caller, code, change).await?;
-    Ok(if made == Made::New { StatusCode::CREATED } else { StatusCode::OK })
+    Ok(created(catalog::change_unit(&st, &caller, code, change).await?))
 }

@@ -1,47 +1,37 @@
-//! Seed data: the units and reply templates every city starts with, and (with `--demo`)
-//! a handful of realistic Huế reports at different stages, made through the same
-//! handlers the API uses, so they obey the same rules.
+//! Seed data, a client of the service layer as the handlers are: the units and reply
+//! templates every city starts with, and (with `--demo`) a handful of realistic Huế reports
+//! at different stages, made through the same services the API uses, so they obey the same
+//! rules.
 
-use crate::params;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderMap;
 use civic_core::cap::{AlertStatus, Certainty, ResponseType, Urgency};
 use civic_core::model::{AnswerValue, Answers, FixSource, GeoFix, Localized, ReportId, Status};
 use civic_core::protocol::{AlertText, AreaInput, ChangeStatus, PublishAlert, Rate, RegisterDevice, Role, SubmitReport};
 use civic_core::warning::Severity;
 use sha2::{Digest, Sha256};
 
-use crate::api::officials::NewOfficial;
-use crate::api::{Json, Path, RawBody, alerts, citizen, officials};
-use crate::auth::{Caller, Official, hex, new_token};
-use crate::error::ApiResult;
-use crate::state::AppState;
+use crate::db::{self, DbResult};
+use crate::service::accounts::{Caller, NewOfficial, Official, create_account, hex, new_token};
+use crate::service::{AppState, ServiceResult, alerts, devices, feedback, photos, submission, work};
 
 /// Units from the catalog, and the default reply templates, if not there yet.
-pub async fn seed_units_and_templates(st: &AppState) -> ApiResult<()> {
+pub async fn seed_units_and_templates(st: &AppState) -> ServiceResult<()> {
     let units: Vec<(String, Localized)> = st.city.catalog.units.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
     st.db
-        .write(move |tx| {
+        .write_as(move |tx| -> DbResult<()> {
             for (code, name) in units {
                 // An admin's later renaming wins over the file's name.
-                tx.execute(
-                    "INSERT INTO unit (code, name_vi, name_en) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
-                    params![code, name.vi, name.en],
-                )?;
+                db::catalog::seed_unit(tx, &code, &name)?;
             }
-            let count: i64 = tx.query_row("SELECT COUNT(*) FROM reply_template", crate::params![], |r| r.get(0))?;
-            if count == 0 {
+            if db::templates::count(tx)? == 0 {
                 for (tvi, ten, vi, en) in TEMPLATES {
-                    tx.execute(
-                        "INSERT INTO reply_template (title_vi, title_en, text_vi, text_en) VALUES (?1, ?2, ?3, ?4)",
-                        params![tvi, ten, vi, en],
-                    )?;
+                    let title = Localized { vi: tvi.to_owned(), en: ten.to_owned() };
+                    db::templates::insert(tx, &title, &Localized { vi: vi.to_owned(), en: en.to_owned() })?;
                 }
             }
             Ok(())
         })
-        .await
+        .await?;
+    Ok(())
 }
 
 const TEMPLATES: [(&str, &str, &str, &str); 4] = [
@@ -126,8 +116,8 @@ const REPORTS: [DemoReport; 6] = [
 ];
 
 /// Seeds demo officials (with random passwords, logged once) and the demo reports, once.
-pub async fn seed(st: &AppState) -> ApiResult<()> {
-    let already: i64 = st.db.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM report", crate::params![], |r| r.get(0))?)).await?;
+pub async fn seed(st: &AppState) -> ServiceResult<()> {
+    let already = st.db.read_as(db::stats::count).await?;
     if already > 0 {
         tracing::info!("demo: the database already has reports; nothing seeded");
         return Ok(());
@@ -141,17 +131,16 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
         ("demo-giao-thong", vec![Role::UnitOfficer], vec!["giao-thong".to_owned()]),
     ] {
         let password = new_token("p");
-        officials::create_account(st, NewOfficial { username: username.into(), password: password.clone(), roles, units }).await?;
+        create_account(st, NewOfficial { username: username.into(), password: password.clone(), roles, units }).await?;
         tracing::info!(username, password = %password, "demo official (password shown once)");
     }
-    let body = serde_json::to_vec(&RegisterDevice { platform: Some("demo".into()), app_version: None }).unwrap_or_default();
-    let Json(device) = citizen::register(State(st.clone()), RawBody(Bytes::from(body))).await?.1;
+    let device = devices::register(st, RegisterDevice { platform: Some("demo".into()), app_version: None }).await?;
     let citizen = Caller::Device { id: device.device_id };
     let by_operator = Caller::Official(operator);
     for (i, r) in REPORTS.iter().enumerate() {
         let photo = demo_photo(i as u32);
         let hash = hex(&Sha256::digest(&photo));
-        citizen::put_photo(State(st.clone()), citizen.clone(), Path(hash.clone()), HeaderMap::new(), RawBody(Bytes::from(photo))).await?;
+        photos::store(st, hash.clone(), photo).await?;
         let mut answers = Answers::new();
         for (q, v) in r.answers {
             let list = st.catalog.get().get(r.category).and_then(|c| c.question(q)).map(|q| q.datatype);
@@ -175,21 +164,14 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
             captured_at: now,
             alerts: Vec::new(),
         };
-        citizen::submit(State(st.clone()), citizen.clone(), Json(submit)).await?;
+        submission::submit(st, &citizen, submit).await?;
         for stage in r.stages {
             let mut change = ChangeStatus { to: *stage, note: None, photo: None, photo_location: None, duplicate_of: None, unit: None };
             match stage {
                 Status::Resolved => {
                     let after = demo_photo(100 + i as u32);
                     let after_hash = hex(&Sha256::digest(&after));
-                    citizen::put_photo(
-                        State(st.clone()),
-                        by_operator.clone(),
-                        Path(after_hash.clone()),
-                        HeaderMap::new(),
-                        RawBody(Bytes::from(after)),
-                    )
-                    .await?;
+                    photos::store(st, after_hash.clone(), after).await?;
                     change.note = Some("Đã xử lý xong tại hiện trường. / Fixed on site.".into());
                     change.photo = Some(after_hash);
                     change.photo_location = Some(location);
@@ -201,16 +183,10 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
                 }
                 _ => {}
             }
-            officials::change_status(State(st.clone()), by_operator.clone(), Path(id), Json(change)).await?;
+            work::change_status(st, &by_operator, id, change).await?;
         }
         if r.stages.last() == Some(&Status::Resolved) && i == 2 {
-            citizen::rate(
-                State(st.clone()),
-                citizen.clone(),
-                Path(id),
-                Json(Rate { stars: 5, comment: Some("Xử lý nhanh, cảm ơn!".into()) }),
-            )
-            .await?;
+            feedback::rate(st, &citizen, id, Rate { stars: 5, comment: Some("Xử lý nhanh, cảm ơn!".into()) }).await?;
         }
     }
     spread_over_past_days(st).await?;
@@ -221,7 +197,7 @@ pub async fn seed(st: &AppState) -> ApiResult<()> {
 
 /// A flood warning for the wards along the Perfume River (Kim Long, Phú Xuân, Thuận Hóa), in
 /// Vietnamese and English, for the next day.
-async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
+async fn demo_warning(st: &AppState, operator: Caller) -> ServiceResult<()> {
     let now = st.now();
     let warning = PublishAlert {
         status: AlertStatus::Actual,
@@ -252,7 +228,7 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
         ],
         areas: ["19774", "19753", "19789"].into_iter().map(|code| AreaInput::Named { code: code.into() }).collect(),
     };
-    alerts::publish(State(st.clone()), operator, Json(warning)).await?;
+    alerts::publish(st, &operator, &warning).await?;
     tracing::info!("demo: published a flood warning for Kim Long, Phú Xuân and Thuận Hóa");
     Ok(())
 }
@@ -260,37 +236,8 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ApiResult<()> {
 /// Makes the demo look lived-in: each report received some days ago, each step of its
 /// timeline a few hours after the one before, so processing times and overdue counts mean
 /// something on a newcomer's first look.
-async fn spread_over_past_days(st: &AppState) -> ApiResult<()> {
-    st.db
-        .write(|tx| {
-            let ids: Vec<String> = tx
-                .prepare_cached("SELECT id FROM report ORDER BY received_at")?
-                .query_map(crate::params![], |r| r.get(0))?
-                .collect::<crate::db::DbResult<_>>()?;
-            const HOUR: i64 = 3_600_000;
-            for (i, id) in ids.iter().enumerate() {
-                let back = (6 - i as i64) * 24 * HOUR + 3 * HOUR;
-                let events: Vec<String> = tx
-                    .prepare_cached("SELECT id FROM timeline_event WHERE report_id = ?1 ORDER BY at, id")?
-                    .query_map([id], |r| r.get(0))?
-                    .collect::<crate::db::DbResult<_>>()?;
-                for (k, e) in events.iter().enumerate() {
-                    tx.execute("UPDATE timeline_event SET at = at - ?2 + ?3 WHERE id = ?1", params![e, back, k as i64 * 5 * HOUR])?;
-                }
-                let last: i64 = tx.query_row("SELECT MAX(at) FROM timeline_event WHERE report_id = ?1", [id], |r| r.get(0))?;
-                tx.execute(
-                    "UPDATE report SET captured_at = captured_at - ?2, received_at = received_at - ?2, due_at = due_at - ?2,
-                            updated_at = ?3,
-                            outcome_at = CASE WHEN outcome_at IS NULL THEN NULL ELSE
-                                (SELECT MAX(at) FROM timeline_event WHERE report_id = ?1
-                                   AND status IN ('resolved', 'rejected', 'duplicate')) END
-                     WHERE id = ?1",
-                    params![id, back, last],
-                )?;
-            }
-            Ok(())
-        })
-        .await
+async fn spread_over_past_days(st: &AppState) -> ServiceResult<()> {
+    Ok(st.db.write_as(db::demo::spread_over_past_days).await?)
 }
 
 /// A street-coloured test photo (a JPEG), different for each seed.

@@ -1,9 +1,12 @@
-//! API errors as RFC 9457 `application/problem+json`, each with a stable `type`.
-//! A 5xx is logged with its cause and answered with a generic message only.
+//! HTTP edge: API errors as RFC 9457 `application/problem+json`, each with a stable `type`.
+//! A 5xx is logged with its cause and answered with a generic message only. The services'
+//! errors (`service::ServiceError`) get their HTTP status here, once.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+use crate::service::ServiceError;
 
 /// Base of every problem `type` URI.
 pub const PROBLEM_BASE: &str = "https://civic.invalid/problems/";
@@ -109,32 +112,19 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<crate::db::DbError> for ApiError {
-    fn from(e: crate::db::DbError) -> Self {
-        ApiError::internal(format!("database: {e}"))
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        ApiError::internal(format!("database: {e}"))
-    }
-}
-
-impl From<std::io::Error> for ApiError {
-    fn from(e: std::io::Error) -> Self {
-        ApiError::internal(format!("io: {e}"))
-    }
-}
-
-impl From<civic_core::photo::PhotoError> for ApiError {
-    fn from(e: civic_core::photo::PhotoError) -> Self {
-        use civic_core::photo::PhotoError;
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
         match e {
-            PhotoError::Empty => ApiError::unprocessable("photo-empty", "the photo is empty"),
-            PhotoError::UnsupportedFormat => ApiError::UnsupportedMedia(e.to_string()),
-            PhotoError::TooLarge { .. } | PhotoError::TooManyBytes { .. } => ApiError::TooLarge(e.to_string()),
-            other => ApiError::unprocessable("photo-unreadable", other.to_string()),
+            ServiceError::Malformed { kind, detail } => ApiError::BadRequest { kind, detail },
+            ServiceError::Unauthenticated(detail) => ApiError::Unauthorized(detail),
+            ServiceError::Forbidden(detail) => ApiError::Forbidden(detail),
+            ServiceError::NotFound(detail) => ApiError::NotFound(detail),
+            ServiceError::Conflict { kind, detail } => ApiError::Conflict { kind, detail },
+            ServiceError::Refused { kind, detail } => ApiError::Unprocessable { kind, detail },
+            ServiceError::TooLarge(detail) => ApiError::TooLarge(detail),
+            ServiceError::UnsupportedMedia(detail) => ApiError::UnsupportedMedia(detail),
+            ServiceError::Busy { detail, retry_after_s } => ApiError::Busy { detail, retry_after_s },
+            ServiceError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

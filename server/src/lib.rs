@@ -2,23 +2,28 @@
 //!
 //! `router(state)` builds the whole HTTP surface so tests can drive it; `serve` runs it
 //! until a shutdown signal.
+//!
+//! Three layers, each depending only on the one below it (and on `civic_core`):
+//! - the edge: `api` (`/api/v1`, the CAP feed, Open311) and `web` (the public pages and the
+//!   console) parse a request, call a service and render its answer; `error` gives the
+//!   services' errors their HTTP status, once;
+//! - `service`: the rules, and the transactions they run in (`AppState` is what they share);
+//! - `db`: the store, every SQL statement, knowing nothing of HTTP nor of the rules.
+//!
+//! Beside them: `state` (limits, photo store, metrics), `push` (the push gateways), `outbound`
+//! (requests made on a client's behalf), `city`, `config` and `demo` (seed data, made
+//! through the services).
 
-pub mod admin;
-pub mod alerts;
 pub mod api;
-pub mod auth;
-pub mod catalog;
 pub mod city;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod outbound;
-pub mod places;
 pub mod push;
-pub mod reports;
+pub mod service;
 pub mod state;
-pub mod warnings;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -31,7 +36,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::error::ApiError;
-use crate::state::{AppState, Metrics};
+use crate::service::{AppState, ServiceError};
+use crate::state::Metrics;
 
 /// The whole HTTP surface.
 ///
@@ -39,7 +45,7 @@ use crate::state::{AppState, Metrics};
 /// their `#[utoipa::path]`: the axum router and the OpenAPI document served at
 /// `/api/v1/openapi.json` come out of it together, so neither can name a route the other lacks.
 pub fn router(state: AppState) -> Router {
-    use api::{alerts, campaigns, citizen, officials, openapi, ops, public};
+    use api::{admin, alerts, campaigns, citizen, officials, openapi, ops, public};
     use utoipa::OpenApi;
     use utoipa_axum::router::OpenApiRouter;
     use utoipa_axum::routes;
@@ -148,7 +154,7 @@ async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let key = match req.headers().get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        Some(token) => format!("t:{}", auth::token_hash(token)),
+        Some(token) => format!("t:{}", service::accounts::token_hash(token)),
         None => match req.extensions().get::<ConnectInfo<SocketAddr>>() {
             Some(ConnectInfo(addr)) => format!("a:{}", addr.ip()),
             None => "a:unknown".to_owned(),
@@ -191,8 +197,8 @@ pub async fn prepare_with_parts(
     let (url, pool) = (config.database_url(), config.database_pool);
     // PostgreSQL's client blocks: connect and migrate off the async threads.
     let db = tokio::task::spawn_blocking(move || db::Db::open_url(&url, pool)).await.map_err(|e| e.to_string())??;
-    let moved = places::move_to_current_units(&db, &city).await.map_err(|e| format!("placing stored reports in wards: {e}"))?;
-    if moved != places::Moved::default() {
+    let moved = service::places::move_to_current_units(&db, &city).await.map_err(|e| format!("placing stored reports in wards: {e}"))?;
+    if moved != service::places::Moved::default() {
         tracing::info!(
             reports = moved.reports,
             spots = moved.spots,
@@ -201,10 +207,10 @@ pub async fn prepare_with_parts(
             "moved what was stored under former units to today's wards and communes"
         );
     }
-    let warnings = warnings::Warnings::load(sender, &city, gateways, &db).await?;
+    let warnings = service::warnings::Warnings::load(sender, &city, gateways, &db).await?;
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);
-    let live = catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
+    let live = service::catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
     let state = AppState {
         db,
         catalog: Arc::new(live),
@@ -220,15 +226,15 @@ pub async fn prepare_with_parts(
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {
-        let account = api::officials::NewOfficial {
+        let account = service::accounts::NewOfficial {
             username: user.clone(),
             password: password.clone(),
             roles: vec![civic_core::protocol::Role::Admin, civic_core::protocol::Role::Operator],
             units: vec![],
         };
-        match api::officials::create_account(&state, account).await {
+        match service::accounts::create_account(&state, account).await {
             Ok(()) => tracing::info!(username = %user, "created the first admin account"),
-            Err(ApiError::Conflict { .. }) => tracing::info!(username = %user, "admin account already exists"),
+            Err(ServiceError::Conflict { .. }) => tracing::info!(username = %user, "admin account already exists"),
             Err(e) => return Err(format!("admin account: {e}")),
         }
     }
@@ -251,7 +257,7 @@ pub async fn serve(
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
-                if let Err(e) = api::campaigns::hand_over_ended(&st).await {
+                if let Err(e) = service::spots::hand_over_ended(&st).await {
                     tracing::warn!(error = %e, "handing over ended campaigns failed; trying again later");
                 }
             }

@@ -1,5 +1,6 @@
-//! Requests the server makes to the outside on a client's behalf: fetching the photo at an
-//! Open311 `media_url`, and looking an `address_string` up with the configured geocoder.
+//! Outbound, used by the service layer: requests the server makes to the outside on a
+//! client's behalf: fetching the photo at an Open311 `media_url`, and looking an
+//! `address_string` up with the configured geocoder.
 //!
 //! A URL a client hands us must not reach inside the city's network (server-side request
 //! forgery): names are resolved by a resolver that drops every loopback, private,

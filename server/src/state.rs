@@ -1,4 +1,6 @@
-//! What every handler shares: the database, the city, the photo folder, limits, metrics.
+//! Infrastructure below every layer: the running server's parts that hold no rules: the
+//! limits a deployment tunes, where photos are kept, the metrics, the rate limiter and the
+//! clock tests move. The services' shared state (`service::AppState`) is made of these.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -6,11 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use civic_core::City;
-use civic_core::clock::{Clock, SharedClock};
+use civic_core::clock::Clock;
 use time::OffsetDateTime;
-
-use crate::db::Db;
 
 /// Limits a deployment may tune.
 #[derive(Debug, Clone)]
@@ -67,34 +66,6 @@ impl Default for Limits {
             media_fetch_private: false,
             tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         }
-    }
-}
-
-/// Shared state of the running server.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub city: Arc<City>,
-    /// What phones are sent of the city (`GET /city`).
-    pub city_files: Arc<crate::city::CityFiles>,
-    /// The catalog in force: the city's, with admins' changes (use this, not `city.catalog`).
-    pub catalog: Arc<crate::catalog::LiveCatalog>,
-    pub photos: PhotoStore,
-    pub limits: Arc<Limits>,
-    pub metrics: Arc<Metrics>,
-    pub limiter: Arc<RateLimiter>,
-    /// Photos being decoded at once (each may take tens of MiB while it is).
-    pub photo_permits: Arc<tokio::sync::Semaphore>,
-    /// The warning service: its CAP sender and the push gateways.
-    pub warnings: Arc<crate::warnings::Warnings>,
-    /// What every rule that depends on time reads (`now`).
-    pub clock: SharedClock,
-}
-
-impl AppState {
-    /// Now, to the millisecond (what the database keeps).
-    pub fn now(&self) -> OffsetDateTime {
-        civic_core::clock::to_millisecond(self.clock.now())
     }
 }
 

@@ -1,4 +1,4 @@
-//! The public CAP 1.2 feed: an Atom index of the warnings in force and each CAP message as
+//! HTTP edge: the public CAP 1.2 feed: an Atom index of the warnings in force and each CAP message as
 //! an XML document, for aggregators, broadcasters and other alerting systems.
 
 use axum::extract::State;
@@ -7,9 +7,8 @@ use axum::response::{IntoResponse, Response};
 use civic_core::cap;
 
 use super::Path;
-use crate::alerts;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::service::{AppState, alerts};
 
 /// The media type of a CAP document, as CAP feeds use it.
 pub const CAP_MEDIA_TYPE: &str = "application/cap+xml; charset=utf-8";
@@ -18,7 +17,7 @@ pub const CAP_MEDIA_TYPE: &str = "application/cap+xml; charset=utf-8";
 /// so readers see the Cancel), newest first, each linking to its CAP document.
 pub async fn atom(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     let now = st.now();
-    let messages = st.db.read(move |c| alerts::feed(c, 500, now)).await?;
+    let messages = alerts::feed(&st, 500).await?;
     let base = base_url(&st, &headers);
     let self_url = format!("{base}/cap/alerts.atom");
     let updated = messages.iter().map(|m| m.sent).max().unwrap_or(now);
@@ -56,8 +55,7 @@ pub async fn atom(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<R
 
 /// `GET /cap/alerts/{identifier}`: one CAP message, as an OASIS CAP 1.2 document.
 pub async fn message(State(st): State<AppState>, Path(identifier): Path<String>) -> ApiResult<Response> {
-    let id = identifier.clone();
-    let msg = st.db.read(move |c| alerts::message(c, &id)).await?;
+    let msg = alerts::message(&st, identifier.clone()).await?;
     let msg = msg.ok_or_else(|| ApiError::NotFound(format!("there is no CAP message {identifier}")))?;
     Ok(([(header::CONTENT_TYPE, CAP_MEDIA_TYPE)], cap::xml::to_xml(&msg)).into_response())
 }

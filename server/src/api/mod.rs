@@ -1,5 +1,8 @@
-//! The HTTP surface: `/api/v1` routes, extractors that answer bad input with problems.
+//! HTTP edge: the `/api/v1` handlers, the CAP feed and Open311, and the extractors that
+//! answer bad input with problems. A handler parses the request, calls a service
+//! (`crate::service`) and renders what it answers; the rules are the services'.
 
+pub mod admin;
 pub mod alerts;
 pub mod campaigns;
 pub mod citizen;
@@ -12,8 +15,11 @@ pub mod public;
 
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
 
 use crate::error::ApiError;
+use crate::service::AppState;
+use crate::service::accounts::{Caller, caller_for_token};
 
 /// A JSON body; malformed JSON, wrong types and unknown fields are 400 problems.
 #[derive(FromRequest)]
@@ -83,15 +89,25 @@ impl From<PathRejection> for ApiError {
     }
 }
 
-/// Checks a free-text field: trimmed, not empty when required, at most `max` characters.
-pub fn text_field(name: &str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
-    let v = civic_core::model::plain_text(value).trim().to_owned();
-    if required && v.is_empty() {
-        return Err(ApiError::unprocessable("missing-field", format!("`{name}` is required")));
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The caller, by the request's bearer token (a device's or an official's session).
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()))?.to_owned();
+        Ok(caller_for_token(state, &token).await?)
     }
-    let chars = v.chars().count();
-    if chars > max {
-        return Err(ApiError::unprocessable("too-long", format!("`{name}` has {chars} characters; at most {max}")));
+}
+
+/// A 201 for something made now, a 200 for something found made before.
+pub fn created(made: crate::service::Made) -> axum::http::StatusCode {
+    match made {
+        crate::service::Made::New => axum::http::StatusCode::CREATED,
+        crate::service::Made::Before => axum::http::StatusCode::OK,
     }
-    Ok(v)
 }

@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document of `/api/v1`, served at `GET /api/v1/openapi.json`.
+//! HTTP edge: the OpenAPI 3.1 document of `/api/v1`, served at `GET /api/v1/openapi.json`.
 //!
 //! It is generated: every handler carries its `#[utoipa::path]`, the wire types derive
 //! `ToSchema` (civic-core's `openapi` feature), and `crate::router` builds the axum router

@@ -1,15 +1,15 @@
-//! Operations: health, metrics.
+//! HTTP edge: operations: health, metrics.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use crate::state::AppState;
+use crate::service::AppState;
 
 /// `GET /healthz`: 200 when the database answers.
 pub async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
-    match st.db.read(|c| Ok(c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))?)).await {
-        Ok(_) => (StatusCode::OK, "ok"),
+    match st.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }

@@ -1,19 +1,16 @@
-//! What anyone may read: the catalog, photos, reports without personal data, figures.
+//! HTTP edge: what anyone may read: the catalog, photos, reports without personal data, figures.
 
-use crate::db::OptionalExt;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use civic_core::model::Status;
-use civic_core::protocol::{CatalogView, CityConfig, Figures, NearbyReport, Page, PublicReport, Transparency};
+use civic_core::protocol::{CatalogView, CityConfig, NearbyReport, Page, PublicReport, Transparency};
 use serde::Deserialize;
 
-use super::citizen::parse_page_token;
 use super::{Json, Path, Query};
-use crate::db::to_ms;
 use crate::error::{ApiError, ApiResult};
-use crate::reports::{self, Stored};
-use crate::state::AppState;
+use crate::service::public::{self, PublicFilter};
+use crate::service::{AppState, photos, statistics};
 
 /// The category catalog as the apps read it.
 /// `GET /api/v1/catalog`
@@ -89,13 +86,7 @@ pub async fn city_wards(State(st): State<AppState>) -> axum::response::Response 
     )
 )]
 pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiResult<impl IntoResponse> {
-    let h = hash.clone();
-    let stored: Option<String> =
-        st.db.read(move |c| Ok(c.query_row("SELECT stored_hash FROM photo WHERE hash = ?1", [h], |r| r.get(0)).optional()?)).await?;
-    let not_found = || ApiError::NotFound(format!("there is no photo {hash}"));
-    let stored = stored.ok_or_else(not_found)?;
-    let bytes = st.photos.get(&stored).await?;
-    let bytes = bytes.ok_or_else(not_found)?;
+    let bytes = photos::jpeg(&st, &hash).await?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], bytes))
 }
 
@@ -144,55 +135,18 @@ pub struct PublicQuery {
     )
 )]
 pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> ApiResult<Json<Page<PublicReport>>> {
-    let mut sql = format!("SELECT {} FROM report WHERE 1 = 1", reports::COLUMNS);
-    let mut args: Vec<crate::db::Value> = Vec::new();
-    if let Some(bbox) = &q.bbox {
-        let v: Vec<f64> = bbox.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-        let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
-            return Err(ApiError::bad_request("bad-query", "bbox is min_lon,min_lat,max_lon,max_lat"));
-        };
-        sql.push_str(" AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?");
-        args.extend([min_lon, max_lon, min_lat, max_lat].map(Into::into));
-    }
-    if let Some(c) = &q.category {
-        sql.push_str(" AND category = ?");
-        args.push(c.clone().into());
-    }
-    if let Some(w) = &q.ward {
-        sql.push_str(" AND ward_code = ?");
-        args.push(w.clone().into());
-    }
-    if let Some(s) = q.status {
-        sql.push_str(" AND status = ?");
-        args.push(s.as_str().to_owned().into());
-    }
-    if let Some(from) = q.from {
-        sql.push_str(" AND received_at >= ?");
-        args.push(to_ms(from).into());
-    }
-    if let Some(to) = q.to {
-        sql.push_str(" AND received_at < ?");
-        args.push(to_ms(to).into());
-    }
-    if let Some(after) = &q.after {
-        let (ms, id) = parse_page_token(after)?;
-        sql.push_str(" AND (received_at, id) < (?, ?)");
-        args.push(ms.into());
-        args.push(id.into());
-    }
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    sql.push_str(" ORDER BY received_at DESC, id DESC LIMIT ?");
-    args.push(i64::from(limit + 1).into());
-    let page = st
-        .db
-        .read(move |c| {
-            let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(args, Stored::from_row)?;
-            let stored = rows.map(|r| r?).collect::<ApiResult<Vec<_>>>()?;
-            reports::page(&stored, limit, |s| reports::public_view(c, s), |s| s.received_at)
-        })
-        .await?;
-    Ok(Json(page))
+    let bbox = match &q.bbox {
+        Some(bbox) => {
+            let v: Vec<f64> = bbox.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
+                return Err(ApiError::bad_request("bad-query", "bbox is min_lon,min_lat,max_lon,max_lat"));
+            };
+            Some((min_lon, min_lat, max_lon, max_lat))
+        }
+        None => None,
+    };
+    let filter = PublicFilter { bbox, category: q.category, ward: q.ward, status: q.status, from: q.from, to: q.to };
+    Ok(Json(public::list(&st, filter, q.after.as_deref(), q.limit).await?))
 }
 
 /// `GET /api/v1/public/reports/{public_number}`
@@ -210,9 +164,7 @@ pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> A
     )
 )]
 pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<PublicReport>> {
-    let n = number.clone();
-    let report = st.db.read(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose()).await?;
-    report.map(Json).ok_or_else(|| ApiError::NotFound(format!("there is no report {number}")))
+    Ok(Json(public::detail(&st, &number).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -246,37 +198,7 @@ pub struct NearbyQuery {
     )
 )]
 pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) -> ApiResult<Json<Vec<NearbyReport>>> {
-    if !q.lat.is_finite() || !q.lon.is_finite() || q.lat.abs() > 90.0 || q.lon.abs() > 180.0 {
-        return Err(ApiError::bad_request("bad-query", "lat/lon are not a valid position"));
-    }
-    let radius = q.radius_m.unwrap_or(50.0).clamp(1.0, 500.0);
-    // A box a little larger than the circle, then the exact distance.
-    let dlat = radius / 111_000.0 * 1.2;
-    let dlon = dlat / q.lat.to_radians().cos().max(0.01);
-    let found = st
-        .db
-        .read(move |c| {
-            let sql = format!(
-                "SELECT {} FROM report WHERE category = ?1 AND lat BETWEEN ?2 AND ?3 AND lon BETWEEN ?4 AND ?5
-                 AND status IN ('received','assigned','in_progress','reopened')",
-                reports::COLUMNS
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
-            let rows =
-                stmt.query_map(crate::params![q.category, q.lat - dlat, q.lat + dlat, q.lon - dlon, q.lon + dlon], Stored::from_row)?;
-            let mut near = Vec::new();
-            for s in rows {
-                let s = s??;
-                let d = civic_core::area::distance_m((q.lat, q.lon), (s.location.lat, s.location.lon));
-                if d <= radius {
-                    near.push(NearbyReport { id: s.id, distance_m: d, report: reports::public_view(c, &s)? });
-                }
-            }
-            near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
-            Ok(near)
-        })
-        .await?;
-    Ok(Json(found))
+    Ok(Json(public::nearby(&st, q.lat, q.lon, q.category, q.radius_m).await?))
 }
 
 /// `GET /api/v1/public/stats`: per category, per unit and per ward or commune.
@@ -292,102 +214,5 @@ pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) ->
     )
 )]
 pub async fn stats(State(st): State<AppState>) -> ApiResult<Json<Transparency>> {
-    let now = st.now();
-    let t = st
-        .db
-        .read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT r.category, r.unit, r.status, r.received_at, r.outcome_at, r.due_at, g.stars, COALESCE(r.ward_code, '')
-                 FROM report r LEFT JOIN rating g ON g.report_id = r.id",
-            )?;
-            let rows = stmt
-                .query_map(crate::params![], |r| {
-                    Ok(Row {
-                        category: r.get(0)?,
-                        unit: r.get(1)?,
-                        status: r.get(2)?,
-                        received: r.get(3)?,
-                        outcome: r.get(4)?,
-                        due: r.get(5)?,
-                        stars: r.get(6)?,
-                        ward: r.get(7)?,
-                    })
-                })?
-                .collect::<crate::db::DbResult<Vec<_>>>()?;
-            let now = to_ms(now);
-            let placed: Vec<Row> = rows.iter().filter(|r| !r.ward.is_empty()).cloned().collect();
-            Ok(Transparency {
-                by_category: figures(&rows, |r| &r.category, now),
-                by_unit: figures(&rows, |r| &r.unit, now),
-                by_ward: figures(&placed, |r| &r.ward, now),
-            })
-        })
-        .await?;
-    Ok(Json(t))
-}
-
-#[derive(Clone)]
-struct Row {
-    category: String,
-    ward: String,
-    unit: String,
-    status: String,
-    received: i64,
-    outcome: Option<i64>,
-    due: i64,
-    stars: Option<u8>,
-}
-
-fn figures(rows: &[Row], key: impl Fn(&Row) -> &String, now: i64) -> Vec<Figures> {
-    let mut groups: std::collections::BTreeMap<&String, Vec<&Row>> = Default::default();
-    for r in rows {
-        groups.entry(key(r)).or_default().push(r);
-    }
-    groups
-        .into_iter()
-        .map(|(k, rs)| {
-            let resolved: Vec<f64> = rs
-                .iter()
-                .filter(|r| r.status == "resolved")
-                .filter_map(|r| r.outcome.map(|o| (o - r.received) as f64 / 3_600_000.0))
-                .collect();
-            let open: Vec<&&Row> = rs.iter().filter(|r| r.outcome.is_none()).collect();
-            let stars: Vec<f64> = rs.iter().filter_map(|r| r.stars.map(f64::from)).collect();
-            Figures {
-                key: k.clone(),
-                received: rs.len() as u64,
-                resolved: resolved.len() as u64,
-                open: open.len() as u64,
-                overdue: open.iter().filter(|r| r.due < now).count() as u64,
-                median_hours_to_resolve: percentile(&resolved, 0.5),
-                p90_hours_to_resolve: percentile(&resolved, 0.9),
-                satisfaction: (!stars.is_empty()).then(|| stars.iter().sum::<f64>() / stars.len() as f64),
-                ratings: stars.len() as u64,
-            }
-        })
-        .collect()
-}
-
-/// The `p` quantile by the nearest-rank method.
-fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let rank = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len());
-    v.get(rank - 1).copied()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percentile;
-
-    #[test]
-    fn percentiles_use_the_nearest_rank() {
-        let v = [5.0, 1.0, 3.0, 2.0, 4.0];
-        assert_eq!(percentile(&v, 0.5), Some(3.0));
-        assert_eq!(percentile(&v, 0.9), Some(5.0));
-        assert_eq!(percentile(&[], 0.5), None);
-    }
+    Ok(Json(statistics::transparency(&st).await?))
 }

@@ -1,4 +1,4 @@
-//! The server's database: SQLite (the embedded default: WAL, one writer, a few readers) or
+//! Store layer: the server's database, SQLite (the embedded default: WAL, one writer, a few readers) or
 //! PostgreSQL (several server processes on one database). Both run the same statements
 //! through `Conn` (see `sql.rs`), with versioned migrations of their own. Blocking work runs
 //! on tokio's blocking pool.
@@ -8,9 +8,34 @@
 //! number of processes commit one after the other. That keeps the sync cursor (the change
 //! log's sequence) in commit order, which a device paging through it relies on, while
 //! reads run in parallel on every process.
+//!
+//! Every SQL statement of the server lives in this module's files, one per kind of thing
+//! kept (`reports`, `campaigns`, `alerts`…), as functions over a transaction's `Conn`. The
+//! store knows nothing of HTTP nor of the services' rules: it answers `DbResult`, and the
+//! service running the transaction (`Db::read_as` / `Db::write_as`) decides what a row, or
+//! its absence, means.
 
+pub mod accounts;
+pub mod alerts;
+pub mod campaigns;
+pub mod catalog;
+pub mod changes;
+pub mod counters;
+pub mod demo;
+pub mod devices;
+mod error;
+mod pg;
+pub mod photos;
+pub mod places;
+pub mod report_lists;
+pub mod report_writes;
+pub mod reports;
+pub mod spots;
 mod sql;
+pub mod stats;
+pub mod templates;
 mod tls;
+mod value;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,9 +45,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use time::OffsetDateTime;
 
-pub use sql::{Conn, DbError, DbResult, FromValue, OptionalExt, Params, Row, Stmt, ToValue, Value};
+pub use error::{DbError, DbResult, OptionalExt};
+pub use sql::{Conn, Row, Stmt};
+pub use value::{FromValue, Params, ToValue, Value};
 
-use crate::error::{ApiError, ApiResult};
+/// Any error, boxed: what the closures of `Db::read` and `Db::write` fail with.
+pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -145,21 +173,45 @@ impl Db {
         Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
     }
 
-    /// Runs `f` in one write transaction, committed before this returns.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    /// Runs `f` in one write transaction, committed before this returns; for callers with
+    /// no error of their own (tests, scripts), whose statements' errors come back boxed.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AnyError>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
+    {
+        self.write_as(f).await
+    }
+
+    /// Runs `f` on a reader, in one read transaction (a consistent snapshot); errors boxed
+    /// as `write`'s.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AnyError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
+    {
+        self.read_as(f).await
+    }
+
+    /// Runs `f` in one write transaction, committed before this returns, with the closure's
+    /// own error (`DbError` itself, or any a `DbError` converts into): a service stops the
+    /// transaction (nothing of it is kept) by returning its rule's refusal, and gets that
+    /// refusal back as it was.
+    pub async fn write_as<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         match &*self.inner {
             Backend::Sqlite(_) => {
                 let inner = self.inner.clone();
                 blocking(move || {
-                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
                     let mut conn = lock(&db.writer);
-                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
                     let value = f(&Conn::Sqlite(&tx))?;
-                    tx.commit()?;
+                    tx.commit().map_err(DbError::from)?;
                     Ok(value)
                 })
                 .await
@@ -168,30 +220,37 @@ impl Db {
         }
     }
 
-    /// Runs `f` on a reader, in one read transaction (a consistent snapshot).
-    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    /// Runs `f` on a reader, in one read transaction (a consistent snapshot), with the
+    /// closure's own error (see `write_as`).
+    pub async fn read_as<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         match &*self.inner {
             Backend::Sqlite(db) => {
-                let _permit = db.reader_permits.acquire().await.map_err(ApiError::internal)?;
+                let _permit = db.reader_permits.acquire().await.map_err(|e| DbError::Other(e.to_string()))?;
                 let inner = self.inner.clone();
                 blocking(move || {
-                    let Backend::Sqlite(db) = &*inner else { return Err(ApiError::internal("backend changed")) };
+                    let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
                     // The permit guarantees an idle connection; the lease puts it back whatever
                     // `f` does, even if it panics.
-                    let lease = Lease::take(&db.readers).ok_or_else(|| ApiError::internal("no idle database reader"))?;
-                    let tx = lease.conn().unchecked_transaction()?;
+                    let lease = Lease::take(&db.readers).ok_or_else(|| DbError::Other("no idle database reader".into()))?;
+                    let tx = lease.conn().unchecked_transaction().map_err(DbError::from)?;
                     let value = f(&Conn::Sqlite(&tx))?;
-                    tx.finish()?;
+                    tx.finish().map_err(DbError::from)?;
                     Ok(value)
                 })
                 .await
             }
             Backend::Postgres(_) => self.postgres(Access::Read, f).await,
         }
+    }
+
+    /// Whether the database answers (`GET /healthz`).
+    pub async fn ping(&self) -> DbResult<()> {
+        self.read_as(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
     }
 }
 
@@ -207,16 +266,18 @@ enum Access {
 impl Db {
     /// Runs `f` in one PostgreSQL transaction on a pooled connection, committed before this
     /// returns.
-    async fn postgres<T, F>(&self, access: Access, f: F) -> ApiResult<T>
+    async fn postgres<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> ApiResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        let Backend::Postgres(pool) = &*self.inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
-        let _permit = pool.permits.acquire().await.map_err(ApiError::internal)?;
+        let not_postgres = || DbError::Other("not a PostgreSQL database".into());
+        let Backend::Postgres(pool) = &*self.inner else { return Err(not_postgres().into()) };
+        let _permit = pool.permits.acquire().await.map_err(|e| DbError::Other(e.to_string()))?;
         let inner = self.inner.clone();
         blocking(move || {
-            let Backend::Postgres(pool) = &*inner else { return Err(ApiError::internal("not a PostgreSQL database")) };
+            let Backend::Postgres(pool) = &*inner else { return Err(not_postgres().into()) };
             let mut lease = PgLease::take(pool)?;
             let PgConn { client, cache } = lease.conn()?;
             let mut tx = match access {
@@ -233,7 +294,7 @@ impl Db {
                     .map_err(DbError::from)?,
             };
             let value = {
-                let conn = Conn::Postgres(RefCell::new(sql::PgTx { tx: &mut tx, cache }));
+                let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache }));
                 f(&conn)?
             };
             tx.commit().map_err(DbError::from)?;
@@ -288,17 +349,17 @@ struct PgLease<'a> {
 }
 
 impl<'a> PgLease<'a> {
-    fn take(pool: &'a PgPool) -> ApiResult<Self> {
+    fn take(pool: &'a PgPool) -> DbResult<Self> {
         let conn = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         Ok(PgLease { pool, conn })
     }
 
-    fn conn(&mut self) -> ApiResult<&mut PgConn> {
+    fn conn(&mut self) -> DbResult<&mut PgConn> {
         if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             let client = self.pool.target.connect().map_err(DbError::from)?;
             self.conn = Some(PgConn { client, cache: HashMap::new() });
         }
-        self.conn.as_mut().ok_or_else(|| ApiError::internal("no database connection"))
+        self.conn.as_mut().ok_or_else(|| DbError::Other("no database connection".into()))
     }
 }
 
@@ -336,8 +397,12 @@ impl Drop for Lease<'_> {
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal(format!("database task: {e}")))?
+async fn blocking<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| DbError::Other(format!("database task: {e}")))?
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -398,7 +463,7 @@ pub fn to_ms(t: OffsetDateTime) -> i64 {
 }
 
 /// A stored time.
-pub fn from_ms(ms: i64) -> ApiResult<OffsetDateTime> {
+pub fn from_ms(ms: i64) -> DbResult<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map_err(|_| ApiError::internal(format!("stored time {ms} out of range")))
+        .map_err(|_| DbError::Other(format!("stored time {ms} out of range")))
 }

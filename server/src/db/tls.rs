@@ -1,4 +1,4 @@
-//! TLS to PostgreSQL. `sslmode=require` in a `--database-url` (or libpq's `verify-ca`,
+//! Store: TLS to PostgreSQL. `sslmode=require` in a `--database-url` (or libpq's `verify-ca`,
 //! `verify-full`) connects over TLS and always checks the server's certificate, against the
 //! system's roots and the CA file `sslrootcert=` names (a managed database's CA). Other modes
 //! (the default `prefer`, `disable`) connect in the clear, as before.

@@ -1,36 +1,24 @@
-//! The public pages of Green Sunday: the campaigns, and each one's summary: spots reported
-//! and cleaned per ward and per team, the kilograms, before/after pairs and the map of
-//! cleaned spots. Built from the same views as `/api/v1/campaigns…`; nobody is named.
+//! Web edge: the public pages of Green Sunday: the campaigns, and each one's summary: spots
+//! reported and cleaned per ward and per team, the kilograms, before/after pairs and the map
+//! of cleaned spots. Built from the same views as `/api/v1/campaigns…`; nobody is named.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use civic_core::campaign::{Phase, Spot, SpotStatus, Tally};
+use axum::routing::get;
+use civic_core::campaign::{Spot, SpotStatus, Tally};
 use maud::{Markup, html};
 use serde_json::json;
 
-use super::page::{WebLang, datetime, html_response, iso, json_block, one_decimal};
-use super::public::{category_name, failure, frame, lang_or_404, not_found};
-use crate::api::campaigns;
-use crate::error::ApiError;
-use crate::state::AppState;
+use super::page::{
+    WebLang, category_name, datetime, failure, frame, html_response, iso, json_block, lang_or_404, not_found, one_decimal, phase_badge,
+    phase_label,
+};
+use crate::service::{AppState, ServiceError, campaigns};
 
-pub(super) fn phase_label(p: Phase, l: WebLang) -> &'static str {
-    match p {
-        Phase::Upcoming => l.t("Sắp diễn ra", "Upcoming"),
-        Phase::Running => l.t("Đang diễn ra", "Under way"),
-        Phase::Ended => l.t("Đã kết thúc", "Ended"),
-        Phase::Cancelled => l.t("Đã huỷ", "Called off"),
-    }
-}
-
-/// The badge a phase wears: the same classes as a report's statuses.
-pub(super) fn phase_badge(p: Phase) -> &'static str {
-    match p {
-        Phase::Upcoming | Phase::Running => "working",
-        Phase::Ended => "done",
-        Phase::Cancelled => "closed",
-    }
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{lang}/campaigns", get(list)).route("/{lang}/campaigns/{id}", get(summary))
 }
 
 /// `/{lang}/campaigns`
@@ -39,8 +27,8 @@ pub async fn list(State(st): State<AppState>, Path(lang): Path<String>) -> Respo
         Ok(l) => l,
         Err(r) => return r,
     };
-    let all = match campaigns::list(State(st.clone())).await {
-        Ok(c) => c.0,
+    let all = match campaigns::list(&st).await {
+        Ok(c) => c,
         Err(e) => return failure(l, e),
     };
     let title = l.t("Ngày Chủ nhật xanh", "Green Sunday");
@@ -75,19 +63,10 @@ pub async fn summary(State(st): State<AppState>, Path((lang, id)): Path<(String,
         Ok(l) => l,
         Err(r) => return r,
     };
-    let st2 = st.clone();
-    let id2 = id.clone();
-    let loaded = st
-        .db
-        .read(move |c| {
-            let summary = campaigns::summarize(&st2, c, &id2)?;
-            let spots = campaigns::all_spots(c, &id2)?;
-            Ok((summary, spots))
-        })
-        .await;
+    let loaded = campaigns::summary_with_spots(&st, id.clone()).await;
     let (s, spots) = match loaded {
         Ok(x) => x,
-        Err(ApiError::NotFound(_)) => return not_found(l),
+        Err(ServiceError::NotFound(_)) => return not_found(l),
         Err(e) => return failure(l, e),
     };
     let offset = st.city.utc_offset;

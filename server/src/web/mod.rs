@@ -1,4 +1,4 @@
-//! The web: the public transparency pages (`/vi/…`, `/en/…`) and the operations-centre
+//! Web edge: the public transparency pages (`/vi/…`, `/en/…`) and the operations-centre
 //! console (`/console/…`), rendered on the server.
 //!
 //! Pages are plain HTML that work without JavaScript (filters are forms, figures are tables
@@ -11,8 +11,9 @@
 mod campaign;
 #[allow(clippy::result_large_err)]
 mod console;
-mod page;
+mod figures;
 #[allow(clippy::result_large_err)]
+mod page;
 mod public;
 
 use axum::Router;
@@ -22,7 +23,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::service::AppState;
 
 /// Our own stylesheet and scripts, compiled in.
 const CSS: &str = include_str!("../../web/civic.css");
@@ -44,6 +45,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(root))
         .route("/static/{name}", get(asset))
         .merge(public::routes())
+        .merge(figures::routes())
+        .merge(campaign::routes())
         .merge(console::routes())
         .layer(middleware::from_fn_with_state(state, security_headers))
 }

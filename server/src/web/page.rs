@@ -1,12 +1,15 @@
-//! What every page shares: the language, the layout, dates, durations and status badges.
+//! Web edge: what every page shares: the language, the layout (and the public site's frame
+//! and error pages), dates, durations, status and phase badges, names in the page's language.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use civic_core::model::{Lang, Status};
+use civic_core::campaign::Phase;
+use civic_core::model::{ActorRole, Lang, Status};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use time::{OffsetDateTime, UtcOffset};
 
 use super::asset_url;
+use crate::service::{AppState, ServiceError};
 
 /// The page's language, from the path's `/vi/` or `/en/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +205,126 @@ pub fn ward_select(city: &civic_core::City, lang: WebLang, id: &str, selected: O
             }
         }
     }
+}
+
+/// The page's language from the path, or the (Vietnamese) page saying there is no such page.
+pub fn lang_or_404(code: &str) -> Result<WebLang, Response> {
+    WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))
+}
+
+/// The public site's frame: its navigation, with `here` the current place, and this page
+/// (`other_path`) in the other language.
+pub fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &str) -> Frame<'a> {
+    let l = lang;
+    let home = if l.0 == Lang::Vi { "/vi/" } else { "/en/" };
+    let figures = format!("/{}/figures", l.code());
+    Frame {
+        lang: l,
+        title,
+        site: l.t("Phản ánh hiện trường", "Civic reports"),
+        home,
+        nav: vec![
+            (home.to_owned(), l.t("Bản đồ phản ánh", "Reports map"), here == "index"),
+            (figures, l.t("Số liệu xử lý", "Figures"), here == "figures"),
+            (format!("/{}/campaigns", l.code()), l.t("Chủ nhật xanh", "Green Sunday"), here == "campaigns"),
+        ],
+        other_lang: Some(format!("/{}{}", l.other().code(), other_path)),
+        map: false,
+        console_js: false,
+    }
+}
+
+/// The public site's page for what is not there.
+pub fn not_found(lang: WebLang) -> Response {
+    let markup = html! {
+        h1 { (lang.t("Không tìm thấy trang", "Page not found")) }
+        p { a href={ "/" (lang.code()) "/" } { (lang.t("Về bản đồ phản ánh", "Back to the reports map")) } }
+    };
+    let frame = Frame { title: lang.t("Không tìm thấy", "Not found"), ..Frame::bare(lang) };
+    html_response(StatusCode::NOT_FOUND, frame.render(markup))
+}
+
+/// The public site's page for a failure (logged with its cause).
+pub fn failure(lang: WebLang, e: ServiceError) -> Response {
+    tracing::warn!(error = %e, "a public page failed");
+    let markup = html! {
+        h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
+        p { (lang.t("Vui lòng thử lại sau ít phút.", "Please try again in a few minutes.")) }
+    };
+    let frame = Frame { title: lang.t("Lỗi", "Error"), ..Frame::bare(lang) };
+    html_response(StatusCode::INTERNAL_SERVER_ERROR, frame.render(markup))
+}
+
+impl Frame<'static> {
+    /// A frame without navigation, for pages that are not a place of the site (errors).
+    pub fn bare(lang: WebLang) -> Frame<'static> {
+        Frame {
+            lang,
+            title: "",
+            site: lang.t("Phản ánh hiện trường", "Civic reports"),
+            home: "/",
+            nav: Vec::new(),
+            other_lang: None,
+            map: false,
+            console_js: false,
+        }
+    }
+}
+
+/// The category's name in the page's language (its code if the catalog no longer has it).
+pub fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
+}
+
+/// The unit's name in the page's language (its code if the catalog no longer has it).
+pub fn unit_name(st: &AppState, code: &str, lang: WebLang) -> String {
+    st.catalog.get().unit(code).map_or_else(|| code.to_owned(), |u| u.name.get(lang.0).to_owned())
+}
+
+/// At most `max` characters of a text, with an ellipsis when it was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max).collect::<String>().trim_end()) }
+}
+
+/// Who acted on a report's timeline, in the page's language.
+pub fn actor(a: ActorRole, lang: WebLang) -> &'static str {
+    match a {
+        ActorRole::Citizen => lang.t("Người dân", "Citizen"),
+        ActorRole::Operator => lang.t("Trung tâm điều hành", "Operations centre"),
+        ActorRole::Officer => lang.t("Đơn vị xử lý", "Responsible unit"),
+        ActorRole::System => lang.t("Hệ thống", "System"),
+    }
+}
+
+/// A campaign's phase in the page's language.
+pub fn phase_label(p: Phase, l: WebLang) -> &'static str {
+    match p {
+        Phase::Upcoming => l.t("Sắp diễn ra", "Upcoming"),
+        Phase::Running => l.t("Đang diễn ra", "Under way"),
+        Phase::Ended => l.t("Đã kết thúc", "Ended"),
+        Phase::Cancelled => l.t("Đã huỷ", "Called off"),
+    }
+}
+
+/// The badge a phase wears: the same classes as a report's statuses.
+pub fn phase_badge(p: Phase) -> &'static str {
+    match p {
+        Phase::Upcoming | Phase::Running => "working",
+        Phase::Ended => "done",
+        Phase::Cancelled => "closed",
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The public transparency pages: the map and list of reports with filters, each report's
-//! page, and the figures per category and per unit. Nothing personal is ever read here: the
-//! pages are built from the same public views as `/api/v1/public/…`.
+//! Web edge: the public transparency pages: the map and list of reports with filters, the
+//! warnings in force and the city's headline figures, and each report's page. Nothing
+//! personal is ever read here: the pages are built from the same public views as
+//! `/api/v1/public/…`.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -8,27 +9,24 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use civic_core::cap::Alert;
-use civic_core::model::{ActorRole, Lang, Status};
+use civic_core::model::{Lang, Status};
 use civic_core::protocol::{Figures, PublicReport, Transparency};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::page::{Frame, PUBLIC_STATUSES, WebLang, badge, datetime, duration, html_response, iso, json_block, one_decimal};
-use crate::api::public::{self as api, PublicQuery};
-use crate::error::ApiError;
-use crate::state::AppState;
+use super::page::{
+    PUBLIC_STATUSES, WebLang, actor, badge, category_name, datetime, duration, failure, frame, html_response, iso, json_block, lang_or_404,
+    not_found, one_decimal, truncate, unit_name, urlencode,
+};
+use crate::service::public::{self as reports, PublicFilter};
+use crate::service::{AppState, ServiceError, alerts, statistics};
 
 /// Reports on one page of the map and list.
 const PAGE: u32 = 100;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/{lang}/", get(index))
-        .route("/{lang}/reports/{number}", get(report))
-        .route("/{lang}/figures", get(figures))
-        .route("/{lang}/campaigns", get(super::campaign::list))
-        .route("/{lang}/campaigns/{id}", get(super::campaign::summary))
+    Router::new().route("/{lang}/", get(index)).route("/{lang}/reports/{number}", get(report))
 }
 
 /// The filters, as the form sends them (empty means "any").
@@ -55,79 +53,6 @@ const PERIODS: &[(&str, &str, &str)] = &[
     ("365", "12 tháng qua", "Last 12 months"),
 ];
 
-pub(super) fn lang_or_404(code: &str) -> Result<WebLang, Response> {
-    WebLang::parse(code).ok_or_else(|| not_found(WebLang(Lang::Vi)))
-}
-
-pub(super) fn frame<'a>(lang: WebLang, title: &'a str, here: &str, other_path: &str) -> Frame<'a> {
-    let l = lang;
-    let home = if l.0 == Lang::Vi { "/vi/" } else { "/en/" };
-    let figures = format!("/{}/figures", l.code());
-    Frame {
-        lang: l,
-        title,
-        site: l.t("Phản ánh hiện trường", "Civic reports"),
-        home,
-        nav: vec![
-            (home.to_owned(), l.t("Bản đồ phản ánh", "Reports map"), here == "index"),
-            (figures, l.t("Số liệu xử lý", "Figures"), here == "figures"),
-            (format!("/{}/campaigns", l.code()), l.t("Chủ nhật xanh", "Green Sunday"), here == "campaigns"),
-        ],
-        other_lang: Some(format!("/{}{}", l.other().code(), other_path)),
-        map: false,
-        console_js: false,
-    }
-}
-
-pub(super) fn not_found(lang: WebLang) -> Response {
-    let markup = html! {
-        h1 { (lang.t("Không tìm thấy trang", "Page not found")) }
-        p { a href={ "/" (lang.code()) "/" } { (lang.t("Về bản đồ phản ánh", "Back to the reports map")) } }
-    };
-    let frame = Frame { title: lang.t("Không tìm thấy", "Not found"), ..Frame::bare(lang) };
-    html_response(StatusCode::NOT_FOUND, frame.render(markup))
-}
-
-pub(super) fn failure(lang: WebLang, e: ApiError) -> Response {
-    tracing::warn!(error = %e, "a public page failed");
-    let markup = html! {
-        h1 { (lang.t("Trang tạm thời không hiển thị được", "This page cannot be shown right now")) }
-        p { (lang.t("Vui lòng thử lại sau ít phút.", "Please try again in a few minutes.")) }
-    };
-    let frame = Frame { title: lang.t("Lỗi", "Error"), ..Frame::bare(lang) };
-    html_response(StatusCode::INTERNAL_SERVER_ERROR, frame.render(markup))
-}
-
-impl Frame<'static> {
-    /// A frame without navigation, for pages that are not a place of the site (errors).
-    fn bare(lang: WebLang) -> Frame<'static> {
-        Frame {
-            lang,
-            title: "",
-            site: lang.t("Phản ánh hiện trường", "Civic reports"),
-            home: "/",
-            nav: Vec::new(),
-            other_lang: None,
-            map: false,
-            console_js: false,
-        }
-    }
-}
-
-/// The ward's or commune's name in the page's language (its code if the city no longer has it).
-fn ward_name(st: &AppState, code: &str, lang: WebLang) -> String {
-    st.city.area.zone(code).map_or_else(|| code.to_owned(), |(w, _)| w.name.get(lang.0).to_owned())
-}
-
-/// The category's name in the page's language (its code if the catalog no longer has it).
-pub(super) fn category_name(st: &AppState, code: &str, lang: WebLang) -> String {
-    st.catalog.get().get(code).map_or_else(|| code.to_owned(), |c| c.name.get(lang.0).to_owned())
-}
-
-fn unit_name(st: &AppState, code: &str, lang: WebLang) -> String {
-    st.catalog.get().unit(code).map_or_else(|| code.to_owned(), |u| u.name.get(lang.0).to_owned())
-}
-
 /// `/{lang}/`: the map and list of reports, the filters, the city's headline figures and the
 /// warnings in force.
 async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Query<Filters>) -> Response {
@@ -139,32 +64,27 @@ async fn index(State(st): State<AppState>, Path(lang): Path<String>, Query(f): Q
     let days = PERIODS.iter().find(|(d, _, _)| *d == f.days).and_then(|(d, _, _)| d.parse::<i64>().ok());
     let category = st.catalog.get().get(&f.category).map(|c| c.code.clone());
     let ward = st.city.area.zone(&f.ward).map(|(w, _)| w.code.clone());
-    let query = PublicQuery {
+    let filter = PublicFilter {
         bbox: None,
         category: category.clone(),
         ward: ward.clone(),
         status,
         from: days.map(|d| st.now() - time::Duration::days(d)),
         to: None,
-        after: f.after.clone().filter(|a| !a.is_empty()),
-        limit: Some(PAGE),
     };
-    let page = match api::list(State(st.clone()), crate::api::Query(query)).await {
-        Ok(p) => p.0,
-        Err(ApiError::BadRequest { .. }) => return not_found(lang),
+    let after = f.after.clone().filter(|a| !a.is_empty());
+    let page = match reports::list(&st, filter, after.as_deref(), Some(PAGE)).await {
+        Ok(p) => p,
+        Err(ServiceError::Malformed { .. }) => return not_found(lang),
         Err(e) => return failure(lang, e),
     };
-    let stats = match api::stats(State(st.clone())).await {
-        Ok(s) => s.0,
+    let stats = match statistics::transparency(&st).await {
+        Ok(s) => s,
         Err(e) => return failure(lang, e),
     };
-    let warnings = {
-        let now = st.now();
-        let r = st.db.read(move |c| crate::alerts::list(c, false, 10, now)).await;
-        match r {
-            Ok(w) => w,
-            Err(e) => return failure(lang, e),
-        }
+    let warnings = match alerts::list(&st, false, 10).await {
+        Ok(w) => w,
+        Err(e) => return failure(lang, e),
     };
     let filters_query = |after: Option<&str>| {
         let mut q = Vec::new();
@@ -327,10 +247,6 @@ fn report_card(st: &AppState, r: &PublicReport, lang: WebLang) -> Markup {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max).collect::<String>().trim_end()) }
-}
-
 /// The city's totals over every category.
 fn totals(t: &Transparency) -> Figures {
     let mut total = Figures {
@@ -363,9 +279,9 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
         Ok(l) => l,
         Err(r) => return r,
     };
-    let r = match api::detail(State(st.clone()), crate::api::Path(number.clone())).await {
-        Ok(r) => r.0,
-        Err(ApiError::NotFound(_)) => return not_found(lang),
+    let r = match reports::detail(&st, &number).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return not_found(lang),
         Err(e) => return failure(lang, e),
     };
     let category = category_name(&st, &r.category, lang);
@@ -445,137 +361,4 @@ async fn report(State(st): State<AppState>, Path((lang, number)): Path<(String, 
     let mut frame = frame(lang, &title, "report", &format!("/reports/{}", r.public_number));
     frame.map = true;
     html_response(StatusCode::OK, frame.render(body))
-}
-
-pub(super) fn actor(a: ActorRole, lang: WebLang) -> &'static str {
-    match a {
-        ActorRole::Citizen => lang.t("Người dân", "Citizen"),
-        ActorRole::Operator => lang.t("Trung tâm điều hành", "Operations centre"),
-        ActorRole::Officer => lang.t("Đơn vị xử lý", "Responsible unit"),
-        ActorRole::System => lang.t("Hệ thống", "System"),
-    }
-}
-
-/// `/{lang}/figures`: per category, per unit and per ward or commune, as tables and small bar
-/// charts.
-async fn figures(State(st): State<AppState>, Path(lang): Path<String>) -> Response {
-    let lang = match lang_or_404(&lang) {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let stats = match api::stats(State(st.clone())).await {
-        Ok(s) => s.0,
-        Err(e) => return failure(lang, e),
-    };
-    let title = lang.t("Số liệu xử lý phản ánh", "How reports are handled");
-    let by_category: Vec<(String, &Figures)> = stats.by_category.iter().map(|f| (category_name(&st, &f.key, lang), f)).collect();
-    let by_unit: Vec<(String, &Figures)> = stats.by_unit.iter().map(|f| (unit_name(&st, &f.key, lang), f)).collect();
-    let by_ward: Vec<(String, &Figures)> = stats.by_ward.iter().map(|f| (ward_name(&st, &f.key, lang), f)).collect();
-    let body = html! {
-        h1 { (title) }
-        p { (lang.t(
-            "Mọi phản ánh từ khi hệ thống hoạt động. Thời gian xử lý là trung vị từ lúc tiếp nhận đến khi xử lý xong; quá hạn là phản ánh còn mở quá thời hạn của lĩnh vực.",
-            "Every report since the service began. Time to resolve is the median from receipt to resolution; overdue means still open past the category's deadline.")) }
-        (figures_section("by-category", lang.t("Theo lĩnh vực", "By category"), lang.t("Lĩnh vực", "Category"), &by_category, lang))
-        (figures_section("by-unit", lang.t("Theo đơn vị xử lý", "By responsible unit"), lang.t("Đơn vị", "Unit"), &by_unit, lang))
-        (figures_section("by-ward", lang.t("Theo phường, xã", "By ward and commune"), lang.t("Phường, xã", "Ward or commune"), &by_ward, lang))
-        p.small { (lang.t("Dữ liệu dạng máy đọc:", "Machine-readable:")) " "
-            a href="/api/v1/public/stats" { "JSON" } " · "
-            a href="/open311/v2/requests.json" { "Open311 GeoReport v2" } }
-        p.small { (lang.t("Cập nhật lúc", "As of")) " " (datetime(st.now(), st.city.utc_offset)) }
-    };
-    let frame = frame(lang, title, "figures", "/figures");
-    html_response(StatusCode::OK, frame.render(body))
-}
-
-fn figures_section(id: &str, heading: &str, key_label: &str, rows: &[(String, &Figures)], lang: WebLang) -> Markup {
-    let caption = format!("{heading}: {}", lang.t("đã xử lý, đang mở và quá hạn", "resolved, open and overdue"));
-    html! {
-        section aria-labelledby={ (id) "-h" } {
-            h2 id={ (id) "-h" } { (heading) }
-            @if rows.is_empty() {
-                p { (lang.t("Chưa có phản ánh nào.", "No reports yet.")) }
-            } @else {
-                (bar_chart(rows, &caption, lang))
-                div.table-wrap {
-                    table #(id) {
-                        caption { (heading) }
-                        thead { tr {
-                            th scope="col" { (key_label) }
-                            th scope="col" { (lang.t("Tiếp nhận", "Received")) }
-                            th scope="col" { (lang.t("Đã xử lý", "Resolved")) }
-                            th scope="col" { (lang.t("Đang mở", "Open")) }
-                            th scope="col" { (lang.t("Quá hạn", "Overdue")) }
-                            th scope="col" { (lang.t("Thời gian xử lý (trung vị)", "Median time to resolve")) }
-                            th scope="col" { (lang.t("Hài lòng (số đánh giá)", "Satisfaction (ratings)")) }
-                        } }
-                        tbody {
-                            @for (name, f) in rows {
-                                tr data-key=(f.key) {
-                                    th scope="row" { (name) }
-                                    td data-col="received" { (f.received) }
-                                    td data-col="resolved" { (f.resolved) }
-                                    td data-col="open" { (f.open) }
-                                    td data-col="overdue" { (f.overdue) }
-                                    td data-col="median" { @match f.median_hours_to_resolve { Some(h) => (duration(h, lang)), None => "—" } }
-                                    td data-col="satisfaction" {
-                                        @match f.satisfaction { Some(s) => { (one_decimal(s, lang)) " / 5 (" (f.ratings) ")" }, None => "—" }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Horizontal stacked bars (resolved, open in time, overdue) per row, as inline SVG: no
-/// script, and its words in `<title>` and the table beside it.
-fn bar_chart(rows: &[(String, &Figures)], caption: &str, lang: WebLang) -> Markup {
-    let max = rows.iter().map(|(_, f)| f.received).max().unwrap_or(0).max(1) as f64;
-    let (label_w, bar_w, row_h) = (190.0, 300.0, 22.0);
-    let height = row_h * rows.len() as f64 + 28.0;
-    let width = label_w + bar_w + 50.0;
-    html! {
-        figure.chart {
-            svg role="img" aria-label=(caption) viewBox={ "0 0 " (width) " " (height) } width=(width) height=(height) {
-                title { (caption) }
-                @for (i, (name, f)) in rows.iter().enumerate() {
-                    @let y = i as f64 * row_h;
-                    @let w = |n: u64| n as f64 / max * bar_w;
-                    @let in_time = f.open.saturating_sub(f.overdue);
-                    @let closed_other = f.received.saturating_sub(f.resolved + f.open);
-                    text x=(label_w - 6.0) y=(y + 15.0) text-anchor="end" class="chart-label" { (truncate(name, 28)) }
-                    rect.resolved x=(label_w) y=(y + 3.0) width=(w(f.resolved)) height=(row_h - 6.0) {}
-                    rect.other x=(label_w + w(f.resolved)) y=(y + 3.0) width=(w(closed_other)) height=(row_h - 6.0) {}
-                    rect.open x=(label_w + w(f.resolved + closed_other)) y=(y + 3.0) width=(w(in_time)) height=(row_h - 6.0) {}
-                    rect.overdue x=(label_w + w(f.resolved + closed_other + in_time)) y=(y + 3.0) width=(w(f.overdue)) height=(row_h - 6.0) {}
-                    text x=(label_w + w(f.received) + 4.0) y=(y + 15.0) class="chart-value" { (f.received) }
-                }
-                @let ly = height - 10.0;
-                rect.resolved x="0" y=(ly - 9.0) width="10" height="10" {}
-                text x="14" y=(ly) class="chart-legend" { (lang.t("Đã xử lý", "Resolved")) }
-                rect.other x="110" y=(ly - 9.0) width="10" height="10" {}
-                text x="124" y=(ly) class="chart-legend" { (lang.t("Từ chối/trùng", "Rejected/duplicate")) }
-                rect.open x="250" y=(ly - 9.0) width="10" height="10" {}
-                text x="264" y=(ly) class="chart-legend" { (lang.t("Đang mở", "Open")) }
-                rect.overdue x="350" y=(ly - 9.0) width="10" height="10" {}
-                text x="364" y=(ly) class="chart-legend" { (lang.t("Quá hạn", "Overdue")) }
-            }
-        }
-    }
-}
-
-/// Percent-encodes a query value.
-pub(super) fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -1,5 +1,6 @@
-//! The warning service's running parts: who signs the CAP messages, and waking the devices
-//! a warning may concern through their push services.
+//! Service layer: the warning service's running parts: who signs the CAP messages, the
+//! devices' push registrations, and waking the devices a warning may concern through their
+//! push services.
 
 use std::sync::{Arc, RwLock};
 
@@ -7,11 +8,12 @@ use civic_core::model::Localized;
 use civic_core::protocol::{AlertView, PushRegistration};
 use civic_core::warning::Area;
 
-use crate::db::{Db, to_ms};
-use crate::error::{ApiError, ApiResult};
+use super::accounts::Caller;
+use super::{AppState, ServiceError, ServiceResult};
+use crate::db::{Db, DbResult, devices};
 use crate::push::{Gateways, PushPlanner, Pusher, RegistrationError, check_registration};
 
-/// Shared by the warning handlers.
+/// The warning service's running parts, shared by every request (`AppState::warnings`).
 pub struct Warnings {
     /// The CAP `sender` of the messages operators publish here.
     pub sender: String,
@@ -25,13 +27,7 @@ pub struct Warnings {
 impl Warnings {
     /// The service with these push gateways and the registrations stored in `db`.
     pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
-        let stored: Vec<(String, String)> = db
-            .read(|c| {
-                let mut stmt = c.prepare_cached("SELECT device_id, registration FROM push_registration")?;
-                Ok(stmt.query_map(crate::params![], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<crate::db::DbResult<Vec<_>>>()?)
-            })
-            .await
-            .map_err(|e| e.to_string())?;
+        let stored = db.read_as(devices::push_registrations).await.map_err(|e| e.to_string())?;
         let mut planner = PushPlanner::new();
         for (device, json) in stored {
             // A registration stored by an older version that this one refuses is skipped:
@@ -53,28 +49,20 @@ impl Warnings {
     }
 
     /// Stores how to wake a device, replacing what it said before.
-    pub async fn register(&self, db: &Db, device: String, reg: PushRegistration, now: time::OffsetDateTime) -> ApiResult<()> {
+    pub async fn register(&self, db: &Db, device: String, reg: PushRegistration, now: time::OffsetDateTime) -> ServiceResult<()> {
         check_registration(&reg).map_err(|e| {
             let kind = match e {
                 RegistrationError::BadCell(_) => "bad-cell",
                 RegistrationError::TooManyCells => "too-many-cells",
                 _ => "bad-token",
             };
-            ApiError::unprocessable(kind, e.to_string())
+            ServiceError::refused(kind, e.to_string())
         })?;
-        let json = serde_json::to_string(&reg).map_err(ApiError::internal)?;
+        let json = serde_json::to_string(&reg).map_err(ServiceError::internal)?;
         let id = device.clone();
-        db.write(move |tx| {
-            tx.execute(
-                "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
-                crate::params![id, json, to_ms(now)],
-            )?;
-            Ok(())
-        })
-        .await?;
+        db.write_as(move |tx| devices::save_push_registration(tx, &id, &json, now)).await?;
         // Checked above, so the planner takes it.
-        self.write_planner().upsert(&device, reg).map_err(|e| ApiError::internal(e.to_string()))
+        self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
     }
 
     /// Wakes, in the background, the devices whose cells meet any area the warning has had
@@ -113,9 +101,9 @@ impl Warnings {
                 }
             }
             let forgotten = db
-                .write(move |tx| {
+                .write_as(move |tx| -> DbResult<()> {
                     for device in &gone {
-                        tx.execute("DELETE FROM push_registration WHERE device_id = ?1", [device])?;
+                        devices::forget_push_registration(tx, device)?;
                     }
                     Ok(())
                 })
@@ -134,4 +122,11 @@ impl Warnings {
 
 fn read(planner: &RwLock<PushPlanner>) -> std::sync::RwLockReadGuard<'_, PushPlanner> {
     planner.read().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A device says how to wake it for warnings: its push token and the coarse cells around
+/// its resident's places (never the places).
+pub async fn register_push(st: &AppState, caller: &Caller, reg: PushRegistration) -> ServiceResult<()> {
+    let device = caller.device()?.to_owned();
+    st.warnings.register(&st.db, device, reg, st.now()).await
 }

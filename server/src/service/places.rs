@@ -1,13 +1,13 @@
-//! What the database stored under units the city no longer has (Huế's districts before the
-//! 2025 reform), brought up to date when the server starts: each report and clean-up spot is
-//! placed in its ward by its point, and a campaign naming a former district names the wards
-//! it became. Run after the schema migrations; once everything is placed it finds nothing.
+//! Service layer: what the database stored under units the city no longer has (Huế's
+//! districts before the 2025 reform), brought up to date when the server starts: each report
+//! and clean-up spot is placed in its ward by its point, and a campaign naming a former
+//! district names the wards it became. Run after the schema migrations; once everything is
+//! placed it finds nothing.
 
 use civic_core::City;
 
-use crate::db::Db;
-use crate::error::ApiResult;
-use crate::params;
+use crate::db::places::{self, Placed};
+use crate::db::{Db, DbResult};
 
 /// Rows placed per transaction: a large database moves in steps, never in one long lock.
 const BATCH: i64 = 2_000;
@@ -23,29 +23,21 @@ pub struct Moved {
 }
 
 /// Places what has no ward yet, and renames former units in campaigns' areas.
-pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
+pub async fn move_to_current_units(db: &Db, city: &City) -> DbResult<Moved> {
     let mut moved = Moved::default();
-    for table in ["report", "spot"] {
+    for what in [Placed::Report, Placed::Spot] {
         // Rows that cannot be placed keep a NULL ward: skip past them by id.
         let mut after = String::new();
         loop {
             let city = city.clone();
             let (placed, unplaced, last) = db
-                .write(move |tx| {
-                    let rows = tx.query_all(
-                        &format!("SELECT id, lat, lon FROM {table} WHERE ward_code IS NULL AND id > ?1 ORDER BY id LIMIT ?2"),
-                        params![after, BATCH],
-                        |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)),
-                    )?;
+                .write_as(move |tx| -> DbResult<_> {
+                    let rows = places::unplaced(tx, what, &after, BATCH)?;
                     let (mut placed, mut unplaced) = (0, 0);
                     for (id, lat, lon) in &rows {
                         match city.area.locate(*lat, *lon) {
                             Ok(found) => {
-                                let w = &found.ward;
-                                tx.execute(
-                                    &format!("UPDATE {table} SET ward_code = ?2, ward_vi = ?3, ward_en = ?4 WHERE id = ?1"),
-                                    params![id, w.code, w.name.vi, w.name.en],
-                                )?;
+                                places::place(tx, what, id, &found.ward)?;
                                 placed += 1;
                             }
                             Err(_) => unplaced += 1,
@@ -54,10 +46,9 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
                     Ok((placed, unplaced, rows.last().map(|r| r.0.clone())))
                 })
                 .await?;
-            if table == "report" {
-                moved.reports += placed;
-            } else {
-                moved.spots += placed;
+            match what {
+                Placed::Report => moved.reports += placed,
+                Placed::Spot => moved.spots += placed,
             }
             moved.unplaced += unplaced;
             match last {
@@ -68,11 +59,9 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
     }
     let city = city.clone();
     moved.campaigns = db
-        .write(move |tx| {
-            let campaigns =
-                tx.query_all("SELECT id, areas FROM campaign", params![], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        .write_as(move |tx| -> DbResult<usize> {
             let mut changed = 0;
-            for (id, areas) in campaigns {
+            for (id, areas) in places::campaign_areas(tx)? {
                 let codes: Vec<&str> = areas.split(',').filter(|c| !c.is_empty()).collect();
                 if codes.iter().all(|c| city.area.zone(c).is_some()) {
                     continue;
@@ -88,7 +77,7 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> ApiResult<Moved> {
                 if current.is_empty() {
                     continue;
                 }
-                tx.execute("UPDATE campaign SET areas = ?2 WHERE id = ?1", params![id, current.join(",")])?;
+                places::set_campaign_areas(tx, &id, &current.join(","))?;
                 changed += 1;
             }
             Ok(changed)

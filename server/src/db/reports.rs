@@ -1,13 +1,11 @@
-//! Reports as the server keeps them: loading the views, writing timeline events.
+//! Store: reports as the database keeps them: the row, the full and the public views built
+//! from it and its timeline, and writing timeline events.
 
-use crate::db::{Conn, OptionalExt, Row};
-use crate::params;
-use civic_core::model::{ActorRole, GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
+use civic_core::model::{GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
 use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
-use uuid::Uuid;
 
-use crate::db::{from_ms, to_ms};
-use crate::error::{ApiError, ApiResult};
+use super::{Conn, DbError, DbResult, OptionalExt, Row, from_ms, to_ms};
+use crate::params;
 
 /// The columns `Stored::from_row` reads, in order.
 pub const COLUMNS: &str = "id, public_number, device_id, category, unit, lat, lon, accuracy_m, fix_source, fixed_at, \
@@ -37,130 +35,124 @@ pub struct Stored {
     pub flagged: bool,
 }
 
-fn corrupt(what: &str) -> ApiError {
-    ApiError::internal(format!("stored {what} is damaged"))
+/// A stored value that does not read back as what was written.
+pub(super) fn corrupt(what: &str) -> DbError {
+    DbError::Other(format!("stored {what} is damaged"))
 }
 
 impl Stored {
-    pub fn from_row(r: &Row) -> crate::db::DbResult<ApiResult<Self>> {
+    pub fn from_row(r: &Row) -> DbResult<Self> {
         let id: String = r.get(0)?;
         let source: String = r.get(8)?;
         let status: String = r.get(21)?;
         let ward_code: Option<String> = r.get(10)?;
-        let ward = ward_code.map(|code| -> crate::db::DbResult<Place> {
-            Ok(Place {
-                code,
-                name: Localized {
-                    vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-                    en: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
-                },
+        let ward = ward_code
+            .map(|code| -> DbResult<Place> {
+                Ok(Place {
+                    code,
+                    name: Localized {
+                        vi: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                        en: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+                    },
+                })
             })
-        });
-        let build = || -> ApiResult<Stored> {
-            Ok(Stored {
-                id: id.parse().map_err(|_| corrupt("report id"))?,
-                public_number: r.get(1)?,
-                device_id: r.get(2)?,
-                category: r.get(3)?,
-                unit: r.get(4)?,
-                location: GeoFix {
-                    lat: r.get(5)?,
-                    lon: r.get(6)?,
-                    accuracy_m: r.get(7)?,
-                    source: source.parse().map_err(|_| corrupt("fix source"))?,
-                    fixed_at: from_ms(r.get(9)?)?,
-                },
-                ward: ward.transpose()?,
-                description: r.get(13)?,
-                anonymous: r.get(14)?,
-                answers: r.get(15)?,
-                captured_at: r.get(16)?,
-                received_at: r.get(17)?,
-                updated_at: r.get(18)?,
-                due_at: r.get(19)?,
-                outcome_at: r.get(20)?,
-                status: status.parse().map_err(|_| corrupt("status"))?,
-                flagged: r.get(22)?,
-            })
-        };
-        Ok(build())
+            .transpose()?;
+        Ok(Stored {
+            id: id.parse().map_err(|_| corrupt("report id"))?,
+            public_number: r.get(1)?,
+            device_id: r.get(2)?,
+            category: r.get(3)?,
+            unit: r.get(4)?,
+            location: GeoFix {
+                lat: r.get(5)?,
+                lon: r.get(6)?,
+                accuracy_m: r.get(7)?,
+                source: source.parse().map_err(|_| corrupt("fix source"))?,
+                fixed_at: from_ms(r.get(9)?)?,
+            },
+            ward,
+            description: r.get(13)?,
+            anonymous: r.get(14)?,
+            answers: r.get(15)?,
+            captured_at: r.get(16)?,
+            received_at: r.get(17)?,
+            updated_at: r.get(18)?,
+            due_at: r.get(19)?,
+            outcome_at: r.get(20)?,
+            status: status.parse().map_err(|_| corrupt("status"))?,
+            flagged: r.get(22)?,
+        })
     }
 }
 
 /// A report by its id.
-pub fn find(conn: &Conn, id: ReportId) -> ApiResult<Option<Stored>> {
+pub fn find(conn: &Conn, id: ReportId) -> DbResult<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM report WHERE id = ?1");
-    conn.query_row(&sql, [id.to_string()], Stored::from_row).optional()?.transpose()
+    conn.query_row(&sql, [id.to_string()], Stored::from_row).optional()
 }
 
 /// A report that must exist (it was just found or written in this transaction).
-pub fn get(conn: &Conn, id: ReportId) -> ApiResult<Stored> {
-    find(conn, id)?.ok_or_else(|| ApiError::internal(format!("report {id} vanished")))
-}
-
-/// Whether a photo with this (client) hash was uploaded.
-pub fn photo_known(conn: &Conn, hash: &str) -> ApiResult<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM photo WHERE hash = ?1)", [hash], |r| r.get(0))?)
+pub fn get(conn: &Conn, id: ReportId) -> DbResult<Stored> {
+    find(conn, id)?.ok_or_else(|| DbError::Other(format!("report {id} vanished")))
 }
 
 /// A report by its public number.
-pub fn find_by_number(conn: &Conn, number: &str) -> ApiResult<Option<Stored>> {
+pub fn find_by_number(conn: &Conn, number: &str) -> DbResult<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM report WHERE public_number = ?1");
-    conn.query_row(&sql, [number], Stored::from_row).optional()?.transpose()
+    conn.query_row(&sql, [number], Stored::from_row).optional()
+}
+
+/// The public number of a report, by its id.
+pub fn number_of(conn: &Conn, id: &str) -> DbResult<Option<String>> {
+    conn.query_row("SELECT public_number FROM report WHERE id = ?1", [id], |x| x.get(0)).optional()
 }
 
 /// The client hashes of a report's photos, in order.
-pub fn photos(conn: &Conn, id: ReportId) -> ApiResult<Vec<String>> {
+pub fn photos(conn: &Conn, id: ReportId) -> DbResult<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT photo_hash FROM report_photo WHERE report_id = ?1 ORDER BY position")?;
     let rows = stmt.query_map([id.to_string()], |r| r.get(0))?;
-    Ok(rows.collect::<crate::db::DbResult<_>>()?)
+    rows.collect()
 }
 
 /// A report's timeline, oldest first.
-pub fn timeline(conn: &Conn, id: ReportId) -> ApiResult<Vec<TimelineEvent>> {
+pub fn timeline(conn: &Conn, id: ReportId) -> DbResult<Vec<TimelineEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, status, note, photo_hash, duplicate_of, rating FROM timeline_event WHERE report_id = ?1 ORDER BY at, id",
     )?;
     let rows = stmt.query_map([id.to_string()], event_from_row)?;
-    rows.map(|r| r?).collect()
+    rows.collect()
 }
 
 /// One event by its id.
-pub fn event(conn: &Conn, id: &str) -> ApiResult<Option<TimelineEvent>> {
+pub fn event(conn: &Conn, id: &str) -> DbResult<Option<TimelineEvent>> {
     conn.query_row(
         "SELECT id, at, actor, status, note, photo_hash, duplicate_of, rating FROM timeline_event WHERE id = ?1",
         [id],
         event_from_row,
     )
-    .optional()?
-    .transpose()
+    .optional()
 }
 
-fn event_from_row(r: &Row) -> crate::db::DbResult<ApiResult<TimelineEvent>> {
+fn event_from_row(r: &Row) -> DbResult<TimelineEvent> {
     let id: String = r.get(0)?;
     let actor: String = r.get(2)?;
     let status: Option<String> = r.get(3)?;
     let dup: Option<String> = r.get(6)?;
-    let at: i64 = r.get(1)?;
-    let note: Option<String> = r.get(4)?;
-    let photo: Option<String> = r.get(5)?;
     let rating: Option<i64> = r.get(7)?;
-    Ok((|| {
-        Ok(TimelineEvent {
-            id: id.parse().map_err(|_| corrupt("event id"))?,
-            at: from_ms(at)?,
-            actor: actor.parse().map_err(|_| corrupt("actor"))?,
-            status: status.map(|s| s.parse().map_err(|_| corrupt("status"))).transpose()?,
-            note,
-            photo,
-            duplicate_of: dup.map(|d| d.parse().map_err(|_| corrupt("duplicate id"))).transpose()?,
-            rating: rating.map(|r| u8::try_from(r).map_err(|_| corrupt("rating"))).transpose()?,
-        })
-    })())
+    Ok(TimelineEvent {
+        id: id.parse().map_err(|_| corrupt("event id"))?,
+        at: from_ms(r.get(1)?)?,
+        actor: actor.parse().map_err(|_| corrupt("actor"))?,
+        status: status.map(|s| s.parse().map_err(|_| corrupt("status"))).transpose()?,
+        note: r.get(4)?,
+        photo: r.get(5)?,
+        duplicate_of: dup.map(|d| d.parse().map_err(|_| corrupt("duplicate id"))).transpose()?,
+        rating: rating.map(|r| u8::try_from(r).map_err(|_| corrupt("rating"))).transpose()?,
+    })
 }
 
 /// The rating of a report, if any.
-pub fn rating(conn: &Conn, id: ReportId) -> ApiResult<Option<RatingView>> {
+pub fn rating(conn: &Conn, id: ReportId) -> DbResult<Option<RatingView>> {
     let row = conn
         .query_row("SELECT stars, comment, at FROM rating WHERE report_id = ?1", [id.to_string()], |r| {
             Ok((r.get::<_, u8>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
@@ -170,12 +162,12 @@ pub fn rating(conn: &Conn, id: ReportId) -> ApiResult<Option<RatingView>> {
 }
 
 /// How many citizens said "me too".
-pub fn supporters(conn: &Conn, id: ReportId) -> ApiResult<u32> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM supporter WHERE report_id = ?1", [id.to_string()], |r| r.get(0))?)
+pub fn supporters(conn: &Conn, id: ReportId) -> DbResult<u32> {
+    conn.query_row("SELECT COUNT(*) FROM supporter WHERE report_id = ?1", [id.to_string()], |r| r.get(0))
 }
 
 /// The full view, for the report's citizen and for officials.
-pub fn view(conn: &Conn, s: &Stored) -> ApiResult<ReportView> {
+pub fn view(conn: &Conn, s: &Stored) -> DbResult<ReportView> {
     Ok(ReportView {
         id: s.id,
         public_number: s.public_number.clone(),
@@ -201,7 +193,7 @@ pub fn view(conn: &Conn, s: &Stored) -> ApiResult<ReportView> {
 }
 
 /// The name and contact the reporting device gave (`PUT /me`), if any.
-fn reporter(conn: &Conn, device: &str) -> ApiResult<Option<Profile>> {
+fn reporter(conn: &Conn, device: &str) -> DbResult<Option<Profile>> {
     let found: Option<(Option<String>, Option<String>, Option<String>)> = conn
         .query_row("SELECT display_name, phone, email FROM device WHERE id = ?1", [device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
@@ -211,7 +203,7 @@ fn reporter(conn: &Conn, device: &str) -> ApiResult<Option<Profile>> {
 }
 
 /// The public view: nothing about who reported it or from which device.
-pub fn public_view(conn: &Conn, s: &Stored) -> ApiResult<PublicReport> {
+pub fn public_view(conn: &Conn, s: &Stored) -> DbResult<PublicReport> {
     let timeline = timeline(conn, s.id)?
         .into_iter()
         .map(|e| PublicEvent { at: e.at, actor: e.actor, status: e.status, note: e.note, photo: e.photo })
@@ -236,7 +228,7 @@ pub fn public_view(conn: &Conn, s: &Stored) -> ApiResult<PublicReport> {
 }
 
 /// Adds an event to a report's timeline and to its device's change feed.
-pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> ApiResult<()> {
+pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
     tx.execute(
         "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -258,28 +250,4 @@ pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Op
         params![report.device_id, report.id.to_string(), event.id.to_string()],
     )?;
     Ok(())
-}
-
-/// Turns up to `limit + 1` rows (as queried) into a page: the first `limit` as views, and
-/// when there were more, the token of the last one shown, keyed on `key` (the sort column).
-pub fn page<T>(
-    stored: &[Stored],
-    limit: u32,
-    view: impl Fn(&Stored) -> ApiResult<T>,
-    key: impl Fn(&Stored) -> i64,
-) -> ApiResult<civic_core::protocol::Page<T>> {
-    let limit = limit as usize;
-    let items = stored.iter().take(limit).map(view).collect::<ApiResult<Vec<_>>>()?;
-    let next = if stored.len() > limit { stored.get(limit.saturating_sub(1)).map(|s| page_token(key(s), s.id)) } else { None };
-    Ok(civic_core::protocol::Page { items, next })
-}
-
-/// A page token over (sort key, id).
-pub fn page_token(key: i64, id: ReportId) -> String {
-    format!("{key}_{id}")
-}
-
-/// A new event at `at`.
-pub fn new_event(at: time::OffsetDateTime, actor: ActorRole, status: Option<Status>, note: Option<String>) -> TimelineEvent {
-    TimelineEvent { id: Uuid::now_v7(), at, actor, status, note, photo: None, duplicate_of: None, rating: None }
 }

@@ -1,0 +1,62 @@
+//! Store: citizens' devices: their registration, the name and contact they give, and how to
+//! wake them for warnings.
+
+use time::OffsetDateTime;
+
+use super::{Conn, DbResult, to_ms};
+use crate::params;
+
+/// Registers a device under the hash of its new token.
+pub fn insert(
+    tx: &Conn,
+    id: &str,
+    token_hash: &str,
+    platform: Option<&str>,
+    app_version: Option<&str>,
+    at: OffsetDateTime,
+) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO device (id, token_hash, platform, app_version, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, token_hash, platform, app_version, to_ms(at)],
+    )?;
+    Ok(())
+}
+
+/// A device for a report that came by another channel (Open311), with the reporter's contact.
+/// Its token hash is `none:ID`, which no token can have (a token's is lowercase hex): nobody
+/// can sign in as it.
+pub fn insert_channel(tx: &Conn, id: &str, platform: &str, profile: &civic_core::protocol::Profile, at: OffsetDateTime) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO device (id, token_hash, platform, display_name, phone, email, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, format!("none:{id}"), platform, profile.display_name, profile.phone, profile.email, to_ms(at)],
+    )?;
+    Ok(())
+}
+
+/// Sets the name and contact a device's citizen gives.
+pub fn set_profile(tx: &Conn, id: &str, name: Option<&str>, phone: Option<&str>, email: Option<&str>) -> DbResult<()> {
+    tx.execute("UPDATE device SET display_name = ?2, phone = ?3, email = ?4 WHERE id = ?1", params![id, name, phone, email])?;
+    Ok(())
+}
+
+/// Every stored push registration: (device, registration as JSON).
+pub fn push_registrations(c: &Conn) -> DbResult<Vec<(String, String)>> {
+    c.query_all("SELECT device_id, registration FROM push_registration", params![], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// Stores how to wake a device (JSON), replacing what it said before.
+pub fn save_push_registration(tx: &Conn, device: &str, json: &str, at: OffsetDateTime) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
+        params![device, json, to_ms(at)],
+    )?;
+    Ok(())
+}
+
+/// Forgets how to wake a device (its push service said the token is gone).
+pub fn forget_push_registration(tx: &Conn, device: &str) -> DbResult<()> {
+    tx.execute("DELETE FROM push_registration WHERE device_id = ?1", [device])?;
+    Ok(())
+}

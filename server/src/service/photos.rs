@@ -1,0 +1,73 @@
+//! Service layer: photos: checked, decoded, oriented, resized and stripped of their metadata
+//! again on the server (a client's stripping is never trusted), a few at a time, then kept
+//! in the photo store under the hash of the result.
+
+use civic_core::photo::{self, PhotoOptions};
+use civic_core::protocol::PhotoStored;
+use sha2::{Digest, Sha256};
+
+use super::accounts::hex;
+use super::{AppState, Made, ServiceError, ServiceResult};
+use crate::db::photos;
+use crate::state::Metrics;
+
+/// Whether a photo's name is the lowercase hex SHA-256 its bytes must have.
+pub fn valid_name(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Checks, processes and stores a photo named by the SHA-256 of its bytes; a photo stored
+/// before is not processed again. Every channel's photos come this way (the apps' uploads,
+/// the console's after-photos, Open311's `media_url`).
+pub async fn store(st: &AppState, hash: String, body: impl AsRef<[u8]> + Send + 'static) -> ServiceResult<(Made, PhotoStored)> {
+    if hex(&Sha256::digest(body.as_ref())) != hash {
+        return Err(ServiceError::malformed("hash-mismatch", "the body's SHA-256 is not the one in the path (upload damaged?)"));
+    }
+    let known = {
+        let hash = hash.clone();
+        st.db.read_as(move |c| photos::size(c, &hash)).await?
+    };
+    if let Some((width, height, bytes)) = known {
+        return Ok((Made::Before, PhotoStored { hash, width, height, bytes }));
+    }
+    let options = PhotoOptions { max_pixels: st.limits.max_photo_pixels, ..PhotoOptions::default() };
+    // A few at a time, so a burst of uploads cannot take all the memory. Past a short wait,
+    // say "busy, come back" rather than queue without end: a phone retries later (honouring
+    // Retry-After) instead of holding a connection on 3G.
+    let wait = std::time::Duration::from_millis(st.limits.photo_queue_wait_ms);
+    let _permit = match tokio::time::timeout(wait, st.photo_permits.acquire()).await {
+        Ok(permit) => permit.map_err(ServiceError::internal)?,
+        Err(_) => {
+            return Err(ServiceError::Busy { detail: "the server is busy processing photos; try again shortly".into(), retry_after_s: 5 });
+        }
+    };
+    let processed =
+        tokio::task::spawn_blocking(move || photo::process(body.as_ref(), &options)).await.map_err(ServiceError::internal)??;
+    let (stored_hash, jpeg) = (processed.sha256.clone(), processed.jpeg);
+    let (width, height, bytes) = (processed.width, processed.height, jpeg.len() as u64);
+    st.photos.put(&stored_hash, jpeg).await?;
+    let h = hash.clone();
+    let now = st.now();
+    st.db.write_as(move |tx| photos::insert(tx, &h, &stored_hash, width, height, bytes, now)).await?;
+    Metrics::inc(&st.metrics.photos_stored);
+    Ok((Made::New, PhotoStored { hash, width, height, bytes }))
+}
+
+/// The stored (processed) photo uploaded under this hash.
+pub async fn jpeg(st: &AppState, hash: &str) -> ServiceResult<Vec<u8>> {
+    let h = hash.to_owned();
+    let stored = st.db.read_as(move |c| photos::stored_hash(c, &h)).await?;
+    let not_found = || ServiceError::NotFound(format!("there is no photo {hash}"));
+    let stored = stored.ok_or_else(not_found)?;
+    st.photos.get(&stored).await?.ok_or_else(not_found)
+}
+
+/// Fetches the photo at a URL a client gave and stores it as an upload: its hash, or why
+/// there is none (a photo that cannot be had costs the photo, not what it came with).
+pub async fn fetch(st: &AppState, url: &str) -> Result<String, String> {
+    let bytes =
+        crate::outbound::fetch_untrusted(url, st.limits.max_body_bytes, st.limits.media_fetch_private).await.map_err(|e| e.to_string())?;
+    let hash = hex(&Sha256::digest(&bytes));
+    store(st, hash.clone(), bytes).await.map_err(|e| e.to_string())?;
+    Ok(hash)
+}

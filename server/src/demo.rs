@@ -17,7 +17,7 @@ use crate::service::{AppState, ServiceResult, alerts, devices, feedback, photos,
 pub async fn seed_units_and_templates(st: &AppState) -> ServiceResult<()> {
     let units: Vec<(String, Localized)> = st.city.catalog.units.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
     st.db
-        .write_as(move |tx| -> DbResult<()> {
+        .write(move |tx| -> DbResult<()> {
             for (code, name) in units {
                 // An admin's later renaming wins over the file's name.
                 db::catalog::seed_unit(tx, &code, &name)?;
@@ -117,7 +117,7 @@ const REPORTS: [DemoReport; 6] = [
 
 /// Seeds demo officials (with random passwords, logged once) and the demo reports, once.
 pub async fn seed(st: &AppState) -> ServiceResult<()> {
-    let already = st.db.read_as(db::stats::count).await?;
+    let already = st.db.read(db::stats::count).await?;
     if already > 0 {
         tracing::info!("demo: the database already has reports; nothing seeded");
         return Ok(());
@@ -237,7 +237,7 @@ async fn demo_warning(st: &AppState, operator: Caller) -> ServiceResult<()> {
 /// timeline a few hours after the one before, so processing times and overdue counts mean
 /// something on a newcomer's first look.
 async fn spread_over_past_days(st: &AppState) -> ServiceResult<()> {
-    Ok(st.db.write_as(db::demo::spread_over_past_days).await?)
+    Ok(st.db.write(db::demo::spread_over_past_days).await?)
 }
 
 /// A street-coloured test photo (a JPEG), different for each seed.

@@ -101,7 +101,7 @@ impl Server {
     /// Runs one statement on the server's database (SQLite or PostgreSQL alike).
     pub async fn exec_sql(&self, sql: &str) {
         let sql = sql.to_owned();
-        self.db.write(move |tx| Ok(tx.execute(&sql, civic_server::params![])?)).await.expect("statement");
+        self.db.write(move |tx| tx.execute(&sql, civic_server::params![])).await.expect("statement");
     }
 
     /// Signs an official in.

@@ -12,7 +12,7 @@
 //! Every SQL statement of the server lives in this module's files, one per kind of thing
 //! kept (`reports`, `campaigns`, `alerts`…), as functions over a transaction's `Conn`. The
 //! store knows nothing of HTTP nor of the services' rules: it answers `DbResult`, and the
-//! service running the transaction (`Db::read_as` / `Db::write_as`) decides what a row, or
+//! service running the transaction (`Db::read` / `Db::write`) decides what a row, or
 //! its absence, means.
 
 pub mod accounts;
@@ -48,9 +48,6 @@ use time::OffsetDateTime;
 pub use error::{DbError, DbResult, OptionalExt};
 pub use sql::{Conn, Row, Stmt};
 pub use value::{FromValue, Params, ToValue, Value};
-
-/// Any error, boxed: what the closures of `Db::read` and `Db::write` fail with.
-pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -173,31 +170,11 @@ impl Db {
         Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
     }
 
-    /// Runs `f` in one write transaction, committed before this returns; for callers with
-    /// no error of their own (tests, scripts), whose statements' errors come back boxed.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, AnyError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
-    {
-        self.write_as(f).await
-    }
-
-    /// Runs `f` on a reader, in one read transaction (a consistent snapshot); errors boxed
-    /// as `write`'s.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, AnyError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> Result<T, AnyError> + Send + 'static,
-    {
-        self.read_as(f).await
-    }
-
     /// Runs `f` in one write transaction, committed before this returns, with the closure's
     /// own error (`DbError` itself, or any a `DbError` converts into): a service stops the
     /// transaction (nothing of it is kept) by returning its rule's refusal, and gets that
     /// refusal back as it was.
-    pub async fn write_as<T, E, F>(&self, f: F) -> Result<T, E>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
@@ -221,8 +198,8 @@ impl Db {
     }
 
     /// Runs `f` on a reader, in one read transaction (a consistent snapshot), with the
-    /// closure's own error (see `write_as`).
-    pub async fn read_as<T, E, F>(&self, f: F) -> Result<T, E>
+    /// closure's own error (see `write`).
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
@@ -250,7 +227,7 @@ impl Db {
 
     /// Whether the database answers (`GET /healthz`).
     pub async fn ping(&self) -> DbResult<()> {
-        self.read_as(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
+        self.read(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
     }
 }
 

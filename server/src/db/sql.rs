@@ -33,7 +33,7 @@ impl Row {
     }
 }
 
-/// A connection inside a transaction: what the closures of `Db::read_as` and `write_as` are given.
+/// A connection inside a transaction: what the closures of `Db::read` and `write` are given.
 pub enum Conn<'a, 'c> {
     Sqlite(&'a rusqlite::Connection),
     Postgres(RefCell<PgTx<'a, 'c>>),

@@ -126,17 +126,17 @@ pub async fn caller_for_token(st: &AppState, token: &str) -> ServiceResult<Calle
     let hash = token_hash(token);
     let invalid = || ServiceError::Unauthenticated("the token is not valid or has expired".into());
     if token.starts_with("d.") {
-        let id = st.db.read_as(move |c| accounts::device_by_token(c, &hash)).await?;
+        let id = st.db.read(move |c| accounts::device_by_token(c, &hash)).await?;
         id.map(|id| Caller::Device { id }).ok_or_else(invalid)
     } else if token.starts_with("o.") {
         let at = st.now();
         let h = hash.clone();
-        let found = st.db.read_as(move |c| accounts::session(c, &h, at)).await?;
+        let found = st.db.read(move |c| accounts::session(c, &h, at)).await?;
         let (account, last_seen) = found.ok_or_else(invalid)?;
         // A session with an idle limit (the console's) lives on while it is used; noted
         // at most once a minute, so reading pages does not mean writing at every request.
         if last_seen.is_some_and(|seen| crate::db::to_ms(at) - seen > 60_000) {
-            st.db.write_as(move |tx| accounts::seen(tx, &hash, at)).await?;
+            st.db.write(move |tx| accounts::seen(tx, &hash, at)).await?;
         }
         Ok(Caller::Official(Official::of(account)))
     } else {
@@ -149,7 +149,7 @@ pub async fn login(st: &AppState, username: &str, password: String) -> ServiceRe
     let username = username.trim().to_owned();
     let row = {
         let username = username.clone();
-        st.db.read_as(move |c| accounts::by_username(c, &username)).await?
+        st.db.read(move |c| accounts::by_username(c, &username)).await?
     };
     let refused = || ServiceError::Unauthenticated("wrong username or password".into());
     let Some((account, phc)) = row else {
@@ -166,7 +166,7 @@ pub async fn login(st: &AppState, username: &str, password: String) -> ServiceRe
     let expires_at = st.now() + time::Duration::hours(SESSION_HOURS);
     let now = st.now();
     let official = account.id;
-    st.db.write_as(move |tx| accounts::start_session(tx, &hash, official, now, expires_at)).await?;
+    st.db.write(move |tx| accounts::start_session(tx, &hash, official, now, expires_at)).await?;
     Ok(Session { token, username, roles: parse_roles(&account.roles), units: units(&account.units), expires_at })
 }
 
@@ -177,14 +177,14 @@ pub async fn console_login(st: &AppState, username: &str, password: String) -> S
     let hash = token_hash(&session.token);
     let idle = CONSOLE_IDLE_MINUTES * 60;
     let now = st.now();
-    st.db.write_as(move |tx| accounts::limit_idle(tx, &hash, idle, now)).await?;
+    st.db.write(move |tx| accounts::limit_idle(tx, &hash, idle, now)).await?;
     Ok(session)
 }
 
 /// Ends the session of a token.
 pub async fn logout(st: &AppState, token: &str) -> ServiceResult<()> {
     let hash = token_hash(token);
-    Ok(st.db.write_as(move |tx| accounts::end_session(tx, &hash)).await?)
+    Ok(st.db.write(move |tx| accounts::end_session(tx, &hash)).await?)
 }
 
 /// An argon2id hash of a random password nobody knows (for refusals that take as long as a check).
@@ -235,7 +235,7 @@ pub async fn create_account(st: &AppState, req: NewOfficial) -> ServiceResult<()
     let units = req.units.join(",");
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             if !accounts::insert(tx, &username, &phc, &roles, &units, now)? {
                 return Err(ServiceError::conflict("username-taken", format!("there is already an official {username:?}")));
             }

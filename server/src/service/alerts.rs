@@ -41,7 +41,7 @@ pub async fn preview(st: &AppState, caller: &Caller, req: &PublishAlert) -> Serv
 /// An operator updates a warning (a CAP Update referencing every earlier message of it).
 pub async fn update(st: &AppState, caller: &Caller, id: String, req: &PublishAlert) -> ServiceResult<AlertView> {
     operator(caller)?;
-    let references = st.db.read_as(move |c| references(c, &id)).await?;
+    let references = st.db.read(move |c| references(c, &id)).await?;
     let msg = compose(st, req, MsgType::Update, references)?;
     Ok(store(st, msg).await?.1)
 }
@@ -50,7 +50,7 @@ pub async fn update(st: &AppState, caller: &Caller, id: String, req: &PublishAle
 pub async fn cancel(st: &AppState, caller: &Caller, id: String, note: Option<&str>) -> ServiceResult<AlertView> {
     operator(caller)?;
     let note = optional_text("note", note, MAX_TEXT)?;
-    let references = st.db.read_as(move |c| references(c, &id)).await?;
+    let references = st.db.read(move |c| references(c, &id)).await?;
     let mut msg = cap::Alert::new(new_identifier(st), st.warnings.sender.clone(), sent_now(st), MsgType::Cancel);
     msg.note = note;
     msg.references = references;
@@ -102,7 +102,7 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ServiceResult<(Applied, Al
     let now = st.now();
     let (applied, view, history) = st
         .db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let (applied, view) = apply(tx, &msg, now)?;
             let history = if applied == Applied::Repeated { Vec::new() } else { detail_in(tx, &view.id, now)?.history };
             Ok::<_, ServiceError>((applied, view, history))
@@ -245,19 +245,19 @@ fn references(c: &Conn, id: &str) -> ServiceResult<Vec<cap::Reference>> {
 /// A warning as it stands, with every message of it, oldest first.
 pub async fn detail(st: &AppState, id: String) -> ServiceResult<AlertDetail> {
     let now = st.now();
-    st.db.read_as(move |c| detail_in(c, &id, now)).await
+    st.db.read(move |c| detail_in(c, &id, now)).await
 }
 
 /// Warnings newest first: the active ones, or with `include_ended` also the cancelled and
 /// expired ones (at most `limit`).
 pub async fn list(st: &AppState, include_ended: bool, limit: u32) -> ServiceResult<Vec<AlertView>> {
     let now = st.now();
-    st.db.read_as(move |c| db::alerts::ids(c, include_ended, now, limit)?.iter().map(|id| view(c, id, now)).collect()).await
+    st.db.read(move |c| db::alerts::ids(c, include_ended, now, limit)?.iter().map(|id| view(c, id, now)).collect()).await
 }
 
 /// One message by its CAP identifier (any message of any chain).
 pub async fn message(st: &AppState, identifier: String) -> ServiceResult<Option<cap::Alert>> {
-    st.db.read_as(move |c| db::alerts::message(c, &identifier)?.as_deref().map(parse_message).transpose()).await
+    st.db.read(move |c| db::alerts::message(c, &identifier)?.as_deref().map(parse_message).transpose()).await
 }
 
 /// The messages to list in the public CAP feed: the latest of each chain that is active,
@@ -265,7 +265,7 @@ pub async fn message(st: &AppState, identifier: String) -> ServiceResult<Option<
 pub async fn feed(st: &AppState, limit: u32) -> ServiceResult<Vec<cap::Alert>> {
     let now = st.now();
     let day_ago = now - time::Duration::hours(24);
-    st.db.read_as(move |c| db::alerts::latest(c, now, day_ago, limit)?.iter().map(|j| parse_message(j)).collect()).await
+    st.db.read(move |c| db::alerts::latest(c, now, day_ago, limit)?.iter().map(|j| parse_message(j)).collect()).await
 }
 
 /// Reports filed inside a warning's area while it was active, newest first, for officials
@@ -282,7 +282,7 @@ pub async fn tagged_reports(
     let after = after(after_token)?;
     let now = st.now();
     st.db
-        .read_as(move |c| {
+        .read(move |c| {
             view(c, &id, now)?;
             let mut stored = Vec::new();
             for s in report_lists::tagged(c, &id, after)? {

@@ -69,7 +69,7 @@ fn view(st: &AppState, c: &Conn, s: &CampaignRow) -> ServiceResult<Campaign> {
 /// A campaign as everyone sees it now.
 pub async fn detail(st: &AppState, id: String) -> ServiceResult<Campaign> {
     let st2 = st.clone();
-    st.db.read_as(move |c| view(&st2, c, &load(c, &id)?)).await
+    st.db.read(move |c| view(&st2, c, &load(c, &id)?)).await
 }
 
 fn operator(caller: &Caller, doing: &str) -> ServiceResult<()> {
@@ -119,7 +119,7 @@ pub async fn create(st: &AppState, caller: &Caller, req: NewCampaign) -> Service
     let meeting_points = serde_json::to_string(&req.meeting_points).map_err(ServiceError::internal)?;
     let created = st
         .db
-        .write_as(move |tx| -> DbResult<String> {
+        .write(move |tx| -> DbResult<String> {
             let new = stored::NewCampaign {
                 id: &id,
                 name: &name,
@@ -154,7 +154,7 @@ pub async fn reschedule(
     let id2 = id.clone();
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let s = load(tx, &id2)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -173,7 +173,7 @@ pub async fn cancel(st: &AppState, caller: &Caller, id: String, reason: &str) ->
     let id2 = id.clone();
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let s = load(tx, &id2)?;
             if s.cancel_reason.is_some() {
                 return Ok(());
@@ -188,7 +188,7 @@ pub async fn cancel(st: &AppState, caller: &Caller, id: String, reason: &str) ->
 /// The campaigns not yet ended, soonest first, then the ten last ended.
 pub async fn list(st: &AppState) -> ServiceResult<Vec<Campaign>> {
     let st2 = st.clone();
-    st.db.read_as(move |c| stored::listed(c, st2.now())?.iter().map(|s| view(&st2, c, s)).collect()).await
+    st.db.read(move |c| stored::listed(c, st2.now())?.iter().map(|s| view(&st2, c, s)).collect()).await
 }
 
 /// The device joins, alone, with a team, or founding one; joining again changes the team.
@@ -197,7 +197,7 @@ pub async fn join(st: &AppState, caller: &Caller, id: String, req: JoinCampaign)
     let new_team = req.new_team.as_deref().map(|n| text_field("new_team", n, 100, true)).transpose()?;
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -228,7 +228,7 @@ pub async fn join(st: &AppState, caller: &Caller, id: String, req: JoinCampaign)
 /// the kilograms collected.
 pub async fn summary(st: &AppState, id: String) -> ServiceResult<CampaignSummary> {
     let st2 = st.clone();
-    st.db.read_as(move |c| summarize(&st2, c, &id)).await
+    st.db.read(move |c| summarize(&st2, c, &id)).await
 }
 
 fn summarize(st: &AppState, c: &Conn, id: &str) -> ServiceResult<CampaignSummary> {
@@ -273,7 +273,7 @@ fn summarize(st: &AppState, c: &Conn, id: &str) -> ServiceResult<CampaignSummary
 pub async fn summary_with_spots(st: &AppState, id: String) -> ServiceResult<(CampaignSummary, Vec<civic_core::campaign::Spot>)> {
     let st2 = st.clone();
     st.db
-        .read_as(move |c| {
+        .read(move |c| {
             let summary = summarize(&st2, c, &id)?;
             let teams = stored::teams(c, &id)?;
             let spots = spot_rows::all(c, &id)?.into_iter().map(|r| spot_rows::finish(c, &teams, r)).collect::<Result<Vec<_>, _>>()?;

@@ -42,7 +42,7 @@ impl LiveCatalog {
     /// The city's catalog with the stored changes applied.
     pub async fn load(db: &Db, base: Catalog) -> ServiceResult<Self> {
         let b = base.clone();
-        let current = db.read_as(move |c| effective(c, &b)).await?;
+        let current = db.read(move |c| effective(c, &b)).await?;
         Ok(LiveCatalog { base, current: RwLock::new(Arc::new(current)) })
     }
 
@@ -124,7 +124,7 @@ pub async fn change_category(st: &AppState, caller: &Caller, code: &str, change:
     let live = st.catalog.clone();
     let c = code.to_owned();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             db::catalog::set_override(tx, &c, change.active, change.expected_hours, change.unit.as_deref())?;
             db::catalog::announce(tx)?;
             live.refresh(tx)
@@ -143,7 +143,7 @@ pub async fn change_unit(st: &AppState, caller: &Caller, code: String, change: U
     let existed = st.catalog.get().unit(&code).is_some();
     let live = st.catalog.clone();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             db::catalog::set_unit(tx, &code, &name)?;
             db::catalog::announce(tx)?;
             live.refresh(tx)

@@ -14,7 +14,7 @@ pub async fn support(st: &AppState, caller: &Caller, id: ReportId) -> ServiceRes
     let device = caller.device()?.to_owned();
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let stored = reports::find(tx, id)?.ok_or_else(|| ServiceError::NotFound(format!("there is no report {id}")))?;
             if stored.status.is_outcome() {
                 return Err(ServiceError::conflict("report-closed", "this report is already closed"));
@@ -37,7 +37,7 @@ pub async fn rate(st: &AppState, caller: &Caller, id: ReportId, r: Rate) -> Serv
     let low = r.stars <= st.limits.low_rating;
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let stored = reports::get(tx, stored.id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ServiceError::conflict("not-rateable", "a report can be rated once it is resolved or rejected"));
@@ -70,7 +70,7 @@ pub async fn reopen(st: &AppState, caller: &Caller, id: ReportId, reason: &str) 
     let days = st.limits.reopen_days;
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let stored = reports::get(tx, id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ServiceError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));

@@ -1,6 +1,6 @@
 //! Service layer: the rules of the work, between the handlers (`api`, `web`) and the store
 //! (`db`). A service checks what it is asked against the city, the catalog and the caller's
-//! roles, owns the transaction (`db.read_as` / `db.write_as`) its work runs in, and answers
+//! roles, owns the transaction (`db.read` / `db.write`) its work runs in, and answers
 //! with the wire types of `civic_core::protocol` or a [`ServiceError`]. It knows nothing of
 //! HTTP: the edge (`crate::error`) gives each error its status, once.
 

@@ -82,12 +82,12 @@ pub struct Request {
 
 /// The reports a `GET requests` asks for (at most `MAX_REQUESTS`), newest first.
 pub async fn requests(st: &AppState, q: Open311Query) -> ServiceResult<Vec<Request>> {
-    Ok(st.db.read_as(move |c| report_lists::open311(c, &q, MAX_REQUESTS)?.iter().map(|s| request(c, s)).collect()).await?)
+    Ok(st.db.read(move |c| report_lists::open311(c, &q, MAX_REQUESTS)?.iter().map(|s| request(c, s)).collect()).await?)
 }
 
 /// One report by its public number, if there is one.
 pub async fn request_by_number(st: &AppState, number: String) -> ServiceResult<Option<Request>> {
-    Ok(st.db.read_as(move |c| reports::find_by_number(c, &number)?.map(|s| request(c, &s)).transpose()).await?)
+    Ok(st.db.read(move |c| reports::find_by_number(c, &number)?.map(|s| request(c, &s)).transpose()).await?)
 }
 
 fn request(c: &Conn, s: &reports::Stored) -> crate::db::DbResult<Request> {

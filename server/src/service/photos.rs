@@ -25,7 +25,7 @@ pub async fn store(st: &AppState, hash: String, body: impl AsRef<[u8]> + Send + 
     }
     let known = {
         let hash = hash.clone();
-        st.db.read_as(move |c| photos::size(c, &hash)).await?
+        st.db.read(move |c| photos::size(c, &hash)).await?
     };
     if let Some((width, height, bytes)) = known {
         return Ok((Made::Before, PhotoStored { hash, width, height, bytes }));
@@ -48,7 +48,7 @@ pub async fn store(st: &AppState, hash: String, body: impl AsRef<[u8]> + Send + 
     st.photos.put(&stored_hash, jpeg).await?;
     let h = hash.clone();
     let now = st.now();
-    st.db.write_as(move |tx| photos::insert(tx, &h, &stored_hash, width, height, bytes, now)).await?;
+    st.db.write(move |tx| photos::insert(tx, &h, &stored_hash, width, height, bytes, now)).await?;
     Metrics::inc(&st.metrics.photos_stored);
     Ok((Made::New, PhotoStored { hash, width, height, bytes }))
 }
@@ -56,7 +56,7 @@ pub async fn store(st: &AppState, hash: String, body: impl AsRef<[u8]> + Send + 
 /// The stored (processed) photo uploaded under this hash.
 pub async fn jpeg(st: &AppState, hash: &str) -> ServiceResult<Vec<u8>> {
     let h = hash.to_owned();
-    let stored = st.db.read_as(move |c| photos::stored_hash(c, &h)).await?;
+    let stored = st.db.read(move |c| photos::stored_hash(c, &h)).await?;
     let not_found = || ServiceError::NotFound(format!("there is no photo {hash}"));
     let stored = stored.ok_or_else(not_found)?;
     st.photos.get(&stored).await?.ok_or_else(not_found)

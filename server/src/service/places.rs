@@ -31,7 +31,7 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> DbResult<Moved> {
         loop {
             let city = city.clone();
             let (placed, unplaced, last) = db
-                .write_as(move |tx| -> DbResult<_> {
+                .write(move |tx| -> DbResult<_> {
                     let rows = places::unplaced(tx, what, &after, BATCH)?;
                     let (mut placed, mut unplaced) = (0, 0);
                     for (id, lat, lon) in &rows {
@@ -59,7 +59,7 @@ pub async fn move_to_current_units(db: &Db, city: &City) -> DbResult<Moved> {
     }
     let city = city.clone();
     moved.campaigns = db
-        .write_as(move |tx| -> DbResult<usize> {
+        .write(move |tx| -> DbResult<usize> {
             let mut changed = 0;
             for (id, areas) in places::campaign_areas(tx)? {
                 let codes: Vec<&str> = areas.split(',').filter(|c| !c.is_empty()).collect();

@@ -19,7 +19,7 @@ pub async fn list(st: &AppState, filter: PublicFilter, after_token: Option<&str>
     let limit = limit.unwrap_or(50).clamp(1, 200);
     Ok(st
         .db
-        .read_as(move |c| {
+        .read(move |c| {
             let stored = report_lists::public(c, &filter, after, limit + 1)?;
             page(&stored, limit, |s| reports::public_view(c, s), |s| s.received_at)
         })
@@ -29,7 +29,7 @@ pub async fn list(st: &AppState, filter: PublicFilter, after_token: Option<&str>
 /// One report by its public number.
 pub async fn detail(st: &AppState, number: &str) -> ServiceResult<PublicReport> {
     let n = number.to_owned();
-    let report = st.db.read_as(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose()).await?;
+    let report = st.db.read(move |c| reports::find_by_number(c, &n)?.map(|s| reports::public_view(c, &s)).transpose()).await?;
     report.ok_or_else(|| ServiceError::NotFound(format!("there is no report {number}")))
 }
 
@@ -45,7 +45,7 @@ pub async fn nearby(st: &AppState, lat: f64, lon: f64, category: String, radius_
     let dlon = dlat / lat.to_radians().cos().max(0.01);
     Ok(st
         .db
-        .read_as(move |c| -> DbResult<_> {
+        .read(move |c| -> DbResult<_> {
             let mut near = Vec::new();
             for s in report_lists::open_in_box(c, &category, (lat - dlat, lat + dlat), (lon - dlon, lon + dlon))? {
                 let d = civic_core::area::distance_m((lat, lon), (s.location.lat, s.location.lon));

@@ -50,7 +50,7 @@ pub fn after(token: Option<&str>) -> ServiceResult<Option<After>> {
 /// Loads a report the caller may see in full: its own citizen, or an official of its unit
 /// (operators see all). Anyone else is told it does not exist.
 pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ServiceResult<Stored> {
-    let stored = st.db.read_as(move |c| reports::find(c, id)).await?;
+    let stored = st.db.read(move |c| reports::find(c, id)).await?;
     let not_found = || ServiceError::NotFound(format!("there is no report {id} you may see"));
     let stored = stored.ok_or_else(not_found)?;
     let allowed = match caller {
@@ -63,7 +63,7 @@ pub async fn load_for(st: &AppState, caller: &Caller, id: ReportId) -> ServiceRe
 /// A report in full, with its timeline, for its citizen or an official of its unit.
 pub async fn detail(st: &AppState, caller: &Caller, id: ReportId) -> ServiceResult<ReportView> {
     let stored = load_for(st, caller, id).await?;
-    Ok(st.db.read_as(move |c| reports::view(c, &stored)).await?)
+    Ok(st.db.read(move |c| reports::view(c, &stored)).await?)
 }
 
 /// The device's own reports, newest first, a page at a time.
@@ -73,7 +73,7 @@ pub async fn mine(st: &AppState, caller: &Caller, after_token: Option<&str>, lim
     let after = after(after_token)?;
     Ok(st
         .db
-        .read_as(move |c| {
+        .read(move |c| {
             let stored = report_lists::of_device(c, &device, after, limit + 1)?;
             page(&stored, limit, |s| reports::view(c, s), |s| s.received_at)
         })

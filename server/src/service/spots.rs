@@ -41,7 +41,7 @@ pub async fn report(st: &AppState, caller: &Caller, id: String, req: NewSpot) ->
     let (lat, lon) = (req.location.lat, req.location.lon);
     let placed = st.city.area.locate(lat, lon).map_err(|e| ServiceError::refused("not-in-campaign", e.to_string()))?;
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             if let Some(existing) = rows::find(tx, &id, &req.id)? {
                 let merged_into = rows::merged_into(tx, &req.id)?;
                 let shown = match &merged_into {
@@ -116,7 +116,7 @@ pub async fn claim(st: &AppState, caller: &Caller, id: String, spot_id: String) 
     let device = caller.device()?.to_owned();
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             not_ended(&s, now)?;
@@ -153,7 +153,7 @@ pub async fn clean(st: &AppState, caller: &Caller, id: String, spot_id: String, 
     }
     let now = st.now();
     st.db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let s = load(tx, &id)?;
             still_on(&s)?;
             if s.handed_over {
@@ -193,7 +193,7 @@ pub async fn clean(st: &AppState, caller: &Caller, id: String, spot_id: String, 
 pub async fn changes(st: &AppState, id: String, since: Option<i64>) -> ServiceResult<SpotChanges> {
     let since = since.unwrap_or(0).max(0);
     st.db
-        .read_as(move |c| {
+        .read(move |c| {
             load(c, &id)?;
             let changed = rows::changed_since(c, &id, since, PAGE + 1)?;
             let more = changed.len() as i64 > PAGE;
@@ -211,7 +211,7 @@ pub async fn changes(st: &AppState, id: String, since: Option<i64>) -> ServiceRe
 /// sweeping at once make each report once). Returns how many reports were made.
 pub async fn hand_over_ended(st: &AppState) -> ServiceResult<usize> {
     let now = st.now();
-    let due = st.db.read_as(move |c| rows::left_over(c, now)).await?;
+    let due = st.db.read(move |c| rows::left_over(c, now)).await?;
     let mut made = 0;
     for spot in due {
         let Ok(report_id) = spot.id.parse::<ReportId>() else { continue };
@@ -230,7 +230,7 @@ pub async fn hand_over_ended(st: &AppState) -> ServiceResult<usize> {
         let (_, receipt) = create_report(st, Submitter::CampaignSpot(spot.device), req, 1).await?;
         let (spot_id, report_id) = (spot.id, receipt.id.to_string());
         st.db
-            .write_as(move |tx| {
+            .write(move |tx| {
                 let version = rows::next_version(tx)?;
                 rows::hand_over(tx, &spot_id, &report_id, version)
             })
@@ -238,6 +238,6 @@ pub async fn hand_over_ended(st: &AppState) -> ServiceResult<usize> {
         made += 1;
     }
     let now = st.now();
-    st.db.write_as(move |tx| campaigns::close_handed_over(tx, now)).await?;
+    st.db.write(move |tx| campaigns::close_handed_over(tx, now)).await?;
     Ok(made)
 }

@@ -11,7 +11,7 @@ use crate::db::to_ms;
 /// The figures as they stand now.
 pub async fn transparency(st: &AppState) -> ServiceResult<Transparency> {
     let now = to_ms(st.now());
-    let rows = st.db.read_as(stats::rows).await?;
+    let rows = st.db.read(stats::rows).await?;
     let placed: Vec<StatRow> = rows.iter().filter(|r| !r.ward.is_empty()).cloned().collect();
     Ok(Transparency {
         by_category: figures(&rows, |r| &r.category, now),

@@ -85,7 +85,7 @@ pub async fn create_report(
 
     let (made, receipt) = st
         .db
-        .write_as(move |tx| {
+        .write(move |tx| {
             if let Some((owner, hash)) = report_writes::submitted(tx, req.id)? {
                 if owner != device || hash != body_hash {
                     return Err(ServiceError::conflict("id-reused", "this report id was already used for a different report"));

@@ -21,7 +21,7 @@ pub async fn sync(st: &AppState, caller: &Caller, cursor: Option<&str>, limit: O
     let now = st.now();
     let batch = st
         .db
-        .read_as(move |c| {
+        .read(move |c| {
             let newest = changes::newest(c)?;
             if since > newest {
                 return Err(ServiceError::malformed("bad-cursor", "the cursor is from the future"));

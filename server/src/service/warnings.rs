@@ -27,7 +27,7 @@ pub struct Warnings {
 impl Warnings {
     /// The service with these push gateways and the registrations stored in `db`.
     pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
-        let stored = db.read_as(devices::push_registrations).await.map_err(|e| e.to_string())?;
+        let stored = db.read(devices::push_registrations).await.map_err(|e| e.to_string())?;
         let mut planner = PushPlanner::new();
         for (device, json) in stored {
             // A registration stored by an older version that this one refuses is skipped:
@@ -60,7 +60,7 @@ impl Warnings {
         })?;
         let json = serde_json::to_string(&reg).map_err(ServiceError::internal)?;
         let id = device.clone();
-        db.write_as(move |tx| devices::save_push_registration(tx, &id, &json, now)).await?;
+        db.write(move |tx| devices::save_push_registration(tx, &id, &json, now)).await?;
         // Checked above, so the planner takes it.
         self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
     }
@@ -101,7 +101,7 @@ impl Warnings {
                 }
             }
             let forgotten = db
-                .write_as(move |tx| -> DbResult<()> {
+                .write(move |tx| -> DbResult<()> {
                     for device in &gone {
                         devices::forget_push_registration(tx, device)?;
                     }

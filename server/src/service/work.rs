@@ -32,7 +32,7 @@ pub async fn inbox(st: &AppState, caller: &Caller, f: InboxFilter) -> ServiceRes
     let after = after(f.after.as_deref())?;
     Ok(st
         .db
-        .read_as(move |c| {
+        .read(move |c| {
             let q = Inbox { all_units: official.has(Role::Operator), units: &official.units, status: f.status, ward: f.ward.as_deref() };
             let stored = report_lists::inbox(c, &q, after, limit + 1)?;
             page(&stored, limit, |s| reports::view(c, s), |s| s.due_at)
@@ -92,7 +92,7 @@ pub async fn change_status(st: &AppState, caller: &Caller, id: ReportId, req: Ch
     let now = st.now();
     let view = st
         .db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let stored = reports::get(tx, id)?;
             if !stored.status.can_move_to(req.to) {
                 return Err(ServiceError::conflict(
@@ -144,7 +144,7 @@ pub async fn reply(st: &AppState, caller: &Caller, id: ReportId, text: &str) -> 
     let now = st.now();
     Ok(st
         .db
-        .write_as(move |tx| {
+        .write(move |tx| {
             let event = new_event(now, actor, None, Some(text));
             report_writes::touch(tx, id, event.at)?;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
@@ -157,7 +157,7 @@ pub async fn reply(st: &AppState, caller: &Caller, id: ReportId, text: &str) -> 
 /// The reply templates officials pick from.
 pub async fn templates(st: &AppState, caller: &Caller) -> ServiceResult<Vec<ReplyTemplate>> {
     caller.official()?;
-    Ok(st.db.read_as(templates::list).await?)
+    Ok(st.db.read(templates::list).await?)
 }
 
 /// A reply template to add (`POST /api/v1/reply-templates`, operators and admins).
@@ -179,7 +179,7 @@ pub async fn add_template(st: &AppState, caller: &Caller, t: NewTemplate) -> Ser
     let text = Localized { vi: f("text.vi", &t.text.vi, 2000)?, en: f("text.en", &t.text.en, 2000)? };
     Ok(st
         .db
-        .write_as(move |tx| -> DbResult<_> {
+        .write(move |tx| -> DbResult<_> {
             let id = templates::insert(tx, &title, &text)?;
             Ok(ReplyTemplate { id, title, text })
         })

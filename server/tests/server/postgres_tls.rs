@@ -15,14 +15,13 @@ fn sslmode_require_encrypts_and_checks_the_servers_certificate() {
         return;
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    let encrypted =
-        |db: &Db| {
-            runtime
-                .block_on(db.read(|c| {
-                    Ok(c.query_row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params![], |r| r.get::<_, bool>(0))?)
-                }))
-                .expect("pg_stat_ssl")
-        };
+    let encrypted = |db: &Db| {
+        runtime
+            .block_on(
+                db.read(|c| c.query_row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params![], |r| r.get::<_, bool>(0))),
+            )
+            .expect("pg_stat_ssl")
+    };
 
     let plain = Db::open_url(&url, 1).expect("in the clear, as before");
     assert!(!encrypted(&plain));

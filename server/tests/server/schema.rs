@@ -12,7 +12,7 @@ use civic_server::params;
 type Columns = BTreeSet<(String, String, bool)>;
 
 async fn columns(db: &Db, sql: &'static str) -> Columns {
-    db.read(move |c| Ok(c.query_all(sql, params![], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))?))
+    db.read(move |c| c.query_all(sql, params![], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))))
         .await
         .expect("the columns")
         .into_iter()

@@ -731,7 +731,7 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
             state.error?.let { ErrorText(it, Modifier.semantics { liveRegion = LiveRegionMode.Polite }) }
             if (!state.loading) {
                 if (state.missing.isNotEmpty()) {
-                    Text(missingLine(state.missing, state.category, language), style = MaterialTheme.typography.bodyMedium)
+                    state.missingLine?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 } else {
                     Text(
                         t(

@@ -62,6 +62,7 @@ import org.civic.core.OfficialAction
 import org.civic.core.ReplyTemplate
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineStep
+import org.civic.core.actorLabel
 
 /** What the report screen does; the screen wires these to the view model. */
 class OfficialReportActions(
@@ -372,7 +373,7 @@ private fun Timeline(steps: List<TimelineStep>, state: OfficialReportState) {
     for (step in steps) {
         Column(Modifier.fillMaxWidth().semantics(mergeDescendants = true) {}) {
             Text(
-                "${Format.dateTime(step.at)} · ${OfficialWords.actor(step.actor, language)}",
+                "${Format.dateTime(step.at)} · ${actorLabel(step.actor, language.code)}",
                 style = MaterialTheme.typography.labelMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )

@@ -3,7 +3,6 @@ package org.civic.app.ui.official
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.common.Format
 import org.civic.core.ReportStatus
-import org.civic.core.TimelineActor
 import org.civic.core.statusLabel
 import java.time.Duration
 import java.time.Instant
@@ -12,13 +11,6 @@ import java.time.Instant
 object OfficialWords {
     /** A status's name for filter chips, timeline steps and buttons: the core's words. */
     fun status(status: ReportStatus, language: AppLanguage): String = statusLabel(status, language.code)
-
-    fun actor(actor: TimelineActor, language: AppLanguage): String = when (actor) {
-        TimelineActor.CITIZEN -> language.pick("Người dân", "Citizen")
-        TimelineActor.OPERATOR -> language.pick("Trung tâm điều hành", "Operations centre")
-        TimelineActor.OFFICER -> language.pick("Cán bộ", "Officer")
-        TimelineActor.SYSTEM -> language.pick("Hệ thống", "System")
-    }
 
     /** Whether a report due at [due] is overdue at [now]. */
     fun overdue(due: Instant, now: Instant): Boolean = now.isAfter(due)

@@ -60,6 +60,7 @@ import org.civic.core.SavedPlace
 import org.civic.core.Severity
 import org.civic.core.WarningSubscription
 import org.civic.core.WarningTopic
+import org.civic.core.severityLabel
 import kotlin.math.cos
 import kotlin.math.sin
 
@@ -355,7 +356,7 @@ private fun MinSeverity(sub: WarningSubscription, model: SubscriptionsViewModel)
             FilterChip(
                 selected = sub.minSeverity == s,
                 onClick = { model.setMinSeverity(s) },
-                label = { Text(severityLabel(s, language)) },
+                label = { Text(severityLabel(s, language.code)) },
                 modifier = Modifier.heightIn(min = 48.dp),
             )
         }

@@ -47,6 +47,8 @@ import org.civic.app.ui.t
 import org.civic.app.ui.theme.severityColor
 import org.civic.core.AlertState
 import org.civic.core.Warning
+import org.civic.core.alertStateLabel
+import org.civic.core.exerciseLabel
 import kotlin.math.abs
 import kotlin.math.ln
 import kotlin.math.max
@@ -99,10 +101,8 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
                         when {
-                            warning.exercise && ended -> language.pick(
-                                "Diễn tập · ${stateLabel(warning.state, language)}",
-                                "Exercise · ${stateLabel(warning.state, language)}",
-                            )
+                            warning.exercise && ended ->
+                                "${exerciseLabel(language.code)} · ${alertStateLabel(warning.state, language.code)}"
                             warning.exercise -> language.pick(
                                 "Diễn tập: đây không phải cảnh báo thật.",
                                 "Exercise: this is not a real warning.",
@@ -129,8 +129,8 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                     itemVerticalAlignment = Alignment.CenterVertically,
                 ) {
                     SeverityChip(warning.severity)
-                    Tag(stateLabel(warning.state, language))
-                    if (warning.exercise) Tag(exerciseLabel(language))
+                    Tag(alertStateLabel(warning.state, language.code))
+                    if (warning.exercise) Tag(exerciseLabel(language.code))
                 }
                 Column {
                     Text(warning.event, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.onSurfaceVariant)
@@ -194,7 +194,7 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                         },
                         warning.expires?.let { Format.dateTime(it) } ?: t("Chưa có giờ kết thúc", "No end time given"),
                     )
-                    Field(t("Trạng thái", "State"), stateLabel(warning.state, language))
+                    Field(t("Trạng thái", "State"), alertStateLabel(warning.state, language.code))
                 }
                 if (areas.isNotEmpty()) {
                     val description = language.pick("Bản đồ vùng cảnh báo", "Map of the warning's area")

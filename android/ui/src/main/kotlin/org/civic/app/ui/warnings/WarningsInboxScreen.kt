@@ -49,6 +49,8 @@ import org.civic.app.ui.t
 import org.civic.app.ui.theme.severityColor
 import org.civic.core.AlertState
 import org.civic.core.Warning
+import org.civic.core.alertStateLabel
+import org.civic.core.exerciseLabel
 
 /** "Cảnh báo": the warnings for the resident's places, those in force first. */
 @Composable
@@ -157,8 +159,8 @@ private fun WarningRow(warning: Warning, onOpen: (String) -> Unit) {
                     itemVerticalAlignment = Alignment.CenterVertically,
                 ) {
                     SeverityChip(warning.severity)
-                    if (warning.exercise) Tag(exerciseLabel(language))
-                    if (ended) Tag(stateLabel(warning.state, language))
+                    if (warning.exercise) Tag(exerciseLabel(language.code))
+                    if (ended) Tag(alertStateLabel(warning.state, language.code))
                     if (unread) {
                         Text(
                             "● " + language.pick("Mới", "New"),

@@ -95,17 +95,27 @@ fun sample(
     )
 }
 
-/** The inbox's sample: given out of order on purpose. */
+/**
+ * The inbox's sample, in the order the core's `alerts` lists them: in force by severity (the
+ * Moderate drill before the Minor outage), then the ended ones, newest first.
+ */
 fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
     sample(
-        "expired",
+        "flood",
         language,
-        AlertState.EXPIRED,
-        Severity.SEVERE,
-        "Bão số 5 đã đi qua",
-        "Typhoon No. 5 has passed",
-        Duration.ofDays(2),
-        read = true,
+        AlertState.ACTIVE,
+        Severity.EXTREME,
+        "Lũ khẩn cấp trên sông Hương",
+        "Flash flood on the Perfume River",
+        Duration.ofHours(1),
+        read = false,
+    ),
+    sample(
+        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward",
+        Duration.ofHours(
+            2,
+        ),
+        read = false, exercise = true,
     ),
     sample(
         "outage",
@@ -118,16 +128,6 @@ fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
         read = true,
     ),
     sample(
-        "flood",
-        language,
-        AlertState.ACTIVE,
-        Severity.EXTREME,
-        "Lũ khẩn cấp trên sông Hương",
-        "Flash flood on the Perfume River",
-        Duration.ofHours(1),
-        read = false,
-    ),
-    sample(
         "landslide",
         language,
         AlertState.CANCELLED,
@@ -138,11 +138,14 @@ fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
         read = true,
     ),
     sample(
-        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward",
-        Duration.ofHours(
-            2,
-        ),
-        read = false, exercise = true,
+        "expired",
+        language,
+        AlertState.EXPIRED,
+        Severity.SEVERE,
+        "Bão số 5 đã đi qua",
+        "Typhoon No. 5 has passed",
+        Duration.ofDays(2),
+        read = true,
     ),
 )
 

@@ -1,6 +1,7 @@
 package org.civic.app.ui.capture
 
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
 import kotlin.math.roundToInt
@@ -9,9 +10,9 @@ import kotlin.math.roundToInt
 fun accuracyWords(fix: LocationFix, language: AppLanguage): String {
     val metres = "±${fix.accuracyM.roundToInt()} m"
     return when (fix.source) {
-        FixSource.GPS -> language.pick("$metres (GPS)", "$metres (GPS)")
-        FixSource.PHOTO_EXIF -> language.pick("$metres (vị trí trong ảnh)", "$metres (from the photo)")
-        FixSource.PIN -> language.pick("Đã chỉnh trên bản đồ", "Set on the map")
+        FixSource.GPS -> language.pick(Str.captureAccuracyGps(metres))
+        FixSource.PHOTO_EXIF -> language.pick(Str.captureAccuracyPhoto(metres))
+        FixSource.PIN -> language.pick(Str.CAPTURE_ACCURACY_PIN)
     }
 }
 
@@ -22,8 +23,8 @@ fun distanceWords(metres: Double): String = "${metres.roundToInt()} m"
 fun expectedWords(hours: UInt, language: AppLanguage): String {
     val h = hours.toInt()
     return if (h > 48 && h % 24 == 0) {
-        language.pick("khoảng ${h / 24} ngày", "about ${h / 24} days")
+        language.pick(Str.captureExpectedDays(h / 24))
     } else {
-        language.pick("khoảng $h giờ", "about $h hours")
+        language.pick(Str.captureExpectedHours(h))
     }
 }

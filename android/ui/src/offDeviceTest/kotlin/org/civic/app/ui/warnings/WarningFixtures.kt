@@ -84,13 +84,16 @@ fun sample(
     val now = Instant.now()
     val sent = now.minus(sentAgo)
     val expires = if (state == AlertState.EXPIRED) now.minus(Duration.ofHours(3)) else now.plus(Duration.ofHours(6))
+
+    // The city's texts, as a warning brings them in the phone's language.
+    fun w(vi: String, en: String) = if (language == AppLanguage.VI) vi else en
     return Warning(
         id = id, version = 1u, state = state, severity = severity,
-        event = language.pick("Cảnh báo", "Warning"),
-        headline = language.pick(vi, en),
-        description = description?.let { language.pick(it.first, it.second) },
-        instruction = instruction?.let { language.pick(it.first, it.second) },
-        senderName = language.pick("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre"),
+        event = w("Cảnh báo", "Warning"),
+        headline = w(vi, en),
+        description = description?.let { w(it.first, it.second) },
+        instruction = instruction?.let { w(it.first, it.second) },
+        senderName = w("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre"),
         sent = sent, expires = expires, read = read, exercise = exercise,
     )
 }

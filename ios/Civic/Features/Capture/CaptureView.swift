@@ -439,8 +439,8 @@ struct CaptureView: View {
                     Text("Đã đủ thông tin. Báo cáo được lưu trên máy và gửi khi có mạng.", tableName: "Capture")
                         .font(.footnote)
                         .foregroundStyle(.secondary)
-                } else {
-                    Text(CaptureWords.missingLine(model.missing, category: model.category, language: .current))
+                } else if let missingLine = model.missingLine {
+                    Text(missingLine)
                         .font(.callout)
                 }
             }

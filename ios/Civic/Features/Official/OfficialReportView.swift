@@ -247,7 +247,7 @@ struct OfficialReportView: View {
 
     private func timelineStep(_ step: TimelineStep) -> some View {
         VStack(alignment: .leading, spacing: 4) {
-            Text(verbatim: OfficialLabels.dateTime(step.at) + " · " + OfficialWords.actor(step.actor, language: OfficialLabels.language))
+            Text(verbatim: OfficialLabels.dateTime(step.at) + " · " + actorLabel(actor: step.actor, language: OfficialLabels.language.rawValue))
                 .font(.caption).foregroundStyle(.secondary)
             if let status = step.status {
                 Text(OfficialWords.status(status, language: OfficialLabels.language))

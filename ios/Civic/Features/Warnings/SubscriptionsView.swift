@@ -197,7 +197,7 @@ struct SubscriptionsView: View {
         Section {
             Picker(selection: Binding(get: { sub.minSeverity }, set: { model.setMinSeverity($0) })) {
                 ForEach(WarningWords.choosable, id: \.self) { level in
-                    Text(WarningLabels.severity(level)).tag(level)
+                    Text(severityLabel(severity: level, language: AppLanguage.current.rawValue)).tag(level)
                 }
             } label: {
                 Text("Mức độ", tableName: "Warnings")

@@ -46,8 +46,8 @@ struct WarningDetailView: View {
         }
         HStack(spacing: 8) {
             SeverityChip(severity: warning.severity)
-            WarningTag(text: WarningLabels.state(warning.state))
-            if warning.exercise { WarningTag(text: WarningLabels.exercise) }
+            WarningTag(text: alertStateLabel(state: warning.state, language: AppLanguage.current.rawValue))
+            if warning.exercise { WarningTag(text: exerciseLabel(language: AppLanguage.current.rawValue)) }
         }
         VStack(alignment: .leading, spacing: 4) {
             Text(warning.event).font(.subheadline).foregroundStyle(.secondary)
@@ -82,7 +82,7 @@ struct WarningDetailView: View {
             field(Text("Phát lúc", tableName: "Warnings"), "\(WarningLabels.dateTime(warning.sent)) (\(WarningLabels.ago(warning.sent)))")
             field(endLabel(warning.state), warning.expires.map(WarningLabels.dateTime)
                 ?? String(localized: "Chưa có giờ kết thúc", table: "Warnings"))
-            field(Text("Trạng thái", tableName: "Warnings"), WarningLabels.state(warning.state))
+            field(Text("Trạng thái", tableName: "Warnings"), alertStateLabel(state: warning.state, language: AppLanguage.current.rawValue))
         }
         let shapes = model.shapes[id] ?? []
         if let bounds = WarningWords.bounds(shapes) {
@@ -96,9 +96,9 @@ struct WarningDetailView: View {
     }
 
     private func banner(_ warning: Warning) -> String {
-        let state = WarningLabels.state(warning.state)
+        let language = AppLanguage.current.rawValue
         if warning.exercise && warning.state != .active {
-            return String(localized: "Diễn tập · \(state)", table: "Warnings")
+            return exerciseLabel(language: language) + " · " + alertStateLabel(state: warning.state, language: language)
         }
         if warning.exercise {
             return String(localized: "Diễn tập: đây không phải cảnh báo thật.", table: "Warnings")

@@ -3,32 +3,9 @@ import CivicFeatures
 import SwiftUI
 
 /// The warnings' words that the core does not give, in the app's language (Warnings.xcstrings).
+/// A severity, a state and a drill are named by the core (`severityLabel`, `alertStateLabel`,
+/// `exerciseLabel`).
 enum WarningLabels {
-    /// A severity in the resident's words (the CAP levels as Vietnamese warnings name them).
-    static func severity(_ severity: Severity) -> String {
-        switch severity {
-        case .extreme: return String(localized: "Đặc biệt nguy hiểm", table: "Warnings")
-        case .severe: return String(localized: "Nguy hiểm", table: "Warnings")
-        case .moderate: return String(localized: "Trung bình", table: "Warnings")
-        case .minor: return String(localized: "Nhẹ", table: "Warnings")
-        case .unknown: return String(localized: "Chưa rõ mức độ", table: "Warnings")
-        }
-    }
-
-    /// Where a warning stands, in words.
-    static func state(_ state: AlertState) -> String {
-        switch state {
-        case .active: return String(localized: "Đang hiệu lực", table: "Warnings")
-        case .expired: return String(localized: "Đã hết hạn", table: "Warnings")
-        case .cancelled: return String(localized: "Đã huỷ", table: "Warnings")
-        }
-    }
-
-    /// The label of a drill (CAP status Exercise).
-    static var exercise: String {
-        String(localized: "Diễn tập", table: "Warnings")
-    }
-
     /// Until when a warning holds, or since when it has ended.
     static func expiry(_ state: AlertState, _ expires: Date) -> String {
         let at = dateTime(expires)
@@ -54,7 +31,7 @@ struct SeverityChip: View {
     let severity: Severity
 
     var body: some View {
-        Text(WarningLabels.severity(severity))
+        Text(severityLabel(severity: severity, language: AppLanguage.current.rawValue))
             .font(.caption.weight(.semibold))
             .foregroundStyle(SeverityColor.on(severity))
             .padding(.horizontal, 10).padding(.vertical, 4)

@@ -70,8 +70,8 @@ struct WarningsInboxView: View {
                 VStack(alignment: .leading, spacing: 6) {
                     HStack(spacing: 8) {
                         SeverityChip(severity: warning.severity)
-                        if warning.exercise { WarningTag(text: WarningLabels.exercise) }
-                        if ended { WarningTag(text: WarningLabels.state(warning.state)) }
+                        if warning.exercise { WarningTag(text: exerciseLabel(language: AppLanguage.current.rawValue)) }
+                        if ended { WarningTag(text: alertStateLabel(state: warning.state, language: AppLanguage.current.rawValue)) }
                         if unread {
                             Text("● Mới", tableName: "Warnings")
                                 .font(.caption.weight(.bold))

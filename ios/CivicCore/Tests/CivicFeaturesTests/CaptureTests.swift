@@ -156,10 +156,8 @@ final class CaptureTests: XCTestCase {
         let app = try open(unreachable, try newDirectory())
         let model = CaptureViewModel(app: app)
         await model.settled()
-        XCTAssertEqual(CaptureWords.missingLine(model.missing, category: model.category, language: .vi),
-                       "Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề")
-        XCTAssertEqual(CaptureWords.missingLine(model.missing, category: model.category, language: .en),
-                       "Still needed: at least one photo, the location, what kind of problem it is")
+        // The core's sentence, in the phone's language.
+        XCTAssertEqual(model.missingLine, "Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề")
         XCTAssertFalse(model.canSend)
         let draftId = try XCTUnwrap(model.draftId)
         let empty = await civicError { try await app.reports().send(draft: draftId) }
@@ -176,7 +174,7 @@ final class CaptureTests: XCTestCase {
         model.chooseCategory("pothole")
         await model.settled()
         XCTAssertEqual(model.missing, ["answer:size", "answer:danger"])
-        XCTAssertEqual(CaptureWords.missingLine(model.missing, category: model.category, language: .vi),
+        XCTAssertEqual(model.missingLine,
                        "Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”")
         let unanswered = await civicError { try await app.reports().send(draft: draftId) }
         guard case let .Incomplete(_, missing)? = unanswered else {
@@ -191,6 +189,7 @@ final class CaptureTests: XCTestCase {
         model.answer("danger", .choice(key: danger))
         await model.settled()
         XCTAssertEqual(model.missing, [])
+        XCTAssertNil(model.missingLine, "nothing is missing")
         XCTAssertTrue(model.canSend)
         model.close()
     }

@@ -1,8 +1,8 @@
-// The warnings' view models as android/ui/src/offDeviceTest/.../warnings tests them: the inbox's
-// order, a warning arriving during quiet hours (the Extreme one loud, the Minor one silent, both
-// unread, opening one marks it read and brings its areas), and what the resident follows, with
-// the core's refusals shown and the input kept. Against the real core; the flow with warnings
-// needs the real server (skipped without one), the rest runs offline.
+// The warnings' view models as android/ui/src/offDeviceTest/.../warnings tests them: a warning
+// arriving during quiet hours (the Extreme one loud, the Minor one silent, both unread and in
+// the core's inbox order, opening one marks it read and brings its areas), and what the
+// resident follows, with the core's refusals shown and the input kept. Against the real core;
+// the flow with warnings needs the real server (skipped without one), the rest runs offline.
 
 import CivicCore
 import CivicFeatures
@@ -17,34 +17,6 @@ final class WarningsTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("civic-warnings-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
         return try CivicApp.open(dataDir: directory.path, serverUrl: url, language: language, tokens: MemoryTokens())
-    }
-
-    // MARK: - The inbox's order
-
-    func testTheInboxPutsWarningsInForceFirstTheMostSevereOnTopDrillsAfterRealOnesAndEndedOnesLast() {
-        let sample = [
-            warning("expired", .expired, .severe, sentAgo: 2 * 86_400, read: true),
-            warning("outage", .active, .minor, sentAgo: 600, read: true),
-            warning("flood", .active, .extreme, sentAgo: 3_600, read: false),
-            warning("landslide", .cancelled, .moderate, sentAgo: 5 * 3_600, read: true),
-            warning("drill", .active, .moderate, sentAgo: 2 * 3_600, read: false, exercise: true),
-            warning("real", .active, .moderate, sentAgo: 4 * 3_600, read: false),
-        ]
-        let ordered = WarningWords.inboxOrder(sample).map(\.id)
-        XCTAssertEqual(ordered, ["flood", "real", "drill", "outage", "expired", "landslide"],
-                       "in force by severity (a drill after a real one), then ended, newest first")
-    }
-
-    private func warning(_ id: String, _ state: AlertState, _ severity: Severity, sentAgo: TimeInterval, read: Bool,
-                         exercise: Bool = false) -> Warning {
-        let now = Date()
-        return Warning(
-            id: id, version: 1, state: state, severity: severity, event: "Cảnh báo", headline: id,
-            description: nil, instruction: nil, senderName: "Trung tâm Giám sát điều hành đô thị thông minh Huế",
-            sent: now.addingTimeInterval(-sentAgo),
-            expires: state == .expired ? now.addingTimeInterval(-3 * 3_600) : now.addingTimeInterval(6 * 3_600),
-            read: read, exercise: exercise, concerns: true, areas: ["Phường Phú Xuân"], cancelNote: nil, web: nil
-        )
     }
 
     func testTimesAndRadiiAreReadAndWrittenAsPeopleWriteThem() {

@@ -75,6 +75,8 @@ public final class CaptureViewModel {
     public private(set) var anonymous = false
     /// What the core says is still needed ("photo", "location", "category", "answer:<code>").
     public private(set) var missing: [String] = []
+    /// The same in the citizen's words, the core's sentence ("Còn thiếu: …"); nil when complete.
+    public private(set) var missingLine: String?
     public private(set) var nearby: [NearbyOffer] = []
     /// The citizen chose to send their own report rather than "me too".
     public private(set) var nearbyDismissed = false
@@ -220,6 +222,7 @@ public final class CaptureViewModel {
         description = draft.description
         anonymous = false
         missing = []
+        missingLine = nil
         nearby = []
         nearbyDismissed = false
         supporting = nil
@@ -254,6 +257,7 @@ public final class CaptureViewModel {
             }
         }
         let stillMissing = try reports.missing(draft: draftId)
+        let line = try reports.missingLine(draft: draftId)
         // Photos attached before the app was closed keep their recorded position: the core says
         // which one is worth offering.
         let offer = try? reports.photoLocationOffer(draft: draftId)
@@ -268,6 +272,7 @@ public final class CaptureViewModel {
         answers = given
         anonymous = draft.anonymous
         missing = stillMissing
+        missingLine = line
         lookNearby()
     }
 
@@ -587,6 +592,7 @@ public final class CaptureViewModel {
             } catch CivicError.Incomplete(let message, let stillMissing) {
                 sending = false
                 missing = stillMissing
+                missingLine = try? reports.missingLine(draft: draftId)
                 error = message
             }
         }

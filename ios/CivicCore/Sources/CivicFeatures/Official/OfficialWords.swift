@@ -9,15 +9,6 @@ public enum OfficialWords {
         statusLabel(status: status, language: language.rawValue)
     }
 
-    public static func actor(_ actor: TimelineActor, language: AppLanguage) -> String {
-        switch actor {
-        case .citizen: return language.pick("Người dân", "Citizen")
-        case .`operator`: return language.pick("Trung tâm điều hành", "Operations centre")
-        case .officer: return language.pick("Cán bộ", "Officer")
-        case .system: return language.pick("Hệ thống", "System")
-        }
-    }
-
     /// Whether a report due at `due` is overdue at `now`.
     public static func overdue(_ due: Date, now: Date) -> Bool {
         now > due

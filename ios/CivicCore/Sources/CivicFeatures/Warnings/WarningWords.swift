@@ -2,19 +2,9 @@ import CivicCore
 import Foundation
 
 /// What the warnings' screens compute from the core's records: the same as android/ui's
-/// WarningWords and the helpers beside it (order, times, radii, the areas' bounds).
+/// WarningWords and the helpers beside it (times, radii, the areas' bounds). The words of a
+/// warning (severity, state, drill) and the inbox's order are the core's.
 public enum WarningWords {
-    /// A severity's rank, least first (CAP's order): for sorting and the "at least" choice.
-    public static func rank(_ severity: Severity) -> Int {
-        switch severity {
-        case .unknown: return 0
-        case .minor: return 1
-        case .moderate: return 2
-        case .severe: return 3
-        case .extreme: return 4
-        }
-    }
-
     /// The radii offered around a point, in metres.
     public static let radii: [Double] = [500, 1_000, 2_000]
 
@@ -49,21 +39,6 @@ public enum WarningWords {
         let km = metres / 1000
         let text = km == km.rounded() ? "\(Int(km)) km" : String(format: "%.1f km", km)
         return language == .vi ? text.replacingOccurrences(of: ".", with: ",") : text
-    }
-
-    /// The inbox's order: warnings in force first, the most severe first and, at equal severity,
-    /// a real one before a drill, then the newest; then the expired and cancelled ones, newest first.
-    public static func inboxOrder(_ warnings: [Warning]) -> [Warning] {
-        warnings.sorted { a, b in
-            let aActive = a.state == .active
-            let bActive = b.state == .active
-            if aActive != bActive { return aActive }
-            let aRank = aActive ? rank(a.severity) : 0
-            let bRank = bActive ? rank(b.severity) : 0
-            if aRank != bRank { return aRank > bRank }
-            if a.exercise != b.exercise { return !a.exercise }
-            return a.sent > b.sent
-        }
     }
 
     /// The box (south, west, north, east) that holds every shape of a warning; nil for none.

@@ -7,7 +7,8 @@ import Observation
 @MainActor
 @Observable
 public final class WarningsViewModel {
-    /// In inbox order: see `WarningWords.inboxOrder`.
+    /// In the core's inbox order: in force first, the most severe first (a real one before a
+    /// drill, then the newest); then the ended ones, newest first.
     public private(set) var warnings: [Warning] = []
     /// Active warnings not read yet (the badge).
     public private(set) var unread: Int = 0
@@ -46,7 +47,7 @@ public final class WarningsViewModel {
         do {
             let all = try app.warnings().alerts(includeEnded: true)
             let count = try app.warnings().unreadAlerts()
-            warnings = WarningWords.inboxOrder(all)
+            warnings = all
             unread = Int(count)
             error = nil
         } catch {

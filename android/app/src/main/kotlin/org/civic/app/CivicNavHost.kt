@@ -36,6 +36,7 @@ import androidx.navigation.navArgument
 import kotlinx.coroutines.flow.MutableStateFlow
 import org.civic.app.platform.rememberNotificationPermission
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.about.AboutScreen
 import org.civic.app.ui.about.AboutViewModel
 import org.civic.app.ui.campaign.CampaignsScreen
@@ -256,10 +257,10 @@ private fun CivicBottomBar(current: Tab, badges: Badges, onOpen: (Tab) -> Unit) 
     NavigationBar {
         for (tab in Tab.entries) {
             val label = when (tab) {
-                Tab.REPORTS -> t("Báo cáo", "Reports")
-                Tab.WARNINGS -> t("Cảnh báo", "Warnings")
-                Tab.MAP -> t("Bản đồ", "Map")
-                Tab.CAMPAIGNS -> t("Chủ nhật xanh", "Green Sunday")
+                Tab.REPORTS -> t(Str.APP_REPORTS)
+                Tab.WARNINGS -> t(Str.APP_WARNINGS)
+                Tab.MAP -> t(Str.APP_MAP)
+                Tab.CAMPAIGNS -> t(Str.APP_GREEN_SUNDAY)
             }
             val count = when (tab) {
                 Tab.REPORTS -> badges.reports
@@ -267,8 +268,8 @@ private fun CivicBottomBar(current: Tab, badges: Badges, onOpen: (Tab) -> Unit) 
                 Tab.MAP, Tab.CAMPAIGNS -> 0
             }
             val countText = when (tab) {
-                Tab.REPORTS -> t("$count cập nhật mới", "$count new updates")
-                else -> t("$count chưa đọc", "$count unread")
+                Tab.REPORTS -> t(Str.appNewUpdates(count))
+                else -> t(Str.appUnread(count))
             }
             NavigationBarItem(
                 selected = tab == current,

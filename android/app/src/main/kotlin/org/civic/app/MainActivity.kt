@@ -35,6 +35,7 @@ import kotlinx.coroutines.withContext
 import org.civic.app.platform.AndroidPlatform
 import org.civic.app.platform.CameraFiles
 import org.civic.app.ui.LocalPlatform
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.t
 import org.civic.app.ui.theme.CivicTheme
@@ -114,11 +115,11 @@ private fun OpenFailed(message: String, onRetry: () -> Unit) {
         horizontalAlignment = Alignment.CenterHorizontally,
     ) {
         Text(
-            t("Không mở được dữ liệu của Civic trên điện thoại.", "Civic's data on this phone cannot be opened."),
+            t(Str.APP_DATA_NOT_OPENED),
             style = MaterialTheme.typography.titleMedium,
             textAlign = TextAlign.Center,
         )
         Text(message, style = MaterialTheme.typography.bodyMedium, textAlign = TextAlign.Center)
-        Button(onClick = onRetry) { Text(t("Thử lại", "Try again")) }
+        Button(onClick = onRetry) { Text(t(Str.APP_TRY_AGAIN)) }
     }
 }

@@ -36,6 +36,7 @@ import androidx.lifecycle.compose.LocalLifecycleOwner
 import org.civic.app.ui.LatLon
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.t
 import org.civic.core.MapTiles
 import org.json.JSONArray
@@ -161,7 +162,7 @@ internal fun OsmMap(
             modifier = Modifier
                 .align(Alignment.BottomEnd)
                 .background(Color.White.copy(alpha = 0.8f))
-                .clickable(role = Role.Button, onClickLabel = t("Mở trang bản quyền", "Open the copyright page")) {
+                .clickable(role = Role.Button, onClickLabel = t(Str.MAP_OPEN_COPYRIGHT)) {
                     // No browser on the phone: openUri throws (IllegalArgumentException).
                     runCatching { uriHandler.openUri(OSM_COPYRIGHT) }
                 }
@@ -187,7 +188,7 @@ private fun MapUnavailable(tiles: MapTiles, markers: List<MapMarker>, modifier: 
         contentAlignment = Alignment.Center,
     ) {
         Text(
-            t("Không hiển thị được bản đồ trên điện thoại này.", "The map cannot be shown on this phone."),
+            t(Str.MAP_CANNOT_BE_SHOWN),
             style = MaterialTheme.typography.bodyMedium,
             color = MaterialTheme.colorScheme.onSurfaceVariant,
             modifier = Modifier.padding(16.dp),

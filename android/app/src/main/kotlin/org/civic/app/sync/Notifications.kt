@@ -15,6 +15,7 @@ import androidx.core.content.ContextCompat
 import org.civic.app.R
 import org.civic.app.Routes
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.ReportNotification
@@ -137,11 +138,11 @@ object Notifications {
     fun postReport(context: Context, n: ReportNotification, language: AppLanguage) {
         val number = n.publicNumber
         val title = when {
-            number != null -> language.pick("Báo cáo $number", "Report $number")
-            else -> language.pick("Báo cáo của bạn", "Your report")
+            number != null -> language.pick(Str.notificationReportNumber(number))
+            else -> language.pick(Str.NOTIFICATION_YOUR_REPORT)
         }
         val what = n.status?.let { statusText(it, language) }
-            ?: language.pick("Thành phố đã trả lời", "The city replied")
+            ?: language.pick(Str.NOTIFICATION_CITY_REPLIED)
         val body = listOfNotNull(what, n.note?.takeIf { it.isNotBlank() }).joinToString("\n")
         val notification = NotificationCompat.Builder(context, CHANNEL_REPORTS)
             .setSmallIcon(R.drawable.ic_notification)
@@ -226,24 +227,24 @@ object Notifications {
     )
 
     private fun statusText(status: ReportStatus, language: AppLanguage): String = when (status) {
-        ReportStatus.DRAFT -> language.pick("Bản nháp", "Draft")
-        ReportStatus.QUEUED -> language.pick("Đang chờ gửi", "Waiting to be sent")
-        ReportStatus.SUBMITTED -> language.pick("Đã gửi đến thành phố", "Sent to the city")
-        ReportStatus.RECEIVED -> language.pick("Thành phố đã nhận", "Received by the city")
-        ReportStatus.ASSIGNED -> language.pick("Đã giao cho đơn vị xử lý", "Assigned to a team")
-        ReportStatus.IN_PROGRESS -> language.pick("Đang xử lý", "Being worked on")
-        ReportStatus.RESOLVED -> language.pick("Đã xử lý xong", "Fixed")
-        ReportStatus.REJECTED -> language.pick("Bị từ chối", "Rejected")
-        ReportStatus.DUPLICATE -> language.pick("Trùng với báo cáo khác", "A duplicate of another report")
-        ReportStatus.REOPENED -> language.pick("Đã mở lại", "Reopened")
+        ReportStatus.DRAFT -> language.pick(Str.NOTIFICATION_STATUS_DRAFT)
+        ReportStatus.QUEUED -> language.pick(Str.NOTIFICATION_STATUS_QUEUED)
+        ReportStatus.SUBMITTED -> language.pick(Str.NOTIFICATION_STATUS_SUBMITTED)
+        ReportStatus.RECEIVED -> language.pick(Str.NOTIFICATION_STATUS_RECEIVED)
+        ReportStatus.ASSIGNED -> language.pick(Str.NOTIFICATION_STATUS_ASSIGNED)
+        ReportStatus.IN_PROGRESS -> language.pick(Str.NOTIFICATION_STATUS_IN_PROGRESS)
+        ReportStatus.RESOLVED -> language.pick(Str.NOTIFICATION_STATUS_RESOLVED)
+        ReportStatus.REJECTED -> language.pick(Str.NOTIFICATION_STATUS_REJECTED)
+        ReportStatus.DUPLICATE -> language.pick(Str.NOTIFICATION_STATUS_DUPLICATE)
+        ReportStatus.REOPENED -> language.pick(Str.NOTIFICATION_STATUS_REOPENED)
     }
 
     private fun severityText(severity: Severity, language: AppLanguage): String = when (severity) {
-        Severity.EXTREME -> language.pick("Cảnh báo cực kỳ nguy hiểm", "Extreme warning")
-        Severity.SEVERE -> language.pick("Cảnh báo nguy hiểm", "Severe warning")
-        Severity.MODERATE -> language.pick("Cảnh báo", "Warning")
-        Severity.MINOR -> language.pick("Thông báo", "Advisory")
-        Severity.UNKNOWN -> language.pick("Cảnh báo", "Warning")
+        Severity.EXTREME -> language.pick(Str.NOTIFICATION_SEVERITY_EXTREME)
+        Severity.SEVERE -> language.pick(Str.NOTIFICATION_SEVERITY_SEVERE)
+        Severity.MODERATE -> language.pick(Str.NOTIFICATION_SEVERITY_MODERATE)
+        Severity.MINOR -> language.pick(Str.NOTIFICATION_SEVERITY_MINOR)
+        Severity.UNKNOWN -> language.pick(Str.NOTIFICATION_SEVERITY_MODERATE)
     }
 
     // The same colours as the ui theme's severityColor, as ARGB ints.

@@ -14,8 +14,8 @@ enum class AppLanguage(val code: String) {
     EN("en"),
     ;
 
-    /** The text in this language. Vietnamese always comes first at the call site. */
-    fun pick(vi: String, en: String): String = if (this == VI) vi else en
+    /** A screen text in this language: `language.pick(Str.CAPTURE_SEND)`. */
+    fun pick(words: Words): String = if (this == VI) words.vi else words.en
 
     companion object {
         fun of(code: String): AppLanguage = entries.firstOrNull { code.startsWith(it.code) } ?: VI
@@ -25,9 +25,12 @@ enum class AppLanguage(val code: String) {
 val LocalLanguage = staticCompositionLocalOf { AppLanguage.VI }
 
 /**
- * A user-facing string in the current language: `Text(t("Gửi", "Send"))`. Keeping both at the
- * call site makes a missing translation impossible and keeps screens readable in review.
+ * A screen text in the current language: `Text(t(Str.CAPTURE_SEND))`. The texts live in
+ * Android string resources (res/values/strings.xml, Vietnamese; res/values-en/strings.xml,
+ * English), read by translators' tools; [Str], generated from them by
+ * scripts/android_strings.py, brings them here without android.* APIs, in the language chosen
+ * in the app rather than the phone's.
  */
 @Composable
 @ReadOnlyComposable
-fun t(vi: String, en: String): String = LocalLanguage.current.pick(vi, en)
+fun t(words: Words): String = LocalLanguage.current.pick(words)

@@ -22,6 +22,7 @@ import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
+import org.civic.app.ui.Str
 import org.civic.app.ui.t
 
 /**
@@ -36,9 +37,9 @@ fun AboutScreen(model: AboutViewModel, appName: String, version: String, onBack:
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Giới thiệu", "About"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = { Text(t(Str.ABOUT_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
-                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t(Str.ABOUT_BACK)) }
                 },
             )
         },
@@ -49,24 +50,18 @@ fun AboutScreen(model: AboutViewModel, appName: String, version: String, onBack:
         ) {
             Text(appName, style = MaterialTheme.typography.headlineSmall, modifier = Modifier.semantics { heading() })
             Text(
-                t("Phiên bản $version", "Version $version"),
+                t(Str.aboutVersion(version)),
                 style = MaterialTheme.typography.bodyMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
             Text(
-                t(
-                    "Phản ánh những gì chưa ổn trên đường phố bằng ảnh và vị trí, theo dõi thành phố trả lời, nhận cảnh báo của thành phố.",
-                    "Report what is wrong in the street with photos and a place, follow the city's answers, get the city's warnings.",
-                ),
+                t(Str.ABOUT_SUMMARY),
                 style = MaterialTheme.typography.bodyMedium,
             )
             HorizontalDivider()
-            Text(t("Bản đồ", "Map"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+            Text(t(Str.ABOUT_MAP), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
             Text(
-                t(
-                    "Ranh giới phường, xã trên bản đồ là ranh giới trong cấu hình của thành phố.",
-                    "The ward and commune boundaries on the maps are those of the city's configuration.",
-                ),
+                t(Str.ABOUT_BOUNDARIES),
                 style = MaterialTheme.typography.bodyMedium,
             )
             if (state.credits.isNotEmpty()) {

@@ -66,6 +66,7 @@ import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.PhotoView
@@ -296,12 +297,12 @@ fun CampaignContent(
             item {
                 Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                     Text(
-                        t("Ngày Chủ nhật xanh", "Green Sunday"),
+                        t(Str.CAMPAIGN_TITLE),
                         style = MaterialTheme.typography.labelLarge,
                         color = MaterialTheme.colorScheme.primary,
                     )
                     Text(
-                        c?.name ?: t("Đang tải…", "Loading…"),
+                        c?.name ?: t(Str.CAMPAIGN_LOADING),
                         style = MaterialTheme.typography.headlineSmall,
                         fontWeight = FontWeight.Bold,
                         modifier = Modifier.semantics { heading() },
@@ -314,7 +315,7 @@ fun CampaignContent(
                         if (c.areas.isNotEmpty()) Text(c.areas.joinToString(", "), style = MaterialTheme.typography.bodyMedium)
                         if (c.meetingPoints.isNotEmpty()) {
                             Text(
-                                t("Điểm tập trung: ", "Meet at: ") + c.meetingPoints.joinToString(", "),
+                                t(Str.campaignMeetAt(c.meetingPoints.joinToString(", "))),
                                 style = MaterialTheme.typography.bodyMedium,
                             )
                         }
@@ -323,7 +324,7 @@ fun CampaignContent(
                         if (summary == null) {
                             c.goalSpots?.let { goal ->
                                 Text(
-                                    t("Đã dọn $cleaned / $goal điểm", "$cleaned of $goal spots cleaned"),
+                                    t(Str.campaignCleanedOfGoal(cleaned, goal)),
                                     style = MaterialTheme.typography.bodyLarge,
                                 )
                                 LinearProgressIndicator(progress = {
@@ -344,7 +345,7 @@ fun CampaignContent(
                         val cleaned = state.spots.filter { it.state == SpotState.CLEANED }
                         if (cleaned.isNotEmpty()) {
                             SpotsMap(
-                                t("Bản đồ điểm đã dọn", "Map of cleaned spots"),
+                                t(Str.CAMPAIGN_CLEANED_MAP),
                                 cleaned,
                                 emptyList(),
                                 area,
@@ -356,15 +357,15 @@ fun CampaignContent(
                     }
                 }
                 if (summary.byWard.isNotEmpty()) {
-                    item(key = "by-ward") { TallyTable(t("Theo phường", "By ward"), summary.byWard, mine = null) }
+                    item(key = "by-ward") { TallyTable(t(Str.CAMPAIGN_BY_WARD), summary.byWard, mine = null) }
                 }
                 if (summary.byTeam.isNotEmpty()) {
-                    item(key = "by-team") { TallyTable(t("Theo đội", "By team"), summary.byTeam, mine = summary.myTeam?.name) }
+                    item(key = "by-team") { TallyTable(t(Str.CAMPAIGN_BY_TEAM), summary.byTeam, mine = summary.myTeam?.name) }
                 }
                 if (state.pairs.isNotEmpty()) {
                     item(key = "pairs") {
                         Text(
-                            t("Trước và sau khi dọn", "Before and after"),
+                            t(Str.CAMPAIGN_BEFORE_AFTER),
                             style = MaterialTheme.typography.titleMedium,
                             modifier = Modifier.semantics { heading() },
                         )
@@ -380,7 +381,7 @@ fun CampaignContent(
                     Card(Modifier.fillMaxWidth()) {
                         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                             Text(
-                                t("Báo điểm rác: chụp ảnh, chọn loại", "Report a spot: take a photo, pick one"),
+                                t(Str.CAMPAIGN_REPORT_SPOT),
                                 style = MaterialTheme.typography.titleMedium,
                             )
                             FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -397,7 +398,7 @@ fun CampaignContent(
                 item(key = "map") {
                     Card(Modifier.fillMaxWidth()) {
                         SpotsMap(
-                            t("Bản đồ các điểm", "Map of the spots"),
+                            t(Str.CAMPAIGN_SPOTS_MAP),
                             state.spots,
                             meeting,
                             area,
@@ -415,7 +416,7 @@ fun CampaignContent(
                     horizontalArrangement = Arrangement.SpaceBetween,
                 ) {
                     Text(
-                        t("Các điểm (${state.spots.size})", "Spots (${state.spots.size})"),
+                        t(Str.campaignSpotsCount(state.spots.size)),
                         style = MaterialTheme.typography.titleMedium,
                         modifier = Modifier.semantics { heading() },
                     )
@@ -424,9 +425,9 @@ fun CampaignContent(
                             if (state.waiting >
                                 0
                             ) {
-                                t("Gửi ${state.waiting} thao tác", "Send ${state.waiting} waiting")
+                                t(Str.campaignSendPending(state.waiting))
                             } else {
-                                t("Cập nhật", "Refresh")
+                                t(Str.CAMPAIGN_REFRESH)
                             },
                         )
                     }
@@ -434,7 +435,7 @@ fun CampaignContent(
                 state.notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             }
             if (state.spots.isEmpty()) {
-                item { Text(t("Chưa có điểm nào.", "No spot yet."), style = MaterialTheme.typography.bodyMedium) }
+                item { Text(t(Str.CAMPAIGN_NO_SPOTS), style = MaterialTheme.typography.bodyMedium) }
             }
             items(state.spots, key = { it.id }) { spot ->
                 SpotRow(
@@ -460,9 +461,9 @@ private fun JoinedLine(team: String?) {
     ) {
         Text(
             if (team != null) {
-                t("Bạn đã tham gia · Đội $team", "You're in · Team $team")
+                t(Str.campaignJoinedTeam(team))
             } else {
-                t("Bạn tham gia một mình", "You're taking part on your own")
+                t(Str.CAMPAIGN_JOINED_ALONE)
             },
             color = MaterialTheme.colorScheme.onSecondaryContainer,
             style = MaterialTheme.typography.titleSmall,
@@ -480,7 +481,7 @@ private fun CalledOffLine(reason: String) {
         modifier = Modifier.fillMaxWidth().padding(top = 4.dp),
     ) {
         Text(
-            t("Chiến dịch đã huỷ: $reason", "Called off: $reason"),
+            t(Str.campaignCalledOff(reason)),
             color = MaterialTheme.colorScheme.onErrorContainer,
             style = MaterialTheme.typography.titleSmall,
             modifier = Modifier.padding(horizontal = 12.dp, vertical = 8.dp),
@@ -503,12 +504,9 @@ internal fun Tag(text: String, modifier: Modifier = Modifier) {
     )
 }
 
-/** Kilograms as people write them: "3,5 kg" in Vietnamese, "3.5 kg" in English. */
+/** Kilograms as people write them: "3,5 kg" in Vietnamese, "3.5 kg" in English (the language's decimal mark). */
 @Composable
-private fun kgText(kg: Double): String {
-    val text = String.format(Locale.ROOT, "%.1f", kg)
-    return t("${text.replace('.', ',')} kg", "$text kg")
-}
+private fun kgText(kg: Double): String = String.format(Locale.forLanguageTag(LocalLanguage.current.code), "%.1f kg", kg)
 
 /** What the morning did: the headline, the goal, what went to the sanitation unit, the resident's part. */
 @Composable
@@ -516,7 +514,7 @@ private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Text(
-                t("Tổng kết buổi ra quân", "How the clean-up went"),
+                t(Str.CAMPAIGN_SUMMARY_TITLE),
                 style = MaterialTheme.typography.labelLarge,
                 color = MaterialTheme.colorScheme.primary,
                 modifier = Modifier.semantics { heading() },
@@ -525,9 +523,9 @@ private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
             s.goalSpots?.let { goal ->
                 Text(
                     if (s.goalReached) {
-                        t("✓ Đã đạt mục tiêu $goal điểm", "✓ Goal of $goal spots reached")
+                        t(Str.campaignGoalReached(goal))
                     } else {
-                        t("Chưa đạt mục tiêu $goal điểm", "Goal of $goal spots not reached")
+                        t(Str.campaignGoalNotReached(goal))
                     },
                     style = MaterialTheme.typography.bodyLarge,
                     fontWeight = if (s.goalReached) FontWeight.SemiBold else FontWeight.Normal,
@@ -537,14 +535,11 @@ private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
                 }, modifier = Modifier.fillMaxWidth())
             }
             if (s.kg > 0.0) {
-                Text(t("Thu gom ${kgText(s.kg)} rác", "${kgText(s.kg)} of litter collected"), style = MaterialTheme.typography.bodyMedium)
+                Text(t(Str.campaignLitterCollected(kgText(s.kg))), style = MaterialTheme.typography.bodyMedium)
             }
             if (s.handedOver > 0u) {
                 Text(
-                    t(
-                        "${s.handedOver} điểm còn lại đã chuyển cho đơn vị vệ sinh môi trường",
-                        "${s.handedOver} spots left were handed to the sanitation unit",
-                    ),
+                    t(Str.campaignHandedOver(s.handedOver)),
                     style = MaterialTheme.typography.bodyMedium,
                 )
             }
@@ -552,7 +547,7 @@ private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
             val team = s.myTeam
             if (s.mine != null || team != null) {
                 Text(
-                    t("Phần của bạn", "Your part"),
+                    t(Str.CAMPAIGN_YOUR_PART),
                     style = MaterialTheme.typography.titleSmall,
                     fontWeight = FontWeight.SemiBold,
                     modifier = Modifier.padding(top = 6.dp).semantics { heading() },
@@ -560,10 +555,7 @@ private fun SummaryCard(s: CampaignSummaryCard, map: @Composable () -> Unit) {
                 s.mine?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 team?.let {
                     Text(
-                        t(
-                            "Đội ${it.name}: đã dọn ${it.cleaned}/${it.reported} điểm · ${kgText(it.kg)}",
-                            "Team ${it.name}: ${it.cleaned} of ${it.reported} spots cleaned · ${kgText(it.kg)}",
-                        ),
+                        t(Str.campaignTeamSummary(it.name, it.cleaned, it.reported, kgText(it.kg))),
                         style = MaterialTheme.typography.bodyMedium,
                     )
                 }
@@ -581,16 +573,16 @@ private fun TallyTable(title: String, rows: List<CampaignTally>, mine: String?) 
             val muted = MaterialTheme.colorScheme.onSurfaceVariant
             // The column headings: TalkBack reads each row whole instead.
             Row(Modifier.fillMaxWidth().clearAndSetSemantics {}, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text(t("Tên", "Name"), style = MaterialTheme.typography.labelMedium, color = muted, modifier = Modifier.weight(1.3f))
+                Text(t(Str.CAMPAIGN_NAME), style = MaterialTheme.typography.labelMedium, color = muted, modifier = Modifier.weight(1.3f))
                 Text(
-                    t("Điểm", "Spots"),
+                    t(Str.CAMPAIGN_SPOTS),
                     style = MaterialTheme.typography.labelMedium,
                     color = muted,
                     textAlign = TextAlign.End,
                     modifier = Modifier.weight(0.8f),
                 )
                 Text(
-                    t("Đã dọn", "Cleaned"),
+                    t(Str.CAMPAIGN_CLEANED),
                     style = MaterialTheme.typography.labelMedium,
                     color = muted,
                     textAlign = TextAlign.End,
@@ -606,10 +598,7 @@ private fun TallyTable(title: String, rows: List<CampaignTally>, mine: String?) 
             }
             for (row in rows) {
                 val kg = kgText(row.kg)
-                val said = t(
-                    "${row.name}: ${row.reported} điểm, đã dọn ${row.cleaned}, $kg",
-                    "${row.name}: ${row.reported} spots, ${row.cleaned} cleaned, $kg",
-                )
+                val said = t(Str.campaignRowSummary(row.name, row.reported, row.cleaned, kg))
                 val weight = if (row.name == mine) FontWeight.Bold else FontWeight.Normal
                 Row(
                     Modifier.fillMaxWidth().semantics(mergeDescendants = true) { contentDescription = said },
@@ -653,13 +642,13 @@ private fun PairRow(p: PairPhotos) {
             Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 val sides = listOf(
                     Triple(
-                        language.pick("Trước", "Before"),
-                        language.pick("Trước khi dọn: ${p.pair.categoryName}", "Before cleaning: ${p.pair.categoryName}"),
+                        language.pick(Str.CAMPAIGN_BEFORE),
+                        language.pick(Str.campaignBeforeCleaning(p.pair.categoryName)),
                         p.before,
                     ),
                     Triple(
-                        language.pick("Sau", "After"),
-                        language.pick("Sau khi dọn: ${p.pair.categoryName}", "After cleaning: ${p.pair.categoryName}"),
+                        language.pick(Str.CAMPAIGN_AFTER),
+                        language.pick(Str.campaignAfterCleaning(p.pair.categoryName)),
                         p.after,
                     ),
                 )
@@ -669,7 +658,7 @@ private fun PairRow(p: PairPhotos) {
                             PhotoView(photo.bytes, description, Modifier.matchParentSize())
                             if (photo.bytes == null) {
                                 Text(
-                                    t("Ảnh chưa có trên máy", "Photo not on this phone yet"),
+                                    t(Str.CAMPAIGN_PHOTO_MISSING),
                                     style = MaterialTheme.typography.bodySmall,
                                     color = Color(0xFF263238),
                                     textAlign = TextAlign.Center,
@@ -691,9 +680,9 @@ private fun JoinCard(c: CampaignInfo, onJoin: (String?, String?) -> Unit) {
     var newTeam by remember { mutableStateOf("") }
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            Text(t("Tham gia", "Join in"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+            Text(t(Str.CAMPAIGN_JOIN), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
             if (c.teams.isNotEmpty()) {
-                Text(t("Cùng một đội:", "With a team:"), style = MaterialTheme.typography.bodyMedium)
+                Text(t(Str.CAMPAIGN_WITH_TEAM), style = MaterialTheme.typography.bodyMedium)
                 FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     for (team in c.teams) {
                         AssistChip(onClick = { onJoin(team.id, null) }, label = { Text("${team.name} (${team.members})") })
@@ -705,13 +694,13 @@ private fun JoinCard(c: CampaignInfo, onJoin: (String?, String?) -> Unit) {
                 {
                     newTeam = it
                 },
-                label = { Text(t("Lập đội mới (trường, chi đoàn, tổ dân phố…)", "Start a team (school, union branch, neighbours…)")) },
+                label = { Text(t(Str.CAMPAIGN_NEW_TEAM_HINT)) },
                 singleLine = true,
                 modifier = Modifier.fillMaxWidth(),
             )
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Button(onClick = { onJoin(null, newTeam) }, enabled = newTeam.isNotBlank()) { Text(t("Lập đội", "Start team")) }
-                TextButton(onClick = { onJoin(null, null) }) { Text(t("Tham gia một mình", "Join alone")) }
+                Button(onClick = { onJoin(null, newTeam) }, enabled = newTeam.isNotBlank()) { Text(t(Str.CAMPAIGN_START_TEAM)) }
+                TextButton(onClick = { onJoin(null, null) }) { Text(t(Str.CAMPAIGN_JOIN_ALONE)) }
             }
         }
     }
@@ -735,19 +724,19 @@ private fun SpotRow(spot: CampaignSpot, selected: Boolean, canClaim: Boolean, on
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
             FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
                 Text(spot.categoryName, style = MaterialTheme.typography.titleSmall, modifier = Modifier.align(Alignment.CenterVertically))
-                if (spot.mine) Tag(t("Bạn báo", "Yours"), Modifier.align(Alignment.CenterVertically))
+                if (spot.mine) Tag(t(Str.CAMPAIGN_SPOT_YOURS), Modifier.align(Alignment.CenterVertically))
             }
             val details = buildList {
                 add(spot.stateLabel)
                 spot.team?.let { add(it) }
                 spot.kg?.let { add(kgText(it)) }
-                if (spot.alsoReported > 0u) add(t("+${spot.alsoReported} người cùng báo", "+${spot.alsoReported} also reported"))
-                if (spot.waiting) add(t("Chờ gửi", "Waiting to send"))
+                if (spot.alsoReported > 0u) add(t(Str.campaignSpotAlsoReported(spot.alsoReported)))
+                if (spot.waiting) add(t(Str.CAMPAIGN_SPOT_WAITING))
                 spot.reportNumber?.let { add(it) }
             }
             Text(details.joinToString(" · "), style = MaterialTheme.typography.bodyMedium)
             if (canClaim && spot.state == SpotState.REPORTED && !spot.waiting) {
-                TextButton(onClick = { onClaim(spot.id) }) { Text(t("Đội tôi nhận dọn", "My team takes it")) }
+                TextButton(onClick = { onClaim(spot.id) }) { Text(t(Str.CAMPAIGN_TAKE_SPOT)) }
             }
         }
     }
@@ -759,10 +748,10 @@ private const val AFTER_SPOTS = 1
 /** A spot's state in words, as the core's labels say it: the legend's. */
 @Composable
 private fun stateWords(state: SpotState): String = when (state) {
-    SpotState.REPORTED -> t("Chưa dọn", "Not cleaned yet")
-    SpotState.CLAIMED -> t("Đang dọn", "Being cleaned")
-    SpotState.CLEANED -> t("Đã dọn", "Cleaned")
-    SpotState.HANDED_OVER -> t("Đã chuyển thành phản ánh", "Handed to the city")
+    SpotState.REPORTED -> t(Str.CAMPAIGN_SPOT_REPORTED)
+    SpotState.CLAIMED -> t(Str.CAMPAIGN_SPOT_TAKEN)
+    SpotState.CLEANED -> t(Str.CAMPAIGN_CLEANED)
+    SpotState.HANDED_OVER -> t(Str.CAMPAIGN_SPOT_HANDED_OVER)
 }
 
 /**
@@ -772,8 +761,8 @@ private fun stateWords(state: SpotState): String = when (state) {
 internal fun spotMarkers(spots: List<CampaignSpot>, language: AppLanguage): List<MapMarker> = spots.map { s ->
     val words = buildList {
         add(s.stateLabel)
-        if (s.mine) add(language.pick("Bạn báo", "Yours"))
-        if (s.waiting) add(language.pick("Chờ gửi", "Waiting to send"))
+        if (s.mine) add(language.pick(Str.CAMPAIGN_SPOT_YOURS))
+        if (s.waiting) add(language.pick(Str.CAMPAIGN_SPOT_WAITING))
     }
     MapMarker(LatLon(s.lat, s.lon), "${s.categoryName}: ${words.joinToString(" · ")}", spotColor(s.state), id = s.id)
 }
@@ -781,7 +770,7 @@ internal fun spotMarkers(spots: List<CampaignSpot>, language: AppLanguage): List
 /** The meeting points as pins named by the place ("Điểm tập trung: Cửa Thượng Tứ"). */
 internal fun meetingMarkers(c: CampaignInfo, language: AppLanguage): List<MapMarker> =
     c.meetingPoints.zip(c.meetingAt).mapIndexed { i, (name, at) ->
-        MapMarker(LatLon(at.lat, at.lon), language.pick("Điểm tập trung: $name", "Meet at: $name"), MeetingPointColor, id = "meeting-$i")
+        MapMarker(LatLon(at.lat, at.lon), language.pick(Str.campaignMeetAt(name)), MeetingPointColor, id = "meeting-$i")
     }
 
 /**
@@ -835,12 +824,12 @@ private fun SpotsMap(
         )
         FlowRow(horizontalArrangement = Arrangement.spacedBy(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
             for (state in legend) LegendEntry(spotColor(state), stateWords(state))
-            if (meeting.isNotEmpty()) LegendEntry(MeetingPointColor, t("Điểm tập trung", "Meeting point"))
-            if (areas.isNotEmpty()) LegendEntry(CampaignAreaColor, t("Khu vực chiến dịch", "Campaign area"), area = true)
+            if (meeting.isNotEmpty()) LegendEntry(MeetingPointColor, t(Str.CAMPAIGN_MEETING_POINT))
+            if (areas.isNotEmpty()) LegendEntry(CampaignAreaColor, t(Str.CAMPAIGN_AREA), area = true)
         }
         if (spots.isNotEmpty()) {
             Text(
-                t("Chạm vào một điểm trên bản đồ để xem nó trong danh sách.", "Tap a spot on the map to see it in the list."),
+                t(Str.CAMPAIGN_MAP_HINT),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )

@@ -30,6 +30,7 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
@@ -83,16 +84,13 @@ fun CampaignsContent(state: CampaignsState, onOpen: (String) -> Unit) {
             item {
                 Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                     Text(
-                        t("Ngày Chủ nhật xanh", "Green Sunday"),
+                        t(Str.CAMPAIGN_TITLE),
                         style = MaterialTheme.typography.headlineSmall,
                         fontWeight = FontWeight.Bold,
                         modifier = Modifier.semantics { heading() },
                     )
                     Text(
-                        t(
-                            "Cùng hàng xóm dọn sạch đường phố: báo điểm rác, nhận dọn, chụp ảnh sau khi dọn.",
-                            "Clean your streets with your neighbours: report litter spots, take them on, photograph them clean.",
-                        ),
+                        t(Str.CAMPAIGN_LIST_INTRO),
                         style = MaterialTheme.typography.bodyMedium,
                     )
                     state.error?.let { ErrorText(it) }
@@ -101,22 +99,19 @@ fun CampaignsContent(state: CampaignsState, onOpen: (String) -> Unit) {
             if (state.loaded && state.campaigns.isEmpty() && state.error == null) {
                 item {
                     EmptyState(
-                        t("Chưa có chiến dịch nào gần bạn", "No campaign near you yet"),
-                        t("Các chiến dịch ở nơi bạn theo dõi sẽ hiện ở đây.", "Campaigns where your places are will show here."),
+                        t(Str.CAMPAIGN_NO_CAMPAIGN_NEAR),
+                        t(Str.CAMPAIGN_LIST_EMPTY_HINT),
                     )
                 }
             }
             items(state.campaigns, key = { it.id }) { c ->
-                Card(Modifier.fillMaxWidth().clickable(role = Role.Button, onClickLabel = t("Mở", "Open")) { onOpen(c.id) }) {
+                Card(Modifier.fillMaxWidth().clickable(role = Role.Button, onClickLabel = t(Str.CAMPAIGN_OPEN)) { onOpen(c.id) }) {
                     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
                         Text(c.name, style = MaterialTheme.typography.titleMedium)
-                        if (c.joined) Tag(t("Đã tham gia", "Joined"), Modifier.padding(vertical = 2.dp))
+                        if (c.joined) Tag(t(Str.CAMPAIGN_JOINED), Modifier.padding(vertical = 2.dp))
                         Text("${c.phaseLabel} · ${Format.dateTime(c.startsAt)}", style = MaterialTheme.typography.bodyMedium)
                         Text(
-                            t(
-                                "${c.participants} người tham gia · ${c.teams.size} đội",
-                                "${c.participants} taking part · ${c.teams.size} teams",
-                            ),
+                            t(Str.campaignParticipantsTeams(c.participants, c.teams.size)),
                             style = MaterialTheme.typography.bodyMedium,
                         )
                     }

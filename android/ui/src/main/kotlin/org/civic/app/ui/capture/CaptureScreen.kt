@@ -64,6 +64,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.PhotoView
@@ -137,13 +138,13 @@ private fun CaptureForm(
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Báo cáo mới", "New report"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = { Text(t(Str.CAPTURE_NEW_REPORT), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
-                    TextButton(onClick = onClose, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = onClose, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.CAPTURE_BACK)) }
                 },
                 actions = {
                     TextButton(onClick = intents::askDiscard, enabled = state.draftId != null, modifier = Modifier.heightIn(min = 48.dp)) {
-                        Text(t("Xoá", "Discard"))
+                        Text(t(Str.CAPTURE_DISCARD))
                     }
                 },
             )
@@ -159,10 +160,7 @@ private fun CaptureForm(
             }
             if (state.resumed) {
                 Text(
-                    t(
-                        "Báo cáo chưa gửi lần trước đã được giữ lại: bạn có thể tiếp tục.",
-                        "Your unsent report from last time was kept: carry on where you left off.",
-                    ),
+                    t(Str.CAPTURE_RESUMED),
                     style = MaterialTheme.typography.bodyMedium,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
@@ -190,14 +188,14 @@ private fun SectionTitle(text: String, modifier: Modifier = Modifier) {
 private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePhoto: () -> Unit, onPickPhotos: () -> Unit) {
     val language = LocalLanguage.current
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        SectionTitle(t("Ảnh", "Photos") + " (${state.photos.size}/$MAX_PHOTOS)")
+        SectionTitle(t(Str.CAPTURE_PHOTOS) + " (${state.photos.size}/$MAX_PHOTOS)")
         if (state.photos.isNotEmpty()) {
             Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 state.photos.forEachIndexed { i, photo ->
                     Box(Modifier.size(96.dp)) {
                         PhotoView(
                             photo.bytes,
-                            language.pick("Ảnh ${i + 1}", "Photo ${i + 1}"),
+                            language.pick(Str.capturePhotoNumber(i + 1)),
                             Modifier.size(96.dp).clip(RoundedCornerShape(8.dp)),
                         )
                         Surface(
@@ -205,10 +203,10 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
                             color = MaterialTheme.colorScheme.surface.copy(alpha = 0.9f),
                             modifier = Modifier.align(Alignment.TopEnd).size(48.dp).padding(6.dp)
                                 .clip(CircleShape)
-                                .clickable(role = Role.Button, onClickLabel = language.pick("Bỏ ảnh ${i + 1}", "Remove photo ${i + 1}")) {
+                                .clickable(role = Role.Button, onClickLabel = language.pick(Str.captureRemovePhoto(i + 1))) {
                                     intents.removePhoto(photo.hash)
                                 }
-                                .semantics { contentDescription = language.pick("Bỏ ảnh ${i + 1}", "Remove photo ${i + 1}") },
+                                .semantics { contentDescription = language.pick(Str.captureRemovePhoto(i + 1)) },
                         ) {
                             Box(contentAlignment = Alignment.Center) { Text("✕", style = MaterialTheme.typography.titleSmall) }
                         }
@@ -217,10 +215,7 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
             }
         } else {
             Text(
-                t(
-                    "Chụp rõ vấn đề: ảnh giúp cán bộ tìm và xử lý nhanh hơn.",
-                    "Take a clear photo of the problem: it helps the city find and fix it faster.",
-                ),
+                t(Str.CAPTURE_PHOTO_HINT),
                 style = MaterialTheme.typography.bodyMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -228,18 +223,18 @@ private fun PhotosSection(state: CaptureState, intents: CaptureIntents, onTakePh
         if (state.photos.size < MAX_PHOTOS) {
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
                 Button(onClick = onTakePhoto, modifier = Modifier.weight(1f).heightIn(min = 48.dp), enabled = state.draftId != null) {
-                    Text(t("Chụp ảnh", "Take photo"), textAlign = TextAlign.Center)
+                    Text(t(Str.CAPTURE_TAKE_PHOTO), textAlign = TextAlign.Center)
                 }
                 OutlinedButton(
                     onClick = onPickPhotos,
                     modifier = Modifier.weight(1f).heightIn(min = 48.dp),
                     enabled = state.draftId != null,
                 ) {
-                    Text(t("Chọn từ thư viện", "From gallery"), textAlign = TextAlign.Center)
+                    Text(t(Str.CAPTURE_FROM_GALLERY), textAlign = TextAlign.Center)
                 }
             }
         } else {
-            Text(t("Đã đủ $MAX_PHOTOS ảnh.", "That is the most: $MAX_PHOTOS photos."), style = MaterialTheme.typography.bodySmall)
+            Text(t(Str.capturePhotosFull(MAX_PHOTOS)), style = MaterialTheme.typography.bodySmall)
         }
     }
 }
@@ -255,7 +250,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
     val fix = state.location
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            SectionTitle(t("Vị trí", "Location"))
+            SectionTitle(t(Str.CAPTURE_LOCATION))
             val center = fix?.let { LatLon(it.lat, it.lon) } ?: HUE
             val markers = buildList {
                 if (fix !=
@@ -264,7 +259,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                     add(
                         MapMarker(
                             center,
-                            language.pick("Vị trí của báo cáo", "The report's location"),
+                            language.pick(Str.CAPTURE_LOCATION_MAP),
                             MaterialTheme.colorScheme.primary,
                             "draft",
                         ),
@@ -274,7 +269,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                     add(
                         MapMarker(
                             o.at,
-                            language.pick("Báo cáo ${o.publicNumber}", "Report ${o.publicNumber}"),
+                            language.pick(Str.captureReportPublicNumber(o.publicNumber)),
                             MaterialTheme.colorScheme.secondary,
                             o.id,
                         ),
@@ -293,7 +288,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
             Column(Modifier.semantics(mergeDescendants = true) {}) {
                 if (fix == null) {
                     Text(
-                        t("Đang chờ vị trí… hoặc kéo bản đồ để đặt ghim.", "Waiting for a location… or drag the map to place the pin."),
+                        t(Str.CAPTURE_WAITING_LOCATION),
                         style = MaterialTheme.typography.bodyMedium,
                     )
                 } else {
@@ -301,16 +296,13 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                     Text(accuracyWords(fix, language), style = MaterialTheme.typography.bodyMedium)
                     if (state.area?.nearEdge == true) {
                         Text(
-                            t(
-                                "Điểm này ở sát ranh giới địa bàn: cán bộ sẽ kiểm tra lại vị trí.",
-                                "This point is at the edge of the area: the city will check the location.",
-                            ),
+                            t(Str.CAPTURE_NEAR_BOUNDARY),
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
                     }
                     Text(
-                        t("Kéo bản đồ để ghim đúng chỗ.", "Drag the map to put the pin on the spot."),
+                        t(Str.CAPTURE_DRAG_MAP),
                         style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant,
                     )
@@ -318,7 +310,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
             }
             state.outsideArea?.let { message ->
                 ErrorText(
-                    message + if (fix != null) language.pick(" Vị trí trước vẫn được giữ.", " The previous location is kept.") else "",
+                    if (fix != null) language.pick(Str.capturePreviousLocationKept(message)) else message,
                     Modifier.semantics { liveRegion = LiveRegionMode.Polite },
                 )
             }
@@ -328,13 +320,13 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
                     modifier = Modifier.weight(1f).heightIn(min = 48.dp),
                     enabled = state.draftId != null,
                 ) {
-                    Text(t("Vị trí của tôi", "Where I am"), textAlign = TextAlign.Center)
+                    Text(t(Str.CAPTURE_WHERE_I_AM), textAlign = TextAlign.Center)
                 }
                 state.photoLocationOffer?.let { offer ->
                     OutlinedButton(onClick = {
                         intents.usePhotoLocation(offer.hash)
                     }, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
-                        Text(t("Dùng vị trí trong ảnh", "Use the photo's location"), textAlign = TextAlign.Center)
+                        Text(t(Str.CAPTURE_USE_PHOTO_LOCATION), textAlign = TextAlign.Center)
                     }
                 }
             }
@@ -348,7 +340,7 @@ private fun LocationSection(state: CaptureState, intents: CaptureIntents, onLoca
 private fun CategorySection(state: CaptureState, intents: CaptureIntents) {
     val category = state.category
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        SectionTitle(t("Loại vấn đề", "What is the problem?"))
+        SectionTitle(t(Str.CAPTURE_CATEGORY))
         Card(
             onClick = intents::openPicker,
             enabled = state.draftId != null,
@@ -362,9 +354,9 @@ private fun CategorySection(state: CaptureState, intents: CaptureIntents) {
             Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f)) {
                     if (category == null) {
-                        Text(t("Chọn loại vấn đề", "Choose the kind of problem"), style = MaterialTheme.typography.titleMedium)
+                        Text(t(Str.CAPTURE_CHOOSE_CATEGORY), style = MaterialTheme.typography.titleMedium)
                         Text(
-                            t("Ví dụ: rác, ổ gà, đèn đường hỏng", "For example: litter, a pothole, a broken street light"),
+                            t(Str.CAPTURE_CATEGORY_EXAMPLE),
                             style = MaterialTheme.typography.bodySmall,
                         )
                     } else {
@@ -377,7 +369,7 @@ private fun CategorySection(state: CaptureState, intents: CaptureIntents) {
                     }
                 }
                 Text(
-                    if (category == null) "›" else t("Đổi", "Change"),
+                    if (category == null) "›" else t(Str.CAPTURE_CHANGE),
                     style = MaterialTheme.typography.labelLarge,
                     color = MaterialTheme.colorScheme.primary,
                 )
@@ -404,9 +396,9 @@ fun CategoryPicker(
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Chọn loại vấn đề", "Choose the problem"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = { Text(t(Str.CAPTURE_PICKER_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
-                    TextButton(onClick = onClose, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = onClose, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.CAPTURE_BACK)) }
                 },
             )
         },
@@ -415,14 +407,14 @@ fun CategoryPicker(
             OutlinedTextField(
                 value = query,
                 onValueChange = onQuery,
-                label = { Text(t("Tìm: rác, ổ gà, đèn…", "Search: litter, pothole, light…")) },
+                label = { Text(t(Str.CAPTURE_SEARCH_HINT)) },
                 singleLine = true,
                 modifier = Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 8.dp),
             )
             Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(bottom = 16.dp)) {
                 if (results.isEmpty()) {
                     Text(
-                        t("Không tìm thấy. Thử từ khác, hoặc chọn “Khác”.", "Nothing found. Try another word, or choose “Other”."),
+                        t(Str.CAPTURE_NOTHING_FOUND),
                         modifier = Modifier.padding(16.dp),
                         style = MaterialTheme.typography.bodyMedium,
                     )
@@ -469,7 +461,7 @@ fun CategoryPicker(
 @Composable
 private fun QuestionsSection(questions: List<Question>, state: CaptureState, intents: CaptureIntents) {
     Column(verticalArrangement = Arrangement.spacedBy(12.dp)) {
-        SectionTitle(t("Thông tin thêm", "A few details"))
+        SectionTitle(t(Str.CAPTURE_DETAILS))
         for (q in questions) QuestionField(q, state, intents)
     }
 }
@@ -478,7 +470,7 @@ private fun QuestionsSection(questions: List<Question>, state: CaptureState, int
 private fun QuestionField(q: Question, state: CaptureState, intents: CaptureIntents) {
     val language = LocalLanguage.current
     val label = q.prompt + if (q.required) " *" else ""
-    val requiredWord = if (q.required) language.pick(" (bắt buộc)", " (required)") else ""
+    val description = if (q.required) language.pick(Str.captureQuestionRequired(q.prompt)) else q.prompt
     val answer = state.answers[q.code]
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
         when (q.kind) {
@@ -493,9 +485,9 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     singleLine = q.kind != QuestionKind.LONG_TEXT,
                     minLines = if (q.kind == QuestionKind.LONG_TEXT) 3 else 1,
                     isError = bad,
-                    supportingText = if (bad) ({ Text(t("Hãy nhập một số", "Please enter a number")) }) else null,
+                    supportingText = if (bad) ({ Text(t(Str.CAPTURE_ENTER_NUMBER)) }) else null,
                     keyboardOptions = if (number) KeyboardOptions(keyboardType = KeyboardType.Decimal) else KeyboardOptions.Default,
-                    modifier = Modifier.fillMaxWidth().semantics { contentDescription = q.prompt + requiredWord },
+                    modifier = Modifier.fillMaxWidth().semantics { contentDescription = description },
                 )
             }
             QuestionKind.ONE_OF -> {
@@ -504,7 +496,7 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     style = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.semantics {
                         contentDescription =
-                            q.prompt + requiredWord
+                            description
                     },
                 )
                 val chosen = (answer as? Answer.Choice)?.key
@@ -528,7 +520,7 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     style = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.semantics {
                         contentDescription =
-                            q.prompt + requiredWord
+                            description
                     },
                 )
                 val chosen = (answer as? Answer.Choices)?.keys.orEmpty()
@@ -566,12 +558,12 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     style = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.semantics {
                         contentDescription =
-                            q.prompt + requiredWord
+                            description
                     },
                 )
                 val at = (answer as? Answer.DateTime)?.value
                 Text(
-                    at?.let { Format.dateTime(it) } ?: t("Chưa chọn thời gian", "No time chosen"),
+                    at?.let { Format.dateTime(it) } ?: t(Str.CAPTURE_NO_TIME_CHOSEN),
                     style = MaterialTheme.typography.bodyMedium,
                     fontWeight = if (at != null) FontWeight.SemiBold else FontWeight.Normal,
                 )
@@ -579,16 +571,16 @@ private fun QuestionField(q: Question, state: CaptureState, intents: CaptureInte
                     OutlinedButton(onClick = {
                         intents.answer(q.code, Answer.DateTime(Instant.now()))
                     }, modifier = Modifier.heightIn(min = 48.dp)) {
-                        Text(t("Bây giờ", "Now"))
+                        Text(t(Str.CAPTURE_NOW))
                     }
                     OutlinedButton(
                         onClick = { intents.answer(q.code, Answer.DateTime((at ?: Instant.now()).minus(Duration.ofHours(1)))) },
                         modifier = Modifier.heightIn(min = 48.dp),
-                    ) { Text(t("Sớm hơn 1 giờ", "1 hour earlier")) }
+                    ) { Text(t(Str.CAPTURE_HOUR_EARLIER)) }
                     OutlinedButton(
                         onClick = { intents.answer(q.code, Answer.DateTime((at ?: Instant.now()).minus(Duration.ofDays(1)))) },
                         modifier = Modifier.heightIn(min = 48.dp),
-                    ) { Text(t("Sớm hơn 1 ngày", "1 day earlier")) }
+                    ) { Text(t(Str.CAPTURE_DAY_EARLIER)) }
                 }
             }
         }
@@ -602,8 +594,8 @@ private fun DescriptionSection(state: CaptureState, intents: CaptureIntents) {
     OutlinedTextField(
         value = state.description,
         onValueChange = intents::describe,
-        label = { Text(t("Mô tả (không bắt buộc)", "Description (optional)")) },
-        placeholder = { Text(t("Ví dụ: rác đổ trước số 12, đã 3 ngày", "For example: rubbish outside no. 12 for 3 days")) },
+        label = { Text(t(Str.CAPTURE_DESCRIPTION_OPTIONAL)) },
+        placeholder = { Text(t(Str.CAPTURE_DESCRIPTION_EXAMPLE)) },
         minLines = 3,
         enabled = state.draftId != null,
         modifier = Modifier.fillMaxWidth(),
@@ -617,9 +609,9 @@ private fun AnonymousRow(anonymous: Boolean, onChange: (Boolean) -> Unit) {
         verticalAlignment = Alignment.CenterVertically,
     ) {
         Column(Modifier.weight(1f)) {
-            Text(t("Gửi ẩn danh", "Send anonymously"), style = MaterialTheme.typography.bodyLarge)
+            Text(t(Str.CAPTURE_SEND_ANONYMOUSLY), style = MaterialTheme.typography.bodyLarge)
             Text(
-                t("Cán bộ sẽ không thấy tên và số điện thoại của bạn.", "Officials will not see your name or phone number."),
+                t(Str.CAPTURE_ANONYMOUS_HINT),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -640,7 +632,7 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
     ) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
             Text(
-                t("Đã có người báo vấn đề này ở gần đây", "Someone has already reported this nearby"),
+                t(Str.CAPTURE_NEARBY_TITLE),
                 style = MaterialTheme.typography.titleMedium,
                 color = MaterialTheme.colorScheme.onSecondaryContainer,
                 modifier = Modifier.semantics {
@@ -649,10 +641,7 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                 },
             )
             Text(
-                t(
-                    "Nói “Tôi cũng gặp vấn đề này” giúp thành phố ưu tiên xử lý, không cần gửi báo cáo trùng.",
-                    "Saying “Me too” helps the city prioritise it, without a duplicate report.",
-                ),
+                t(Str.CAPTURE_NEARBY_HINT),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSecondaryContainer,
             )
@@ -662,7 +651,7 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                         Row(Modifier.semantics(mergeDescendants = true) {}) {
                             PhotoView(
                                 offer.photo,
-                                language.pick("Ảnh của báo cáo ${offer.publicNumber}", "Photo of report ${offer.publicNumber}"),
+                                language.pick(Str.capturePhotoOfReport(offer.publicNumber)),
                                 Modifier.size(72.dp).clip(RoundedCornerShape(8.dp)),
                             )
                             Spacer(Modifier.width(10.dp))
@@ -670,8 +659,8 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                                 Text(offer.category, style = MaterialTheme.typography.titleSmall)
                                 StatusChip(offer.status, offer.statusLabel)
                                 Text(
-                                    language.pick("Cách ${distanceWords(offer.distanceM)}", "${distanceWords(offer.distanceM)} away") +
-                                        " · " + language.pick("${offer.supporters} người cũng gặp", "${offer.supporters} said me too"),
+                                    language.pick(Str.captureDistanceAway(distanceWords(offer.distanceM))) +
+                                        " · " + language.pick(Str.captureSupporters(offer.supporters)),
                                     style = MaterialTheme.typography.bodySmall,
                                 )
                                 if (offer.description.isNotBlank()) {
@@ -685,13 +674,13 @@ private fun MeTooSection(state: CaptureState, intents: CaptureIntents) {
                             enabled = state.supporting == null,
                             modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
                         ) {
-                            Text(if (busy) t("Đang gửi…", "Sending…") else t("Tôi cũng gặp vấn đề này", "Me too"))
+                            Text(if (busy) t(Str.CAPTURE_SENDING) else t(Str.CAPTURE_ME_TOO))
                         }
                     }
                 }
             }
             TextButton(onClick = intents::sendAnyway, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
-                Text(t("Vẫn gửi báo cáo mới", "Send mine anyway"))
+                Text(t(Str.CAPTURE_SEND_MINE_ANYWAY))
             }
         }
     }
@@ -706,16 +695,13 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
         Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 10.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             if (state.confirmDiscard) {
                 Text(
-                    t(
-                        "Xoá báo cáo này? Ảnh và nội dung sẽ bị xoá khỏi máy.",
-                        "Discard this report? Its photos and text will be deleted from this phone.",
-                    ),
+                    t(Str.CAPTURE_DISCARD_QUESTION),
                     style = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.semantics { liveRegion = LiveRegionMode.Assertive },
                 )
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth()) {
                     OutlinedButton(onClick = intents::cancelDiscard, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
-                        Text(t("Giữ lại", "Keep it"))
+                        Text(t(Str.CAPTURE_KEEP_IT))
                     }
                     Button(
                         onClick = intents::discard,
@@ -724,20 +710,17 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
                             contentColor = MaterialTheme.colorScheme.onError,
                         ),
                         modifier = Modifier.weight(1f).heightIn(min = 48.dp),
-                    ) { Text(t("Xoá báo cáo", "Discard report")) }
+                    ) { Text(t(Str.CAPTURE_DISCARD_REPORT)) }
                 }
                 return@Column
             }
             state.error?.let { ErrorText(it, Modifier.semantics { liveRegion = LiveRegionMode.Polite }) }
             if (!state.loading) {
                 if (state.missing.isNotEmpty()) {
-                    Text(missingLine(state.missing, state.category, language), style = MaterialTheme.typography.bodyMedium)
+                    state.missingLine?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 } else {
                     Text(
-                        t(
-                            "Đã đủ thông tin. Báo cáo được lưu trên máy và gửi khi có mạng.",
-                            "Ready. The report is kept on this phone and sent when you are online.",
-                        ),
+                        t(Str.CAPTURE_READY),
                         style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant,
                     )
@@ -750,9 +733,9 @@ private fun SendBar(state: CaptureState, intents: CaptureIntents) {
             ) {
                 Text(
                     when {
-                        state.sending -> t("Đang lưu…", "Saving…")
-                        state.offers.isNotEmpty() -> t("Vẫn gửi báo cáo mới", "Send mine anyway")
-                        else -> t("Gửi báo cáo", "Send report")
+                        state.sending -> t(Str.CAPTURE_SAVING)
+                        state.offers.isNotEmpty() -> t(Str.CAPTURE_SEND_MINE_ANYWAY)
+                        else -> t(Str.CAPTURE_SEND_REPORT)
                     },
                     style = MaterialTheme.typography.titleMedium,
                 )
@@ -821,25 +804,17 @@ fun CaptureResultView(result: CaptureResult, intents: CaptureIntents, onDone: ()
                 }
             }
             val (title, body) = when (result) {
-                is CaptureResult.Saved -> language.pick("Đã lưu, sẽ gửi khi có mạng", "Saved, will be sent when you are online") to
-                    language.pick(
-                        "Báo cáo đã được lưu an toàn trên máy. Ứng dụng sẽ tự gửi khi có mạng, bạn không cần làm gì thêm.",
-                        "Your report is safe on this phone. The app sends it by itself when you are online: nothing else to do.",
-                    )
-                is CaptureResult.Delivered -> language.pick("Đã gửi", "Sent") to listOfNotNull(
-                    result.publicNumber?.let { language.pick("Mã số báo cáo: $it", "Report number: $it") },
+                is CaptureResult.Saved -> language.pick(Str.CAPTURE_SAVED_TITLE) to
+                    language.pick(Str.CAPTURE_SAVED_BODY)
+                is CaptureResult.Delivered -> language.pick(Str.CAPTURE_SENT_TITLE) to listOfNotNull(
+                    result.publicNumber?.let { language.pick(Str.captureReportNumber(it)) },
                     result.expectedHours?.let {
-                        language.pick(
-                            "Thành phố thường xử lý trong ${expectedWords(it, language)}.",
-                            "The city usually deals with this within ${expectedWords(it, language)}.",
-                        )
+                        language.pick(Str.captureExpectedTime(expectedWords(it, language)))
                     },
                 ).joinToString("\n")
-                is CaptureResult.Supported -> language.pick("Cảm ơn bạn!", "Thank you!") to language.pick(
-                    "Đã ghi nhận bạn cũng gặp vấn đề này (báo cáo ${result.publicNumber}). Không cần gửi báo cáo trùng.",
-                    "Your “me too” was added to report ${result.publicNumber}. No duplicate was sent.",
-                )
-                CaptureResult.Discarded -> language.pick("Đã xoá báo cáo", "Report discarded") to ""
+                is CaptureResult.Supported -> language.pick(Str.CAPTURE_THANK_YOU) to
+                    language.pick(Str.captureSupportedBody(result.publicNumber))
+                CaptureResult.Discarded -> language.pick(Str.CAPTURE_DISCARDED) to ""
             }
             Text(
                 title,
@@ -852,14 +827,14 @@ fun CaptureResultView(result: CaptureResult, intents: CaptureIntents, onDone: ()
             )
             if (body.isNotEmpty()) Text(body, style = MaterialTheme.typography.bodyLarge, textAlign = TextAlign.Center)
             Spacer(Modifier.height(8.dp))
-            Button(onClick = onDone, modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp)) { Text(t("Xong", "Done")) }
+            Button(onClick = onDone, modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp)) { Text(t(Str.CAPTURE_DONE)) }
             if (result is CaptureResult.Saved) {
                 OutlinedButton(onClick = intents::trySyncNow, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
-                    Text(t("Thử gửi ngay", "Try sending now"))
+                    Text(t(Str.CAPTURE_TRY_SENDING_NOW))
                 }
             }
             TextButton(onClick = intents::startAnother, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
-                Text(t("Báo cáo vấn đề khác", "Report another problem"))
+                Text(t(Str.CAPTURE_REPORT_ANOTHER))
             }
         }
     }

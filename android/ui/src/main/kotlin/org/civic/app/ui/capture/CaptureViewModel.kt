@@ -102,6 +102,8 @@ data class CaptureState(
     val anonymous: Boolean = false,
     /** What the core says is still needed ("photo", "location", "category", "answer:<code>"). */
     val missing: List<String> = emptyList(),
+    /** The same in the citizen's words, the core's sentence ("Còn thiếu: …"); null when complete. */
+    val missingLine: String? = null,
     val nearby: List<NearbyOffer> = emptyList(),
     /** The citizen chose to send their own report rather than "me too". */
     val nearbyDismissed: Boolean = false,
@@ -245,19 +247,25 @@ class CaptureViewModel(
         _state.update { it.copy(loading = false) }
     }
 
-    private data class Refreshed(val draft: Draft, val missing: List<String>, val photos: List<DraftPhoto>, val offer: PhotoLocation?)
+    private data class Refreshed(
+        val draft: Draft,
+        val missing: List<String>,
+        val missingLine: String?,
+        val photos: List<DraftPhoto>,
+        val offer: PhotoLocation?,
+    )
 
     /** Reads the draft back from the core (the truth) and what it still needs. */
     private suspend fun refresh() {
         val draftId = id ?: return
         val known = _state.value.photos.associateBy { it.hash }
-        val (draft, missing, photos, offer) = withContext(io) {
+        val (draft, missing, missingLine, photos, offer) = withContext(io) {
             val draft = reports.draft(draftId)
             val photos = draft.photos.map { p -> known[p.hash] ?: DraftPhoto(p.hash, runCatching { reports.photo(p.hash) }.getOrNull()) }
             // Photos attached before the app was closed keep their recorded position: the core
             // says which one is worth offering.
             val offer = runCatching { reports.photoLocationOffer(draftId) }.getOrNull()
-            Refreshed(draft, reports.missing(draftId), photos, offer)
+            Refreshed(draft, reports.missing(draftId), reports.missingLine(draftId), photos, offer)
         }
         _state.update { s ->
             s.copy(
@@ -268,6 +276,7 @@ class CaptureViewModel(
                 answers = draft.answers.associate { it.question to it.answer },
                 anonymous = draft.anonymous,
                 missing = missing,
+                missingLine = missingLine,
             )
         }
         lookNearby()
@@ -532,7 +541,8 @@ class CaptureViewModel(
                 _state.update { it.copy(sending = false, result = saved, nearby = emptyList(), syncing = syncAfterSend) }
                 if (syncAfterSend) deliver(saved)
             } catch (e: CivicException.Incomplete) {
-                _state.update { it.copy(sending = false, missing = e.missing, error = e.forPeople()) }
+                val line = withContext(io) { runCatching { reports.missingLine(draftId) }.getOrNull() }
+                _state.update { it.copy(sending = false, missing = e.missing, missingLine = line, error = e.forPeople()) }
             }
         }
     }

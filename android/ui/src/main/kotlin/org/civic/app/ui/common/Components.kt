@@ -27,6 +27,7 @@ import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
+import org.civic.app.ui.Str
 import org.civic.app.ui.theme.statusColor
 import org.civic.core.CivicException
 import org.civic.core.ReportStatus
@@ -65,33 +66,24 @@ fun SyncBanner(state: SyncState, waiting: Int, modifier: Modifier = Modifier) {
             if (waiting == 0) {
                 return
             } else {
-                language.pick(
-                    "Không có mạng: $waiting báo cáo sẽ được gửi khi có mạng",
-                    "Offline: $waiting report(s) will be sent when you are online",
-                ) to null
+                language.pick(Str.commonSyncOffline(waiting)) to null
             }
         is SyncState.Syncing -> {
             val fraction = if (state.bytesTotal > 0u) state.bytesSent.toFloat() / state.bytesTotal.toFloat() else 0f
-            language.pick(
-                "Đang gửi ${state.reportsSent}/${state.reportsTotal} báo cáo",
-                "Sending ${state.reportsSent}/${state.reportsTotal} report(s)",
-            ) to fraction
+            language.pick(Str.commonSyncSending(state.reportsSent, state.reportsTotal)) to fraction
         }
         is SyncState.WaitingToRetry ->
             if (waiting == 0) {
                 return
             } else {
-                language.pick(
-                    "Chưa gửi được: sẽ thử lại lúc ${Format.time(state.nextAttempt)}",
-                    "Not sent yet: trying again at ${Format.time(state.nextAttempt)}",
-                ) to null
+                language.pick(Str.commonSyncRetry(Format.time(state.nextAttempt))) to null
             }
         is SyncState.NeedsUser -> state.reason to null
         is SyncState.Idle ->
             if (waiting == 0) {
                 return
             } else {
-                language.pick("$waiting báo cáo đang chờ gửi", "$waiting report(s) waiting to be sent") to null
+                language.pick(Str.commonSyncWaiting(waiting)) to null
             }
     }
     Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = modifier.fillMaxWidth()) {

@@ -1,6 +1,7 @@
 package org.civic.app.ui.common
 
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import java.time.Duration
 import java.time.Instant
 import java.time.ZoneId
@@ -22,10 +23,10 @@ object Format {
     fun ago(at: Instant, now: Instant, language: AppLanguage): String {
         val d = Duration.between(at, now)
         return when {
-            d.isNegative || d.toMinutes() < 1 -> language.pick("vừa xong", "just now")
-            d.toHours() < 1 -> language.pick("${d.toMinutes()} phút trước", "${d.toMinutes()} min ago")
-            d.toDays() < 1 -> language.pick("${d.toHours()} giờ trước", "${d.toHours()} h ago")
-            d.toDays() < 7 -> language.pick("${d.toDays()} ngày trước", "${d.toDays()} days ago")
+            d.isNegative || d.toMinutes() < 1 -> language.pick(Str.COMMON_JUST_NOW)
+            d.toHours() < 1 -> language.pick(Str.commonMinutesAgo(d.toMinutes()))
+            d.toDays() < 1 -> language.pick(Str.commonHoursAgo(d.toHours()))
+            d.toDays() < 7 -> language.pick(Str.commonDaysAgo(d.toDays()))
             else -> dateTime(at)
         }
     }
@@ -36,10 +37,10 @@ object Format {
         val days = total / 24
         val rest = total % 24
         return when {
-            hours < 1 -> language.pick("${(hours * 60).toLong()} phút", "${(hours * 60).toLong()} min")
-            days == 0L -> language.pick("$total giờ", "$total h")
-            rest == 0L -> language.pick("$days ngày", "$days d")
-            else -> language.pick("$days ngày $rest giờ", "$days d $rest h")
+            hours < 1 -> language.pick(Str.commonSpanMinutes((hours * 60).toLong()))
+            days == 0L -> language.pick(Str.commonSpanHours(total))
+            rest == 0L -> language.pick(Str.commonSpanDays(days))
+            else -> language.pick(Str.commonSpanDaysHours(days, rest))
         }
     }
 

@@ -52,6 +52,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Field
@@ -101,10 +102,10 @@ fun statusText(status: ReportStatus, language: AppLanguage): String = statusLabe
 
 /** Who acted on a timeline step, as the citizen would say it. */
 fun actorText(actor: TimelineActor, language: AppLanguage): String = when (actor) {
-    TimelineActor.CITIZEN -> language.pick("Bạn", "You")
-    TimelineActor.OPERATOR -> language.pick("Tổng đài thành phố", "City operator")
-    TimelineActor.OFFICER -> language.pick("Cán bộ xử lý", "Officer")
-    TimelineActor.SYSTEM -> language.pick("Hệ thống", "System")
+    TimelineActor.CITIZEN -> language.pick(Str.DETAIL_ACTOR_YOU)
+    TimelineActor.OPERATOR -> language.pick(Str.DETAIL_ACTOR_OPERATOR)
+    TimelineActor.OFFICER -> language.pick(Str.DETAIL_ACTOR_OFFICER)
+    TimelineActor.SYSTEM -> language.pick(Str.DETAIL_ACTOR_SYSTEM)
 }
 
 @OptIn(ExperimentalMaterial3Api::class)
@@ -114,8 +115,8 @@ fun ReportDetailContent(state: ReportDetailState, actions: ReportDetailActions) 
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Chi tiết báo cáo", "Report details")) },
-                navigationIcon = { TextButton(onClick = actions.onBack) { Text(t("‹ Quay lại", "‹ Back")) } },
+                title = { Text(t(Str.DETAIL_TITLE)) },
+                navigationIcon = { TextButton(onClick = actions.onBack) { Text(t(Str.DETAIL_BACK)) } },
             )
         },
     ) { padding ->
@@ -130,8 +131,8 @@ fun ReportDetailContent(state: ReportDetailState, actions: ReportDetailActions) 
                     if (state.detail == null) {
                         if (state.loaded) {
                             EmptyState(
-                                t("Không mở được báo cáo", "The report could not be opened"),
-                                t("Hãy quay lại và thử lại.", "Go back and try again."),
+                                t(Str.DETAIL_NOT_OPENED),
+                                t(Str.DETAIL_NOT_OPENED_HINT),
                             )
                         }
                         return@Column
@@ -175,10 +176,7 @@ private fun Header(state: ReportDetailState) {
         // A refused report stays "waiting" in the core; the refusal card says what happened.
         val delivery = when {
             state.detail.refusal != null -> null
-            report.status == ReportStatus.QUEUED -> language.pick(
-                "Đã lưu trên máy, sẽ gửi khi có mạng. Mã số báo cáo sẽ có khi thành phố nhận được.",
-                "Saved on this phone, will be sent when online. The report's number comes once the city has it.",
-            )
+            report.status == ReportStatus.QUEUED -> language.pick(Str.DETAIL_SAVED_NOT_SENT)
             else -> null
         }
         if (delivery != null) {
@@ -195,21 +193,18 @@ private fun Refusal(reason: String) {
     ) {
         Column(Modifier.padding(16.dp)) {
             Text(
-                t("Thành phố không nhận báo cáo này", "The city did not accept this report"),
+                t(Str.DETAIL_REJECTED_TITLE),
                 style = MaterialTheme.typography.titleMedium,
                 color = MaterialTheme.colorScheme.onErrorContainer,
             )
             Text(
-                t("Lý do: ", "Reason: ") + reason,
+                t(Str.detailReason(reason)),
                 style = MaterialTheme.typography.bodyMedium,
                 color = MaterialTheme.colorScheme.onErrorContainer,
                 modifier = Modifier.padding(top = 4.dp),
             )
             Text(
-                t(
-                    "Báo cáo sẽ không được gửi lại. Bạn có thể tạo báo cáo mới.",
-                    "It will not be sent again. You can make a new report.",
-                ),
+                t(Str.DETAIL_REJECTED_HINT),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onErrorContainer,
                 modifier = Modifier.padding(top = 4.dp),
@@ -225,7 +220,7 @@ private fun PhotoOrPlaceholder(photo: PhotoBytes?, description: String, modifier
         PhotoView(photo?.bytes, description, Modifier.matchParentSize())
         if (photo?.bytes == null) {
             Text(
-                t("Ảnh chưa có trên máy", "Photo not on this phone yet"),
+                t(Str.DETAIL_PHOTO_MISSING),
                 style = MaterialTheme.typography.bodySmall,
                 color = Color(0xFF263238),
                 textAlign = TextAlign.Center,
@@ -243,7 +238,7 @@ private fun Photos(photos: List<PhotoBytes>) {
         photos.forEachIndexed { i, photo ->
             PhotoOrPlaceholder(
                 photo,
-                language.pick("Ảnh ${i + 1} của báo cáo", "Photo ${i + 1} of the report"),
+                language.pick(Str.detailPhotoNumber(i + 1)),
                 Modifier.size(width = 200.dp, height = 150.dp),
             )
         }
@@ -254,11 +249,11 @@ private fun Photos(photos: List<PhotoBytes>) {
 private fun BeforeAfter(before: PhotoBytes?, after: PhotoBytes?) {
     val language = LocalLanguage.current
     Column {
-        SectionTitle(t("Trước và sau khi xử lý", "Before and after"))
+        SectionTitle(t(Str.DETAIL_BEFORE_AFTER))
         Row(Modifier.fillMaxWidth().padding(top = 8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             val sides = listOf(
-                Triple(language.pick("Trước", "Before"), language.pick("Ảnh trước khi xử lý", "Photo before"), before),
-                Triple(language.pick("Sau", "After"), language.pick("Ảnh sau khi xử lý", "Photo after"), after),
+                Triple(language.pick(Str.DETAIL_BEFORE), language.pick(Str.DETAIL_PHOTO_BEFORE_DESCRIPTION), before),
+                Triple(language.pick(Str.DETAIL_AFTER), language.pick(Str.DETAIL_PHOTO_AFTER_DESCRIPTION), after),
             )
             for ((label, description, photo) in sides) {
                 Column(Modifier.weight(1f)) {
@@ -281,10 +276,7 @@ private fun NeedsNetwork(action: ActionState) {
     // of a rating or a reopening (they are not queued).
     if (action.needsNetwork) {
         ErrorText(
-            t(
-                "Cần có mạng để gửi. Chưa gửi được — những gì bạn đã nhập vẫn còn đây, hãy thử lại khi có mạng.",
-                "This needs the network. Not sent — what you typed is kept here; try again when you are online.",
-            ),
+            t(Str.DETAIL_NEEDS_NETWORK),
         )
     } else {
         ErrorText(error)
@@ -298,25 +290,22 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             val rated = state.ratedStars
             if (rated != null) {
-                SectionTitle(t("Bạn đã đánh giá", "You rated the result"))
+                SectionTitle(t(Str.DETAIL_RATED))
                 Text(
                     "★".repeat(rated) + "☆".repeat(5 - rated),
                     style = MaterialTheme.typography.headlineSmall,
                     color = MaterialTheme.colorScheme.primary,
-                    modifier = Modifier.semantics { contentDescription = language.pick("$rated trên 5 sao", "$rated of 5 stars") },
+                    modifier = Modifier.semantics { contentDescription = language.pick(Str.detailRatedStars(rated)) },
                 )
                 Text(
-                    t(
-                        "Cảm ơn bạn. Thành phố dùng đánh giá để cải thiện việc xử lý.",
-                        "Thank you. The city uses ratings to do better.",
-                    ),
+                    t(Str.DETAIL_RATING_THANKS),
                     style = MaterialTheme.typography.bodyMedium,
                 )
                 return@Column
             }
-            SectionTitle(t("Đánh giá kết quả xử lý", "Rate the result"))
+            SectionTitle(t(Str.DETAIL_RATE))
             Text(
-                t("Cần có mạng để gửi đánh giá.", "Sending a rating needs the network."),
+                t(Str.DETAIL_RATING_NEEDS_NETWORK),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -327,7 +316,10 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
                         Modifier.sizeIn(minWidth = 48.dp, minHeight = 48.dp)
                             .clip(CircleShape)
                             .selectable(selected = n == state.stars, role = Role.RadioButton) { actions.onStars(n) }
-                            .semantics { contentDescription = language.pick("$n sao", "$n star" + if (n > 1) "s" else "") },
+                            .semantics {
+                                contentDescription =
+                                    if (n > 1) language.pick(Str.detailStars(n)) else language.pick(Str.detailStar(n))
+                            },
                         contentAlignment = Alignment.Center,
                     ) {
                         Text(
@@ -341,7 +333,7 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
             OutlinedTextField(
                 value = state.comment,
                 onValueChange = actions.onComment,
-                label = { Text(t("Nhận xét (không bắt buộc)", "Comment (optional)")) },
+                label = { Text(t(Str.DETAIL_RATING_COMMENT)) },
                 modifier = Modifier.fillMaxWidth(),
             )
             NeedsNetwork(state.rating)
@@ -350,7 +342,7 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
                 enabled = state.stars in 1..5 && !state.rating.sending,
                 modifier = Modifier.heightIn(min = 48.dp),
             ) {
-                Text(if (state.rating.sending) t("Đang gửi…", "Sending…") else t("Gửi đánh giá", "Send rating"))
+                Text(if (state.rating.sending) t(Str.DETAIL_SENDING) else t(Str.DETAIL_SEND_RATING))
             }
         }
     }
@@ -360,15 +352,15 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
 private fun Reopen(state: ReportDetailState, actions: ReportDetailActions) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            SectionTitle(t("Chưa được xử lý?", "Not fixed?"))
+            SectionTitle(t(Str.DETAIL_NOT_FIXED))
             Text(
-                t("Mở lại báo cáo và nói rõ lý do. Cần có mạng.", "Reopen the report and say why. Needs the network."),
+                t(Str.DETAIL_REOPEN_HINT),
                 style = MaterialTheme.typography.bodyMedium,
             )
             OutlinedTextField(
                 value = state.reopenReason,
                 onValueChange = actions.onReopenReason,
-                label = { Text(t("Lý do mở lại", "Why reopen it")) },
+                label = { Text(t(Str.DETAIL_REOPEN_REASON)) },
                 modifier = Modifier.fillMaxWidth(),
             )
             NeedsNetwork(state.reopen)
@@ -377,7 +369,7 @@ private fun Reopen(state: ReportDetailState, actions: ReportDetailActions) {
                 enabled = state.reopenReason.isNotBlank() && !state.reopen.sending,
                 modifier = Modifier.heightIn(min = 48.dp),
             ) {
-                Text(if (state.reopen.sending) t("Đang gửi…", "Sending…") else t("Mở lại báo cáo", "Reopen the report"))
+                Text(if (state.reopen.sending) t(Str.DETAIL_SENDING) else t(Str.DETAIL_REOPEN_REPORT))
             }
         }
     }
@@ -387,10 +379,10 @@ private fun Reopen(state: ReportDetailState, actions: ReportDetailActions) {
 private fun Timeline(steps: List<TimelineStep>) {
     val language = LocalLanguage.current
     Column {
-        SectionTitle(t("Diễn biến (cũ nhất trước)", "What happened (oldest first)"))
+        SectionTitle(t(Str.DETAIL_TIMELINE))
         if (steps.isEmpty()) {
             Text(
-                t("Chưa có gì. Thành phố sẽ trả lời tại đây.", "Nothing yet. The city will answer here."),
+                t(Str.DETAIL_TIMELINE_EMPTY),
                 style = MaterialTheme.typography.bodyMedium,
                 modifier = Modifier.padding(top = 8.dp),
             )
@@ -418,7 +410,7 @@ private fun Timeline(steps: List<TimelineStep>) {
                     step.note?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                     if (step.photo != null) {
                         Text(
-                            t("Kèm ảnh sau khi xử lý", "With an after-photo"),
+                            t(Str.DETAIL_WITH_AFTER_PHOTO),
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
@@ -434,7 +426,7 @@ private fun Details(state: ReportDetailState) {
     val report = state.detail?.report ?: return
     val language = LocalLanguage.current
     Column {
-        SectionTitle(t("Chi tiết", "Details"))
+        SectionTitle(t(Str.DETAIL_DETAILS))
         val at = LatLon(report.location.lat, report.location.lon)
         LocalPlatform.current.Map(
             center = at,
@@ -445,29 +437,25 @@ private fun Details(state: ReportDetailState) {
             onCenterChanged = null,
             onMarkerClick = null,
         )
-        Field(t("Phường/xã", "Ward or commune"), report.ward?.name ?: t("Không rõ", "Unknown"))
-        Field(t("Chụp lúc", "Captured"), Format.dateTime(report.capturedAt))
-        Field(t("Mã số", "Number"), report.publicNumber ?: t("Chưa có (chưa gửi)", "None yet (not sent)"))
+        Field(t(Str.DETAIL_WARD), report.ward?.name ?: t(Str.DETAIL_UNKNOWN))
+        Field(t(Str.DETAIL_CAPTURED_AT), Format.dateTime(report.capturedAt))
+        Field(t(Str.DETAIL_NUMBER), report.publicNumber ?: t(Str.DETAIL_NUMBER_NONE))
         Field(
-            t("Người gửi", "Sender"),
+            t(Str.DETAIL_SENDER),
             if (report.anonymous) {
-                t("Ẩn danh: cán bộ không thấy tên và liên hệ của bạn", "Anonymous: officials do not see your name or contact")
+                t(Str.DETAIL_ANONYMOUS)
             } else {
-                t(
-                    "Có tên: chỉ cán bộ thấy tên và liên hệ của bạn, không công khai",
-                    "Named: only officials see your name and contact, never public",
-                )
+                t(Str.DETAIL_NAMED)
             },
         )
         for (a in state.answers) Field(a.prompt, a.answer)
         if (state.warnings.isNotEmpty()) {
-            Field(t("Gửi trong cảnh báo", "Filed under warning"), state.warnings.joinToString("\n"))
+            Field(t(Str.DETAIL_FILED_UNDER_WARNING), state.warnings.joinToString("\n"))
         }
+        val lat = "%.5f".format(java.util.Locale.ROOT, report.location.lat)
+        val lon = "%.5f".format(java.util.Locale.ROOT, report.location.lon)
         Text(
-            language.pick(
-                "Vị trí: %.5f, %.5f",
-                "Location: %.5f, %.5f",
-            ).format(java.util.Locale.ROOT, report.location.lat, report.location.lon),
+            language.pick(Str.detailLocation(lat, lon)),
             style = MaterialTheme.typography.bodySmall,
             color = MaterialTheme.colorScheme.onSurfaceVariant,
         )

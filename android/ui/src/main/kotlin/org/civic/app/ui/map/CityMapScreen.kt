@@ -46,6 +46,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
 import org.civic.app.ui.common.StatusChip
@@ -59,16 +60,16 @@ import org.civic.core.ReportStatus
 object MapWords {
     /** A span of hours, with "under a minute" for the quickest. */
     fun span(hours: Double, language: AppLanguage): String =
-        if (hours * 60 < 1) language.pick("dưới 1 phút", "under 1 min") else Format.hours(hours, language)
+        if (hours * 60 < 1) language.pick(Str.MAP_UNDER_A_MINUTE) else Format.hours(hours, language)
 
     /** "xử lý trong 2 ngày 4 giờ" / "resolved in 2 d 4 h" (or answered, for a refusal). */
     fun outcome(report: CityReport, language: AppLanguage): String? {
         val hours = report.hoursToOutcome ?: return null
         val span = span(hours, language)
         return if (report.status == ReportStatus.RESOLVED) {
-            language.pick("xử lý trong $span", "resolved in $span")
+            language.pick(Str.mapResolvedIn(span))
         } else {
-            language.pick("trả lời trong $span", "answered in $span")
+            language.pick(Str.mapAnsweredIn(span))
         }
     }
 
@@ -77,12 +78,9 @@ object MapWords {
         return if (average ==
             null
         ) {
-            language.pick("${s.total} báo cáo, ${s.resolved} đã xử lý", "${s.total} reports, ${s.resolved} resolved")
+            language.pick(Str.mapSummary(s.total, s.resolved))
         } else {
-            language.pick(
-                "${s.total} báo cáo, ${s.resolved} đã xử lý, trung bình $average",
-                "${s.total} reports, ${s.resolved} resolved, $average on average",
-            )
+            language.pick(Str.mapSummaryAverage(s.total, s.resolved, average))
         }
     }
 
@@ -125,9 +123,9 @@ fun CityMapContent(
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Thành phố đã làm gì", "What the city has done"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
-                navigationIcon = { TextButton(onClick = onBack) { Text(t("‹ Quay lại", "‹ Back")) } },
-                actions = { TextButton(onClick = onRefresh) { Text(t("Tải lại", "Reload")) } },
+                title = { Text(t(Str.MAP_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                navigationIcon = { TextButton(onClick = onBack) { Text(t(Str.MAP_BACK)) } },
+                actions = { TextButton(onClick = onRefresh) { Text(t(Str.MAP_RELOAD)) } },
             )
         },
     ) { padding ->
@@ -162,9 +160,9 @@ fun CityMapContent(
                         label = {
                             Text(
                                 when (f) {
-                                    MapFilter.ALL -> t("Tất cả", "All")
-                                    MapFilter.OPEN -> t("Chưa xong", "Open")
-                                    MapFilter.RESOLVED -> t("Đã xử lý", "Resolved")
+                                    MapFilter.ALL -> t(Str.MAP_FILTER_ALL)
+                                    MapFilter.OPEN -> t(Str.MAP_FILTER_OPEN)
+                                    MapFilter.RESOLVED -> t(Str.MAP_FILTER_RESOLVED)
                                 },
                             )
                         },
@@ -174,10 +172,7 @@ fun CityMapContent(
             if (state.offline) {
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
-                        t(
-                            "Không có mạng: bản đồ cần mạng để xem thành phố đã xử lý những gì. Hãy thử lại khi có sóng.",
-                            "Offline: the map needs the network to show what the city has done. Try again when you have signal.",
-                        ),
+                        t(Str.MAP_OFFLINE),
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         modifier = Modifier.padding(horizontal = 16.dp, vertical = 10.dp),
                     )
@@ -199,10 +194,7 @@ fun CityMapContent(
                 if (state.loaded && shown.isEmpty() && !state.offline) {
                     item {
                         Text(
-                            t(
-                                "Không có báo cáo nào trong vùng này. Kéo hoặc thu nhỏ bản đồ để xem thêm.",
-                                "No reports in this area. Drag or zoom out the map to see more.",
-                            ),
+                            t(Str.MAP_EMPTY),
                             style = MaterialTheme.typography.bodyMedium,
                             modifier = Modifier.padding(16.dp),
                         )
@@ -244,14 +236,14 @@ private fun ReportCard(report: CityReport, category: String, selected: Boolean, 
                 Spacer(Modifier.width(8.dp))
                 val outcome = MapWords.outcome(report, language)
                 Text(
-                    outcome ?: language.pick("tiếp nhận ", "received ") + agoText(report.receivedAt),
+                    outcome ?: language.pick(Str.mapReceived(agoText(report.receivedAt))),
                     style = MaterialTheme.typography.bodySmall,
                     fontWeight = if (outcome != null) FontWeight.SemiBold else FontWeight.Normal,
                 )
             }
             Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.padding(top = 4.dp)) {
                 report.rating?.let { stars ->
-                    val label = language.pick("Đánh giá $stars/5 sao", "Rated $stars of 5 stars")
+                    val label = language.pick(Str.mapRatedStars(stars))
                     Text(
                         MapWords.stars(stars.toInt()),
                         color = MaterialTheme.colorScheme.secondary,
@@ -261,7 +253,7 @@ private fun ReportCard(report: CityReport, category: String, selected: Boolean, 
                 }
                 if (report.supporters > 0u) {
                     Text(
-                        language.pick("${report.supporters} người cũng gặp", "${report.supporters} said “me too”"),
+                        language.pick(Str.mapSupporters(report.supporters)),
                         style = MaterialTheme.typography.bodySmall,
                     )
                 }

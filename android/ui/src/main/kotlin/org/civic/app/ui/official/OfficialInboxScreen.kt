@@ -35,6 +35,7 @@ import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.StatusChip
@@ -64,8 +65,8 @@ fun OfficialInboxContent(
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Việc cần xử lý", "Work to do"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
-                actions = { androidx.compose.material3.TextButton(onClick = onSignOut) { Text(t("Đăng xuất", "Sign out")) } },
+                title = { Text(t(Str.OFFICIAL_INBOX_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                actions = { androidx.compose.material3.TextButton(onClick = onSignOut) { Text(t(Str.OFFICIAL_SIGN_OUT)) } },
             )
         },
     ) { padding ->
@@ -78,17 +79,14 @@ fun OfficialInboxContent(
                     FilterChip(
                         selected = state.filter == f,
                         onClick = { onFilter(f) },
-                        label = { Text(if (f == null) t("Tất cả", "All") else OfficialWords.status(f, language)) },
+                        label = { Text(if (f == null) t(Str.OFFICIAL_FILTER_ALL) else OfficialWords.status(f, language)) },
                     )
                 }
             }
             if (state.offline) {
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
-                        t(
-                            "Không có mạng: danh sách cần mạng để cập nhật. Kéo xuống để thử lại.",
-                            "Offline: the list needs the network to update. Pull down to try again.",
-                        ),
+                        t(Str.OFFICIAL_INBOX_OFFLINE),
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         modifier = Modifier.padding(horizontal = 16.dp, vertical = 10.dp),
                     )
@@ -104,8 +102,8 @@ fun OfficialInboxContent(
                     if (state.loaded && state.items.isEmpty() && !state.offline && state.error == null) {
                         item {
                             EmptyState(
-                                t("Không có việc nào", "Nothing to do"),
-                                t("Các phản ánh mới của đơn vị sẽ hiện ở đây.", "New reports for your units will show here."),
+                                t(Str.OFFICIAL_INBOX_EMPTY),
+                                t(Str.OFFICIAL_INBOX_EMPTY_HINT),
                             )
                         }
                     }
@@ -125,7 +123,7 @@ private fun WorkRow(item: WorkItem, state: OfficialInboxState, onOpen: (String) 
     val overdue = OfficialWords.overdue(item.dueAt, state.now)
     Card(
         Modifier.fillMaxWidth()
-            .clickable(role = Role.Button, onClickLabel = language.pick("Mở phản ánh", "Open the report")) { onOpen(item.id) }
+            .clickable(role = Role.Button, onClickLabel = language.pick(Str.OFFICIAL_OPEN_REPORT)) { onOpen(item.id) }
             .semantics(mergeDescendants = true) {},
     ) {
         Column(Modifier.padding(12.dp)) {
@@ -146,7 +144,7 @@ private fun WorkRow(item: WorkItem, state: OfficialInboxState, onOpen: (String) 
                 Spacer(Modifier.width(8.dp))
                 if (item.supporters > 0u) {
                     Text(
-                        language.pick("${item.supporters} người cũng gặp", "${item.supporters} say “me too”"),
+                        language.pick(Str.officialSupporters(item.supporters)),
                         style = MaterialTheme.typography.bodySmall,
                     )
                 }

@@ -34,6 +34,7 @@ import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.text.input.VisualTransformation
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.t
 import org.civic.core.OfficialApp
@@ -59,8 +60,8 @@ fun OfficialLoginContent(
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Đăng nhập cán bộ", "Officials' sign-in"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
-                navigationIcon = { TextButton(onClick = onBack) { Text(t("‹ Quay lại", "‹ Back")) } },
+                title = { Text(t(Str.OFFICIAL_LOGIN_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                navigationIcon = { TextButton(onClick = onBack) { Text(t(Str.OFFICIAL_BACK)) } },
             )
         },
     ) { padding ->
@@ -69,16 +70,13 @@ fun OfficialLoginContent(
             verticalArrangement = Arrangement.spacedBy(12.dp),
         ) {
             Text(
-                t(
-                    "Dành cho cán bộ các đơn vị xử lý phản ánh. Cần có mạng để đăng nhập.",
-                    "For officials of the units that answer reports. Signing in needs the network.",
-                ),
+                t(Str.OFFICIAL_LOGIN_HINT),
                 style = MaterialTheme.typography.bodyMedium,
             )
             OutlinedTextField(
                 value = state.username,
                 onValueChange = onUsername,
-                label = { Text(t("Tên đăng nhập", "Username")) },
+                label = { Text(t(Str.OFFICIAL_USERNAME)) },
                 singleLine = true,
                 keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Ascii, imeAction = ImeAction.Next),
                 modifier = Modifier.fillMaxWidth(),
@@ -86,12 +84,14 @@ fun OfficialLoginContent(
             OutlinedTextField(
                 value = state.password,
                 onValueChange = onPassword,
-                label = { Text(t("Mật khẩu", "Password")) },
+                label = { Text(t(Str.OFFICIAL_PASSWORD)) },
                 singleLine = true,
                 visualTransformation = if (shown) VisualTransformation.None else PasswordVisualTransformation(),
                 keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Password, imeAction = ImeAction.Done),
                 trailingIcon = {
-                    TextButton(onClick = { shown = !shown }) { Text(if (shown) t("Ẩn", "Hide") else t("Hiện", "Show")) }
+                    TextButton(onClick = {
+                        shown = !shown
+                    }) { Text(if (shown) t(Str.OFFICIAL_HIDE_PASSWORD) else t(Str.OFFICIAL_SHOW_PASSWORD)) }
                 },
                 modifier = Modifier.fillMaxWidth(),
             )
@@ -102,10 +102,10 @@ fun OfficialLoginContent(
                 modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
             ) {
                 if (state.busy) {
-                    val label = t("Đang đăng nhập…", "Signing in…")
+                    val label = t(Str.OFFICIAL_SIGNING_IN)
                     CircularProgressIndicator(Modifier.semantics { contentDescription = label }, strokeWidth = 2.dp)
                 } else {
-                    Text(t("Đăng nhập", "Sign in"))
+                    Text(t(Str.OFFICIAL_SIGN_IN))
                 }
             }
         }

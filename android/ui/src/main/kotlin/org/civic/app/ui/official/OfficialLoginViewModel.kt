@@ -7,6 +7,7 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.forPeople
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
@@ -66,12 +67,9 @@ class OfficialLoginViewModel(
                 val message = when (e) {
                     // The core's text speaks of an expired session; here the pair was wrong.
                     is CivicException.Unauthorized ->
-                        language.pick("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")
+                        language.pick(Str.OFFICIAL_WRONG_CREDENTIALS)
                     is CivicException.Offline ->
-                        language.pick(
-                            "Không có mạng. Cần có mạng để đăng nhập; hãy thử lại khi có sóng.",
-                            "No connection. Signing in needs the network; try again when you have signal.",
-                        )
+                        language.pick(Str.OFFICIAL_LOGIN_OFFLINE)
                     else -> e.forPeople()
                 }
                 _state.update { it.copy(busy = false, error = message) }

@@ -49,6 +49,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Field
 import org.civic.app.ui.common.Format
@@ -62,6 +63,7 @@ import org.civic.core.OfficialAction
 import org.civic.core.ReplyTemplate
 import org.civic.core.ReportStatus
 import org.civic.core.TimelineStep
+import org.civic.core.actorLabel
 
 /** What the report screen does; the screen wires these to the view model. */
 class OfficialReportActions(
@@ -127,17 +129,17 @@ fun OfficialReportContent(state: OfficialReportState, actions: OfficialReportAct
                 title = {
                     Text(
                         if (resolving) {
-                            t("Báo đã xử lý xong", "Report it resolved")
+                            t(Str.OFFICIAL_RESOLVE)
                         } else {
                             state.item?.publicNumber
-                                ?: t("Phản ánh", "Report")
+                                ?: t(Str.OFFICIAL_REPORT_TITLE)
                         },
                         maxLines = 1,
                         overflow = TextOverflow.Ellipsis,
                     )
                 },
                 navigationIcon = {
-                    TextButton(onClick = if (resolving) actions.onCloseForm else actions.onBack) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = if (resolving) actions.onCloseForm else actions.onBack) { Text(t(Str.OFFICIAL_BACK)) }
                 },
             )
         },
@@ -150,9 +152,9 @@ fun OfficialReportContent(state: OfficialReportState, actions: OfficialReportAct
             val item = state.item
             if (item == null) {
                 if (!state.loaded) {
-                    Text(t("Đang tải…", "Loading…"))
+                    Text(t(Str.OFFICIAL_LOADING))
                 } else if (state.offline) {
-                    TextButton(onClick = actions.onRefresh) { Text(t("Thử lại", "Try again")) }
+                    TextButton(onClick = actions.onRefresh) { Text(t(Str.OFFICIAL_TRY_AGAIN)) }
                 }
                 return@Column
             }
@@ -166,17 +168,14 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
     val language = LocalLanguage.current
     if (state.offline) {
         Notice(
-            language.pick(
-                "Không có mạng. Các thao tác của cán bộ cần mạng; việc chưa gửi được giữ lại và sẽ gửi khi có mạng.",
-                "No connection. Officials' actions need the network; what could not be sent is kept and sent when it is back.",
-            ),
+            language.pick(Str.OFFICIAL_OFFLINE),
         )
     }
     if (state.pending.isNotEmpty()) {
         Card(Modifier.fillMaxWidth()) {
             Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
                 Text(
-                    t("Việc chưa gửi", "Not sent yet"),
+                    t(Str.OFFICIAL_PENDING_TITLE),
                     style = MaterialTheme.typography.titleSmall,
                     modifier = Modifier.semantics { heading() },
                 )
@@ -184,22 +183,19 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
                     Column(Modifier.semantics(mergeDescendants = true) {}) {
                         Text(describe(p.action, language), style = MaterialTheme.typography.bodyMedium)
                         Text(
-                            if (!state.sending) OfficialWords.waiting(language) else language.pick("Đang gửi…", "Sending…"),
+                            if (!state.sending) OfficialWords.waiting(language) else language.pick(Str.OFFICIAL_SENDING),
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
                     }
                 }
                 Text(
-                    t(
-                        "Đã lưu trên máy, kể cả khi đóng ứng dụng; sẽ tự gửi khi có mạng.",
-                        "Kept on this phone, even if the app is closed; sent by itself when the network is back.",
-                    ),
+                    t(Str.OFFICIAL_PENDING_HINT),
                     style = MaterialTheme.typography.bodySmall,
                 )
                 if (!state.sending) {
                     OutlinedButton(onClick = actions.onRetry, modifier = Modifier.heightIn(min = 48.dp)) {
-                        Text(t("Gửi lại ngay", "Send now"))
+                        Text(t(Str.OFFICIAL_SEND_PENDING))
                     }
                 }
             }
@@ -209,13 +205,10 @@ private fun Banners(state: OfficialReportState, actions: OfficialReportActions) 
     state.done?.let {
         Notice(
             when (it) {
-                Done.MOVED -> language.pick("Đã cập nhật trạng thái.", "Status updated.")
-                Done.REPLIED -> language.pick("Đã gửi trả lời cho người dân.", "Reply sent to the citizen.")
-                Done.RESOLVED -> language.pick(
-                    "Đã báo xử lý xong. Người dân sẽ được thông báo.",
-                    "Marked resolved. The citizen will be told.",
-                )
-                Done.REJECTED -> language.pick("Đã từ chối phản ánh.", "Report rejected.")
+                Done.MOVED -> language.pick(Str.OFFICIAL_DONE_STATUS)
+                Done.REPLIED -> language.pick(Str.OFFICIAL_DONE_REPLY)
+                Done.RESOLVED -> language.pick(Str.OFFICIAL_DONE_RESOLVE)
+                Done.REJECTED -> language.pick(Str.OFFICIAL_DONE_REJECT)
             },
         )
     }
@@ -231,15 +224,12 @@ private fun Notice(text: String) {
 private fun describe(action: OfficialAction, language: AppLanguage): String = when (action) {
     is OfficialAction.ChangeStatus ->
         if (action.to == ReportStatus.REJECTED) {
-            language.pick("Từ chối: ${action.note}", "Reject: ${action.note}")
+            language.pick(Str.officialPendingReject(action.note.orEmpty()))
         } else {
-            language.pick(
-                "Chuyển sang “${OfficialWords.status(action.to, language)}”",
-                "Move to “${OfficialWords.status(action.to, language)}”",
-            )
+            language.pick(Str.officialPendingMove(OfficialWords.status(action.to, language)))
         }
-    is OfficialAction.Reply -> language.pick("Trả lời: ${action.text}", "Reply: ${action.text}")
-    is OfficialAction.Resolve -> language.pick("Xử lý xong (kèm ảnh): ${action.note}", "Resolved (with photo): ${action.note}")
+    is OfficialAction.Reply -> language.pick(Str.officialPendingReply(action.text))
+    is OfficialAction.Resolve -> language.pick(Str.officialPendingResolve(action.note))
 }
 
 @Composable
@@ -270,10 +260,10 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
         }
     }
     Column {
-        item.ward?.let { Field(t("Phường/xã", "Ward or commune"), it.name) }
-        Field(t("Tiếp nhận", "Received"), Format.dateTime(item.receivedAt))
-        Field(t("Hạn xử lý", "Due"), Format.dateTime(item.dueAt))
-        Field(t("Người cùng phản ánh", "“Me too”"), item.supporters.toString())
+        item.ward?.let { Field(t(Str.OFFICIAL_WARD), it.name) }
+        Field(t(Str.OFFICIAL_RECEIVED_AT), Format.dateTime(item.receivedAt))
+        Field(t(Str.OFFICIAL_DUE_AT), Format.dateTime(item.dueAt))
+        Field(t(Str.OFFICIAL_SUPPORTERS_LABEL), item.supporters.toString())
     }
 
     if (item.photos.isNotEmpty()) {
@@ -281,7 +271,7 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
             item.photos.forEachIndexed { i, hash ->
                 PhotoView(
                     state.photos[hash],
-                    language.pick("Ảnh của người dân ${i + 1}", "Citizen's photo ${i + 1}"),
+                    language.pick(Str.officialCitizenPhoto(i + 1)),
                     Modifier.size(160.dp, 120.dp).clip(RoundedCornerShape(8.dp)),
                 )
             }
@@ -291,19 +281,19 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
     LocalPlatform.current.Map(
         at,
         17.0,
-        listOf(MapMarker(at, language.pick("Vị trí phản ánh", "Where the problem is"), statusColor(item.status))),
+        listOf(MapMarker(at, language.pick(Str.OFFICIAL_LOCATION), statusColor(item.status))),
         emptyList(),
         Modifier.fillMaxWidth().height(180.dp).clip(RoundedCornerShape(8.dp)),
         null,
         null,
     )
     if (item.description.isNotBlank()) {
-        Section(t("Người dân viết", "The citizen wrote"))
+        Section(t(Str.OFFICIAL_CITIZEN_WROTE))
         Text(item.description, style = MaterialTheme.typography.bodyLarge)
     }
 
     if (open) {
-        Section(t("Cập nhật", "Move it on"))
+        Section(t(Str.OFFICIAL_MOVE_ON))
         FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             for (to in state.moves) {
                 OutlinedButton(onClick = { actions.onMove(to) }, enabled = !state.sending, modifier = Modifier.heightIn(min = 48.dp)) {
@@ -312,15 +302,15 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
             }
             if (state.canResolve) {
                 Button(onClick = actions.onOpenResolve, modifier = Modifier.heightIn(min = 48.dp)) {
-                    Text(t("Báo đã xử lý xong…", "Report it resolved…"))
+                    Text(t(Str.OFFICIAL_RESOLVE_OPEN))
                 }
             }
         }
     }
 
-    Section(t("Trả lời người dân", "Reply to the citizen"))
+    Section(t(Str.OFFICIAL_REPLY_CITIZEN))
     if (state.templates.isNotEmpty()) {
-        Text(t("Chọn mẫu rồi sửa nếu cần:", "Pick a template, then edit it if needed:"), style = MaterialTheme.typography.bodySmall)
+        Text(t(Str.OFFICIAL_TEMPLATES_HINT), style = MaterialTheme.typography.bodySmall)
         FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             for (template in state.templates) {
                 AssistChip(
@@ -334,7 +324,7 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
     OutlinedTextField(
         value = state.reply,
         onValueChange = actions.onReply,
-        label = { Text(t("Nội dung trả lời", "Your reply")) },
+        label = { Text(t(Str.OFFICIAL_REPLY_TEXT)) },
         minLines = 3,
         modifier = Modifier.fillMaxWidth(),
     )
@@ -342,27 +332,27 @@ private fun Detail(state: OfficialReportState, actions: OfficialReportActions) {
         onClick = actions.onSendReply,
         enabled = state.reply.isNotBlank() && !state.sending,
         modifier = Modifier.heightIn(min = 48.dp),
-    ) { Text(t("Gửi trả lời", "Send reply")) }
+    ) { Text(t(Str.OFFICIAL_SEND_REPLY)) }
 
     if (state.canReject) {
-        Section(t("Từ chối", "Reject"))
+        Section(t(Str.OFFICIAL_REJECT))
         OutlinedTextField(
             value = state.rejectNote,
             onValueChange = actions.onRejectNote,
-            label = { Text(t("Lý do từ chối (bắt buộc)", "Why (required)")) },
+            label = { Text(t(Str.OFFICIAL_REJECT_REASON)) },
             isError = state.problem == Problem.REASON_REQUIRED,
             modifier = Modifier.fillMaxWidth(),
         )
-        if (state.problem == Problem.REASON_REQUIRED) ErrorText(t("Cần ghi lý do từ chối.", "Say why it is rejected."))
+        if (state.problem == Problem.REASON_REQUIRED) ErrorText(t(Str.OFFICIAL_REJECT_REASON_NEEDED))
         OutlinedButton(
             onClick = actions.onReject,
             enabled = !state.sending,
             colors = ButtonDefaults.outlinedButtonColors(contentColor = MaterialTheme.colorScheme.error),
             modifier = Modifier.heightIn(min = 48.dp),
-        ) { Text(t("Từ chối phản ánh", "Reject the report")) }
+        ) { Text(t(Str.OFFICIAL_REJECT_REPORT)) }
     }
 
-    Section(t("Diễn biến", "Timeline"))
+    Section(t(Str.OFFICIAL_TIMELINE))
     Timeline(item.timeline, state)
 }
 
@@ -372,7 +362,7 @@ private fun Timeline(steps: List<TimelineStep>, state: OfficialReportState) {
     for (step in steps) {
         Column(Modifier.fillMaxWidth().semantics(mergeDescendants = true) {}) {
             Text(
-                "${Format.dateTime(step.at)} · ${OfficialWords.actor(step.actor, language)}",
+                "${Format.dateTime(step.at)} · ${actorLabel(step.actor, language.code)}",
                 style = MaterialTheme.typography.labelMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -383,7 +373,7 @@ private fun Timeline(steps: List<TimelineStep>, state: OfficialReportState) {
             step.photo?.let { hash ->
                 PhotoView(
                     state.photos[hash],
-                    language.pick("Ảnh sau xử lý", "After-photo"),
+                    language.pick(Str.OFFICIAL_AFTER_PHOTO),
                     Modifier.padding(top = 4.dp).size(120.dp, 90.dp).clip(RoundedCornerShape(8.dp)),
                 )
             }
@@ -397,39 +387,33 @@ private fun ResolveForm(state: OfficialReportState, actions: OfficialReportActio
     val language = LocalLanguage.current
     Text(state.categoryName ?: "", style = MaterialTheme.typography.titleMedium)
     Text(
-        t(
-            "Ghi rõ việc đã làm và chụp ảnh sau xử lý tại hiện trường; vị trí của bạn được gửi kèm để đối chiếu.",
-            "Say what was done and take an after-photo on site; your position is sent with it to check.",
-        ),
+        t(Str.OFFICIAL_RESOLVE_HINT),
         style = MaterialTheme.typography.bodyMedium,
     )
     OutlinedTextField(
         value = state.resolveNote,
         onValueChange = actions.onResolveNote,
-        label = { Text(t("Đã làm gì (bắt buộc)", "What was done (required)")) },
+        label = { Text(t(Str.OFFICIAL_RESOLVE_NOTE)) },
         isError = state.problem == Problem.NOTE_REQUIRED,
         minLines = 3,
         modifier = Modifier.fillMaxWidth(),
     )
-    if (state.problem == Problem.NOTE_REQUIRED) ErrorText(t("Cần ghi việc đã làm.", "Say what was done."))
+    if (state.problem == Problem.NOTE_REQUIRED) ErrorText(t(Str.OFFICIAL_RESOLVE_NOTE_NEEDED))
     val photo = state.afterPhoto
     if (photo != null) {
         PhotoView(
             photo,
-            language.pick("Ảnh sau xử lý", "After-photo"),
+            language.pick(Str.OFFICIAL_AFTER_PHOTO),
             Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)),
         )
     }
     OutlinedButton(onClick = actions.onTakePhoto, enabled = !state.sending, modifier = Modifier.heightIn(min = 48.dp)) {
-        Text(if (photo == null) t("Chụp ảnh sau xử lý", "Take the after-photo") else t("Chụp lại", "Take it again"))
+        Text(if (photo == null) t(Str.OFFICIAL_TAKE_AFTER_PHOTO) else t(Str.OFFICIAL_TAKE_AGAIN))
     }
     when (state.problem) {
-        Problem.PHOTO_REQUIRED -> ErrorText(t("Cần ảnh sau xử lý.", "An after-photo is needed."))
+        Problem.PHOTO_REQUIRED -> ErrorText(t(Str.OFFICIAL_AFTER_PHOTO_NEEDED))
         Problem.LOCATION_REQUIRED -> ErrorText(
-            t(
-                "Chưa xác định được vị trí của bạn. Hãy bật định vị rồi thử lại.",
-                "Your position is not known yet. Turn on location and try again.",
-            ),
+            t(Str.OFFICIAL_POSITION_UNKNOWN),
         )
         else -> {}
     }
@@ -437,6 +421,6 @@ private fun ResolveForm(state: OfficialReportState, actions: OfficialReportActio
         onClick = actions.onResolve,
         enabled = !state.sending,
         modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
-    ) { Text(t("Gửi: đã xử lý xong", "Send: resolved")) }
-    TextButton(onClick = actions.onCloseForm, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Huỷ", "Cancel")) }
+    ) { Text(t(Str.OFFICIAL_SEND_RESOLVE)) }
+    TextButton(onClick = actions.onCloseForm, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.OFFICIAL_CANCEL)) }
 }

@@ -1,9 +1,9 @@
 package org.civic.app.ui.official
 
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.Format
 import org.civic.core.ReportStatus
-import org.civic.core.TimelineActor
 import org.civic.core.statusLabel
 import java.time.Duration
 import java.time.Instant
@@ -13,13 +13,6 @@ object OfficialWords {
     /** A status's name for filter chips, timeline steps and buttons: the core's words. */
     fun status(status: ReportStatus, language: AppLanguage): String = statusLabel(status, language.code)
 
-    fun actor(actor: TimelineActor, language: AppLanguage): String = when (actor) {
-        TimelineActor.CITIZEN -> language.pick("Người dân", "Citizen")
-        TimelineActor.OPERATOR -> language.pick("Trung tâm điều hành", "Operations centre")
-        TimelineActor.OFFICER -> language.pick("Cán bộ", "Officer")
-        TimelineActor.SYSTEM -> language.pick("Hệ thống", "System")
-    }
-
     /** Whether a report due at [due] is overdue at [now]. */
     fun overdue(due: Instant, now: Instant): Boolean = now.isAfter(due)
 
@@ -28,9 +21,9 @@ object OfficialWords {
         val late = overdue(due, now)
         val span = if (late) Duration.between(due, now) else Duration.between(now, due)
         val text = Format.hours(span.toMillis() / 3_600_000.0, language)
-        return if (late) language.pick("Quá hạn $text", "Overdue by $text") else language.pick("Còn $text", "Due in $text")
+        return if (late) language.pick(Str.officialOverdue(text)) else language.pick(Str.officialDueIn(text))
     }
 
     /** Said of an action kept on the phone until there is a connection. */
-    fun waiting(language: AppLanguage): String = language.pick("Chờ gửi khi có mạng", "Waiting for the network")
+    fun waiting(language: AppLanguage): String = language.pick(Str.OFFICIAL_WAITING_NETWORK)
 }

@@ -38,6 +38,7 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.t
 
@@ -100,7 +101,7 @@ fun FirstRunContent(state: FirstRunState, actions: FirstRunActions) {
                 val index = state.step.ordinal + 1
                 val total = FirstRunStep.entries.size
                 Text(
-                    t("Bước $index/$total", "Step $index of $total"),
+                    t(Str.onboardingStep(index, total)),
                     style = MaterialTheme.typography.labelLarge,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
@@ -127,13 +128,13 @@ private fun BottomButtons(state: FirstRunState, actions: FirstRunActions) {
     Surface(tonalElevation = 3.dp) {
         Row(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 12.dp), verticalAlignment = Alignment.CenterVertically) {
             if (!state.isFirst) {
-                OutlinedButton(onClick = actions.onBack, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Quay lại", "Back")) }
+                OutlinedButton(onClick = actions.onBack, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.ONBOARDING_BACK)) }
             }
             Spacer(Modifier.weight(1f))
             if (state.isLast) {
-                Button(onClick = actions.onFinish, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Bắt đầu dùng", "Start")) }
+                Button(onClick = actions.onFinish, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.ONBOARDING_START)) }
             } else {
-                Button(onClick = actions.onNext, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Tiếp tục", "Next")) }
+                Button(onClick = actions.onNext, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.ONBOARDING_NEXT)) }
             }
         }
     }
@@ -141,15 +142,12 @@ private fun BottomButtons(state: FirstRunState, actions: FirstRunActions) {
 
 @Composable
 private fun LanguageStep(state: FirstRunState, actions: FirstRunActions) {
-    Title(t("Chào mừng đến với Civic Huế", "Welcome to Civic Huế"))
+    Title(t(Str.ONBOARDING_WELCOME))
     Text(
-        t(
-            "Báo cho thành phố những gì cần sửa trên đường phố, và nhận cảnh báo lũ, bão.",
-            "Tell the city what needs fixing on the streets, and get flood and storm warnings.",
-        ),
+        t(Str.ONBOARDING_WELCOME_BODY),
         style = MaterialTheme.typography.bodyLarge,
     )
-    Text(t("Chọn ngôn ngữ", "Choose a language"), style = MaterialTheme.typography.titleMedium)
+    Text(t(Str.ONBOARDING_CHOOSE_LANGUAGE), style = MaterialTheme.typography.titleMedium)
     Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         // Each language is named in itself, so anyone can find theirs.
         for ((language, name) in listOf(AppLanguage.VI to "Tiếng Việt", AppLanguage.EN to "English")) {
@@ -188,60 +186,42 @@ private fun Promise(title: String, body: String) {
 
 @Composable
 private fun PrivacyStep() {
-    Title(t("Vị trí, ảnh và danh tính của bạn", "Your location, photos and identity"))
+    Title(t(Str.ONBOARDING_PRIVACY_TITLE))
     Promise(
-        t("Vị trí chỉ gửi kèm báo cáo", "Location only on reports you send"),
-        t(
-            "Ứng dụng chỉ gửi vị trí của vấn đề khi bạn gửi báo cáo. Vị trí của bạn không bị theo dõi.",
-            "The app sends where the problem is only when you send a report. You are not tracked.",
-        ),
+        t(Str.ONBOARDING_PRIVACY_LOCATION),
+        t(Str.ONBOARDING_PRIVACY_LOCATION_BODY),
     )
     Promise(
-        t("Ảnh được xoá thông tin ẩn", "Photos stripped of hidden data"),
-        t(
-            "Trước khi gửi, ảnh được xoá thông tin máy ảnh, giờ chụp và toạ độ ẩn trong tệp.",
-            "Before sending, photos lose the camera details, time and coordinates hidden in the file.",
-        ),
+        t(Str.ONBOARDING_PRIVACY_PHOTOS),
+        t(Str.ONBOARDING_PRIVACY_PHOTOS_BODY),
     )
     Promise(
-        t("Danh tính không bao giờ công khai", "Your identity is never public"),
-        t(
-            "Tên và liên hệ của bạn (nếu có) chỉ cán bộ xử lý thấy. Bạn có thể gửi ẩn danh.",
-            "Your name and contact (if you give them) are seen only by city officials. You can report anonymously.",
-        ),
+        t(Str.ONBOARDING_PRIVACY_IDENTITY),
+        t(Str.ONBOARDING_PRIVACY_IDENTITY_BODY),
     )
     Promise(
-        t("Không có mạng vẫn báo cáo được", "Report even without a connection"),
-        t(
-            "Báo cáo được lưu trên máy và tự gửi khi có mạng.",
-            "Reports are saved on the phone and sent by themselves when you are online.",
-        ),
+        t(Str.ONBOARDING_PRIVACY_OFFLINE),
+        t(Str.ONBOARDING_PRIVACY_OFFLINE_BODY),
     )
 }
 
 @Composable
 private fun NotificationStep(state: FirstRunState, actions: FirstRunActions) {
-    Title(t("Thông báo", "Notifications"))
+    Title(t(Str.ONBOARDING_NOTIFICATIONS_TITLE))
     Text(
-        t(
-            "Cho phép thông báo để nhận cảnh báo lũ, bão và biết khi thành phố trả lời báo cáo của bạn.",
-            "Allow notifications to get flood and storm warnings and to know when the city answers your reports.",
-        ),
+        t(Str.ONBOARDING_NOTIFICATIONS_BODY),
         style = MaterialTheme.typography.bodyLarge,
     )
     when (state.notifications) {
         NotificationAnswer.GRANTED -> Text(
-            t("✓ Đã bật thông báo.", "✓ Notifications are on."),
+            t(Str.ONBOARDING_NOTIFICATIONS_ON),
             style = MaterialTheme.typography.titleMedium,
             color = MaterialTheme.colorScheme.secondary,
         )
         NotificationAnswer.DENIED -> {
-            Text(t("Thông báo đang tắt.", "Notifications are off."), style = MaterialTheme.typography.titleMedium)
+            Text(t(Str.ONBOARDING_NOTIFICATIONS_OFF), style = MaterialTheme.typography.titleMedium)
             Text(
-                t(
-                    "Bạn vẫn xem được cảnh báo trong ứng dụng. Có thể bật thông báo sau trong phần Cài đặt của điện thoại.",
-                    "You can still see warnings in the app. You can turn notifications on later in the phone's Settings.",
-                ),
+                t(Str.ONBOARDING_NOTIFICATIONS_OFF_HINT),
                 style = MaterialTheme.typography.bodyMedium,
             )
         }
@@ -253,12 +233,12 @@ private fun NotificationStep(state: FirstRunState, actions: FirstRunActions) {
             enabled = !state.askingNotifications,
             modifier = Modifier.heightIn(min = 48.dp),
         ) {
-            Text(t("Cho phép thông báo", "Allow notifications"))
+            Text(t(Str.ONBOARDING_ALLOW_NOTIFICATIONS))
         }
     }
     if (state.notifications == null) {
         Text(
-            t("Bạn có thể bỏ qua bước này.", "You may skip this step."),
+            t(Str.ONBOARDING_SKIP_HINT),
             style = MaterialTheme.typography.bodySmall,
             color = MaterialTheme.colorScheme.onSurfaceVariant,
         )
@@ -267,25 +247,22 @@ private fun NotificationStep(state: FirstRunState, actions: FirstRunActions) {
 
 @Composable
 private fun ProfileStep(state: FirstRunState, actions: FirstRunActions) {
-    Title(t("Tên và liên hệ (không bắt buộc)", "Name and contact (optional)"))
+    Title(t(Str.ONBOARDING_PROFILE_TITLE))
     Text(
-        t(
-            "Để cán bộ có thể hỏi thêm khi cần. Chỉ cán bộ xử lý thấy, không bao giờ công khai. Có thể để trống.",
-            "So officials can ask you more if needed. Seen only by city officials, never public. You may leave these empty.",
-        ),
+        t(Str.ONBOARDING_PROFILE_BODY),
         style = MaterialTheme.typography.bodyLarge,
     )
     OutlinedTextField(
         value = state.profile.name,
         onValueChange = actions.onName,
-        label = { Text(t("Tên của bạn", "Your name")) },
+        label = { Text(t(Str.ONBOARDING_PROFILE_NAME)) },
         singleLine = true,
         modifier = Modifier.fillMaxWidth(),
     )
     OutlinedTextField(
         value = state.profile.contact,
         onValueChange = actions.onContact,
-        label = { Text(t("Số điện thoại hoặc email", "Phone number or e-mail")) },
+        label = { Text(t(Str.ONBOARDING_PROFILE_CONTACT)) },
         singleLine = true,
         modifier = Modifier.fillMaxWidth(),
     )

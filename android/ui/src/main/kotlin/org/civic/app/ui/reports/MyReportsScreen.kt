@@ -41,6 +41,7 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.PhotoView
@@ -68,19 +69,19 @@ fun MyReportsScreen(
         topBar = {
             TopAppBar(
                 // One line: at large text sizes it gives way to the actions.
-                title = { Text(t("Báo cáo của tôi", "My reports"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = { Text(t(Str.REPORTS_MY_REPORTS), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 actions = {
                     // Officials sign in from here to answer reports from the same app.
-                    if (onOfficial != null) TextButton(onClick = onOfficial) { Text(t("Cán bộ", "Officials")) }
+                    if (onOfficial != null) TextButton(onClick = onOfficial) { Text(t(Str.REPORTS_OFFICIAL_BUTTON)) }
                     if (onAbout != null) {
-                        val about = t("Giới thiệu", "About")
+                        val about = t(Str.REPORTS_ABOUT_BUTTON)
                         IconButton(onClick = onAbout, modifier = Modifier.semantics { contentDescription = about }) { InfoIcon() }
                     }
                 },
             )
         },
         floatingActionButton = {
-            ExtendedFloatingActionButton(onClick = onNewReport) { Text(t("Báo cáo mới", "New report")) }
+            ExtendedFloatingActionButton(onClick = onNewReport) { Text(t(Str.REPORTS_NEW_REPORT)) }
         },
     ) { padding ->
         Column(Modifier.padding(padding).fillMaxSize()) {
@@ -89,11 +90,8 @@ fun MyReportsScreen(
             PullToRefreshBox(isRefreshing = state.refreshing, onRefresh = model::refresh, modifier = Modifier.fillMaxSize()) {
                 if (state.loaded && state.reports.isEmpty()) {
                     EmptyState(
-                        t("Chưa có báo cáo nào", "No reports yet"),
-                        t(
-                            "Thấy rác, ổ gà, đèn hỏng? Chụp ảnh và gửi cho thành phố.",
-                            "Seen litter, a pothole, a dark street light? Take a photo and tell the city.",
-                        ),
+                        t(Str.REPORTS_NO_REPORTS),
+                        t(Str.REPORTS_EMPTY_HINT),
                     )
                 }
                 LazyColumn(
@@ -131,11 +129,11 @@ private fun ReportRow(report: ReportSummary, category: String, sync: SyncState, 
     // Where the report stands on its way to the city, in words for TalkBack too.
     val delivery = when {
         report.refused ->
-            language.pick("Thành phố không nhận báo cáo này: mở để xem lý do", "The city did not accept this report: open it to see why")
+            language.pick(Str.REPORTS_REJECTED)
         report.status == ReportStatus.QUEUED && sync is SyncState.Syncing ->
-            language.pick("Đang gửi…", "Sending…")
+            language.pick(Str.REPORTS_SENDING)
         report.status == ReportStatus.QUEUED ->
-            language.pick("Đã lưu trên máy, sẽ gửi khi có mạng", "Saved on this phone, will be sent when online")
+            language.pick(Str.REPORTS_SAVED_NOT_SENT)
         else -> null
     }
     Card(
@@ -145,7 +143,7 @@ private fun ReportRow(report: ReportSummary, category: String, sync: SyncState, 
             val bytes = remember(report.coverPhoto) { report.coverPhoto?.let(photo) }
             PhotoView(
                 bytes,
-                language.pick("Ảnh của báo cáo", "The report's photo"),
+                language.pick(Str.REPORTS_PHOTO),
                 Modifier.size(64.dp).clip(RoundedCornerShape(8.dp)),
             )
             Spacer(Modifier.width(12.dp))
@@ -168,7 +166,7 @@ private fun ReportRow(report: ReportSummary, category: String, sync: SyncState, 
                         LinearProgressIndicator(
                             progress = { fraction },
                             modifier = Modifier.fillMaxWidth().padding(top = 4.dp)
-                                .semantics { contentDescription = language.pick("Tiến độ gửi", "Sending progress") },
+                                .semantics { contentDescription = language.pick(Str.REPORTS_SENDING_PROGRESS) },
                         )
                     }
                 }

@@ -53,6 +53,7 @@ import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapArea
 import org.civic.app.ui.MapMarker
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.t
 import org.civic.core.PlaceName
@@ -60,6 +61,7 @@ import org.civic.core.SavedPlace
 import org.civic.core.Severity
 import org.civic.core.WarningSubscription
 import org.civic.core.WarningTopic
+import org.civic.core.severityLabel
 import kotlin.math.cos
 import kotlin.math.sin
 
@@ -71,9 +73,9 @@ fun SubscriptionsScreen(model: SubscriptionsViewModel, onBack: () -> Unit) {
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Cảnh báo tôi theo dõi", "Warnings I follow"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = { Text(t(Str.WARNINGS_SUBSCRIPTIONS_TITLE), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
-                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t(Str.WARNINGS_BACK)) }
                 },
             )
         },
@@ -83,10 +85,7 @@ fun SubscriptionsScreen(model: SubscriptionsViewModel, onBack: () -> Unit) {
             verticalArrangement = Arrangement.spacedBy(12.dp),
         ) {
             Text(
-                t(
-                    "Các lựa chọn này chỉ lưu trên điện thoại và dùng được cả khi không có mạng; máy chủ không biết bạn theo dõi nơi nào.",
-                    "These choices stay on this phone and work offline; the server never learns which places you follow.",
-                ),
+                t(Str.WARNINGS_SUBSCRIPTIONS_PRIVACY),
                 style = MaterialTheme.typography.bodyMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
@@ -95,11 +94,8 @@ fun SubscriptionsScreen(model: SubscriptionsViewModel, onBack: () -> Unit) {
             Places(sub, state, model)
             HorizontalDivider()
             SwitchRow(
-                t("Nơi tôi đang ở", "Where I am now"),
-                t(
-                    "Nhận cảnh báo cho nơi điện thoại đang ở. Chỉ vị trí mới nhất được giữ trên điện thoại, không gửi đi.",
-                    "Get warnings for where the phone is. Only the latest position is kept, on this phone; it is never sent.",
-                ),
+                t(Str.WARNINGS_WHERE_I_AM),
+                t(Str.WARNINGS_WHERE_I_AM_HINT),
                 sub.currentPosition,
                 model::setFollowPosition,
             )
@@ -127,14 +123,17 @@ private fun placeText(place: SavedPlace, area: String?, wards: List<PlaceName>):
     return when (place) {
         is SavedPlace.Point -> {
             val radius = radiusText(place.radiusM, language)
-            language.pick("Trong vòng $radius", "Within $radius") +
-                (area?.let { language.pick(" quanh một điểm ở $it", " of a point in $it") } ?: "")
+            if (area != null) {
+                language.pick(Str.warningsWithinRadiusOfPoint(radius, area))
+            } else {
+                language.pick(Str.warningsWithinRadius(radius))
+            }
         }
-        is SavedPlace.Area -> language.pick("Toàn địa bàn ", "All of ") +
-            (
-                wards.firstOrNull { it.code == place.code }?.name
-                    ?: language.pick("khu vực ${place.code}", "area ${place.code}")
-                )
+        is SavedPlace.Area -> {
+            val name = wards.firstOrNull { it.code == place.code }?.name
+                ?: language.pick(Str.warningsAreaCode(place.code))
+            language.pick(Str.warningsWholeArea(name))
+        }
     }
 }
 
@@ -150,10 +149,10 @@ fun radiusText(metres: Double, language: AppLanguage): String = if (metres >= 10
 @Composable
 private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
-    SectionTitle(t("Địa điểm (${sub.places.size})", "Places (${sub.places.size})"))
+    SectionTitle(t(Str.warningsPlacesCount(sub.places.size)))
     if (sub.places.isEmpty()) {
         Text(
-            t("Chưa có địa điểm nào. Thêm nhà, nơi làm việc, trường của con…", "No places yet. Add home, work, your child's school…"),
+            t(Str.WARNINGS_NO_PLACES),
             style = MaterialTheme.typography.bodyMedium,
         )
     }
@@ -174,15 +173,17 @@ private fun Places(sub: WarningSubscription, state: SubscriptionsState, model: S
                 }
                 TextButton(
                     onClick = { model.removePlace(name) },
-                    modifier = Modifier.heightIn(min = 48.dp).semantics { contentDescription = language.pick("Xoá $name", "Remove $name") },
-                ) { Text(t("Xoá", "Remove")) }
+                    modifier = Modifier.heightIn(min = 48.dp).semantics {
+                        contentDescription = language.pick(Str.warningsRemovePlace(name))
+                    },
+                ) { Text(t(Str.WARNINGS_REMOVE)) }
             }
         }
     }
     val form = state.adding
     if (form == null) {
         OutlinedButton(onClick = model::startAddPlace, modifier = Modifier.heightIn(min = 48.dp)) {
-            Text(t("+ Thêm địa điểm", "+ Add a place"))
+            Text(t(Str.WARNINGS_ADD_PLACE_BUTTON))
         }
     } else {
         AddPlace(form, state.wards, model)
@@ -196,7 +197,7 @@ private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: Subscription
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             Text(
-                t("Thêm địa điểm", "Add a place"),
+                t(Str.WARNINGS_ADD_PLACE),
                 style = MaterialTheme.typography.titleSmall,
                 modifier = Modifier.semantics {
                     heading()
@@ -205,7 +206,7 @@ private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: Subscription
             OutlinedTextField(
                 value = form.name,
                 onValueChange = model::setPlaceName,
-                label = { Text(t("Tên (ví dụ: Nhà, Trường của con)", "Name (e.g. Home, School)")) },
+                label = { Text(t(Str.WARNINGS_PLACE_NAME)) },
                 singleLine = true,
                 modifier = Modifier.fillMaxWidth().testTag("place-name"),
             )
@@ -213,29 +214,29 @@ private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: Subscription
                 FilterChip(
                     selected = form.kind == PlaceKind.POINT,
                     onClick = { model.setPlaceKind(PlaceKind.POINT) },
-                    label = { Text(t("Một điểm trên bản đồ", "A point on the map")) },
+                    label = { Text(t(Str.WARNINGS_KIND_POINT)) },
                     modifier = Modifier.heightIn(min = 48.dp),
                 )
                 FilterChip(
                     selected = form.kind == PlaceKind.WARD,
                     onClick = { model.setPlaceKind(PlaceKind.WARD) },
-                    label = { Text(t("Cả một phường, xã", "A whole ward or commune")) },
+                    label = { Text(t(Str.WARNINGS_KIND_AREA)) },
                     modifier = Modifier.heightIn(min = 48.dp),
                 )
             }
             when (form.kind) {
                 PlaceKind.POINT -> {
                     Text(
-                        t("Kéo bản đồ để đặt tâm vào địa điểm của bạn.", "Drag the map to put its centre on your place."),
+                        t(Str.WARNINGS_DRAG_MAP),
                         style = MaterialTheme.typography.bodySmall,
                     )
-                    val description = language.pick("Bản đồ chọn địa điểm", "Map to choose the place")
+                    val description = language.pick(Str.WARNINGS_PLACE_MAP)
                     Box(Modifier.fillMaxWidth().semantics { contentDescription = description }) {
                         LocalPlatform.current.Map(
                             center = form.center,
                             zoom = 14.0,
                             markers = listOf(
-                                MapMarker(form.center, language.pick("Tâm bản đồ", "The map's centre"), MaterialTheme.colorScheme.primary),
+                                MapMarker(form.center, language.pick(Str.WARNINGS_MAP_CENTRE), MaterialTheme.colorScheme.primary),
                             ),
                             areas = listOf(MapArea(circle(form.center, form.radiusM), MaterialTheme.colorScheme.primary)),
                             modifier = Modifier.fillMaxWidth().height(200.dp).clip(RoundedCornerShape(8.dp)),
@@ -245,11 +246,11 @@ private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: Subscription
                     }
                     form.centerError?.let { ErrorText(it) }
                         ?: Text(
-                            language.pick("Dùng tâm bản đồ", "Use the map's centre") +
-                                (form.centerArea?.let { language.pick(" (ở $it)", " (in $it)") } ?: ""),
+                            form.centerArea?.let { area -> language.pick(Str.warningsUseMapCentreIn(area)) }
+                                ?: language.pick(Str.WARNINGS_USE_MAP_CENTRE),
                             style = MaterialTheme.typography.bodyMedium,
                         )
-                    Text(t("Bán kính", "Radius"), style = MaterialTheme.typography.labelLarge)
+                    Text(t(Str.WARNINGS_RADIUS), style = MaterialTheme.typography.labelLarge)
                     FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         for (r in RADII_M) {
                             FilterChip(
@@ -276,13 +277,13 @@ private fun AddPlace(form: NewPlace, wards: List<PlaceName>, model: Subscription
                             }
                         }
                     }
-                    if (form.needsWard) ErrorText(t("Hãy chọn một phường, xã.", "Choose a ward or commune."))
+                    if (form.needsWard) ErrorText(t(Str.WARNINGS_CHOOSE_WARD))
                 }
             }
             form.error?.let { ErrorText(it) }
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp, Alignment.End), modifier = Modifier.fillMaxWidth()) {
-                TextButton(onClick = model::cancelAddPlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Huỷ", "Cancel")) }
-                Button(onClick = model::savePlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t("Lưu địa điểm", "Save the place")) }
+                TextButton(onClick = model::cancelAddPlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.WARNINGS_CANCEL)) }
+                Button(onClick = model::savePlace, modifier = Modifier.heightIn(min = 48.dp)) { Text(t(Str.WARNINGS_SAVE_PLACE)) }
             }
         }
     }
@@ -316,9 +317,9 @@ private fun SwitchRow(title: String, body: String, checked: Boolean, onChange: (
 @Composable
 private fun Topics(sub: WarningSubscription, topics: List<WarningTopic>, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
-    SectionTitle(t("Chủ đề", "Topics"))
+    SectionTitle(t(Str.WARNINGS_TOPICS))
     Text(
-        t("Không chọn chủ đề nào là nhận mọi chủ đề.", "Choosing none means every topic."),
+        t(Str.WARNINGS_TOPICS_HINT),
         style = MaterialTheme.typography.bodySmall,
         color = MaterialTheme.colorScheme.onSurfaceVariant,
     )
@@ -326,7 +327,7 @@ private fun Topics(sub: WarningSubscription, topics: List<WarningTopic>, model: 
         FilterChip(
             selected = sub.topics.isEmpty(),
             onClick = model::allTopics,
-            label = { Text(t("Tất cả", "All")) },
+            label = { Text(t(Str.WARNINGS_TOPICS_ALL)) },
             modifier = Modifier.heightIn(min = 48.dp),
         )
         for (topic in topics) {
@@ -344,9 +345,9 @@ private fun Topics(sub: WarningSubscription, topics: List<WarningTopic>, model: 
 @Composable
 private fun MinSeverity(sub: WarningSubscription, model: SubscriptionsViewModel) {
     val language = LocalLanguage.current
-    SectionTitle(t("Mức độ", "Severity"))
+    SectionTitle(t(Str.WARNINGS_SEVERITY))
     Text(
-        t("Nhận cảnh báo từ mức này trở lên.", "Get warnings of this severity and above."),
+        t(Str.WARNINGS_SEVERITY_HINT),
         style = MaterialTheme.typography.bodySmall,
         color = MaterialTheme.colorScheme.onSurfaceVariant,
     )
@@ -355,7 +356,7 @@ private fun MinSeverity(sub: WarningSubscription, model: SubscriptionsViewModel)
             FilterChip(
                 selected = sub.minSeverity == s,
                 onClick = { model.setMinSeverity(s) },
-                label = { Text(severityLabel(s, language)) },
+                label = { Text(severityLabel(s, language.code)) },
                 modifier = Modifier.heightIn(min = 48.dp),
             )
         }
@@ -367,22 +368,20 @@ private fun QuietHours(state: SubscriptionsState, model: SubscriptionsViewModel)
     val language = LocalLanguage.current
     val sub = state.subscription ?: return
     SwitchRow(
-        t("Giờ yên lặng", "Quiet hours"),
+        t(Str.WARNINGS_QUIET_HOURS),
         if (state.quietOn) {
             val start = hhmm(sub.quietStartMinute?.toInt() ?: 0)
             val end = hhmm(sub.quietEndMinute?.toInt() ?: 0)
             val overnight = (sub.quietStartMinute ?: 0u) > (sub.quietEndMinute ?: 0u)
-            language.pick("Từ $start đến $end", "From $start to $end") +
-                (if (overnight) language.pick(" (qua đêm)", " (overnight)") else "") + ". " +
-                language.pick(
-                    "Chỉ cảnh báo Đặc biệt nguy hiểm mới đổ chuông; các cảnh báo khác vào hộp thư không có âm thanh.",
-                    "Only Extreme warnings ring; the others arrive in the inbox without a sound.",
-                )
+            val hours = if (overnight) {
+                language.pick(Str.warningsQuietFromToOvernight(start, end))
+            } else {
+                language.pick(Str.warningsQuietFromTo(start, end))
+            }
+            hours + ". " +
+                language.pick(Str.WARNINGS_QUIET_ON_HINT)
         } else {
-            language.pick(
-                "Tắt: mọi cảnh báo đều đổ chuông. Khi bật, chỉ cảnh báo Đặc biệt nguy hiểm mới đổ chuông trong khoảng giờ này.",
-                "Off: every warning rings. When on, only Extreme warnings ring during these hours.",
-            )
+            language.pick(Str.WARNINGS_QUIET_OFF_HINT)
         },
         state.quietOn,
         model::setQuietHours,
@@ -391,7 +390,7 @@ private fun QuietHours(state: SubscriptionsState, model: SubscriptionsViewModel)
         OutlinedTextField(
             value = state.quietStart,
             onValueChange = model::setQuietStart,
-            label = { Text(t("Từ (HH:mm)", "From (HH:mm)")) },
+            label = { Text(t(Str.WARNINGS_QUIET_FROM)) },
             singleLine = true,
             keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
             modifier = Modifier.weight(1f).testTag("quiet-start"),
@@ -399,23 +398,23 @@ private fun QuietHours(state: SubscriptionsState, model: SubscriptionsViewModel)
         OutlinedTextField(
             value = state.quietEnd,
             onValueChange = model::setQuietEnd,
-            label = { Text(t("Đến (HH:mm)", "To (HH:mm)")) },
+            label = { Text(t(Str.WARNINGS_QUIET_TO)) },
             singleLine = true,
             keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
             modifier = Modifier.weight(1f).testTag("quiet-end"),
         )
     }
-    if (state.quietBadFormat) ErrorText(t("Nhập giờ dạng HH:mm, ví dụ 22:00.", "Enter times as HH:mm, e.g. 22:00."))
+    if (state.quietBadFormat) ErrorText(t(Str.WARNINGS_QUIET_FORMAT))
     state.quietError?.let { ErrorText(it) }
     OutlinedButton(onClick = model::saveQuietHours, modifier = Modifier.heightIn(min = 48.dp)) {
-        Text(if (state.quietOn) t("Lưu giờ yên lặng", "Save quiet hours") else t("Bật với giờ này", "Turn on with these hours"))
+        Text(if (state.quietOn) t(Str.WARNINGS_SAVE_QUIET_HOURS) else t(Str.WARNINGS_QUIET_TURN_ON))
     }
 }
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun WarningLanguage(sub: WarningSubscription, model: SubscriptionsViewModel) {
-    SectionTitle(t("Ngôn ngữ của cảnh báo", "Language of warnings"))
+    SectionTitle(t(Str.WARNINGS_LANGUAGE))
     FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         FilterChip(
             selected = sub.language.startsWith("vi"),

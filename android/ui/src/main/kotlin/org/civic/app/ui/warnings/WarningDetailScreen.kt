@@ -38,6 +38,7 @@ import org.civic.app.ui.LatLon
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.LocalPlatform
 import org.civic.app.ui.MapArea
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Field
@@ -47,6 +48,8 @@ import org.civic.app.ui.t
 import org.civic.app.ui.theme.severityColor
 import org.civic.core.AlertState
 import org.civic.core.Warning
+import org.civic.core.alertStateLabel
+import org.civic.core.exerciseLabel
 import kotlin.math.abs
 import kotlin.math.ln
 import kotlin.math.max
@@ -75,9 +78,9 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
     Scaffold(
         topBar = {
             TopAppBar(
-                title = { Text(t("Cảnh báo", "Warning"), maxLines = 1) },
+                title = { Text(t(Str.WARNINGS_DETAIL_TITLE), maxLines = 1) },
                 navigationIcon = {
-                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t("‹ Quay lại", "‹ Back")) }
+                    TextButton(onClick = onBack, modifier = Modifier.height(48.dp)) { Text(t(Str.WARNINGS_BACK)) }
                 },
             )
         },
@@ -87,8 +90,8 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
             if (warning == null) {
                 if (loaded) {
                     EmptyState(
-                        t("Không tìm thấy cảnh báo", "Warning not found"),
-                        t("Cảnh báo này không còn trên điện thoại.", "This warning is no longer on this phone."),
+                        t(Str.WARNINGS_NOT_FOUND),
+                        t(Str.WARNINGS_NOT_ON_PHONE),
                     )
                 }
                 return@Column
@@ -99,22 +102,11 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                 Surface(color = MaterialTheme.colorScheme.secondaryContainer, modifier = Modifier.fillMaxWidth()) {
                     Text(
                         when {
-                            warning.exercise && ended -> language.pick(
-                                "Diễn tập · ${stateLabel(warning.state, language)}",
-                                "Exercise · ${stateLabel(warning.state, language)}",
-                            )
-                            warning.exercise -> language.pick(
-                                "Diễn tập: đây không phải cảnh báo thật.",
-                                "Exercise: this is not a real warning.",
-                            )
-                            warning.state == AlertState.CANCELLED -> language.pick(
-                                "Đã huỷ: cảnh báo này không còn hiệu lực.",
-                                "Cancelled: this warning no longer applies.",
-                            )
-                            else -> language.pick(
-                                "Đã hết hạn: cảnh báo này không còn hiệu lực.",
-                                "Expired: this warning no longer applies.",
-                            )
+                            warning.exercise && ended ->
+                                "${exerciseLabel(language.code)} · ${alertStateLabel(warning.state, language.code)}"
+                            warning.exercise -> language.pick(Str.WARNINGS_BANNER_EXERCISE)
+                            warning.state == AlertState.CANCELLED -> language.pick(Str.WARNINGS_BANNER_CANCELLED)
+                            else -> language.pick(Str.WARNINGS_BANNER_EXPIRED)
                         },
                         color = MaterialTheme.colorScheme.onSecondaryContainer,
                         style = MaterialTheme.typography.titleSmall,
@@ -129,8 +121,8 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                     itemVerticalAlignment = Alignment.CenterVertically,
                 ) {
                     SeverityChip(warning.severity)
-                    Tag(stateLabel(warning.state, language))
-                    if (warning.exercise) Tag(exerciseLabel(language))
+                    Tag(alertStateLabel(warning.state, language.code))
+                    if (warning.exercise) Tag(exerciseLabel(language.code))
                 }
                 Column {
                     Text(warning.event, style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.onSurfaceVariant)
@@ -155,7 +147,7 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                     ) {
                         Column(Modifier.padding(16.dp)) {
                             Text(
-                                t("Bạn cần làm gì", "What you must do"),
+                                t(Str.WARNINGS_INSTRUCTION),
                                 style = MaterialTheme.typography.titleMedium,
                                 fontWeight = FontWeight.Bold,
                                 modifier = Modifier.semantics { heading() },
@@ -172,7 +164,7 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                 warning.description?.takeIf { it.isNotBlank() }?.let { description ->
                     Column {
                         Text(
-                            t("Chi tiết", "Details"),
+                            t(Str.WARNINGS_DETAILS),
                             style = MaterialTheme.typography.titleSmall,
                             modifier = Modifier.semantics {
                                 heading()
@@ -182,24 +174,24 @@ fun WarningDetailContent(warning: Warning?, loaded: Boolean, error: String?, are
                     }
                 }
                 Column {
-                    Field(t("Cơ quan phát", "Issued by"), warning.senderName)
-                    if (warning.areas.isNotEmpty()) Field(t("Khu vực", "Areas"), warning.areas.joinToString(", "))
-                    warning.cancelNote?.takeIf { it.isNotBlank() }?.let { Field(t("Lý do huỷ", "Why it was cancelled"), it) }
-                    Field(t("Phát lúc", "Sent"), "${Format.dateTime(warning.sent)} (${agoText(warning.sent)})")
+                    Field(t(Str.WARNINGS_ISSUED_BY), warning.senderName)
+                    if (warning.areas.isNotEmpty()) Field(t(Str.WARNINGS_AREAS), warning.areas.joinToString(", "))
+                    warning.cancelNote?.takeIf { it.isNotBlank() }?.let { Field(t(Str.WARNINGS_CANCEL_NOTE), it) }
+                    Field(t(Str.WARNINGS_SENT_AT), "${Format.dateTime(warning.sent)} (${agoText(warning.sent)})")
                     Field(
                         when (warning.state) {
-                            AlertState.EXPIRED -> t("Hết hạn lúc", "Expired at")
-                            AlertState.CANCELLED -> t("Lẽ ra đến", "Was due to end")
-                            AlertState.ACTIVE -> t("Hiệu lực đến", "In force until")
+                            AlertState.EXPIRED -> t(Str.WARNINGS_EXPIRED_AT)
+                            AlertState.CANCELLED -> t(Str.WARNINGS_WAS_DUE_TO_END)
+                            AlertState.ACTIVE -> t(Str.WARNINGS_IN_FORCE_UNTIL)
                         },
-                        warning.expires?.let { Format.dateTime(it) } ?: t("Chưa có giờ kết thúc", "No end time given"),
+                        warning.expires?.let { Format.dateTime(it) } ?: t(Str.WARNINGS_NO_END_TIME),
                     )
-                    Field(t("Trạng thái", "State"), stateLabel(warning.state, language))
+                    Field(t(Str.WARNINGS_STATE), alertStateLabel(warning.state, language.code))
                 }
                 if (areas.isNotEmpty()) {
-                    val description = language.pick("Bản đồ vùng cảnh báo", "Map of the warning's area")
+                    val description = language.pick(Str.WARNINGS_AREA_MAP)
                     Text(
-                        t("Vùng cảnh báo", "Area warned"),
+                        t(Str.WARNINGS_AREA_WARNED),
                         style = MaterialTheme.typography.titleSmall,
                         modifier = Modifier.semantics {
                             heading()

@@ -11,31 +11,11 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
-import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.LocalLanguage
 import org.civic.app.ui.theme.onSeverityColor
 import org.civic.app.ui.theme.severityColor
-import org.civic.core.AlertState
 import org.civic.core.Severity
-
-/** A severity in the resident's words (the four CAP levels as Vietnamese warnings name them). */
-fun severityLabel(severity: Severity, language: AppLanguage): String = when (severity) {
-    Severity.EXTREME -> language.pick("Đặc biệt nguy hiểm", "Extreme")
-    Severity.SEVERE -> language.pick("Nguy hiểm", "Severe")
-    Severity.MODERATE -> language.pick("Trung bình", "Moderate")
-    Severity.MINOR -> language.pick("Nhẹ", "Minor")
-    Severity.UNKNOWN -> language.pick("Chưa rõ mức độ", "Unknown severity")
-}
-
-/** Where a warning stands, in words. */
-fun stateLabel(state: AlertState, language: AppLanguage): String = when (state) {
-    AlertState.ACTIVE -> language.pick("Đang hiệu lực", "In force")
-    AlertState.EXPIRED -> language.pick("Đã hết hạn", "Expired")
-    AlertState.CANCELLED -> language.pick("Đã huỷ", "Cancelled")
-}
-
-/** The label of a drill (CAP status Exercise). */
-fun exerciseLabel(language: AppLanguage): String = language.pick("Diễn tập", "Exercise")
+import org.civic.core.severityLabel
 
 /** The severity as a filled chip in its warning colour. */
 @Composable
@@ -47,7 +27,7 @@ fun SeverityChip(severity: Severity, modifier: Modifier = Modifier) {
             .padding(horizontal = 10.dp, vertical = 4.dp),
     ) {
         Text(
-            severityLabel(severity, LocalLanguage.current),
+            severityLabel(severity, LocalLanguage.current.code),
             color = onSeverityColor(severity),
             style = MaterialTheme.typography.labelMedium,
             fontWeight = FontWeight.SemiBold,

@@ -41,6 +41,7 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import org.civic.app.ui.LocalLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.common.EmptyState
 import org.civic.app.ui.common.ErrorText
 import org.civic.app.ui.common.Format
@@ -49,6 +50,8 @@ import org.civic.app.ui.t
 import org.civic.app.ui.theme.severityColor
 import org.civic.core.AlertState
 import org.civic.core.Warning
+import org.civic.core.alertStateLabel
+import org.civic.core.exerciseLabel
 
 /** "Cảnh báo": the warnings for the resident's places, those in force first. */
 @Composable
@@ -66,12 +69,12 @@ fun WarningsInboxContent(state: WarningsState, onRefresh: () -> Unit, onOpen: (S
             TopAppBar(
                 title = {
                     Row(verticalAlignment = Alignment.CenterVertically) {
-                        Text(t("Cảnh báo", "Warnings"), maxLines = 1, modifier = Modifier.semantics { heading() })
+                        Text(t(Str.WARNINGS_TITLE), maxLines = 1, modifier = Modifier.semantics { heading() })
                         if (state.unread > 0) {
                             // The unread count as a badge beside the title (short: it must fit in large text).
-                            val said = t("${state.unread} cảnh báo chưa đọc", "${state.unread} unread warnings")
+                            val said = t(Str.warningsUnreadCount(state.unread))
                             Text(
-                                t("${state.unread} mới", "${state.unread} new"),
+                                t(Str.warningsNewCount(state.unread)),
                                 style = MaterialTheme.typography.labelLarge,
                                 color = MaterialTheme.colorScheme.onPrimary,
                                 maxLines = 1,
@@ -85,7 +88,7 @@ fun WarningsInboxContent(state: WarningsState, onRefresh: () -> Unit, onOpen: (S
                     }
                 },
                 actions = {
-                    TextButton(onClick = onSubscriptions) { Text(t("Theo dõi", "Follow")) }
+                    TextButton(onClick = onSubscriptions) { Text(t(Str.WARNINGS_FOLLOW_BUTTON)) }
                 },
             )
         },
@@ -101,17 +104,14 @@ fun WarningsInboxContent(state: WarningsState, onRefresh: () -> Unit, onOpen: (S
                     if (state.loaded && state.warnings.isEmpty()) {
                         item {
                             EmptyState(
-                                t("Không có cảnh báo nào", "No warnings"),
-                                t(
-                                    "Khi thành phố phát cảnh báo (lũ, bão, mất điện…) cho nơi bạn theo dõi, cảnh báo sẽ hiện ở đây. Kéo xuống để kiểm tra (cần mạng).",
-                                    "When the city warns of floods, storms, power cuts… where you follow, the warning shows here. Pull down to check (needs the network).",
-                                ),
+                                t(Str.WARNINGS_NO_WARNINGS),
+                                t(Str.WARNINGS_EMPTY_HINT),
                             )
                         }
                         item {
                             Box(Modifier.fillMaxWidth(), contentAlignment = Alignment.Center) {
                                 TextButton(onClick = onSubscriptions, modifier = Modifier.height(48.dp)) {
-                                    Text(t("Chọn nơi theo dõi", "Choose places to follow"))
+                                    Text(t(Str.WARNINGS_CHOOSE_PLACES))
                                 }
                             }
                         }
@@ -121,7 +121,7 @@ fun WarningsInboxContent(state: WarningsState, onRefresh: () -> Unit, onOpen: (S
                     if (ended.isNotEmpty()) {
                         item(key = "ended") {
                             Text(
-                                t("Đã kết thúc", "Ended"),
+                                t(Str.WARNINGS_ENDED),
                                 style = MaterialTheme.typography.titleSmall,
                                 color = MaterialTheme.colorScheme.onSurfaceVariant,
                                 modifier = Modifier.padding(top = 12.dp, start = 4.dp).semantics { heading() },
@@ -144,7 +144,7 @@ private fun WarningRow(warning: Warning, onOpen: (String) -> Unit) {
     Card(
         Modifier
             .fillMaxWidth()
-            .clickable(role = Role.Button, onClickLabel = language.pick("Mở cảnh báo", "Open the warning")) { onOpen(warning.id) }
+            .clickable(role = Role.Button, onClickLabel = language.pick(Str.WARNINGS_OPEN)) { onOpen(warning.id) }
             .semantics(mergeDescendants = true) {},
     ) {
         Row(Modifier.height(IntrinsicSize.Min)) {
@@ -157,15 +157,15 @@ private fun WarningRow(warning: Warning, onOpen: (String) -> Unit) {
                     itemVerticalAlignment = Alignment.CenterVertically,
                 ) {
                     SeverityChip(warning.severity)
-                    if (warning.exercise) Tag(exerciseLabel(language))
-                    if (ended) Tag(stateLabel(warning.state, language))
+                    if (warning.exercise) Tag(exerciseLabel(language.code))
+                    if (ended) Tag(alertStateLabel(warning.state, language.code))
                     if (unread) {
                         Text(
-                            "● " + language.pick("Mới", "New"),
+                            "● " + language.pick(Str.WARNINGS_NEW),
                             color = MaterialTheme.colorScheme.primary,
                             style = MaterialTheme.typography.labelMedium,
                             fontWeight = FontWeight.Bold,
-                            modifier = Modifier.semantics { contentDescription = language.pick("Chưa đọc", "Unread") },
+                            modifier = Modifier.semantics { contentDescription = language.pick(Str.WARNINGS_UNREAD) },
                         )
                     }
                 }
@@ -182,7 +182,7 @@ private fun WarningRow(warning: Warning, onOpen: (String) -> Unit) {
                     modifier = Modifier.padding(top = 2.dp),
                 )
                 Text(
-                    language.pick("Phát ", "Sent ") + agoText(warning.sent) +
+                    language.pick(Str.warningsSentAgo(agoText(warning.sent))) +
                         (warning.expires?.let { " · " + expiryText(warning.state, it, language) } ?: ""),
                     style = MaterialTheme.typography.bodySmall,
                     modifier = Modifier.padding(top = 4.dp),
@@ -196,9 +196,9 @@ private fun WarningRow(warning: Warning, onOpen: (String) -> Unit) {
 fun expiryText(state: AlertState, expires: java.time.Instant, language: org.civic.app.ui.AppLanguage): String {
     val at = Format.dateTime(expires)
     return when (state) {
-        AlertState.ACTIVE -> language.pick("đến $at", "until $at")
-        AlertState.EXPIRED -> language.pick("hết hạn lúc $at", "expired at $at")
-        AlertState.CANCELLED -> language.pick("lẽ ra đến $at", "was due to end at $at")
+        AlertState.ACTIVE -> language.pick(Str.warningsUntilTime(at))
+        AlertState.EXPIRED -> language.pick(Str.warningsExpiredAtTime(at))
+        AlertState.CANCELLED -> language.pick(Str.warningsWasDueToEndAtTime(at))
     }
 }
 

@@ -16,7 +16,6 @@ import org.civic.app.ui.MapArea
 import org.civic.app.ui.common.followSync
 import org.civic.app.ui.common.forPeople
 import org.civic.app.ui.common.syncForRefresh
-import org.civic.core.AlertState
 import org.civic.core.CivicApp
 import org.civic.core.CivicException
 import org.civic.core.SyncState
@@ -28,7 +27,10 @@ import kotlin.math.sin
 
 /** What the warnings inbox (and a warning's detail) shows. */
 data class WarningsState(
-    /** In inbox order: see [inboxOrder]. */
+    /**
+     * In the core's inbox order: in force first, the most severe first (a real one before a
+     * drill, then the newest); then the ended ones, newest first.
+     */
     val warnings: List<Warning> = emptyList(),
     /** Active warnings not read yet (the badge). */
     val unread: Int = 0,
@@ -59,18 +61,6 @@ fun mapAreas(shapes: List<WarningShape>, color: Color): List<MapArea> = shapes.m
 }
 
 /**
- * The inbox's order: warnings in force first, the most severe first and, at equal severity,
- * the newest; then the expired and cancelled ones, newest first. A drill comes after a real
- * warning of the same severity.
- */
-fun inboxOrder(warnings: List<Warning>): List<Warning> = warnings.sortedWith(
-    compareBy<Warning> { if (it.state == AlertState.ACTIVE) 0 else 1 }
-        .thenByDescending { if (it.state == AlertState.ACTIVE) it.severity.ordinal else 0 }
-        .thenBy { it.exercise }
-        .thenByDescending { it.sent },
-)
-
-/**
  * The warnings that concern the resident (their places, topics, severity), kept current by the
  * core's sync observer, and a warning opened from it. Every call into the core runs on [io].
  */
@@ -97,7 +87,7 @@ class WarningsViewModel(
         scope.launch {
             try {
                 val (warnings, unread) = withContext(io) { inbox.alerts(true) to inbox.unreadAlerts() }
-                _state.update { it.copy(warnings = inboxOrder(warnings), unread = unread.toInt(), loaded = true, error = null) }
+                _state.update { it.copy(warnings = warnings, unread = unread.toInt(), loaded = true, error = null) }
             } catch (e: CivicException) {
                 _state.update { it.copy(error = e.forPeople(), loaded = true) }
             }

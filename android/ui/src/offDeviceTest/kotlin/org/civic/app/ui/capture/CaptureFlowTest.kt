@@ -172,12 +172,8 @@ class CaptureFlowTest {
             Models().use { s ->
                 val model = CaptureViewModel(phone.app, s.scope)
                 var st = model.await { !it.loading }
-                val vi = AppLanguage.VI
-                assertEquals("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề", missingLine(st.missing, st.category, vi))
-                assertEquals(
-                    "Still needed: at least one photo, the location, what kind of problem it is",
-                    missingLine(st.missing, st.category, AppLanguage.EN),
-                )
+                // The core's sentence, in the phone's language.
+                assertEquals("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề", st.missingLine)
                 assertFalse(st.canSend)
                 assertThrows<CivicException.Incomplete> { runBlocking { phone.app.reports().send(st.draftId!!) } }
 
@@ -185,6 +181,7 @@ class CaptureFlowTest {
                 st = model.await { it.error != null }
                 assertNull(st.result, "nothing was sent")
                 assertEquals(listOf("photo", "location", "category"), st.missing)
+                assertEquals("Còn thiếu: ít nhất một ảnh, vị trí, loại vấn đề", st.missingLine)
 
                 model.attachPhoto(jpeg(24))
                 model.setLocation(gps(CITADEL_LAT, CITADEL_LON))
@@ -193,7 +190,7 @@ class CaptureFlowTest {
                 assertEquals(listOf("answer:size", "answer:danger"), st.missing)
                 assertEquals(
                     "Còn thiếu: “Chỗ hư hỏng rộng khoảng bao nhiêu?”, “Có đang gây nguy hiểm cho người đi đường không?”",
-                    missingLine(st.missing, st.category, vi),
+                    st.missingLine,
                 )
                 val e = assertThrows<CivicException.Incomplete> { runBlocking { phone.app.reports().send(st.draftId!!) } }
                 assertEquals(listOf("answer:size", "answer:danger"), e.missing)
@@ -202,6 +199,7 @@ class CaptureFlowTest {
                 model.answer("danger", Answer.Choice(st.category!!.questions.first { it.code == "danger" }.choices.first().key))
                 st = model.settle()
                 assertTrue(st.missing.isEmpty())
+                assertNull(st.missingLine, "nothing is missing")
                 assertTrue(st.canSend)
                 model.close()
             }

@@ -9,6 +9,7 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.civic.app.ui.AppLanguage
+import org.civic.app.ui.Str
 import org.civic.app.ui.testing.Look
 import org.civic.app.ui.testing.ModelScope
 import org.civic.app.ui.testing.awaitText
@@ -52,11 +53,8 @@ class OfficialLoginTest {
                 model.setUsername("admin")
                 model.setPassword(City.password)
                 screen("official-login-offline", Look(language), { OfficialLoginScreen(model, {}, {}) }) {
-                    onNodeWithText(language.pick("Đăng nhập", "Sign in")).performClick()
-                    awaitText(
-                        language.pick("Không có mạng. Cần có mạng để đăng nhập", "No connection. Signing in needs the network"),
-                        substring = true,
-                    )
+                    onNodeWithText(language.pick(Str.OFFICIAL_SIGN_IN)).performClick()
+                    awaitText(language.pick(Str.OFFICIAL_LOGIN_OFFLINE), substring = true)
                 }
                 assertEquals(City.password, model.state.value.password)
             }

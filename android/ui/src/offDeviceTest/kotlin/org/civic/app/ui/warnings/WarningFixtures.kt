@@ -84,28 +84,41 @@ fun sample(
     val now = Instant.now()
     val sent = now.minus(sentAgo)
     val expires = if (state == AlertState.EXPIRED) now.minus(Duration.ofHours(3)) else now.plus(Duration.ofHours(6))
+
+    // The city's texts, as a warning brings them in the phone's language.
+    fun w(vi: String, en: String) = if (language == AppLanguage.VI) vi else en
     return Warning(
         id = id, version = 1u, state = state, severity = severity,
-        event = language.pick("Cảnh báo", "Warning"),
-        headline = language.pick(vi, en),
-        description = description?.let { language.pick(it.first, it.second) },
-        instruction = instruction?.let { language.pick(it.first, it.second) },
-        senderName = language.pick("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre"),
+        event = w("Cảnh báo", "Warning"),
+        headline = w(vi, en),
+        description = description?.let { w(it.first, it.second) },
+        instruction = instruction?.let { w(it.first, it.second) },
+        senderName = w("Trung tâm Giám sát điều hành đô thị thông minh Huế", "Hue Smart City Operations Centre"),
         sent = sent, expires = expires, read = read, exercise = exercise,
     )
 }
 
-/** The inbox's sample: given out of order on purpose. */
+/**
+ * The inbox's sample, in the order the core's `alerts` lists them: in force by severity (the
+ * Moderate drill before the Minor outage), then the ended ones, newest first.
+ */
 fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
     sample(
-        "expired",
+        "flood",
         language,
-        AlertState.EXPIRED,
-        Severity.SEVERE,
-        "Bão số 5 đã đi qua",
-        "Typhoon No. 5 has passed",
-        Duration.ofDays(2),
-        read = true,
+        AlertState.ACTIVE,
+        Severity.EXTREME,
+        "Lũ khẩn cấp trên sông Hương",
+        "Flash flood on the Perfume River",
+        Duration.ofHours(1),
+        read = false,
+    ),
+    sample(
+        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward",
+        Duration.ofHours(
+            2,
+        ),
+        read = false, exercise = true,
     ),
     sample(
         "outage",
@@ -118,16 +131,6 @@ fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
         read = true,
     ),
     sample(
-        "flood",
-        language,
-        AlertState.ACTIVE,
-        Severity.EXTREME,
-        "Lũ khẩn cấp trên sông Hương",
-        "Flash flood on the Perfume River",
-        Duration.ofHours(1),
-        read = false,
-    ),
-    sample(
         "landslide",
         language,
         AlertState.CANCELLED,
@@ -138,11 +141,14 @@ fun sampleInbox(language: AppLanguage): List<Warning> = listOf(
         read = true,
     ),
     sample(
-        "drill", language, AlertState.ACTIVE, Severity.MODERATE, "Diễn tập sơ tán phường Thuận Hóa", "Evacuation drill in Thuan Hoa ward",
-        Duration.ofHours(
-            2,
-        ),
-        read = false, exercise = true,
+        "expired",
+        language,
+        AlertState.EXPIRED,
+        Severity.SEVERE,
+        "Bão số 5 đã đi qua",
+        "Typhoon No. 5 has passed",
+        Duration.ofDays(2),
+        read = true,
     ),
 )
 

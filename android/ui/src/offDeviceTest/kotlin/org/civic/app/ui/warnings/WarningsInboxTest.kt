@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test
 @OptIn(ExperimentalTestApi::class)
 class WarningsInboxTest {
     @Test
-    fun `the inbox puts warnings in force first, the most severe on top, and labels unread, drills and ended ones`() {
+    fun `the inbox shows the core's order and labels unread, drills and ended ones in the core's words`() {
         for (look in Look.all) {
             val vi = look.language == AppLanguage.VI
             fun w(vi_: String, en: String) = if (vi) vi_ else en
-            val state = WarningsState(warnings = inboxOrder(sampleInbox(look.language)), unread = 2, loaded = true)
+            val state = WarningsState(warnings = sampleInbox(look.language), unread = 2, loaded = true)
             var opened: String? = null
             screen("warnings-inbox-mixed", look, { WarningsInboxContent(state, {}, { opened = it }, {}) }) {
                 awaitText(w("Cảnh báo", "Warnings"))

@@ -42,6 +42,33 @@ pub fn severity_label(severity: Severity, language: String) -> String {
     warning::Severity::from(severity).label(language.parse().unwrap_or_default()).to_owned()
 }
 
+/// A span of time for people, in `language`: "40 phút", "3 giờ", "2 ngày 4 giờ" / "40 min",
+/// "3 h", "2 d 4 h".
+#[uniffi::export]
+pub fn span_label(hours: f64, language: String) -> String {
+    model::span_text(hours, language.parse().unwrap_or_default())
+}
+
+/// Whether a report due at `due` is overdue at `now` (the core's rule).
+#[uniffi::export]
+pub fn is_overdue(due: SystemTime, now: SystemTime) -> bool {
+    model::is_overdue(due.into(), now.into())
+}
+
+/// An official's deadline in words, in `language`: "Quá hạn 3 giờ" / "Overdue by 3 h", or
+/// "Còn 5 giờ" / "Due in 5 h".
+#[uniffi::export]
+pub fn due_label(due: SystemTime, now: SystemTime, language: String) -> String {
+    model::due_text(due.into(), now.into(), language.parse().unwrap_or_default())
+}
+
+/// How long the city expects to take over a category, in `language`: "khoảng 24 giờ" /
+/// "about 24 hours", in days beyond two whole days.
+#[uniffi::export]
+pub fn expected_label(hours: u32, language: String) -> String {
+    catalog::expected_text(hours, language.parse().unwrap_or_default())
+}
+
 /// Whether the city still has work to do on a report in this status (the core's rule, for
 /// the map's "open" filter and an official's inbox).
 #[uniffi::export]

@@ -367,6 +367,17 @@ fn base_letter(c: char) -> char {
     GROUPS.iter().find(|(set, _)| set.contains(c)).map_or(c, |&(_, base)| base)
 }
 
+/// How long the city expects to take over a category: "khoảng 24 giờ" / "about 24 hours", in
+/// days beyond two whole days ("khoảng 3 ngày").
+pub fn expected_text(hours: u32, lang: Lang) -> String {
+    match (hours > 48 && hours % 24 == 0, lang) {
+        (true, Lang::Vi) => format!("khoảng {} ngày", hours / 24),
+        (true, Lang::En) => format!("about {} days", hours / 24),
+        (false, Lang::Vi) => format!("khoảng {hours} giờ"),
+        (false, Lang::En) => format!("about {hours} hours"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,3 +389,4 @@ mod tests {
         assert_eq!(fold("Ngu\u{031b}\u{0300}o\u{0301}i"), "nguoi"); // decomposed "Người"-like input
     }
 }
+

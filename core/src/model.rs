@@ -572,3 +572,43 @@ pub struct PendingAction {
     pub has_photo: bool,
     pub queued_at: OffsetDateTime,
 }
+
+/// A span of time for people: "40 phút", "3 giờ", "2 ngày", "2 ngày 4 giờ" / "40 min", "3 h",
+/// "2 d", "2 d 4 h". Never fails on a strange value (negative or not finite counts as none).
+pub fn span_text(hours: f64, lang: Lang) -> String {
+    let hours = if hours.is_finite() { hours.clamp(0.0, 1e9) } else { 0.0 };
+    let total = hours as u64;
+    let (days, rest) = (total / 24, total % 24);
+    let vi = lang == Lang::Vi;
+    if hours < 1.0 {
+        let minutes = (hours * 60.0) as u64;
+        return if vi { format!("{minutes} phút") } else { format!("{minutes} min") };
+    }
+    match (days, rest, vi) {
+        (0, _, true) => format!("{total} giờ"),
+        (0, _, false) => format!("{total} h"),
+        (_, 0, true) => format!("{days} ngày"),
+        (_, 0, false) => format!("{days} d"),
+        (_, _, true) => format!("{days} ngày {rest} giờ"),
+        (_, _, false) => format!("{days} d {rest} h"),
+    }
+}
+
+/// Whether a report due at `due` is overdue at `now`.
+pub fn is_overdue(due: OffsetDateTime, now: OffsetDateTime) -> bool {
+    now > due
+}
+
+/// An official's deadline in words: "Quá hạn 3 giờ" / "Overdue by 3 h", or "Còn 5 giờ" /
+/// "Due in 5 h".
+pub fn due_text(due: OffsetDateTime, now: OffsetDateTime, lang: Lang) -> String {
+    let late = is_overdue(due, now);
+    let span = if late { now - due } else { due - now };
+    let text = span_text(span.as_seconds_f64() / 3600.0, lang);
+    match (late, lang) {
+        (true, Lang::Vi) => format!("Quá hạn {text}"),
+        (true, Lang::En) => format!("Overdue by {text}"),
+        (false, Lang::Vi) => format!("Còn {text}"),
+        (false, Lang::En) => format!("Due in {text}"),
+    }
+}

@@ -347,3 +347,24 @@ fn what_a_draft_still_needs_is_said_in_the_citizens_words_naming_a_question_by_i
     assert_eq!(answer.describe(None, Lang::Vi), "một câu hỏi bắt buộc");
     assert_eq!(missing_line(&[], None, Lang::Vi), None, "nothing missing, nothing said");
 }
+
+#[test]
+fn spans_deadlines_and_expected_times_are_said_the_same_way_everywhere() {
+    use civic_core::catalog::expected_text;
+    use civic_core::model::{Lang, due_text, is_overdue, span_text};
+    assert_eq!(span_text(0.5, Lang::Vi), "30 phút");
+    assert_eq!(span_text(3.9, Lang::En), "3 h");
+    assert_eq!(span_text(48.0, Lang::Vi), "2 ngày");
+    assert_eq!(span_text(52.0, Lang::En), "2 d 4 h");
+    assert_eq!(span_text(f64::NAN, Lang::Vi), "0 phút", "a strange value is no time, not a crash");
+    let now = OffsetDateTime::now_utc();
+    let due = now + time::Duration::hours(5);
+    assert!(!is_overdue(due, now));
+    assert_eq!(due_text(due, now, Lang::Vi), "Còn 5 giờ");
+    assert_eq!(due_text(now - time::Duration::hours(27), now, Lang::En), "Overdue by 1 d 3 h");
+    assert!(is_overdue(now - time::Duration::seconds(1), now));
+    assert_eq!(expected_text(24, Lang::Vi), "khoảng 24 giờ");
+    assert_eq!(expected_text(48, Lang::En), "about 48 hours");
+    assert_eq!(expected_text(72, Lang::Vi), "khoảng 3 ngày");
+    assert_eq!(expected_text(60, Lang::En), "about 60 hours");
+}

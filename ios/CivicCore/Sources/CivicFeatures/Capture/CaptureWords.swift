@@ -22,13 +22,10 @@ public enum CaptureWords {
         "\(whole(metres)) m"
     }
 
-    /// How long the city expects to take: "khoảng 24 giờ" / "about 24 hours", days beyond two.
+    /// How long the city expects to take: "khoảng 24 giờ" / "about 24 hours", days beyond two
+    /// (the core's words).
     public static func expectedWords(_ hours: UInt32, language: AppLanguage) -> String {
-        let h = Int(hours)
-        if h > 48 && h % 24 == 0 {
-            return language.pick("khoảng \(h / 24) ngày", "about \(h / 24) days")
-        }
-        return language.pick("khoảng \(h) giờ", "about \(h) hours")
+        expectedLabel(hours: hours, language: language.rawValue)
     }
 
     /// A measure rounded for people; never a crash on a strange value.

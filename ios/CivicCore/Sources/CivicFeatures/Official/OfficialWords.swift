@@ -9,31 +9,19 @@ public enum OfficialWords {
         statusLabel(status: status, language: language.rawValue)
     }
 
-    /// Whether a report due at `due` is overdue at `now`.
+    /// Whether a report due at `due` is overdue at `now`: the core's rule.
     public static func overdue(_ due: Date, now: Date) -> Bool {
-        now > due
+        isOverdue(due: due, now: now)
     }
 
-    /// "Quá hạn 3 giờ" / "Overdue by 3 h", or "Còn 5 giờ" / "Due in 5 h".
+    /// "Quá hạn 3 giờ" / "Overdue by 3 h", or "Còn 5 giờ" / "Due in 5 h": the core's words.
     public static func due(_ due: Date, now: Date, language: AppLanguage) -> String {
-        let late = overdue(due, now: now)
-        let seconds = late ? now.timeIntervalSince(due) : due.timeIntervalSince(now)
-        let text = hours(seconds / 3600, language: language)
-        return late ? language.pick("Quá hạn \(text)", "Overdue by \(text)") : language.pick("Còn \(text)", "Due in \(text)")
+        dueLabel(due: due, now: now, language: language.rawValue)
     }
 
-    /// A span of hours: "3 giờ", "2 ngày 4 giờ", "40 phút" / "3 h", "2 d 4 h", "40 min".
+    /// A span of hours: "3 giờ", "2 ngày 4 giờ", "40 phút" / "3 h", "2 d 4 h", "40 min" (the core's).
     public static func hours(_ hours: Double, language: AppLanguage) -> String {
-        let total = max(0, Int(hours.isFinite ? hours : 0))
-        let days = total / 24
-        let rest = total % 24
-        if hours < 1 {
-            let minutes = max(0, Int((hours.isFinite ? hours : 0) * 60))
-            return language.pick("\(minutes) phút", "\(minutes) min")
-        }
-        if days == 0 { return language.pick("\(total) giờ", "\(total) h") }
-        if rest == 0 { return language.pick("\(days) ngày", "\(days) d") }
-        return language.pick("\(days) ngày \(rest) giờ", "\(days) d \(rest) h")
+        spanLabel(hours: hours, language: language.rawValue)
     }
 
     /// Said of an action kept on the phone until there is a connection.

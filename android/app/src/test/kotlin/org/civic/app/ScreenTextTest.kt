@@ -46,8 +46,8 @@ class ScreenTextTest {
     @Test fun aTextWithPlaceholdersIsFilledInAsGetStringFillsIt() {
         val en = resources(Locale.ENGLISH)
         val vi = resources(Locale.forLanguageTag("vi"))
-        assertEquals(en.getString(id("official_overdue"), "3 h"), Str.officialOverdue("3 h").en)
-        assertEquals(vi.getString(id("official_overdue"), "3 giờ"), Str.officialOverdue("3 giờ").vi)
+        assertEquals(en.getString(id("campaign_meet_at"), "Cửa Thượng Tứ"), Str.campaignMeetAt("Cửa Thượng Tứ").en)
+        assertEquals(vi.getString(id("app_unread"), 3), Str.appUnread(3).vi)
         assertEquals(en.getString(id("campaign_cleaned_of_goal"), 14, 18), Str.campaignCleanedOfGoal(14, 18).en)
         assertEquals(vi.getString(id("capture_photo_number"), 2), Str.capturePhotoNumber(2).vi)
     }

@@ -502,8 +502,6 @@ enum class Str(override val vi: String, override val en: String) : Words {
         fun captureSupportedBody(publicNumber: Any): Words = StrFormat.CAPTURE_SUPPORTED_BODY.with(publicNumber)
         fun captureAccuracyGps(metres: Any): Words = StrFormat.CAPTURE_ACCURACY_GPS.with(metres)
         fun captureAccuracyPhoto(metres: Any): Words = StrFormat.CAPTURE_ACCURACY_PHOTO.with(metres)
-        fun captureExpectedDays(days: Any): Words = StrFormat.CAPTURE_EXPECTED_DAYS.with(days)
-        fun captureExpectedHours(hours: Any): Words = StrFormat.CAPTURE_EXPECTED_HOURS.with(hours)
         fun commonSyncOffline(waiting: Any): Words = StrFormat.COMMON_SYNC_OFFLINE.with(waiting)
         fun commonSyncSending(reportsSent: Any, reportsTotal: Any): Words = StrFormat.COMMON_SYNC_SENDING.with(reportsSent, reportsTotal)
         fun commonSyncRetry(time: Any): Words = StrFormat.COMMON_SYNC_RETRY.with(time)
@@ -511,10 +509,6 @@ enum class Str(override val vi: String, override val en: String) : Words {
         fun commonMinutesAgo(minutes: Any): Words = StrFormat.COMMON_MINUTES_AGO.with(minutes)
         fun commonHoursAgo(hours: Any): Words = StrFormat.COMMON_HOURS_AGO.with(hours)
         fun commonDaysAgo(days: Any): Words = StrFormat.COMMON_DAYS_AGO.with(days)
-        fun commonSpanMinutes(minutes: Any): Words = StrFormat.COMMON_SPAN_MINUTES.with(minutes)
-        fun commonSpanHours(total: Any): Words = StrFormat.COMMON_SPAN_HOURS.with(total)
-        fun commonSpanDays(days: Any): Words = StrFormat.COMMON_SPAN_DAYS.with(days)
-        fun commonSpanDaysHours(days: Any, rest: Any): Words = StrFormat.COMMON_SPAN_DAYS_HOURS.with(days, rest)
         fun detailReason(reason: Any): Words = StrFormat.DETAIL_REASON.with(reason)
         fun detailPhotoNumber(number: Int): Words = StrFormat.DETAIL_PHOTO_NUMBER.with(number)
         fun detailRatedStars(rated: Any): Words = StrFormat.DETAIL_RATED_STARS.with(rated)
@@ -535,8 +529,6 @@ enum class Str(override val vi: String, override val en: String) : Words {
         fun officialPendingReply(text: Any): Words = StrFormat.OFFICIAL_PENDING_REPLY.with(text)
         fun officialPendingResolve(note: Any): Words = StrFormat.OFFICIAL_PENDING_RESOLVE.with(note)
         fun officialCitizenPhoto(number: Int): Words = StrFormat.OFFICIAL_CITIZEN_PHOTO.with(number)
-        fun officialOverdue(text: Any): Words = StrFormat.OFFICIAL_OVERDUE.with(text)
-        fun officialDueIn(text: Any): Words = StrFormat.OFFICIAL_DUE_IN.with(text)
         fun onboardingStep(index: Int, total: Any): Words = StrFormat.ONBOARDING_STEP.with(index, total)
         fun warningsWithinRadiusOfPoint(radius: Any, area: Any): Words = StrFormat.WARNINGS_WITHIN_RADIUS_OF_POINT.with(radius, area)
         fun warningsWithinRadius(radius: Any): Words = StrFormat.WARNINGS_WITHIN_RADIUS.with(radius)
@@ -597,8 +589,6 @@ enum class StrFormat(val vi: String, val en: String) {
     ),
     CAPTURE_ACCURACY_GPS("%1\$s (GPS)", "%1\$s (GPS)"),
     CAPTURE_ACCURACY_PHOTO("%1\$s (vị trí trong ảnh)", "%1\$s (from the photo)"),
-    CAPTURE_EXPECTED_DAYS("khoảng %1\$s ngày", "about %1\$s days"),
-    CAPTURE_EXPECTED_HOURS("khoảng %1\$s giờ", "about %1\$s hours"),
     COMMON_SYNC_OFFLINE(
         "Không có mạng: %1\$s báo cáo sẽ được gửi khi có mạng",
         "Offline: %1\$s report(s) will be sent when you are online",
@@ -609,10 +599,6 @@ enum class StrFormat(val vi: String, val en: String) {
     COMMON_MINUTES_AGO("%1\$s phút trước", "%1\$s min ago"),
     COMMON_HOURS_AGO("%1\$s giờ trước", "%1\$s h ago"),
     COMMON_DAYS_AGO("%1\$s ngày trước", "%1\$s days ago"),
-    COMMON_SPAN_MINUTES("%1\$s phút", "%1\$s min"),
-    COMMON_SPAN_HOURS("%1\$s giờ", "%1\$s h"),
-    COMMON_SPAN_DAYS("%1\$s ngày", "%1\$s d"),
-    COMMON_SPAN_DAYS_HOURS("%1\$s ngày %2\$s giờ", "%1\$s d %2\$s h"),
     DETAIL_REASON("Lý do: %1\$s", "Reason: %1\$s"),
     DETAIL_PHOTO_NUMBER("Ảnh %1\$d của báo cáo", "Photo %1\$d of the report"),
     DETAIL_RATED_STARS("%1\$s trên 5 sao", "%1\$s of 5 stars"),
@@ -633,8 +619,6 @@ enum class StrFormat(val vi: String, val en: String) {
     OFFICIAL_PENDING_REPLY("Trả lời: %1\$s", "Reply: %1\$s"),
     OFFICIAL_PENDING_RESOLVE("Xử lý xong (kèm ảnh): %1\$s", "Resolved (with photo): %1\$s"),
     OFFICIAL_CITIZEN_PHOTO("Ảnh của người dân %1\$d", "Citizen's photo %1\$d"),
-    OFFICIAL_OVERDUE("Quá hạn %1\$s", "Overdue by %1\$s"),
-    OFFICIAL_DUE_IN("Còn %1\$s", "Due in %1\$s"),
     ONBOARDING_STEP("Bước %1\$d/%2\$s", "Step %1\$d of %2\$s"),
     WARNINGS_WITHIN_RADIUS_OF_POINT("Trong vòng %1\$s quanh một điểm ở %2\$s", "Within %1\$s of a point in %2\$s"),
     WARNINGS_WITHIN_RADIUS("Trong vòng %1\$s", "Within %1\$s"),

@@ -4,6 +4,7 @@ import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.Str
 import org.civic.core.FixSource
 import org.civic.core.LocationFix
+import org.civic.core.expectedLabel
 import kotlin.math.roundToInt
 
 /** The fix's precision and where it came from: "±12 m (GPS)", "Đã chỉnh trên bản đồ". */
@@ -20,11 +21,4 @@ fun accuracyWords(fix: LocationFix, language: AppLanguage): String {
 fun distanceWords(metres: Double): String = "${metres.roundToInt()} m"
 
 /** How long the city expects to take: "khoảng 24 giờ" / "about 24 hours", days beyond two. */
-fun expectedWords(hours: UInt, language: AppLanguage): String {
-    val h = hours.toInt()
-    return if (h > 48 && h % 24 == 0) {
-        language.pick(Str.captureExpectedDays(h / 24))
-    } else {
-        language.pick(Str.captureExpectedHours(h))
-    }
-}
+fun expectedWords(hours: UInt, language: AppLanguage): String = expectedLabel(hours, language.code)

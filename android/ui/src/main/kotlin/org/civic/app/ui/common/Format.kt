@@ -2,6 +2,7 @@ package org.civic.app.ui.common
 
 import org.civic.app.ui.AppLanguage
 import org.civic.app.ui.Str
+import org.civic.core.spanLabel
 import java.time.Duration
 import java.time.Instant
 import java.time.ZoneId
@@ -32,17 +33,7 @@ object Format {
     }
 
     /** A span of hours: "3 giờ", "2 ngày 4 giờ" / "3 h", "2 d 4 h". */
-    fun hours(hours: Double, language: AppLanguage): String {
-        val total = hours.toLong().coerceAtLeast(0)
-        val days = total / 24
-        val rest = total % 24
-        return when {
-            hours < 1 -> language.pick(Str.commonSpanMinutes((hours * 60).toLong()))
-            days == 0L -> language.pick(Str.commonSpanHours(total))
-            rest == 0L -> language.pick(Str.commonSpanDays(days))
-            else -> language.pick(Str.commonSpanDaysHours(days, rest))
-        }
-    }
+    fun hours(hours: Double, language: AppLanguage): String = spanLabel(hours, language.code)
 
     /** Bytes for people on metered data: "1,2 MB" in Vietnamese, "1.2 MB" in English. */
     fun bytes(bytes: Long, language: AppLanguage): String {

@@ -389,4 +389,3 @@ mod tests {
         assert_eq!(fold("Ngu\u{031b}\u{0300}o\u{0301}i"), "nguoi"); // decomposed "Người"-like input
     }
 }
-

@@ -573,6 +573,14 @@ pub struct PendingAction {
     pub queued_at: OffsetDateTime,
 }
 
+impl PendingAction {
+    /// The `Idempotency-Key` its delivery carries: the same on every retry, so an answer lost
+    /// on the way back never makes the server do it twice.
+    pub fn idempotency_key(&self) -> String {
+        format!("official-action-{}-{}", self.seq, self.queued_at.unix_timestamp_nanos())
+    }
+}
+
 /// A span of time for people: "40 phút", "3 giờ", "2 ngày", "2 ngày 4 giờ" / "40 min", "3 h",
 /// "2 d", "2 d 4 h". Never fails on a strange value (negative or not finite counts as none).
 pub fn span_text(hours: f64, lang: Lang) -> String {

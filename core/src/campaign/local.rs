@@ -42,6 +42,14 @@ pub struct PendingCampaignAction {
     pub queued_at: OffsetDateTime,
 }
 
+impl PendingCampaignAction {
+    /// The `Idempotency-Key` its delivery carries: the same on every retry, so a join whose
+    /// answer was lost never founds a second team.
+    pub fn idempotency_key(&self) -> String {
+        format!("campaign-action-{}-{}", self.seq, self.queued_at.unix_timestamp_nanos())
+    }
+}
+
 /// A spot as the phone's live map shows it: what the server said, or the resident's own
 /// report still waiting for a connection (`waiting`), with their own claim or clean not yet
 /// delivered shown on it.

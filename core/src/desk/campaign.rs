@@ -275,23 +275,24 @@ impl CampaignDesk {
                 }
             };
             let mut membership = None;
+            let key = pending.idempotency_key();
             let result: Result<(Option<Spot>, bool), Failure> = match (&pending.action, upload.await) {
                 (_, Err(e)) => Err(e),
                 (CampaignAction::Join { team_id, new_team }, Ok(_)) => {
-                    self.client.join(c, &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() }).await.map(|m| {
+                    self.client.join(c, &JoinCampaign { team_id: team_id.clone(), new_team: new_team.clone() }, &key).await.map(|m| {
                         membership = Some(m);
                         (None, false)
                     })
                 }
                 (CampaignAction::Spot { id, category, location }, Ok(Some(hash))) => self
                     .client
-                    .report_spot(c, &NewSpot { id: id.clone(), category: category.clone(), location: *location, photo: hash })
+                    .report_spot(c, &NewSpot { id: id.clone(), category: category.clone(), location: *location, photo: hash }, &key)
                     .await
                     .map(|r| (Some(r.spot), r.merged)),
-                (CampaignAction::Claim { spot }, Ok(_)) => self.client.claim(c, spot).await.map(|s| (Some(s), false)),
+                (CampaignAction::Claim { spot }, Ok(_)) => self.client.claim(c, spot, &key).await.map(|s| (Some(s), false)),
                 (CampaignAction::Clean { spot, location, kg }, Ok(Some(hash))) => self
                     .client
-                    .clean(c, spot, &CleanSpot { photo: hash, photo_location: *location, kg: *kg })
+                    .clean(c, spot, &CleanSpot { photo: hash, photo_location: *location, kg: *kg }, &key)
                     .await
                     .map(|s| (Some(s), false)),
                 (_, Ok(None)) => {

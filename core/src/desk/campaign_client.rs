@@ -20,20 +20,22 @@ impl CampaignClient {
         self.link.get("/campaigns", &[]).await
     }
 
-    pub async fn join(&self, campaign: &str, join: &JoinCampaign) -> Result<Membership, Failure> {
-        self.link.post(&format!("/campaigns/{campaign}/join"), join).await
+    // Each write carries `key` as its Idempotency-Key (`PendingCampaignAction::idempotency_key`).
+
+    pub async fn join(&self, campaign: &str, join: &JoinCampaign, key: &str) -> Result<Membership, Failure> {
+        self.link.post(&format!("/campaigns/{campaign}/join"), join, key).await
     }
 
-    pub async fn report_spot(&self, campaign: &str, spot: &NewSpot) -> Result<SpotReceipt, Failure> {
-        self.link.post(&format!("/campaigns/{campaign}/spots"), spot).await
+    pub async fn report_spot(&self, campaign: &str, spot: &NewSpot, key: &str) -> Result<SpotReceipt, Failure> {
+        self.link.post(&format!("/campaigns/{campaign}/spots"), spot, key).await
     }
 
-    pub async fn claim(&self, campaign: &str, spot: &str) -> Result<Spot, Failure> {
-        self.link.post(&format!("/campaigns/{campaign}/spots/{spot}/claim"), &()).await
+    pub async fn claim(&self, campaign: &str, spot: &str, key: &str) -> Result<Spot, Failure> {
+        self.link.post(&format!("/campaigns/{campaign}/spots/{spot}/claim"), &(), key).await
     }
 
-    pub async fn clean(&self, campaign: &str, spot: &str, clean: &CleanSpot) -> Result<Spot, Failure> {
-        self.link.post(&format!("/campaigns/{campaign}/spots/{spot}/clean"), clean).await
+    pub async fn clean(&self, campaign: &str, spot: &str, clean: &CleanSpot, key: &str) -> Result<Spot, Failure> {
+        self.link.post(&format!("/campaigns/{campaign}/spots/{spot}/clean"), clean, key).await
     }
 
     /// The spots of a campaign changed since a cursor.

@@ -119,17 +119,27 @@ impl OfficialClient {
 
     /// Moves a report on under the lifecycle's rules (the server checks them).
     pub async fn change_status(&self, id: ReportId, change: &ChangeStatus) -> Result<ReportView> {
-        let request = self.http.post(self.url(&format!("/reports/{id}/status"))).bearer_auth(&self.session.token).json(change);
+        self.change_status_once(id, change, &fresh_key()).await
+    }
+
+    /// A POST as this official with its `Idempotency-Key`: sent again with the same key after
+    /// a lost answer, the server answers as the first time.
+    async fn post_once<T: serde::de::DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, key: &str) -> Result<T> {
+        let request = self.http.post(self.url(path)).bearer_auth(&self.session.token).header(client::IDEMPOTENCY_KEY, key).json(body);
         Ok(client::json(request.timeout(self.timeout).send().await).await?)
+    }
+
+    async fn change_status_once(&self, id: ReportId, change: &ChangeStatus, key: &str) -> Result<ReportView> {
+        self.post_once(&format!("/reports/{id}/status"), change, key).await
     }
 
     /// Resolves a report with what was done and an after-photo taken at `location`.
     pub async fn resolve(&self, id: ReportId, note: &str, photo: &[u8], location: GeoFix) -> Result<ReportView> {
         let hash = self.upload_photo(photo).await?;
-        self.resolve_with(id, note, hash, location).await
+        self.resolve_with(id, note, hash, location, &fresh_key()).await
     }
 
-    async fn resolve_with(&self, id: ReportId, note: &str, hash: String, location: GeoFix) -> Result<ReportView> {
+    async fn resolve_with(&self, id: ReportId, note: &str, hash: String, location: GeoFix, key: &str) -> Result<ReportView> {
         let change = ChangeStatus {
             to: Status::Resolved,
             note: Some(note.to_owned()),
@@ -138,14 +148,16 @@ impl OfficialClient {
             duplicate_of: None,
             unit: None,
         };
-        self.change_status(id, &change).await
+        self.change_status_once(id, &change, key).await
     }
 
     /// Answers the citizen on the report's public timeline.
     pub async fn reply(&self, id: ReportId, text: &str) -> Result<ReportView> {
-        let body = Reply { text: text.to_owned() };
-        let request = self.http.post(self.url(&format!("/reports/{id}/replies"))).bearer_auth(&self.session.token).json(&body);
-        Ok(client::json(request.timeout(self.timeout).send().await).await?)
+        self.reply_once(id, text, &fresh_key()).await
+    }
+
+    async fn reply_once(&self, id: ReportId, text: &str, key: &str) -> Result<ReportView> {
+        self.post_once(&format!("/reports/{id}/replies"), &Reply { text: text.to_owned() }, key).await
     }
 
     /// The reply templates to pick from.
@@ -214,16 +226,17 @@ impl OfficialDesk {
     pub async fn send(&self) -> Result<DeskOutcome> {
         let mut outcome = DeskOutcome::default();
         for pending in self.pending()? {
+            let key = pending.idempotency_key();
             let result = match &pending.action {
                 OfficialAction::ChangeStatus { to, note } => {
                     let change =
                         ChangeStatus { to: *to, note: note.clone(), photo: None, photo_location: None, duplicate_of: None, unit: None };
-                    self.client.change_status(pending.report, &change).await
+                    self.client.change_status_once(pending.report, &change, &key).await
                 }
-                OfficialAction::Reply { text } => self.client.reply(pending.report, text).await,
+                OfficialAction::Reply { text } => self.client.reply_once(pending.report, text, &key).await,
                 OfficialAction::Resolve { note, location } => match self.store.read(|c| store::official_action_photo(c, pending.seq))? {
                     Some((jpeg, hash)) => match self.client.put_photo(jpeg, &hash).await {
-                        Ok(()) => self.client.resolve_with(pending.report, note, hash, *location).await,
+                        Ok(()) => self.client.resolve_with(pending.report, note, hash, *location, &key).await,
                         Err(e) => Err(e),
                     },
                     None => Err(Error::Photo(photo::PhotoError::Empty)),
@@ -246,4 +259,9 @@ impl OfficialDesk {
         }
         Ok(outcome)
     }
+}
+
+/// A new `Idempotency-Key` for a call made once, now.
+fn fresh_key() -> String {
+    uuid::Uuid::now_v7().to_string()
 }

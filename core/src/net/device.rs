@@ -11,6 +11,9 @@ use super::failure::{self, Failure};
 use super::{Stop, TokenStore};
 use crate::protocol::{API_PREFIX, DeviceRegistered, RegisterDevice};
 
+/// The header that makes a retried write safe (the IETF httpapi draft).
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
 /// Timeouts that fit a slow mobile connection.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkOptions {
@@ -113,10 +116,12 @@ impl DeviceLink {
         Ok(response.bytes().await.map_err(failure::transport)?.to_vec())
     }
 
-    /// A POST as this device (registering it first if need be), its JSON answer read.
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T, Failure> {
+    /// A POST as this device (registering it first if need be), its JSON answer read. The
+    /// `key` goes as its `Idempotency-Key`: sent again with the same key after a lost answer,
+    /// the server answers as the first time instead of doing it twice.
+    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize, key: &str) -> Result<T, Failure> {
         let token = self.token_as_failure().await?;
-        let request = self.http.post(self.url(path)).bearer_auth(token).timeout(self.timeout()).json(body);
+        let request = self.http.post(self.url(path)).bearer_auth(token).header(IDEMPOTENCY_KEY, key).timeout(self.timeout()).json(body);
         failure::json(request.send().await).await
     }
 

@@ -10,7 +10,7 @@ mod device;
 mod failure;
 mod token;
 
-pub use device::{DeviceLink, LinkOptions};
+pub use device::{DeviceLink, IDEMPOTENCY_KEY, LinkOptions};
 pub use failure::{Failure, check, json, transport};
 pub use token::{FileTokenStore, MemoryTokenStore, TokenStore};
 

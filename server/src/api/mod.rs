@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod campaigns;
 pub mod citizen;
 pub mod feed;
+pub mod idempotency;
 pub mod officials;
 pub mod open311;
 pub mod openapi;

@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
         (name = "campaigns", description = "Green Sunday clean-up campaigns: operators announce them; devices join alone or with a team, report spots, claim and clean them; anyone reads the live map and the summary."),
         (name = "warnings", description = "Warnings in CAP 1.2: operators publish, update, cancel and import them; anyone reads them; devices register to be woken. The CAP feed itself is at `/cap/alerts.atom`."),
     ),
-    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia)),
+    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia, IdempotencyInProgress, IdempotencyRefused, BadIdempotencyKey)),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
@@ -77,6 +77,27 @@ pub struct TooLarge(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct UnsupportedMedia(pub Problem);
 
+/// The request cannot be read (the operation's own kinds), or its `Idempotency-Key` is not 1 to
+/// 255 visible ASCII characters (`bad-idempotency-key`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadIdempotencyKey(pub Problem);
+
+/// The first request with this `Idempotency-Key` is still running (`idempotency-in-progress`):
+/// try again in a moment, and get its answer.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
+)]
+pub struct IdempotencyInProgress(pub Problem);
+
+/// Refused by a rule (the operation's own kinds), or this `Idempotency-Key` was sent before with
+/// another request (`idempotency-key-reused`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct IdempotencyRefused(pub Problem);
+
 /// The server's fault; nothing the client sent was lost. Try again.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
@@ -105,9 +126,13 @@ pub struct Served(pub Bytes);
 
 /// Completes the document `crate::router` split off its routes and serializes it: every
 /// operation also answers 429 (rate limit, before any handler) and 500; one that takes a
-/// token, 401; one that takes a body, 413 and 415. Handlers document only their own answers.
+/// token, 401; one that takes a body, 413 and 415; a POST or PATCH that takes a token, the
+/// `Idempotency-Key` header and its 400, 409 and 422. Handlers document only their own answers.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.post, &mut item.patch].into_iter().flatten() {
+            idempotent(op);
+        }
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -137,6 +162,32 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     let mut json = serde_json::to_value(&doc).unwrap_or_default();
     reference_inlined_schemas(&mut json);
     Served(Bytes::from(serde_json::to_vec(&json).unwrap_or_default()))
+}
+
+/// A POST or PATCH that takes credentials may carry an `Idempotency-Key` (see
+/// `api::idempotency`): the header, and the answers it can bring.
+fn idempotent(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    if op.security.as_ref().is_none_or(|s| s.is_empty()) {
+        return;
+    }
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Any unique value (a UUID): the same request sent again with it after a lost answer gets the first answer, \
+             marked `Idempotent-Replayed: true`; sent with another request, 422 `idempotency-key-reused`. Kept 24 hours, per token.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255)).pattern(Some("^[!-~]+$"))))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(key);
+    let responses = &mut op.responses.responses;
+    responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadIdempotencyKey")));
+    responses.entry("409".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("IdempotencyInProgress")));
+    responses.entry("422".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("IdempotencyRefused")));
 }
 
 /// utoipa 5 inlines a generic type's argument (`Page<ReportView>` becomes `Page_ReportView`

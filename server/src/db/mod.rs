@@ -24,6 +24,7 @@ pub mod counters;
 pub mod demo;
 pub mod devices;
 mod error;
+pub mod idempotency;
 mod pg;
 pub mod photos;
 pub mod places;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
+    include_str!("schema_v10.sql"),
 ];
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v1.sql"),
@@ -70,6 +72,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v7.sql"),
     include_str!("pg_v8.sql"),
     include_str!("pg_v9.sql"),
+    include_str!("pg_v10.sql"),
 ];
 const READERS: usize = 4;
 /// The advisory lock every PostgreSQL write transaction holds (and migrations, on a

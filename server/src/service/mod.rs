@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod compose;
 pub mod devices;
 pub mod feedback;
+pub mod idempotency;
 pub mod open311;
 pub mod photos;
 pub mod places;

@@ -15,7 +15,7 @@ use tempfile::tempdir;
 const PHU_XUAN: &str = "19753";
 const PHU_HO: &str = "19918";
 
-fn flood(headline_vi: &str, severity: &str) -> Value {
+pub fn flood(headline_vi: &str, severity: &str) -> Value {
     let expires =
         (time::OffsetDateTime::now_utc() + time::Duration::hours(12)).format(&time::format_description::well_known::Rfc3339).unwrap();
     json!({

@@ -7,6 +7,7 @@ mod api;
 mod campaigns;
 mod clock;
 mod common;
+mod idempotency;
 mod open311;
 mod openapi;
 mod photostore;

@@ -34,8 +34,7 @@ async fn ratings_written_as_notes_become_typed_when_the_server_upgrades() {
     srv.kill();
 
     // As the release before wrote it: no rating column, the stars only in the note.
-    let version = if test_database(dir.path()).is_some() { "UPDATE schema_version SET version = 8;" } else { "PRAGMA user_version = 8;" };
-    exec_sql_at(dir.path(), &format!("ALTER TABLE timeline_event DROP COLUMN rating; {version}"));
+    downgrade_schema(dir.path(), 8);
 
     let srv = TestServer::start(dir.path(), &[]);
     let mine: Value = srv.get(Some(&citizen), &format!("/api/v1/reports/{}", report.id)).await.json().await.unwrap();

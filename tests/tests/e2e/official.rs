@@ -112,3 +112,34 @@ async fn a_citizen_rates_each_outcome_once_and_a_reopened_report_can_be_rated_ag
     phone.syncer.rate(id, 5, None).await.unwrap();
     assert_eq!(phone.civic.report(id).unwrap().rating(), Some(5));
 }
+
+/// A reply whose answer is lost on the way back (the server wrote it) goes again with the same
+/// Idempotency-Key: the server answers as the first time, and the citizen reads it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_whose_answer_was_lost_is_written_once() {
+    let server_dir = tempdir().unwrap();
+    let server = Server::start(server_dir.path()).await;
+    let (citizen_dir, official_dir) = (tempdir().unwrap(), tempdir().unwrap());
+    let citizen = Device::open(citizen_dir.path(), &server.url);
+    let id = citizen.capture(2);
+    citizen.syncer.sync_now().await;
+    let session = OfficialClient::login(&server.url, ADMIN, ADMIN_PASSWORD).await.unwrap().session().clone();
+    let text = "Đội vệ sinh sẽ đến trong sáng nay.";
+    let lossy = civic_tests::proxy::Proxy::always(&server.url, civic_tests::proxy::Fault::DropResponse).await;
+    {
+        let phone = Device::open(official_dir.path(), &server.url);
+        let desk = phone.civic.official_desk(Arc::new(OfficialClient::with_session(&lossy, session.clone()).unwrap()));
+        desk.queue(id, OfficialAction::Reply { text: text.into() }, None).unwrap();
+        let outcome = desk.send().await.unwrap();
+        assert!(outcome.sent.is_empty() && outcome.stopped.is_some(), "the answer never came: {:?}", outcome.stopped);
+        assert_eq!(desk.pending().unwrap().len(), 1, "so the reply still waits");
+    }
+    let phone = Device::open(official_dir.path(), &server.url);
+    let desk = phone.civic.official_desk(Arc::new(OfficialClient::with_session(&server.url, session).unwrap()));
+    let outcome = desk.send().await.unwrap();
+    assert_eq!((outcome.sent.len(), outcome.refused.len()), (1, 0), "{:?}", outcome.stopped);
+    citizen.syncer.sync_now().await;
+    let seen = citizen.civic.report(id).unwrap();
+    let replies = seen.timeline.iter().filter(|e| e.note.as_deref() == Some(text)).count();
+    assert_eq!(replies, 1, "the reply is on the timeline once, not twice");
+}

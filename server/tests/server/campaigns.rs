@@ -10,7 +10,7 @@ use tempfile::tempdir;
 /// Phú Xuân, the ward of the citadel.
 const HUE: &str = "19753";
 
-async fn announce(srv: &TestServer, operator: &str, starts_in_min: i64, lasts_min: i64) -> Value {
+pub async fn announce(srv: &TestServer, operator: &str, starts_in_min: i64, lasts_min: i64) -> Value {
     let start = srv.now() + time::Duration::minutes(starts_in_min);
     let end = start + time::Duration::minutes(lasts_min);
     let fmt = hue_time;
@@ -42,7 +42,7 @@ fn east(at: (f64, f64), metres: f64) -> (f64, f64) {
     (at.0, at.1 + metres / (111_320.0 * at.0.to_radians().cos()))
 }
 
-async fn report_spot(srv: &TestServer, device: &str, campaign: &str, at: (f64, f64), seed: u32) -> (StatusCode, Value) {
+pub async fn report_spot(srv: &TestServer, device: &str, campaign: &str, at: (f64, f64), seed: u32) -> (StatusCode, Value) {
     let photo = srv.upload(device, &jpeg(320, 240, seed)).await;
     let id = uuid_v4(seed);
     let r = srv

@@ -4,6 +4,7 @@
 mod admin;
 mod alerts;
 mod api;
+mod authorization;
 mod campaigns;
 mod clock;
 mod common;

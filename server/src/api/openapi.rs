@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
         (name = "campaigns", description = "Green Sunday clean-up campaigns: operators announce them; devices join alone or with a team, report spots, claim and clean them; anyone reads the live map and the summary."),
         (name = "warnings", description = "Warnings in CAP 1.2: operators publish, update, cancel and import them; anyone reads them; devices register to be woken. The CAP feed itself is at `/cap/alerts.atom`."),
     ),
-    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia, IdempotencyInProgress, IdempotencyRefused, BadIdempotencyKey)),
+    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia, IdempotencyInProgress, IdempotencyRefused, BadIdempotencyKey, BadRequest)),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
@@ -76,6 +76,12 @@ pub struct TooLarge(pub Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct UnsupportedMedia(pub Problem);
+
+/// The request cannot be read: a body that is not valid JSON for the operation
+/// (`malformed-json`), a query (`bad-query`) or a path parameter (`bad-path`) of the wrong form.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(pub Problem);
 
 /// The request cannot be read (the operation's own kinds), or its `Idempotency-Key` is not 1 to
 /// 255 visible ASCII characters (`bad-idempotency-key`).
@@ -126,7 +132,8 @@ pub struct Served(pub Bytes);
 
 /// Completes the document `crate::router` split off its routes and serializes it: every
 /// operation also answers 429 (rate limit, before any handler) and 500; one that takes a
-/// token, 401; one that takes a body, 413 and 415; a POST or PATCH that takes a token, the
+/// token, 401; one that takes a body, a query or a path parameter, 400; one that takes a body,
+/// 413 and 415; a POST or PATCH that takes a token, the
 /// `Idempotency-Key` header and its 400, 409 and 422. Handlers document only their own answers.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     for item in doc.paths.paths.values_mut() {
@@ -149,6 +156,11 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
             let responses = &mut op.responses.responses;
             if takes_token {
                 responses.entry("401".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+            }
+            // A body, a query or a path parameter that cannot be read is 400 before the handler.
+            let takes_input = takes_body || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if takes_input {
+                responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
             }
             if takes_body {
                 responses.entry("413".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooLarge")));

@@ -270,3 +270,68 @@ async fn a_real_problem_has_the_documented_shape() {
         doc["components"]["schemas"]["Problem"]["properties"].as_object().expect("Problem").keys().map(String::as_str).collect();
     assert_eq!(keys, documented);
 }
+
+/// What a client generated from the document must be ready for: a body that is not JSON, a
+/// path parameter of the wrong form and a bad Idempotency-Key get only statuses the operation
+/// documents, each a problem.
+#[tokio::test]
+async fn bad_bodies_paths_and_keys_get_only_documented_answers() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let (device, official) = (srv.device().await, srv.login(ADMIN, ADMIN_PASSWORD).await);
+    let mut undocumented = Vec::new();
+    for (method, path) in operations(&doc) {
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        let documented: BTreeSet<String> = op["responses"].as_object().unwrap().keys().cloned().collect();
+        let token = match op["security"].as_array().and_then(|s| s.first()).and_then(|s| s.as_object()?.keys().next().cloned()) {
+            Some(kind) if kind == "device_token" => Some(&device),
+            Some(_) => Some(&official),
+            None => None,
+        };
+        let takes_body = op.get("requestBody").is_some();
+        let mut tries: Vec<(&str, String, Option<&str>, Option<&str>)> = Vec::new();
+        if path.contains('{') {
+            tries.push((
+                "a path of the wrong form",
+                path.replace("{id}", "not-an-id")
+                    .replace("{spot}", "x")
+                    .replace("{hash}", "xyz")
+                    .replace("{number}", "?")
+                    .replace("{code}", "%00"),
+                None,
+                None,
+            ));
+        }
+        let concrete = path
+            .replace("{id}", "0192f3a0-0000-7000-8000-000000000001")
+            .replace("{spot}", "0192f3a0-0000-7000-8000-000000000002")
+            .replace("{hash}", &"a".repeat(64))
+            .replace("{number}", "HUE-2026-000001")
+            .replace("{code}", "litter");
+        if takes_body && !path.contains("/photos/") {
+            tries.push(("a body that is not JSON", concrete.clone(), Some("{"), None));
+        }
+        if matches!(method.as_str(), "POST" | "PATCH") && token.is_some() {
+            tries.push(("a bad Idempotency-Key", concrete.clone(), Some("{}"), Some("has space")));
+        }
+        for (what, url, body, key) in tries {
+            let mut req = srv.http.request(Method::from_bytes(method.as_bytes()).unwrap(), srv.url(&url));
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            if let Some(b) = body {
+                req = req.header("content-type", "application/json").body(b.to_owned());
+            }
+            if let Some(k) = key {
+                req = req.header("Idempotency-Key", k);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16().to_string();
+            if !documented.contains(&status) {
+                undocumented.push(format!("{method} {path} with {what}: {status} (documented: {documented:?})"));
+            }
+        }
+    }
+    assert!(undocumented.is_empty(), "answers the document does not list:\n{}", undocumented.join("\n"));
+}

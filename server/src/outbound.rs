@@ -80,6 +80,29 @@ impl Resolve for PublicOnly {
     }
 }
 
+/// Whether a URL someone gave us may be called from this server: `http(s)`, and a host that is
+/// neither a literal address outside the public internet nor a name that only means something
+/// inside a network (`localhost`, `*.local`, `*.internal`, `*.localhost`). Names that resolve
+/// to private addresses are caught by the resolver of the clients below.
+pub fn public_url(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else { return false };
+    let local_name = host == "localhost" || [".localhost", ".local", ".internal", ".localdomain"].iter().any(|s| host.ends_with(s));
+    matches!(url.scheme(), "http" | "https") && !local_name && host_allowed(url, false)
+}
+
+/// A client for a URL someone gave us (a UnifiedPush endpoint): names resolve only to public
+/// addresses, no redirect is followed.
+pub fn public_only_client(timeout: Duration) -> Result<reqwest::Client, FetchError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("civic-server/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(PublicOnly))
+        .build()
+        .map_err(|e| FetchError::Network(e.to_string()))
+}
+
 fn host_allowed(url: &reqwest::Url, allow_private: bool) -> bool {
     let Some(host) = url.host_str() else { return false };
     // A literal address is never resolved, so it is checked here; a name, by the resolver.

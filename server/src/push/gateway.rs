@@ -377,9 +377,11 @@ impl PushGateway for ApnsGateway {
 /// UnifiedPush: the token is the endpoint URL the device's distributor gave it; a POST of
 /// `{"alert": id}` with `TTL` and, for Severe and Extreme warnings, `Urgency: high`.
 ///
-/// Only `https` endpoints are used unless [`UnifiedPushGateway::allow_http`] (tests, a
-/// distributor on the local network); any other token is reported as invalid. The body
-/// is sent as is, not Web Push encrypted (RFC 8291): it holds only the public alert id.
+/// Only `https` endpoints on the public internet are used (a literal address is checked, a name
+/// resolves to public addresses only, no redirect is followed) unless
+/// [`UnifiedPushGateway::allow_http`] (tests, a distributor on the local network); any other
+/// token is reported as invalid. The body is sent as is, not Web Push encrypted (RFC 8291):
+/// it holds only the public alert id.
 pub struct UnifiedPushGateway {
     client: reqwest::Client,
     ttl_s: u32,
@@ -396,7 +398,8 @@ impl Default for UnifiedPushGateway {
 impl UnifiedPushGateway {
     /// A day's TTL, https only.
     pub fn new() -> Self {
-        UnifiedPushGateway { client: push_client(), ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY }
+        let client = crate::outbound::public_only_client(Duration::from_secs(30)).unwrap_or_else(|_| push_client());
+        UnifiedPushGateway { client, ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY }
     }
 
     /// How long the distributor should keep an undelivered message, in seconds.
@@ -423,7 +426,8 @@ impl UnifiedPushGateway {
 
     async fn send_one(&self, m: &PushMessage) -> Delivery {
         let url = match reqwest::Url::parse(&m.token) {
-            Ok(u) if u.host().is_some() && (u.scheme() == "https" || (self.allow_http && u.scheme() == "http")) => u,
+            Ok(u) if self.allow_http && u.host().is_some() && matches!(u.scheme(), "http" | "https") => u,
+            Ok(u) if u.scheme() == "https" && crate::outbound::public_url(&u) => u,
             _ => return Delivery::Gone,
         };
         let urgency = if m.severity >= Severity::Severe { "high" } else { "normal" };

@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 
 use civic_core::model::Localized;
-use civic_core::protocol::{AlertView, PushRegistration};
+use civic_core::protocol::{AlertView, PushProvider, PushRegistration};
 use civic_core::warning::Area;
 
 use super::accounts::Caller;
@@ -58,6 +58,12 @@ impl Warnings {
             };
             ServiceError::refused(kind, e.to_string())
         })?;
+        // An endpoint this server would POST to: never one inside a network (by name or by
+        // number), so a device cannot make the server call its neighbours.
+        let endpoint = reqwest::Url::parse(&reg.token);
+        if reg.provider == PushProvider::UnifiedPush && !endpoint.is_ok_and(|u| u.scheme() == "https" && crate::outbound::public_url(&u)) {
+            return Err(ServiceError::refused("bad-token", "a UnifiedPush endpoint is an https URL on the public internet"));
+        }
         let json = serde_json::to_string(&reg).map_err(ServiceError::internal)?;
         let id = device.clone();
         db.write(move |tx| devices::save_push_registration(tx, &id, &json, now)).await?;

@@ -16,6 +16,8 @@ use civic_server::push::{
 };
 use serde_json::{Value, json};
 
+use crate::common::*;
+
 /// A request as the stand-in saw it.
 #[derive(Debug, Clone)]
 struct Seen {
@@ -346,4 +348,43 @@ async fn a_warning_wakes_the_devices_near_it_through_every_service() {
     }
     assert_eq!((fcm_mock.seen().len(), apns_mock.seen().len(), up_mock.seen().len()), (2, 1, 2));
     assert_eq!(planner.len(), 4);
+}
+
+/// A device cannot make the server call inside a network through its UnifiedPush endpoint:
+/// such an endpoint is refused when registered, by name and by number, and never called.
+#[tokio::test]
+async fn unified_push_endpoints_inside_a_network_are_refused_and_never_called() {
+    let inside = [
+        "https://127.0.0.1/up",
+        "https://10.1.2.3/up",
+        "https://192.168.1.1/up",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/up",
+        "https://[fd00::1]/up",
+        "https://[::ffff:127.0.0.1]/up",
+        "https://localhost/up",
+        "https://printer.local/up",
+        "https://metadata.google.internal/computeMetadata/v1",
+    ];
+    // Stored before this rule (or by a server without it): the gateway forgets them unsent.
+    let strict = UnifiedPushGateway::new();
+    let batch: Vec<PushMessage> = inside.iter().map(|e| message(PushProvider::UnifiedPush, e, Severity::Extreme)).collect();
+    let outcome = strict.send(&batch).await.unwrap();
+    assert_eq!((outcome.sent, outcome.failed, outcome.invalid_tokens.len()), (0, 0, inside.len()));
+
+    // Registering one is refused: 422 bad-token. A public https endpoint is taken.
+    let dir = tempfile::tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let device = srv.device().await;
+    let register = |token: &str| {
+        srv.http
+            .put(srv.url("/api/v1/devices/me/push"))
+            .bearer_auth(&device)
+            .json(&json!({"provider": "unified_push", "token": token, "anywhere": true}))
+            .send()
+    };
+    for endpoint in inside.iter().chain(&["http://ntfy.sh/up-plain"]) {
+        assert_problem(register(endpoint).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "bad-token").await;
+    }
+    assert!(register("https://ntfy.sh/upAbC123?up=1").await.unwrap().status().is_success());
 }

@@ -89,11 +89,6 @@ impl DeviceLink {
         Ok(registered.token)
     }
 
-    /// The token for a call the user is waiting on: failures as the core's errors.
-    pub async fn token_or_error(&self) -> crate::Result<String> {
-        Ok(self.token().await?)
-    }
-
     /// The token where only the network's verdict is wanted: the phone's storage failing
     /// counts as a passing trouble.
     async fn token_as_failure(&self) -> Result<String, Failure> {
@@ -123,16 +118,6 @@ impl DeviceLink {
         let token = self.token_as_failure().await?;
         let request = self.http.post(self.url(path)).bearer_auth(token).header(IDEMPOTENCY_KEY, key).timeout(self.timeout()).json(body);
         failure::json(request.send().await).await
-    }
-
-    /// A write as this device whose answer carries nothing the phone keeps.
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&(impl Serialize + ?Sized)>) -> Result<(), Failure> {
-        let token = self.token_as_failure().await?;
-        let mut request = self.http.request(method, self.url(path)).bearer_auth(token).timeout(self.timeout());
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        failure::check(request.send().await).await.map(|_| ())
     }
 
     /// Uploads one photo as this device, with time for its size on a slow link.

@@ -150,11 +150,6 @@ impl Syncer {
         Ok(Syncer { store, city, link, campaigns, options, state, running: Mutex::new(None) })
     }
 
-    /// The device's link to the server.
-    pub fn link(&self) -> &Arc<DeviceLink> {
-        &self.link
-    }
-
     /// Green Sunday's desk, sharing this syncer's link (one sender of its actions at a time).
     pub fn campaign_desk(&self) -> Arc<CampaignDesk> {
         Arc::clone(&self.campaigns)

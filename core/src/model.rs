@@ -92,7 +92,9 @@ pub struct UnknownName(pub String);
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GeoFix {
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
     pub lat: f64,
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
     pub lon: f64,
     /// Radius of 68% confidence, in metres (Android's and iOS's meaning).
     pub accuracy_m: f64,
@@ -268,6 +270,26 @@ impl FromStr for Lang {
         }
     }
 }
+
+/// A `[lat, lon]` pair as the API documents it (WGS 84 degrees): exactly two numbers.
+#[cfg(feature = "openapi")]
+pub struct LatLonPair;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for LatLonPair {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(Type::Number))
+            .min_items(Some(2))
+            .max_items(Some(2))
+            .description(Some("`[lat, lon]` in WGS 84 degrees"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for LatLonPair {}
 
 /// A text in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

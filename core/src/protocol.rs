@@ -3,6 +3,8 @@
 //! Version 1. Fields are added, never renamed; unknown fields in requests that change
 //! state are refused (`deny_unknown_fields`) so a typo is an error, not silently ignored.
 
+pub mod whole;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -254,6 +256,7 @@ pub struct ChangeStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub text: String,
 }
 
@@ -262,8 +265,12 @@ pub struct Reply {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
+    /// 1 to 5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    #[serde(deserialize_with = "whole::number")]
     pub stars: u8,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub comment: Option<String>,
 }
 
@@ -289,6 +296,7 @@ pub struct RatingView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reopen {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub reason: String,
 }
 
@@ -406,6 +414,7 @@ pub struct PublishAlert {
     #[serde(default = "actual")]
     pub status: crate::cap::AlertStatus,
     /// Our topic: flood, storm, outage, traffic, health, environment, fire, security, other.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(flood|storm|outage|traffic|health|environment|fire|security|other)$"))]
     pub topic: String,
     pub urgency: crate::cap::Urgency,
     pub severity: crate::warning::Severity,
@@ -418,7 +427,9 @@ pub struct PublishAlert {
     #[serde(with = "time::serde::rfc3339")]
     pub expires: OffsetDateTime,
     /// The warning in each language, Vietnamese first.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub texts: Vec<AlertText>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub areas: Vec<AreaInput>,
 }
 
@@ -432,8 +443,11 @@ fn actual() -> crate::cap::AlertStatus {
 #[serde(deny_unknown_fields)]
 pub struct AlertText {
     /// "vi-VN", "en-US"…
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 35, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub language: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub event: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 160, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub headline: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -449,15 +463,16 @@ pub struct AlertText {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AreaInput {
     /// A ward or commune of the city by its code; the server turns it into polygons.
-    Named {
-        code: String,
-    },
+    Named { code: String },
     /// A closed ring of `[lat, lon]` points.
     Polygon {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
         description: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::model::LatLonPair>))]
         points: Vec<(f64, f64)>,
     },
     Circle {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
         description: String,
         lat: f64,
         lon: f64,
@@ -493,6 +508,8 @@ pub enum PushProvider {
 #[serde(deny_unknown_fields)]
 pub struct PushRegistration {
     pub provider: PushProvider,
+    /// The provider's token for the device: APNs' in hexadecimal, UnifiedPush's an https URL.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4096))]
     pub token: String,
     /// Coarse cell ids (`warning::cells`) around the resident's places.
     #[serde(default)]

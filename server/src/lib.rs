@@ -97,7 +97,8 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest(civic_core::protocol::API_PREFIX, v1).split_for_parts();
     let body_limit = state.limits.max_body_bytes;
     // Every POST and PATCH of /api/v1 may carry an Idempotency-Key (the routes below do not).
-    let api = api.layer(middleware::from_fn_with_state(state.clone(), api::idempotency::layer));
+    // A route layer: a method the path does not take gets its 405 before any key is looked at.
+    let api = api.route_layer(middleware::from_fn_with_state(state.clone(), api::idempotency::layer));
     api.route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/cap/alerts.atom", get(api::feed::atom))

@@ -21,13 +21,14 @@ pub struct NewCampaign {
     pub areas: Vec<String>,
     /// Or an area drawn on the map: a ring of `[lat, lon]` corners inside the city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::model::LatLonPair>>))]
     pub polygon: Option<Vec<(f64, f64)>>,
     #[serde(default)]
     pub meeting_points: Vec<MeetingPoint>,
     /// The categories that count (litter, illegal-dumping, blocked-drain…).
     pub categories: Vec<String>,
     /// "200 spots cleaned".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::protocol::whole::optional")]
     pub goal_spots: Option<u32>,
 }
 
@@ -35,8 +36,11 @@ pub struct NewCampaign {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MeetingPoint {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
     pub lat: f64,
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
     pub lon: f64,
 }
 
@@ -85,6 +89,7 @@ pub struct MoveCampaign {
 #[serde(deny_unknown_fields)]
 pub struct CancelCampaign {
     /// Why, for the residents ("Mưa lớn", "Heavy rain").
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub reason: String,
 }
 
@@ -106,6 +111,7 @@ pub struct JoinCampaign {
     #[serde(default)]
     pub team_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"[^\s\x00-\x1f\x7f-\x9f]"))]
     pub new_team: Option<String>,
 }
 
@@ -123,9 +129,12 @@ pub struct Membership {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSpot {
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub id: String,
     pub category: String,
     pub location: GeoFix,
+    /// The photo's name: the lowercase hex SHA-256 of its bytes, uploaded before.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9a-f]{64}$"))]
     pub photo: String,
 }
 
@@ -134,10 +143,13 @@ pub struct NewSpot {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CleanSpot {
+    /// The after-photo's name: the lowercase hex SHA-256 of its bytes, uploaded before.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9a-f]{64}$"))]
     pub photo: String,
     pub photo_location: GeoFix,
-    /// Kilograms collected, when the team weighs its bags.
+    /// Kilograms collected, when the team weighs its bags (0 to 10,000).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub kg: Option<f64>,
 }
 

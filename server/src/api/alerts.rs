@@ -131,6 +131,7 @@ pub struct AlertsQuery {
     pub include_ended: bool,
     /// At most this many, newest first (1 to 500, 100 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -149,7 +150,7 @@ pub struct AlertsQuery {
     )
 )]
 pub async fn list(State(st): State<AppState>, Query(q): Query<AlertsQuery>) -> ApiResult<Json<Vec<AlertView>>> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let limit = super::within("limit", q.limit, 1, 500)?.unwrap_or(100);
     Ok(Json(alerts::list(&st, q.include_ended, limit).await?))
 }
 
@@ -194,7 +195,7 @@ pub async fn tagged_reports(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Page<ReportView>>> {
-    Ok(Json(alerts::tagged_reports(&st, &caller, id, q.after.as_deref(), q.limit).await?))
+    Ok(Json(alerts::tagged_reports(&st, &caller, id, q.after.as_deref(), super::within("limit", q.limit, 1, 200)?).await?))
 }
 
 /// `PUT /api/v1/devices/me/push`: how to wake this device for warnings.

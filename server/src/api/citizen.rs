@@ -29,12 +29,9 @@ use crate::service::{AppState, devices, feedback, photos, reports, submission, s
     )
 )]
 pub async fn register(State(st): State<AppState>, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<DeviceRegistered>)> {
-    // The body is optional: an empty one registers a device with nothing said about it.
-    let req: RegisterDevice = if body.iter().all(u8::is_ascii_whitespace) {
-        RegisterDevice::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("malformed-json", e.to_string()))?
-    };
+    // The body is optional: an empty one (or `null`) registers a device with nothing said about it.
+    let said = body.trim_ascii();
+    let req: RegisterDevice = if said.is_empty() || said == b"null" { RegisterDevice::default() } else { super::json_object(said)? };
     Ok((StatusCode::CREATED, Json(devices::register(&st, req).await?)))
 }
 
@@ -69,7 +66,7 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
     operation_id = "uploadPhoto",
     summary = "Upload a photo",
     description = "Uploads a photo named by its SHA-256 (idempotent); the server strips its metadata, orients and resizes it.",
-    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded")),
+    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded", pattern = "^[0-9a-f]{64}$")),
     request_body(description = "The photo's bytes (JPEG, or PNG)", content((inline(crate::api::openapi::PhotoBytes) = "image/jpeg"), (inline(crate::api::openapi::PhotoBytes) = "image/png"))),
     security(("device_token" = []), ("official_token" = [])),
     responses(
@@ -139,6 +136,7 @@ pub struct PageQuery {
     pub after: Option<String>,
     /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -159,7 +157,7 @@ pub struct PageQuery {
     )
 )]
 pub async fn mine(State(st): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult<Json<Page<ReportView>>> {
-    Ok(Json(reports::mine(&st, &caller, q.after.as_deref(), q.limit).await?))
+    Ok(Json(reports::mine(&st, &caller, q.after.as_deref(), super::within("limit", q.limit, 1, 200)?).await?))
 }
 
 /// `GET /api/v1/reports/{id}`
@@ -272,6 +270,7 @@ pub struct SyncQuery {
     pub cursor: Option<String>,
     /// Changes per batch, 1 to 1000 (500 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -292,5 +291,5 @@ pub struct SyncQuery {
     )
 )]
 pub async fn sync(State(st): State<AppState>, caller: Caller, Query(q): Query<SyncQuery>) -> ApiResult<Json<SyncBatch>> {
-    Ok(Json(syncing::sync(&st, &caller, q.cursor.as_deref(), q.limit).await?))
+    Ok(Json(syncing::sync(&st, &caller, q.cursor.as_deref(), super::within("limit", q.limit, 1, 1000)?).await?))
 }

@@ -22,10 +22,32 @@ use crate::error::ApiError;
 use crate::service::AppState;
 use crate::service::accounts::{Caller, caller_for_token};
 
-/// A JSON body; malformed JSON, wrong types and unknown fields are 400 problems.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body; one sent as another media type is a 415 problem, and malformed JSON, anything
+/// but an object at the top, wrong types and unknown fields are 400 problems.
 pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let media = req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if media != "application/json" && !(media.starts_with("application/") && media.ends_with("+json")) {
+            return Err(ApiError::UnsupportedMedia("send the body as `Content-Type: application/json`".into()));
+        }
+        let RawBody(body) = RawBody::from_request(req, state).await?;
+        Ok(Json(json_object(&body)?))
+    }
+}
+
+/// A body that must be one JSON object. serde reads a struct from an array of its fields in
+/// order too (`[null, null]`), which no schema of this API allows.
+pub fn json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request("malformed-json", "the body must be a JSON object"));
+    }
+    Ok(axum::Json::<T>::from_bytes(body)?.0)
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
@@ -87,6 +109,14 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         ApiError::bad_request("bad-path", r.body_text())
+    }
+}
+
+/// A query parameter checked against the range its schema declares: 400 `bad-query` outside it.
+pub fn within<T: PartialOrd + std::fmt::Display + Copy>(name: &str, value: Option<T>, min: T, max: T) -> Result<Option<T>, ApiError> {
+    match value {
+        Some(v) if !(min..=max).contains(&v) => Err(ApiError::bad_request("bad-query", format!("`{name}` is {min} to {max}"))),
+        _ => Ok(value),
     }
 }
 

@@ -69,6 +69,7 @@ pub struct InboxQuery {
     pub after: Option<String>,
     /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -89,7 +90,7 @@ pub struct InboxQuery {
     )
 )]
 pub async fn inbox(State(st): State<AppState>, caller: Caller, Query(q): Query<InboxQuery>) -> ApiResult<Json<Page<ReportView>>> {
-    let filter = InboxFilter { status: q.status, ward: q.ward, after: q.after, limit: q.limit };
+    let filter = InboxFilter { status: q.status, ward: q.ward, after: q.after, limit: super::within("limit", q.limit, 1, 200)? };
     Ok(Json(work::inbox(&st, &caller, filter).await?))
 }
 

@@ -5,6 +5,8 @@
 //! from the same `OpenApiRouter` the document comes from, so no route can be served without
 //! being documented and the document names no route the server lacks.
 
+mod links;
+
 use axum::Extension;
 use axum::body::Bytes;
 use axum::http::header;
@@ -34,7 +36,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
         (name = "campaigns", description = "Green Sunday clean-up campaigns: operators announce them; devices join alone or with a team, report spots, claim and clean them; anyone reads the live map and the summary."),
         (name = "warnings", description = "Warnings in CAP 1.2: operators publish, update, cancel and import them; anyone reads them; devices register to be woken. The CAP feed itself is at `/cap/alerts.atom`."),
     ),
-    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, TooLarge, UnsupportedMedia, IdempotencyInProgress, IdempotencyRefused, BadIdempotencyKey, BadRequest)),
+    components(schemas(Problem), responses(TooManyRequests, InternalError, Unauthorized, Forbidden, TooLarge, UnsupportedMedia, IdempotencyInProgress, IdempotencyRefused, BadIdempotencyKey, BadRequest)),
     modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
@@ -66,6 +68,12 @@ pub struct TooManyRequests(pub Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Unauthorized(pub Problem);
+
+/// The token is valid but not for this (`forbidden`): a device's token where an official's is
+/// needed or the other way round, or an official without the role or the unit.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Forbidden(pub Problem);
 
 /// The body is larger than allowed.
 #[derive(ToResponse)]
@@ -132,7 +140,7 @@ pub struct Served(pub Bytes);
 
 /// Completes the document `crate::router` split off its routes and serializes it: every
 /// operation also answers 429 (rate limit, before any handler) and 500; one that takes a
-/// token, 401; one that takes a body, a query or a path parameter, 400; one that takes a body,
+/// token, 401 and 403; one that takes a body, a query or a path parameter, 400; one that takes a body,
 /// 413 and 415; a POST or PATCH that takes a token, the
 /// `Idempotency-Key` header and its 400, 409 and 422. Handlers document only their own answers.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
@@ -156,6 +164,7 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
             let responses = &mut op.responses.responses;
             if takes_token {
                 responses.entry("401".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+                responses.entry("403".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
             }
             // A body, a query or a path parameter that cannot be read is 400 before the handler.
             let takes_input = takes_body || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
@@ -172,6 +181,8 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     }
     // Serializing our own document cannot fail (string keys, no non-finite numbers).
     let mut json = serde_json::to_value(&doc).unwrap_or_default();
+    close_variants(&mut json, &["AreaInput"]);
+    links::add(&mut json);
     reference_inlined_schemas(&mut json);
     Served(Bytes::from(serde_json::to_vec(&json).unwrap_or_default()))
 }
@@ -200,6 +211,18 @@ fn idempotent(op: &mut utoipa::openapi::path::Operation) {
     responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadIdempotencyKey")));
     responses.entry("409".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("IdempotencyInProgress")));
     responses.entry("422".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("IdempotencyRefused")));
+}
+
+/// serde's `deny_unknown_fields` on an internally tagged enum refuses unknown fields in every
+/// variant; utoipa says so for structs only. Says it for the variants of these schemas.
+fn close_variants(doc: &mut Value, names: &[&str]) {
+    for name in names {
+        let pointer = format!("/components/schemas/{name}/oneOf");
+        let Some(Value::Array(variants)) = doc.pointer_mut(&pointer) else { continue };
+        for variant in variants.iter_mut().filter_map(Value::as_object_mut) {
+            variant.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
 }
 
 /// utoipa 5 inlines a generic type's argument (`Page<ReportView>` becomes `Page_ReportView`

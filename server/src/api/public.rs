@@ -79,7 +79,7 @@ pub async fn city_wards(State(st): State<AppState>) -> axum::response::Response 
     operation_id = "getPhoto",
     summary = "Get a photo",
     description = "Returns a stored photo as a metadata-free JPEG, cacheable forever.",
-    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded")),
+    params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded", pattern = "^[0-9a-f]{64}$")),
     responses(
         (status = 200, description = "The JPEG", content_type = "image/jpeg", body = inline(crate::api::openapi::PhotoBytes), headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
         (status = 404, description = "No such photo", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
@@ -94,8 +94,9 @@ pub async fn photo(State(st): State<AppState>, Path(hash): Path<String>) -> ApiR
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
-    /// `min_lon,min_lat,max_lon,max_lat`
+    /// `min_lon,min_lat,max_lon,max_lat` in decimal degrees (WGS 84), west and south first.
     #[serde(default)]
+    #[param(pattern = r"^-?[0-9]{1,3}(\.[0-9]{1,15})?(,-?[0-9]{1,3}(\.[0-9]{1,15})?){3}$")]
     pub bbox: Option<String>,
     /// Only this category (its code).
     #[serde(default)]
@@ -117,7 +118,28 @@ pub struct PublicQuery {
     pub after: Option<String>,
     /// Reports per page, 1 to 200 (50 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+}
+
+/// A `bbox` as its pattern says (four decimal numbers; 400 `bad-query` otherwise), west of east
+/// and south of north, on the globe (400 `bad-bbox` otherwise).
+fn parse_bbox(bbox: &str) -> Result<(f64, f64, f64, f64), ApiError> {
+    let decimal = |x: &str| {
+        let digits = x.strip_prefix('-').unwrap_or(x);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "1"));
+        let all_digits = |d: &str, most: usize| (1..=most).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
+        (all_digits(whole, 3) && all_digits(fraction, 15)).then(|| x.parse::<f64>().ok()).flatten()
+    };
+    let v: Option<Vec<f64>> = bbox.split(',').map(decimal).collect();
+    let Some([min_lon, min_lat, max_lon, max_lat]) = v.as_deref().and_then(|v| <[f64; 4]>::try_from(v).ok()) else {
+        return Err(ApiError::bad_request("bad-query", "bbox is min_lon,min_lat,max_lon,max_lat in decimal degrees"));
+    };
+    let on_globe = min_lon.abs() <= 180.0 && max_lon.abs() <= 180.0 && min_lat.abs() <= 90.0 && max_lat.abs() <= 90.0;
+    if !on_globe || min_lon > max_lon || min_lat > max_lat {
+        return Err(ApiError::bad_request("bad-bbox", "bbox is west,south,east,north: west ≤ east, south ≤ north, within ±180° and ±90°"));
+    }
+    Ok((min_lon, min_lat, max_lon, max_lat))
 }
 
 /// `GET /api/v1/public/reports`: newest first, filtered, paged.
@@ -131,22 +153,13 @@ pub struct PublicQuery {
     params(PublicQuery),
     responses(
         (status = 200, description = "A page of public reports", body = Page<PublicReport>),
-        (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad parameter (`bad-query`, `bad-bbox`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(State(st): State<AppState>, Query(q): Query<PublicQuery>) -> ApiResult<Json<Page<PublicReport>>> {
-    let bbox = match &q.bbox {
-        Some(bbox) => {
-            let v: Vec<f64> = bbox.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            let [min_lon, min_lat, max_lon, max_lat] = v[..] else {
-                return Err(ApiError::bad_request("bad-query", "bbox is min_lon,min_lat,max_lon,max_lat"));
-            };
-            Some((min_lon, min_lat, max_lon, max_lat))
-        }
-        None => None,
-    };
+    let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     let filter = PublicFilter { bbox, category: q.category, ward: q.ward, status: q.status, from: q.from, to: q.to };
-    Ok(Json(public::list(&st, filter, q.after.as_deref(), q.limit).await?))
+    Ok(Json(public::list(&st, filter, q.after.as_deref(), super::within("limit", q.limit, 1, 200)?).await?))
 }
 
 /// `GET /api/v1/public/reports/{public_number}`
@@ -172,13 +185,16 @@ pub async fn detail(State(st): State<AppState>, Path(number): Path<String>) -> A
 #[serde(deny_unknown_fields)]
 pub struct NearbyQuery {
     /// Latitude of the point (WGS 84).
+    #[param(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Longitude of the point (WGS 84).
+    #[param(minimum = -180, maximum = 180)]
     pub lon: f64,
     /// The category code to look for.
     pub category: String,
-    /// Metres; 50 by default, at most 500.
+    /// Metres, 1 to 500 (50 by default).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 500)]
     pub radius_m: Option<f64>,
 }
 
@@ -198,7 +214,8 @@ pub struct NearbyQuery {
     )
 )]
 pub async fn nearby(State(st): State<AppState>, Query(q): Query<NearbyQuery>) -> ApiResult<Json<Vec<NearbyReport>>> {
-    Ok(Json(public::nearby(&st, q.lat, q.lon, q.category, q.radius_m).await?))
+    let radius_m = super::within("radius_m", q.radius_m, 1.0, 500.0)?;
+    Ok(Json(public::nearby(&st, q.lat, q.lon, q.category, radius_m).await?))
 }
 
 /// `GET /api/v1/public/stats`: per category, per unit and per ward or commune.

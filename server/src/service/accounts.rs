@@ -197,8 +197,12 @@ fn dummy_hash() -> &'static str {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOfficial {
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s\x00-\x1f\x7f-\x9f]")]
     pub username: String,
+    /// At least 12 characters.
+    #[schema(min_length = 12)]
     pub password: String,
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
     #[serde(default)]
     pub units: Vec<String>,

@@ -25,7 +25,9 @@ pub struct LiveCatalog {
 pub struct CategoryChange {
     #[serde(default)]
     pub active: Option<bool>,
-    #[serde(default)]
+    /// How long the category's reports should take, 1 to 8760 hours (a year).
+    #[serde(default, deserialize_with = "civic_core::protocol::whole::optional")]
+    #[schema(minimum = 1, maximum = 8760)]
     pub expected_hours: Option<u32>,
     #[serde(default)]
     pub unit: Option<String>,

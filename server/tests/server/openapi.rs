@@ -335,3 +335,116 @@ async fn bad_bodies_paths_and_keys_get_only_documented_answers() {
     }
     assert!(undocumented.is_empty(), "answers the document does not list:\n{}", undocumented.join("\n"));
 }
+
+#[tokio::test]
+async fn what_a_create_makes_is_linked_to_the_operations_that_take_its_id() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let mut by_id = std::collections::BTreeMap::new();
+    for (method, path) in operations(&doc) {
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        if let Some(id) = op["operationId"].as_str() {
+            by_id.insert(id.to_owned(), (path.clone(), op.clone()));
+        }
+    }
+    let mut linked = BTreeSet::new();
+    for (method, path) in operations(&doc) {
+        let responses = doc["paths"][&path][method.to_lowercase()]["responses"].as_object().unwrap().clone();
+        for (status, response) in responses {
+            let Some(links) = response.get("links").and_then(Value::as_object) else { continue };
+            for (name, link) in links {
+                let target = link["operationId"].as_str().unwrap_or_default();
+                let (target_path, _) = by_id.get(target).unwrap_or_else(|| panic!("{method} {path} {status}: link {name} to no operation"));
+                // A link fills exactly the target's path parameters.
+                let wanted: BTreeSet<&str> = target_path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+                let given: BTreeSet<&str> = link["parameters"].as_object().unwrap().keys().map(String::as_str).collect();
+                assert_eq!(given, wanted, "{method} {path} {status}: link {name}");
+                linked.insert((format!("{method} {path}"), target.to_owned()));
+            }
+        }
+    }
+    for (made_by, used_by) in [
+        ("POST /api/v1/reports", "rateReport"),
+        ("POST /api/v1/reports", "changeStatus"),
+        ("POST /api/v1/alerts", "updateAlert"),
+        ("POST /api/v1/alerts", "cancelAlert"),
+        ("POST /api/v1/campaigns", "reportSpot"),
+        ("POST /api/v1/campaigns/{id}/spots", "cleanSpot"),
+    ] {
+        assert!(linked.contains(&(made_by.to_owned(), used_by.to_owned())), "no link from {made_by} to {used_by}");
+    }
+}
+
+#[tokio::test]
+async fn the_limits_the_document_declares_are_the_ones_the_server_keeps() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let device = srv.device().await;
+    let param = |path: &str, name: &str| -> Value {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+        params.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{path} has no {name}"))["schema"].clone()
+    };
+    assert_eq!(
+        (param("/api/v1/public/reports", "limit")["minimum"].clone(), param("/api/v1/public/reports", "limit")["maximum"].clone()),
+        (1.into(), 200.into())
+    );
+    assert_eq!(param("/api/v1/sync", "limit")["maximum"], 1000);
+    // At the edge, in range; one past it, a 400 that says the range.
+    for (path, ok, past) in [
+        ("/api/v1/public/reports", "limit=200", "limit=201"),
+        ("/api/v1/public/reports", "limit=1", "limit=0"),
+        ("/api/v1/alerts", "limit=500", "limit=501"),
+        (
+            "/api/v1/reports/nearby",
+            "lat=16.46&lon=107.59&category=litter&radius_m=500",
+            "lat=16.46&lon=107.59&category=litter&radius_m=501",
+        ),
+        ("/api/v1/public/reports", "bbox=107.5,16.4,107.7,16.5", "bbox=1e2,16.4,107.7,16.5"),
+    ] {
+        assert_eq!(srv.get(None, &format!("{path}?{ok}")).await.status(), StatusCode::OK, "{path}?{ok}");
+        let r = srv.get(None, &format!("{path}?{past}")).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}?{past}");
+    }
+    let r = srv.get(Some(&device), "/api/v1/sync?limit=1001").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // A box with west east of east is well formed but no box: its own problem.
+    let r = srv.get(None, "/api/v1/public/reports?bbox=107.7,16.4,107.5,16.5").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem["type"].as_str().unwrap_or_default().ends_with("/bad-bbox"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_body_must_be_an_object_and_a_whole_number_may_be_written_as_a_float() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let admin = srv.login(ADMIN, ADMIN_PASSWORD).await;
+    // serde would read `[null, null]` as a struct of two optional fields; the schema says object.
+    for (path, body) in [("/api/v1/devices", "[null, null]"), ("/api/v1/devices", "\"x\"")] {
+        let r = srv.http.post(srv.url(path)).header("content-type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path} {body}");
+    }
+    let r =
+        srv.http.put(srv.url("/api/v1/admin/categories/litter")).bearer_auth(&admin).json(&serde_json::json!(["x"])).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // No body, or `null`, still registers a device with nothing said.
+    for body in ["", "null"] {
+        let r = srv.http.post(srv.url("/api/v1/devices")).header("content-type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "body {body:?}");
+    }
+    // JSON Schema's integer 24.0 is 24: a client that writes floats is understood, 24.5 is not.
+    let change = |hours: Value| {
+        srv.http
+            .put(srv.url("/api/v1/admin/categories/litter"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({ "expected_hours": hours }))
+            .send()
+    };
+    let r = change(serde_json::json!(24.0)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let category: Value = r.json().await.unwrap();
+    assert_eq!(category["expected_hours"], 24);
+    assert_eq!(change(serde_json::json!(24.5)).await.unwrap().status(), StatusCode::BAD_REQUEST);
+}

@@ -1,5 +1,9 @@
 """Schemathesis hooks for Civic's API contract run (scripts/api-contract).
 
+One check of our own: every problem the server answers names its kind (the last segment of
+its `type`) in the description of the operation's response for that status, so a client
+knows every problem it can meet, and where.
+
 Two things a generic fuzzer cannot know, said here once:
 
 - A client makes a fresh Idempotency-Key for each new request. The fuzzer would otherwise send
@@ -99,3 +103,30 @@ def filter_failure(context, failure, case, response):
 def _say_what_was_accepted():
     for kind, count in sorted(ACCEPTED.items()):
         print(f"  rule {kind}: {count} schema-valid requests refused, as documented", file=sys.stderr)
+
+
+def _documented_answer(case, status):
+    answer = case.operation.definition.raw.get("responses", {}).get(str(status))
+    reference = answer.get("$ref") if isinstance(answer, dict) else None
+    if reference:
+        answer = case.operation.schema.raw_schema
+        for part in reference.lstrip("#/").split("/"):
+            answer = answer.get(part, {})
+    return answer if isinstance(answer, dict) else None
+
+
+@schemathesis.check
+def problem_types_documented(ctx, response, case):
+    """A problem's kind is named (in backquotes) in the description of its status's answer."""
+    if response.status_code < 400:
+        return None
+    kind = _problem_kind(response)
+    answer = _documented_answer(case, response.status_code)
+    if kind is None or answer is None:
+        return None
+    if f"`{kind}`" not in answer.get("description", ""):
+        raise AssertionError(
+            f"{case.operation.label} answered {response.status_code} `{kind}`, "
+            f"which its documented {response.status_code} does not name: {answer.get('description', '')!r}"
+        )
+    return None

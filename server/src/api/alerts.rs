@@ -53,7 +53,7 @@ pub async fn publish(
         (status = 403, description = "Not an operator", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such warning", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The warning was cancelled (`alert-cancelled`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused by a rule (as for publishing)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused by a rule, as for publishing: `unknown-topic`, `unknown-area`, `no-area`, `no-text`, `bad-area`, `bad-time`, `missing-field`, `too-long`, `not-published`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update(
@@ -185,6 +185,7 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
     security(("official_token" = [])),
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportView>),
+        (status = 400, description = "A bad parameter (`bad-query`, `bad-page-token`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an official", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such warning", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )

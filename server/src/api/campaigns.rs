@@ -85,7 +85,8 @@ pub async fn detail(State(st): State<AppState>, Path(id): Path<String>) -> ApiRe
     params(("id" = String, Path, description = "The campaign's id")), request_body = JoinCampaign, security(("device_token" = [])),
     responses((status = 200, description = "Joined (again: the team changed)", body = Membership),
                (status = 404, description = "No such campaign or team", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-               (status = 409, description = "The campaign has ended (`campaign-ended`) or was called off (`campaign-cancelled`)", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
+               (status = 409, description = "The campaign has ended (`campaign-ended`) or was called off (`campaign-cancelled`)", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+               (status = 422, description = "A new team's name is blank (`missing-field`) or too long (`too-long`)", body = crate::api::openapi::Problem, content_type = "application/problem+json")))]
 pub async fn join(
     State(st): State<AppState>,
     caller: Caller,

@@ -6,6 +6,7 @@
 //! being documented and the document names no route the server lacks.
 
 mod links;
+mod problems;
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -56,7 +57,8 @@ pub struct Problem {
     pub detail: String,
 }
 
-/// Too many requests from this token (or address): try again after `Retry-After` seconds.
+/// Too many requests from this token (or address) (`rate-limited`): try again after
+/// `Retry-After` seconds.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",
@@ -64,7 +66,7 @@ pub struct Problem {
 )]
 pub struct TooManyRequests(pub Problem);
 
-/// No token, or a forged or expired one.
+/// No token, or a forged or expired one (`unauthorized`).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Unauthorized(pub Problem);
@@ -75,12 +77,12 @@ pub struct Unauthorized(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct Forbidden(pub Problem);
 
-/// The body is larger than allowed.
+/// The body is larger than allowed (`too-large`).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct TooLarge(pub Problem);
 
-/// The body is not sent with the content type this operation takes.
+/// The body is not sent with the content type this operation takes (`unsupported-media-type`).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct UnsupportedMedia(pub Problem);
@@ -112,7 +114,7 @@ pub struct IdempotencyInProgress(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct IdempotencyRefused(pub Problem);
 
-/// The server's fault; nothing the client sent was lost. Try again.
+/// The server's fault (`internal`); nothing the client sent was lost. Try again.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct InternalError(pub Problem);
@@ -183,6 +185,7 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> Served {
     let mut json = serde_json::to_value(&doc).unwrap_or_default();
     close_variants(&mut json, &["AreaInput"]);
     links::add(&mut json);
+    problems::name(&mut json);
     reference_inlined_schemas(&mut json);
     Served(Bytes::from(serde_json::to_vec(&json).unwrap_or_default()))
 }

@@ -448,3 +448,27 @@ async fn a_body_must_be_an_object_and_a_whole_number_may_be_written_as_a_float()
     assert_eq!(category["expected_hours"], 24);
     assert_eq!(change(serde_json::json!(24.5)).await.unwrap().status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn every_error_answer_names_the_problem_kinds_it_carries() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let doc = document(&srv).await;
+    let mut unnamed = Vec::new();
+    for (method, path) in operations(&doc) {
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        for (status, answer) in op["responses"].as_object().unwrap() {
+            let description = resolve(&doc, answer)["description"].as_str().unwrap_or_default();
+            if status.starts_with(['4', '5']) && !description.contains('`') {
+                unnamed.push(format!("{method} {path} {status}: {description:?}"));
+            }
+        }
+        // A POST that takes a token names the Idempotency-Key's kinds where they are answered.
+        if method == "POST" && op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+            let described = |status: &str| resolve(&doc, &op["responses"][status])["description"].as_str().unwrap_or_default().to_owned();
+            assert!(described("422").contains("`idempotency-key-reused`"), "{method} {path}: {}", described("422"));
+            assert!(described("400").contains("`bad-idempotency-key`"), "{method} {path}: {}", described("400"));
+        }
+    }
+    assert!(unnamed.is_empty(), "error answers that name no problem kind:\n{}", unnamed.join("\n"));
+}

@@ -58,6 +58,7 @@ pub struct Campaign {
     pub areas: Vec<Place>,
     /// The area drawn on the map, when it was drawn: a closed ring of `[lat, lon]` corners.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::model::LatLonPair>>))]
     pub polygon: Option<Vec<(f64, f64)>>,
     pub meeting_points: Vec<MeetingPoint>,
     pub categories: Vec<String>,

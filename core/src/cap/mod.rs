@@ -216,6 +216,7 @@ pub struct CapArea {
     pub area_desc: String,
     /// Closed rings of at least four `(lat, lon)` points, the last equal to the first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<crate::model::LatLonPair>>))]
     pub polygon: Vec<Vec<(f64, f64)>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub circle: Vec<Circle>,

@@ -67,7 +67,10 @@ pub async fn update_profile(State(st): State<AppState>, caller: Caller, Json(p):
     summary = "Upload a photo",
     description = "Uploads a photo named by its SHA-256 (idempotent); the server strips its metadata, orients and resizes it.",
     params(("hash" = String, Path, description = "Lowercase hex SHA-256 of the photo's bytes as uploaded", pattern = "^[0-9a-f]{64}$")),
-    request_body(description = "The photo's bytes (JPEG, or PNG)", content((inline(crate::api::openapi::PhotoBytes) = "image/jpeg"), (inline(crate::api::openapi::PhotoBytes) = "image/png"))),
+    request_body(description = "The photo's bytes (JPEG, or PNG; sent as either, or as bytes the server reads the kind of)", content(
+        (inline(crate::api::openapi::PhotoBytes) = "image/jpeg"),
+        (inline(crate::api::openapi::PhotoBytes) = "image/png"),
+        (inline(crate::api::openapi::PhotoBytes) = "application/octet-stream"))),
     security(("device_token" = []), ("official_token" = [])),
     responses(
         (status = 200, description = "Already stored: nothing was processed again", body = PhotoStored),

@@ -20,6 +20,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod idempotent;
 pub mod outbound;
 pub mod push;
 pub mod service;

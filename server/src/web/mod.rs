@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(public::routes())
         .merge(figures::routes())
         .merge(campaign::routes())
-        .merge(console::routes())
+        .merge(console::routes(&state))
         .layer(middleware::from_fn_with_state(state, security_headers))
 }
 

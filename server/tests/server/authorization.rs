@@ -122,15 +122,7 @@ async fn every_operation_answers_only_the_callers_it_should() {
     let dir = tempfile::tempdir().unwrap();
     let srv = TestServer::start(dir.path(), &[]);
     let admin = srv.login(ADMIN, ADMIN_PASSWORD).await;
-    let r = srv
-        .post(
-            &admin,
-            "/api/v1/admin/officials",
-            &json!({"username": "centre", "password": "centre-password-long", "roles": ["operator"], "units": []}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let operator = srv.login("centre", "centre-password-long").await;
+    let operator = srv.operator("centre").await;
     let unit = srv.officer("phu-xuan", &[PHU_XUAN_COMMITTEE]).await;
     let other_unit = srv.officer("phu-bai", &["ubnd-19960"]).await;
     let (owner, other_device) = (srv.device().await, srv.device().await);

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use tempfile::tempdir;
 
 /// A client that shows redirects instead of following them, as the checks need.
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder().redirect(redirect::Policy::none()).build().expect("client")
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub(crate) fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
@@ -29,7 +29,7 @@ pub(crate) async fn console_login(srv: &TestServer, username: &str, password: &s
 }
 
 /// The CSRF token in a console page's forms.
-fn csrf(page: &str) -> String {
+pub(crate) fn csrf(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
     page[at..].split('"').next().unwrap_or_default().to_owned()
 }
@@ -483,4 +483,77 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
     out.extend(&ihdr);
     out.extend([0, 0, 0, 0]);
     out
+}
+
+/// The hidden fields of the form posting to `action` on a console page.
+fn form_fields(page: &str, action: &str) -> Vec<(String, String)> {
+    let at = page.find(&format!("action=\"{action}\"")).unwrap_or_else(|| panic!("no form for {action}"));
+    let form = &page[at..page[at..].find("</form>").map_or(page.len(), |end| at + end)];
+    form.split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|input| {
+            let name = input.split("name=\"").nth(1)?.split('"').next()?;
+            let value = input.split("value=\"").nth(1)?.split('"').next()?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_console_form_sent_twice_is_done_once() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let citizen = srv.device().await;
+    let photo = srv.upload(&citizen, &jpeg(320, 240, 1)).await;
+    let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
+    let cookie = console_login(&srv, ADMIN, ADMIN_PASSWORD).await;
+    let page_path = format!("/console/reports/{}", receipt.id);
+    let (_, page) = console_get(&srv, &cookie, &page_path).await;
+    let action = format!("/console/reports/{}/reply", receipt.id);
+    let mut fields = form_fields(&page, &action);
+    assert!(fields.iter().any(|(k, v)| k == "idempotency_key" && !v.is_empty()), "the form has a key of its own: {fields:?}");
+    fields.push(("text".into(), "Đã tiếp nhận, đội sẽ đến trong hôm nay".into()));
+
+    // A double click, or a reload after the answer was lost: the same form twice.
+    let send = || browser().post(srv.url(&action)).header("cookie", &cookie).header("origin", srv.base.clone()).form(&fields).send();
+    let (first, second) = (send().await.unwrap(), send().await.unwrap());
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!((second.status(), location(&second)), (first.status(), location(&first)), "the second gets the first's answer");
+    assert_eq!(second.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    let mine: Value = srv.get(Some(&citizen), &format!("/api/v1/reports/{}", receipt.id)).await.json().await.unwrap();
+    let replies = mine["timeline"].as_array().unwrap().iter().filter(|e| e["note"] == "Đã tiếp nhận, đội sẽ đến trong hôm nay").count();
+    assert_eq!(replies, 1, "one reply: {mine}");
+
+    // The same key with other words is not a resend: refused, and nothing is added.
+    let mut edited = fields.clone();
+    edited.retain(|(k, _)| k != "text");
+    edited.push(("text".into(), "Một câu khác".into()));
+    let r =
+        browser().post(srv.url(&action)).header("cookie", &cookie).header("origin", srv.base.clone()).form(&edited).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Tải lại trang"));
+    // A page drawn again has a new key: the official can send another reply.
+    let (_, page) = console_get(&srv, &cookie, &page_path).await;
+    let mut again = form_fields(&page, &action);
+    again.push(("text".into(), "Một câu khác".into()));
+    let r =
+        browser().post(srv.url(&action)).header("cookie", &cookie).header("origin", srv.base.clone()).form(&again).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers().get("idempotent-replayed").is_none());
+
+    // The status form is multipart (for its after-photo): its key is read from there too.
+    let status_action = format!("/console/reports/{}/status", receipt.id);
+    let (_, page) = console_get(&srv, &cookie, &page_path).await;
+    let mut fields = form_fields(&page, &status_action);
+    fields.extend([("to".to_owned(), "in_progress".to_owned()), ("note".to_owned(), "Đội vệ sinh đang đến".to_owned())]);
+    let send = || {
+        let form = fields.iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k.clone(), v.clone()));
+        browser().post(srv.url(&status_action)).header("cookie", &cookie).header("origin", srv.base.clone()).multipart(form).send()
+    };
+    let (first, second) = (send().await.unwrap(), send().await.unwrap());
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(second.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    let mine: Value = srv.get(Some(&citizen), &format!("/api/v1/reports/{}", receipt.id)).await.json().await.unwrap();
+    let moves = mine["timeline"].as_array().unwrap().iter().filter(|e| e["status"] == "in_progress").count();
+    assert_eq!(moves, 1, "one move to in progress: {mine}");
 }

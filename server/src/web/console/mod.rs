@@ -28,8 +28,9 @@ use crate::service::{AppState, ServiceError};
 const SESSION_COOKIE: &str = "civic_console";
 const LANG_COOKIE: &str = "civic_lang";
 
-/// The console's routes, every POST checked for its origin first.
-pub fn routes() -> Router<AppState> {
+/// The console's routes, every POST checked for its origin first, then done once per form
+/// key (`idempotency`).
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/console", get(|| async { Redirect::to("/console/queue") }))
         .route("/console/", get(|| async { Redirect::to("/console/queue") }))
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/campaigns", get(campaigns::campaigns).post(campaigns::announce_campaign))
         .route("/console/campaigns/{id}/cancel", post(campaigns::cancel_campaign))
         .route("/console/campaigns/{id}/move", post(campaigns::move_campaign))
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .route_layer(middleware::from_fn(same_origin))
 }
 
@@ -100,8 +102,13 @@ impl Session {
     }
 
     /// The hidden field every form of this session carries.
+    /// A form's hidden fields: the session's CSRF token, and a key of the form's own, so a form
+    /// sent twice is done once (`idempotency`).
     fn csrf_field(&self) -> Markup {
-        html! { input type="hidden" name="csrf" value=(self.csrf); }
+        html! {
+            input type="hidden" name="csrf" value=(self.csrf);
+            input type="hidden" name=(idempotency::FIELD) value=(uuid::Uuid::now_v7());
+        }
     }
 
     /// Whether a form's CSRF token is this session's.
@@ -159,6 +166,7 @@ macro_rules! signed_in {
 
 // The areas come after `signed_in!`, which they use: a macro is seen by what follows it.
 mod campaigns;
+mod idempotency;
 mod reports;
 mod session;
 mod warnings;

@@ -306,6 +306,8 @@ fn not_found(s: &Session) -> Response {
 pub(super) struct RouteForm {
     #[serde(default)]
     csrf: Option<String>,
+    // Absent fields are the rules' to refuse, after the session and the form token.
+    #[serde(default)]
     unit: String,
 }
 
@@ -328,10 +330,20 @@ pub(super) async fn route_report(
     }
 }
 
-/// The status form, sent as multipart for its after-photo.
-pub(super) async fn change_status(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, mut form: Multipart) -> Response {
+/// The status form, sent as multipart for its after-photo. The session is checked before the
+/// body is read: a caller without one is sent to sign in whatever they sent.
+pub(super) async fn change_status(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
     let s = signed_in!(st, headers);
     let l = s.lang;
+    let mut form = match form {
+        Ok(form) => form,
+        Err(e) => return report_page(&st, &s, &id, &Done::default(), Some(e.body_text()), e.status()).await,
+    };
     let Ok(rid) = id.parse::<ReportId>() else { return not_found(&s) };
     let mut fields: std::collections::HashMap<String, String> = Default::default();
     let mut photo: Option<axum::body::Bytes> = None;
@@ -422,6 +434,7 @@ pub(super) async fn change_status(State(st): State<AppState>, headers: HeaderMap
 pub(super) struct ReplyForm {
     #[serde(default)]
     csrf: Option<String>,
+    #[serde(default)]
     text: String,
 }
 

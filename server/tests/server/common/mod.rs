@@ -117,18 +117,28 @@ impl TestServer {
         r.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
     }
 
-    /// Creates a unit officer through the admin API and signs them in.
+    /// Creates a unit officer through the admin API and signs them in; their password is
+    /// `{username}-password-long`.
     pub async fn officer(&self, username: &str, units: &[&str]) -> String {
+        self.official(username, "unit_officer", units).await
+    }
+
+    /// Creates an operator of the operations centre, as `officer` does.
+    pub async fn operator(&self, username: &str) -> String {
+        self.official(username, "operator", &[]).await
+    }
+
+    async fn official(&self, username: &str, role: &str, units: &[&str]) -> String {
         let admin = self.login(ADMIN, ADMIN_PASSWORD).await;
         let password = format!("{username}-password-long");
         let r = self
             .http
             .post(self.url("/api/v1/admin/officials"))
             .bearer_auth(&admin)
-            .json(&json!({"username": username, "password": password, "roles": ["unit_officer"], "units": units}))
+            .json(&json!({"username": username, "password": password, "roles": [role], "units": units}))
             .send()
             .await
-            .expect("create officer");
+            .expect("create official");
         assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
         self.login(username, &password).await
     }

@@ -120,25 +120,42 @@ pub struct Config {
     #[arg(long, env = "CIVIC_TILE_URL", default_value_t = Limits::default().tile_url)]
     pub tile_url: String,
 
-    /// Firebase project whose Cloud Messaging wakes Android devices (with `--fcm-access-token`).
-    #[arg(long, env = "CIVIC_FCM_PROJECT", requires = "fcm_access_token")]
-    pub fcm_project: Option<String>,
+    /// The Firebase service account's JSON key (from the Firebase console: Project settings,
+    /// Service accounts), whose Cloud Messaging wakes Android devices. Its `project_id` is
+    /// the project sent to; the server gets and renews the access tokens itself with its
+    /// `private_key`.
+    #[arg(long, env = "CIVIC_FCM_SERVICE_ACCOUNT")]
+    pub fcm_service_account: Option<PathBuf>,
 
-    /// An OAuth access token for FCM's HTTP v1 API (obtained and refreshed outside Civic).
-    #[arg(long, env = "CIVIC_FCM_ACCESS_TOKEN", hide_env_values = true, requires = "fcm_project")]
-    pub fcm_access_token: Option<String>,
+    /// The APNs signing key (the `.p8` file from Apple's developer account) that wakes iOS
+    /// devices; with `--apns-key-id`, `--apns-team-id` and `--apns-topic`. The server signs
+    /// the provider tokens and renews them every 40 minutes.
+    #[arg(long, env = "CIVIC_APNS_KEY", requires_all = ["apns_key_id", "apns_team_id", "apns_topic"])]
+    pub apns_key: Option<PathBuf>,
 
-    /// The iOS app's bundle id, the APNs topic (with `--apns-token`).
-    #[arg(long, env = "CIVIC_APNS_TOPIC", requires = "apns_token")]
+    /// The APNs key's id (ten characters, shown with the key in Apple's developer account).
+    #[arg(long, env = "CIVIC_APNS_KEY_ID", requires = "apns_key")]
+    pub apns_key_id: Option<String>,
+
+    /// The Apple developer team's id (ten characters).
+    #[arg(long, env = "CIVIC_APNS_TEAM_ID", requires = "apns_key")]
+    pub apns_team_id: Option<String>,
+
+    /// The iOS app's bundle id, the APNs topic.
+    #[arg(long, env = "CIVIC_APNS_TOPIC", requires = "apns_key")]
     pub apns_topic: Option<String>,
-
-    /// An APNs provider token (a signed JWT, made and refreshed outside Civic).
-    #[arg(long, env = "CIVIC_APNS_TOKEN", hide_env_values = true, requires = "apns_topic")]
-    pub apns_token: Option<String>,
 
     /// Use APNs' development environment (apps built for debugging).
     #[arg(long, env = "CIVIC_APNS_SANDBOX")]
     pub apns_sandbox: bool,
+
+    /// Send to FCM at this base URL instead of Google's: for tests against a local stand-in.
+    #[arg(long, hide = true)]
+    pub fcm_base: Option<String>,
+
+    /// Send to APNs at this base URL instead of Apple's: for tests against a local stand-in.
+    #[arg(long, hide = true)]
+    pub apns_base: Option<String>,
 
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CIVIC_LOG_JSON")]
@@ -164,18 +181,31 @@ impl Config {
         }
     }
 
-    /// The push gateways these flags configure. UnifiedPush needs no credentials and is
-    /// always on; FCM and APNs only with theirs.
-    pub fn gateways(&self) -> Result<crate::push::Gateways, String> {
-        use crate::push::{ApnsGateway, FcmGateway, UnifiedPushGateway};
-        let mut gateways = crate::push::Gateways { unified_push: Some(Arc::new(UnifiedPushGateway::new())), ..Default::default() };
-        if let (Some(project), Some(token)) = (&self.fcm_project, &self.fcm_access_token) {
-            let fcm = FcmGateway::new(crate::push::gateway::FCM_BASE, project, token).map_err(|e| format!("FCM: {e}"))?;
+    /// The push gateways these flags configure, on this clock (the credentials' times, the
+    /// retries' deadlines). UnifiedPush needs no credentials and is always on; FCM and APNs
+    /// only with their keys.
+    pub fn gateways(&self, clock: civic_core::clock::SharedClock) -> Result<crate::push::Gateways, String> {
+        use crate::push::gateway::{APNS_DEVELOPMENT, APNS_PRODUCTION, FCM_BASE};
+        use crate::push::{ApnsGateway, ApnsKey, FcmGateway, RetryPolicy, ServiceAccount, UnifiedPushGateway};
+        let retry = RetryPolicy::default().with_clock(clock.clone());
+        let unified_push = UnifiedPushGateway::new().with_retry(retry);
+        let mut gateways = crate::push::Gateways { unified_push: Some(Arc::new(unified_push)), ..Default::default() };
+        if let Some(path) = &self.fcm_service_account {
+            let account = ServiceAccount::load(path).map_err(|e| format!("FCM: {e}"))?;
+            let base = self.fcm_base.as_deref().unwrap_or(FCM_BASE);
+            let fcm = FcmGateway::with_service_account(base, &account, clock.clone()).map_err(|e| format!("FCM: {e}"))?;
             gateways.fcm = Some(Arc::new(fcm));
         }
-        if let (Some(topic), Some(token)) = (&self.apns_topic, &self.apns_token) {
-            let base = if self.apns_sandbox { crate::push::gateway::APNS_DEVELOPMENT } else { crate::push::gateway::APNS_PRODUCTION };
-            gateways.apns = Some(Arc::new(ApnsGateway::new(base, topic, token).map_err(|e| format!("APNs: {e}"))?));
+        if let (Some(path), Some(key_id), Some(team_id), Some(topic)) =
+            (&self.apns_key, &self.apns_key_id, &self.apns_team_id, &self.apns_topic)
+        {
+            let key = ApnsKey::load(path, key_id, team_id).map_err(|e| format!("APNs: {e}"))?;
+            let base = match &self.apns_base {
+                Some(base) => base.as_str(),
+                None if self.apns_sandbox => APNS_DEVELOPMENT,
+                None => APNS_PRODUCTION,
+            };
+            gateways.apns = Some(Arc::new(ApnsGateway::with_key(base, topic, key, clock).map_err(|e| format!("APNs: {e}"))?));
         }
         Ok(gateways)
     }

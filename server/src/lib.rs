@@ -177,7 +177,7 @@ async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Res
 /// Builds the state from a configuration: opens the database, creates the first admin
 /// and the demo data if asked.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
-    prepare_with_gateways(config, config.gateways()?).await
+    prepare_with_gateways(config, config.gateways(config.clock())?).await
 }
 
 /// `prepare`, with these push gateways instead of the configured ones (tests record pushes).
@@ -211,7 +211,8 @@ pub async fn prepare_with_parts(
             "moved what was stored under former units to today's wards and communes"
         );
     }
-    let warnings = service::warnings::Warnings::load(sender, &city, gateways, &db).await?;
+    let metrics = Arc::new(Metrics::default());
+    let warnings = service::warnings::Warnings::load(sender, &city, gateways, metrics.push.clone(), &db).await?;
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);
     let live = service::catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
@@ -223,7 +224,7 @@ pub async fn prepare_with_parts(
         photos: state::PhotoStore::open(config.photo_store.as_deref(), &config.data_dir)?,
         limiter: Arc::new(state::RateLimiter::new(limits.requests_per_minute)),
         limits: Arc::new(limits),
-        metrics: Arc::new(Metrics::default()),
+        metrics,
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
         warnings: Arc::new(warnings),
         clock,

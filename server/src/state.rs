@@ -220,6 +220,8 @@ pub struct Metrics {
     pub reports_replayed: AtomicU64,
     pub photos_stored: AtomicU64,
     pub status_changes: AtomicU64,
+    /// Wake-ups per push service (sent, retried, failed, gone).
+    pub push: Arc<crate::push::PushMetrics>,
 }
 
 impl Metrics {
@@ -243,6 +245,7 @@ impl Metrics {
         for (name, help, v) in rows {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
         }
+        self.push.render(&mut out);
         out
     }
 }

@@ -85,7 +85,7 @@ impl Server {
         let config = civic_server::config::Config::parse_from(args);
         let gateways = match gateways {
             Some(g) => g,
-            None => config.gateways().expect("push gateways"),
+            None => config.gateways(clock.clone()).expect("push gateways"),
         };
         let state = civic_server::prepare_with_parts(&config, gateways, clock).await.expect("server state");
         let db = state.db.clone();

@@ -4,25 +4,30 @@
 //! Each gateway sends one request per message, at most `concurrency` at once (32 by
 //! default), each within the client's timeouts (5 s to connect, 10 s in all), without
 //! following redirects. A message the service refuses for good because its token is gone
-//! is reported in [`PushOutcome::invalid_tokens`] (the server should forget the device); one
-//! that failed for now (timeout, 429, 5xx) is counted in [`PushOutcome::failed`] and not
-//! retried: the phone also syncs on its own. Credentials the service refuses stop the
-//! batch with [`PushError::Unauthorized`].
+//! is reported in [`PushOutcome::invalid_tokens`] (the server should forget the device). One
+//! that failed for now (a timeout, a refused connection, 429, 5xx) is tried again after a
+//! jittered, growing wait that honours `Retry-After` ([`RetryPolicy`]), until the warning's
+//! expiry or the attempts run out, then counted in [`PushOutcome::failed`]; a `Retry-After`
+//! also holds back the batch's other messages. Credentials the service refuses are renewed
+//! once per batch; refused again, they stop the batch with [`PushError::Unauthorized`].
 //!
 //! Base URLs are configurable so tests can point the gateways at a local server.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::header;
 use civic_core::warning::Severity;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde_json::{Value, json};
+use serde_json::json;
+use time::OffsetDateTime;
 
 use super::PushMessage;
+use super::credentials::{CredentialError, Credentials};
+use super::retry::{RetryAfter, RetryPolicy};
 
 /// What `PushGateway::send` returns.
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<PushOutcome, PushError>> + Send + 'a>>;
@@ -31,6 +36,13 @@ pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<PushOutcome, PushEr
 pub trait PushGateway: Send + Sync {
     /// Sends every message of the batch (all for this gateway's provider).
     fn send<'a>(&'a self, batch: &'a [PushMessage]) -> SendFuture<'a>;
+
+    /// `send`, trying again what fails for now until `expires` (the warning's expiry; None:
+    /// the gateway's own window). Gateways that do not retry just send.
+    fn send_until<'a>(&'a self, batch: &'a [PushMessage], expires: Option<OffsetDateTime>) -> SendFuture<'a> {
+        let _ = expires;
+        self.send(batch)
+    }
 }
 
 /// What became of a batch.
@@ -41,8 +53,10 @@ pub struct PushOutcome {
     /// Tokens the service says are gone for good (or that cannot be a token of it): the
     /// server should forget them.
     pub invalid_tokens: Vec<String>,
-    /// Not accepted this time (timeout, refused connection, 429, 5xx…); not retried.
+    /// Not accepted (refused, or still failing when the attempts or the time ran out).
     pub failed: usize,
+    /// Attempts made again (after a failure for now, or with renewed credentials).
+    pub retried: usize,
 }
 
 /// Why a whole batch could not be sent.
@@ -55,6 +69,15 @@ pub enum PushError {
     /// The gateway is set up wrongly (a credential that cannot be an HTTP header…).
     #[error("push gateway misconfigured: {0}")]
     Config(String),
+}
+
+impl From<CredentialError> for PushError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Refused { status, detail } => PushError::Unauthorized { status, detail },
+            CredentialError::Unavailable(why) | CredentialError::Config(why) => PushError::Config(why),
+        }
+    }
 }
 
 /// Messages in flight at once, per gateway, unless configured otherwise.
@@ -76,55 +99,165 @@ pub fn push_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// What became of one message.
-enum Delivery {
+/// What became of one attempt at a message.
+pub(super) enum Delivery {
     Sent,
     Gone,
-    /// Why, for the log.
+    /// Refused for good; why, for the log.
     Failed(String),
+    /// Failed for now: try again (after `after`, if the service said).
+    Retry {
+        why: String,
+        after: Option<RetryAfter>,
+    },
+    /// The service refused the credential of this generation: renew it and try again.
+    Refused {
+        error: PushError,
+        generation: u64,
+    },
     Fatal(PushError),
 }
 
-/// Runs `one` over the batch, `concurrency` at once; stops at the first fatal error. Logs
-/// failures once per batch (their count and the first reason), not once per message.
+impl From<CredentialError> for Delivery {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Unavailable(why) => Delivery::Retry { why, after: None },
+            e => Delivery::Fatal(e.into()),
+        }
+    }
+}
+
+/// How a gateway sends a batch.
+pub(super) struct Sending<'a> {
+    pub provider: &'static str,
+    pub concurrency: usize,
+    pub retry: &'a RetryPolicy,
+    /// The credentials to renew when the service refuses them (none for UnifiedPush).
+    pub credentials: Option<&'a dyn Credentials>,
+}
+
+/// A batch's shared state while it is sent.
+struct Batch<'a> {
+    how: Sending<'a>,
+    deadline: OffsetDateTime,
+    /// Whether the batch has renewed its credentials (once at most).
+    renewed: tokio::sync::Mutex<bool>,
+    /// Until when a `Retry-After` holds every message of the batch back.
+    paused_until: Mutex<Option<OffsetDateTime>>,
+}
+
+impl Batch<'_> {
+    async fn wait_if_paused(&self) {
+        let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = until.and_then(|u| Duration::try_from(u - self.how.retry.now()).ok()) {
+            if !wait.is_zero() {
+                self.how.retry.sleep(wait).await;
+            }
+        }
+    }
+
+    fn pause_until(&self, until: OffsetDateTime) {
+        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        *paused = Some(paused.map_or(until, |p| p.max(until)));
+    }
+
+    /// A request with the credential of `generation` was refused: whether to try again,
+    /// with a credential renewed since (by expiry, by another message) or now (once per
+    /// batch).
+    async fn renew(&self, generation: u64) -> Result<bool, CredentialError> {
+        let Some(credentials) = self.how.credentials else { return Ok(false) };
+        let mut renewed = self.renewed.lock().await;
+        if credentials.generation() > generation {
+            return Ok(true);
+        }
+        if *renewed {
+            return Ok(false);
+        }
+        *renewed = true;
+        credentials.renew(generation).await
+    }
+
+    /// Attempts one message until it is delivered, gone, refused, or out of attempts or
+    /// time. The outcome and the attempts made again.
+    async fn deliver<'m, F, Fut>(&self, m: &'m PushMessage, one: &F) -> (&'m PushMessage, Delivery, usize)
+    where
+        F: Fn(&'m PushMessage) -> Fut,
+        Fut: Future<Output = Delivery>,
+    {
+        let retry = self.how.retry;
+        let mut attempts = 0;
+        loop {
+            self.wait_if_paused().await;
+            attempts += 1;
+            let again = attempts < retry.max_attempts.max(1);
+            let retried = attempts as usize - 1;
+            match one(m).await {
+                Delivery::Retry { why, after } if again => {
+                    let wait = retry.wait(attempts, after);
+                    let resume = retry.now() + wait;
+                    if resume > self.deadline {
+                        return (m, Delivery::Failed(format!("{why} (no time left to try again)")), retried);
+                    }
+                    if after.is_some() {
+                        self.pause_until(resume);
+                    }
+                    retry.sleep(wait).await;
+                }
+                Delivery::Retry { why, .. } => return (m, Delivery::Failed(format!("{why} ({attempts} attempts)")), retried),
+                Delivery::Refused { error, generation } => match self.renew(generation).await {
+                    Ok(true) if again => {}
+                    Ok(true) => return (m, Delivery::Failed(format!("{error} ({attempts} attempts)")), retried),
+                    Ok(false) => return (m, Delivery::Fatal(error), retried),
+                    Err(e) => return (m, Delivery::Fatal(e.into()), retried),
+                },
+                done => return (m, done, retried),
+            }
+        }
+    }
+}
+
+/// Runs `one` over the batch, `concurrency` at once, each message again while it fails for
+/// now; stops at the first fatal error. Logs failures once per batch (their count and the
+/// first reason), not once per message.
 ///
 /// A hand-written loop over `FuturesUnordered` rather than `buffer_unordered`: the
 /// combinator's closures make the future fail the `Send` check (rust-lang/rust#102211).
-async fn deliver_all<'a, F, Fut>(
-    provider: &'static str,
+pub(super) async fn deliver_all<'a, F, Fut>(
+    how: Sending<'a>,
     batch: &'a [PushMessage],
-    concurrency: usize,
+    expires: Option<OffsetDateTime>,
     one: F,
 ) -> Result<PushOutcome, PushError>
 where
     F: Fn(&'a PushMessage) -> Fut,
     Fut: Future<Output = Delivery> + 'a,
 {
-    async fn tagged<Fut: Future<Output = Delivery>>(m: &PushMessage, delivery: Fut) -> (&PushMessage, Delivery) {
-        (m, delivery.await)
-    }
+    let (provider, concurrency) = (how.provider, how.concurrency.max(1));
+    let deadline = how.retry.deadline(expires);
+    let state = Batch { how, deadline, renewed: tokio::sync::Mutex::new(false), paused_until: Mutex::new(None) };
     let mut out = PushOutcome::default();
     let mut first_failure = None;
     let mut queue = batch.iter();
     let mut in_flight = FuturesUnordered::new();
     loop {
-        while in_flight.len() < concurrency.max(1) {
+        while in_flight.len() < concurrency {
             let Some(m) = queue.next() else { break };
-            in_flight.push(tagged(m, one(m)));
+            in_flight.push(state.deliver(m, &one));
         }
-        let Some((m, delivery)) = in_flight.next().await else { break };
+        let Some((m, delivery, retried)) = in_flight.next().await else { break };
+        out.retried += retried;
         match delivery {
             Delivery::Sent => out.sent += 1,
             Delivery::Gone => out.invalid_tokens.push(m.token.to_string()),
-            Delivery::Failed(why) => {
+            Delivery::Failed(why) | Delivery::Retry { why, .. } => {
                 out.failed += 1;
                 first_failure.get_or_insert(why);
             }
-            Delivery::Fatal(e) => return Err(e),
+            Delivery::Fatal(e) | Delivery::Refused { error: e, .. } => return Err(e),
         }
     }
     if let Some(first) = first_failure {
-        tracing::warn!(provider, failed = out.failed, sent = out.sent, first = %first, "push messages not accepted");
+        tracing::warn!(provider, failed = out.failed, sent = out.sent, retried = out.retried, first = %first, "push messages not accepted");
     }
     Ok(out)
 }
@@ -133,15 +266,36 @@ where
 /// UnifiedPush endpoint is whatever URL a device gave.
 const MAX_ANSWER_BYTES: usize = 16 * 1024;
 
-/// The status and (the start of) the body of a response. The body is read even on success
-/// so the connection goes back to the pool.
-async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<(u16, String), Delivery> {
+/// A service's answer.
+pub(super) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<RetryAfter>,
+    pub body: String,
+}
+
+impl Answer {
+    /// A 429 or a 5xx: worth trying again.
+    pub fn transient(&self) -> bool {
+        self.status == 429 || self.status >= 500
+    }
+
+    /// Try again, after what the service asked.
+    pub fn retry(&self, why: String) -> Delivery {
+        Delivery::Retry { why, after: self.retry_after }
+    }
+}
+
+/// The status, `Retry-After` and (the start of) the body of a response. The body is read
+/// even on success so the connection goes back to the pool. No answer (a refused connection,
+/// a timeout) is a failure for now.
+pub(super) async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<Answer, Delivery> {
     let mut r = match sent {
         Ok(r) => r,
         // Without the URL: it holds the device token.
-        Err(e) => return Err(Delivery::Failed(e.without_url().to_string())),
+        Err(e) => return Err(Delivery::Retry { why: e.without_url().to_string(), after: None }),
     };
     let status = r.status().as_u16();
+    let retry_after = r.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(RetryAfter::parse);
     let mut body = Vec::new();
     while body.len() < MAX_ANSWER_BYTES {
         match r.chunk().await {
@@ -150,228 +304,7 @@ async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<(u16, String
             Ok(None) | Err(_) => break,
         }
     }
-    Ok((status, String::from_utf8_lossy(&body).into_owned()))
-}
-
-fn bearer(scheme: &str, credential: &str) -> Result<HeaderValue, PushError> {
-    let mut v = HeaderValue::from_str(&format!("{scheme} {credential}"))
-        .map_err(|_| PushError::Config("the credential cannot be sent in an HTTP header".into()))?;
-    v.set_sensitive(true);
-    Ok(v)
-}
-
-/// Records every message instead of sending it: for tests and development.
-#[derive(Default)]
-pub struct RecordingGateway {
-    messages: Mutex<Vec<PushMessage>>,
-    invalid: Vec<String>,
-}
-
-impl RecordingGateway {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// One that reports these tokens as gone (and records the rest as sent).
-    pub fn with_invalid_tokens(tokens: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        RecordingGateway { messages: Mutex::default(), invalid: tokens.into_iter().map(Into::into).collect() }
-    }
-
-    /// Every message sent so far, in order.
-    pub fn messages(&self) -> Vec<PushMessage> {
-        self.messages.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Forgets the messages recorded so far.
-    pub fn clear(&self) {
-        self.messages.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-}
-
-impl PushGateway for RecordingGateway {
-    fn send<'a>(&'a self, batch: &'a [PushMessage]) -> SendFuture<'a> {
-        Box::pin(async move {
-            let mut out = PushOutcome::default();
-            let mut recorded = self.messages.lock().unwrap_or_else(|e| e.into_inner());
-            recorded.reserve(batch.len());
-            for m in batch {
-                if self.invalid.iter().any(|t| **t == *m.token) {
-                    out.invalid_tokens.push(m.token.to_string());
-                } else {
-                    recorded.push(m.clone());
-                    out.sent += 1;
-                }
-            }
-            Ok(out)
-        })
-    }
-}
-
-/// Firebase Cloud Messaging, HTTP v1 API: a high-priority data message
-/// `{"kind": "alert", "alert": id}` per device.
-///
-/// The OAuth 2 access token (of a service account with the `firebase.messaging` scope) is
-/// given as a string; getting and refreshing it (it lasts an hour) is the caller's job:
-/// [`FcmGateway::set_access_token`].
-pub struct FcmGateway {
-    client: reqwest::Client,
-    url: String,
-    auth: RwLock<HeaderValue>,
-    concurrency: usize,
-}
-
-impl FcmGateway {
-    /// Sends to `{base}/v1/projects/{project}/messages:send` (`base` is [`FCM_BASE`] in
-    /// production).
-    pub fn new(base: &str, project: &str, access_token: &str) -> Result<Self, PushError> {
-        if project.is_empty() || !project.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(PushError::Config(format!("{project:?} is not a Firebase project id")));
-        }
-        Ok(FcmGateway {
-            client: push_client(),
-            url: format!("{}/v1/projects/{project}/messages:send", base.trim_end_matches('/')),
-            auth: RwLock::new(bearer("Bearer", access_token)?),
-            concurrency: DEFAULT_CONCURRENCY,
-        })
-    }
-
-    pub fn with_client(mut self, client: reqwest::Client) -> Self {
-        self.client = client;
-        self
-    }
-
-    pub fn with_concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-
-    /// Replaces the access token (before it expires).
-    pub fn set_access_token(&self, access_token: &str) -> Result<(), PushError> {
-        *self.auth.write().unwrap_or_else(|e| e.into_inner()) = bearer("Bearer", access_token)?;
-        Ok(())
-    }
-
-    async fn send_one(&self, m: &PushMessage) -> Delivery {
-        let auth = self.auth.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let body = json!({"message": {
-            "token": &*m.token,
-            "data": {"kind": "alert", "alert": &*m.alert_id},
-            "android": {"priority": "high"},
-        }});
-        let sent = self.client.post(&self.url).header(header::AUTHORIZATION, auth).json(&body).send().await;
-        let (status, body) = match answer(sent).await {
-            Ok(a) => a,
-            Err(d) => return d,
-        };
-        if (200..300).contains(&status) {
-            return Delivery::Sent;
-        }
-        // {"error": {"code", "message", "status", "details": [{"errorCode": "UNREGISTERED"}]}}
-        let error: Value = serde_json::from_str(&body).unwrap_or_default();
-        let error = &error["error"];
-        let code = error["details"]
-            .as_array()
-            .and_then(|d| d.iter().find_map(|d| d["errorCode"].as_str()))
-            .or_else(|| error["status"].as_str())
-            .unwrap_or_default();
-        let message = error["message"].as_str().unwrap_or_default();
-        match (status, code) {
-            (404, _) | (_, "UNREGISTERED") | (_, "SENDER_ID_MISMATCH") => Delivery::Gone,
-            // A malformed token; other invalid arguments would be our bug, not the token's.
-            (400, "INVALID_ARGUMENT") if message.contains("registration token") => Delivery::Gone,
-            (401, _) | (403, _) => Delivery::Fatal(PushError::Unauthorized { status, detail: short(message) }),
-            _ => Delivery::Failed(format!("{status} {code}: {}", short(message))),
-        }
-    }
-}
-
-impl PushGateway for FcmGateway {
-    fn send<'a>(&'a self, batch: &'a [PushMessage]) -> SendFuture<'a> {
-        Box::pin(deliver_all("fcm", batch, self.concurrency, |m| self.send_one(m)))
-    }
-}
-
-/// Apple Push Notification service, token-based: a background notification
-/// (`apns-push-type: background`, priority 5) with `{"aps": {"content-available": 1},
-/// "alert": id}`, or for an Extreme warning `apns-push-type: alert` at priority 10.
-///
-/// The provider token (a JWT signed with the team's APNs key, ES256) is given as a string:
-/// signing it, and renewing it every 20 to 60 minutes, is out of scope here
-/// ([`ApnsGateway::set_provider_token`]). APNs speaks HTTP/2 only; reqwest negotiates it.
-pub struct ApnsGateway {
-    client: reqwest::Client,
-    base: String,
-    topic: HeaderValue,
-    auth: RwLock<HeaderValue>,
-    concurrency: usize,
-}
-
-impl ApnsGateway {
-    /// Sends to `{base}/3/device/{token}` (`base` is [`APNS_PRODUCTION`] or
-    /// [`APNS_DEVELOPMENT`]) for the app `topic` (its bundle id).
-    pub fn new(base: &str, topic: &str, provider_token: &str) -> Result<Self, PushError> {
-        let topic = HeaderValue::from_str(topic).map_err(|_| PushError::Config(format!("{topic:?} is not an APNs topic")))?;
-        Ok(ApnsGateway {
-            client: push_client(),
-            base: base.trim_end_matches('/').to_owned(),
-            topic,
-            auth: RwLock::new(bearer("bearer", provider_token)?),
-            concurrency: DEFAULT_CONCURRENCY,
-        })
-    }
-
-    pub fn with_client(mut self, client: reqwest::Client) -> Self {
-        self.client = client;
-        self
-    }
-
-    pub fn with_concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-
-    /// Replaces the provider JWT (before it expires).
-    pub fn set_provider_token(&self, provider_token: &str) -> Result<(), PushError> {
-        *self.auth.write().unwrap_or_else(|e| e.into_inner()) = bearer("bearer", provider_token)?;
-        Ok(())
-    }
-
-    async fn send_one(&self, m: &PushMessage) -> Delivery {
-        // A device token is hexadecimal; anything else cannot be one (nor go in the path).
-        if m.token.is_empty() || !m.token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Delivery::Gone;
-        }
-        let auth = self.auth.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let (push_type, priority) = if m.severity == Severity::Extreme { ("alert", "10") } else { ("background", "5") };
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, auth);
-        headers.insert("apns-topic", self.topic.clone());
-        headers.insert("apns-push-type", HeaderValue::from_static(push_type));
-        headers.insert("apns-priority", HeaderValue::from_static(priority));
-        let body = json!({"aps": {"content-available": 1}, "alert": &*m.alert_id});
-        let url = format!("{}/3/device/{}", self.base, m.token);
-        let sent = self.client.post(url).headers(headers).json(&body).send().await;
-        let (status, body) = match answer(sent).await {
-            Ok(a) => a,
-            Err(d) => return d,
-        };
-        if (200..300).contains(&status) {
-            return Delivery::Sent;
-        }
-        let reason: Value = serde_json::from_str(&body).unwrap_or_default();
-        let reason = reason["reason"].as_str().unwrap_or_default();
-        match (status, reason) {
-            (410, _) | (_, "Unregistered" | "BadDeviceToken" | "DeviceTokenNotForTopic") => Delivery::Gone,
-            (403, _) => Delivery::Fatal(PushError::Unauthorized { status, detail: short(reason) }),
-            _ => Delivery::Failed(format!("{status} {}", short(reason))),
-        }
-    }
-}
-
-impl PushGateway for ApnsGateway {
-    fn send<'a>(&'a self, batch: &'a [PushMessage]) -> SendFuture<'a> {
-        Box::pin(deliver_all("apns", batch, self.concurrency, |m| self.send_one(m)))
-    }
+    Ok(Answer { status, retry_after, body: String::from_utf8_lossy(&body).into_owned() })
 }
 
 /// UnifiedPush: the token is the endpoint URL the device's distributor gave it; a POST of
@@ -387,6 +320,7 @@ pub struct UnifiedPushGateway {
     ttl_s: u32,
     allow_http: bool,
     concurrency: usize,
+    retry: RetryPolicy,
 }
 
 impl Default for UnifiedPushGateway {
@@ -399,7 +333,7 @@ impl UnifiedPushGateway {
     /// A day's TTL, https only.
     pub fn new() -> Self {
         let client = crate::outbound::public_only_client(Duration::from_secs(30)).unwrap_or_else(|_| push_client());
-        UnifiedPushGateway { client, ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY }
+        UnifiedPushGateway { client, ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY, retry: RetryPolicy::default() }
     }
 
     /// How long the distributor should keep an undelivered message, in seconds.
@@ -424,6 +358,12 @@ impl UnifiedPushGateway {
         self
     }
 
+    /// How failures for now are tried again (and the clock the deadline is read on).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
     async fn send_one(&self, m: &PushMessage) -> Delivery {
         let url = match reqwest::Url::parse(&m.token) {
             Ok(u) if self.allow_http && u.host().is_some() && matches!(u.scheme(), "http" | "https") => u,
@@ -442,9 +382,10 @@ impl UnifiedPushGateway {
             .send()
             .await;
         match answer(sent).await {
-            Ok((200..=299, _)) => Delivery::Sent,
-            Ok((404 | 410, _)) => Delivery::Gone,
-            Ok((status, _)) => Delivery::Failed(format!("the distributor answered {status}")),
+            Ok(a) if (200..=299).contains(&a.status) => Delivery::Sent,
+            Ok(a) if matches!(a.status, 404 | 410) => Delivery::Gone,
+            Ok(a) if a.transient() => a.retry(format!("the distributor answered {}", a.status)),
+            Ok(a) => Delivery::Failed(format!("the distributor answered {}", a.status)),
             Err(d) => d,
         }
     }
@@ -452,12 +393,17 @@ impl UnifiedPushGateway {
 
 impl PushGateway for UnifiedPushGateway {
     fn send<'a>(&'a self, batch: &'a [PushMessage]) -> SendFuture<'a> {
-        Box::pin(deliver_all("unifiedpush", batch, self.concurrency, |m| self.send_one(m)))
+        self.send_until(batch, None)
+    }
+
+    fn send_until<'a>(&'a self, batch: &'a [PushMessage], expires: Option<OffsetDateTime>) -> SendFuture<'a> {
+        let how = Sending { provider: "unifiedpush", concurrency: self.concurrency, retry: &self.retry, credentials: None };
+        Box::pin(deliver_all(how, batch, expires, |m| self.send_one(m)))
     }
 }
 
 /// At most 200 characters of a service's explanation, for logs and errors.
-fn short(s: &str) -> String {
+pub(super) fn short(s: &str) -> String {
     s.chars().take(200).collect()
 }
 

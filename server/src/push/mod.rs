@@ -13,10 +13,17 @@
 //!   then [`PushPlanner::upsert`]; on a device leaving, [`PushPlanner::remove`];
 //! - at start: `upsert` every stored registration;
 //! - on publishing a warning: `plan` under a read lock, release the lock, then
-//!   [`Pusher::send`]; forget the devices in [`PushReport::gone`] (planner and database).
+//!   [`Pusher::send_until`] the warning's expiry; forget the devices in [`PushReport::gone`]
+//!   (planner and database).
 
+mod apns;
+pub mod credentials;
+mod fcm;
 pub mod gateway;
+mod metrics;
 mod pusher;
+mod recording;
+pub mod retry;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,8 +32,16 @@ use civic_core::protocol::{PushProvider, PushRegistration};
 use civic_core::warning::cells::{self, Cell, CellCover};
 use civic_core::warning::{Area, Severity};
 
-pub use gateway::{ApnsGateway, FcmGateway, PushError, PushGateway, PushOutcome, RecordingGateway, SendFuture, UnifiedPushGateway};
+pub use apns::{ApnsGateway, apns_client};
+pub use credentials::apple::{ApnsKey, ApnsTokens};
+pub use credentials::google::{GoogleTokens, ServiceAccount};
+pub use credentials::{CredentialError, Credentials, StaticToken};
+pub use fcm::FcmGateway;
+pub use gateway::{PushError, PushGateway, PushOutcome, SendFuture, UnifiedPushGateway};
+pub use metrics::{PushFigures, PushMetrics};
 pub use pusher::{Gateways, PushReport, Pusher};
+pub use recording::RecordingGateway;
+pub use retry::{RetryAfter, RetryPolicy, Sleeper, TokioSleeper};
 
 /// The most cells one device may register (a handful of places, each a few cells).
 pub const MAX_CELLS_PER_DEVICE: usize = cells::MAX_REGISTERED_CELLS;

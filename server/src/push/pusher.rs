@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use civic_core::protocol::PushProvider;
 
-use super::{PushError, PushGateway, PushMessage};
+use time::OffsetDateTime;
+
+use super::{PushError, PushFigures, PushGateway, PushMessage, PushMetrics};
 
 /// The gateway of each provider; `fallback` takes the messages of a provider without one
 /// (a `RecordingGateway` in development, say). A provider with neither is not sent to.
@@ -29,10 +31,11 @@ impl Gateways {
     }
 }
 
-/// Sends plans through the configured gateways.
+/// Sends plans through the configured gateways, counting what became of them.
 #[derive(Clone)]
 pub struct Pusher {
     gateways: Gateways,
+    metrics: Arc<PushMetrics>,
 }
 
 /// What became of a plan, in all.
@@ -40,8 +43,10 @@ pub struct Pusher {
 pub struct PushReport {
     /// Accepted by the push services.
     pub sent: usize,
-    /// Not accepted this time (including whole batches stopped by an error).
+    /// Not accepted (including whole batches stopped by an error).
     pub failed: usize,
+    /// Attempts made again.
+    pub retried: usize,
     /// For a provider with no gateway configured.
     pub unroutable: usize,
     /// Devices whose tokens the services say are gone: forget them (`PushPlanner::remove`
@@ -53,11 +58,28 @@ pub struct PushReport {
 
 impl Pusher {
     pub fn new(gateways: Gateways) -> Self {
-        Pusher { gateways }
+        Pusher { gateways, metrics: Arc::default() }
     }
 
-    /// Sends each message through its provider's gateway, the three providers at once.
+    /// Counts into these metrics (the server's `/metrics`).
+    pub fn with_metrics(mut self, metrics: Arc<PushMetrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// The figures counted so far.
+    pub fn metrics(&self) -> &Arc<PushMetrics> {
+        &self.metrics
+    }
+
+    /// Sends each message through its provider's gateway, the three providers at once,
+    /// trying again for an hour what fails for now.
     pub async fn send(&self, messages: Vec<PushMessage>) -> PushReport {
+        self.send_until(messages, None).await
+    }
+
+    /// `send`, trying again what fails for now until `expires` (the warning's expiry).
+    pub async fn send_until(&self, messages: Vec<PushMessage>, expires: Option<OffsetDateTime>) -> PushReport {
         let mut by_provider: [(PushProvider, Vec<PushMessage>); 3] =
             [(PushProvider::Fcm, Vec::new()), (PushProvider::Apns, Vec::new()), (PushProvider::UnifiedPush, Vec::new())];
         for m in messages {
@@ -73,7 +95,7 @@ impl Pusher {
             if batch.is_empty() {
                 return None;
             }
-            Some(self.gateways.for_provider(*provider)?.send(batch).await)
+            Some(self.gateways.for_provider(*provider)?.send_until(batch, expires).await)
         });
         let results = tokio::join!(fcm, apns, up);
         for ((provider, batch), result) in by_provider.iter().zip([results.0, results.1, results.2]) {
@@ -81,8 +103,16 @@ impl Pusher {
                 None if batch.is_empty() => {}
                 None => report.unroutable += batch.len(),
                 Some(Ok(outcome)) => {
+                    let figures = PushFigures {
+                        sent: outcome.sent as u64,
+                        retried: outcome.retried as u64,
+                        failed: outcome.failed as u64,
+                        gone: outcome.invalid_tokens.len() as u64,
+                    };
+                    self.metrics.record(*provider, figures);
                     report.sent += outcome.sent;
                     report.failed += outcome.failed;
+                    report.retried += outcome.retried;
                     let gone: HashSet<&str> = outcome.invalid_tokens.iter().map(String::as_str).collect();
                     if !gone.is_empty() {
                         report.gone.extend(batch.iter().filter(|m| gone.contains(&*m.token)).map(|m| m.device_id.clone()));
@@ -90,6 +120,7 @@ impl Pusher {
                 }
                 Some(Err(e)) => {
                     tracing::error!(?provider, error = %e, messages = batch.len(), "push batch stopped");
+                    self.metrics.record(*provider, PushFigures { failed: batch.len() as u64, ..PushFigures::default() });
                     report.failed += batch.len();
                     report.errors.push((*provider, e));
                 }

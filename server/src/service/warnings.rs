@@ -11,7 +11,7 @@ use civic_core::warning::Area;
 use super::accounts::Caller;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::db::{Db, DbResult, devices};
-use crate::push::{Gateways, PushPlanner, Pusher, RegistrationError, check_registration};
+use crate::push::{Gateways, PushMetrics, PushPlanner, Pusher, RegistrationError, check_registration};
 
 /// The warning service's running parts, shared by every request (`AppState::warnings`).
 pub struct Warnings {
@@ -25,8 +25,15 @@ pub struct Warnings {
 }
 
 impl Warnings {
-    /// The service with these push gateways and the registrations stored in `db`.
-    pub async fn load(sender: String, city: &civic_core::City, gateways: Gateways, db: &Db) -> Result<Self, String> {
+    /// The service with these push gateways (counting into `metrics`) and the registrations
+    /// stored in `db`.
+    pub async fn load(
+        sender: String,
+        city: &civic_core::City,
+        gateways: Gateways,
+        metrics: Arc<PushMetrics>,
+        db: &Db,
+    ) -> Result<Self, String> {
         let stored = db.read(devices::push_registrations).await.map_err(|e| e.to_string())?;
         let mut planner = PushPlanner::new();
         for (device, json) in stored {
@@ -45,7 +52,7 @@ impl Warnings {
             vi: format!("Trung tâm Giám sát, điều hành đô thị thông minh {}", city.name.vi),
             en: format!("Intelligent Operations Centre, {}", city.name.en),
         };
-        Ok(Warnings { sender, sender_name, planner: Arc::new(RwLock::new(planner)), pusher: Pusher::new(gateways) })
+        Ok(Warnings { sender, sender_name, planner: Arc::new(RwLock::new(planner)), pusher: Pusher::new(gateways).with_metrics(metrics) })
     }
 
     /// Stores how to wake a device, replacing what it said before.
@@ -83,6 +90,9 @@ impl Warnings {
             }
         }
         let severity = history.iter().map(|m| m.severity()).chain([view.message.severity()]).max().unwrap_or(view.message.severity());
+        // Tried again until the warning ends (an hour without an expiry); the latest
+        // message's expiry, as an Update may move it.
+        let expires = view.message.expires();
         let (planner, pusher, db, id) = (self.planner.clone(), self.pusher.clone(), db.clone(), view.id.clone());
         tokio::spawn(async move {
             let plan = {
@@ -91,8 +101,16 @@ impl Warnings {
             };
             let Ok(plan) = plan else { return };
             let planned = plan.len();
-            let report = pusher.send(plan).await;
-            tracing::info!(alert = %id, planned, sent = report.sent, failed = report.failed, gone = report.gone.len(), "woke devices");
+            let report = pusher.send_until(plan, expires).await;
+            tracing::info!(
+                alert = %id,
+                planned,
+                sent = report.sent,
+                retried = report.retried,
+                failed = report.failed,
+                gone = report.gone.len(),
+                "woke devices"
+            );
             for (provider, e) in &report.errors {
                 tracing::warn!(alert = %id, ?provider, "push batch refused: {e}");
             }

@@ -15,6 +15,8 @@ mod openapi;
 mod photostore;
 mod postgres_tls;
 mod push;
+mod push_credentials;
+mod push_fakes;
 mod scale;
 mod schema;
 mod upgrade;

@@ -12,7 +12,8 @@ use civic_core::protocol::{PushProvider, PushRegistration};
 use civic_core::warning::cells::cells_for_place;
 use civic_core::warning::{Area, Severity};
 use civic_server::push::{
-    ApnsGateway, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway, UnifiedPushGateway,
+    ApnsGateway, CredentialError, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway,
+    RetryPolicy, StaticToken, UnifiedPushGateway,
 };
 use serde_json::{Value, json};
 
@@ -86,6 +87,11 @@ fn message(provider: PushProvider, token: &str, severity: Severity) -> PushMessa
     PushMessage { provider, token: token.into(), alert_id: "vn-hue-2026-0042".into(), severity, device_id: format!("dev-{token}").into() }
 }
 
+/// Failures for now are tried once more, at once (the waits are tested in push_credentials.rs).
+fn quick() -> RetryPolicy {
+    RetryPolicy { base: Duration::from_millis(1), max_delay: Duration::from_millis(2), max_attempts: 2, ..RetryPolicy::default() }
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -113,7 +119,8 @@ fn fcm_answer(seen: &Seen) -> (u16, String) {
 #[tokio::test]
 async fn fcm_sends_a_high_priority_data_message_and_reports_gone_tokens() {
     let mock = Mock::start(fcm_answer, Duration::ZERO).await;
-    let fcm = FcmGateway::new(&mock.base, "civic-hue", "ya29.access-token").unwrap();
+    let token = Arc::new(StaticToken::new("Bearer", "ya29.access-token").unwrap());
+    let fcm = FcmGateway::with_credentials(&mock.base, "civic-hue", token.clone()).unwrap().with_retry(quick());
     let tokens = ["ok-1", "ok-2", "gone", "unregistered", "malformed", "busy", "quota", "garbage", "", "ö \" \n {}"];
     let batch: Vec<PushMessage> = tokens.iter().map(|t| message(PushProvider::Fcm, t, Severity::Moderate)).collect();
     // The last two would be refused as credentials by the stand-in: send them apart.
@@ -122,8 +129,9 @@ async fn fcm_sends_a_high_priority_data_message_and_reports_gone_tokens() {
     assert_eq!(outcome.failed, 3);
     assert_eq!(sorted(outcome.invalid_tokens), ["gone", "malformed", "unregistered"]);
 
+    // The three failures for now (busy, quota, garbage) were tried twice.
     let seen = mock.seen();
-    assert_eq!(seen.len(), 8);
+    assert_eq!(seen.len(), 11);
     let first = seen.iter().find(|s| s.json()["message"]["token"] == "ok-1").unwrap();
     assert_eq!(first.method, Method::POST);
     assert_eq!(first.path, "/v1/projects/civic-hue/messages:send");
@@ -139,10 +147,10 @@ async fn fcm_sends_a_high_priority_data_message_and_reports_gone_tokens() {
     assert!(matches!(err, PushError::Unauthorized { status: 401, .. }), "{err}");
 
     // A refreshed access token is used from then on.
-    fcm.set_access_token("ya29.new").unwrap();
+    token.set("ya29.new").unwrap();
     fcm.send(&batch[..1]).await.unwrap();
     assert!(mock.seen().iter().any(|s| s.header("authorization") == "Bearer ya29.new"));
-    assert!(matches!(fcm.set_access_token("line\nbreak"), Err(PushError::Config(_))));
+    assert!(matches!(token.set("line\nbreak"), Err(CredentialError::Config(_))));
     assert!(FcmGateway::new(&mock.base, "../other", "t").is_err());
 }
 
@@ -161,7 +169,8 @@ fn apns_answer(seen: &Seen) -> (u16, String) {
 #[tokio::test]
 async fn apns_sends_a_background_notification_or_an_alert_for_extreme_warnings() {
     let mock = Mock::start(apns_answer, Duration::ZERO).await;
-    let apns = ApnsGateway::new(&mock.base, "vn.gov.hue.civic", "eyJhbGciOiJFUzI1NiJ9.jwt.sig").unwrap();
+    let token = Arc::new(StaticToken::new("bearer", "eyJhbGciOiJFUzI1NiJ9.jwt.sig").unwrap());
+    let apns = ApnsGateway::with_credentials(&mock.base, "vn.gov.hue.civic", token.clone()).unwrap().with_retry(quick());
     let batch = vec![
         message(PushProvider::Apns, "a1b2c3", Severity::Severe),
         message(PushProvider::Apns, "a9f0", Severity::Extreme),
@@ -180,7 +189,7 @@ async fn apns_sends_a_background_notification_or_an_alert_for_extreme_warnings()
     let seen = mock.seen();
     assert_eq!(
         seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
-        ["/3/device/a1b2c3", "/3/device/a9f0", "/3/device/b05e", "/3/device/bad0", "/3/device/dead"]
+        ["/3/device/a1b2c3", "/3/device/a9f0", "/3/device/b05e", "/3/device/b05e", "/3/device/bad0", "/3/device/dead"]
     );
     let severe = &seen[0];
     assert_eq!(severe.method, Method::POST);
@@ -192,10 +201,10 @@ async fn apns_sends_a_background_notification_or_an_alert_for_extreme_warnings()
     let extreme = &seen[1];
     assert_eq!((extreme.header("apns-push-type"), extreme.header("apns-priority")), ("alert", "10"));
 
-    // An expired provider token stops the batch.
+    // An expired provider token given as it is (it cannot be renewed here) stops the batch.
     let err = apns.send(&[message(PushProvider::Apns, "cafe", Severity::Minor)]).await.unwrap_err();
     assert!(matches!(err, PushError::Unauthorized { status: 403, ref detail } if detail == "ExpiredProviderToken"), "{err}");
-    apns.set_provider_token("renewed").unwrap();
+    token.set("renewed").unwrap();
     apns.send(&batch[..1]).await.unwrap();
     assert_eq!(mock.seen().iter().filter(|s| s.header("authorization") == "bearer renewed").count(), 1);
 }
@@ -215,7 +224,7 @@ fn distributor_answer(seen: &Seen) -> (u16, String) {
 #[tokio::test]
 async fn unified_push_posts_the_alert_id_to_the_endpoint() {
     let mock = Mock::start(distributor_answer, Duration::ZERO).await;
-    let up = UnifiedPushGateway::new().allow_http(true).with_ttl(3600);
+    let up = UnifiedPushGateway::new().allow_http(true).with_ttl(3600).with_retry(quick());
     let at = |path: &str, severity| message(PushProvider::UnifiedPush, &format!("{}{path}", mock.base), severity);
     let batch = vec![
         at("/up/ok-severe?up=1", Severity::Severe),
@@ -236,8 +245,9 @@ async fn unified_push_posts_the_alert_id_to_the_endpoint() {
         sorted(vec![gone("/up/gone"), gone("/up/expired"), "not a url".into(), "file:///etc/passwd".into(), String::new()])
     );
 
+    // The busy one (429) was tried twice; the moved one (301) once: no redirect followed.
     let seen = mock.seen();
-    assert_eq!(seen.len(), 6);
+    assert_eq!(seen.len(), 7);
     let severe = seen.iter().find(|s| s.path == "/up/ok-severe?up=1").unwrap();
     assert_eq!(severe.method, Method::POST);
     assert_eq!((severe.header("ttl"), severe.header("urgency")), ("3600", "high"));
@@ -248,7 +258,7 @@ async fn unified_push_posts_the_alert_id_to_the_endpoint() {
     let strict = UnifiedPushGateway::new();
     let outcome = strict.send(&batch[..1]).await.unwrap();
     assert_eq!((outcome.sent, outcome.invalid_tokens.len()), (0, 1));
-    assert_eq!(mock.seen().len(), 6);
+    assert_eq!(mock.seen().len(), 7);
 }
 
 #[tokio::test]
@@ -256,16 +266,16 @@ async fn an_unreachable_service_fails_the_messages_without_error() {
     // A port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
-    let fcm = FcmGateway::new(&base, "civic-hue", "t").unwrap();
+    let fcm = FcmGateway::new(&base, "civic-hue", "t").unwrap().with_retry(quick());
     let outcome = fcm.send(&[message(PushProvider::Fcm, "ok", Severity::Severe)]).await.unwrap();
-    assert_eq!((outcome.sent, outcome.failed, outcome.invalid_tokens.len()), (0, 1, 0));
-    let up = UnifiedPushGateway::new().allow_http(true);
+    assert_eq!((outcome.sent, outcome.failed, outcome.invalid_tokens.len(), outcome.retried), (0, 1, 0, 1));
+    let up = UnifiedPushGateway::new().allow_http(true).with_retry(quick());
     let outcome = up.send(&[message(PushProvider::UnifiedPush, &format!("{base}/up"), Severity::Severe)]).await.unwrap();
     assert_eq!((outcome.sent, outcome.failed), (0, 1));
     // A slow service: the client's timeout ends the wait.
     let slow = Mock::start(distributor_answer, Duration::from_secs(5)).await;
     let client = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
-    let up = UnifiedPushGateway::new().allow_http(true).with_client(client);
+    let up = UnifiedPushGateway::new().allow_http(true).with_client(client).with_retry(quick());
     let outcome = up.send(&[message(PushProvider::UnifiedPush, &format!("{}/up/ok", slow.base), Severity::Severe)]).await.unwrap();
     assert_eq!((outcome.sent, outcome.failed), (0, 1));
 }

@@ -85,9 +85,14 @@ impl Resolve for PublicOnly {
 /// inside a network (`localhost`, `*.local`, `*.internal`, `*.localhost`). Names that resolve
 /// to private addresses are caught by the resolver of the clients below.
 pub fn public_url(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else { return false };
-    let local_name = host == "localhost" || [".localhost", ".local", ".internal", ".localdomain"].iter().any(|s| host.ends_with(s));
-    matches!(url.scheme(), "http" | "https") && !local_name && host_allowed(url, false)
+    matches!(url.scheme(), "http" | "https") && host_allowed(url, false)
+}
+
+/// A name that only means something inside a network. `localhost.` is `localhost`: a name's
+/// final dot only says it is fully qualified.
+fn local_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || [".localhost", ".local", ".internal", ".localdomain"].iter().any(|s| host.ends_with(s))
 }
 
 /// A client for a URL someone gave us (a UnifiedPush endpoint): names resolve only to public
@@ -105,10 +110,11 @@ pub fn public_only_client(timeout: Duration) -> Result<reqwest::Client, FetchErr
 
 fn host_allowed(url: &reqwest::Url, allow_private: bool) -> bool {
     let Some(host) = url.host_str() else { return false };
-    // A literal address is never resolved, so it is checked here; a name, by the resolver.
+    // A literal address is never resolved, so it is checked here; a name, by the resolver
+    // (which a local name may never reach: it is refused by name first).
     match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
         Ok(ip) => allow_private || is_public(ip),
-        Err(_) => true,
+        Err(_) => allow_private || !local_name(host),
     }
 }
 

@@ -336,6 +336,29 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
             "identifier-taken",
             "KTTV-2026-1127-01",
         ),
+        // Entities that expand a billion times, or read the server's files: refused at the
+        // DOCTYPE, before any expansion or reading.
+        (
+            upstream("KTTV-X6", "Alert", None, "&lol9;", CIRCLE_AREA).replacen(
+                "<alert",
+                "<!DOCTYPE alert [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\
+                 <!ENTITY lol9 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>\n<alert",
+                1,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-cap",
+            "DOCTYPE",
+        ),
+        (
+            upstream("KTTV-X7", "Alert", None, "&secret;", CIRCLE_AREA).replacen(
+                "<alert",
+                "<!DOCTYPE alert [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>\n<alert",
+                1,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-cap",
+            "DOCTYPE",
+        ),
     ];
     for (xml, status, kind, mentions) in bad {
         let problem = assert_problem(import(&srv, &operator, &xml).await, status, kind).await;
@@ -344,6 +367,21 @@ async fn upstream_cap_messages_are_imported_and_bad_ones_refused_whole() {
     }
     let r = srv.http.post(srv.url("/api/v1/alerts/import")).bearer_auth(&operator).json(&json!({"alert": 1})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A compressed body is not inflated (the server takes none): a gzip bomb is just bytes
+    // that are not a CAP message.
+    let bomb = gzip_of_zeros(50 << 20);
+    assert!(bomb.len() < 100_000, "{} bytes", bomb.len());
+    let r = srv
+        .http
+        .post(srv.url("/api/v1/alerts/import"))
+        .bearer_auth(&operator)
+        .header("content-type", "application/xml")
+        .header("content-encoding", "gzip")
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(r.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE), "{}", r.status());
     let after: AlertDetail = srv.get(None, "/api/v1/alerts/KTTV-2026-1127-01").await.json().await.unwrap();
     assert_eq!(after, before);
     assert_eq!(active(&srv).await.len(), 3);
@@ -446,4 +484,15 @@ async fn the_demo_has_a_flood_warning() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].message.topics(), ["flood"]);
     assert_eq!(warnings[0].message.info.iter().map(|i| i.language.as_str()).collect::<Vec<_>>(), ["vi-VN", "en-US"]);
+}
+
+/// `n` zero bytes, gzipped (a thousandfold smaller): a decompression bomb.
+fn gzip_of_zeros(n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..n / zeros.len() {
+        gz.write_all(&zeros).unwrap_or_default();
+    }
+    gz.finish().unwrap_or_default()
 }

@@ -729,10 +729,28 @@ async fn a_media_url_inside_the_network_is_not_fetched_and_no_address_lookup_wit
     let srv = start(dir.path(), &[]);
     let here = citadel();
     let port = world.rsplit(':').next().unwrap().to_owned();
-    // Loopback by address and by name, the cloud metadata address: none is fetched.
-    for url in
-        [format!("{world}/photo.jpg"), format!("http://localhost:{port}/photo.jpg"), "http://169.254.169.254/latest/meta-data".to_owned()]
-    {
+    // Loopback by address and by name, in every spelling a URL parser accepts (IPv6, mapped,
+    // shortened, decimal, hexadecimal, behind a user name), private and shared networks, the
+    // cloud metadata address and name: none is fetched.
+    let inside = [
+        format!("{world}/photo.jpg"),
+        format!("http://localhost:{port}/photo.jpg"),
+        format!("http://LOCALHOST.:{port}/photo.jpg"),
+        format!("http://[::1]:{port}/photo.jpg"),
+        format!("http://[::ffff:127.0.0.1]:{port}/photo.jpg"),
+        format!("http://127.1:{port}/photo.jpg"),
+        format!("http://2130706433:{port}/photo.jpg"),
+        format!("http://0x7f000001:{port}/photo.jpg"),
+        format!("http://example.org@127.0.0.1:{port}/photo.jpg"),
+        "http://10.0.0.1/photo.jpg".to_owned(),
+        "http://192.168.1.1/photo.jpg".to_owned(),
+        "http://100.64.0.1/photo.jpg".to_owned(),
+        "http://[fd00::1]/photo.jpg".to_owned(),
+        "http://0.0.0.0/photo.jpg".to_owned(),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+        "http://metadata.google.internal/computeMetadata/v1/".to_owned(),
+    ];
+    for url in inside {
         let mut form = litter_form(&here);
         form.push(("media_url", url.as_str()));
         form.push(("lang", "en"));

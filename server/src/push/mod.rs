@@ -18,6 +18,7 @@
 pub mod gateway;
 mod planner;
 mod pusher;
+pub mod webpush;
 
 use std::sync::Arc;
 

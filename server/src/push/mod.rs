@@ -6,7 +6,8 @@
 //! areas into the same cells and lists the devices to wake; [`Pusher::send`] hands them to
 //! FCM, APNs or UnifiedPush. The message says only "alert X: sync now": no text, no area,
 //! no place. The phone syncs and decides on its own whether the warning concerns its
-//! resident, so a device woken for nothing just stays quiet.
+//! resident, so a device woken for nothing just stays quiet. UnifiedPush wake-ups are Web
+//! Push encrypted ([`webpush`]) to the keys the device registered.
 //!
 //! Wiring (for the server):
 //! - on `PUT /api/v1/devices/me/push`: [`check_registration`] (422 on error), store it,
@@ -29,6 +30,7 @@ use civic_core::warning::cells::{self, Cell};
 pub use gateway::{ApnsGateway, FcmGateway, PushError, PushGateway, PushOutcome, RecordingGateway, SendFuture, UnifiedPushGateway};
 pub use planner::PushPlanner;
 pub use pusher::{Gateways, PushReport, Pusher};
+pub use webpush::WebPushKeys;
 
 /// The most cells one device may register (a handful of places, each a few cells).
 pub const MAX_CELLS_PER_DEVICE: usize = cells::MAX_REGISTERED_CELLS;
@@ -41,7 +43,7 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 ///
 /// Only `provider`, `token` and `alert_id` (and the severity, for the delivery priority)
 /// reach the push service; `device_id` stays on the server, to forget the device if the
-/// service says its token is gone. Strings are shared (`Arc<str>`): a plan for 100,000
+/// service says its token is gone. Strings and keys are shared (`Arc`): a plan for 100,000
 /// devices copies no token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PushMessage {
@@ -50,6 +52,12 @@ pub struct PushMessage {
     pub alert_id: Arc<str>,
     pub severity: Severity,
     pub device_id: Arc<str>,
+    /// UnifiedPush: the subscription's Web Push keys, to encrypt the message to. `None` for
+    /// FCM and APNs (and a UnifiedPush registration without keys is never sent).
+    pub keys: Option<Arc<WebPushKeys>>,
+    /// How long the push service should keep the message for an unreachable device, in
+    /// seconds: until the warning expires. `None`: the gateway's default.
+    pub ttl_s: Option<u32>,
 }
 
 /// Why a push registration was refused.
@@ -65,12 +73,24 @@ pub enum RegistrationError {
     BadCell(String),
     #[error("more than {MAX_CELLS_PER_DEVICE} cells")]
     TooManyCells,
+    #[error(
+        "a UnifiedPush registration needs the Web Push subscription's keys, p256dh and auth (RFC 8291); other providers give both or neither"
+    )]
+    MissingKeys,
+    #[error("{0}")]
+    BadKeys(webpush::KeyError),
 }
 
 /// Checks a registration as a handler should before storing it: a token that looks like the
-/// provider's (APNs: hexadecimal; UnifiedPush: an http(s) URL; FCM: printable ASCII), at
-/// most [`MAX_CELLS_PER_DEVICE`] valid cell ids. Returns the cells' keys, sorted, each once.
+/// provider's (APNs: hexadecimal; UnifiedPush: an http(s) URL; FCM: printable ASCII), Web
+/// Push keys for UnifiedPush (a P-256 point and a 16-byte secret), at most
+/// [`MAX_CELLS_PER_DEVICE`] valid cell ids. Returns the cells' keys, sorted, each once.
 pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, RegistrationError> {
+    check(reg).map(|(cells, _)| cells)
+}
+
+/// [`check_registration`], and the Web Push keys decoded.
+pub(super) fn check(reg: &PushRegistration) -> Result<(Vec<u32>, Option<WebPushKeys>), RegistrationError> {
     let token = reg.token.as_str();
     if token.is_empty() {
         return Err(RegistrationError::EmptyToken);
@@ -89,9 +109,15 @@ pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, Registrati
     if !token_ok {
         return Err(RegistrationError::BadToken);
     }
+    let keys = match (&reg.p256dh, &reg.auth) {
+        (Some(p256dh), Some(auth)) => Some(WebPushKeys::from_base64url(p256dh, auth).map_err(RegistrationError::BadKeys)?),
+        (None, None) if reg.provider != PushProvider::UnifiedPush => None,
+        _ => return Err(RegistrationError::MissingKeys),
+    };
     if reg.cells.len() > MAX_CELLS_PER_DEVICE {
         return Err(RegistrationError::TooManyCells);
     }
+    let web_push = keys;
     let mut keys = reg
         .cells
         .iter()
@@ -99,5 +125,5 @@ pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, Registrati
         .collect::<Result<Vec<u32>, _>>()?;
     keys.sort_unstable();
     keys.dedup();
-    Ok(keys)
+    Ok((keys, web_push))
 }

@@ -7,11 +7,12 @@ use civic_core::protocol::{PushProvider, PushRegistration};
 use civic_core::warning::cells::{self, CellCover};
 use civic_core::warning::{Area, Severity};
 
-use super::{PushMessage, RegistrationError, check_registration};
+use super::{PushMessage, RegistrationError, WebPushKeys, check};
 
 struct Slot {
     device_id: Arc<str>,
     token: Arc<str>,
+    keys: Option<Arc<WebPushKeys>>,
     /// Cell keys (`Cell::key`), sorted; empty for an `anywhere` device (it is in no cell list).
     cells: Box<[u32]>,
     provider: PushProvider,
@@ -44,9 +45,10 @@ impl PushPlanner {
     }
 
     /// Adds or replaces a device's registration. A refused registration (see
-    /// [`check_registration`]) leaves the device's previous one in place.
+    /// [`super::check_registration`]) leaves the device's previous one in place.
     pub fn upsert(&mut self, device_id: &str, reg: PushRegistration) -> Result<(), RegistrationError> {
-        let keys = check_registration(&reg)?;
+        let (keys, web_push) = check(&reg)?;
+        let web_push = web_push.map(Arc::new);
         // The usual re-registration (a new token, the same cells): no list to touch.
         if let Some(&n) = self.ids.get(device_id) {
             if let Some(slot) = self.slots[n as usize].as_mut() {
@@ -56,6 +58,7 @@ impl PushPlanner {
                     }
                     slot.provider = reg.provider;
                     slot.min_severity = reg.min_severity;
+                    slot.keys = web_push;
                     return Ok(());
                 }
             }
@@ -82,6 +85,7 @@ impl PushPlanner {
         let slot = Slot {
             device_id,
             token: reg.token.into(),
+            keys: web_push,
             cells: if reg.anywhere { Box::default() } else { keys.into_boxed_slice() },
             provider: reg.provider,
             min_severity: reg.min_severity,
@@ -160,6 +164,8 @@ impl PushPlanner {
                     alert_id: alert_id.clone(),
                     severity,
                     device_id: slot.device_id.clone(),
+                    keys: slot.keys.clone(),
+                    ttl_s: None,
                 });
             }
         };
@@ -202,7 +208,10 @@ impl PushPlanner {
                 .slots
                 .iter()
                 .flatten()
-                .map(|s| arc_str(&s.device_id) + arc_str(&s.token) + s.cells.len() * size_of::<u32>())
+                .map(|s| {
+                    let keys = s.keys.as_ref().map_or(0, |_| 2 * size_of::<usize>() + size_of::<WebPushKeys>());
+                    arc_str(&s.device_id) + arc_str(&s.token) + keys + s.cells.len() * size_of::<u32>()
+                })
                 .sum::<usize>();
         let lists = self.by_cell.capacity() * (size_of::<(u32, Vec<u32>)>() + 1)
             + self.by_cell.values().map(|l| l.capacity() * size_of::<u32>()).sum::<usize>();
@@ -219,7 +228,7 @@ fn drop_from(list: &mut Vec<u32>, n: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::push::{MAX_CELLS_PER_DEVICE, MAX_TOKEN_BYTES};
+    use crate::push::{MAX_CELLS_PER_DEVICE, MAX_TOKEN_BYTES, webpush};
     use civic_core::warning::cells::Cell;
     use civic_core::warning::cells::cells_for_place;
 
@@ -236,7 +245,19 @@ mod tests {
             cells: places.iter().flat_map(|&(lat, lon)| cells_for_place(lat, lon, 500.0)).collect(),
             anywhere: false,
             min_severity: min,
+            p256dh: None,
+            auth: None,
         }
+    }
+
+    /// RFC 8291 Appendix A's receiver.
+    const P256DH: &str = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
+
+    fn unified_push(endpoint: &str) -> PushRegistration {
+        let mut r = reg(PushProvider::UnifiedPush, endpoint, &[CITADEL], Severity::Unknown);
+        (r.p256dh, r.auth) = (Some(P256DH.into()), Some(AUTH.into()));
+        r
     }
 
     fn fcm(token: &str, places: &[(f64, f64)]) -> PushRegistration {
@@ -378,6 +399,27 @@ mod tests {
             (bad(&|r| r.cells.push("c:999:0".into())), RegistrationError::BadCell("c:999:0".into())),
             (bad(&|r| r.cells.push("16.4,107.5".into())), RegistrationError::BadCell("16.4,107.5".into())),
             (bad(&|r| r.cells = vec!["c:164:1075".into(); MAX_CELLS_PER_DEVICE + 1]), RegistrationError::TooManyCells),
+            // UnifiedPush without its Web Push keys, or with keys that cannot be.
+            (
+                bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "https://ntfy.example/up".into())),
+                RegistrationError::MissingKeys,
+            ),
+            (bad(&|r| *r = PushRegistration { auth: None, ..unified_push("https://ntfy.example/up") }), RegistrationError::MissingKeys),
+            (bad(&|r| *r = PushRegistration { p256dh: None, ..unified_push("https://ntfy.example/up") }), RegistrationError::MissingKeys),
+            (
+                bad(&|r| *r = PushRegistration { p256dh: Some(AUTH.into()), ..unified_push("https://ntfy.example/up") }),
+                RegistrationError::BadKeys(webpush::KeyError::BadP256dh),
+            ),
+            (
+                bad(&|r| *r = PushRegistration { auth: Some(P256DH.into()), ..unified_push("https://ntfy.example/up") }),
+                RegistrationError::BadKeys(webpush::KeyError::BadAuth),
+            ),
+            // Keys given to another provider are checked too, and go in pairs.
+            (bad(&|r| r.auth = Some(AUTH.into())), RegistrationError::MissingKeys),
+            (
+                bad(&|r| (r.p256dh, r.auth) = (Some("x".into()), Some(AUTH.into()))),
+                RegistrationError::BadKeys(webpush::KeyError::BadP256dh),
+            ),
         ];
         for (r, expected) in cases {
             assert_eq!(p.upsert("a", r.clone()), Err(expected), "{r:?}");
@@ -387,8 +429,12 @@ mod tests {
         // Duplicated cells are kept once.
         p.upsert("a", PushRegistration { cells: vec!["c:164:1075".into(); 3], ..fcm("good", &[]) }).unwrap();
         assert_eq!(p.by_cell[&Cell::new(164, 1075).unwrap().key()], [0]);
-        let ok = reg(PushProvider::UnifiedPush, "https://ntfy.example/upAbC?up=1", &[CITADEL], Severity::Unknown);
-        assert_eq!(p.upsert("up", ok), Ok(()));
+        assert_eq!(p.upsert("up", unified_push("https://ntfy.example/upAbC?up=1")), Ok(()));
         assert!(p.approx_bytes() > 0);
+        // The keys reach the wake-up; FCM's has none.
+        let plan = p.plan("x", &[circle(CITADEL, 10.0)], Severity::Minor);
+        let up = plan.iter().find(|m| &*m.device_id == "up").unwrap();
+        assert_eq!(up.keys.as_deref(), Some(&WebPushKeys::from_base64url(P256DH, AUTH).unwrap()));
+        assert!(plan.iter().find(|m| &*m.device_id == "a").unwrap().keys.is_none());
     }
 }

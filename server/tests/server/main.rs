@@ -19,3 +19,4 @@ mod schema;
 mod upgrade;
 mod wards;
 mod web;
+mod webpush;

@@ -520,6 +520,30 @@ pub struct PushRegistration {
     /// Warnings below this severity never wake the device.
     #[serde(default = "unknown_severity")]
     pub min_severity: crate::warning::Severity,
+    /// UnifiedPush only, and required there: the Web Push subscription's public key (RFC 8291
+    /// `p256dh`), the uncompressed P-256 point (65 bytes) in base64url, as the distributor
+    /// gave it. Wake-ups are encrypted to it (`aes128gcm`), so the distributor reads nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4")
+    )]
+    pub p256dh: Option<String>,
+    /// UnifiedPush only, and required there: the Web Push subscription's authentication
+    /// secret (RFC 8291 `auth`), 16 bytes in base64url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "BTBZMqHH6r4Tts7J_aSIgg"))]
+    pub auth: Option<String>,
+}
+
+/// The keys of a Web Push subscription (RFC 8291), as a UnifiedPush distributor hands them to
+/// the app, both in base64url: what [`PushRegistration`] carries in `p256dh` and `auth`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebPushKeys {
+    /// The uncompressed P-256 public key (65 bytes).
+    pub p256dh: String,
+    /// The authentication secret (16 bytes).
+    pub auth: String,
 }
 
 fn unknown_severity() -> crate::warning::Severity {

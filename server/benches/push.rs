@@ -84,7 +84,15 @@ fn registrations(n: usize) -> impl Iterator<Item = (String, PushRegistration)> {
         let anywhere = rng.below(100) < 5;
         // A UUID-sized device id, as the server's are.
         let id = format!("{:08x}-0000-7000-8000-{:012x}", i, rng.next() & 0xffff_ffff_ffff);
-        (id, PushRegistration { provider, token, cells, anywhere, min_severity })
+        // UnifiedPush devices give their Web Push keys (here all the same: RFC 8291's example).
+        let (p256dh, auth) = match provider {
+            PushProvider::UnifiedPush => (
+                Some("BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".to_owned()),
+                Some("BTBZMqHH6r4Tts7J_aSIgg".to_owned()),
+            ),
+            _ => (None, None),
+        };
+        (id, PushRegistration { provider, token, cells, anywhere, min_severity, p256dh, auth })
     })
 }
 

@@ -92,9 +92,11 @@ impl Warnings {
 #[uniffi::export]
 impl Warnings {
     /// Tells the server how to wake this phone for warnings (the push token and coarse
-    /// cells around the saved places; never the places).
-    pub async fn register_push(&self, provider: PushProvider, token: String) -> Result<()> {
+    /// cells around the saved places; never the places). UnifiedPush needs the Web Push
+    /// `keys` its distributor gave (the server encrypts to them); FCM and APNs leave them out.
+    #[uniffi::method(default(keys = None))]
+    pub async fn register_push(&self, provider: PushProvider, token: String, keys: Option<WebPushKeys>) -> Result<()> {
         let (syncer, lang) = (self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.register_push(provider.into(), &token).await.map(|_| ()) }, lang).await
+        on_runtime(async move { syncer.register_push(provider.into(), &token, keys.map(Into::into)).await.map(|_| ()) }, lang).await
     }
 }

@@ -275,3 +275,19 @@ impl From<PushProvider> for civic_core::protocol::PushProvider {
         }
     }
 }
+
+/// A UnifiedPush (Web Push) subscription's keys, as the distributor gives them: both
+/// base64url. Wake-ups are encrypted to them, so the distributor reads nothing.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WebPushKeys {
+    /// The P-256 public key, uncompressed (65 bytes).
+    pub p256dh: String,
+    /// The authentication secret (16 bytes).
+    pub auth: String,
+}
+
+impl From<WebPushKeys> for civic_core::protocol::WebPushKeys {
+    fn from(k: WebPushKeys) -> Self {
+        civic_core::protocol::WebPushKeys { p256dh: k.p256dh, auth: k.auth }
+    }
+}

@@ -29,6 +29,7 @@ use crate::model::ReportId;
 use crate::net::{self as client, DeviceLink, Failure, LinkOptions, Stop};
 use crate::protocol::{
     Change, CityConfig, NearbyReport, Page, PublicReport, PushProvider, PushRegistration, ReportReceipt, SubmitReport, SyncBatch,
+    WebPushKeys,
 };
 use crate::store::{self, Durability, Notification, Store};
 
@@ -186,8 +187,14 @@ impl Syncer {
     /// Tells the server how to wake this device for warnings: the push service's token and
     /// the coarse cells (`warning::cells`, about 11 km) around the resident's places. The
     /// places themselves stay on the phone. Call it when the push token changes and after
-    /// the subscription does.
-    pub async fn register_push(&self, provider: PushProvider, push_token: &str) -> crate::Result<PushRegistration> {
+    /// the subscription does. UnifiedPush needs the subscription's Web Push `keys` (the
+    /// server encrypts wake-ups to them); FCM and APNs take `None`.
+    pub async fn register_push(
+        &self,
+        provider: PushProvider,
+        push_token: &str,
+        keys: Option<WebPushKeys>,
+    ) -> crate::Result<PushRegistration> {
         let sub = self.store.read(store::load_subscription)?;
         let wake = crate::warning::cells::wake_cells(&sub, &self.city.get().area);
         let registration = PushRegistration {
@@ -196,6 +203,8 @@ impl Syncer {
             cells: wake.cells,
             anywhere: wake.anywhere,
             min_severity: sub.min_severity,
+            p256dh: keys.as_ref().map(|k| k.p256dh.clone()),
+            auth: keys.map(|k| k.auth),
         };
         let token = self.token_or_error().await?;
         let response = self

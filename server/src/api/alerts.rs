@@ -206,13 +206,13 @@ pub async fn tagged_reports(
     tag = "warnings",
     operation_id = "registerPush",
     summary = "Register for warning pushes",
-    description = "Stores the device's push token and the coarse cells around its resident's places (never the places), so a warning for those cells wakes it to sync.",
+    description = "Stores the device's push token and the coarse cells around its resident's places (never the places), so a warning for those cells wakes it to sync. A UnifiedPush device also gives its Web Push subscription's keys (`p256dh`, `auth`, RFC 8291): its wake-ups are encrypted to them (`Content-Encoding: aes128gcm`).",
     request_body = PushRegistration,
     security(("device_token" = [])),
     responses(
         (status = 204, description = "Stored"),
         (status = 403, description = "Not a citizen's device", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`bad-token`, `bad-cell`, `too-many-cells`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`bad-token` (also for a UnifiedPush registration without well-formed `p256dh` and `auth`), `bad-cell`, `too-many-cells`", body = crate::api::openapi::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn register_push(State(st): State<AppState>, caller: Caller, Json(req): Json<PushRegistration>) -> ApiResult<StatusCode> {

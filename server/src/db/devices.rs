@@ -40,17 +40,31 @@ pub fn set_profile(tx: &Conn, id: &str, name: Option<&str>, phone: Option<&str>,
     Ok(())
 }
 
-/// Every stored push registration: (device, registration as JSON).
-pub fn push_registrations(c: &Conn) -> DbResult<Vec<(String, String)>> {
-    c.query_all("SELECT device_id, registration FROM push_registration", params![], |r| Ok((r.get(0)?, r.get(1)?)))
+/// A stored push registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPush {
+    pub device: String,
+    /// JSON of `protocol::PushRegistration`, without its Web Push keys.
+    pub registration: String,
+    /// The Web Push keys (UnifiedPush), base64url; `None` before schema 11.
+    pub p256dh: Option<String>,
+    pub auth: Option<String>,
 }
 
-/// Stores how to wake a device (JSON), replacing what it said before.
-pub fn save_push_registration(tx: &Conn, device: &str, json: &str, at: OffsetDateTime) -> DbResult<()> {
+/// Every stored push registration.
+pub fn push_registrations(c: &Conn) -> DbResult<Vec<StoredPush>> {
+    c.query_all("SELECT device_id, registration, p256dh, auth FROM push_registration", params![], |r| {
+        Ok(StoredPush { device: r.get(0)?, registration: r.get(1)?, p256dh: r.get(2)?, auth: r.get(3)? })
+    })
+}
+
+/// Stores how to wake a device, replacing what it said before.
+pub fn save_push_registration(tx: &Conn, push: &StoredPush, at: OffsetDateTime) -> DbResult<()> {
     tx.execute(
-        "INSERT INTO push_registration (device_id, registration, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, updated_at = excluded.updated_at",
-        params![device, json, to_ms(at)],
+        "INSERT INTO push_registration (device_id, registration, p256dh, auth, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (device_id) DO UPDATE SET registration = excluded.registration, p256dh = excluded.p256dh,
+             auth = excluded.auth, updated_at = excluded.updated_at",
+        params![push.device, push.registration, push.p256dh, push.auth, to_ms(at)],
     )?;
     Ok(())
 }

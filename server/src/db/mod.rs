@@ -61,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
+    include_str!("schema_v11.sql"),
 ];
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v1.sql"),
@@ -73,6 +74,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v8.sql"),
     include_str!("pg_v9.sql"),
     include_str!("pg_v10.sql"),
+    include_str!("pg_v11.sql"),
 ];
 const READERS: usize = 4;
 /// The advisory lock every PostgreSQL write transaction holds (and migrations, on a

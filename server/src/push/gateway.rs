@@ -308,13 +308,15 @@ pub(super) async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<A
 }
 
 /// UnifiedPush: the token is the endpoint URL the device's distributor gave it; a POST of
-/// `{"alert": id}` with `TTL` and, for Severe and Extreme warnings, `Urgency: high`.
+/// `{"alert": id}`, Web Push encrypted to the device's keys (RFC 8291, `Content-Encoding:
+/// aes128gcm`, [`super::webpush`]), with `TTL` (until the warning expires, else the
+/// gateway's) and `Urgency` (`high` for Severe and Extreme warnings, else `normal`).
 ///
 /// Only `https` endpoints on the public internet are used (a literal address is checked, a name
 /// resolves to public addresses only, no redirect is followed) unless
 /// [`UnifiedPushGateway::allow_http`] (tests, a distributor on the local network); any other
-/// token is reported as invalid. The body is sent as is, not Web Push encrypted (RFC 8291):
-/// it holds only the public alert id.
+/// token is reported as invalid. A message without keys (a registration stored before they
+/// were asked for) is not sent in clear: it fails, logged, until the device registers again.
 pub struct UnifiedPushGateway {
     client: reqwest::Client,
     ttl_s: u32,
@@ -336,7 +338,8 @@ impl UnifiedPushGateway {
         UnifiedPushGateway { client, ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY, retry: RetryPolicy::default() }
     }
 
-    /// How long the distributor should keep an undelivered message, in seconds.
+    /// How long the distributor should keep an undelivered message, in seconds, when the
+    /// message does not say (`PushMessage::ttl_s`).
     pub fn with_ttl(mut self, seconds: u32) -> Self {
         self.ttl_s = seconds;
         self
@@ -370,14 +373,22 @@ impl UnifiedPushGateway {
             Ok(u) if u.scheme() == "https" && crate::outbound::public_url(&u) => u,
             _ => return Delivery::Gone,
         };
+        let Some(keys) = &m.keys else {
+            tracing::warn!(device = %m.device_id, "UnifiedPush registration without Web Push keys: not sent in clear");
+            return Delivery::Failed("no Web Push keys registered".into());
+        };
         let urgency = if m.severity >= Severity::Severe { "high" } else { "normal" };
-        let body = json!({"alert": &*m.alert_id}).to_string();
+        let body = match super::webpush::encrypt(json!({"alert": &*m.alert_id}).to_string().as_bytes(), keys) {
+            Ok(body) => body,
+            Err(e) => return Delivery::Failed(format!("encrypting: {e}")),
+        };
         let sent = self
             .client
             .post(url)
-            .header("TTL", self.ttl_s)
+            .header("TTL", m.ttl_s.unwrap_or(self.ttl_s))
             .header("Urgency", urgency)
-            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, "aes128gcm")
+            .header(header::CONTENT_TYPE, "application/octet-stream")
             .body(body)
             .send()
             .await;

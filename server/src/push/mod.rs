@@ -6,7 +6,8 @@
 //! areas into the same cells and lists the devices to wake; [`Pusher::send`] hands them to
 //! FCM, APNs or UnifiedPush. The message says only "alert X: sync now": no text, no area,
 //! no place. The phone syncs and decides on its own whether the warning concerns its
-//! resident, so a device woken for nothing just stays quiet.
+//! resident, so a device woken for nothing just stays quiet. UnifiedPush wake-ups are Web
+//! Push encrypted ([`webpush`]) to the keys the device registered.
 //!
 //! Wiring (for the server):
 //! - on `PUT /api/v1/devices/me/push`: [`check_registration`] (422 on error), store it,
@@ -21,16 +22,17 @@ pub mod credentials;
 mod fcm;
 pub mod gateway;
 mod metrics;
+mod planner;
 mod pusher;
 mod recording;
 pub mod retry;
+pub mod webpush;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use civic_core::protocol::{PushProvider, PushRegistration};
-use civic_core::warning::cells::{self, Cell, CellCover};
-use civic_core::warning::{Area, Severity};
+use civic_core::warning::Severity;
+use civic_core::warning::cells::{self, Cell};
 
 pub use apns::{ApnsGateway, apns_client};
 pub use credentials::apple::{ApnsKey, ApnsTokens};
@@ -39,9 +41,11 @@ pub use credentials::{CredentialError, Credentials, StaticToken};
 pub use fcm::FcmGateway;
 pub use gateway::{PushError, PushGateway, PushOutcome, SendFuture, UnifiedPushGateway};
 pub use metrics::{PushFigures, PushMetrics};
+pub use planner::PushPlanner;
 pub use pusher::{Gateways, PushReport, Pusher};
 pub use recording::RecordingGateway;
 pub use retry::{RetryAfter, RetryPolicy, Sleeper, TokioSleeper};
+pub use webpush::WebPushKeys;
 
 /// The most cells one device may register (a handful of places, each a few cells).
 pub const MAX_CELLS_PER_DEVICE: usize = cells::MAX_REGISTERED_CELLS;
@@ -54,7 +58,7 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 ///
 /// Only `provider`, `token` and `alert_id` (and the severity, for the delivery priority)
 /// reach the push service; `device_id` stays on the server, to forget the device if the
-/// service says its token is gone. Strings are shared (`Arc<str>`): a plan for 100,000
+/// service says its token is gone. Strings and keys are shared (`Arc`): a plan for 100,000
 /// devices copies no token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PushMessage {
@@ -63,6 +67,12 @@ pub struct PushMessage {
     pub alert_id: Arc<str>,
     pub severity: Severity,
     pub device_id: Arc<str>,
+    /// UnifiedPush: the subscription's Web Push keys, to encrypt the message to. `None` for
+    /// FCM and APNs (and a UnifiedPush registration without keys is never sent).
+    pub keys: Option<Arc<WebPushKeys>>,
+    /// How long the push service should keep the message for an unreachable device, in
+    /// seconds: until the warning expires. `None`: the gateway's default.
+    pub ttl_s: Option<u32>,
 }
 
 /// Why a push registration was refused.
@@ -78,12 +88,24 @@ pub enum RegistrationError {
     BadCell(String),
     #[error("more than {MAX_CELLS_PER_DEVICE} cells")]
     TooManyCells,
+    #[error(
+        "a UnifiedPush registration needs the Web Push subscription's keys, p256dh and auth (RFC 8291); other providers give both or neither"
+    )]
+    MissingKeys,
+    #[error("{0}")]
+    BadKeys(webpush::KeyError),
 }
 
 /// Checks a registration as a handler should before storing it: a token that looks like the
-/// provider's (APNs: hexadecimal; UnifiedPush: an http(s) URL; FCM: printable ASCII), at
-/// most [`MAX_CELLS_PER_DEVICE`] valid cell ids. Returns the cells' keys, sorted, each once.
+/// provider's (APNs: hexadecimal; UnifiedPush: an http(s) URL; FCM: printable ASCII), Web
+/// Push keys for UnifiedPush (a P-256 point and a 16-byte secret), at most
+/// [`MAX_CELLS_PER_DEVICE`] valid cell ids. Returns the cells' keys, sorted, each once.
 pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, RegistrationError> {
+    check(reg).map(|(cells, _)| cells)
+}
+
+/// [`check_registration`], and the Web Push keys decoded.
+pub(super) fn check(reg: &PushRegistration) -> Result<(Vec<u32>, Option<WebPushKeys>), RegistrationError> {
     let token = reg.token.as_str();
     if token.is_empty() {
         return Err(RegistrationError::EmptyToken);
@@ -102,9 +124,15 @@ pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, Registrati
     if !token_ok {
         return Err(RegistrationError::BadToken);
     }
+    let keys = match (&reg.p256dh, &reg.auth) {
+        (Some(p256dh), Some(auth)) => Some(WebPushKeys::from_base64url(p256dh, auth).map_err(RegistrationError::BadKeys)?),
+        (None, None) if reg.provider != PushProvider::UnifiedPush => None,
+        _ => return Err(RegistrationError::MissingKeys),
+    };
     if reg.cells.len() > MAX_CELLS_PER_DEVICE {
         return Err(RegistrationError::TooManyCells);
     }
+    let web_push = keys;
     let mut keys = reg
         .cells
         .iter()
@@ -112,387 +140,5 @@ pub fn check_registration(reg: &PushRegistration) -> Result<Vec<u32>, Registrati
         .collect::<Result<Vec<u32>, _>>()?;
     keys.sort_unstable();
     keys.dedup();
-    Ok(keys)
-}
-
-struct Slot {
-    device_id: Arc<str>,
-    token: Arc<str>,
-    /// Cell keys (`Cell::key`), sorted; empty for an `anywhere` device (it is in no cell list).
-    cells: Box<[u32]>,
-    provider: PushProvider,
-    min_severity: Severity,
-    anywhere: bool,
-}
-
-/// Which devices to wake for a warning: an in-memory index of push registrations by cell.
-///
-/// Devices are numbered (slots, reused after removal); each cell lists the numbers of the
-/// devices that registered it, and `anywhere` devices sit in their own list. Planning a
-/// warning reads only the lists of the warning's cells: about 10 ms per 100,000 devices
-/// woken (`benches/push.rs`). Re-registering with the same cells touches no list; moving or removing
-/// a device scans the lists of its cells (about 100 µs per cell of 400,000 devices).
-///
-/// Not synchronised: keep it in a `std::sync::RwLock` (`plan` takes `&self`) and do not hold
-/// the lock across the sending.
-#[derive(Default)]
-pub struct PushPlanner {
-    ids: HashMap<Arc<str>, u32>,
-    slots: Vec<Option<Slot>>,
-    free: Vec<u32>,
-    by_cell: HashMap<u32, Vec<u32>>,
-    anywhere: Vec<u32>,
-}
-
-impl PushPlanner {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds or replaces a device's registration. A refused registration (see
-    /// [`check_registration`]) leaves the device's previous one in place.
-    pub fn upsert(&mut self, device_id: &str, reg: PushRegistration) -> Result<(), RegistrationError> {
-        let keys = check_registration(&reg)?;
-        // The usual re-registration (a new token, the same cells): no list to touch.
-        if let Some(&n) = self.ids.get(device_id) {
-            if let Some(slot) = self.slots[n as usize].as_mut() {
-                if slot.anywhere == reg.anywhere && (reg.anywhere || *slot.cells == *keys) {
-                    if *slot.token != *reg.token {
-                        slot.token = reg.token.into();
-                    }
-                    slot.provider = reg.provider;
-                    slot.min_severity = reg.min_severity;
-                    return Ok(());
-                }
-            }
-        }
-        let (n, device_id) = match self.ids.get_key_value(device_id) {
-            Some((id, &n)) => {
-                let id = id.clone();
-                self.unlink(n);
-                (n, id)
-            }
-            None => {
-                let id: Arc<str> = device_id.into();
-                let n = match self.free.pop() {
-                    Some(n) => n,
-                    None => {
-                        self.slots.push(None);
-                        u32::try_from(self.slots.len() - 1).expect("fewer than 4 billion devices")
-                    }
-                };
-                self.ids.insert(id.clone(), n);
-                (n, id)
-            }
-        };
-        let slot = Slot {
-            device_id,
-            token: reg.token.into(),
-            cells: if reg.anywhere { Box::default() } else { keys.into_boxed_slice() },
-            provider: reg.provider,
-            min_severity: reg.min_severity,
-            anywhere: reg.anywhere,
-        };
-        if slot.anywhere {
-            self.anywhere.push(n);
-        }
-        for key in &slot.cells {
-            self.by_cell.entry(*key).or_default().push(n);
-        }
-        self.slots[n as usize] = Some(slot);
-        Ok(())
-    }
-
-    /// Forgets a device; whether it was known.
-    pub fn remove(&mut self, device_id: &str) -> bool {
-        let Some(n) = self.ids.remove(device_id) else { return false };
-        self.unlink(n);
-        self.slots[n as usize] = None;
-        self.free.push(n);
-        true
-    }
-
-    /// Takes slot `n` out of the cell and anywhere lists.
-    fn unlink(&mut self, n: u32) {
-        let Some(slot) = self.slots.get(n as usize).and_then(Option::as_ref) else { return };
-        if slot.anywhere {
-            drop_from(&mut self.anywhere, n);
-        }
-        for key in &slot.cells {
-            if let Some(list) = self.by_cell.get_mut(key) {
-                drop_from(list, n);
-                if list.is_empty() {
-                    self.by_cell.remove(key);
-                }
-            }
-        }
-    }
-
-    /// The devices registered.
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    /// Whether this device is registered.
-    pub fn contains(&self, device_id: &str) -> bool {
-        self.ids.contains_key(device_id)
-    }
-
-    /// The wake-ups for a warning: every device with a cell the warning's areas touch (or
-    /// every device, for areas wider than `cells::MAX_CELLS`) and every `anywhere` device,
-    /// whose `min_severity` the warning reaches; each device once.
-    ///
-    /// For an Update or a Cancel, pass the areas of the warning as it was and as it is, so
-    /// the devices that were woken for it hear of the change.
-    pub fn plan(&self, alert_id: &str, areas: &[Area], severity: Severity) -> Vec<PushMessage> {
-        let alert_id: Arc<str> = alert_id.into();
-        let cover = cells::cells_for_areas(areas);
-        let most = match &cover {
-            CellCover::All => self.ids.len(),
-            CellCover::Cells(cells) => {
-                self.anywhere.len() + cells.iter().filter_map(|c| self.by_cell.get(&c.key())).map(Vec::len).sum::<usize>()
-            }
-        };
-        let mut out = Vec::with_capacity(most);
-        let mut wake = |slot: &Slot| {
-            if severity >= slot.min_severity {
-                out.push(PushMessage {
-                    provider: slot.provider,
-                    token: slot.token.clone(),
-                    alert_id: alert_id.clone(),
-                    severity,
-                    device_id: slot.device_id.clone(),
-                });
-            }
-        };
-        match cover {
-            CellCover::All => self.slots.iter().flatten().for_each(wake),
-            CellCover::Cells(cells) => {
-                for &n in &self.anywhere {
-                    if let Some(slot) = &self.slots[n as usize] {
-                        wake(slot);
-                    }
-                }
-                // A device in several of the cells is woken once: `seen` has a bit per slot.
-                let mut seen = vec![0u64; self.slots.len().div_ceil(64)];
-                for cell in cells {
-                    let Some(list) = self.by_cell.get(&cell.key()) else { continue };
-                    for &n in list {
-                        let (word, bit) = (n as usize / 64, 1u64 << (n % 64));
-                        if seen[word] & bit != 0 {
-                            continue;
-                        }
-                        seen[word] |= bit;
-                        if let Some(slot) = &self.slots[n as usize] {
-                            wake(slot);
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Roughly the heap bytes the index holds (capacities, token and id strings; not the
-    /// allocator's overhead).
-    pub fn approx_bytes(&self) -> usize {
-        use std::mem::size_of;
-        let arc_str = |s: &Arc<str>| 2 * size_of::<usize>() + s.len();
-        let ids = self.ids.capacity() * (size_of::<(Arc<str>, u32)>() + 1);
-        let slots = self.slots.capacity() * size_of::<Option<Slot>>()
-            + self
-                .slots
-                .iter()
-                .flatten()
-                .map(|s| arc_str(&s.device_id) + arc_str(&s.token) + s.cells.len() * size_of::<u32>())
-                .sum::<usize>();
-        let lists = self.by_cell.capacity() * (size_of::<(u32, Vec<u32>)>() + 1)
-            + self.by_cell.values().map(|l| l.capacity() * size_of::<u32>()).sum::<usize>();
-        ids + slots + lists + (self.free.capacity() + self.anywhere.capacity()) * size_of::<u32>()
-    }
-}
-
-fn drop_from(list: &mut Vec<u32>, n: u32) {
-    if let Some(i) = list.iter().position(|&x| x == n) {
-        list.swap_remove(i);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use civic_core::warning::cells::cells_for_place;
-
-    const CITADEL: (f64, f64) = (16.4698, 107.5786);
-    /// Thuận An beach, two cells east of the citadel.
-    const THUAN_AN: (f64, f64) = (16.5560, 107.6420);
-    /// A Lưới, far to the west.
-    const A_LUOI: (f64, f64) = (16.2530, 107.2330);
-
-    fn reg(provider: PushProvider, token: &str, places: &[(f64, f64)], min: Severity) -> PushRegistration {
-        PushRegistration {
-            provider,
-            token: token.into(),
-            cells: places.iter().flat_map(|&(lat, lon)| cells_for_place(lat, lon, 500.0)).collect(),
-            anywhere: false,
-            min_severity: min,
-        }
-    }
-
-    fn fcm(token: &str, places: &[(f64, f64)]) -> PushRegistration {
-        reg(PushProvider::Fcm, token, places, Severity::Unknown)
-    }
-
-    fn circle((lat, lon): (f64, f64), radius_m: f64) -> Area {
-        Area::Circle { lat, lon, radius_m }
-    }
-
-    fn woken(plan: &[PushMessage]) -> Vec<&str> {
-        let mut ids: Vec<&str> = plan.iter().map(|m| &*m.device_id).collect();
-        ids.sort_unstable();
-        ids
-    }
-
-    #[test]
-    fn devices_in_the_alert_cells_are_woken_and_the_others_not() {
-        let mut p = PushPlanner::new();
-        p.upsert("near", fcm("t-near", &[CITADEL])).unwrap();
-        p.upsert("beach", fcm("t-beach", &[THUAN_AN])).unwrap();
-        p.upsert("both", fcm("t-both", &[CITADEL, THUAN_AN])).unwrap();
-        p.upsert("far", fcm("t-far", &[A_LUOI])).unwrap();
-        p.upsert("nowhere", fcm("t-nowhere", &[])).unwrap();
-
-        let plan = p.plan("flood-1", &[circle(CITADEL, 2000.0)], Severity::Severe);
-        assert_eq!(woken(&plan), ["both", "near"]);
-        let m = plan.iter().find(|m| &*m.device_id == "near").unwrap();
-        assert_eq!((m.provider, &*m.token, &*m.alert_id, m.severity), (PushProvider::Fcm, "t-near", "flood-1", Severity::Severe));
-
-        // Two areas, overlapping cells: the device in both is still woken once.
-        let plan = p.plan("flood-2", &[circle(CITADEL, 2000.0), circle(THUAN_AN, 2000.0), circle(CITADEL, 500.0)], Severity::Severe);
-        assert_eq!(woken(&plan), ["beach", "both", "near"]);
-
-        // An alert without areas wakes nobody but the `anywhere` devices (none here).
-        assert!(p.plan("empty", &[], Severity::Extreme).is_empty());
-    }
-
-    #[test]
-    fn anywhere_devices_are_woken_for_every_alert() {
-        let mut p = PushPlanner::new();
-        p.upsert("near", fcm("t-near", &[CITADEL])).unwrap();
-        let mut roaming = fcm("t-roam", &[A_LUOI]);
-        roaming.anywhere = true;
-        p.upsert("roaming", roaming).unwrap();
-        assert_eq!(woken(&p.plan("a", &[circle(CITADEL, 100.0)], Severity::Minor)), ["near", "roaming"]);
-        assert_eq!(woken(&p.plan("b", &[circle(THUAN_AN, 100.0)], Severity::Minor)), ["roaming"]);
-        assert_eq!(woken(&p.plan("c", &[], Severity::Minor)), ["roaming"]);
-        // Once, even where its own cells are hit.
-        assert_eq!(woken(&p.plan("d", &[circle(A_LUOI, 100.0)], Severity::Minor)), ["roaming"]);
-    }
-
-    #[test]
-    fn severity_below_a_device_minimum_does_not_wake_it() {
-        let mut p = PushPlanner::new();
-        p.upsert("all", reg(PushProvider::Fcm, "t1", &[CITADEL], Severity::Unknown)).unwrap();
-        p.upsert("severe", reg(PushProvider::Apns, "abcdef01", &[CITADEL], Severity::Severe)).unwrap();
-        let mut extreme = reg(PushProvider::Fcm, "t3", &[], Severity::Extreme);
-        extreme.anywhere = true;
-        p.upsert("extreme", extreme).unwrap();
-        let area = [circle(CITADEL, 1000.0)];
-        assert_eq!(woken(&p.plan("a", &area, Severity::Unknown)), ["all"]);
-        assert_eq!(woken(&p.plan("a", &area, Severity::Moderate)), ["all"]);
-        assert_eq!(woken(&p.plan("a", &area, Severity::Severe)), ["all", "severe"]);
-        assert_eq!(woken(&p.plan("a", &area, Severity::Extreme)), ["all", "extreme", "severe"]);
-    }
-
-    #[test]
-    fn a_country_wide_alert_wakes_every_device_once() {
-        let mut p = PushPlanner::new();
-        p.upsert("near", fcm("t1", &[CITADEL, THUAN_AN])).unwrap();
-        p.upsert("far", fcm("t2", &[A_LUOI])).unwrap();
-        p.upsert("nowhere", fcm("t3", &[])).unwrap();
-        let mut roaming = fcm("t4", &[]);
-        roaming.anywhere = true;
-        p.upsert("roaming", roaming).unwrap();
-        let vietnam = Area::Polygon { points: vec![(8.5, 102.1), (8.5, 109.5), (23.4, 109.5), (23.4, 102.1), (8.5, 102.1)] };
-        assert_eq!(woken(&p.plan("typhoon", &[vietnam], Severity::Extreme)), ["far", "near", "nowhere", "roaming"]);
-    }
-
-    #[test]
-    fn re_registering_replaces_and_removing_forgets() {
-        let mut p = PushPlanner::new();
-        p.upsert("a", fcm("old", &[CITADEL])).unwrap();
-        p.upsert("b", fcm("tb", &[CITADEL])).unwrap();
-        let here = [circle(CITADEL, 500.0)];
-        let there = [circle(A_LUOI, 500.0)];
-        // Moved to A Lưới with a new token: woken there, not here.
-        p.upsert("a", fcm("new", &[A_LUOI])).unwrap();
-        assert_eq!(p.len(), 2);
-        assert_eq!(woken(&p.plan("x", &here, Severity::Minor)), ["b"]);
-        let plan = p.plan("x", &there, Severity::Minor);
-        assert_eq!((woken(&plan), &*plan[0].token), (vec!["a"], "new"));
-        // Now anywhere, then back to cells: in exactly one list each time.
-        let mut any = fcm("new", &[A_LUOI]);
-        any.anywhere = true;
-        p.upsert("a", any).unwrap();
-        assert_eq!(woken(&p.plan("x", &here, Severity::Minor)), ["a", "b"]);
-        p.upsert("a", fcm("new", &[A_LUOI])).unwrap();
-        assert_eq!(woken(&p.plan("x", &here, Severity::Minor)), ["b"]);
-
-        // Same cells, new token and minimum: changed in place.
-        p.upsert("b", reg(PushProvider::Apns, "beef", &[CITADEL], Severity::Severe)).unwrap();
-        let plan = p.plan("x", &here, Severity::Severe);
-        assert_eq!((plan.len(), plan[0].provider, &*plan[0].token), (1, PushProvider::Apns, "beef"));
-        assert!(p.plan("x", &here, Severity::Moderate).is_empty());
-
-        assert!(p.remove("a"));
-        assert!(!p.remove("a"));
-        assert!(!p.contains("a") && p.contains("b"));
-        assert!(p.plan("x", &there, Severity::Minor).is_empty());
-        // The freed slot is reused by the next device, which does not inherit anything.
-        p.upsert("c", fcm("tc", &[THUAN_AN])).unwrap();
-        assert_eq!(p.slots.len(), 2);
-        assert!(p.plan("x", &there, Severity::Minor).is_empty());
-        assert_eq!(woken(&p.plan("x", &[circle(THUAN_AN, 10.0)], Severity::Minor)), ["c"]);
-        assert!(p.remove("b") && p.remove("c"));
-        assert!(p.is_empty() && p.by_cell.is_empty() && p.anywhere.is_empty());
-    }
-
-    #[test]
-    fn junk_registrations_are_refused_and_leave_the_previous_one() {
-        let mut p = PushPlanner::new();
-        p.upsert("a", fcm("good", &[CITADEL])).unwrap();
-        let bad = |f: &dyn Fn(&mut PushRegistration)| {
-            let mut r = fcm("token", &[CITADEL]);
-            f(&mut r);
-            r
-        };
-        let cases: Vec<(PushRegistration, RegistrationError)> = vec![
-            (bad(&|r| r.token.clear()), RegistrationError::EmptyToken),
-            (bad(&|r| r.token = "x".repeat(MAX_TOKEN_BYTES + 1)), RegistrationError::TokenTooLong),
-            (bad(&|r| r.token = "has space".into()), RegistrationError::BadToken),
-            (bad(&|r| r.token = "tô".into()), RegistrationError::BadToken),
-            (bad(&|r| r.token = "line\nbreak".into()), RegistrationError::BadToken),
-            (bad(&|r| (r.provider, r.token) = (PushProvider::Apns, "../../x".into())), RegistrationError::BadToken),
-            (bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "not a url".into())), RegistrationError::BadToken),
-            (bad(&|r| (r.provider, r.token) = (PushProvider::UnifiedPush, "file:///etc/passwd".into())), RegistrationError::BadToken),
-            (bad(&|r| r.cells.push("c:999:0".into())), RegistrationError::BadCell("c:999:0".into())),
-            (bad(&|r| r.cells.push("16.4,107.5".into())), RegistrationError::BadCell("16.4,107.5".into())),
-            (bad(&|r| r.cells = vec!["c:164:1075".into(); MAX_CELLS_PER_DEVICE + 1]), RegistrationError::TooManyCells),
-        ];
-        for (r, expected) in cases {
-            assert_eq!(p.upsert("a", r.clone()), Err(expected), "{r:?}");
-        }
-        let plan = p.plan("x", &[circle(CITADEL, 10.0)], Severity::Minor);
-        assert_eq!(plan.iter().map(|m| &*m.token).collect::<Vec<_>>(), ["good"]);
-        // Duplicated cells are kept once.
-        p.upsert("a", PushRegistration { cells: vec!["c:164:1075".into(); 3], ..fcm("good", &[]) }).unwrap();
-        assert_eq!(p.by_cell[&Cell::new(164, 1075).unwrap().key()], [0]);
-        let ok = reg(PushProvider::UnifiedPush, "https://ntfy.example/upAbC?up=1", &[CITADEL], Severity::Unknown);
-        assert_eq!(p.upsert("up", ok), Ok(()));
-        assert!(p.approx_bytes() > 0);
-    }
+    Ok((keys, web_push))
 }

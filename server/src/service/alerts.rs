@@ -110,7 +110,7 @@ async fn store(st: &AppState, mut msg: cap::Alert) -> ServiceResult<(Applied, Al
         .await?;
     if applied != Applied::Repeated {
         tracing::info!(alert = %view.id, version = view.version, state = ?view.state, "warning published");
-        st.warnings.wake(&view, &history, &st.db);
+        st.warnings.wake(&view, &history, &st.db, now);
     }
     Ok((applied, view))
 }

@@ -36,11 +36,15 @@ impl Warnings {
     ) -> Result<Self, String> {
         let stored = db.read(devices::push_registrations).await.map_err(|e| e.to_string())?;
         let mut planner = PushPlanner::new();
-        for (device, json) in stored {
-            // A registration stored by an older version that this one refuses is skipped:
-            // the device registers again on its next start.
-            match serde_json::from_str::<PushRegistration>(&json).map_err(|e| e.to_string()) {
-                Ok(reg) => {
+        for stored in stored {
+            let device = stored.device;
+            // A registration stored by an older version that this one refuses (a UnifiedPush
+            // one without Web Push keys, say) is skipped: the device registers again on its
+            // next start.
+            match serde_json::from_str::<PushRegistration>(&stored.registration).map_err(|e| e.to_string()) {
+                Ok(mut reg) => {
+                    reg.p256dh = stored.p256dh.or(reg.p256dh);
+                    reg.auth = stored.auth.or(reg.auth);
                     if let Err(e) = planner.upsert(&device, reg) {
                         tracing::warn!(%device, "stored push registration skipped: {e}");
                     }
@@ -71,16 +75,18 @@ impl Warnings {
         if reg.provider == PushProvider::UnifiedPush && !endpoint.is_ok_and(|u| u.scheme() == "https" && crate::outbound::public_url(&u)) {
             return Err(ServiceError::refused("bad-token", "a UnifiedPush endpoint is an https URL on the public internet"));
         }
-        let json = serde_json::to_string(&reg).map_err(ServiceError::internal)?;
-        let id = device.clone();
-        db.write(move |tx| devices::save_push_registration(tx, &id, &json, now)).await?;
+        // The keys in their own columns, the rest as JSON.
+        let json = serde_json::to_string(&PushRegistration { p256dh: None, auth: None, ..reg.clone() }).map_err(ServiceError::internal)?;
+        let stored = devices::StoredPush { device: device.clone(), registration: json, p256dh: reg.p256dh.clone(), auth: reg.auth.clone() };
+        db.write(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
         // Checked above, so the planner takes it.
         self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
     }
 
     /// Wakes, in the background, the devices whose cells meet any area the warning has had
-    /// (an Update may move it; a Cancel must reach those who saw it), so they sync.
-    pub fn wake(&self, view: &AlertView, history: &[civic_core::cap::Alert], db: &Db) {
+    /// (an Update may move it; a Cancel must reach those who saw it), so they sync. A push
+    /// service keeps the wake-up for an unreachable device until the warning expires.
+    pub fn wake(&self, view: &AlertView, history: &[civic_core::cap::Alert], db: &Db, now: time::OffsetDateTime) {
         let mut areas: Vec<Area> = view.message.match_areas();
         for msg in history {
             for area in msg.match_areas() {
@@ -93,11 +99,17 @@ impl Warnings {
         // Tried again until the warning ends (an hour without an expiry); the latest
         // message's expiry, as an Update may move it.
         let expires = view.message.expires();
+        let ttl_s = view.message.expires().map(|e| ttl_until(e, now));
         let (planner, pusher, db, id) = (self.planner.clone(), self.pusher.clone(), db.clone(), view.id.clone());
         tokio::spawn(async move {
             let plan = {
                 let (planner, id) = (planner.clone(), id.clone());
-                tokio::task::spawn_blocking(move || read(&planner).plan(&id, &areas, severity)).await
+                tokio::task::spawn_blocking(move || {
+                    let mut plan = read(&planner).plan(&id, &areas, severity);
+                    plan.iter_mut().for_each(|m| m.ttl_s = ttl_s);
+                    plan
+                })
+                .await
             };
             let Ok(plan) = plan else { return };
             let planned = plan.len();
@@ -142,6 +154,15 @@ impl Warnings {
         // A panic while planning leaves the index as it was: keep using it.
         self.planner.write().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// The longest a push service is asked to keep a wake-up: four weeks, what the services take.
+const MAX_TTL_S: i64 = 28 * 24 * 3600;
+
+/// Seconds from `now` until `expires`: 0 once past (deliver now or never), at most
+/// [`MAX_TTL_S`].
+fn ttl_until(expires: time::OffsetDateTime, now: time::OffsetDateTime) -> u32 {
+    u32::try_from((expires - now).whole_seconds().clamp(0, MAX_TTL_S)).unwrap_or(0)
 }
 
 fn read(planner: &RwLock<PushPlanner>) -> std::sync::RwLockReadGuard<'_, PushPlanner> {

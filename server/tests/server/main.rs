@@ -22,3 +22,4 @@ mod schema;
 mod upgrade;
 mod wards;
 mod web;
+mod webpush;

@@ -13,7 +13,7 @@ use civic_core::warning::cells::cells_for_place;
 use civic_core::warning::{Area, Severity};
 use civic_server::push::{
     ApnsGateway, CredentialError, FcmGateway, Gateways, PushError, PushGateway, PushMessage, PushPlanner, Pusher, RecordingGateway,
-    RetryPolicy, StaticToken, UnifiedPushGateway,
+    RetryPolicy, StaticToken, UnifiedPushGateway, WebPushKeys, webpush,
 };
 use serde_json::{Value, json};
 
@@ -26,6 +26,7 @@ struct Seen {
     path: String,
     headers: HashMap<String, String>,
     body: String,
+    raw: Vec<u8>,
 }
 
 impl Seen {
@@ -61,6 +62,7 @@ impl Mock {
                     path: uri.path_and_query().map_or(String::new(), ToString::to_string),
                     headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_owned())).collect(),
                     body: String::from_utf8_lossy(&body).into_owned(),
+                    raw: body.to_vec(),
                 };
                 let (status, body) = respond(&request);
                 seen.lock().unwrap().push(request);
@@ -83,8 +85,32 @@ impl Mock {
     }
 }
 
+/// A UnifiedPush subscription's receiver, as the app on the phone holds it (RFC 8291
+/// Appendix A's keys): the private key, and the public key and secret it registers.
+pub const RECEIVER_PRIVATE: &str = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
+pub const P256DH: &str = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+pub const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
+
+/// What the phone's app does with a UnifiedPush body: opens it with its private key.
+pub fn open_web_push(body: &[u8]) -> Value {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap();
+    let receiver = p256::SecretKey::from_slice(&b64(RECEIVER_PRIVATE)).unwrap();
+    let plaintext = webpush::decrypt(body, &receiver, &b64(AUTH).try_into().unwrap()).expect("a body the receiver opens");
+    serde_json::from_slice(&plaintext).unwrap()
+}
+
 fn message(provider: PushProvider, token: &str, severity: Severity) -> PushMessage {
-    PushMessage { provider, token: token.into(), alert_id: "vn-hue-2026-0042".into(), severity, device_id: format!("dev-{token}").into() }
+    let keys = (provider == PushProvider::UnifiedPush).then(|| Arc::new(WebPushKeys::from_base64url(P256DH, AUTH).unwrap()));
+    PushMessage {
+        provider,
+        token: token.into(),
+        alert_id: "vn-hue-2026-0042".into(),
+        severity,
+        device_id: format!("dev-{token}").into(),
+        keys,
+        ttl_s: None,
+    }
 }
 
 /// Failures for now are tried once more, at once (the waits are tested in push_credentials.rs).
@@ -222,13 +248,19 @@ fn distributor_answer(seen: &Seen) -> (u16, String) {
 }
 
 #[tokio::test]
-async fn unified_push_posts_the_alert_id_to_the_endpoint() {
+async fn unified_push_posts_the_alert_id_web_push_encrypted_to_the_endpoint() {
     let mock = Mock::start(distributor_answer, Duration::ZERO).await;
     let up = UnifiedPushGateway::new().allow_http(true).with_ttl(3600).with_retry(quick());
     let at = |path: &str, severity| message(PushProvider::UnifiedPush, &format!("{}{path}", mock.base), severity);
+    // Until its warning expires, in 20 minutes.
+    let expiring = PushMessage { ttl_s: Some(1200), ..at("/up/ok-expiring", Severity::Minor) };
+    // Registered before the keys were asked for: never sent in clear.
+    let keyless = PushMessage { keys: None, ..at("/up/ok-keyless", Severity::Extreme) };
     let batch = vec![
         at("/up/ok-severe?up=1", Severity::Severe),
         at("/up/ok-moderate", Severity::Moderate),
+        expiring,
+        keyless,
         at("/up/gone", Severity::Severe),
         at("/up/expired", Severity::Severe),
         at("/up/busy", Severity::Severe),
@@ -238,27 +270,41 @@ async fn unified_push_posts_the_alert_id_to_the_endpoint() {
         message(PushProvider::UnifiedPush, "", Severity::Severe),
     ];
     let outcome = up.send(&batch).await.unwrap();
-    assert_eq!((outcome.sent, outcome.failed), (2, 2));
+    assert_eq!((outcome.sent, outcome.failed), (3, 3));
     let gone = |path: &str| format!("{}{path}", mock.base);
     assert_eq!(
         sorted(outcome.invalid_tokens),
         sorted(vec![gone("/up/gone"), gone("/up/expired"), "not a url".into(), "file:///etc/passwd".into(), String::new()])
     );
 
-    // The busy one (429) was tried twice; the moved one (301) once: no redirect followed.
+    // The busy one (429) was tried twice; the moved one (301) once: no redirect followed; the
+    // keyless one never.
     let seen = mock.seen();
-    assert_eq!(seen.len(), 7);
+    assert_eq!(seen.len(), 8);
+    assert!(!seen.iter().any(|s| s.path == "/up/ok-keyless"), "a message without keys is not sent in clear");
     let severe = seen.iter().find(|s| s.path == "/up/ok-severe?up=1").unwrap();
     assert_eq!(severe.method, Method::POST);
     assert_eq!((severe.header("ttl"), severe.header("urgency")), ("3600", "high"));
-    assert_eq!(severe.json(), json!({"alert": "vn-hue-2026-0042"}));
-    assert_eq!(seen.iter().find(|s| s.path == "/up/ok-moderate").unwrap().header("urgency"), "normal");
+    assert_eq!((severe.header("content-encoding"), severe.header("content-type")), ("aes128gcm", "application/octet-stream"));
+    // The distributor sees neither the alert id nor any JSON: only the phone opens it.
+    assert!(!severe.body.contains("vn-hue") && severe.json().is_null());
+    // The key id is the server's ephemeral public key (uncompressed), not the phone's.
+    assert!(severe.raw[21] == 0x04 && severe.raw[21..86] != WebPushKeys::from_base64url(P256DH, AUTH).unwrap().p256dh()[..]);
+    assert_eq!((&severe.raw[16..20], severe.raw[20]), (&4096u32.to_be_bytes()[..], 65), "record size 4096, a 65-byte key id");
+    assert_eq!(open_web_push(&severe.raw), json!({"alert": "vn-hue-2026-0042"}));
+    let moderate = seen.iter().find(|s| s.path == "/up/ok-moderate").unwrap();
+    assert_eq!(moderate.header("urgency"), "normal");
+    assert_eq!(open_web_push(&moderate.raw), json!({"alert": "vn-hue-2026-0042"}));
+    // Each message its own ephemeral key and salt.
+    assert_ne!(severe.raw[..86], moderate.raw[..86]);
+    let expiring = seen.iter().find(|s| s.path == "/up/ok-expiring").unwrap();
+    assert_eq!((expiring.header("ttl"), expiring.header("urgency")), ("1200", "normal"));
 
     // Plain http endpoints are refused unless allowed.
     let strict = UnifiedPushGateway::new();
     let outcome = strict.send(&batch[..1]).await.unwrap();
     assert_eq!((outcome.sent, outcome.invalid_tokens.len()), (0, 1));
-    assert_eq!(mock.seen().len(), 7);
+    assert_eq!(mock.seen().len(), 8, "nothing more was sent");
 }
 
 #[tokio::test]
@@ -332,12 +378,17 @@ async fn a_warning_wakes_the_devices_near_it_through_every_service() {
 
     let citadel = cells_for_place(16.4698, 107.5786, 500.0);
     let a_luoi = cells_for_place(16.2530, 107.2330, 500.0);
-    let reg = |provider, token: String, cells: &Vec<String>| PushRegistration {
-        provider,
-        token,
-        cells: cells.clone(),
-        anywhere: false,
-        min_severity: Severity::Minor,
+    let reg = |provider, token: String, cells: &Vec<String>| {
+        let keys = (provider == PushProvider::UnifiedPush).then_some((P256DH.to_owned(), AUTH.to_owned()));
+        PushRegistration {
+            provider,
+            token,
+            cells: cells.clone(),
+            anywhere: false,
+            min_severity: Severity::Minor,
+            p256dh: keys.as_ref().map(|k| k.0.clone()),
+            auth: keys.map(|k| k.1),
+        }
     };
     let mut planner = PushPlanner::new();
     planner.upsert("android", reg(PushProvider::Fcm, "ok-android".into(), &citadel)).unwrap();
@@ -357,6 +408,9 @@ async fn a_warning_wakes_the_devices_near_it_through_every_service() {
         assert!(planner.remove(device));
     }
     assert_eq!((fcm_mock.seen().len(), apns_mock.seen().len(), up_mock.seen().len()), (2, 1, 2));
+    // The Fairphone's app opens its wake-up with its private key.
+    let fairphone = up_mock.seen().into_iter().find(|s| s.path == "/up/ok-fp").unwrap();
+    assert_eq!(open_web_push(&fairphone.raw), json!({"alert": "flood-1"}));
     assert_eq!(planner.len(), 4);
 }
 
@@ -390,7 +444,7 @@ async fn unified_push_endpoints_inside_a_network_are_refused_and_never_called() 
         srv.http
             .put(srv.url("/api/v1/devices/me/push"))
             .bearer_auth(&device)
-            .json(&json!({"provider": "unified_push", "token": token, "anywhere": true}))
+            .json(&json!({"provider": "unified_push", "token": token, "anywhere": true, "p256dh": P256DH, "auth": AUTH}))
             .send()
     };
     for endpoint in inside.iter().chain(&["http://ntfy.sh/up-plain"]) {

@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, Version};
 use civic_core::clock::{SharedClock, TestClock};
 use civic_core::protocol::PushProvider;
 use civic_core::warning::Severity;
-use civic_server::push::{PushMessage, RetryPolicy, Sleeper};
+use civic_server::push::{PushMessage, RetryPolicy, Sleeper, WebPushKeys};
+
+use super::push::{AUTH, P256DH};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -239,5 +241,8 @@ pub fn message(provider: PushProvider, token: &str) -> PushMessage {
         alert_id: "vn-hue-2026-0042".into(),
         severity: Severity::Severe,
         device_id: format!("dev-{token}").into(),
+        // FCM and APNs carry their own encryption; Web Push keys are UnifiedPush's.
+        keys: (provider == PushProvider::UnifiedPush).then(|| Arc::new(WebPushKeys::from_base64url(P256DH, AUTH).expect("test keys"))),
+        ttl_s: None,
     }
 }

@@ -166,9 +166,15 @@ async fn a_warning_wakes_the_phones_whose_cells_it_meets_and_no_place_reaches_th
     follow.current_position = true;
     wanderer.phone.civic.set_subscription(&follow).unwrap();
 
-    let home = at_home.phone.syncer.register_push(PushProvider::Fcm, "fcm-token-at-home").await.unwrap();
-    let far = elsewhere.phone.syncer.register_push(PushProvider::Apns, "a1b2c3d4").await.unwrap();
-    let moving = wanderer.phone.syncer.register_push(PushProvider::UnifiedPush, "https://push.example.org/up/wanderer").await.unwrap();
+    let home = at_home.phone.syncer.register_push(PushProvider::Fcm, "fcm-token-at-home", None).await.unwrap();
+    let far = elsewhere.phone.syncer.register_push(PushProvider::Apns, "a1b2c3d4", None).await.unwrap();
+    // A UnifiedPush distributor's endpoint and its Web Push keys (RFC 8291 Appendix A's receiver).
+    let keys = civic_core::protocol::WebPushKeys {
+        p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".into(),
+        auth: "BTBZMqHH6r4Tts7J_aSIgg".into(),
+    };
+    let moving =
+        wanderer.phone.syncer.register_push(PushProvider::UnifiedPush, "https://push.example.org/up/wanderer", Some(keys)).await.unwrap();
     // What the server learns is coarse cells (about 11 km), never the places.
     assert!(!home.cells.is_empty() && !home.anywhere);
     for reg in [&home, &far, &moving] {
@@ -181,6 +187,10 @@ async fn a_warning_wakes_the_phones_whose_cells_it_meets_and_no_place_reaches_th
     let woken = wait_for_pushes(&pushes, 2).await;
     assert_eq!(woken, BTreeSet::from(["fcm-token-at-home".to_owned(), "https://push.example.org/up/wanderer".to_owned()]));
     assert!(pushes.messages().iter().all(|m| *m.alert_id == *flood["id"].as_str().unwrap()));
+    // The UnifiedPush wake-up carries the keys it is encrypted to, FCM's none; both are kept
+    // until the warning ends (6 hours).
+    assert!(pushes.messages().iter().all(|m| m.keys.is_some() == (m.provider == PushProvider::UnifiedPush)));
+    assert!(pushes.messages().iter().all(|m| m.ttl_s.is_some_and(|s| (6 * 3600 - 600..=6 * 3600).contains(&s))), "{:?}", pushes.messages());
 
     // Woken, the phone syncs and rings; the one far away was never woken.
     assert_eq!(at_home.sync().await.0, vec!["Cảnh báo lũ".to_owned()]);
@@ -191,7 +201,7 @@ async fn a_warning_wakes_the_phones_whose_cells_it_meets_and_no_place_reaches_th
     assert_eq!(wait_for_pushes(&pushes, 2).await.len(), 2);
 
     // A bad registration is refused with a clear error.
-    let bad = elsewhere.phone.syncer.register_push(PushProvider::Apns, "not hex!").await;
+    let bad = elsewhere.phone.syncer.register_push(PushProvider::Apns, "not hex!", None).await;
     assert!(matches!(bad, Err(civic_core::Error::Refused { ref kind, .. }) if kind == "bad-token"), "{bad:?}");
 }
 

@@ -273,6 +273,7 @@ pub fn exec_sql_at(data_dir: &Path, sql: &str) {
 /// later migrations would have written is the caller's to set.
 pub fn downgrade_schema(data_dir: &Path, version: u32) {
     let undo: &[(u32, &str)] = &[
+        (11, "ALTER TABLE push_registration DROP COLUMN p256dh; ALTER TABLE push_registration DROP COLUMN auth;"),
         (10, "DROP TABLE idempotency;"),
         (9, "ALTER TABLE timeline_event DROP COLUMN rating;"),
         (

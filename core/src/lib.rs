@@ -18,6 +18,7 @@ pub mod city;
 pub mod clock;
 pub mod desk;
 pub mod error;
+pub mod feedback;
 pub mod model;
 pub mod net;
 pub mod photo;

@@ -70,9 +70,13 @@ class CivicAppTest {
         assertEquals("Đã thu gom rác. / Collected.", detail.timeline.last().note)
 
         // The citizen is not satisfied: a low rating, then reopened with why.
+        // Kept on the phone and shown at once; the next sync takes them to the city.
         app.reports().rate(id, 2u, "Vẫn còn rác bên kia đường")
         app.reports().reopen(id, "Rác vẫn còn ở góc đường")
         assertEquals(ReportStatus.REOPENED, app.reports().report(id).report.status)
+        assertTrue(app.reports().report(id).feedbackWaiting)
+        assertEquals(2u, app.syncNow().feedbackSent)
+        assertFalse(app.reports().report(id).feedbackWaiting)
         assertEquals(ReportStatus.REOPENED, official.report(id).status)
 
         // Cancelled, the observer hears nothing more.

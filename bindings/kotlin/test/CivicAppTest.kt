@@ -148,7 +148,9 @@ class CivicAppTest {
         assertEquals(1u, offline.reports().outbox().waiting)
         assertEquals(ReportStatus.QUEUED, offline.reports().report(id).report.status)
         assertThrows<CivicException.Offline> { offline.warnings().registerPush(PushProvider.FCM, "token") }
-        assertThrows<CivicException.Offline> { offline.reports().rate(id, 5u, null) }
+        // A rating needs no network, but an outcome to rate: the core refuses it on the phone.
+        val notYet = assertThrows<CivicException.Refused> { offline.reports().rate(id, 5u, null) }
+        assertEquals("not-rateable", notYet.kind)
         assertThrows<CivicException.Unauthorized> { loginOfficial(City.url, "admin", "not the password", "vi") }
         assertFalse(offline.categories().isEmpty())
     }

@@ -4,8 +4,8 @@
 
 use super::Civic;
 use crate::error::Result;
-use crate::feedback::{self, FeedbackAction, PendingFeedback, RefusedFeedback};
-use crate::model::ReportId;
+use crate::feedback::{self, FeedbackAction, FeedbackError, PendingFeedback, RefusedFeedback};
+use crate::model::{ReportDetail, ReportId};
 use crate::store::{self, Durability};
 
 impl Civic {
@@ -13,8 +13,7 @@ impl Civic {
     /// optional comment: once per outcome (`ReportDetail::can_rate`). Kept at once, shown on
     /// the report at once, sent by the next sync.
     pub fn rate(&self, id: ReportId, stars: u8, comment: Option<&str>) -> Result<PendingFeedback> {
-        let action = feedback::rating(&self.report(id)?, stars, comment)?;
-        self.keep_feedback(id, action)
+        self.keep_checked(id, |detail| feedback::rating(detail, stars, comment))
     }
 
     /// Reopens a resolved or rejected report the citizen finds not fixed, saying why
@@ -22,18 +21,23 @@ impl Civic {
     /// the next sync (the server holds the window after the outcome; past it, the citizen is
     /// told through the sync's refusals).
     pub fn reopen(&self, id: ReportId, reason: &str) -> Result<PendingFeedback> {
-        let action = feedback::reopening(&self.report(id)?, reason)?;
-        self.keep_feedback(id, action)
+        self.keep_checked(id, |detail| feedback::reopening(detail, reason))
     }
 
     /// "Me too" on another citizen's open report (a `NearbyReport`'s id): counted once per
     /// phone, so saying it again keeps nothing more. Returns what waits, or `None` when it was
     /// said before.
     pub fn me_too(&self, id: ReportId) -> Result<Option<PendingFeedback>> {
-        if self.said_me_too(id)? {
-            return Ok(None);
-        }
-        self.keep_feedback(id, FeedbackAction::MeToo).map(Some)
+        let now = self.store.now();
+        // Written through: once the call returns, a power cut does not lose it.
+        self.store.write(Durability::PowerLoss, |tx| {
+            if store::said_me_too(tx, id)? {
+                return Ok(None);
+            }
+            let mut pending = PendingFeedback::new(id, FeedbackAction::MeToo, now);
+            pending.seq = store::queue_feedback(tx, &pending)?;
+            Ok(Some(pending))
+        })
     }
 
     /// This phone said "me too" to the report (sent, or waiting to be).
@@ -60,10 +64,20 @@ impl Civic {
         self.store.write(Durability::AppCrash, store::take_feedback_refusals)
     }
 
-    fn keep_feedback(&self, id: ReportId, action: FeedbackAction) -> Result<PendingFeedback> {
-        let mut pending = PendingFeedback::new(id, action, self.store.now());
+    /// Keeps what `check` makes of the report as it reads with what waits, checked in the
+    /// same transaction as it is kept: two taps on "send" keep one rating, not two.
+    fn keep_checked(
+        &self,
+        id: ReportId,
+        check: impl FnOnce(&ReportDetail) -> std::result::Result<FeedbackAction, FeedbackError>,
+    ) -> Result<PendingFeedback> {
+        let now = self.store.now();
         // Written through: once the call returns, a power cut does not lose it.
-        pending.seq = self.store.write(Durability::PowerLoss, |tx| store::queue_feedback(tx, &pending))?;
-        Ok(pending)
+        self.store.write(Durability::PowerLoss, |tx| {
+            let detail = feedback::with_waiting(store::load_report(tx, id)?, &store::waiting_feedback(tx, Some(id))?);
+            let mut pending = PendingFeedback::new(id, check(&detail)?, now);
+            pending.seq = store::queue_feedback(tx, &pending)?;
+            Ok(pending)
+        })
     }
 }

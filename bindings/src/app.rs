@@ -221,11 +221,11 @@ impl CivicApp {
     /// Sends what waits and fetches what changed; joins a sync already running.
     pub async fn sync_now(&self) -> Result<SyncOutcome> {
         let syncer = self.syncer.clone();
-        let outcome: SyncOutcome = runtime()?
+        let outcome = runtime()?
             .spawn(async move { syncer.sync_now().await })
             .await
-            .map_err(|e| CivicError::Storage { user_message: format!("sync stopped: {e}") })?
-            .into();
+            .map_err(|e| CivicError::Storage { user_message: format!("sync stopped: {e}") })?;
+        let outcome = SyncOutcome::from_core(outcome, self.lang());
         let listeners: Vec<Arc<dyn SyncListener>> =
             self.listeners.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, l)| l.clone()).collect();
         for listener in listeners {
@@ -285,16 +285,25 @@ pub struct SyncOutcome {
     pub notifications: Vec<ReportNotification>,
     /// Warnings raised; take them with `take_alert_notifications`.
     pub alerts_raised: u32,
+    /// Ratings, reopenings and "me too"s the city received in this sync.
+    #[uniffi(default)]
+    pub feedback_sent: u32,
+    /// Those it refused for good, each in words (also handed out once by
+    /// `reports().takeFeedbackRefusals()`).
+    #[uniffi(default)]
+    pub feedback_refused: Vec<String>,
     pub state: SyncState,
 }
 
-impl From<sync::SyncOutcome> for SyncOutcome {
-    fn from(o: sync::SyncOutcome) -> Self {
+impl SyncOutcome {
+    fn from_core(o: sync::SyncOutcome, lang: Lang) -> Self {
         SyncOutcome {
             submitted: o.submitted.iter().map(ToString::to_string).collect(),
             refused: o.refused.iter().map(|(id, _)| id.to_string()).collect(),
             notifications: o.notifications.into_iter().map(Into::into).collect(),
             alerts_raised: o.alerts_raised,
+            feedback_sent: o.feedback_sent,
+            feedback_refused: o.feedback_refused.iter().map(|r| r.message(lang)).collect(),
             state: o.state.into(),
         }
     }

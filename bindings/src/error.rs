@@ -3,6 +3,7 @@
 //! Every core error is mapped by name (no catch-all): a new one must be placed here.
 
 use civic_core::Error;
+use civic_core::feedback::FeedbackError;
 use civic_core::model::Lang;
 
 /// Why an intent failed. Kotlin: `CivicException.Offline` etc.; Swift: `CivicError.Offline(userMessage:)`.
@@ -69,6 +70,13 @@ impl CivicError {
                 CivicError::NotFound { user_message }
             }
             Error::Refused { kind, .. } => CivicError::Refused { user_message, kind },
+            // Not now (no outcome to rate, already rated): as the server would refuse it.
+            Error::Feedback(e @ (FeedbackError::NotRateable | FeedbackError::NotReopenable)) => {
+                CivicError::Refused { user_message, kind: e.kind().to_owned() }
+            }
+            Error::Feedback(FeedbackError::BadRating | FeedbackError::TooLong { .. } | FeedbackError::NoReason) => {
+                CivicError::InvalidInput { user_message }
+            }
             Error::ServerBusy(_) => CivicError::ServerBusy { user_message },
             Error::Unauthorized => CivicError::Unauthorized { user_message },
             Error::Area(civic_core::area::AreaError::InvalidCoordinates { .. })

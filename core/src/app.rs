@@ -23,6 +23,8 @@ use crate::store::{
 use crate::sync::{SyncOptions, Syncer};
 use crate::warning::{MAX_PLACE_NAME_CHARS, PlaceShape, SavedPlace, Subscription, SubscriptionError};
 
+mod feedback;
+
 use crate::model::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS, plain_text};
 use crate::photo::photo_fix;
 
@@ -444,9 +446,10 @@ impl Civic {
         self.store.read(|c| store::list_reports(c, statuses, limit, after))
     }
 
-    /// One report with its photos and timeline.
+    /// One report with its photos and timeline, as the citizen should see it: with their
+    /// rating or reopening that still waits to be sent (`feedback::with_waiting`).
     pub fn report(&self, id: ReportId) -> Result<ReportDetail> {
-        self.store.read(|c| store::load_report(c, id))
+        self.store.read(|c| Ok(crate::feedback::with_waiting(store::load_report(c, id)?, &store::waiting_feedback(c, Some(id))?)))
     }
 
     /// What is waiting to be sent.

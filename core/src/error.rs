@@ -66,6 +66,9 @@ pub enum Error {
     DescriptionTooLong { chars: usize, max: usize },
     #[error("the {field} has {chars} characters; at most {max} are allowed")]
     ProfileFieldTooLong { field: &'static str, chars: usize, max: usize },
+    /// A rating, reopening or "me too" the rules refuse now.
+    #[error("feedback refused: {0}")]
+    Feedback(#[from] crate::feedback::FeedbackError),
     #[error("a reply or note needs some text")]
     EmptyText,
     #[error("a report has at most {max} photos")]
@@ -180,6 +183,7 @@ impl Error {
                     format!("{en_name} is too long (at most {max} characters).")
                 }
             }
+            Error::Feedback(e) => e.message(lang),
             Error::EmptyText => pick("Hãy viết nội dung trước khi gửi.", "Please write something before sending."),
             Error::TooManyPhotos { max } => {
                 if vi {

@@ -6,7 +6,7 @@
 //!
 //! Layers, each using only those below it (`ARCHITECTURE.md`; `scripts/module-cycles` keeps
 //! them free of loops): `model`, `clock`, `error` ← `area`, `catalog`, `photo` ← `warning`,
-//! `city` ← `campaign`, `cap` ← `protocol` (the wire) ← `store`, `net` ← `desk` ← `sync` ←
+//! `city` ← `campaign`, `cap` ← `protocol` (the wire) ← `feedback` ← `store`, `net` ← `desk` ← `sync` ←
 //! `app` (the phone's facade). The server uses the lower layers up to `protocol`.
 
 pub mod app;
@@ -18,6 +18,7 @@ pub mod city;
 pub mod clock;
 pub mod desk;
 pub mod error;
+pub mod feedback;
 pub mod model;
 pub mod net;
 pub mod photo;

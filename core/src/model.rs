@@ -503,6 +503,12 @@ impl ReportDetail {
     pub fn can_rate(&self) -> bool {
         matches!(self.report.status, Status::Resolved | Status::Rejected) && self.rating().is_none()
     }
+
+    /// The city gave an outcome the citizen may dispute (resolved or rejected); the server
+    /// also holds a window after it.
+    pub fn can_reopen(&self) -> bool {
+        matches!(self.report.status, Status::Resolved | Status::Rejected)
+    }
 }
 
 /// Longest description of a report, in characters.

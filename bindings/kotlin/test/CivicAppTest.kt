@@ -70,9 +70,13 @@ class CivicAppTest {
         assertEquals("Đã thu gom rác. / Collected.", detail.timeline.last().note)
 
         // The citizen is not satisfied: a low rating, then reopened with why.
+        // Kept on the phone and shown at once; the next sync takes them to the city.
         app.reports().rate(id, 2u, "Vẫn còn rác bên kia đường")
         app.reports().reopen(id, "Rác vẫn còn ở góc đường")
         assertEquals(ReportStatus.REOPENED, app.reports().report(id).report.status)
+        assertTrue(app.reports().report(id).feedbackWaiting)
+        assertEquals(2u, app.syncNow().feedbackSent)
+        assertFalse(app.reports().report(id).feedbackWaiting)
         assertEquals(ReportStatus.REOPENED, official.report(id).status)
 
         // Cancelled, the observer hears nothing more.
@@ -144,7 +148,9 @@ class CivicAppTest {
         assertEquals(1u, offline.reports().outbox().waiting)
         assertEquals(ReportStatus.QUEUED, offline.reports().report(id).report.status)
         assertThrows<CivicException.Offline> { offline.warnings().registerPush(PushProvider.FCM, "token") }
-        assertThrows<CivicException.Offline> { offline.reports().rate(id, 5u, null) }
+        // A rating needs no network, but an outcome to rate: the core refuses it on the phone.
+        val notYet = assertThrows<CivicException.Refused> { offline.reports().rate(id, 5u, null) }
+        assertEquals("not-rateable", notYet.kind)
         assertThrows<CivicException.Unauthorized> { loginOfficial(City.url, "admin", "not the password", "vi") }
         assertFalse(offline.categories().isEmpty())
     }

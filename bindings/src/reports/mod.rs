@@ -125,7 +125,9 @@ impl Reports {
         let id = self.id(&id)?;
         let d = self.civic.report(id).map_err(self.err())?;
         let refusal = self.civic.refusal(id).map_err(self.err())?;
-        let (rating, can_rate) = (d.rating(), d.can_rate());
+        let waiting = !self.civic.waiting_feedback(Some(id)).map_err(self.err())?.is_empty();
+        let feedback_refused = self.civic.feedback_refusal(id).map_err(self.err())?.map(|r| r.message(self.lang()));
+        let (rating, can_rate, can_reopen) = (d.rating(), d.can_rate(), d.can_reopen());
         Ok(ReportDetail {
             report: report(d.report, self.lang()),
             timeline: d.timeline.into_iter().map(Into::into).collect(),
@@ -133,6 +135,9 @@ impl Reports {
             refusal,
             rating,
             can_rate,
+            can_reopen,
+            feedback_waiting: waiting,
+            feedback_refused,
         })
     }
 
@@ -143,6 +148,13 @@ impl Reports {
     /// What the city did on my reports that I have not seen yet.
     pub fn notifications(&self) -> Result<Vec<ReportNotification>> {
         Ok(self.civic.notifications().map_err(self.err())?.into_iter().map(Into::into).collect())
+    }
+
+    /// The ratings, reopenings and "me too"s the city refused that the user has not been told
+    /// of, each in words, each handed out once.
+    pub fn take_feedback_refusals(&self) -> Result<Vec<String>> {
+        let lang = self.lang();
+        Ok(self.civic.take_feedback_refusals().map_err(self.err())?.iter().map(|r| r.message(lang)).collect())
     }
 
     pub fn mark_notifications_seen(&self, events: Vec<String>) -> Result<()> {
@@ -186,16 +198,18 @@ impl Reports {
         Ok(report(off_thread(move || shared.civic.send(id), lang).await?, lang))
     }
 
-    /// Rates the city's answer to a report (1 to 5 stars). Needs a connection.
+    /// Rates the city's answer to a report (1 to 5 stars). Kept on the phone and shown at
+    /// once; sent by the next sync (`CivicApp.syncNow`), so no signal is no failure.
     pub async fn rate(&self, report: String, stars: u8, comment: Option<String>) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.rate(id, stars, comment).await }, lang).await
+        let (id, shared, lang) = (self.id(&report)?, self.shared.clone(), self.lang());
+        off_thread(move || shared.civic.rate(id, stars, comment.as_deref()).map(|_| ()), lang).await
     }
 
-    /// Reopens a report that is not fixed, saying why. Needs a connection.
+    /// Reopens a report that is not fixed, saying why. Kept on the phone, the report shows
+    /// "reopened" at once; sent by the next sync.
     pub async fn reopen(&self, report: String, reason: String) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.reopen(id, &reason).await }, lang).await
+        let (id, shared, lang) = (self.id(&report)?, self.shared.clone(), self.lang());
+        off_thread(move || shared.civic.reopen(id, &reason).map(|_| ()), lang).await
     }
 
     /// Open reports of `category` within 50 m of a point, nearest first: offered as "me too"
@@ -203,14 +217,20 @@ impl Reports {
     pub async fn nearby(&self, lat: f64, lon: f64, category: String) -> Result<Vec<NearbyReport>> {
         let (syncer, lang) = (self.syncer.clone(), self.lang());
         let found = on_runtime(async move { syncer.nearby(lat, lon, &category, None).await }, lang).await?;
-        Ok(found.into_iter().map(|n| public::nearby(n, lang)).collect())
+        found
+            .into_iter()
+            .map(|n| {
+                let said = self.civic.said_me_too(n.id).map_err(self.err())?;
+                Ok(public::nearby(n, said, lang))
+            })
+            .collect()
     }
 
     /// "Me too" on another citizen's open report (a `NearbyReport`'s id), counted once per
-    /// phone. Needs a connection.
+    /// phone. Kept on the phone at once; sent by the next sync.
     pub async fn support(&self, report: String) -> Result<()> {
-        let (id, syncer, lang) = (self.id(&report)?, self.syncer.clone(), self.lang());
-        on_runtime(async move { syncer.support(id).await }, lang).await
+        let (id, shared, lang) = (self.id(&report)?, self.shared.clone(), self.lang());
+        off_thread(move || shared.civic.me_too(id).map(|_| ()), lang).await
     }
 
     /// What the city has done in the map's box, newest first (`limit` up to 200; `after` is a

@@ -43,6 +43,9 @@ pub struct NearbyReport {
     pub id: String,
     pub distance_m: f64,
     pub report: CityReport,
+    /// This phone said "me too" to it (sent, or waiting to be; counted in `supporters`).
+    #[uniffi(default)]
+    pub me_too: bool,
 }
 
 /// A page of the public map's reports.
@@ -77,6 +80,6 @@ pub(crate) fn city_report(r: PublicReport, lang: Lang) -> CityReport {
     }
 }
 
-pub(crate) fn nearby(n: CoreNearby, lang: Lang) -> NearbyReport {
-    NearbyReport { id: n.id.to_string(), distance_m: n.distance_m, report: city_report(n.report, lang) }
+pub(crate) fn nearby(n: CoreNearby, me_too: bool, lang: Lang) -> NearbyReport {
+    NearbyReport { id: n.id.to_string(), distance_m: n.distance_m, report: city_report(n.report, lang), me_too }
 }

@@ -212,6 +212,17 @@ pub struct ReportDetail {
     /// Resolved or rejected and not yet rated: the rating widget shows.
     #[uniffi(default)]
     pub can_rate: bool,
+    /// Resolved or rejected: the citizen may ask to reopen it (within the city's window).
+    #[uniffi(default)]
+    pub can_reopen: bool,
+    /// The citizen's rating or reopening is kept on the phone and waits to be sent (the
+    /// report already shows it).
+    #[uniffi(default)]
+    pub feedback_waiting: bool,
+    /// The city refused the citizen's last rating or reopening, in words (until the report
+    /// moves on).
+    #[uniffi(default)]
+    pub feedback_refused: Option<String>,
 }
 
 /// A line of the "my reports" list.

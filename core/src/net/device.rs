@@ -120,6 +120,13 @@ impl DeviceLink {
         failure::json(request.send().await).await
     }
 
+    /// A POST as this device whose answer has no body worth reading (204): like `post`.
+    pub async fn post_ack(&self, path: &str, body: &impl Serialize, key: &str) -> Result<(), Failure> {
+        let token = self.token_as_failure().await?;
+        let request = self.http.post(self.url(path)).bearer_auth(token).header(IDEMPOTENCY_KEY, key).timeout(self.timeout()).json(body);
+        failure::check(request.send().await).await.map(|_| ())
+    }
+
     /// Uploads one photo as this device, with time for its size on a slow link.
     pub async fn put_photo(&self, hash: &str, bytes: Vec<u8>) -> Result<(), Failure> {
         let token = self.token_as_failure().await?;

@@ -29,6 +29,9 @@ impl std::fmt::Display for Failure {
     }
 }
 
+/// The problem type of a retry that came while the first try with its key still runs.
+const IN_PROGRESS: &str = "idempotency-in-progress";
+
 /// Turns a transport error into a failure.
 pub fn transport(e: reqwest::Error) -> Failure {
     if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() {
@@ -61,13 +64,17 @@ pub async fn check(response: Result<Response, reqwest::Error>) -> Result<Respons
     let body = response.bytes().await.unwrap_or_default();
     let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let text = |k: &str| problem.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let kind = text("type").rsplit('/').next().unwrap_or_default().to_owned();
     Err(match status {
         StatusCode::UNAUTHORIZED => Failure::Unauthorized,
+        // The first try with the same Idempotency-Key is still running on the server (its
+        // answer was lost, this is the retry): not a refusal, its answer comes soon.
+        StatusCode::CONFLICT if kind == IN_PROGRESS => Failure::Transient { reason: format!("{status} {kind}"), retry_after },
         StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT => Failure::Transient { reason: format!("{status}"), retry_after },
         s if s.is_server_error() => Failure::Transient { reason: format!("{status}"), retry_after },
         s => Failure::Refused {
             status: s.as_u16(),
-            kind: text("type").rsplit('/').next().unwrap_or_default().to_owned(),
+            kind,
             detail: Some(text("detail")).filter(|d| !d.is_empty()).unwrap_or_else(|| s.to_string()),
         },
     })

@@ -11,6 +11,7 @@ mod alerts;
 mod campaigns;
 mod city;
 mod drafts;
+mod feedback;
 mod official;
 mod photos;
 mod places;
@@ -28,6 +29,7 @@ pub use alerts::*;
 pub use campaigns::*;
 pub use city::*;
 pub use drafts::*;
+pub use feedback::*;
 pub use official::*;
 pub use photos::*;
 pub use places::*;
@@ -49,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
+    include_str!("schema_v10.sql"),
 ];
 
 /// The file name of the store inside the data directory.

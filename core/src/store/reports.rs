@@ -136,11 +136,16 @@ pub struct ReportPage {
     pub next: Option<String>,
 }
 
+/// A report's status as the list shows it: "reopened" while the citizen's reopening waits to
+/// be sent (as `feedback::with_waiting` shows the report itself).
+const SHOWN_STATUS: &str = "CASE WHEN EXISTS (SELECT 1 FROM feedback_action f WHERE f.report_id = r.id AND f.kind = 'reopen'
+        AND f.refused_reason IS NULL) THEN 'reopened' ELSE r.status END";
+
 /// The citizen's reports, newest first, optionally only those in `statuses`, a page at a
 /// time. `after` is the `next` of the previous page.
 pub fn list_reports(conn: &Connection, statuses: &[Status], limit: u32, after: Option<&str>) -> Result<ReportPage> {
-    let mut sql = String::from(
-        "SELECT r.id, r.public_number, r.category, r.status, r.ward_code, r.ward_vi, r.ward_en,
+    let mut sql = format!(
+        "SELECT r.id, r.public_number, r.category, {SHOWN_STATUS}, r.ward_code, r.ward_vi, r.ward_en,
                 r.captured_at, r.updated_at,
                 (SELECT photo_hash FROM report_photo p WHERE p.report_id = r.id ORDER BY position LIMIT 1),
                 EXISTS (SELECT 1 FROM outbox o WHERE o.report_id = r.id AND o.permanent_error IS NOT NULL)
@@ -149,7 +154,7 @@ pub fn list_reports(conn: &Connection, statuses: &[Status], limit: u32, after: O
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if !statuses.is_empty() {
         let marks = vec!["?"; statuses.len()].join(",");
-        sql.push_str(&format!(" AND r.status IN ({marks})"));
+        sql.push_str(&format!(" AND {SHOWN_STATUS} IN ({marks})"));
         args.extend(statuses.iter().map(|s| s.as_str().to_owned().into()));
     }
     if let Some(cursor) = after {

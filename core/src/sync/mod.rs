@@ -8,9 +8,11 @@
 //! id); a report becomes "submitted" only once the server's acknowledgement is stored.
 //! Pull applies each batch of changes and its cursor in one transaction; a warning
 //! (`Change::Alert`) goes through `store::apply_alert`, which keeps it in the inbox and
-//! decides on the phone whether it concerns the resident.
+//! decides on the phone whether it concerns the resident. After the reports go the
+//! citizen's ratings, reopenings and "me too"s (`feedback`), in order, each with its key.
 
 mod backoff;
+mod feedback;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -81,6 +83,11 @@ pub struct SyncOutcome {
     pub alerts_raised: u32,
     /// Clean-up campaign actions this sync delivered.
     pub campaign_sent: u32,
+    /// Ratings, reopenings and "me too"s this sync delivered.
+    pub feedback_sent: u32,
+    /// Those the server refused for good in this sync, with why (`RefusedFeedback::message`
+    /// says it to the citizen; `Civic::take_feedback_refusals` hands each out once).
+    pub feedback_refused: Vec<crate::feedback::RefusedFeedback>,
     /// The state sync ended in.
     pub state: SyncState,
 }
@@ -220,44 +227,23 @@ impl Syncer {
         Ok(registration)
     }
 
-    /// Rates the city's answer to one of the device's reports (1 to 5 stars), then syncs so
-    /// the timeline shows it. Needs a connection.
-    pub async fn rate(self: &Arc<Self>, id: ReportId, stars: u8, comment: Option<String>) -> crate::Result<()> {
-        self.post_and_sync(&format!("/reports/{id}/rating"), &crate::protocol::Rate { stars, comment }).await
-    }
-
-    /// Reopens a report the citizen finds not fixed, with why, then syncs. Needs a connection.
-    pub async fn reopen(self: &Arc<Self>, id: ReportId, reason: &str) -> crate::Result<()> {
-        self.post_and_sync(&format!("/reports/{id}/reopen"), &crate::protocol::Reopen { reason: reason.to_owned() }).await
-    }
-
-    async fn post_and_sync(self: &Arc<Self>, path: &str, body: &impl Serialize) -> crate::Result<()> {
-        let token = self.token_or_error().await?;
-        let response =
-            self.link.http().post(self.link.url(path)).bearer_auth(token).timeout(self.options.request_timeout).json(body).send().await;
-        client::check(response).await?;
-        self.sync_now().await;
-        Ok(())
-    }
-
     /// Open reports of `category` within `radius_m` (50 m by default, at most 500) of a
-    /// point, nearest first: the "me too" offer before sending a duplicate. Public data, no
-    /// token needed. Needs a connection.
+    /// point, nearest first: the "me too" offer before sending a duplicate (`Civic::me_too`).
+    /// Public data, no token needed. Needs a connection.
     pub async fn nearby(&self, lat: f64, lon: f64, category: &str, radius_m: Option<f64>) -> crate::Result<Vec<NearbyReport>> {
         let mut query = vec![("lat", lat.to_string()), ("lon", lon.to_string()), ("category", category.to_owned())];
         if let Some(r) = radius_m {
             query.push(("radius_m", r.to_string()));
         }
-        Ok(self.link.get("/reports/nearby", &query).await?)
-    }
-
-    /// "Me too" on another citizen's open report (counted once per device). Needs a
-    /// connection.
-    pub async fn support(&self, id: ReportId) -> crate::Result<()> {
-        let token = self.token_or_error().await?;
-        let request = self.link.http().post(self.link.url(&format!("/reports/{id}/support"))).bearer_auth(token);
-        client::check(request.timeout(self.options.request_timeout).send().await).await?;
-        Ok(())
+        let mut found: Vec<NearbyReport> = self.link.get("/reports/nearby", &query).await?;
+        // A "me too" of this phone still waiting to be sent is counted already.
+        let waiting = self.store.read(|c| store::waiting_feedback(c, None))?;
+        for n in &mut found {
+            if waiting.iter().any(|p| p.report == n.id && p.action == crate::feedback::FeedbackAction::MeToo) {
+                n.report.supporters += 1;
+            }
+        }
+        Ok(found)
     }
 
     /// What the city has done in a box (`[min_lon, min_lat, max_lon, max_lat]`), newest
@@ -301,6 +287,8 @@ impl Syncer {
             notifications: vec![],
             alerts_raised: 0,
             campaign_sent: 0,
+            feedback_sent: 0,
+            feedback_refused: vec![],
             state: self.state(),
         };
         let state = match self.run_inner(&mut outcome).await {
@@ -334,6 +322,7 @@ impl Syncer {
         let token = self.token().await?;
         self.push_profile(&token).await?;
         self.push(&token, outcome).await?;
+        self.send_feedback(outcome).await?;
         self.pull(&token, outcome).await?;
         self.send_campaign_actions(outcome).await?;
         self.refresh_joined_campaigns().await

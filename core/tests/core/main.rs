@@ -8,6 +8,7 @@ mod capture;
 mod city;
 mod common;
 mod crash;
+mod feedback;
 mod photo;
 mod upgrade;
 mod wards;

@@ -82,6 +82,8 @@ fn a_rating_kept_as_a_note_by_the_release_before_becomes_typed() {
              ('{}', '{id}', {}, 'citizen', NULL, '3★ — tạm được');
          UPDATE report SET status = 'resolved' WHERE id = '{id}';
          ALTER TABLE timeline_event DROP COLUMN rating;
+         DROP TABLE feedback_action;
+         DROP TABLE me_too;
          PRAGMA user_version = 8;",
         uuid::Uuid::now_v7(),
         now + 1000,

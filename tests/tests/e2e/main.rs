@@ -3,6 +3,7 @@
 
 mod campaign;
 mod city;
+mod feedback;
 mod killed;
 mod official;
 mod public;

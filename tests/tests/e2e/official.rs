@@ -97,20 +97,24 @@ async fn a_citizen_rates_each_outcome_once_and_a_reopened_report_can_be_rated_ag
     let resolved = phone.civic.report(id).unwrap();
     assert!(resolved.can_rate() && resolved.rating().is_none());
 
-    phone.syncer.rate(id, 2, Some("Vẫn còn rác ở góc đường".into())).await.unwrap();
+    phone.civic.rate(id, 2, Some("Vẫn còn rác ở góc đường")).unwrap();
     let rated = phone.civic.report(id).unwrap();
     assert_eq!(rated.rating(), Some(2));
     assert!(!rated.can_rate(), "one rating per outcome");
 
     // Not fixed: reopened, resolved again; the new outcome is rated afresh.
-    phone.syncer.reopen(id, "Rác vẫn còn").await.unwrap();
+    phone.civic.reopen(id, "Rác vẫn còn").unwrap();
+    assert_eq!(phone.syncer.sync_now().await.feedback_sent, 2);
+    assert_eq!(official.report(id).await.unwrap().status, Status::Reopened);
     official.resolve(id, "Đã dọn lại, kể cả góc đường.", &photo(5), fix()).await.unwrap();
     phone.syncer.sync_now().await;
     let again = phone.civic.report(id).unwrap();
     assert_eq!(again.report.status, Status::Resolved);
     assert!(again.can_rate() && again.rating().is_none(), "the earlier rating was for the earlier outcome");
-    phone.syncer.rate(id, 5, None).await.unwrap();
+    phone.civic.rate(id, 5, None).unwrap();
+    assert_eq!(phone.syncer.sync_now().await.feedback_sent, 1);
     assert_eq!(phone.civic.report(id).unwrap().rating(), Some(5));
+    assert_eq!(official.report(id).await.unwrap().rating.map(|r| r.stars), Some(5));
 }
 
 /// A reply whose answer is lost on the way back (the server wrote it) goes again with the same

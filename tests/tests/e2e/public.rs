@@ -27,8 +27,9 @@ async fn a_neighbour_is_offered_the_open_report_nearby_and_says_me_too_once() {
     assert!(second.syncer.nearby(lat, lon, "pothole", None).await.unwrap().is_empty());
     assert!(second.syncer.nearby(CITADEL.0 + 0.0027, CITADEL.1, "litter", None).await.unwrap().is_empty());
 
-    second.syncer.support(id).await.unwrap();
-    second.syncer.support(id).await.unwrap();
+    second.civic.me_too(id).unwrap();
+    second.civic.me_too(id).unwrap();
+    assert_eq!(second.syncer.sync_now().await.feedback_sent, 1, "said once");
     let again = second.syncer.nearby(lat, lon, "litter", None).await.unwrap();
     assert_eq!(again[0].report.supporters, 1, "counted once per phone");
 
@@ -76,7 +77,9 @@ async fn without_a_connection_each_public_call_says_offline_and_nothing_is_lost(
     let id = phone.capture(4);
     assert!(matches!(phone.syncer.nearby(CITADEL.0, CITADEL.1, "litter", None).await, Err(Error::Offline(_))));
     assert!(matches!(phone.syncer.public_reports([107.0, 16.0, 108.3, 16.8], 10, None).await, Err(Error::Offline(_))));
-    assert!(matches!(phone.syncer.support(id).await, Err(Error::Offline(_))));
+    // "Me too" is kept for when the signal is back.
+    phone.civic.me_too(id).unwrap();
+    assert_eq!(phone.civic.waiting_feedback(None).unwrap().len(), 1);
     // Its own photos are on the phone: no network needed.
     let hash = phone.civic.report(id).unwrap().report.photos[0].hash.clone();
     assert!(!phone.syncer.photo(&hash).await.unwrap().is_empty());

@@ -145,7 +145,7 @@ struct ReportDetailView: View {
             }
         } else {
             Section {
-                Text("Cần có mạng để gửi đánh giá.", tableName: "Detail")
+                Text("Không cần có mạng: đánh giá được lưu trên máy và tự gửi khi có mạng.", tableName: "Detail")
                     .font(.footnote)
                     .foregroundStyle(.secondary)
                 HStack {
@@ -181,7 +181,7 @@ struct ReportDetailView: View {
 
     private var reopenSection: some View {
         Section {
-            Text("Mở lại báo cáo và nói rõ lý do. Cần có mạng.", tableName: "Detail").font(.callout)
+            Text("Mở lại báo cáo và nói rõ lý do. Không cần có mạng: yêu cầu được lưu và tự gửi khi có mạng.", tableName: "Detail").font(.callout)
             TextField(text: Binding(get: { model.reopenReason }, set: { model.setReopenReason($0) }), axis: .vertical) {
                 Text("Lý do mở lại", tableName: "Detail")
             }

@@ -128,7 +128,7 @@ final class DetailTests: XCTestCase {
         model.close()
     }
 
-    func testRatingWithoutAConnectionSaysTheNetworkIsNeededAndKeepsWhatWasTyped() async throws {
+    func testARatingWithoutAConnectionIsKeptAndShownAndReachesTheCityOnceBackOnline() async throws {
         let city = try City.fromEnvironment()
         let dir = try newDirectory()
         let tokens = MemoryTokens()
@@ -142,32 +142,27 @@ final class DetailTests: XCTestCase {
             _ = try await app.syncNow()
             XCTAssertEqual(try app.reports().report(id: id).report.status, .resolved)
         }
-        // The same phone, now without a connection.
-        let app = try open(unreachable, dir, tokens: tokens)
-        let model = ReportDetailViewModel(app: app, reportId: id, language: .vi)
-        XCTAssertTrue(model.canRate)
-        model.chooseStars(5)
-        model.setComment("Tốt lắm")
-        await model.rate()
-        XCTAssertTrue(model.rating.needsNetwork, "\(model.rating)")
-        XCTAssertNotNil(model.rating.error)
-        XCTAssertFalse(model.rating.sending)
-        // What was typed is kept, and the citizen can try again.
-        XCTAssertEqual(model.stars, 5)
-        XCTAssertEqual(model.comment, "Tốt lắm")
-        XCTAssertNil(model.ratedStars)
-        XCTAssertTrue(model.canRate)
-        // Choosing again clears the message.
-        model.chooseStars(4)
-        XCTAssertNil(model.rating.error)
-        XCTAssertFalse(model.rating.needsNetwork)
-
-        model.setReopenReason("Vẫn còn rác")
-        await model.reopenReport()
-        XCTAssertTrue(model.reopen.needsNetwork, "\(model.reopen)")
-        XCTAssertEqual(model.reopenReason, "Vẫn còn rác", "the reason is kept")
-        XCTAssertEqual(model.status, .resolved)
-        model.close()
+        // The same phone, now without a connection: the rating is kept and shown at once.
+        do {
+            let app = try open(unreachable, dir, tokens: tokens)
+            let model = ReportDetailViewModel(app: app, reportId: id, language: .vi)
+            XCTAssertTrue(model.canRate)
+            model.chooseStars(5)
+            model.setComment("Tốt lắm")
+            await model.rate()
+            XCTAssertNil(model.rating.error, "\(model.rating)")
+            XCTAssertTrue(model.rating.done)
+            XCTAssertEqual(model.ratedStars, 5)
+            XCTAssertFalse(model.canRate, "rated once per outcome")
+            XCTAssertEqual(model.detail?.feedbackWaiting, true, "waiting to be sent")
+            model.close()
+        }
+        // Back online: sent once.
+        let app = try open(city.url, dir, tokens: tokens)
+        XCTAssertEqual(try await app.syncNow().feedbackSent, 1)
+        XCTAssertEqual(try await app.syncNow().feedbackSent, 0, "sent once")
+        let official = try await loginOfficial(serverUrl: city.url, username: city.admin, password: city.password, language: "vi")
+        XCTAssertEqual(try await official.report(id: id).rating, 5)
     }
 
     func testAReportTheCityRefusedSaysWhy() async throws {

@@ -65,6 +65,7 @@ final class MapTests: XCTestCase {
         _ = try await official.resolve(id: ids[0], note: "Đã thu gom (\(seed))", photo: try jpeg(seed: seed + 10), location: gps(spot.lat, spot.lon))
         _ = try await citizen.syncNow()
         try await citizen.reports().rate(report: ids[0], stars: 4, comment: nil)
+        _ = try await citizen.syncNow() // the rating is kept on the phone; the sync takes it to the city
 
         let model = CityMapViewModel(app: citizen, box: box)
         XCTAssertFalse(model.categoryNames.isEmpty)

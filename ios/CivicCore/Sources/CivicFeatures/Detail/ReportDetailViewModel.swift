@@ -185,7 +185,8 @@ public final class ReportDetailViewModel {
         comment = text
     }
 
-    /// Sends the rating (needs a connection). The stars and comment stay on an error.
+    /// Rates the outcome: kept on the phone and shown at once, then sent when there is a
+    /// connection (without one it waits, kept). The stars and comment stay on an error.
     public func rate() async {
         let chosen = stars
         guard !rating.sending, (1...5).contains(chosen), canRate else { return }
@@ -197,6 +198,7 @@ public final class ReportDetailViewModel {
             ratedStars = chosen
             comment = ""
             load()
+            await refresh()
         } catch {
             rating = ActionState(error: peopleMessage(error), needsNetwork: (error as? CivicError)?.isOffline == true)
         }
@@ -210,7 +212,8 @@ public final class ReportDetailViewModel {
         reopen.needsNetwork = false
     }
 
-    /// Reopens the report with the reason typed (needs a connection). The reason stays on an error.
+    /// Reopens the report with the reason typed: kept and shown at once, sent when online. The
+    /// reason stays on an error.
     public func reopenReport() async {
         let reason = reopenReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reopen.sending, !reason.isEmpty, canReopen else { return }
@@ -220,6 +223,7 @@ public final class ReportDetailViewModel {
             reopen = ActionState(done: true)
             reopenReason = ""
             load()
+            await refresh()
         } catch {
             reopen = ActionState(error: peopleMessage(error), needsNetwork: (error as? CivicError)?.isOffline == true)
         }

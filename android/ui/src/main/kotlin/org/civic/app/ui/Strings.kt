@@ -172,6 +172,7 @@ enum class Str(override val vi: String, override val en: String) : Words {
     DETAIL_PHOTO_BEFORE_DESCRIPTION("Ảnh trước khi xử lý", "Photo before"),
     DETAIL_AFTER("Sau", "After"),
     DETAIL_PHOTO_AFTER_DESCRIPTION("Ảnh sau khi xử lý", "Photo after"),
+    DETAIL_FEEDBACK_WAITING("Đã lưu trên máy, sẽ gửi khi có mạng.", "Saved on this phone; it will be sent when online."),
     DETAIL_NEEDS_NETWORK(
         "Cần có mạng để gửi. Chưa gửi được — những gì bạn đã nhập vẫn còn đây, hãy thử lại khi có mạng.",
         "This needs the network. Not sent — what you typed is kept here; try again when you are online.",
@@ -179,12 +180,18 @@ enum class Str(override val vi: String, override val en: String) : Words {
     DETAIL_RATED("Bạn đã đánh giá", "You rated the result"),
     DETAIL_RATING_THANKS("Cảm ơn bạn. Thành phố dùng đánh giá để cải thiện việc xử lý.", "Thank you. The city uses ratings to do better."),
     DETAIL_RATE("Đánh giá kết quả xử lý", "Rate the result"),
-    DETAIL_RATING_NEEDS_NETWORK("Cần có mạng để gửi đánh giá.", "Sending a rating needs the network."),
+    DETAIL_RATING_KEPT(
+        "Không cần có mạng: đánh giá được lưu trên máy và tự gửi khi có mạng.",
+        "No network needed: the rating is kept on this phone and sent when online.",
+    ),
     DETAIL_RATING_COMMENT("Nhận xét (không bắt buộc)", "Comment (optional)"),
     DETAIL_SENDING("Đang gửi…", "Sending…"),
     DETAIL_SEND_RATING("Gửi đánh giá", "Send rating"),
     DETAIL_NOT_FIXED("Chưa được xử lý?", "Not fixed?"),
-    DETAIL_REOPEN_HINT("Mở lại báo cáo và nói rõ lý do. Cần có mạng.", "Reopen the report and say why. Needs the network."),
+    DETAIL_REOPEN_HINT(
+        "Mở lại báo cáo và nói rõ lý do. Không cần có mạng: yêu cầu được lưu và tự gửi khi có mạng.",
+        "Reopen the report and say why. No network needed: it is kept and sent when online.",
+    ),
     DETAIL_REOPEN_REASON("Lý do mở lại", "Why reopen it"),
     DETAIL_REOPEN_REPORT("Mở lại báo cáo", "Reopen the report"),
     DETAIL_TIMELINE("Diễn biến (cũ nhất trước)", "What happened (oldest first)"),

@@ -507,6 +507,14 @@ class CaptureViewModel(
         scope.launch {
             try {
                 reports.support(offerId)
+                // Kept on the phone; sent now when there is a connection, else later.
+                scope.launch {
+                    try {
+                        app.syncNow()
+                    } catch (e: CivicException) {
+                        // The "me too" waits, kept, for the next sync.
+                    }
+                }
                 takePending()
                 enqueue {
                     val draftId = id

@@ -177,10 +177,20 @@ private fun Header(state: ReportDetailState) {
         val delivery = when {
             state.detail.refusal != null -> null
             report.status == ReportStatus.QUEUED -> language.pick(Str.DETAIL_SAVED_NOT_SENT)
+            state.detail.feedbackWaiting -> language.pick(Str.DETAIL_FEEDBACK_WAITING)
             else -> null
         }
         if (delivery != null) {
             Text(delivery, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 8.dp))
+        }
+        // The city refused the citizen's rating or reopening: the core's words say why.
+        state.detail.feedbackRefused?.let {
+            Text(
+                it,
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.error,
+                modifier = Modifier.padding(top = 8.dp),
+            )
         }
     }
 }
@@ -305,7 +315,7 @@ private fun Rating(state: ReportDetailState, actions: ReportDetailActions) {
             }
             SectionTitle(t(Str.DETAIL_RATE))
             Text(
-                t(Str.DETAIL_RATING_NEEDS_NETWORK),
+                t(Str.DETAIL_RATING_KEPT),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )

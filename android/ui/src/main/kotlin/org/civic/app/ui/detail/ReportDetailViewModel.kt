@@ -213,7 +213,10 @@ class ReportDetailViewModel(
         _state.update { it.copy(comment = text) }
     }
 
-    /** Sends the rating (needs a connection). The stars and comment stay on an error. */
+    /**
+     * Rates the outcome: kept on the phone and shown at once, then sent when there is a
+     * connection (without one it waits). The stars and comment stay on an error.
+     */
     fun rate() {
         val now = _state.value
         if (now.rating.sending || now.stars !in 1..5 || !now.canRate) return
@@ -223,6 +226,7 @@ class ReportDetailViewModel(
                 reports.rate(reportId, now.stars.toUByte(), now.comment.trim().ifEmpty { null })
                 _state.update { it.copy(rating = ActionState(done = true), ratedStars = now.stars, comment = "") }
                 load()
+                deliver()
             } catch (e: CivicException) {
                 _state.update { it.copy(rating = ActionState(error = e.forPeople(), needsNetwork = e is CivicException.Offline)) }
             }
@@ -233,7 +237,7 @@ class ReportDetailViewModel(
         _state.update { it.copy(reopenReason = text, reopen = it.reopen.copy(error = null, needsNetwork = false)) }
     }
 
-    /** Reopens the report with the reason typed (needs a connection). The reason stays on an error. */
+    /** Reopens the report with the reason typed: kept and shown at once, sent when online. The reason stays on an error. */
     fun reopen() {
         val now = _state.value
         val reason = now.reopenReason.trim()
@@ -244,9 +248,18 @@ class ReportDetailViewModel(
                 reports.reopen(reportId, reason)
                 _state.update { it.copy(reopen = ActionState(done = true), reopenReason = "") }
                 load()
+                deliver()
             } catch (e: CivicException) {
                 _state.update { it.copy(reopen = ActionState(error = e.forPeople(), needsNetwork = e is CivicException.Offline)) }
             }
+        }
+    }
+
+    /** Sends what was just kept, when there is a connection; without one it waits, kept. */
+    private fun deliver() {
+        scope.launch {
+            app.syncForRefresh()
+            load()
         }
     }
 

@@ -212,7 +212,10 @@ class ReportDetailTest {
                 val why = "Rác lại bị đổ ở góc đường ($uniq)"
                 model.setReopenReason(why)
                 model.reopen()
-                val reopened = model.awaitState("reopened") { it.status == ReportStatus.REOPENED && it.reopen.done }
+                // Kept and shown at once, then sent by the sync the screen starts.
+                val reopened = model.awaitState("reopened and sent") {
+                    it.status == ReportStatus.REOPENED && it.reopen.done && it.detail?.feedbackWaiting == false
+                }
                 assertTrue(reopened.timeline.any { it.status == ReportStatus.REOPENED && it.note == why }, "${reopened.timeline}")
                 assertEquals(ReportStatus.REOPENED, official.report(id).status)
                 screen("detail-reopened", Look(AppLanguage.VI), { ReportDetailScreen(model) {} }) {
@@ -226,7 +229,7 @@ class ReportDetailTest {
     }
 
     @Test
-    fun `rating without a connection says the network is needed and keeps what was typed, in every look`() = runBlocking {
+    fun `a rating without a connection is kept and shown, and reaches the city once back online`() = runBlocking {
         val dir = Files.createTempDirectory("civic-detail")
         val tokens = MemoryTokens()
         val id: String
@@ -240,30 +243,33 @@ class ReportDetailTest {
         }
         // The same phone, now without a connection.
         Phone(OFFLINE, dir = dir, tokens = tokens).use { phone ->
+            phone.app.setLanguage("vi")
+            ModelScope().use { s ->
+                val model = ReportDetailViewModel(phone.app, id, s.scope)
+                model.awaitState("loaded") { it.loaded }
+                screen("detail-rate-offline", Look(AppLanguage.VI), { ReportDetailScreen(model) {} }) {
+                    onNodeWithText("Không cần có mạng: đánh giá được lưu trên máy và tự gửi khi có mạng.").performScrollTo()
+                    onNodeWithContentDescription("5 sao").performScrollTo().performClick()
+                    onNodeWithText("Nhận xét (không bắt buộc)").performTextInput("Tốt lắm")
+                    onNodeWithText("Gửi đánh giá").performScrollTo().performClick()
+                    awaitText("Bạn đã đánh giá", timeoutMillis = 30_000)
+                    onNodeWithContentDescription("5 trên 5 sao").assertExists()
+                }
+                val st = model.awaitState("kept, waiting") { it.rating.done && it.detail?.feedbackWaiting == true }
+                assertNull(st.rating.error)
+                assertEquals(5, st.ratedStars)
+            }
             for (look in Look.all) {
                 phone.app.setLanguage(look.language.code)
                 ModelScope().use { s ->
                     val model = ReportDetailViewModel(phone.app, id, s.scope)
                     model.awaitState("loaded") { it.loaded }
                     val v = vi(look)
-                    screen("detail-rate-offline", look, { ReportDetailScreen(model) {} }) {
-                        onNodeWithContentDescription(if (v) "5 sao" else "5 stars").performScrollTo().performClick()
-                        onNodeWithText(if (v) "Nhận xét (không bắt buộc)" else "Comment (optional)").performTextInput("Tốt lắm")
-                        onNodeWithText(if (v) "Gửi đánh giá" else "Send rating").performScrollTo().performClick()
-                        awaitText(if (v) "Cần có mạng để gửi. Chưa gửi được" else "This needs the network. Not sent", substring = true)
-                        // Not the core's offline message: a rating is not kept to be sent later.
-                        assertEquals(0, count(model.state.value.rating.error!!))
-                        // What was typed is kept, and the citizen can try again.
-                        onNodeWithText("Tốt lắm").assertExists()
-                        onNodeWithText(if (v) "Gửi đánh giá" else "Send rating").performScrollTo().assertIsEnabled()
-                        assertEquals(2, count(if (v) "Đã xử lý xong" else "Resolved"), "the status chip and the timeline step")
-                        onNodeWithText(if (v) "Mở lại báo cáo" else "Reopen the report").assertExists()
+                    screen("detail-rating-waiting", look, { ReportDetailScreen(model) {} }) {
+                        awaitText(if (v) "Đã lưu trên máy, sẽ gửi khi có mạng." else "Saved on this phone; it will be sent when online.")
+                        awaitText(if (v) "Bạn đã đánh giá" else "You rated the result")
+                        assertEquals(0, count(if (v) "Gửi đánh giá" else "Send rating"), "rated once per outcome")
                     }
-                    val st = model.state.value
-                    assertTrue(st.rating.needsNetwork, "${st.rating}")
-                    assertEquals(5, st.stars)
-                    assertEquals("Tốt lắm", st.comment)
-                    assertNull(st.ratedStars)
                 }
             }
             // The after-photo not on the phone (not fetched yet): a placeholder that says so.
@@ -278,6 +284,14 @@ class ReportDetailTest {
                     onNodeWithContentDescription("Ảnh trước khi xử lý").assertExists()
                 }
             }
+        }
+        // Back online: the rating kept reaches the city, once.
+        Phone(City.url, dir = dir, tokens = tokens).use { phone ->
+            assertEquals(1u, phone.app.syncNow().feedbackSent)
+            assertEquals(0u, phone.app.syncNow().feedbackSent, "sent once")
+            assertEquals(false, phone.app.reports().report(id).feedbackWaiting)
+            val official = loginOfficial(City.url, "admin", City.password, "vi")
+            assertEquals(5.toUByte(), official.report(id).rating)
         }
     }
 

@@ -91,6 +91,7 @@ class CityMapTest {
         official.close()
         citizen.syncNow()
         citizen.reports().rate(ids[0], 4u, null)
+        citizen.syncNow() // the rating is kept on the phone; the sync takes it to the city
 
         ModelScope().use { s ->
             val model = CityMapViewModel(citizen, s.scope, center = spot, zoom = zoom)

@@ -115,7 +115,8 @@ enum PushRegistration {
         registering = true
         defer { registering = false }
         do {
-            try await app.warnings().registerPush(provider: .apns, token: token)
+            // APNs encrypts on its own: no Web Push keys (those are for UnifiedPush).
+            try await app.warnings().registerPush(provider: .apns, token: token, keys: nil)
             registered = true
         } catch {
             log.info("Push not registered: \(peopleMessage(error), privacy: .public)")

@@ -166,7 +166,14 @@ class NotificationsTest {
 
     @Test fun aSyncsReportEventIsPostedOnceEvenWhenHeardTwice() {
         val app = openApp(serverUrl = "http://127.0.0.1:9")
-        val outcome = SyncOutcome(emptyList(), emptyList(), listOf(report(ReportStatus.ASSIGNED)), 0u, SyncState.Idle(Instant.now()))
+        val outcome =
+            SyncOutcome(
+                submitted = emptyList(),
+                refused = emptyList(),
+                notifications = listOf(report(ReportStatus.ASSIGNED)),
+                alertsRaised = 0u,
+                state = SyncState.Idle(Instant.now()),
+            )
 
         Notifications.postSync(context, app, outcome, AppLanguage.VI)
         assertEquals(1, posted.size)

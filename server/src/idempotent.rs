@@ -36,11 +36,11 @@ pub fn scope(credentials: &[u8]) -> String {
 }
 
 /// What makes a keyed request the same request again.
-pub enum Content<'a> {
+pub enum Content {
     /// The body's bytes.
     Body,
     /// The body as its fields say it (a multipart form's boundary differs at each sending).
-    Fields(&'a [u8]),
+    Fields(Vec<u8>),
 }
 
 /// Runs the request once per `(scope, key)`: the first time through `next`, keeping its
@@ -50,7 +50,7 @@ pub async fn remember(
     st: &AppState,
     (scope, key): (String, String),
     (parts, bytes): (Parts, Bytes),
-    content: Content<'_>,
+    content: Content,
     next: Next,
     refuse: impl FnOnce(Refusal) -> Response,
 ) -> Response {
@@ -59,10 +59,10 @@ pub async fn remember(
     hash.update([0]);
     hash.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
     hash.update([0]);
-    hash.update(match content {
-        Content::Body => &bytes[..],
-        Content::Fields(fields) => fields,
-    });
+    match &content {
+        Content::Body => hash.update(&bytes),
+        Content::Fields(fields) => hash.update(fields),
+    }
     let fingerprint = hex(&hash.finalize());
     match idempotency::begin(st, scope.clone(), key.clone(), fingerprint).await {
         Err(e) => ApiError::from(e).into_response(),

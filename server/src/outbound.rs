@@ -1,6 +1,7 @@
-//! Outbound, used by the service layer: requests the server makes to the outside on a
-//! client's behalf: fetching the photo at an Open311 `media_url`, and looking an
-//! `address_string` up with the configured geocoder.
+//! Outbound, used by the service layer and push: requests the server makes to the outside on
+//! a client's behalf (fetching the photo at an Open311 `media_url`, calling a UnifiedPush
+//! endpoint), looking an `address_string` up with the configured geocoder, and the client
+//! for the services it is configured to call.
 //!
 //! A URL a client hands us must not reach inside the city's network (server-side request
 //! forgery): names are resolved by a resolver that drops every loopback, private,
@@ -93,6 +94,17 @@ pub fn public_url(url: &reqwest::Url) -> bool {
 fn local_name(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     host == "localhost" || [".localhost", ".local", ".internal", ".localdomain"].iter().any(|s| host.ends_with(s))
+}
+
+/// The client for services this server is configured to call (FCM, Google's token endpoint;
+/// UnifiedPush's when the public-only one cannot be built): short timeouts, no redirects.
+pub fn service_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
 }
 
 /// A client for a URL someone gave us (a UnifiedPush endpoint): names resolve only to public

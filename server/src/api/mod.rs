@@ -14,7 +14,7 @@ pub mod openapi;
 pub mod ops;
 pub mod public;
 
-use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 
@@ -46,7 +46,7 @@ pub fn json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Api
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::bad_request("malformed-json", "the body must be a JSON object"));
     }
-    Ok(axum::Json::<T>::from_bytes(body)?.0)
+    axum::Json::<T>::from_bytes(body).map(|json| json.0).map_err(|e| ApiError::bad_request("malformed-json", e.body_text()))
 }
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
@@ -82,20 +82,6 @@ impl From<BytesRejection> for ApiError {
             ApiError::TooLarge("the request body is too large".into())
         } else {
             ApiError::bad_request("unreadable-body", r.body_text())
-        }
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        match r {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::UnsupportedMedia("send the body as `Content-Type: application/json`".into())
-            }
-            other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::TooLarge("the request body is too large".into())
-            }
-            other => ApiError::bad_request("malformed-json", other.body_text()),
         }
     }
 }

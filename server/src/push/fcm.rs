@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::PushMessage;
 use super::credentials::google::{GoogleTokens, ServiceAccount};
 use super::credentials::{Credentials, StaticToken};
-use super::gateway::{DEFAULT_CONCURRENCY, Delivery, PushError, PushGateway, SendFuture, Sending, answer, deliver_all, push_client, short};
+use super::gateway::{DEFAULT_CONCURRENCY, Delivery, PushError, PushGateway, SendFuture, Sending, answer, deliver_all, short};
 use super::retry::RetryPolicy;
 
 /// Firebase Cloud Messaging, HTTP v1 API: a high-priority data message
@@ -47,7 +47,7 @@ impl FcmGateway {
             return Err(PushError::Config(format!("{project:?} is not a Firebase project id")));
         }
         Ok(FcmGateway {
-            client: push_client(),
+            client: crate::outbound::service_client(),
             url: format!("{}/v1/projects/{project}/messages:send", base.trim_end_matches('/')),
             credentials,
             concurrency: DEFAULT_CONCURRENCY,

@@ -89,16 +89,6 @@ pub const FCM_BASE: &str = "https://fcm.googleapis.com";
 pub const APNS_PRODUCTION: &str = "https://api.push.apple.com";
 pub const APNS_DEVELOPMENT: &str = "https://api.sandbox.push.apple.com";
 
-/// The HTTP client the gateways use unless given one: short timeouts, no redirects.
-pub fn push_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_default()
-}
-
 /// What became of one attempt at a message.
 pub(super) enum Delivery {
     Sent,
@@ -334,7 +324,7 @@ impl Default for UnifiedPushGateway {
 impl UnifiedPushGateway {
     /// A day's TTL, https only.
     pub fn new() -> Self {
-        let client = crate::outbound::public_only_client(Duration::from_secs(30)).unwrap_or_else(|_| push_client());
+        let client = crate::outbound::public_only_client(Duration::from_secs(30)).unwrap_or_else(|_| crate::outbound::service_client());
         UnifiedPushGateway { client, ttl_s: 86_400, allow_http: false, concurrency: DEFAULT_CONCURRENCY, retry: RetryPolicy::default() }
     }
 

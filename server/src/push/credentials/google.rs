@@ -26,16 +26,6 @@ const ASSERTION_LIFETIME_S: i64 = 3600;
 /// A token is renewed when less than this is left of it (or half its life, if shorter).
 const RENEW_MARGIN: Duration = Duration::from_secs(300);
 
-/// The client the token endpoint is reached with: short timeouts, no redirects.
-fn token_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_default()
-}
-
 /// The fields of a service account's JSON key that are used.
 #[derive(Clone, Deserialize)]
 pub struct ServiceAccount {
@@ -122,7 +112,7 @@ impl GoogleTokens {
             client_email: account.client_email.clone(),
             token_uri,
             key,
-            client: token_client(),
+            client: crate::outbound::service_client(),
             clock,
             held: tokio::sync::Mutex::new(None),
             generation: AtomicU64::new(0),

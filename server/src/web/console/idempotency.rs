@@ -31,10 +31,10 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
         Ok(read) => read,
         Err(r) => return r,
     };
-    let Some((key, fields)) = form_key(&parts.headers, &bytes).await.filter(|(k, _)| valid_key(k)) else {
+    let Some((key, content)) = form_key(&parts.headers, &bytes).await.filter(|(k, _)| valid_key(k)) else {
         return next.run(Request::from_parts(parts, bytes.into())).await;
     };
-    idempotent::remember(&st, (scope, key), (parts, bytes), Content::Fields(&fields), next, |refusal| {
+    idempotent::remember(&st, (scope, key), (parts, bytes), content, next, |refusal| {
         let (status, vi, en) = match refusal {
             Refusal::Reused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -51,13 +51,13 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
     .await
 }
 
-/// The key field of a urlencoded or multipart form, and the form's fields as one string of
-/// `name NUL value NUL` (what makes it the same form again).
-async fn form_key(headers: &HeaderMap, body: &Bytes) -> Option<(String, Vec<u8>)> {
+/// The key field of a urlencoded or multipart form, and what makes it the same form again:
+/// a urlencoded body itself, a multipart one's fields as one string of `name NUL value NUL`.
+async fn form_key(headers: &HeaderMap, body: &Bytes) -> Option<(String, Content)> {
     let media = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     if media.starts_with("application/x-www-form-urlencoded") {
         let key = form_urlencoded::parse(body).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned())?;
-        return Some((key, body.to_vec()));
+        return Some((key, Content::Body));
     }
     let boundary = multer::parse_boundary(media).ok()?;
     let stream = futures_util::stream::once(std::future::ready(Ok::<Bytes, std::io::Error>(body.clone())));
@@ -71,5 +71,5 @@ async fn form_key(headers: &HeaderMap, body: &Bytes) -> Option<(String, Vec<u8>)
         }
         fields.extend([name.as_bytes(), b"\0", &value, b"\0"].concat());
     }
-    Some((key?, fields))
+    Some((key?, Content::Fields(fields)))
 }

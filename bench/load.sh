@@ -8,11 +8,14 @@
 # temporary data folder:
 #   hello          GET / on examples/hello.rs
 #   public-list    GET /api/v1/public/reports?limit=50 on a server holding ~500 reports
-#                  (seeded once through create-report, the folder copied for each run)
+#                  (seeded once through create-report, the folder copied for each run):
+#                  served from the server's cache of public reads
+#   public-list-304  the same with If-None-Match: the list's ETag (a CDN or phone revalidating)
+#   empty-sync     GET /api/v1/sync by devices already up to date, on the same data
 #   create-report  PUT a new ~300 KB photo, then POST a report with it (one operation)
 # and prints a table with the server's peak RSS (VmHWM) at the end of each run.
 # Knobs (environment): RUN_SECONDS (10), CONCURRENCIES ("1 4 16 64"), SEED_REPORTS (500),
-# PHOTO_POOL (SEED_REPORTS). Takes about 3.5 minutes on 2 cores once built.
+# PHOTO_POOL (SEED_REPORTS). Takes about 5.5 minutes on 2 cores once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -104,22 +107,32 @@ for c in $CONCURRENCIES; do
     start "hello-$c" "$HELLO" 127.0.0.1:0
     run hello "$c"
 
-    mkdir -p "$WORK/list-$c"
-    cp -a "$WORK/seed-data" "$WORK/list-$c/data"
-    civic "list-$c" "$WORK/list-$c/data"
-    run public-list "$c"
+    for scenario in public-list public-list-304 empty-sync; do
+        rm -rf "$WORK/$scenario-$c"
+        mkdir -p "$WORK/$scenario-$c"
+        cp -a "$WORK/seed-data" "$WORK/$scenario-$c/data"
+        civic "$scenario-$c" "$WORK/$scenario-$c/data"
+        run "$scenario" "$c"
+    done
 
     civic "create-$c" "$WORK/create-$c/data"
     run create-report "$c"
 done
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }
-echo
-printf '%-14s | %11s | %9s | %9s | %9s | %6s | %23s\n' scenario concurrency ops/s "p50 ms" "p99 ms" errors "server peak RSS MiB"
-printf '%s\n' "---------------|-------------|-----------|-----------|-----------|--------|------------------------"
+# The hello ceiling at each concurrency, to set every figure of that concurrency beside.
+declare -A CEILING
 for line in "${RESULTS[@]}"; do
-    printf '%-14s | %11s | %9s | %9s | %9s | %6s | %23s\n' \
-        "$(field scenario "$line")" "$(field concurrency "$line")" "$(field ops_per_s "$line")" \
+    [[ $(field scenario "$line") == hello ]] && CEILING[$(field concurrency "$line")]=$(field ops_per_s "$line")
+done
+echo
+printf '%-15s | %11s | %9s | %8s | %9s | %9s | %6s | %23s\n' scenario concurrency ops/s "% hello" "p50 ms" "p99 ms" errors "server peak RSS MiB"
+printf '%s\n' "----------------|-------------|-----------|----------|-----------|-----------|--------|------------------------"
+for line in "${RESULTS[@]}"; do
+    c=$(field concurrency "$line")
+    share=$(awk -v ops="$(field ops_per_s "$line")" -v hello="${CEILING[$c]:-0}" 'BEGIN { if (hello > 0) printf "%.0f %%", 100 * ops / hello; else print "?" }')
+    printf '%-15s | %11s | %9s | %8s | %9s | %9s | %6s | %23s\n' \
+        "$(field scenario "$line")" "$c" "$(field ops_per_s "$line")" "$share" \
         "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field errors "$line")" \
         "$(field server_peak_rss_mib "$line")"
 done

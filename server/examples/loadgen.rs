@@ -10,6 +10,9 @@
 //!   (~300 KB, 2000×1500): `PUT /api/v1/photos/{sha256}`, then `POST /api/v1/reports`.
 //!   The pair counts as one operation; the two latencies are also recorded apart.
 //! - `public-list`: `GET /api/v1/public/reports?limit=50`, anonymous.
+//! - `public-list-304`: the same with `If-None-Match` set to the list's ETag (as a CDN or a
+//!   phone revalidates): 304, no body.
+//! - `empty-sync`: `GET /api/v1/sync?cursor=…` by a device already up to date.
 //! - `hello`: `GET /`.
 //!
 //! N workers each run one request after another (closed loop) over a shared, reused
@@ -42,7 +45,7 @@ const PHOTO_QUALITY: u8 = 80;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen URL (create-report|public-list|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
+        "usage: loadgen URL (create-report|public-list|public-list-304|empty-sync|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
          loadgen gen-photos DIR --count N"
     );
     std::process::exit(2)
@@ -59,6 +62,8 @@ fn parse<T: std::str::FromStr>(flag: &str, v: Option<String>) -> T {
 enum Scenario {
     CreateReport,
     PublicList,
+    PublicList304,
+    EmptySync,
     Hello,
 }
 
@@ -67,6 +72,8 @@ impl Scenario {
         match self {
             Scenario::CreateReport => "create-report",
             Scenario::PublicList => "public-list",
+            Scenario::PublicList304 => "public-list-304",
+            Scenario::EmptySync => "empty-sync",
             Scenario::Hello => "hello",
         }
     }
@@ -113,6 +120,8 @@ fn main() {
     let scenario = match argv.next().as_deref() {
         Some("create-report") => Scenario::CreateReport,
         Some("public-list") => Scenario::PublicList,
+        Some("public-list-304") => Scenario::PublicList304,
+        Some("empty-sync") => Scenario::EmptySync,
         Some("hello") => Scenario::Hello,
         _ => usage(),
     };
@@ -322,7 +331,17 @@ fn new_report(photo: String) -> SubmitReport {
     }
 }
 
-async fn operation(ctx: &Ctx, url: &str, token: Option<&str>) -> Result<Timing, String> {
+/// What a worker holds from its setup: a device's token, and where its sync stands.
+#[derive(Default)]
+struct Session {
+    token: Option<String>,
+    cursor: Option<String>,
+}
+
+const PUBLIC_LIST: &str = "/api/v1/public/reports?limit=50";
+
+async fn operation(ctx: &Ctx, url: &str, session: &Session) -> Result<Timing, String> {
+    let token = session.token.as_deref();
     match ctx.scenario {
         Scenario::Hello => {
             let t0 = Instant::now();
@@ -331,7 +350,23 @@ async fn operation(ctx: &Ctx, url: &str, token: Option<&str>) -> Result<Timing, 
         }
         Scenario::PublicList => {
             let t0 = Instant::now();
-            send(ctx.http.get(format!("{url}/api/v1/public/reports?limit=50")), "public list", &[200]).await?;
+            send(ctx.http.get(format!("{url}{PUBLIC_LIST}")), "public list", &[200]).await?;
+            Ok(Timing { total: t0.elapsed(), parts: None })
+        }
+        Scenario::PublicList304 => {
+            let etag = session.cursor.as_deref().expect("the list's ETag");
+            let t0 = Instant::now();
+            let get = ctx.http.get(format!("{url}{PUBLIC_LIST}")).header(reqwest::header::IF_NONE_MATCH, etag);
+            send(get, "public list revalidated", &[304]).await?;
+            Ok(Timing { total: t0.elapsed(), parts: None })
+        }
+        Scenario::EmptySync => {
+            let (token, cursor) = (token.expect("device token"), session.cursor.as_deref().expect("cursor"));
+            let t0 = Instant::now();
+            let (_, body) = send(ctx.http.get(format!("{url}/api/v1/sync?cursor={cursor}")).bearer_auth(token), "sync", &[200]).await?;
+            if !body.starts_with(b"{\"changes\":[]") {
+                return Err(format!("sync: not empty: {}", String::from_utf8_lossy(&body[..body.len().min(200)])));
+            }
             Ok(Timing { total: t0.elapsed(), parts: None })
         }
         Scenario::CreateReport => {
@@ -358,21 +393,39 @@ async fn operation(ctx: &Ctx, url: &str, token: Option<&str>) -> Result<Timing, 
     }
 }
 
-/// Registers a device (create-report) or makes one untimed request, opening a connection.
-async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Option<String>, String> {
+/// Registers a device (create-report, empty-sync) and brings its sync up to date, or learns
+/// the list's ETag, or makes one untimed request: each opens a connection.
+async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Session, String> {
+    let json = |body: &[u8], what: &str| serde_json::from_slice::<serde_json::Value>(body).map_err(|e| format!("{what}: {e}"));
+    let mut session = Session::default();
+    if matches!(ctx.scenario, Scenario::CreateReport | Scenario::EmptySync) {
+        let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
+        let (_, body) = send(req, "register device", &[201]).await?;
+        session.token = Some(json(&body, "register device")?["token"].as_str().ok_or("register device: no token")?.to_owned());
+    }
     match ctx.scenario {
-        Scenario::CreateReport => {
-            let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
-            let (_, body) = send(req, "register device", &[201]).await?;
-            let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("register device: {e}"))?;
-            let token = v["token"].as_str().ok_or("register device: no token")?;
-            Ok(Some(token.to_owned()))
+        Scenario::EmptySync => loop {
+            let token = session.token.as_deref().unwrap_or_default();
+            let cursor = session.cursor.as_deref().unwrap_or("");
+            let (_, body) = send(ctx.http.get(format!("{url}/api/v1/sync?cursor={cursor}")).bearer_auth(token), "sync", &[200]).await?;
+            let v = json(&body, "sync")?;
+            session.cursor = Some(v["cursor"].as_str().ok_or("sync: no cursor")?.to_owned());
+            if v["more"] != serde_json::Value::Bool(true) {
+                return Ok(session);
+            }
+        },
+        Scenario::PublicList304 => {
+            let r = ctx.http.get(format!("{url}{PUBLIC_LIST}")).send().await.map_err(|e| format!("public list: {e}"))?;
+            let etag = r.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).ok_or("public list: no ETag")?;
+            session.cursor = Some(etag.to_owned());
+            Ok(session)
         }
-        _ => operation(&ctx, &url, None).await.map(|_| None),
+        Scenario::CreateReport => Ok(session),
+        _ => operation(&ctx, &url, &session).await.map(|_| session),
     }
 }
 
-async fn worker(ctx: Arc<Ctx>, url: String, token: Option<String>, deadline: Instant) -> Stats {
+async fn worker(ctx: Arc<Ctx>, url: String, session: Session, deadline: Instant) -> Stats {
     let mut stats = Stats::new();
     loop {
         if let Some(limit) = ctx.ops_limit {
@@ -384,7 +437,7 @@ async fn worker(ctx: Arc<Ctx>, url: String, token: Option<String>, deadline: Ins
             break;
         }
         // An operation still running at the deadline is not counted either way.
-        match tokio::time::timeout_at(deadline, operation(&ctx, &url, token.as_deref())).await {
+        match tokio::time::timeout_at(deadline, operation(&ctx, &url, &session)).await {
             Err(_) => break,
             Ok(Ok(t)) => {
                 stats.ok += 1;

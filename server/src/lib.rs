@@ -109,12 +109,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::Extension(openapi::finish(doc)))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), refuse_oversized))
-        .layer(middleware::from_fn_with_state(state.clone(), count))
         // JSON, pages and scripts gzipped for phones on slow data when they ask for it (a
         // campaign's live map shrinks about twentyfold); photos are JPEG already and stay as they are.
         .layer(tower_http::compression::CompressionLayer::new())
+        // Public reads from memory between writes, compressed once (see `api::cache`).
+        .layer(middleware::from_fn_with_state((state.clone(), Arc::new(api::cache::ResponseCache::default())), api::cache::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -228,6 +230,8 @@ pub async fn prepare_with_parts(
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
         warnings: Arc::new(warnings),
         clock,
+        known_devices: Arc::default(),
+        sync_head: Arc::default(),
     };
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod cache;
 pub mod campaigns;
 pub mod citizen;
 pub mod feed;

@@ -37,6 +37,7 @@ pub mod stats;
 pub mod templates;
 mod tls;
 mod value;
+mod version;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -86,6 +87,7 @@ const MIGRATION_LOCK: i64 = 0x00C1_71C1;
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Backend>,
+    version: Arc<version::Version>,
 }
 
 enum Backend {
@@ -157,7 +159,9 @@ impl Db {
             reader_permits: tokio::sync::Semaphore::new(readers.len()),
             readers: Mutex::new(readers),
         };
-        Ok(Db { inner: Arc::new(Backend::Sqlite(inner)) })
+        let version = Arc::new(version::Version::default());
+        version::watch(&version, version::Watched::Sqlite(path.to_owned()))?;
+        Ok(Db { inner: Arc::new(Backend::Sqlite(inner)), version })
     }
 
     /// Connects a pool of `size` connections to PostgreSQL and brings its schema up to date.
@@ -171,8 +175,10 @@ impl Db {
         for _ in 1..size.max(1) {
             idle.push(PgConn { client: connect()?, cache: HashMap::new() });
         }
+        let version = Arc::new(version::Version::default());
+        version::watch(&version, version::Watched::Postgres(target.clone()))?;
         let pool = PgPool { target, permits: tokio::sync::Semaphore::new(idle.len()), idle: Mutex::new(idle) };
-        Ok(Db { inner: Arc::new(Backend::Postgres(pool)) })
+        Ok(Db { inner: Arc::new(Backend::Postgres(pool)), version })
     }
 
     /// Runs `f` in one write transaction, committed before this returns, with the closure's
@@ -180,6 +186,26 @@ impl Db {
     /// transaction (nothing of it is kept) by returning its rule's refusal, and gets that
     /// refusal back as it was.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+    {
+        let written = self.write_once(f).await;
+        // Whatever the outcome (a commit whose answer was lost included), what is read may
+        // differ now.
+        self.version.bump();
+        written
+    }
+
+    /// The data's version: it moves whenever what is stored may have changed, by this
+    /// process's writes (before `write` returns) or another's (within a few tens of
+    /// milliseconds). What was read at one version may be kept until it moves.
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
+
+    async fn write_once<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,

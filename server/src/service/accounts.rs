@@ -120,14 +120,41 @@ fn units(stored: &str) -> Vec<String> {
     stored.split(',').filter(|u| !u.is_empty()).map(str::to_owned).collect()
 }
 
+/// Device tokens looked up before, by their hash: a device's token is never revoked nor
+/// given to another, so what it named once it names for good. At most [`KnownDevices::MOST`]
+/// are kept; past that, they are forgotten all at once (and looked up again).
+#[derive(Default)]
+pub struct KnownDevices(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl KnownDevices {
+    pub const MOST: usize = 200_000;
+
+    fn get(&self, token_hash: &str) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(token_hash).cloned()
+    }
+
+    fn remember(&self, token_hash: String, device: &str) {
+        let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() >= Self::MOST {
+            known.clear();
+        }
+        known.insert(token_hash, device.to_owned());
+    }
+}
+
 /// Who a token belongs to: a device, or an official with a live session (the API's bearer
 /// tokens and the web console's session cookie alike).
 pub async fn caller_for_token(st: &AppState, token: &str) -> ServiceResult<Caller> {
     let hash = token_hash(token);
     let invalid = || ServiceError::Unauthenticated("the token is not valid or has expired".into());
     if token.starts_with("d.") {
-        let id = st.db.read(move |c| accounts::device_by_token(c, &hash)).await?;
-        id.map(|id| Caller::Device { id }).ok_or_else(invalid)
+        if let Some(id) = st.known_devices.get(&hash) {
+            return Ok(Caller::Device { id });
+        }
+        let h = hash.clone();
+        let id = st.db.read(move |c| accounts::device_by_token(c, &h)).await?.ok_or_else(invalid)?;
+        st.known_devices.remember(hash, &id);
+        Ok(Caller::Device { id })
     } else if token.starts_with("o.") {
         let at = st.now();
         let h = hash.clone();

@@ -147,6 +147,10 @@ pub struct AppState {
     pub warnings: Arc<warnings::Warnings>,
     /// What every rule that depends on time reads (`now`).
     pub clock: SharedClock,
+    /// Device tokens already looked up (a device's token never changes hands).
+    pub known_devices: Arc<accounts::KnownDevices>,
+    /// The newest change a sync could give, at the data's version (an empty sync costs no query).
+    pub sync_head: Arc<sync::Head>,
 }
 
 impl AppState {

@@ -17,9 +17,16 @@ pub async fn sync(st: &AppState, caller: &Caller, cursor: Option<&str>, limit: O
         Some(c) => c.strip_prefix("c").and_then(|n| n.parse().ok()).filter(|n: &i64| *n >= 0).ok_or_else(bad)?,
     };
     let limit = limit.unwrap_or(500).clamp(1, 1000);
+    // Which configuration is in force, so a phone holding another fetches it.
+    let city_version = st.city_files.config(&st.city, &st.catalog.get()).version.clone();
+    // The version is read before the data: the head kept under it is never newer than it says.
+    let version = st.db.version();
+    if st.sync_head.at(version) == Some(since) {
+        return Ok(SyncBatch { changes: Vec::new(), cursor: format!("c{since}"), more: false, city_version: Some(city_version) });
+    }
     let catalog_version = st.catalog.get().version;
     let now = st.now();
-    let batch = st
+    let (batch, newest) = st
         .db
         .read(move |c| {
             let newest = changes::newest(c)?;
@@ -79,10 +86,25 @@ pub async fn sync(st: &AppState, caller: &Caller, cursor: Option<&str>, limit: O
             // the newest change (in this snapshot) has been seen. SQLite's single writer
             // makes sequence numbers commit in order, so nothing can appear below `newest`.
             let cursor = if more { rows.last().map_or(since, |r| r.0) } else { newest };
-            Ok(SyncBatch { changes, cursor: format!("c{cursor}"), more, city_version: None })
+            Ok((SyncBatch { changes, cursor: format!("c{cursor}"), more, city_version: Some(city_version) }, newest))
         })
         .await?;
-    // Which configuration is in force, so a phone holding another fetches it.
-    let city_version = st.city_files.config(&st.city, &st.catalog.get()).version.clone();
-    Ok(SyncBatch { city_version: Some(city_version), ..batch })
+    st.sync_head.set(version, newest);
+    Ok(batch)
+}
+
+/// The newest change's sequence as read at a data version: while the version stays, a
+/// device whose cursor is there has nothing new, and is told so without a query.
+#[derive(Default)]
+pub struct Head(std::sync::Mutex<Option<(u64, i64)>>);
+
+impl Head {
+    fn at(&self, version: u64) -> Option<i64> {
+        let head = *self.0.lock().unwrap_or_else(|p| p.into_inner());
+        head.and_then(|(v, seq)| (v == version).then_some(seq))
+    }
+
+    fn set(&self, version: u64, newest: i64) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, newest));
+    }
 }

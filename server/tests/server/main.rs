@@ -5,6 +5,7 @@ mod admin;
 mod alerts;
 mod api;
 mod authorization;
+mod cache;
 mod campaigns;
 mod clock;
 mod common;

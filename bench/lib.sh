@@ -12,3 +12,14 @@ listening_url() {
     done
     return 1
 }
+
+# stop_pids [SIGNAL]: stops every process whose id is in the array PIDS (with SIGNAL, TERM by
+# default), waits for each and empties PIDS.
+stop_pids() {
+    local pid
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+        kill "-${1:-TERM}" "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    PIDS=()
+}

@@ -33,10 +33,7 @@ LOADGEN=$TARGET/examples/loadgen
 WORK=$(mktemp -d -t civic-load.XXXXXX)
 PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids KILL
     rm -rf "$WORK"
 }
 trap cleanup EXIT

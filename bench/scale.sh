@@ -30,10 +30,7 @@ ADMIN_URL=$CIVIC_TEST_DATABASE_URL
 WORK=$(mktemp -d -t civic-scale.XXXXXX)
 PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,14 +44,6 @@ start() {
     local url
     url=$(listening_url "$WORK/$1.out" "$!") || { echo "$1 did not start:" >&2; cat "$WORK/$1.err" >&2; exit 1; }
     URLS="${URLS:+$URLS,}$url"
-}
-
-stop_all() {
-    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    PIDS=()
 }
 
 echo "== making $PHOTO_POOL photos" >&2
@@ -79,7 +68,7 @@ for backend in sqlite postgres; do
         line=$("$LOADGEN" "$URLS" create-report --concurrency "$CONCURRENCY" --seconds "$RUN_SECONDS" --photos "$WORK/photos")
         echo "$line" >&2
         RESULTS+=("backend=$backend processes=$procs $line")
-        stop_all
+        stop_pids
     done
 done
 

@@ -14,86 +14,12 @@ use civic_core::warning::{Area, Severity};
 use civic_server::push::{PushGateway, PushPlanner, RecordingGateway};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// xorshift64: the same devices every run.
-struct Rng(u64);
+#[path = "common/push_devices.rs"]
+mod push_devices;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
-        (0..n).map(|_| alphabet[self.below(alphabet.len() as u64) as usize] as char).collect()
-    }
-}
-
-const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const HEX: &[u8] = b"0123456789abcdef";
-
-/// A place: 60% in and around the city (16.46, 107.59), the rest anywhere in the region
-/// (lat 16.0–16.8, lon 107.0–108.0).
-fn place(rng: &mut Rng) -> (f64, f64, f64) {
-    let radius = 200.0 + rng.unit() * 1800.0;
-    if rng.below(10) < 6 {
-        let spread = |rng: &mut Rng| rng.unit() + rng.unit() - 1.0;
-        let lat = (16.46 + spread(rng) * 0.08).clamp(16.0, 16.8);
-        let lon = (107.59 + spread(rng) * 0.09).clamp(107.0, 108.0);
-        (lat, lon, radius)
-    } else {
-        (16.0 + rng.unit() * 0.8, 107.0 + rng.unit(), radius)
-    }
-}
-
-/// `n` devices: 70% FCM, 25% APNs, 5% UnifiedPush; 1 place (55%), 2 (30%) or 3 (15%);
-/// 5% `anywhere`; minimum severities Unknown 40%, Minor 10%, Moderate 25%, Severe 20%,
-/// Extreme 5%.
+/// The devices, UnifiedPush ones at a distributor on the internet.
 fn registrations(n: usize) -> impl Iterator<Item = (String, PushRegistration)> {
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
-    (0..n).map(move |i| {
-        let (provider, token) = match rng.below(100) {
-            0..70 => (PushProvider::Fcm, format!("{}:APA91b{}", rng.chars(22, B64), rng.chars(134, B64))),
-            70..95 => (PushProvider::Apns, rng.chars(64, HEX)),
-            _ => (PushProvider::UnifiedPush, format!("https://ntfy.example.org/up{}?up=1", rng.chars(12, B64))),
-        };
-        let places = match rng.below(100) {
-            0..55 => 1,
-            55..85 => 2,
-            _ => 3,
-        };
-        let mut cells = Vec::new();
-        for _ in 0..places {
-            let (lat, lon, r) = place(&mut rng);
-            cells.extend(cells_for_place(lat, lon, r));
-        }
-        let min_severity = match rng.below(100) {
-            0..40 => Severity::Unknown,
-            40..50 => Severity::Minor,
-            50..75 => Severity::Moderate,
-            75..95 => Severity::Severe,
-            _ => Severity::Extreme,
-        };
-        let anywhere = rng.below(100) < 5;
-        // A UUID-sized device id, as the server's are.
-        let id = format!("{:08x}-0000-7000-8000-{:012x}", i, rng.next() & 0xffff_ffff_ffff);
-        // UnifiedPush devices give their Web Push keys (here all the same: RFC 8291's example).
-        let (p256dh, auth) = match provider {
-            PushProvider::UnifiedPush => (
-                Some("BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".to_owned()),
-                Some("BTBZMqHH6r4Tts7J_aSIgg".to_owned()),
-            ),
-            _ => (None, None),
-        };
-        (id, PushRegistration { provider, token, cells, anywhere, min_severity, p256dh, auth })
-    })
+    push_devices::registrations(n, Some("https://ntfy.example.org"))
 }
 
 /// Resident memory of this process, in MiB (Linux; 0 elsewhere).

@@ -157,6 +157,11 @@ pub struct Config {
     #[arg(long, hide = true)]
     pub apns_base: Option<String>,
 
+    /// Send UnifiedPush wake-ups to plain `http` endpoints and private addresses too (a
+    /// stand-in distributor on this machine, for benches): never on a real server.
+    #[arg(long, hide = true)]
+    pub unified_push_allow_http: bool,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "CIVIC_LOG_JSON")]
     pub log_json: bool,
@@ -188,7 +193,7 @@ impl Config {
         use crate::push::gateway::{APNS_DEVELOPMENT, APNS_PRODUCTION, FCM_BASE};
         use crate::push::{ApnsGateway, ApnsKey, FcmGateway, RetryPolicy, ServiceAccount, UnifiedPushGateway};
         let retry = RetryPolicy::default().with_clock(clock.clone());
-        let unified_push = UnifiedPushGateway::new().with_retry(retry);
+        let unified_push = UnifiedPushGateway::new().with_retry(retry).allow_http(self.unified_push_allow_http);
         let mut gateways = crate::push::Gateways { unified_push: Some(Arc::new(unified_push)), ..Default::default() };
         if let Some(path) = &self.fcm_service_account {
             let account = ServiceAccount::load(path).map_err(|e| format!("FCM: {e}"))?;

@@ -51,11 +51,20 @@ pub struct StoredPush {
     pub auth: Option<String>,
 }
 
-/// Every stored push registration.
-pub fn push_registrations(c: &Conn) -> DbResult<Vec<StoredPush>> {
-    c.query_all("SELECT device_id, registration, p256dh, auth FROM push_registration", params![], |r| {
-        Ok(StoredPush { device: r.get(0)?, registration: r.get(1)?, p256dh: r.get(2)?, auth: r.get(3)? })
-    })
+/// How many push registrations are stored.
+pub fn count_push_registrations(c: &Conn) -> DbResult<usize> {
+    let n: i64 = c.query_row("SELECT COUNT(*) FROM push_registration", params![], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Up to `limit` stored push registrations, by device id, of the devices after `after` (""
+/// for the first): a page at a time, so a million are never all held at once.
+pub fn push_registrations_after(c: &Conn, after: &str, limit: usize) -> DbResult<Vec<StoredPush>> {
+    c.query_all(
+        "SELECT device_id, registration, p256dh, auth FROM push_registration WHERE device_id > ?1 ORDER BY device_id LIMIT ?2",
+        params![after, i64::try_from(limit).unwrap_or(i64::MAX)],
+        |r| Ok(StoredPush { device: r.get(0)?, registration: r.get(1)?, p256dh: r.get(2)?, auth: r.get(3)? }),
+    )
 }
 
 /// Stores how to wake a device, replacing what it said before.

@@ -13,7 +13,8 @@
 //! - on `PUT /api/v1/devices/me/push`: [`check_registration`] (422 on error), store it,
 //!   then [`PushPlanner::upsert`]; on a device leaving, [`PushPlanner::remove`];
 //! - at start: `upsert` every stored registration;
-//! - on publishing a warning: `plan` under a read lock, release the lock, then
+//! - on publishing a warning: [`PushPlanner::plan_devices`] under a read lock, release the
+//!   lock, then a batch at a time: [`PushPlanner::messages`] under the read lock, then
 //!   [`Pusher::send_until`] the warning's expiry; forget the devices in [`PushReport::gone`]
 //!   (planner and database).
 
@@ -41,7 +42,7 @@ pub use credentials::{CredentialError, Credentials, StaticToken};
 pub use fcm::FcmGateway;
 pub use gateway::{PushError, PushGateway, PushOutcome, SendFuture, UnifiedPushGateway};
 pub use metrics::{PushFigures, PushMetrics};
-pub use planner::PushPlanner;
+pub use planner::{Planned, PushPlanner};
 pub use pusher::{Gateways, PushReport, Pusher};
 pub use recording::RecordingGateway;
 pub use retry::{RetryAfter, RetryPolicy, Sleeper, TokioSleeper};

@@ -1,6 +1,7 @@
 //! The planner: which devices a warning's cells wake, from an in-memory index by cell.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use civic_core::protocol::{PushProvider, PushRegistration};
@@ -42,6 +43,11 @@ pub struct PushPlanner {
 impl PushPlanner {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty planner with room for `devices` (no growing while the stored ones load).
+    pub fn with_capacity(devices: usize) -> Self {
+        PushPlanner { ids: HashMap::with_capacity(devices), slots: Vec::with_capacity(devices), ..Self::default() }
     }
 
     /// Adds or replaces a device's registration. A refused registration (see
@@ -147,7 +153,14 @@ impl PushPlanner {
     /// For an Update or a Cancel, pass the areas of the warning as it was and as it is, so
     /// the devices that were woken for it hear of the change.
     pub fn plan(&self, alert_id: &str, areas: &[Area], severity: Severity) -> Vec<PushMessage> {
-        let alert_id: Arc<str> = alert_id.into();
+        let planned = self.plan_devices(alert_id, areas, severity);
+        self.messages(&planned, 0..planned.len())
+    }
+
+    /// [`PushPlanner::plan`]'s devices, by their number in the index (4 bytes each), for
+    /// making the wake-ups a batch at a time with [`PushPlanner::messages`]: a warning for a
+    /// million devices never holds a million messages.
+    pub fn plan_devices(&self, alert_id: &str, areas: &[Area], severity: Severity) -> Planned {
         let cover = cells::cells_for_areas(areas);
         let most = match &cover {
             CellCover::All => self.ids.len(),
@@ -155,28 +168,12 @@ impl PushPlanner {
                 self.anywhere.len() + cells.iter().filter_map(|c| self.by_cell.get(&c.key())).map(Vec::len).sum::<usize>()
             }
         };
-        let mut out = Vec::with_capacity(most);
-        let mut wake = |slot: &Slot| {
-            if severity >= slot.min_severity {
-                out.push(PushMessage {
-                    provider: slot.provider,
-                    token: slot.token.clone(),
-                    alert_id: alert_id.clone(),
-                    severity,
-                    device_id: slot.device_id.clone(),
-                    keys: slot.keys.clone(),
-                    ttl_s: None,
-                });
-            }
-        };
+        let mut slots = Vec::with_capacity(most);
+        let reached = |n: u32| self.slots[n as usize].as_ref().is_some_and(|slot| severity >= slot.min_severity);
         match cover {
-            CellCover::All => self.slots.iter().flatten().for_each(wake),
+            CellCover::All => slots.extend((0..self.slots.len() as u32).filter(|&n| reached(n))),
             CellCover::Cells(cells) => {
-                for &n in &self.anywhere {
-                    if let Some(slot) = &self.slots[n as usize] {
-                        wake(slot);
-                    }
-                }
+                slots.extend(self.anywhere.iter().copied().filter(|&n| reached(n)));
                 // A device in several of the cells is woken once: `seen` has a bit per slot.
                 let mut seen = vec![0u64; self.slots.len().div_ceil(64)];
                 for cell in cells {
@@ -187,14 +184,34 @@ impl PushPlanner {
                             continue;
                         }
                         seen[word] |= bit;
-                        if let Some(slot) = &self.slots[n as usize] {
-                            wake(slot);
+                        if reached(n) {
+                            slots.push(n);
                         }
                     }
                 }
             }
         }
-        out
+        Planned { alert_id: alert_id.into(), severity, slots }
+    }
+
+    /// The wake-ups of the planned devices in `range` (of `0..planned.len()`), as they are
+    /// registered now: a device gone since the plan is left out (and one that took its
+    /// number since is woken in its place: a wake-up for nothing it ignores).
+    pub fn messages(&self, planned: &Planned, range: Range<usize>) -> Vec<PushMessage> {
+        let end = range.end.min(planned.slots.len());
+        let numbers = &planned.slots[range.start.min(end)..end];
+        let slots = numbers.iter().filter_map(|&n| self.slots.get(n as usize).and_then(Option::as_ref));
+        slots
+            .map(|slot| PushMessage {
+                provider: slot.provider,
+                token: slot.token.clone(),
+                alert_id: planned.alert_id.clone(),
+                severity: planned.severity,
+                device_id: slot.device_id.clone(),
+                keys: slot.keys.clone(),
+                ttl_s: None,
+            })
+            .collect()
     }
 
     /// Roughly the heap bytes the index holds (capacities, token and id strings; not the
@@ -216,6 +233,24 @@ impl PushPlanner {
         let lists = self.by_cell.capacity() * (size_of::<(u32, Vec<u32>)>() + 1)
             + self.by_cell.values().map(|l| l.capacity() * size_of::<u32>()).sum::<usize>();
         ids + slots + lists + (self.free.capacity() + self.anywhere.capacity()) * size_of::<u32>()
+    }
+}
+
+/// The devices a warning wakes, from [`PushPlanner::plan_devices`].
+pub struct Planned {
+    alert_id: Arc<str>,
+    severity: Severity,
+    slots: Vec<u32>,
+}
+
+impl Planned {
+    /// How many devices.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
     }
 }
 
@@ -294,6 +329,25 @@ mod tests {
 
         // An alert without areas wakes nobody but the `anywhere` devices (none here).
         assert!(p.plan("empty", &[], Severity::Extreme).is_empty());
+    }
+
+    #[test]
+    fn a_plan_made_a_batch_at_a_time_wakes_the_same_devices_and_not_those_gone_since() {
+        let mut p = PushPlanner::with_capacity(8);
+        for (id, cells) in [("a", &[CITADEL][..]), ("b", &[CITADEL, THUAN_AN]), ("c", &[THUAN_AN]), ("d", &[A_LUOI])] {
+            p.upsert(id, fcm(&format!("t-{id}"), cells)).unwrap();
+        }
+        let areas = [circle(CITADEL, 2000.0), circle(THUAN_AN, 2000.0)];
+        let planned = p.plan_devices("flood-1", &areas, Severity::Severe);
+        assert_eq!(planned.len(), 3);
+        let mut batches = p.messages(&planned, 0..2);
+        batches.extend(p.messages(&planned, 2..3));
+        assert_eq!(woken(&batches), woken(&p.plan("flood-1", &areas, Severity::Severe)));
+        assert!(batches.iter().all(|m| &*m.alert_id == "flood-1" && m.severity == Severity::Severe));
+        // A device that left between the batches is not woken; a range past the end is empty.
+        assert!(p.remove("b"));
+        assert_eq!(woken(&p.messages(&planned, 0..3)), ["a", "c"]);
+        assert!(p.messages(&planned, 3..10).is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use civic_core::warning::Area;
 use super::accounts::Caller;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::db::{Db, DbResult, devices};
-use crate::push::{Gateways, PushMetrics, PushPlanner, Pusher, RegistrationError, check_registration};
+use crate::push::{Gateways, PushMetrics, PushPlanner, PushReport, Pusher, RegistrationError, check_registration};
 
 /// The warning service's running parts, shared by every request (`AppState::warnings`).
 pub struct Warnings {
@@ -34,24 +34,22 @@ impl Warnings {
         metrics: Arc<PushMetrics>,
         db: &Db,
     ) -> Result<Self, String> {
-        let stored = db.read(devices::push_registrations).await.map_err(|e| e.to_string())?;
-        let mut planner = PushPlanner::new();
-        for stored in stored {
-            let device = stored.device;
-            // A registration stored by an older version that this one refuses (a UnifiedPush
-            // one without Web Push keys, say) is skipped: the device registers again on its
-            // next start.
-            match serde_json::from_str::<PushRegistration>(&stored.registration).map_err(|e| e.to_string()) {
-                Ok(mut reg) => {
-                    reg.p256dh = stored.p256dh.or(reg.p256dh);
-                    reg.auth = stored.auth.or(reg.auth);
-                    if let Err(e) = planner.upsert(&device, reg) {
-                        tracing::warn!(%device, "stored push registration skipped: {e}");
-                    }
+        // One read transaction, a page at a time: the planner holds every registration, the
+        // rows read never all at once.
+        let planner = db
+            .read(|c| -> DbResult<PushPlanner> {
+                let mut planner = PushPlanner::with_capacity(devices::count_push_registrations(c)?);
+                let mut after = String::new();
+                loop {
+                    let page = devices::push_registrations_after(c, &after, LOAD_PAGE)?;
+                    let Some(last) = page.last() else { break };
+                    after = last.device.clone();
+                    page.into_iter().for_each(|stored| load_one(&mut planner, stored));
                 }
-                Err(e) => tracing::warn!(%device, "stored push registration unreadable: {e}"),
-            }
-        }
+                Ok(planner)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
         let sender_name = Localized {
             vi: format!("Trung tâm Giám sát, điều hành đô thị thông minh {}", city.name.vi),
             en: format!("Intelligent Operations Centre, {}", city.name.en),
@@ -75,9 +73,7 @@ impl Warnings {
         if reg.provider == PushProvider::UnifiedPush && !endpoint.is_ok_and(|u| u.scheme() == "https" && crate::outbound::public_url(&u)) {
             return Err(ServiceError::refused("bad-token", "a UnifiedPush endpoint is an https URL on the public internet"));
         }
-        // The keys in their own columns, the rest as JSON.
-        let json = serde_json::to_string(&PushRegistration { p256dh: None, auth: None, ..reg.clone() }).map_err(ServiceError::internal)?;
-        let stored = devices::StoredPush { device: device.clone(), registration: json, p256dh: reg.p256dh.clone(), auth: reg.auth.clone() };
+        let stored = to_stored(device.clone(), &reg).map_err(ServiceError::internal)?;
         db.write(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
         // Checked above, so the planner takes it.
         self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
@@ -102,21 +98,21 @@ impl Warnings {
         let ttl_s = view.message.expires().map(|e| ttl_until(e, now));
         let (planner, pusher, db, id) = (self.planner.clone(), self.pusher.clone(), db.clone(), view.id.clone());
         tokio::spawn(async move {
-            let plan = {
+            let planned = {
                 let (planner, id) = (planner.clone(), id.clone());
-                tokio::task::spawn_blocking(move || {
-                    let mut plan = read(&planner).plan(&id, &areas, severity);
-                    plan.iter_mut().for_each(|m| m.ttl_s = ttl_s);
-                    plan
-                })
-                .await
+                tokio::task::spawn_blocking(move || read(&planner).plan_devices(&id, &areas, severity)).await
             };
-            let Ok(plan) = plan else { return };
-            let planned = plan.len();
-            let report = pusher.send_until(plan, expires).await;
+            let Ok(planned) = planned else { return };
+            // A batch of wake-ups at a time: never a million messages held at once.
+            let mut report = PushReport::default();
+            for start in (0..planned.len()).step_by(SEND_BATCH) {
+                let mut batch = read(&planner).messages(&planned, start..(start + SEND_BATCH).min(planned.len()));
+                batch.iter_mut().for_each(|m| m.ttl_s = ttl_s);
+                report.add(pusher.send_until(batch, expires).await);
+            }
             tracing::info!(
                 alert = %id,
-                planned,
+                planned = planned.len(),
                 sent = report.sent,
                 retried = report.retried,
                 failed = report.failed,
@@ -153,6 +149,35 @@ impl Warnings {
     fn write_planner(&self) -> std::sync::RwLockWriteGuard<'_, PushPlanner> {
         // A panic while planning leaves the index as it was: keep using it.
         self.planner.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A registration as it is stored: the Web Push keys in their own columns, the rest as JSON.
+pub fn to_stored(device: String, reg: &PushRegistration) -> serde_json::Result<devices::StoredPush> {
+    let json = serde_json::to_string(&PushRegistration { p256dh: None, auth: None, ..reg.clone() })?;
+    Ok(devices::StoredPush { device, registration: json, p256dh: reg.p256dh.clone(), auth: reg.auth.clone() })
+}
+
+/// Wake-ups made and handed to the push services at once (a few MB).
+const SEND_BATCH: usize = 50_000;
+
+/// Registrations read at once at start-up.
+const LOAD_PAGE: usize = 10_000;
+
+/// Puts a stored registration in the planner. One stored by an older version that this one
+/// refuses (a UnifiedPush one without Web Push keys, say) is skipped: the device registers
+/// again on its next start.
+fn load_one(planner: &mut PushPlanner, stored: devices::StoredPush) {
+    let device = stored.device;
+    match serde_json::from_str::<PushRegistration>(&stored.registration) {
+        Ok(mut reg) => {
+            reg.p256dh = stored.p256dh.or(reg.p256dh);
+            reg.auth = stored.auth.or(reg.auth);
+            if let Err(e) = planner.upsert(&device, reg) {
+                tracing::warn!(%device, "stored push registration skipped: {e}");
+            }
+        }
+        Err(e) => tracing::warn!(%device, "stored push registration unreadable: {e}"),
     }
 }
 

@@ -9,6 +9,9 @@
 //! - `create-report`: each operation is one new report with its own new camera-like JPEG
 //!   (~300 KB, 2000×1500): `PUT /api/v1/photos/{sha256}`, then `POST /api/v1/reports`.
 //!   The pair counts as one operation; the two latencies are also recorded apart.
+//! - `create-report-nophoto`: each operation is `POST /api/v1/reports` alone, naming one
+//!   photo every worker uploaded before the timed window: the database's write path without
+//!   the photo pipeline's CPU work.
 //! - `public-list`: `GET /api/v1/public/reports?limit=50`, anonymous.
 //! - `hello`: `GET /`.
 //!
@@ -42,7 +45,7 @@ const PHOTO_QUALITY: u8 = 80;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen URL (create-report|public-list|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
+        "usage: loadgen URL (create-report|create-report-nophoto|public-list|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
          loadgen gen-photos DIR --count N"
     );
     std::process::exit(2)
@@ -58,6 +61,7 @@ fn parse<T: std::str::FromStr>(flag: &str, v: Option<String>) -> T {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Scenario {
     CreateReport,
+    CreateReportNoPhoto,
     PublicList,
     Hello,
 }
@@ -66,6 +70,7 @@ impl Scenario {
     fn name(self) -> &'static str {
         match self {
             Scenario::CreateReport => "create-report",
+            Scenario::CreateReportNoPhoto => "create-report-nophoto",
             Scenario::PublicList => "public-list",
             Scenario::Hello => "hello",
         }
@@ -112,6 +117,7 @@ fn main() {
     }
     let scenario = match argv.next().as_deref() {
         Some("create-report") => Scenario::CreateReport,
+        Some("create-report-nophoto") => Scenario::CreateReportNoPhoto,
         Some("public-list") => Scenario::PublicList,
         Some("hello") => Scenario::Hello,
         _ => usage(),
@@ -259,6 +265,8 @@ struct Ctx {
     started: AtomicU64,
     errors: Mutex<Vec<String>>,
     photo_known: AtomicU64,
+    /// create-report-nophoto: the one photo every report names (uploaded at setup).
+    shared_photo: Option<(String, Bytes)>,
 }
 
 struct Stats {
@@ -355,17 +363,35 @@ async fn operation(ctx: &Ctx, url: &str, token: Option<&str>) -> Result<Timing, 
             let t2 = Instant::now();
             Ok(Timing { total: t2 - t0, parts: Some((t1 - t0, t2 - t1)) })
         }
+        Scenario::CreateReportNoPhoto => {
+            let token = token.expect("device token");
+            let (hash, _) = ctx.shared_photo.as_ref().expect("shared photo");
+            let report = new_report(hash.clone());
+            let t0 = Instant::now();
+            let post = ctx.http.post(format!("{url}/api/v1/reports")).bearer_auth(token).json(&report);
+            send(post, "report", &[201]).await?;
+            Ok(Timing { total: t0.elapsed(), parts: None })
+        }
     }
 }
 
 /// Registers a device (create-report) or makes one untimed request, opening a connection.
 async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Option<String>, String> {
     match ctx.scenario {
-        Scenario::CreateReport => {
+        Scenario::CreateReport | Scenario::CreateReportNoPhoto => {
             let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
             let (_, body) = send(req, "register device", &[201]).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("register device: {e}"))?;
             let token = v["token"].as_str().ok_or("register device: no token")?;
+            if let Some((hash, bytes)) = &ctx.shared_photo {
+                let put = ctx
+                    .http
+                    .put(format!("{url}/api/v1/photos/{hash}"))
+                    .bearer_auth(token)
+                    .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+                    .body(bytes.clone());
+                send(put, "photo upload", &[200, 201]).await?;
+            }
             Ok(Some(token.to_owned()))
         }
         _ => operation(&ctx, &url, None).await.map(|_| None),
@@ -435,6 +461,11 @@ async fn run(args: Args) -> i32 {
     } else {
         None
     };
+    let shared_photo = if args.scenario == Scenario::CreateReportNoPhoto {
+        tokio::task::spawn_blocking(|| make_photos(0, 1).pop()).await.expect("photo")
+    } else {
+        None
+    };
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(usize::MAX)
         .tcp_nodelay(true)
@@ -450,6 +481,7 @@ async fn run(args: Args) -> i32 {
         started: AtomicU64::new(0),
         errors: Mutex::new(Vec::new()),
         photo_known: AtomicU64::new(0),
+        shared_photo,
     });
 
     // Before the window: devices and connections, all at once.

@@ -10,7 +10,7 @@
 //!   (~300 KB, 2000×1500): `PUT /api/v1/photos/{sha256}`, then `POST /api/v1/reports`.
 //!   The pair counts as one operation; the two latencies are also recorded apart.
 //! - `create-report-nophoto`: each operation is `POST /api/v1/reports` alone, naming one
-//!   photo every worker uploaded before the timed window: the database's write path without
+//!   photo uploaded once before the timed window: the database's write path without
 //!   the photo pipeline's CPU work.
 //! - `public-list`: `GET /api/v1/public/reports?limit=50`, anonymous.
 //! - `hello`: `GET /`.
@@ -383,15 +383,6 @@ async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Option<String>, String> {
             let (_, body) = send(req, "register device", &[201]).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("register device: {e}"))?;
             let token = v["token"].as_str().ok_or("register device: no token")?;
-            if let Some((hash, bytes)) = &ctx.shared_photo {
-                let put = ctx
-                    .http
-                    .put(format!("{url}/api/v1/photos/{hash}"))
-                    .bearer_auth(token)
-                    .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
-                    .body(bytes.clone());
-                send(put, "photo upload", &[200, 201]).await?;
-            }
             Ok(Some(token.to_owned()))
         }
         _ => operation(&ctx, &url, None).await.map(|_| None),
@@ -495,6 +486,20 @@ async fn run(args: Args) -> i32 {
                 eprintln!("loadgen: setup failed: {e}");
                 return 1;
             }
+        }
+    }
+
+    // create-report-nophoto: the one photo, uploaded once (all processes share its store).
+    if let (Some((hash, bytes)), Some(Some(token))) = (&ctx.shared_photo, tokens.first()) {
+        let put = ctx
+            .http
+            .put(format!("{}/api/v1/photos/{hash}", url_of(0)))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+            .body(bytes.clone());
+        if let Err(e) = send(put, "photo upload", &[200, 201]).await {
+            eprintln!("loadgen: setup failed: {e}");
+            return 1;
         }
     }
 

@@ -33,13 +33,16 @@ pub struct NewReport<'a> {
     pub photos: &'a [String],
 }
 
-/// Writes a new report, received now, and its photos in order.
-pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<()> {
-    tx.execute(
+/// Writes a new report, received now, and its photos in order; false (and nothing written)
+/// when a report with its id (or number) exists: on PostgreSQL, once a concurrent
+/// transaction writing it has committed.
+pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<bool> {
+    let inserted = tx.execute(
         "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
             fixed_at, ward_code, ward_vi, ward_en, near_edge, description, anonymous, answers,
             captured_at, received_at, updated_at, due_at, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)
+         ON CONFLICT DO NOTHING",
         params![
             r.id.to_string(),
             r.public_number,
@@ -65,11 +68,45 @@ pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<()> {
             Status::Received.as_str()
         ],
     )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
     for (i, p) in r.photos.iter().enumerate() {
         tx.execute(
             "INSERT INTO report_photo (report_id, position, photo_hash) VALUES (?1, ?2, ?3)",
             params![r.id.to_string(), i as i64, p],
         )?;
+    }
+    Ok(true)
+}
+
+/// Gives a report written in this transaction its public number: `prefix` and the next
+/// value of `counter`, at least 6 digits. Its counter's row stays locked until the
+/// transaction ends (numbers without a gap): on PostgreSQL one statement, so no round trip
+/// to this process happens while it is locked but the commit's.
+pub fn number(tx: &Conn, id: ReportId, counter: &str, prefix: &str) -> DbResult<String> {
+    if tx.is_postgres() {
+        return tx.query_row(
+            "WITH n AS (INSERT INTO counter (name, value) VALUES (?1, 1)
+                        ON CONFLICT (name) DO UPDATE SET value = counter.value + 1 RETURNING CAST(value AS TEXT) AS v)
+             UPDATE report SET public_number = CAST(?2 AS TEXT) || lpad(n.v, greatest(6, length(n.v)), '0') FROM n
+             WHERE report.id = ?3 RETURNING report.public_number",
+            params![counter, prefix, id.to_string()],
+            |r| r.get(0),
+        );
+    }
+    let n = super::counters::next(tx, counter)?;
+    let number = format!("{prefix}{n:06}");
+    tx.execute("UPDATE report SET public_number = ?2 WHERE id = ?1", params![id.to_string(), number])?;
+    Ok(number)
+}
+
+/// Locks a report's row until the transaction ends, so that what it reads of the report
+/// stays true until it commits (two officers moving one report, a rating and a reopening at
+/// once). PostgreSQL only: SQLite's single writer already runs writes in turn.
+pub fn lock(tx: &Conn, id: ReportId) -> DbResult<()> {
+    if tx.is_postgres() {
+        tx.query_all("SELECT id FROM report WHERE id = ?1 FOR UPDATE", [id.to_string()], |_| Ok(()))?;
     }
     Ok(())
 }

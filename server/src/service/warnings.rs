@@ -78,7 +78,7 @@ impl Warnings {
         // The keys in their own columns, the rest as JSON.
         let json = serde_json::to_string(&PushRegistration { p256dh: None, auth: None, ..reg.clone() }).map_err(ServiceError::internal)?;
         let stored = devices::StoredPush { device: device.clone(), registration: json, p256dh: reg.p256dh.clone(), auth: reg.auth.clone() };
-        db.write(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
+        db.write_concurrent(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
         // Checked above, so the planner takes it.
         self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
     }

@@ -8,6 +8,7 @@ mod authorization;
 mod campaigns;
 mod clock;
 mod common;
+mod concurrent_sync;
 mod console_matrix;
 mod idempotency;
 mod open311;

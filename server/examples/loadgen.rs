@@ -9,6 +9,9 @@
 //! - `create-report`: each operation is one new report with its own new camera-like JPEG
 //!   (~300 KB, 2000×1500): `PUT /api/v1/photos/{sha256}`, then `POST /api/v1/reports`.
 //!   The pair counts as one operation; the two latencies are also recorded apart.
+//! - `create-report-nophoto`: each operation is `POST /api/v1/reports` alone, naming one
+//!   photo uploaded once before the timed window: the database's write path without
+//!   the photo pipeline's CPU work.
 //! - `public-list`: `GET /api/v1/public/reports?limit=50`, anonymous.
 //! - `public-list-304`: the same with `If-None-Match` set to the list's ETag (as a CDN or a
 //!   phone revalidates): 304, no body.
@@ -45,7 +48,7 @@ const PHOTO_QUALITY: u8 = 80;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen URL (create-report|public-list|public-list-304|empty-sync|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
+        "usage: loadgen URL (create-report|create-report-nophoto|public-list|public-list-304|empty-sync|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
          loadgen gen-photos DIR --count N"
     );
     std::process::exit(2)
@@ -61,6 +64,7 @@ fn parse<T: std::str::FromStr>(flag: &str, v: Option<String>) -> T {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Scenario {
     CreateReport,
+    CreateReportNoPhoto,
     PublicList,
     PublicList304,
     EmptySync,
@@ -71,6 +75,7 @@ impl Scenario {
     fn name(self) -> &'static str {
         match self {
             Scenario::CreateReport => "create-report",
+            Scenario::CreateReportNoPhoto => "create-report-nophoto",
             Scenario::PublicList => "public-list",
             Scenario::PublicList304 => "public-list-304",
             Scenario::EmptySync => "empty-sync",
@@ -119,6 +124,7 @@ fn main() {
     }
     let scenario = match argv.next().as_deref() {
         Some("create-report") => Scenario::CreateReport,
+        Some("create-report-nophoto") => Scenario::CreateReportNoPhoto,
         Some("public-list") => Scenario::PublicList,
         Some("public-list-304") => Scenario::PublicList304,
         Some("empty-sync") => Scenario::EmptySync,
@@ -268,6 +274,8 @@ struct Ctx {
     started: AtomicU64,
     errors: Mutex<Vec<String>>,
     photo_known: AtomicU64,
+    /// create-report-nophoto: the one photo every report names (uploaded at setup).
+    shared_photo: Option<(String, Bytes)>,
 }
 
 struct Stats {
@@ -390,6 +398,15 @@ async fn operation(ctx: &Ctx, url: &str, session: &Session) -> Result<Timing, St
             let t2 = Instant::now();
             Ok(Timing { total: t2 - t0, parts: Some((t1 - t0, t2 - t1)) })
         }
+        Scenario::CreateReportNoPhoto => {
+            let token = token.expect("device token");
+            let (hash, _) = ctx.shared_photo.as_ref().expect("shared photo");
+            let report = new_report(hash.clone());
+            let t0 = Instant::now();
+            let post = ctx.http.post(format!("{url}/api/v1/reports")).bearer_auth(token).json(&report);
+            send(post, "report", &[201]).await?;
+            Ok(Timing { total: t0.elapsed(), parts: None })
+        }
     }
 }
 
@@ -398,7 +415,7 @@ async fn operation(ctx: &Ctx, url: &str, session: &Session) -> Result<Timing, St
 async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Session, String> {
     let json = |body: &[u8], what: &str| serde_json::from_slice::<serde_json::Value>(body).map_err(|e| format!("{what}: {e}"));
     let mut session = Session::default();
-    if matches!(ctx.scenario, Scenario::CreateReport | Scenario::EmptySync) {
+    if matches!(ctx.scenario, Scenario::CreateReport | Scenario::CreateReportNoPhoto | Scenario::EmptySync) {
         let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
         let (_, body) = send(req, "register device", &[201]).await?;
         session.token = Some(json(&body, "register device")?["token"].as_str().ok_or("register device: no token")?.to_owned());
@@ -420,7 +437,7 @@ async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Session, String> {
             session.cursor = Some(etag.to_owned());
             Ok(session)
         }
-        Scenario::CreateReport => Ok(session),
+        Scenario::CreateReport | Scenario::CreateReportNoPhoto => Ok(session),
         _ => operation(&ctx, &url, &session).await.map(|_| session),
     }
 }
@@ -488,6 +505,11 @@ async fn run(args: Args) -> i32 {
     } else {
         None
     };
+    let shared_photo = if args.scenario == Scenario::CreateReportNoPhoto {
+        tokio::task::spawn_blocking(|| make_photos(0, 1).pop()).await.expect("photo")
+    } else {
+        None
+    };
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(usize::MAX)
         .tcp_nodelay(true)
@@ -503,6 +525,7 @@ async fn run(args: Args) -> i32 {
         started: AtomicU64::new(0),
         errors: Mutex::new(Vec::new()),
         photo_known: AtomicU64::new(0),
+        shared_photo,
     });
 
     // Before the window: devices and connections, all at once.
@@ -516,6 +539,20 @@ async fn run(args: Args) -> i32 {
                 eprintln!("loadgen: setup failed: {e}");
                 return 1;
             }
+        }
+    }
+
+    // create-report-nophoto: the one photo, uploaded once (all processes share its store).
+    if let (Some((hash, bytes)), Some(Session { token: Some(token), .. })) = (&ctx.shared_photo, tokens.first()) {
+        let put = ctx
+            .http
+            .put(format!("{}/api/v1/photos/{hash}", url_of(0)))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+            .body(bytes.clone());
+        if let Err(e) = send(put, "photo upload", &[200, 201]).await {
+            eprintln!("loadgen: setup failed: {e}");
+            return 1;
         }
     }
 

@@ -27,9 +27,14 @@ pub fn claim(tx: &Conn, scope: &str, key: &str, fingerprint: &str, now: i64, cut
     if inserted == 1 {
         return Ok(None);
     }
-    // In the same write transaction as the insert that found it: it is there.
+    // In the same write transaction as the insert that found it: it is there (committed by
+    // another, which the insert waited for). Locked, so that only one takes over an
+    // abandoned key.
+    let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
     tx.query_row(
-        "SELECT fingerprint, status, content_type, location, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2",
+        &format!(
+            "SELECT fingerprint, status, content_type, location, body, created_at FROM idempotency WHERE scope = ?1 AND key = ?2{lock}"
+        ),
         params![scope, key],
         |r| {
             let status: i64 = r.get(1)?;

@@ -3,11 +3,12 @@
 //! through `Conn` (see `sql.rs`), with versioned migrations of their own. Blocking work runs
 //! on tokio's blocking pool.
 //!
-//! Writes are serialized on both: SQLite has one writer; on PostgreSQL every write
-//! transaction first takes one transaction-scoped advisory lock, so writes from any
-//! number of processes commit one after the other. That keeps the sync cursor (the change
-//! log's sequence) in commit order, which a device paging through it relies on, while
-//! reads run in parallel on every process.
+//! SQLite has one writer. On PostgreSQL, writes from any number of processes run and commit
+//! side by side (`Db::write_concurrent`: the hot paths, written to be safe beside each
+//! other and retried on a serialization failure or deadlock), except serial ones
+//! (`Db::write`: rarer read-then-write work), which run alone (see `pg_pool`). Reads run in
+//! parallel on every process. The device sync cursor does not need writes in turn: the
+//! change log is read up to a commit-order watermark (see `changes`).
 //!
 //! Every SQL statement of the server lives in this module's files, one per kind of thing
 //! kept (`reports`, `campaigns`, `alerts`…), as functions over a transaction's `Conn`. The
@@ -26,6 +27,7 @@ pub mod devices;
 mod error;
 pub mod idempotency;
 mod pg;
+mod pg_pool;
 pub mod photos;
 pub mod places;
 pub mod report_lists;
@@ -39,7 +41,6 @@ mod tls;
 mod value;
 mod version;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -50,6 +51,8 @@ use time::OffsetDateTime;
 pub use error::{DbError, DbResult, OptionalExt};
 pub use sql::{Conn, Row, Stmt};
 pub use value::{FromValue, Params, ToValue, Value};
+
+use pg_pool::{Access, PgConn, PgPool};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -63,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
     include_str!("schema_v11.sql"),
+    include_str!("schema_v12.sql"),
 ];
 const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v1.sql"),
@@ -76,11 +80,9 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v9.sql"),
     include_str!("pg_v10.sql"),
     include_str!("pg_v11.sql"),
+    include_str!("pg_v12.sql"),
 ];
 const READERS: usize = 4;
-/// The advisory lock every PostgreSQL write transaction holds (and migrations, on a
-/// session lock of their own).
-const WRITE_LOCK: i64 = 0x00C1_71C0;
 const MIGRATION_LOCK: i64 = 0x00C1_71C1;
 
 /// A handle to the database, cheap to clone.
@@ -101,17 +103,6 @@ struct SqliteDb {
     /// order, without holding a thread) until one is free.
     readers: Mutex<Vec<Connection>>,
     reader_permits: tokio::sync::Semaphore,
-}
-
-struct PgPool {
-    target: tls::PgTarget,
-    idle: Mutex<Vec<PgConn>>,
-    permits: tokio::sync::Semaphore,
-}
-
-struct PgConn {
-    client: postgres::Client,
-    cache: HashMap<String, postgres::Statement>,
 }
 
 impl Db {
@@ -181,10 +172,10 @@ impl Db {
         Ok(Db { inner: Arc::new(Backend::Postgres(pool)), version })
     }
 
-    /// Runs `f` in one write transaction, committed before this returns, with the closure's
-    /// own error (`DbError` itself, or any a `DbError` converts into): a service stops the
-    /// transaction (nothing of it is kept) by returning its rule's refusal, and gets that
-    /// refusal back as it was.
+    /// Runs `f` in one write transaction, alone among writes (of every process), committed
+    /// before this returns, with the closure's own error (`DbError` itself, or any a
+    /// `DbError` converts into): a service stops the transaction (nothing of it is kept) by
+    /// returning its rule's refusal, and gets that refusal back as it was.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -212,20 +203,44 @@ impl Db {
         F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         match &*self.inner {
-            Backend::Sqlite(_) => {
-                let inner = self.inner.clone();
-                blocking(move || {
-                    let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
-                    let mut conn = lock(&db.writer);
-                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
-                    let value = f(&Conn::Sqlite(&tx))?;
-                    tx.commit().map_err(DbError::from)?;
-                    Ok(value)
-                })
-                .await
-            }
-            Backend::Postgres(_) => self.postgres(Access::Write, f).await,
+            Backend::Sqlite(_) => self.sqlite_write(f).await,
+            Backend::Postgres(_) => self.postgres(Access::Serial, at_most_once(f)).await,
         }
+    }
+
+    /// `write`, beside other concurrent writes on PostgreSQL (SQLite has one writer anyway).
+    /// `f` must be safe beside any other concurrent write (its uniqueness carried by
+    /// constraints and `ON CONFLICT`, what it reads then changes locked first, e.g.
+    /// `report_writes::lock`), and may be called again: when PostgreSQL reports a
+    /// serialization failure or a deadlock, the transaction is rolled back and run again.
+    pub async fn write_concurrent<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+    {
+        match &*self.inner {
+            Backend::Sqlite(_) => self.sqlite_write(f).await,
+            Backend::Postgres(_) => self.postgres(Access::Concurrent, f).await,
+        }
+    }
+
+    async fn sqlite_write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        blocking(move || {
+            let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
+            let mut conn = lock(&db.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
+            let value = f(&Conn::Sqlite(&tx))?;
+            tx.commit().map_err(DbError::from)?;
+            Ok(value)
+        })
+        .await
     }
 
     /// Runs `f` on a reader, in one read transaction (a consistent snapshot), with the
@@ -252,72 +267,13 @@ impl Db {
                 })
                 .await
             }
-            Backend::Postgres(_) => self.postgres(Access::Read, f).await,
+            Backend::Postgres(_) => self.postgres(Access::Read, at_most_once(f)).await,
         }
     }
 
     /// Whether the database answers (`GET /healthz`).
     pub async fn ping(&self) -> DbResult<()> {
         self.read(|c| c.query_row("SELECT 1", crate::params![], |r| r.get::<_, i64>(0))).await.map(|_| ())
-    }
-}
-
-/// What a PostgreSQL transaction may do.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Access {
-    /// Takes the write lock first, so writes of every process commit in turn.
-    Write,
-    /// A read-only snapshot (repeatable read).
-    Read,
-}
-
-impl Db {
-    /// Runs `f` in one PostgreSQL transaction on a pooled connection, committed before this
-    /// returns.
-    async fn postgres<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
-    {
-        let not_postgres = || DbError::Other("not a PostgreSQL database".into());
-        let Backend::Postgres(pool) = &*self.inner else { return Err(not_postgres().into()) };
-        let _permit = pool.permits.acquire().await.map_err(|e| DbError::Other(e.to_string()))?;
-        let inner = self.inner.clone();
-        blocking(move || {
-            let Backend::Postgres(pool) = &*inner else { return Err(not_postgres().into()) };
-            let mut lease = PgLease::take(pool)?;
-            let PgConn { client, cache } = lease.conn()?;
-            let mut tx = match access {
-                Access::Write => {
-                    let mut tx = client.transaction().map_err(DbError::from)?;
-                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(DbError::from)?;
-                    tx
-                }
-                Access::Read => client
-                    .build_transaction()
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .map_err(DbError::from)?,
-            };
-            let value = {
-                let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache }));
-                f(&conn)?
-            };
-            tx.commit().map_err(DbError::from)?;
-            Ok(value)
-        })
-        .await
-    }
-}
-
-impl Drop for PgPool {
-    fn drop(&mut self) {
-        // The blocking client shuts its connection down with a runtime of its own, which
-        // must not happen on an async thread (the pool is often dropped on one).
-        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|p| p.into_inner()));
-        let _ = std::thread::spawn(move || drop(idle)).join();
     }
 }
 
@@ -350,35 +306,6 @@ pub fn ensure_postgres_database(admin_url: &str, name: &str) -> Result<String, S
     Ok(url)
 }
 
-/// A PostgreSQL connection borrowed from the pool until dropped; a broken one is replaced.
-struct PgLease<'a> {
-    pool: &'a PgPool,
-    conn: Option<PgConn>,
-}
-
-impl<'a> PgLease<'a> {
-    fn take(pool: &'a PgPool) -> DbResult<Self> {
-        let conn = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        Ok(PgLease { pool, conn })
-    }
-
-    fn conn(&mut self) -> DbResult<&mut PgConn> {
-        if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
-            let client = self.pool.target.connect().map_err(DbError::from)?;
-            self.conn = Some(PgConn { client, cache: HashMap::new() });
-        }
-        self.conn.as_mut().ok_or_else(|| DbError::Other("no database connection".into()))
-    }
-}
-
-impl Drop for PgLease<'_> {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.pool.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-        }
-    }
-}
-
 /// A reader connection borrowed from the pool until dropped.
 struct Lease<'a> {
     pool: &'a Mutex<Vec<Connection>>,
@@ -402,6 +329,20 @@ impl Drop for Lease<'_> {
         if let Some(conn) = self.conn.take() {
             self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
         }
+    }
+}
+
+/// `f` as the `FnMut` the PostgreSQL runner takes; serial writes and reads are tried once,
+/// so it is called once.
+fn at_most_once<T, E, F>(f: F) -> impl FnMut(&Conn<'_, '_>) -> Result<T, E>
+where
+    E: From<DbError>,
+    F: FnOnce(&Conn<'_, '_>) -> Result<T, E>,
+{
+    let mut f = Some(f);
+    move |c| match f.take() {
+        Some(f) => f(c),
+        None => Err(DbError::Other("a transaction tried once was run twice".into()).into()),
     }
 }
 

@@ -9,9 +9,19 @@ use super::{DbResult, Value};
 pub struct PgTx<'a, 'c> {
     pub tx: &'a mut postgres::Transaction<'c>,
     pub cache: &'a mut HashMap<String, postgres::Statement>,
+    /// Whether a statement failed in a way PostgreSQL asks to be run again (a
+    /// serialization failure, a deadlock): the transaction runner then tries it again.
+    pub retryable: bool,
 }
 
 impl PgTx<'_, '_> {
+    /// A statement's error as the store's, noting whether the transaction may be run again.
+    pub(super) fn failed(&mut self, e: postgres::Error) -> super::DbError {
+        let e = super::DbError::from(e);
+        self.retryable |= e.is_retryable();
+        e
+    }
+
     /// The prepared statement for `sql`, prepared once per connection.
     pub(super) fn statement(&mut self, sql: &str) -> DbResult<postgres::Statement> {
         if let Some(s) = self.cache.get(sql) {

@@ -33,13 +33,16 @@ pub struct NewReport<'a> {
     pub photos: &'a [String],
 }
 
-/// Writes a new report, received now, and its photos in order.
-pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<()> {
-    tx.execute(
+/// Writes a new report, received now, and its photos in order; false (and nothing written)
+/// when a report with its id (or number) exists: on PostgreSQL, once a concurrent
+/// transaction writing it has committed.
+pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<bool> {
+    let inserted = tx.execute(
         "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
             fixed_at, ward_code, ward_vi, ward_en, near_edge, description, anonymous, answers,
             captured_at, received_at, updated_at, due_at, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)
+         ON CONFLICT DO NOTHING",
         params![
             r.id.to_string(),
             r.public_number,
@@ -65,11 +68,54 @@ pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<()> {
             Status::Received.as_str()
         ],
     )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
     for (i, p) in r.photos.iter().enumerate() {
         tx.execute(
             "INSERT INTO report_photo (report_id, position, photo_hash) VALUES (?1, ?2, ?3)",
             params![r.id.to_string(), i as i64, p],
         )?;
+    }
+    Ok(true)
+}
+
+/// Gives a report written in this transaction its public number: `prefix` and the next
+/// value of `counter`, at least 6 digits. On SQLite (one writer) the counter's row, so the
+/// numbers have no gap. On PostgreSQL a sequence of the counter's own (made when first
+/// needed, from where the counter stood), so that reports committing side by side do not
+/// queue on one row: a number is never given twice, and only a submission failing at its
+/// very commit leaves one unused.
+pub fn number(tx: &Conn, id: ReportId, counter: &str, prefix: &str) -> DbResult<String> {
+    if !tx.is_postgres() {
+        let n = super::counters::next(tx, counter)?;
+        let number = format!("{prefix}{n:06}");
+        tx.execute("UPDATE report SET public_number = ?2 WHERE id = ?1", params![id.to_string(), number])?;
+        return Ok(number);
+    }
+    let sequence = format!("number_{}", counter.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase());
+    let exists: bool = tx.query_row("SELECT to_regclass(?1) IS NOT NULL", [&sequence], |r| r.get(0))?;
+    if !exists {
+        // Once a year: processes making it at once take turns, the later ones find it made.
+        tx.query_row("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?1))) AS locked", [&sequence], |r| r.get::<_, i32>(0))?;
+        let start: i64 = tx.query_row("SELECT COALESCE(MAX(value), 0) + 1 FROM counter WHERE name = ?1", [counter], |r| r.get(0))?;
+        tx.execute(&format!("CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {start}"), params![])?;
+    }
+    tx.query_row(
+        "UPDATE report SET public_number = CAST(?2 AS TEXT) || lpad(s.n, greatest(6, length(s.n)), '0')
+         FROM (SELECT CAST(nextval(CAST(CAST(?1 AS TEXT) AS regclass)) AS TEXT) AS n) AS s
+         WHERE report.id = ?3 RETURNING report.public_number",
+        params![sequence, prefix, id.to_string()],
+        |r| r.get(0),
+    )
+}
+
+/// Locks a report's row until the transaction ends, so that what it reads of the report
+/// stays true until it commits (two officers moving one report, a rating and a reopening at
+/// once). PostgreSQL only: SQLite's single writer already runs writes in turn.
+pub fn lock(tx: &Conn, id: ReportId) -> DbResult<()> {
+    if tx.is_postgres() {
+        tx.query_all("SELECT id FROM report WHERE id = ?1 FOR UPDATE", [id.to_string()], |_| Ok(()))?;
     }
     Ok(())
 }

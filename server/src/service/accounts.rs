@@ -163,7 +163,7 @@ pub async fn caller_for_token(st: &AppState, token: &str) -> ServiceResult<Calle
         // A session with an idle limit (the console's) lives on while it is used; noted
         // at most once a minute, so reading pages does not mean writing at every request.
         if last_seen.is_some_and(|seen| crate::db::to_ms(at) - seen > 60_000) {
-            st.db.write(move |tx| accounts::seen(tx, &hash, at)).await?;
+            st.db.write_concurrent(move |tx| accounts::seen(tx, &hash, at)).await?;
         }
         Ok(Caller::Official(Official::of(account)))
     } else {
@@ -193,7 +193,7 @@ pub async fn login(st: &AppState, username: &str, password: String) -> ServiceRe
     let expires_at = st.now() + time::Duration::hours(SESSION_HOURS);
     let now = st.now();
     let official = account.id;
-    st.db.write(move |tx| accounts::start_session(tx, &hash, official, now, expires_at)).await?;
+    st.db.write_concurrent(move |tx| accounts::start_session(tx, &hash, official, now, expires_at)).await?;
     Ok(Session { token, username, roles: parse_roles(&account.roles), units: units(&account.units), expires_at })
 }
 
@@ -204,14 +204,14 @@ pub async fn console_login(st: &AppState, username: &str, password: String) -> S
     let hash = token_hash(&session.token);
     let idle = CONSOLE_IDLE_MINUTES * 60;
     let now = st.now();
-    st.db.write(move |tx| accounts::limit_idle(tx, &hash, idle, now)).await?;
+    st.db.write_concurrent(move |tx| accounts::limit_idle(tx, &hash, idle, now)).await?;
     Ok(session)
 }
 
 /// Ends the session of a token.
 pub async fn logout(st: &AppState, token: &str) -> ServiceResult<()> {
     let hash = token_hash(token);
-    Ok(st.db.write(move |tx| accounts::end_session(tx, &hash)).await?)
+    Ok(st.db.write_concurrent(move |tx| accounts::end_session(tx, &hash)).await?)
 }
 
 /// An argon2id hash of a random password nobody knows (for refusals that take as long as a check).

@@ -17,7 +17,7 @@ pub async fn register(st: &AppState, req: RegisterDevice) -> ServiceResult<Devic
     let hash = token_hash(&token);
     let device_id = id.clone();
     let now = st.now();
-    st.db.write(move |tx| devices::insert(tx, &device_id, &hash, platform.as_deref(), version.as_deref(), now)).await?;
+    st.db.write_concurrent(move |tx| devices::insert(tx, &device_id, &hash, platform.as_deref(), version.as_deref(), now)).await?;
     Ok(DeviceRegistered { device_id: id, token })
 }
 
@@ -27,6 +27,6 @@ pub async fn update_profile(st: &AppState, caller: &Caller, p: Profile) -> Servi
     let field = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text_field(name, v, max, false)).transpose();
     let (name, phone, email) =
         (field("display_name", &p.display_name, 100)?, field("phone", &p.phone, 32)?, field("email", &p.email, 254)?);
-    st.db.write(move |tx| devices::set_profile(tx, &device, name.as_deref(), phone.as_deref(), email.as_deref())).await?;
+    st.db.write_concurrent(move |tx| devices::set_profile(tx, &device, name.as_deref(), phone.as_deref(), email.as_deref())).await?;
     Ok(())
 }

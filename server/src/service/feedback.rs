@@ -14,7 +14,8 @@ pub async fn support(st: &AppState, caller: &Caller, id: ReportId) -> ServiceRes
     let device = caller.device()?.to_owned();
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_concurrent(move |tx| {
+            report_writes::lock(tx, id)?;
             let stored = reports::find(tx, id)?.ok_or_else(|| ServiceError::NotFound(format!("there is no report {id}")))?;
             if stored.status.is_outcome() {
                 return Err(ServiceError::conflict("report-closed", "this report is already closed"));
@@ -37,7 +38,8 @@ pub async fn rate(st: &AppState, caller: &Caller, id: ReportId, r: Rate) -> Serv
     let low = r.stars <= st.limits.low_rating;
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_concurrent(move |tx| {
+            report_writes::lock(tx, id)?;
             let stored = reports::get(tx, stored.id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ServiceError::conflict("not-rateable", "a report can be rated once it is resolved or rejected"));
@@ -51,7 +53,7 @@ pub async fn rate(st: &AppState, caller: &Caller, id: ReportId, r: Rate) -> Serv
             if low {
                 report_writes::flag(tx, id)?;
             }
-            let note = Some(Rate { stars: r.stars, comment }.timeline_note());
+            let note = Some(Rate { stars: r.stars, comment: comment.clone() }.timeline_note());
             let event = TimelineEvent { rating: Some(r.stars), ..new_event(at, ActorRole::Citizen, None, note) };
             reports::add_event(tx, &stored, &event, None)?;
             let stored = reports::get(tx, id)?;
@@ -70,7 +72,8 @@ pub async fn reopen(st: &AppState, caller: &Caller, id: ReportId, reason: &str) 
     let days = st.limits.reopen_days;
     let now = st.now();
     st.db
-        .write(move |tx| {
+        .write_concurrent(move |tx| {
+            report_writes::lock(tx, id)?;
             let stored = reports::get(tx, id)?;
             if !matches!(stored.status, Status::Resolved | Status::Rejected) {
                 return Err(ServiceError::conflict("not-reopenable", "only a resolved or rejected report can be reopened"));
@@ -84,7 +87,7 @@ pub async fn reopen(st: &AppState, caller: &Caller, id: ReportId, reason: &str) 
             }
             let at = now;
             report_writes::reopen(tx, id, at)?;
-            let event = new_event(at, ActorRole::Citizen, Some(Status::Reopened), Some(reason));
+            let event = new_event(at, ActorRole::Citizen, Some(Status::Reopened), Some(reason.clone()));
             reports::add_event(tx, &stored, &event, None)?;
             let stored = reports::get(tx, id)?;
             Ok(reports::view(tx, &stored)?)

@@ -36,8 +36,9 @@ pub fn valid_key(key: &str) -> bool {
 pub async fn begin(st: &AppState, scope: String, key: String, fingerprint: String) -> ServiceResult<Begin> {
     let now = to_ms(st.now());
     let (cutoff, abandoned) = (to_ms(st.now() - KEEP_FOR), to_ms(st.now() - ABANDONED_AFTER));
+    // Beside other writes: the key's row carries it (inserted once; locked while read).
     st.db
-        .write(move |tx| {
+        .write_concurrent(move |tx| {
             let Some(kept) = db::idempotency::claim(tx, &scope, &key, &fingerprint, now, cutoff)? else { return Ok(Begin::Run) };
             Ok(if kept.fingerprint != fingerprint {
                 Begin::Reused
@@ -63,12 +64,14 @@ pub async fn finish(
     location: Option<String>,
     body: Vec<u8>,
 ) -> ServiceResult<()> {
-    st.db.write(move |tx| db::idempotency::keep(tx, &scope, &key, status, content_type.as_deref(), location.as_deref(), &body)).await?;
+    st.db
+        .write_concurrent(move |tx| db::idempotency::keep(tx, &scope, &key, status, content_type.as_deref(), location.as_deref(), &body))
+        .await?;
     Ok(())
 }
 
 /// Frees the key: the first request failed on the server's side, and a retry should run.
 pub async fn release(st: &AppState, scope: String, key: String) -> ServiceResult<()> {
-    st.db.write(move |tx| db::idempotency::release(tx, &scope, &key)).await?;
+    st.db.write_concurrent(move |tx| db::idempotency::release(tx, &scope, &key)).await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Service layer: the rules of the work, between the handlers (`api`, `web`) and the store
 //! (`db`). A service checks what it is asked against the city, the catalog and the caller's
-//! roles, owns the transaction (`db.read` / `db.write`) its work runs in, and answers
+//! roles, owns the transaction (`db.read` / `db.write` / `db.write_concurrent`) its work runs in, and answers
 //! with the wire types of `civic_core::protocol` or a [`ServiceError`]. It knows nothing of
 //! HTTP: the edge (`crate::error`) gives each error its status, once.
 
@@ -21,6 +21,7 @@ pub mod spots;
 pub mod statistics;
 pub mod submission;
 pub mod sync;
+pub mod sync_cursor;
 pub mod warnings;
 pub mod work;
 

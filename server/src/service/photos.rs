@@ -48,7 +48,7 @@ pub async fn store(st: &AppState, hash: String, body: impl AsRef<[u8]> + Send + 
     st.photos.put(&stored_hash, jpeg).await?;
     let h = hash.clone();
     let now = st.now();
-    st.db.write(move |tx| photos::insert(tx, &h, &stored_hash, width, height, bytes, now)).await?;
+    st.db.write_concurrent(move |tx| photos::insert(tx, &h, &stored_hash, width, height, bytes, now)).await?;
     Metrics::inc(&st.metrics.photos_stored);
     Ok((Made::New, PhotoStored { hash, width, height, bytes }))
 }

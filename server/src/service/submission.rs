@@ -3,7 +3,7 @@
 //! the point placed in its ward or commune, the report numbered, routed to its unit, and its
 //! timeline started. Submitting is idempotent: the same id and body again gets the same receipt.
 
-use civic_core::model::{ActorRole, MAX_DESCRIPTION_CHARS, MAX_PHOTOS, Status};
+use civic_core::model::{ActorRole, MAX_DESCRIPTION_CHARS, MAX_PHOTOS, ReportId, Status};
 use civic_core::protocol::{Profile, ReportReceipt, SubmitReport};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use super::reports::new_event;
 use super::{AppState, Made, ServiceError, ServiceResult, text_field};
 use crate::db::report_writes::{self, NewReport};
 use crate::db::reports::{self, Stored};
-use crate::db::{alerts, counters, devices, from_ms, photos};
+use crate::db::{Conn, alerts, devices, from_ms, photos};
 use crate::state::Metrics;
 
 /// Who submits a report.
@@ -83,15 +83,13 @@ pub async fn create_report(
     let year = received.to_offset(st.city.utc_offset).year();
     let due = received + time::Duration::hours(i64::from(category.expected_hours));
 
+    // Beside other writes: the same report sent to two processes at once is written by one,
+    // and the other answers as for a report sent again.
     let (made, receipt) = st
         .db
-        .write(move |tx| {
-            if let Some((owner, hash)) = report_writes::submitted(tx, req.id)? {
-                if owner != device || hash != body_hash {
-                    return Err(ServiceError::conflict("id-reused", "this report id was already used for a different report"));
-                }
-                let stored = reports::get(tx, req.id)?;
-                return Ok((Made::Before, receipt_of(&stored)?));
+        .write_concurrent(move |tx| {
+            if let Some(before) = sent_before(tx, req.id, &device, &body_hash)? {
+                return Ok(before);
             }
             for (i, p) in req.photos.iter().enumerate() {
                 let known = photos::known(tx, p)?;
@@ -102,16 +100,16 @@ pub async fn create_report(
             if let Some((id, platform, p)) = &new_device {
                 devices::insert_channel(tx, id, platform, p, received)?;
             }
-            let n = counters::next(tx, &format!("report-{year}"))?;
-            let number = format!("{city_code}-{year}-{n:06}");
             let ward = &placed.ward;
             let answers = serde_json::to_string(&req.answers).map_err(ServiceError::internal)?;
             let unit = category.unit_for(Some(&ward.code));
-            report_writes::insert(
+            let inserted = report_writes::insert(
                 tx,
                 &NewReport {
                     id: req.id,
-                    public_number: &number,
+                    // Numbered last (below), so that the year's counter is locked only
+                    // from there to the commit; unique until then, and never seen.
+                    public_number: &format!("pending-{}", req.id),
                     device: &device,
                     body_hash: &body_hash,
                     category: &category.code,
@@ -128,15 +126,32 @@ pub async fn create_report(
                     photos: &req.photos,
                 },
             )?;
+            if !inserted {
+                // Written by a concurrent transaction, committed since.
+                return sent_before(tx, req.id, &device, &body_hash)?
+                    .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
+            }
             alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
-            let stored = reports::get(tx, req.id)?;
+            let mut stored = reports::get(tx, req.id)?;
             let event = new_event(received, ActorRole::System, Some(Status::Received), None);
             reports::add_event(tx, &stored, &event, None)?;
+            stored.public_number = report_writes::number(tx, req.id, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
             Ok((Made::New, receipt_of(&stored)?))
         })
         .await?;
     Metrics::inc(if made == Made::New { &st.metrics.reports_created } else { &st.metrics.reports_replayed });
     Ok((made, receipt))
+}
+
+/// The receipt of a report sent before with this id, by this device with this body; a
+/// conflict when the id was used otherwise; None when there is no such report.
+fn sent_before(tx: &Conn, id: ReportId, device: &str, body_hash: &str) -> ServiceResult<Option<(Made, ReportReceipt)>> {
+    let Some((owner, hash)) = report_writes::submitted(tx, id)? else { return Ok(None) };
+    if owner != device || hash != body_hash {
+        return Err(ServiceError::conflict("id-reused", "this report id was already used for a different report"));
+    }
+    let stored = reports::get(tx, id)?;
+    Ok(Some((Made::Before, receipt_of(&stored)?)))
 }
 
 fn receipt_of(s: &Stored) -> ServiceResult<ReportReceipt> {

@@ -74,7 +74,7 @@ impl Warnings {
             return Err(ServiceError::refused("bad-token", "a UnifiedPush endpoint is an https URL on the public internet"));
         }
         let stored = to_stored(device.clone(), &reg).map_err(ServiceError::internal)?;
-        db.write(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
+        db.write_concurrent(move |tx| devices::save_push_registration(tx, &stored, now)).await?;
         // Checked above, so the planner takes it.
         self.write_planner().upsert(&device, reg).map_err(|e| ServiceError::internal(e.to_string()))
     }

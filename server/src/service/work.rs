@@ -92,7 +92,8 @@ pub async fn change_status(st: &AppState, caller: &Caller, id: ReportId, req: Ch
     let now = st.now();
     let view = st
         .db
-        .write(move |tx| {
+        .write_concurrent(move |tx| {
+            report_writes::lock(tx, id)?;
             let stored = reports::get(tx, id)?;
             if !stored.status.can_move_to(req.to) {
                 return Err(ServiceError::conflict(
@@ -123,7 +124,7 @@ pub async fn change_status(st: &AppState, caller: &Caller, id: ReportId, req: Ch
             let unit = req.unit.clone().unwrap_or(stored.unit.clone());
             let outcome = req.to.is_outcome().then_some(at);
             report_writes::set_status(tx, id, req.to, &unit, at, outcome, duplicate_of)?;
-            let mut event = new_event(at, actor, Some(req.to), note);
+            let mut event = new_event(at, actor, Some(req.to), note.clone());
             event.photo = req.photo.clone();
             event.duplicate_of = duplicate_of;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
@@ -144,8 +145,8 @@ pub async fn reply(st: &AppState, caller: &Caller, id: ReportId, text: &str) -> 
     let now = st.now();
     Ok(st
         .db
-        .write(move |tx| {
-            let event = new_event(now, actor, None, Some(text));
+        .write_concurrent(move |tx| {
+            let event = new_event(now, actor, None, Some(text.clone()));
             report_writes::touch(tx, id, event.at)?;
             reports::add_event(tx, &stored, &event, Some(&official.username))?;
             let stored = reports::get(tx, id)?;

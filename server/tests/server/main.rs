@@ -9,6 +9,7 @@ mod cache;
 mod campaigns;
 mod clock;
 mod common;
+mod concurrent_sync;
 mod console_matrix;
 mod idempotency;
 mod open311;

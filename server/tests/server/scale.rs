@@ -94,3 +94,20 @@ async fn two_processes_receiving_the_same_500_reports_store_exactly_500() {
     }
     assert_eq!(seen.len(), REPORTS);
 }
+
+/// A database numbered by its counter row before (an upgrade, or SQLite's way) goes on from
+/// where the counter stood, whichever way this backend numbers now.
+#[tokio::test]
+async fn numbering_goes_on_from_where_the_years_counter_stood() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let citizen = srv.device().await;
+    let photo = srv.upload(&citizen, &jpeg(320, 240, 2)).await;
+    // Numbers count by the year in Huế (UTC+7).
+    let year = (srv.now() + time::Duration::hours(7)).year();
+    srv.exec_sql(&format!("INSERT INTO counter (name, value) VALUES ('report-{year}', 41)"));
+    let first = srv.submit(&citizen, &litter_report(CITADEL, vec![photo.clone()])).await;
+    let second = srv.submit(&citizen, &litter_report((CITADEL.0 + 1e-4, CITADEL.1), vec![photo])).await;
+    assert_eq!(first.public_number, format!("HUE-{year}-000042"));
+    assert_eq!(second.public_number, format!("HUE-{year}-000043"));
+}

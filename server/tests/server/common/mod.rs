@@ -272,7 +272,10 @@ pub fn exec_sql_at(data_dir: &Path, sql: &str) {
 /// migration (newest first), as a release that only knew `version` left it. The data the
 /// later migrations would have written is the caller's to set.
 pub fn downgrade_schema(data_dir: &Path, version: u32) {
+    // What only PostgreSQL's migrations did.
+    let undo_postgres: &[(u32, &str)] = &[(12, "DROP INDEX change_by_position;")];
     let undo: &[(u32, &str)] = &[
+        (12, "ALTER TABLE change_log DROP COLUMN tx;"),
         (11, "ALTER TABLE push_registration DROP COLUMN p256dh; ALTER TABLE push_registration DROP COLUMN auth;"),
         (10, "DROP TABLE idempotency;"),
         (9, "ALTER TABLE timeline_event DROP COLUMN rating;"),
@@ -284,8 +287,10 @@ pub fn downgrade_schema(data_dir: &Path, version: u32) {
              ALTER TABLE report DROP COLUMN ward_en;",
         ),
     ];
-    let mut sql: String = undo.iter().filter(|(v, _)| *v > version).map(|(_, s)| *s).collect::<Vec<_>>().join("\n");
-    sql.push_str(&if test_database(data_dir).is_some() {
+    let postgres = test_database(data_dir).is_some();
+    let undo_here = undo_postgres.iter().filter(|_| postgres).chain(undo);
+    let mut sql: String = undo_here.filter(|(v, _)| *v > version).map(|(_, s)| *s).collect::<Vec<_>>().join("\n");
+    sql.push_str(&if postgres {
         format!("UPDATE schema_version SET version = {version};")
     } else {
         format!("PRAGMA user_version = {version};")

@@ -13,9 +13,12 @@
 #   public-list-304  the same with If-None-Match: the list's ETag (a CDN or phone revalidating)
 #   empty-sync     GET /api/v1/sync by devices already up to date, on the same data
 #   create-report  PUT a new ~300 KB photo, then POST a report with it (one operation)
+#   create-phone   the same with photos as the app sends them (run through the core's
+#                  pipeline: 1600x1200, q80, JFIF only), which the server keeps as they are
 # and prints a table with the server's peak RSS (VmHWM) at the end of each run.
 # Knobs (environment): RUN_SECONDS (10), CONCURRENCIES ("1 4 16 64"), SEED_REPORTS (500),
-# PHOTO_POOL (SEED_REPORTS). Takes about 5.5 minutes on 2 cores once built.
+# PHOTO_POOL (SEED_REPORTS), PHONE_POOL (3000: enough for a fast server in RUN_SECONDS;
+# more are made inside the window, reported as photos_made_in_window). Takes about 7 minutes on 2 cores once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -24,6 +27,7 @@ RUN_SECONDS=${RUN_SECONDS:-10}
 CONCURRENCIES=${CONCURRENCIES:-"1 4 16 64"}
 SEED_REPORTS=${SEED_REPORTS:-500}
 PHOTO_POOL=${PHOTO_POOL:-$SEED_REPORTS}
+PHONE_POOL=${PHONE_POOL:-3000}
 CORES=$(nproc)
 
 echo "== building (release)" >&2
@@ -81,6 +85,8 @@ civic() { # civic NAME DATA_DIR
 
 echo "== making $PHOTO_POOL photos" >&2
 "$LOADGEN" gen-photos "$WORK/photos" --count "$PHOTO_POOL"
+echo "== making $PHONE_POOL photos as the app sends them" >&2
+"$LOADGEN" gen-photos "$WORK/phone-photos" --count "$PHONE_POOL" --phone
 
 echo "== seeding $SEED_REPORTS reports for public-list" >&2
 civic seed "$WORK/seed-data"
@@ -89,10 +95,10 @@ civic seed "$WORK/seed-data"
 stop "$SERVER_PID"
 
 RESULTS=()
-# run SCENARIO CONCURRENCY: the server must be running (SERVER_PID, SERVER_URL).
+# run SCENARIO CONCURRENCY [PHOTO_DIR]: the server must be running (SERVER_PID, SERVER_URL).
 run() {
     local line
-    line=$("$LOADGEN" "$SERVER_URL" "$1" --concurrency "$2" --seconds "$RUN_SECONDS" --photos "$WORK/photos")
+    line=$("$LOADGEN" "$SERVER_URL" "$1" --concurrency "$2" --seconds "$RUN_SECONDS" --photos "${3:-$WORK/photos}")
     line="$line server_peak_rss_mib=$(peak_rss_mib "$SERVER_PID")"
     echo "$line" >&2
     RESULTS+=("$line")
@@ -114,6 +120,9 @@ for c in $CONCURRENCIES; do
 
     civic "create-$c" "$WORK/create-$c/data"
     run create-report "$c"
+
+    civic "phone-$c" "$WORK/phone-$c/data"
+    run create-phone "$c" "$WORK/phone-photos"
 done
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }
@@ -134,10 +143,10 @@ for line in "${RESULTS[@]}"; do
         "$(field server_peak_rss_mib "$line")"
 done
 echo
-echo "create-report split (photo upload / report post), ms:"
+echo "create-report / create-phone split (photo upload / report post), ms:"
 for line in "${RESULTS[@]}"; do
-    [[ $(field scenario "$line") == create-report ]] || continue
-    printf '  c=%-3s photo p50 %s p99 %s | report p50 %s p99 %s | photos made in window: %s\n' \
-        "$(field concurrency "$line")" "$(field photo_p50_ms "$line")" "$(field photo_p99_ms "$line")" \
+    [[ $(field scenario "$line") == create-* ]] || continue
+    printf '  %-13s c=%-3s photo p50 %s p99 %s | report p50 %s p99 %s | photos made in window: %s\n' \
+        "$(field scenario "$line")" "$(field concurrency "$line")" "$(field photo_p50_ms "$line")" "$(field photo_p99_ms "$line")" \
         "$(field report_p50_ms "$line")" "$(field report_p99_ms "$line")" "$(field photos_made_in_window "$line")"
 done

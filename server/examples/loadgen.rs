@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! loadgen URL[,URL…] SCENARIO --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]
-//! loadgen gen-photos DIR --count N
+//! loadgen gen-photos DIR --count N [--phone]
 //! ```
 //!
 //! Scenarios:
@@ -12,6 +12,9 @@
 //! - `create-report-nophoto`: each operation is `POST /api/v1/reports` alone, naming one
 //!   photo uploaded once before the timed window: the database's write path without
 //!   the photo pipeline's CPU work.
+//! - `create-phone`: the same with photos as the app sends them: each camera-like JPEG
+//!   first run through the core's pipeline (`civic_core::photo::process`, default options:
+//!   1600×1200, q80, JFIF only, ~100-200 KB), as `gen-photos --phone` writes them.
 //! - `public-list`: `GET /api/v1/public/reports?limit=50`, anonymous.
 //! - `public-list-304`: the same with `If-None-Match` set to the list's ETag (as a CDN or a
 //!   phone revalidates): 304, no body.
@@ -48,8 +51,8 @@ const PHOTO_QUALITY: u8 = 80;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen URL (create-report|create-report-nophoto|public-list|public-list-304|empty-sync|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
-         loadgen gen-photos DIR --count N"
+        "usage: loadgen URL (create-report|create-phone|create-report-nophoto|public-list|public-list-304|empty-sync|hello) --concurrency N --seconds S [--ops N] [--photos DIR] [--pool N]\n       \
+         loadgen gen-photos DIR --count N [--phone]"
     );
     std::process::exit(2)
 }
@@ -64,6 +67,8 @@ fn parse<T: std::str::FromStr>(flag: &str, v: Option<String>) -> T {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Scenario {
     CreateReport,
+    /// create-report with photos made by the app's pipeline.
+    CreatePhone,
     CreateReportNoPhoto,
     PublicList,
     PublicList304,
@@ -72,9 +77,14 @@ enum Scenario {
 }
 
 impl Scenario {
+    fn creates(self) -> bool {
+        matches!(self, Scenario::CreateReport | Scenario::CreatePhone)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Scenario::CreateReport => "create-report",
+            Scenario::CreatePhone => "create-phone",
             Scenario::CreateReportNoPhoto => "create-report-nophoto",
             Scenario::PublicList => "public-list",
             Scenario::PublicList304 => "public-list-304",
@@ -100,14 +110,16 @@ fn main() {
     if first == "gen-photos" {
         let dir = PathBuf::from(argv.next().unwrap_or_else(|| usage()));
         let mut count = 0usize;
+        let mut phone = false;
         while let Some(flag) = argv.next() {
             match flag.as_str() {
                 "--count" => count = parse("--count", argv.next()),
+                "--phone" => phone = true,
                 _ => usage(),
             }
         }
         let t = std::time::Instant::now();
-        let photos = make_photos(0, count);
+        let photos = make_photos(0, count, phone);
         std::fs::create_dir_all(&dir).expect("photo folder");
         let mut total = 0;
         for (i, (hash, bytes)) in photos.iter().enumerate() {
@@ -115,7 +127,8 @@ fn main() {
             std::fs::write(dir.join(format!("{i:06}-{hash}.jpg")), bytes).expect("write photo");
         }
         eprintln!(
-            "loadgen: wrote {count} photos ({PHOTO_W}x{PHOTO_H}, mean {} KB) to {} in {:.1} s",
+            "loadgen: wrote {count} photos ({}, mean {} KB) to {} in {:.1} s",
+            if phone { "as the app makes them" } else { "2000x1500" },
             total / count.max(1) / 1024,
             dir.display(),
             t.elapsed().as_secs_f64()
@@ -124,6 +137,7 @@ fn main() {
     }
     let scenario = match argv.next().as_deref() {
         Some("create-report") => Scenario::CreateReport,
+        Some("create-phone") => Scenario::CreatePhone,
         Some("create-report-nophoto") => Scenario::CreateReportNoPhoto,
         Some("public-list") => Scenario::PublicList,
         Some("public-list-304") => Scenario::PublicList304,
@@ -178,8 +192,9 @@ fn base_image() -> RgbImage {
     })
 }
 
-/// Photo number `i`: the base scene with a few pixels changed to spell `i`, as a JPEG.
-fn photo(base: &RgbImage, i: u64) -> (String, Bytes) {
+/// Photo number `i`: the base scene with a few pixels changed to spell `i`, as a JPEG;
+/// with `phone`, as the app sends it (through the core's pipeline).
+fn photo(base: &RgbImage, i: u64, phone: bool) -> (String, Bytes) {
     let mut img = base.clone();
     // 64 bits, each a 6×6 square near the top-left corner.
     for bit in 0..64u32 {
@@ -192,6 +207,12 @@ fn photo(base: &RgbImage, i: u64) -> (String, Bytes) {
             }
         }
     }
+    if phone {
+        // The camera's JPEG by the core's (faster) encoder, then the app's pipeline.
+        let camera = civic_core::photo::sample::encode_jpeg(img.as_raw(), PHOTO_W as u16, PHOTO_H as u16, 92, &[]);
+        let made = civic_core::photo::process(&camera, &civic_core::photo::PhotoOptions::default()).expect("the app's pipeline");
+        return (made.sha256, Bytes::from(made.jpeg));
+    }
     let mut out = Vec::with_capacity(400 * 1024);
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, PHOTO_QUALITY).encode_image(&img).expect("encode jpeg");
     let hash = Sha256::digest(&out).iter().map(|b| format!("{b:02x}")).collect();
@@ -199,7 +220,7 @@ fn photo(base: &RgbImage, i: u64) -> (String, Bytes) {
 }
 
 /// Photos `start..start+count`, made on all cores.
-fn make_photos(start: usize, count: usize) -> Vec<(String, Bytes)> {
+fn make_photos(start: usize, count: usize, phone: bool) -> Vec<(String, Bytes)> {
     let base = base_image();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(count.max(1));
@@ -212,7 +233,7 @@ fn make_photos(start: usize, count: usize) -> Vec<(String, Bytes)> {
                     if i >= count {
                         break;
                     }
-                    let p = photo(&base, (start + i) as u64);
+                    let p = photo(&base, (start + i) as u64, phone);
                     made.lock().expect("lock").push((i, p));
                 }
             });
@@ -246,6 +267,7 @@ struct Photos {
     pool: Vec<(String, Bytes)>,
     next: AtomicUsize,
     base: Arc<RgbImage>,
+    phone: bool,
     made_late: AtomicU64,
 }
 
@@ -256,8 +278,8 @@ impl Photos {
             return p.clone();
         }
         self.made_late.fetch_add(1, Ordering::Relaxed);
-        let base = self.base.clone();
-        tokio::task::spawn_blocking(move || photo(&base, i as u64)).await.expect("photo task")
+        let (base, phone) = (self.base.clone(), self.phone);
+        tokio::task::spawn_blocking(move || photo(&base, i as u64, phone)).await.expect("photo task")
     }
 }
 
@@ -377,7 +399,7 @@ async fn operation(ctx: &Ctx, url: &str, session: &Session) -> Result<Timing, St
             }
             Ok(Timing { total: t0.elapsed(), parts: None })
         }
-        Scenario::CreateReport => {
+        Scenario::CreateReport | Scenario::CreatePhone => {
             let token = token.expect("device token");
             let (hash, bytes) = ctx.photos.as_ref().expect("photos").take().await;
             let report = new_report(hash.clone());
@@ -415,7 +437,7 @@ async fn operation(ctx: &Ctx, url: &str, session: &Session) -> Result<Timing, St
 async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Session, String> {
     let json = |body: &[u8], what: &str| serde_json::from_slice::<serde_json::Value>(body).map_err(|e| format!("{what}: {e}"));
     let mut session = Session::default();
-    if matches!(ctx.scenario, Scenario::CreateReport | Scenario::CreateReportNoPhoto | Scenario::EmptySync) {
+    if matches!(ctx.scenario, Scenario::CreateReport | Scenario::CreatePhone | Scenario::CreateReportNoPhoto | Scenario::EmptySync) {
         let req = ctx.http.post(format!("{url}/api/v1/devices")).json(&serde_json::json!({}));
         let (_, body) = send(req, "register device", &[201]).await?;
         session.token = Some(json(&body, "register device")?["token"].as_str().ok_or("register device: no token")?.to_owned());
@@ -437,7 +459,7 @@ async fn setup(ctx: Arc<Ctx>, url: String) -> Result<Session, String> {
             session.cursor = Some(etag.to_owned());
             Ok(session)
         }
-        Scenario::CreateReport | Scenario::CreateReportNoPhoto => Ok(session),
+        Scenario::CreateReport | Scenario::CreatePhone | Scenario::CreateReportNoPhoto => Ok(session),
         _ => operation(&ctx, &url, &session).await.map(|_| session),
     }
 }
@@ -489,24 +511,25 @@ fn ms(h: &Histogram<u64>, q: f64) -> f64 {
 
 async fn run(args: Args) -> i32 {
     let c = args.concurrency;
-    let photos = if args.scenario == Scenario::CreateReport {
+    let phone = args.scenario == Scenario::CreatePhone;
+    let photos = if args.scenario.creates() {
         let t = std::time::Instant::now();
         let pool = match (&args.photos, args.pool) {
             (Some(dir), _) => read_photos(dir),
             (None, pool) => {
                 // Enough for a fast server on this machine; more are made on the spot.
                 let n = pool.unwrap_or_else(|| args.ops.map_or(400, |n| n as usize));
-                tokio::task::spawn_blocking(move || make_photos(0, n)).await.expect("photos")
+                tokio::task::spawn_blocking(move || make_photos(0, n, phone)).await.expect("photos")
             }
         };
         eprintln!("loadgen: {} photos ready in {:.1} s", pool.len(), t.elapsed().as_secs_f64());
         let base = Arc::new(tokio::task::spawn_blocking(base_image).await.expect("base image"));
-        Some(Photos { pool, next: AtomicUsize::new(0), base, made_late: AtomicU64::new(0) })
+        Some(Photos { pool, next: AtomicUsize::new(0), base, phone, made_late: AtomicU64::new(0) })
     } else {
         None
     };
     let shared_photo = if args.scenario == Scenario::CreateReportNoPhoto {
-        tokio::task::spawn_blocking(|| make_photos(0, 1).pop()).await.expect("photo")
+        tokio::task::spawn_blocking(|| make_photos(0, 1, false).pop()).await.expect("photo")
     } else {
         None
     };
@@ -574,7 +597,7 @@ async fn run(args: Args) -> i32 {
         stats.errors,
         stats.ok,
     );
-    if args.scenario == Scenario::CreateReport {
+    if args.scenario.creates() {
         line.push_str(&format!(
             " photo_p50_ms={:.2} photo_p99_ms={:.2} report_p50_ms={:.2} report_p99_ms={:.2} max_ms={:.2}",
             ms(&stats.photo, 0.5),

@@ -140,7 +140,7 @@ pub async fn seed(st: &AppState) -> ServiceResult<()> {
     for (i, r) in REPORTS.iter().enumerate() {
         let photo = demo_photo(i as u32);
         let hash = hex(&Sha256::digest(&photo));
-        photos::store(st, hash.clone(), photo).await?;
+        photos::store(st, photos::PhotoSource::App, hash.clone(), photo).await?;
         let mut answers = Answers::new();
         for (q, v) in r.answers {
             let list = st.catalog.get().get(r.category).and_then(|c| c.question(q)).map(|q| q.datatype);
@@ -171,7 +171,7 @@ pub async fn seed(st: &AppState) -> ServiceResult<()> {
                 Status::Resolved => {
                     let after = demo_photo(100 + i as u32);
                     let after_hash = hex(&Sha256::digest(&after));
-                    photos::store(st, after_hash.clone(), after).await?;
+                    photos::store(st, photos::PhotoSource::Console, after_hash.clone(), after).await?;
                     change.note = Some("Đã xử lý xong tại hiện trường. / Fixed on site.".into());
                     change.photo = Some(after_hash);
                     change.photo_location = Some(location);

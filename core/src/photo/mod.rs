@@ -15,10 +15,15 @@
 //! 5. baseline JPEG encode at `jpeg_quality` with no metadata at all: the output's only
 //!    APPn segment is the JFIF APP0 header (no EXIF, XMP, ICC or comment).
 //!
+//! [`accept_as_is`] is the server's fast path for what the app already made: a JPEG that
+//! fits `max_long_edge`, upright, 8-bit, checked whole (structure to EOI, a 1/8-scale decode)
+//! and kept byte for byte but for its metadata segments, which it removes.
+//!
 //! Pure Rust: jpeg-decoder, png, fast_image_resize, jpeg-encoder, kamadak-exif. On one x86
 //! core a 4000x3000 camera JPEG takes ~0.1 s and ~23 MiB of heap (`benches/photo.rs`;
 //! `bench/photo_peers.sh` compares libvips and Pillow).
 
+mod as_is;
 mod container;
 mod decode;
 mod exif;
@@ -31,7 +36,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use sha2::{Digest, Sha256};
 
-use container::Kind;
+pub use as_is::accept_as_is;
+use container::{Header, Kind};
 use decode::Raster;
 
 /// What the pipeline accepts and produces.
@@ -135,9 +141,27 @@ pub enum PhotoError {
     Corrupt(String),
 }
 
-/// Runs a photo through the pipeline: limits, EXIF hints, decode, resize, orientation,
-/// metadata-free JPEG. Never panics, whatever the bytes.
-pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, PhotoError> {
+/// A photo whose size is known to fit the options, and the size it will be made.
+struct Admitted<'a> {
+    header: Header<'a>,
+    /// The long edge asked for, within JPEG's limits.
+    target: u32,
+    out_w: u32,
+    out_h: u32,
+    max_pixels: u64,
+    max_side: u32,
+}
+
+impl Admitted<'_> {
+    fn too_large(&self) -> impl Fn() -> PhotoError + use<> {
+        let (width, height, max_pixels, max_side) = (self.header.width, self.header.height, self.max_pixels, self.max_side);
+        move || PhotoError::TooLarge { width, height, max_pixels, max_side }
+    }
+}
+
+/// The limits on the raw bytes, then on the dimensions from the header alone and on the
+/// memory the full pipeline's decode would need.
+fn admit<'a>(input: &'a [u8], opts: &PhotoOptions) -> Result<Admitted<'a>, PhotoError> {
     if input.is_empty() {
         return Err(PhotoError::Empty);
     }
@@ -146,16 +170,16 @@ pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, Phot
     }
     let header = container::parse(input)?;
     let (width, height) = (header.width, header.height);
-    let too_large = || PhotoError::TooLarge { width, height, max_pixels: opts.max_pixels, max_side: opts.max_side };
-    if width > opts.max_side || height > opts.max_side || u64::from(width) * u64::from(height) > opts.max_pixels {
-        return Err(too_large());
-    }
     // JPEG's own limit is 65535 per side; 0 would mean no image.
     let target = opts.max_long_edge.clamp(1, u32::from(u16::MAX));
     let (out_w, out_h) = transform::fit(width, height, target);
+    let admitted = Admitted { header, target, out_w, out_h, max_pixels: opts.max_pixels, max_side: opts.max_side };
+    if width > opts.max_side || height > opts.max_side || u64::from(width) * u64::from(height) > opts.max_pixels {
+        return Err(admitted.too_large()());
+    }
     // The decode's working set, plus the resized and re-oriented copies.
     let after = u64::from(out_w) * u64::from(out_h) * 3 * 2;
-    let working = match &header.kind {
+    let working = match &admitted.header.kind {
         Kind::Jpeg(frame) => {
             let idct = if frame.is_lossless() { 8 } else { decode::jpeg_idct_size(width, height, target) };
             decode::jpeg_working_bytes(width, height, frame, idct)
@@ -163,24 +187,40 @@ pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, Phot
         Kind::Png(png) => decode::png_working_bytes(width, height, png),
     };
     if working.saturating_add(after) > opts.max_alloc_bytes {
-        return Err(too_large());
+        return Err(admitted.too_large()());
     }
+    Ok(admitted)
+}
+
+/// Runs third-party decoding code fed untrusted bytes: a panic in it becomes an error for
+/// this photo, not a crash.
+fn guarded<T>(f: impl FnOnce() -> Result<T, PhotoError>) -> Result<T, PhotoError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| PhotoError::Corrupt("the image data could not be decoded".to_owned()))?
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Runs a photo through the pipeline: limits, EXIF hints, decode, resize, orientation,
+/// metadata-free JPEG. Never panics, whatever the bytes.
+pub fn process(input: &[u8], opts: &PhotoOptions) -> Result<ProcessedPhoto, PhotoError> {
+    let admitted = admit(input, opts)?;
+    let (header, too_large) = (&admitted.header, admitted.too_large());
+    let (width, height, target) = (header.width, header.height, admitted.target);
     let info = exif::read(header.exif);
 
-    // Everything below is written not to panic; third-party decoders are fed untrusted
-    // bytes, so a panic in one still becomes an error for this photo, not a crash.
-    let pipeline = || -> Result<Raster, PhotoError> {
+    // Everything below is written not to panic; a panic in a decoder still becomes an error.
+    let raster = guarded(|| {
         let raster = match &header.kind {
             Kind::Jpeg(frame) => decode::jpeg(input, frame, (width, height), target, opts.max_alloc_bytes, &too_large)?,
             Kind::Png(_) => decode::png(input, opts.max_alloc_bytes, &too_large)?,
         };
-        let raster = transform::resize(raster, out_w, out_h)?;
+        let raster = transform::resize(raster, admitted.out_w, admitted.out_h)?;
         Ok(transform::orient(raster, info.orientation))
-    };
-    let raster =
-        catch_unwind(AssertUnwindSafe(pipeline)).map_err(|_| PhotoError::Corrupt("the image data could not be decoded".to_owned()))??;
+    })?;
     let jpeg = encode(&raster, opts.jpeg_quality)?;
-    let sha256 = hex(&Sha256::digest(&jpeg));
+    let sha256 = sha256_hex(&jpeg);
     Ok(ProcessedPhoto { jpeg, width: raster.width, height: raster.height, sha256, hints: info.hints })
 }
 

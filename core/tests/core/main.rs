@@ -10,6 +10,7 @@ mod common;
 mod crash;
 mod feedback;
 mod photo;
+mod photo_as_is;
 mod upgrade;
 mod wards;
 mod warning;

@@ -64,7 +64,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 /// Runs `f` and returns its result, the bytes it held at its peak, and how long it took.
-fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
+pub(crate) fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
     CURRENT.set(0);
     PEAK.set(0);
     TRACKING.set(true);
@@ -78,8 +78,8 @@ fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
 // ---------------------------------------------------------------------------------------
 // Fixtures, all generated.
 
-const HUE_LAT: f64 = 16.4698;
-const HUE_LON: f64 = 107.5786;
+pub(crate) const HUE_LAT: f64 = 16.4698;
+pub(crate) const HUE_LON: f64 = 107.5786;
 
 fn opts() -> PhotoOptions {
     PhotoOptions::default()
@@ -93,7 +93,7 @@ fn dms(deg: f64) -> [(u32, u32); 3] {
     [(d as u32, 1), (m as u32, 1), ((s * 100.0).round() as u32, 100)]
 }
 
-fn hue_gps(t: Tiff) -> Tiff {
+pub(crate) fn hue_gps(t: Tiff) -> Tiff {
     t.ascii(Ifd::Gps, 0x0001, "N").rationals(Ifd::Gps, 0x0002, &dms(HUE_LAT)).ascii(Ifd::Gps, 0x0003, "E").rationals(
         Ifd::Gps,
         0x0004,
@@ -101,11 +101,11 @@ fn hue_gps(t: Tiff) -> Tiff {
     )
 }
 
-fn camera(w: u16, h: u16, segments: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn camera(w: u16, h: u16, segments: &[&[u8]]) -> Vec<u8> {
     sample::encode_jpeg(&sample::camera_rgb(w.into(), h.into(), 3), w, h, 92, segments)
 }
 
-fn encode_with(
+pub(crate) fn encode_with(
     rgb: &[u8],
     w: u16,
     h: u16,
@@ -141,7 +141,7 @@ fn png_bytes(
 }
 
 /// Decodes an output JPEG for checking: (width, height, channels, pixels).
-fn decode(jpeg: &[u8]) -> (u32, u32, usize, Vec<u8>) {
+pub(crate) fn decode(jpeg: &[u8]) -> (u32, u32, usize, Vec<u8>) {
     let mut d = jpeg_decoder::Decoder::new(jpeg);
     let px = d.decode().expect("output decodes");
     let info = d.info().expect("info");
@@ -153,7 +153,7 @@ fn decode(jpeg: &[u8]) -> (u32, u32, usize, Vec<u8>) {
     (info.width.into(), info.height.into(), c, px)
 }
 
-fn pixel(img: &(u32, u32, usize, Vec<u8>), x: u32, y: u32) -> [u8; 3] {
+pub(crate) fn pixel(img: &(u32, u32, usize, Vec<u8>), x: u32, y: u32) -> [u8; 3] {
     let (w, _, c, px) = img;
     let i = ((y * w + x) as usize) * c;
     if *c == 1 { [px[i]; 3] } else { [px[i], px[i + 1], px[i + 2]] }
@@ -164,7 +164,7 @@ fn near(a: [u8; 3], b: [u8; 3], tol: u8) -> bool {
 }
 
 /// The marker segments of a JPEG up to SOS, as (marker, payload).
-fn segments(jpeg: &[u8]) -> Vec<(u8, Vec<u8>)> {
+pub(crate) fn segments(jpeg: &[u8]) -> Vec<(u8, Vec<u8>)> {
     assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "starts with SOI");
     let mut out = Vec::new();
     let mut pos = 2;

@@ -98,7 +98,7 @@ pub async fn put_photo(
             return Err(ApiError::UnsupportedMedia(format!("a photo is sent as image/jpeg or image/png, not {ct}")));
         }
     }
-    let (made, stored) = photos::store(&st, hash, body).await?;
+    let (made, stored) = photos::store(&st, photos::PhotoSource::App, hash, body).await?;
     Ok((created(made), Json(stored)))
 }
 

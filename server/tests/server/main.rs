@@ -14,6 +14,7 @@ mod console_matrix;
 mod idempotency;
 mod open311;
 mod openapi;
+mod photos;
 mod photostore;
 mod postgres_tls;
 mod push;

@@ -694,6 +694,11 @@ async fn an_address_is_looked_up_and_the_photo_at_media_url_is_fetched_and_strip
     let bytes = srv.get(None, &path).await.bytes().await.unwrap();
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "stripped of its EXIF (and GPS)");
+    // Fetched media always go through the full pipeline, though an app's upload this small
+    // would be kept as it is.
+    let fetched = civic_core::photo::sample::camera_jpeg(640, 480);
+    let as_is = civic_core::photo::accept_as_is(&fetched, &civic_core::photo::PhotoOptions::default()).unwrap().expect("keepable");
+    assert_ne!(bytes.as_ref(), as_is.jpeg.as_slice(), "compressed again");
 
     // An address the geocoder does not know, and a photo that cannot be had.
     let (status, body) = post(

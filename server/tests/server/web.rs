@@ -247,6 +247,7 @@ async fn a_bad_after_photo_is_refused_with_a_reason_and_nothing_changes() {
 
     // The right photo at the right place: resolved, with the photo public and stripped.
     let near = civic_core::photo::sample::camera_jpeg(800, 600);
+    let as_is = civic_core::photo::accept_as_is(&near, &civic_core::photo::PhotoOptions::default()).unwrap().expect("small enough to keep");
     let r = resolve(near, "after.jpg").await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let view: Value = srv.get(None, &format!("/api/v1/public/reports/{}", receipt.public_number)).await.json().await.unwrap();
@@ -254,6 +255,8 @@ async fn a_bad_after_photo_is_refused_with_a_reason_and_nothing_changes() {
     let after = view["timeline"].as_array().unwrap().iter().find_map(|e| e["photo"].as_str()).expect("the after-photo").to_owned();
     let bytes = srv.get(None, &format!("/api/v1/photos/{after}")).await.bytes().await.unwrap();
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "the public after-photo keeps no EXIF");
+    // The console's photos always go through the full pipeline (an app's would be kept as is).
+    assert_ne!(bytes.as_ref(), as_is.jpeg.as_slice(), "compressed again");
 }
 
 #[tokio::test]

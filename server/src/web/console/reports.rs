@@ -418,7 +418,7 @@ pub(super) async fn change_status(
             return report_page(&st, &s, &id, &none, Some(msg.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
         };
         let hash = hex(&Sha256::digest(&bytes));
-        if let Err(e) = photos::store(&st, hash.clone(), bytes).await {
+        if let Err(e) = photos::store(&st, photos::PhotoSource::Console, hash.clone(), bytes).await {
             return report_page(&st, &s, &id, &none, Some(explain(&e, l)), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         req.photo = Some(hash);

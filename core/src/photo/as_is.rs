@@ -8,7 +8,8 @@
 //! without the segments that carry metadata: every APPn but the JFIF APP0 and the Adobe
 //! APP14 (whose colour transform says how the samples read), every COM, and whatever
 //! follows EOI. Tables, frame, scans and entropy-coded data are copied byte for byte.
-//! The copy is then decoded at 1/8 scale, which reads all of its entropy-coded data.
+//! The copy's entropy-coded data is then checked whole: code by code for one sequential
+//! scan (`entropy`), by a 1/8-scale decode otherwise.
 
 use super::container::{self, Kind};
 use super::{PhotoError, PhotoOptions, ProcessedPhoto, decode, exif};
@@ -61,8 +62,16 @@ pub fn accept_as_is(input: &[u8], opts: &PhotoOptions) -> Result<Option<Processe
         Err(Stop::Broken(e)) => return Err(e),
         Err(Stop::NotEligible) => return Ok(None),
     };
-    // Decoding at 1/8 still reads every coefficient: the entropy-coded data is whole.
-    super::guarded(|| decode::jpeg(&jpeg, frame, (width, height), 1, opts.max_alloc_bytes, &admitted.too_large()))?;
+    // The entropy-coded data must decode whole. The app's layout (one sequential scan) is
+    // checked code by code without decoding pixels; any other is decoded at 1/8, which
+    // still reads every coefficient. One that does not check goes to the full pipeline.
+    match super::entropy::single_scan_decodes(&jpeg) {
+        Some(true) => {}
+        Some(false) => return Ok(None),
+        None => {
+            super::guarded(|| decode::jpeg(&jpeg, frame, (width, height), 1, opts.max_alloc_bytes, &admitted.too_large()))?;
+        }
+    }
     let sha256 = super::sha256_hex(&jpeg);
     Ok(Some(ProcessedPhoto { jpeg, width, height, sha256, hints: info.hints }))
 }

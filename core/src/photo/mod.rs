@@ -26,6 +26,7 @@
 mod as_is;
 mod container;
 mod decode;
+mod entropy;
 mod exif;
 mod transform;
 

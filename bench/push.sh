@@ -28,18 +28,17 @@
 # directory). The fake shares the machine's cores with the server: a real push service
 # does its own work elsewhere.
 #
-# What it printed on this machine (2 cores, shared with two other engineers' release builds,
-# load average about 4.4; the fake on the same cores):
-#   devices registered 1000000   (seeded in 11.4 s)
+# What it printed on this machine (2 cores, nothing else running; the fake on the same cores):
+#   devices registered 1000000   (seeded in 8.8 s)
 #   devices targeted   1000000 (Extreme typhoon over the whole region)
 #   wake-ups received  1000000 (FCM 699773, APNs 250394, UnifiedPush 49833)
 #   publish answered   0.01 s
-#   publish → last     62.5 s    (53.7 s in another run at load 5)
-#   wake-ups/s         15990
-#   server start-up    4.3 s, RSS after start-up 422 MiB (peak during start-up 439 MiB)
+#   publish → last     43.4 s
+#   wake-ups/s         23053
+#   server start-up    3.0 s, RSS after start-up 422 MiB (peak during start-up 439 MiB)
 #   server peak RSS    463 MiB (VmHWM; RSS at the end 463 MiB)
 # Before start-up read the registrations a page at a time and publishing made the wake-ups a
-# batch at a time: RSS after start-up 705 MiB, peak 859 MiB, 57.8 s (load 7).
+# batch at a time (measured at load 7): RSS after start-up 705 MiB, peak 859 MiB, 57.8 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

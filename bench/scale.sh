@@ -16,13 +16,12 @@
 # Two processes on a 2-core machine share its cores with the load generator and PostgreSQL:
 # the figures show what a second process costs or gains here, not on a real cluster.
 #
-# The write path before and after writes stopped taking one global lock (2 cores, shared
-# with other builds: load 5-7; the same loadgen, 15 s each, run back to back):
-#   create-report-nophoto | postgres | 1 | 32 | before 306.7 ops/s, p50 102 ms | after 532.7 ops/s, p50 58 ms
-#   create-report-nophoto | postgres | 2 | 32 | before 280.3 ops/s, p50 111 ms | after 516.3 ops/s, p50 55 ms
-# (an earlier pair at load 3-4: 420.0 -> 651.5 and 299.7 -> 576.7 with the number still taken
-# in two statements). What is left: reports of one year still commit in turn on the year's
-# counter row (no gaps), held from the numbering statement through the commit's WAL flush.
+# The write path before and after writes stopped taking one global lock (2 cores, nothing
+# else running; the same loadgen, 15 s each, back to back; before = SERVER_BIN of the release
+# before):
+#   create-report-nophoto | postgres | 1 | 32 | before 645.2 ops/s, p99 70 ms  | after 975.0 ops/s, p99 52 ms
+#   create-report-nophoto | postgres | 2 | 32 | before 489.5 ops/s, p99 126 ms | after 980.4 ops/s, p99 67 ms
+# After, the two cores are full (PostgreSQL, the servers, the load generator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

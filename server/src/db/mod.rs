@@ -190,7 +190,7 @@ impl Db {
     }
 
     /// The data's version: it moves whenever what is stored may have changed, by this
-    /// process's writes (before `write` returns) or another's (within a few tens of
+    /// process's writes (before `write` or `write_concurrent` returns) or another's (within a few tens of
     /// milliseconds). What was read at one version may be kept until it moves.
     pub fn version(&self) -> u64 {
         self.version.get()
@@ -219,10 +219,13 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        match &*self.inner {
+        let written = match &*self.inner {
             Backend::Sqlite(_) => self.sqlite_write(f).await,
             Backend::Postgres(_) => self.postgres(Access::Concurrent, f).await,
-        }
+        };
+        // As for `write`: what is read may differ now.
+        self.version.bump();
+        written
     }
 
     async fn sqlite_write<T, E, F>(&self, f: F) -> Result<T, E>

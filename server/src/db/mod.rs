@@ -182,7 +182,10 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        let written = self.write_once(f).await;
+        let written = match &*self.inner {
+            Backend::Sqlite(_) => self.sqlite_write(f).await,
+            Backend::Postgres(_) => self.postgres(Access::Serial, at_most_once(f)).await,
+        };
         // Whatever the outcome (a commit whose answer was lost included), what is read may
         // differ now.
         self.version.bump();
@@ -190,22 +193,10 @@ impl Db {
     }
 
     /// The data's version: it moves whenever what is stored may have changed, by this
-    /// process's writes (before `write` or `write_concurrent` returns) or another's (within a few tens of
-    /// milliseconds). What was read at one version may be kept until it moves.
+    /// process's writes (before `write` or `write_concurrent` returns) or another's (within
+    /// a few tens of milliseconds). What was read at one version may be kept until it moves.
     pub fn version(&self) -> u64 {
         self.version.get()
-    }
-
-    async fn write_once<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-        F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
-    {
-        match &*self.inner {
-            Backend::Sqlite(_) => self.sqlite_write(f).await,
-            Backend::Postgres(_) => self.postgres(Access::Serial, at_most_once(f)).await,
-        }
     }
 
     /// `write`, beside other concurrent writes on PostgreSQL (SQLite has one writer anyway).

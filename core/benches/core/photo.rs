@@ -1,7 +1,7 @@
 //! The photo pipeline on a 12 MP camera photo: `cargo bench -p civic-core --bench core -- photo`.
 //!
 //! Times `process` on a generated 4000x3000 camera-like JPEG (q92, 4:2:0, with EXIF) and
-//! prints the peak heap of one call, measured by a counting global allocator.
+//! `accept_as_is` on the app's own 1600x1200 photo, and prints the peak heap of one call, measured by a counting global allocator.
 //! `bench/photo_peers.sh` compares the same work with libvips and Pillow.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use civic_core::photo::{PhotoOptions, process, sample};
+use civic_core::photo::{PhotoOptions, accept_as_is, process, sample};
 use criterion::{Criterion, criterion_group};
 
 struct Counting;
@@ -82,6 +82,12 @@ fn photo(c: &mut Criterion) {
     let mut group = c.benchmark_group("photo");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
     group.bench_function("process 4000x3000 q92 camera JPEG to 1600 px", |b| b.iter(|| process(black_box(&input), &opts).expect("photo")));
+    // What the server does with the app's own photo (1600x1200, q80): checked whole and
+    // kept as it is.
+    let app = process(&sample::camera_jpeg(1600, 1200), &opts).expect("sample processes").jpeg;
+    group.bench_function("accept the app's 1600x1200 photo as it is", |b| {
+        b.iter(|| accept_as_is(black_box(&app), &opts).expect("photo").expect("kept as it is"))
+    });
     group.finish();
 }
 

@@ -41,6 +41,17 @@ fn truncated() -> Stop {
 /// goes through [`super::process`]. Broken input gets the errors `process` gives it.
 /// Never panics, whatever the bytes; allocates the output copy and a 1/8-scale decode.
 pub fn accept_as_is(input: &[u8], opts: &PhotoOptions) -> Result<Option<ProcessedPhoto>, PhotoError> {
+    accept(input, None, opts)
+}
+
+/// [`accept_as_is`] for a caller that has already hashed the input (the server checks an
+/// upload's name): `input_sha256` is its lowercase hex SHA-256, the kept photo's name when
+/// nothing was stripped, so the bytes are not hashed a second time.
+pub fn accept_as_is_hashed(input: &[u8], input_sha256: &str, opts: &PhotoOptions) -> Result<Option<ProcessedPhoto>, PhotoError> {
+    accept(input, Some(input_sha256), opts)
+}
+
+fn accept(input: &[u8], input_sha256: Option<&str>, opts: &PhotoOptions) -> Result<Option<ProcessedPhoto>, PhotoError> {
     if container::sniff(input) != Some(container::Format::Jpeg) {
         // Empty, PNG, or not a photo: the full pipeline says which.
         return Ok(None);
@@ -72,7 +83,11 @@ pub fn accept_as_is(input: &[u8], opts: &PhotoOptions) -> Result<Option<Processe
             super::guarded(|| decode::jpeg(&jpeg, frame, (width, height), 1, opts.max_alloc_bytes, &admitted.too_large()))?;
         }
     }
-    let sha256 = super::sha256_hex(&jpeg);
+    // The copy only ever leaves segments out: the same length is the same bytes.
+    let sha256 = match input_sha256 {
+        Some(known) if jpeg.len() == input.len() => known.to_owned(),
+        _ => super::sha256_hex(&jpeg),
+    };
     Ok(Some(ProcessedPhoto { jpeg, width, height, sha256, hints: info.hints }))
 }
 

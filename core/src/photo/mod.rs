@@ -38,7 +38,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use sha2::{Digest, Sha256};
 
-pub use as_is::accept_as_is;
+pub use as_is::{accept_as_is, accept_as_is_hashed};
 use container::{Header, Kind};
 use decode::Raster;
 

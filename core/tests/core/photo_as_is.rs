@@ -3,7 +3,7 @@
 //! full pipeline must redo (bigger, turned, CMYK, PNG) is left to it; broken files refused.
 
 use civic_core::photo::sample::{self, Ifd, Tiff};
-use civic_core::photo::{PhotoError, PhotoOptions, ProcessedPhoto, accept_as_is, process};
+use civic_core::photo::{PhotoError, PhotoOptions, ProcessedPhoto, accept_as_is, accept_as_is_hashed, process};
 use sha2::{Digest, Sha256};
 
 use super::photo::{HUE_LAT, HUE_LON, camera, decode, encode_with, hue_gps, measured, segments};
@@ -94,6 +94,18 @@ fn each_kind_of_metadata_is_removed_and_the_image_data_kept() {
     assert_eq!(p.jpeg, phone.jpeg);
     let location = p.hints.location.expect("the EXIF's GPS read as a hint before it went");
     assert!((location.lat - HUE_LAT).abs() < 1e-4 && (location.lon - HUE_LON).abs() < 1e-4);
+}
+
+#[test]
+fn a_known_hash_names_the_photo_only_when_nothing_was_stripped() {
+    let phone = phone_photo();
+    let with_exif = sample::insert_segments(&phone.jpeg, &[&metadata()[0].1]);
+    for (what, input) in [("nothing to strip", phone.jpeg.clone()), ("EXIF stripped", with_exif)] {
+        let given = format!("{:x}", Sha256::digest(&input));
+        let p = accept_as_is_hashed(&input, &given, &opts()).expect("not broken").expect("kept");
+        assert_eq!(p.jpeg, phone.jpeg, "{what}");
+        assert_eq!(p.sha256, format!("{:x}", Sha256::digest(&p.jpeg)), "{what}: named by what is kept");
+    }
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub async fn store(
         return Ok((Made::Before, PhotoStored { hash, width, height, bytes }));
     }
     let options = PhotoOptions { max_pixels: st.limits.max_photo_pixels, ..PhotoOptions::default() };
-    let (body, kept) = if source == PhotoSource::App { keep_as_is(body, options).await? } else { (body, None) };
+    let (body, kept) = if source == PhotoSource::App { keep_as_is(body, hash.clone(), options).await? } else { (body, None) };
     let processed = match kept {
         Some(photo) => photo,
         None => process(st, body, options).await?,
@@ -67,15 +67,15 @@ pub async fn store(
 
 /// The app's photo as it is, stripped of its metadata, if it is what the full pipeline would
 /// make (else the body back, for the full pipeline). A structure walk and a check of every
-/// Huffman code (`photo::accept_as_is`), about 1.5 ms for the app's 1600 px photos, on the
+/// Huffman code (`photo::accept_as_is`), about 1.2 ms for the app's 1600 px photos, on the
 /// blocking pool; no photo permit: it holds little more than the body (whose size the
-/// request limit bounds).
-async fn keep_as_is<B>(body: B, options: PhotoOptions) -> ServiceResult<(B, Option<ProcessedPhoto>)>
+/// request limit bounds). `hash`: the body's, checked.
+async fn keep_as_is<B>(body: B, hash: String, options: PhotoOptions) -> ServiceResult<(B, Option<ProcessedPhoto>)>
 where
     B: AsRef<[u8]> + Send + 'static,
 {
     let checked = tokio::task::spawn_blocking(move || {
-        let kept = photo::accept_as_is(body.as_ref(), &options);
+        let kept = photo::accept_as_is_hashed(body.as_ref(), &hash, &options);
         (body, kept)
     });
     let (body, kept) = checked.await.map_err(ServiceError::internal)?;

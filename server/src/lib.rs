@@ -228,6 +228,7 @@ pub async fn prepare_with_parts(
         limits: Arc::new(limits),
         metrics,
         photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_workers)),
+        photo_uploads: Arc::default(),
         warnings: Arc::new(warnings),
         clock,
         known_devices: Arc::default(),

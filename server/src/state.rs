@@ -190,7 +190,12 @@ impl PhotoDir {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".{hash}.{}.tmp", std::process::id()));
+        // A name of its own: the same photo may be arriving on several connections at once
+        // (a phone retrying on a flaky link), each writing its own copy; renaming one over
+        // another leaves the same bytes.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{hash}.{}.{n}.tmp", std::process::id()));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;

@@ -144,6 +144,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Photos being decoded at once (each may take tens of MiB while it is).
     pub photo_permits: Arc<tokio::sync::Semaphore>,
+    /// Photos being stored now: a second upload of one waits for the first.
+    pub photo_uploads: Arc<photos::InFlight>,
     /// The warning service: its CAP sender and the push gateways.
     pub warnings: Arc<warnings::Warnings>,
     /// What every rule that depends on time reads (`now`).

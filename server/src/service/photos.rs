@@ -7,6 +7,8 @@
 use civic_core::photo::{self, PhotoOptions, ProcessedPhoto};
 use civic_core::protocol::PhotoStored;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 
 use super::accounts::hex;
 use super::{AppState, Made, ServiceError, ServiceResult};
@@ -16,6 +18,24 @@ use crate::state::Metrics;
 /// Whether a photo's name is the lowercase hex SHA-256 its bytes must have.
 pub fn valid_name(hash: &str) -> bool {
     hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The photos being stored now, by name.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>);
+
+impl InFlight {
+    /// The lock of this photo's upload, shared by every upload of it now under way.
+    fn slot(&self, hash: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut uploads = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        uploads.retain(|_, slot| slot.strong_count() > 0);
+        if let Some(slot) = uploads.get(hash).and_then(Weak::upgrade) {
+            return slot;
+        }
+        let slot = Arc::new(tokio::sync::Mutex::new(()));
+        uploads.insert(hash.to_owned(), Arc::downgrade(&slot));
+        slot
+    }
 }
 
 /// Where a photo comes from, which decides whether it may be kept as it is.
@@ -42,6 +62,10 @@ pub async fn store(
     if hex(&Sha256::digest(body.as_ref())) != hash {
         return Err(ServiceError::malformed("hash-mismatch", "the body's SHA-256 is not the one in the path (upload damaged?)"));
     }
+    // One upload of a photo at a time: the others (a phone retrying on a flaky link) wait,
+    // then find it stored, instead of each doing the work again.
+    let same_photo = st.photo_uploads.slot(&hash);
+    let _alone = same_photo.lock().await;
     let known = {
         let hash = hash.clone();
         st.db.read(move |c| photos::size(c, &hash)).await?

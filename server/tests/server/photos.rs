@@ -74,3 +74,24 @@ async fn an_apps_photo_that_is_too_big_or_turned_is_made_again() {
     let img = image::load_from_memory(&served).unwrap();
     assert_eq!((img.width(), img.height()), (1600, 1200), "resized");
 }
+
+#[tokio::test]
+async fn the_same_photo_uploaded_many_times_at_once_is_stored_once_and_every_upload_answered() {
+    let dir = tempdir().unwrap();
+    let srv = TestServer::start(dir.path(), &[]);
+    let citizen = srv.device().await;
+    // A phone retrying on a flaky link, and the full pipeline's path as well as the app's.
+    for photo in [process(&sample::camera_jpeg(1200, 900), &PhotoOptions::default()).unwrap().jpeg, sample::camera_jpeg(2400, 1800)] {
+        let hash = sha256(&photo);
+        let uploads = (0..16).map(|_| srv.put_photo(&citizen, &hash, photo.clone()));
+        for r in futures_util::future::join_all(uploads).await {
+            assert!(r.status() == StatusCode::CREATED || r.status() == StatusCode::OK, "{}", r.status());
+        }
+        let served = srv.get(None, &format!("/api/v1/photos/{hash}")).await;
+        assert_eq!(served.status(), StatusCode::OK);
+    }
+    let photos =
+        std::fs::read_dir(dir.path().join("photos")).unwrap().flatten().flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten());
+    let names: Vec<String> = photos.map(|f| f.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "one file each, no temporary left: {names:?}");
+}

@@ -3,7 +3,8 @@
 //! through `Conn` (see `sql.rs`), with versioned migrations of their own. Blocking work runs
 //! on tokio's blocking pool.
 //!
-//! SQLite has one writer. On PostgreSQL, writes from any number of processes run and commit
+//! SQLite has one writer, a thread that commits the writes waiting together (see
+//! `sqlite_writer`). On PostgreSQL, writes from any number of processes run and commit
 //! side by side (`Db::write_concurrent`: the hot paths, written to be safe beside each
 //! other and retried on a serialization failure or deadlock), except serial ones
 //! (`Db::write`: rarer read-then-write work), which run alone (see `pg_pool`). Reads run in
@@ -35,6 +36,7 @@ pub mod report_writes;
 pub mod reports;
 pub mod spots;
 mod sql;
+mod sqlite_writer;
 pub mod stats;
 pub mod templates;
 mod tls;
@@ -43,7 +45,7 @@ mod version;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use time::OffsetDateTime;
@@ -98,7 +100,8 @@ enum Backend {
 }
 
 struct SqliteDb {
-    writer: Mutex<Connection>,
+    /// The one write connection, on a thread of its own (see `sqlite_writer`).
+    writer: sqlite_writer::Writer,
     /// Idle reader connections; `reader_permits` counts them, so a request waits (in
     /// order, without holding a thread) until one is free.
     readers: Mutex<Vec<Connection>>,
@@ -146,7 +149,7 @@ impl Db {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let inner = SqliteDb {
-            writer: Mutex::new(writer),
+            writer: sqlite_writer::Writer::start(writer)?,
             reader_permits: tokio::sync::Semaphore::new(readers.len()),
             readers: Mutex::new(readers),
         };
@@ -225,16 +228,8 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        blocking(move || {
-            let Backend::Sqlite(db) = &*inner else { return Err(DbError::Other("backend changed".into()).into()) };
-            let mut conn = lock(&db.writer);
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
-            let value = f(&Conn::Sqlite(&tx))?;
-            tx.commit().map_err(DbError::from)?;
-            Ok(value)
-        })
-        .await
+        let Backend::Sqlite(db) = &*self.inner else { return Err(DbError::Other("backend changed".into()).into()) };
+        db.writer.write(f).await
     }
 
     /// Runs `f` on a reader, in one read transaction (a consistent snapshot), with the
@@ -346,11 +341,6 @@ where
     E: From<DbError> + Send + 'static,
 {
     tokio::task::spawn_blocking(f).await.map_err(|e| DbError::Other(format!("database task: {e}")))?
-}
-
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    // A panicking holder leaves SQLite consistent (its transaction rolls back on drop).
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), String> {

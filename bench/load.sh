@@ -17,7 +17,7 @@
 #                  pipeline: 1600x1200, q80, JFIF only), which the server keeps as they are
 # and prints a table with the server's peak RSS (VmHWM) at the end of each run.
 # Knobs (environment): RUN_SECONDS (10), CONCURRENCIES ("1 4 16 64"), SEED_REPORTS (500),
-# PHOTO_POOL (SEED_REPORTS), PHONE_POOL (3000: enough for a fast server in RUN_SECONDS;
+# PHOTO_POOL (SEED_REPORTS), PHONE_POOL (4000: enough for a fast server in RUN_SECONDS;
 # more are made inside the window, reported as photos_made_in_window). Takes about 7 minutes on 2 cores once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ RUN_SECONDS=${RUN_SECONDS:-10}
 CONCURRENCIES=${CONCURRENCIES:-"1 4 16 64"}
 SEED_REPORTS=${SEED_REPORTS:-500}
 PHOTO_POOL=${PHOTO_POOL:-$SEED_REPORTS}
-PHONE_POOL=${PHONE_POOL:-3000}
+PHONE_POOL=${PHONE_POOL:-4000}
 CORES=$(nproc)
 
 echo "== building (release)" >&2

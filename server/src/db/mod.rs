@@ -43,7 +43,6 @@ mod tls;
 mod value;
 mod version;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -165,9 +164,9 @@ impl Db {
         let connect = || target.connect().map_err(|e| format!("connect to PostgreSQL: {}", tls::with_causes(&e)));
         let mut first = connect()?;
         migrate_postgres(&mut first)?;
-        let mut idle = vec![PgConn { client: first, cache: HashMap::new() }];
+        let mut idle = vec![PgConn::new(first)];
         for _ in 1..size.max(1) {
-            idle.push(PgConn { client: connect()?, cache: HashMap::new() });
+            idle.push(PgConn::new(connect()?));
         }
         let version = Arc::new(version::Version::default());
         version::watch(&version, version::Watched::Postgres(target.clone()))?;

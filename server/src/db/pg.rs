@@ -1,7 +1,7 @@
 //! Store: what PostgreSQL needs of the common dialect: `$N` placeholders, values converted to
 //! each column's type, and a transaction's prepared statements.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{DbResult, Value};
 
@@ -9,6 +9,8 @@ use super::{DbResult, Value};
 pub struct PgTx<'a, 'c> {
     pub tx: &'a mut postgres::Transaction<'c>,
     pub cache: &'a mut HashMap<String, postgres::Statement>,
+    /// The connection's schema objects seen made (see `Conn::seen`).
+    pub seen: &'a mut HashSet<String>,
     /// Whether a statement failed in a way PostgreSQL asks to be run again (a
     /// serialization failure, a deadlock): the transaction runner then tries it again.
     pub retryable: bool,

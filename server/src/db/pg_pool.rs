@@ -10,7 +10,7 @@
 //! accounts) simple. The device sync cursor does not rely on either (see `changes`).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -31,6 +31,15 @@ pub(super) struct PgPool {
 pub(super) struct PgConn {
     pub(super) client: postgres::Client,
     pub(super) cache: HashMap<String, postgres::Statement>,
+    /// Schema objects made when first needed (a year's numbering sequence) that this
+    /// connection has seen committed: not looked up again.
+    pub(super) seen: HashSet<String>,
+}
+
+impl PgConn {
+    pub(super) fn new(client: postgres::Client) -> Self {
+        PgConn { client, cache: HashMap::new(), seen: HashSet::new() }
+    }
 }
 
 /// What a PostgreSQL transaction may do.
@@ -97,14 +106,25 @@ where
     E: From<DbError>,
     F: FnMut(&Conn<'_, '_>) -> Result<T, E>,
 {
-    let PgConn { client, cache } = conn;
+    let PgConn { client, cache, seen } = conn;
     let lock = match access {
         Access::Serial => Some("SELECT pg_advisory_xact_lock($1)"),
         Access::Concurrent => Some("SELECT pg_advisory_xact_lock_shared($1)"),
         Access::Read => None,
     };
     let started = match lock {
-        Some(lock) => client.transaction().and_then(|mut tx| tx.execute(lock, &[&WRITE_LOCK]).map(|_| tx)),
+        Some(lock) => client.transaction().and_then(|mut tx| {
+            // Prepared once per connection, like every other statement: one round trip.
+            let lock = match cache.get(lock) {
+                Some(prepared) => prepared.clone(),
+                None => {
+                    let prepared = tx.prepare(lock)?;
+                    cache.insert(lock.to_owned(), prepared.clone());
+                    prepared
+                }
+            };
+            tx.execute(&lock, &[&WRITE_LOCK]).map(|_| tx)
+        }),
         None => client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start(),
     };
     let mut tx = match started {
@@ -112,7 +132,7 @@ where
         Err(e) => return Outcome::Done(Err(DbError::from(e).into())),
     };
     let (value, retry) = {
-        let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache, retryable: false }));
+        let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache, seen, retryable: false }));
         let value = f(&conn);
         let retry = match &conn {
             Conn::Postgres(pg) => pg.borrow().retryable,
@@ -157,7 +177,7 @@ impl<'a> PgLease<'a> {
     fn conn(&mut self) -> DbResult<&mut PgConn> {
         if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             let client = self.pool.target.connect().map_err(DbError::from)?;
-            self.conn = Some(PgConn { client, cache: HashMap::new() });
+            self.conn = Some(PgConn::new(client));
         }
         self.conn.as_mut().ok_or_else(|| DbError::Other("no database connection".into()))
     }

@@ -94,8 +94,10 @@ pub fn number(tx: &Conn, id: ReportId, counter: &str, prefix: &str) -> DbResult<
         return Ok(number);
     }
     let sequence = format!("number_{}", counter.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase());
-    let exists: bool = tx.query_row("SELECT to_regclass(?1) IS NOT NULL", [&sequence], |r| r.get(0))?;
-    if !exists {
+    let exists = tx.seen(&sequence) || tx.query_row("SELECT to_regclass(?1) IS NOT NULL", [&sequence], |r| r.get(0))?;
+    if exists {
+        tx.note_seen(&sequence);
+    } else {
         // Once a year: processes making it at once take turns, the later ones find it made.
         tx.query_row("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?1))) AS locked", [&sequence], |r| r.get::<_, i32>(0))?;
         let start: i64 = tx.query_row("SELECT COALESCE(MAX(value), 0) + 1 FROM counter WHERE name = ?1", [counter], |r| r.get(0))?;

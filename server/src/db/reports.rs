@@ -229,12 +229,18 @@ pub fn public_view(conn: &Conn, s: &Stored) -> DbResult<PublicReport> {
 
 /// Adds an event to a report's timeline and to its device's change feed.
 pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
+    add_event_to(tx, report.id, &report.device_id, event, actor_id)
+}
+
+/// `add_event` for a report known by its id and its submitter's device (one written in this
+/// transaction, not read back).
+pub fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
     tx.execute(
         "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             event.id.to_string(),
-            report.id.to_string(),
+            report_id.to_string(),
             to_ms(event.at),
             event.actor.as_str(),
             actor_id,
@@ -247,7 +253,7 @@ pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Op
     )?;
     tx.execute(
         "INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (?1, ?2, ?3, 'report')",
-        params![report.device_id, report.id.to_string(), event.id.to_string()],
+        params![device_id, report_id.to_string(), event.id.to_string()],
     )?;
     Ok(())
 }

@@ -132,11 +132,19 @@ pub async fn create_report(
                     .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
             }
             alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
-            let mut stored = reports::get(tx, req.id)?;
             let event = new_event(received, ActorRole::System, Some(Status::Received), None);
-            reports::add_event(tx, &stored, &event, None)?;
-            stored.public_number = report_writes::number(tx, req.id, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
-            Ok((Made::New, receipt_of(&stored)?))
+            reports::add_event_to(tx, req.id, &device, &event, None)?;
+            let public_number = report_writes::number(tx, req.id, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
+            // What was just written, not read back.
+            let receipt = ReportReceipt {
+                id: req.id,
+                public_number,
+                status: Status::Received,
+                ward: Some(ward.clone()),
+                unit,
+                received_at: received,
+            };
+            Ok((Made::New, receipt))
         })
         .await?;
     Metrics::inc(if made == Made::New { &st.metrics.reports_created } else { &st.metrics.reports_replayed });

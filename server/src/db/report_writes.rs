@@ -33,10 +33,22 @@ pub struct NewReport<'a> {
     pub photos: &'a [String],
 }
 
-/// Writes a new report, received now, and its photos in order; false (and nothing written)
-/// when a report with its id (or number) exists: on PostgreSQL, once a concurrent
-/// transaction writing it has committed.
-pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<bool> {
+/// What `insert` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inserted {
+    /// The report and its photos are written.
+    New,
+    /// Nothing: a report with its id (or number) exists (on PostgreSQL, once a concurrent
+    /// transaction writing it has committed).
+    Exists,
+    /// This photo was never uploaded: the report is written but must not be kept (the
+    /// caller's refusal undoes the transaction).
+    PhotoMissing(String),
+}
+
+/// Writes a new report, received now, and its photos in order (each checked stored by the
+/// same statement).
+pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<Inserted> {
     let inserted = tx.execute(
         "INSERT INTO report (id, public_number, device_id, body_hash, category, unit, lat, lon, accuracy_m, fix_source,
             fixed_at, ward_code, ward_vi, ward_en, near_edge, description, anonymous, answers,
@@ -69,15 +81,19 @@ pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<bool> {
         ],
     )?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(Inserted::Exists);
     }
     for (i, p) in r.photos.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO report_photo (report_id, position, photo_hash) VALUES (?1, ?2, ?3)",
+        let linked = tx.execute(
+            "INSERT INTO report_photo (report_id, position, photo_hash)
+             SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), hash FROM photo WHERE hash = ?3",
             params![r.id.to_string(), i as i64, p],
         )?;
+        if linked == 0 {
+            return Ok(Inserted::PhotoMissing(p.clone()));
+        }
     }
-    Ok(true)
+    Ok(Inserted::New)
 }
 
 /// Gives a report written in this transaction its public number: `prefix` and the next

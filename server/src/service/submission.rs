@@ -11,9 +11,9 @@ use uuid::Uuid;
 use super::accounts::{Caller, hex};
 use super::reports::new_event;
 use super::{AppState, Made, ServiceError, ServiceResult, text_field};
-use crate::db::report_writes::{self, NewReport};
+use crate::db::report_writes::{self, Inserted, NewReport};
 use crate::db::reports::{self, Stored};
-use crate::db::{Conn, alerts, devices, from_ms, photos};
+use crate::db::{Conn, alerts, devices, from_ms};
 use crate::state::Metrics;
 
 /// Who submits a report.
@@ -71,6 +71,9 @@ pub async fn create_report(
     if req.photos.len() < min_photos || req.photos.len() > MAX_PHOTOS {
         return Err(ServiceError::refused("photo-count", format!("a report has {min_photos} to {MAX_PHOTOS} photos")));
     }
+    if let Some(p) = req.photos.iter().enumerate().find_map(|(i, p)| req.photos[..i].contains(p).then_some(p)) {
+        return Err(missing_photo(p));
+    }
     let placed = st.city.area.locate(req.location.lat, req.location.lon).map_err(|e| match e {
         civic_core::area::AreaError::Outside { .. } => ServiceError::refused("outside-service-area", e.to_string()),
         other => ServiceError::refused("bad-location", other.to_string()),
@@ -88,15 +91,8 @@ pub async fn create_report(
     let (made, receipt) = st
         .db
         .write_concurrent(move |tx| {
-            if let Some(before) = sent_before(tx, req.id, &device, &body_hash)? {
-                return Ok(before);
-            }
-            for (i, p) in req.photos.iter().enumerate() {
-                let known = photos::known(tx, p)?;
-                if !known || req.photos[..i].contains(p) {
-                    return Err(ServiceError::refused("photo-missing", format!("photo {p} was not uploaded first (or is repeated)")));
-                }
-            }
+            // A report sent before finds its id taken at the insert (below), and is answered
+            // from what was stored: a new one, the common case, costs no look-up first.
             if let Some((id, platform, p)) = &new_device {
                 devices::insert_channel(tx, id, platform, p, received)?;
             }
@@ -126,10 +122,14 @@ pub async fn create_report(
                     photos: &req.photos,
                 },
             )?;
-            if !inserted {
-                // Written by a concurrent transaction, committed since.
-                return sent_before(tx, req.id, &device, &body_hash)?
-                    .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
+            match inserted {
+                Inserted::New => {}
+                // Sent before, or by a concurrent transaction committed since.
+                Inserted::Exists => {
+                    return sent_before(tx, req.id, &device, &body_hash)?
+                        .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
+                }
+                Inserted::PhotoMissing(p) => return Err(missing_photo(&p)),
             }
             alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
             let event = new_event(received, ActorRole::System, Some(Status::Received), None);
@@ -149,6 +149,10 @@ pub async fn create_report(
         .await?;
     Metrics::inc(if made == Made::New { &st.metrics.reports_created } else { &st.metrics.reports_replayed });
     Ok((made, receipt))
+}
+
+fn missing_photo(hash: &str) -> ServiceError {
+    ServiceError::refused("photo-missing", format!("photo {hash} was not uploaded first (or is repeated)"))
 }
 
 /// The receipt of a report sent before with this id, by this device with this body; a

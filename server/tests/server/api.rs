@@ -186,6 +186,12 @@ async fn bad_input_gets_a_clear_problem_and_nothing_is_stored() {
     let mut no_photo = good.clone();
     no_photo["photos"] = json!(["0".repeat(64)]);
     assert_problem(post_raw(no_photo.to_string()).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "photo-missing").await;
+    // A second photo missing (found only once the report is written) or one photo twice.
+    for photos in [json!([photo, "1".repeat(64)]), json!([photo, photo])] {
+        let mut refused = good.clone();
+        refused["photos"] = photos;
+        assert_problem(post_raw(refused.to_string()).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "photo-missing").await;
+    }
 
     // Photos: empty, not an image, too large a body, a decompression bomb, a lying hash.
     assert_problem(srv.put_photo(&citizen, &sha256(b""), vec![]).await, StatusCode::UNPROCESSABLE_ENTITY, "photo-empty").await;

@@ -5,12 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use super::{DbResult, Value};
 
-/// A PostgreSQL transaction and its connection's prepared statements.
+/// A connection in a transaction (begun and ended by `pg_pool`) and its prepared statements.
 pub struct PgTx<'a, 'c> {
-    pub tx: &'a mut postgres::Transaction<'c>,
-    pub cache: &'a mut HashMap<String, postgres::Statement>,
+    pub client: &'a mut postgres::Client,
+    pub cache: &'c mut HashMap<String, postgres::Statement>,
     /// The connection's schema objects seen made (see `Conn::seen`).
-    pub seen: &'a mut HashSet<String>,
+    pub seen: &'c mut HashSet<String>,
     /// Whether a statement failed in a way PostgreSQL asks to be run again (a
     /// serialization failure, a deadlock): the transaction runner then tries it again.
     pub retryable: bool,
@@ -29,7 +29,7 @@ impl PgTx<'_, '_> {
         if let Some(s) = self.cache.get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.tx.prepare(&postgres_sql(sql))?;
+        let stmt = self.client.prepare(&postgres_sql(sql))?;
         self.cache.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
     }

@@ -107,32 +107,19 @@ where
     F: FnMut(&Conn<'_, '_>) -> Result<T, E>,
 {
     let PgConn { client, cache, seen } = conn;
-    let lock = match access {
-        Access::Serial => Some("SELECT pg_advisory_xact_lock($1)"),
-        Access::Concurrent => Some("SELECT pg_advisory_xact_lock_shared($1)"),
-        Access::Read => None,
+    // The transaction and, for a write, its lock in one round trip (the simple protocol
+    // runs both of a string's statements; constants only).
+    let begin = match access {
+        Access::Serial => format!("START TRANSACTION; SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
+        Access::Concurrent => format!("START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"),
+        Access::Read => "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned(),
     };
-    let started = match lock {
-        Some(lock) => client.transaction().and_then(|mut tx| {
-            // Prepared once per connection, like every other statement: one round trip.
-            let lock = match cache.get(lock) {
-                Some(prepared) => prepared.clone(),
-                None => {
-                    let prepared = tx.prepare(lock)?;
-                    cache.insert(lock.to_owned(), prepared.clone());
-                    prepared
-                }
-            };
-            tx.execute(&lock, &[&WRITE_LOCK]).map(|_| tx)
-        }),
-        None => client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start(),
-    };
-    let mut tx = match started {
-        Ok(tx) => tx,
-        Err(e) => return Outcome::Done(Err(DbError::from(e).into())),
-    };
+    let mut open = Open { client, finished: false };
+    if let Err(e) = open.client.batch_execute(&begin) {
+        return Outcome::Done(Err(DbError::from(e).into()));
+    }
     let (value, retry) = {
-        let conn = Conn::Postgres(RefCell::new(pg::PgTx { tx: &mut tx, cache, seen, retryable: false }));
+        let conn = Conn::Postgres(RefCell::new(pg::PgTx { client: &mut *open.client, cache, seen, retryable: false }));
         let value = f(&conn);
         let retry = match &conn {
             Conn::Postgres(pg) => pg.borrow().retryable,
@@ -142,14 +129,32 @@ where
     };
     match value {
         // A statement failed with a serialization failure or deadlock (whatever the closure
-        // made of it): the transaction is aborted; dropping it rolls it back.
+        // made of it): the transaction is aborted; `open` rolls it back.
         Err(e) if retry => Outcome::Again(e),
         Err(e) => Outcome::Done(Err(e)),
-        Ok(value) => match tx.commit().map_err(DbError::from) {
-            Ok(()) => Outcome::Done(Ok(value)),
-            Err(e) if e.is_retryable() => Outcome::Again(e.into()),
-            Err(e) => Outcome::Done(Err(e.into())),
-        },
+        Ok(value) => {
+            open.finished = true;
+            match open.client.batch_execute("COMMIT").map_err(DbError::from) {
+                Ok(()) => Outcome::Done(Ok(value)),
+                Err(e) if e.is_retryable() => Outcome::Again(e.into()),
+                Err(e) => Outcome::Done(Err(e.into())),
+            }
+        }
+    }
+}
+
+/// A transaction begun on a connection: rolled back when left unfinished (a refusal, an
+/// error, a panic), so the connection goes back to the pool outside any transaction.
+struct Open<'a> {
+    client: &'a mut postgres::Client,
+    finished: bool,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.finished && !self.client.is_closed() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
     }
 }
 

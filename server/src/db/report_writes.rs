@@ -1,10 +1,10 @@
 //! Store: what changes a report: the submission's rows, status changes, replies, ratings,
 //! "me too" and reopening. Each runs in the caller's transaction.
 
-use civic_core::model::{GeoFix, ReportId, Status};
+use civic_core::model::{GeoFix, ReportId, Status, TimelineEvent};
 use time::OffsetDateTime;
 
-use super::{Conn, DbResult, OptionalExt, to_ms};
+use super::{Conn, DbResult, OptionalExt, Value, to_ms};
 use crate::params;
 
 /// The device and body hash a report id was first submitted with, if it was.
@@ -96,19 +96,36 @@ pub fn insert(tx: &Conn, r: &NewReport) -> DbResult<Inserted> {
     Ok(Inserted::New)
 }
 
-/// Gives a report written in this transaction its public number: `prefix` and the next
-/// value of `counter`, at least 6 digits. On SQLite (one writer) the counter's row, so the
-/// numbers have no gap. On PostgreSQL a sequence of the counter's own (made when first
+/// A new report's first event (`event`, received) and its public number: `prefix` and the
+/// next value of `counter`, at least 6 digits. On SQLite (one writer) the counter's row, so
+/// the numbers have no gap. On PostgreSQL a sequence of the counter's own (made when first
 /// needed, from where the counter stood), so that reports committing side by side do not
 /// queue on one row: a number is never given twice, and only a submission failing at its
-/// very commit leaves one unused.
-pub fn number(tx: &Conn, id: ReportId, counter: &str, prefix: &str) -> DbResult<String> {
+/// very commit leaves one unused; there the event, its change-log row and the number are one
+/// statement.
+pub fn received(tx: &Conn, id: ReportId, device_id: &str, event: &TimelineEvent, counter: &str, prefix: &str) -> DbResult<String> {
     if !tx.is_postgres() {
+        super::reports::add_event_to(tx, id, device_id, event, None)?;
         let n = super::counters::next(tx, counter)?;
         let number = format!("{prefix}{n:06}");
         tx.execute("UPDATE report SET public_number = ?2 WHERE id = ?1", params![id.to_string(), number])?;
         return Ok(number);
     }
+    let sequence = sequence(tx, counter)?;
+    let mut values = super::reports::event_values(id, device_id, event, None);
+    values.extend([Value::Text(sequence), Value::Text(prefix.to_owned())]);
+    let sql = format!(
+        "{}, s AS (SELECT CAST(nextval(CAST(CAST(?12 AS TEXT) AS regclass)) AS TEXT) AS n)
+         UPDATE report SET public_number = CAST(?13 AS TEXT) || lpad(s.n, greatest(6, length(s.n)), '0')
+         FROM s WHERE report.id = CAST(?2 AS TEXT) RETURNING report.public_number",
+        super::reports::event_and_log_pg()
+    );
+    tx.query_row(&sql, values, |r| r.get(0))
+}
+
+/// The PostgreSQL sequence numbering `counter`, made (once, from where the counter stood)
+/// if it is not there.
+fn sequence(tx: &Conn, counter: &str) -> DbResult<String> {
     let sequence = format!("number_{}", counter.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase());
     let exists = tx.seen(&sequence) || tx.query_row("SELECT to_regclass(?1) IS NOT NULL", [&sequence], |r| r.get(0))?;
     if exists {
@@ -119,13 +136,7 @@ pub fn number(tx: &Conn, id: ReportId, counter: &str, prefix: &str) -> DbResult<
         let start: i64 = tx.query_row("SELECT COALESCE(MAX(value), 0) + 1 FROM counter WHERE name = ?1", [counter], |r| r.get(0))?;
         tx.execute(&format!("CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {start}"), params![])?;
     }
-    tx.query_row(
-        "UPDATE report SET public_number = CAST(?2 AS TEXT) || lpad(s.n, greatest(6, length(s.n)), '0')
-         FROM (SELECT CAST(nextval(CAST(CAST(?1 AS TEXT) AS regclass)) AS TEXT) AS n) AS s
-         WHERE report.id = ?3 RETURNING report.public_number",
-        params![sequence, prefix, id.to_string()],
-        |r| r.get(0),
-    )
+    Ok(sequence)
 }
 
 /// Locks a report's row until the transaction ends, so that what it reads of the report

@@ -4,7 +4,7 @@
 use civic_core::model::{GeoFix, Localized, Place, ReportId, Status, TimelineEvent};
 use civic_core::protocol::{Profile, PublicEvent, PublicReport, RatingView, ReportView};
 
-use super::{Conn, DbError, DbResult, OptionalExt, Params, Row, ToValue, from_ms, to_ms};
+use super::{Conn, DbError, DbResult, OptionalExt, Params, Row, Value, from_ms, to_ms};
 use crate::params;
 
 /// The columns `Stored::from_row` reads, in order.
@@ -235,9 +235,27 @@ pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Op
 /// `add_event` for a report known by its id and its submitter's device (one written in this
 /// transaction, not read back).
 pub fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
-    const EVENT: &str = "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-    let mut values = params![
+    let values = event_values(report_id, device_id, event, actor_id);
+    if tx.is_postgres() {
+        // The event and its change-log row in one statement: one round trip.
+        tx.execute(&format!("{} SELECT 1", event_and_log_pg()), values)?;
+        return Ok(());
+    }
+    // SQLite has no writes in WITH.
+    tx.execute(EVENT, &values[..10])?;
+    tx.execute(
+        "INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (?1, ?2, ?3, 'report')",
+        params![device_id, report_id.to_string(), event.id.to_string()],
+    )?;
+    Ok(())
+}
+
+const EVENT: &str = "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// An event's values for `EVENT` (?1 to ?10), then its device (?11).
+pub(super) fn event_values(report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> Vec<Value> {
+    params![
         event.id.to_string(),
         report_id.to_string(),
         to_ms(event.at),
@@ -248,23 +266,16 @@ pub fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &Tim
         event.photo,
         event.duplicate_of.map(|d| d.to_string()),
         event.rating.map(i64::from),
+        device_id,
     ]
-    .values();
-    if tx.is_postgres() {
-        // The event and its change-log row in one statement: one round trip.
-        values.push(device_id.to_value());
-        let both = format!(
-            "WITH e AS ({EVENT} RETURNING id)
-             INSERT INTO change_log (device_id, report_id, event_id, kind) SELECT CAST(?11 AS TEXT), CAST(?2 AS TEXT), id, 'report' FROM e"
-        );
-        tx.execute(&both, values)?;
-        return Ok(());
-    }
-    // SQLite has no writes in WITH.
-    tx.execute(EVENT, values)?;
-    tx.execute(
-        "INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (?1, ?2, ?3, 'report')",
-        params![device_id, report_id.to_string(), event.id.to_string()],
-    )?;
-    Ok(())
+    .values()
+}
+
+/// PostgreSQL: the event (`event_values`) and its change-log row as the WITH clauses `e` and
+/// `l` of a statement still to be written after them.
+pub(super) fn event_and_log_pg() -> String {
+    format!(
+        "WITH e AS ({EVENT} RETURNING id),
+         l AS (INSERT INTO change_log (device_id, report_id, event_id, kind) SELECT CAST(?11 AS TEXT), CAST(?2 AS TEXT), id, 'report' FROM e)"
+    )
 }

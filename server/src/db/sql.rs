@@ -73,7 +73,7 @@ impl<'a, 'c> Conn<'a, 'c> {
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v as _).collect();
                 let mut pg = tx.borrow_mut();
                 let stmt = pg.statement(sql)?;
-                let changed = pg.tx.execute(&stmt, &refs);
+                let changed = pg.client.execute(&stmt, &refs);
                 Ok(changed.map_err(|e| pg.failed(e))? as usize)
             }
         }
@@ -100,7 +100,7 @@ impl<'a, 'c> Conn<'a, 'c> {
                 let rows = {
                     let mut pg = tx.borrow_mut();
                     let stmt = pg.statement(sql)?;
-                    let rows = pg.tx.query(&stmt, &refs);
+                    let rows = pg.client.query(&stmt, &refs);
                     rows.map_err(|e| pg.failed(e))?
                 };
                 let mut out = Vec::with_capacity(rows.len());

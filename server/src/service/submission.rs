@@ -133,8 +133,8 @@ pub async fn create_report(
             }
             alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
             let event = new_event(received, ActorRole::System, Some(Status::Received), None);
-            reports::add_event_to(tx, req.id, &device, &event, None)?;
-            let public_number = report_writes::number(tx, req.id, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
+            let public_number =
+                report_writes::received(tx, req.id, &device, &event, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
             // What was just written, not read back.
             let receipt = ReportReceipt {
                 id: req.id,

@@ -31,6 +31,7 @@ mod pg;
 mod pg_pool;
 pub mod photos;
 pub mod places;
+pub mod report_create;
 pub mod report_lists;
 pub mod report_writes;
 pub mod reports;
@@ -212,9 +213,30 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
+        self.concurrent(Access::Concurrent(None), f).await
+    }
+
+    /// `write_concurrent`, in turn with the other writes naming the same `key`, of every
+    /// process: one begins once the other has committed, and its statements see what the
+    /// other wrote (the same report sent to two processes at once).
+    pub async fn write_in_turn<T, E, F>(&self, key: &str, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+    {
+        self.concurrent(Access::Concurrent(Some(pg_pool::turn_key(key))), f).await
+    }
+
+    async fn concurrent<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+    {
         let written = match &*self.inner {
             Backend::Sqlite(_) => self.sqlite_write(f).await,
-            Backend::Postgres(_) => self.postgres(Access::Concurrent, f).await,
+            Backend::Postgres(_) => self.postgres(access, f).await,
         };
         // As for `write`: what is read may differ now.
         self.version.bump();

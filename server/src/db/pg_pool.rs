@@ -7,7 +7,9 @@
 //! or deadlock between two of them is retried here, a few times, instead of failing the
 //! request. A serial write (`Db::write`) takes it exclusive: it runs alone, as every write
 //! did before, which keeps rare read-then-write work (campaigns, warnings, the catalog,
-//! accounts) simple. The device sync cursor does not rely on either (see `changes`).
+//! accounts) simple. A concurrent write may name a key (`Db::write_in_turn`): it also takes
+//! that key's lock, exclusive, and so runs in turn with the others naming it, its statements
+//! seeing what they committed. The device sync cursor does not rely on any (see `changes`).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -19,6 +21,9 @@ use super::{Backend, Conn, Db, DbError, DbResult, blocking, pg, tls};
 /// The advisory lock every PostgreSQL write transaction holds, shared or exclusive (and
 /// migrations, on a session lock of their own).
 const WRITE_LOCK: i64 = 0x00C1_71C0;
+/// The class of the locks that put writes naming one key in turn (`Db::write_in_turn`): the
+/// first of two 32-bit keys (a key space apart from the write lock's 64-bit one).
+const TURN_LOCKS: i32 = 0x00C1_71C1;
 /// How many times a concurrent write is tried when PostgreSQL asks for it to be run again.
 const ATTEMPTS: u32 = 6;
 
@@ -48,15 +53,16 @@ pub(super) enum Access {
     /// Takes the write lock exclusive: alone among writes of every process.
     Serial,
     /// Takes the write lock shared: beside other concurrent writes; retried when
-    /// PostgreSQL reports a serialization failure or a deadlock.
-    Concurrent,
+    /// PostgreSQL reports a serialization failure or a deadlock. With a key (`turn_key`),
+    /// takes that key's lock too, exclusive: in turn with the writes naming it.
+    Concurrent(Option<i32>),
     /// A read-only snapshot (repeatable read).
     Read,
 }
 
 impl Access {
     fn attempts(self) -> u32 {
-        if self == Access::Concurrent { ATTEMPTS } else { 1 }
+        if matches!(self, Access::Concurrent(_)) { ATTEMPTS } else { 1 }
     }
 }
 
@@ -111,7 +117,11 @@ where
     // runs both of a string's statements; constants only).
     let begin = match access {
         Access::Serial => format!("START TRANSACTION; SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
-        Access::Concurrent => format!("START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"),
+        Access::Concurrent(None) => format!("START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"),
+        // In that order, as every write takes the write lock first: no deadlock.
+        Access::Concurrent(Some(key)) => format!(
+            "START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK}); SELECT pg_advisory_xact_lock({TURN_LOCKS}, {key})"
+        ),
         Access::Read => "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned(),
     };
     let mut open = Open { client, finished: false };
@@ -194,4 +204,11 @@ impl Drop for PgLease<'_> {
             self.pool.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
         }
     }
+}
+
+/// A key's lock in `TURN_LOCKS`: its FNV-1a hash, the same in every process and version (two
+/// keys sharing one only wait for each other).
+pub(super) fn turn_key(key: &str) -> i32 {
+    let hash = key.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    i32::from_ne_bytes(hash.to_ne_bytes())
 }

@@ -234,15 +234,19 @@ pub fn add_event(tx: &Conn, report: &Stored, event: &TimelineEvent, actor_id: Op
 
 /// `add_event` for a report known by its id and its submitter's device (one written in this
 /// transaction, not read back).
-pub fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
+pub(super) fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> DbResult<()> {
     let values = event_values(report_id, device_id, event, actor_id);
     if tx.is_postgres() {
         // The event and its change-log row in one statement: one round trip.
-        tx.execute(&format!("{} SELECT 1", event_and_log_pg()), values)?;
+        tx.execute(&format!("WITH {} SELECT 1", event_and_log_pg("")), values)?;
         return Ok(());
     }
     // SQLite has no writes in WITH.
-    tx.execute(EVENT, &values[..10])?;
+    tx.execute(
+        "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &values[..10],
+    )?;
     tx.execute(
         "INSERT INTO change_log (device_id, report_id, event_id, kind) VALUES (?1, ?2, ?3, 'report')",
         params![device_id, report_id.to_string(), event.id.to_string()],
@@ -250,10 +254,8 @@ pub fn add_event_to(tx: &Conn, report_id: ReportId, device_id: &str, event: &Tim
     Ok(())
 }
 
-const EVENT: &str = "INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
-/// An event's values for `EVENT` (?1 to ?10), then its device (?11).
+/// An event's values, as `event_and_log_pg` and SQLite's insert number them: its own (?1 to
+/// ?10, its report ?2), then its report's device (?11).
 pub(super) fn event_values(report_id: ReportId, device_id: &str, event: &TimelineEvent, actor_id: Option<&str>) -> Vec<Value> {
     params![
         event.id.to_string(),
@@ -271,11 +273,15 @@ pub(super) fn event_values(report_id: ReportId, device_id: &str, event: &Timelin
     .values()
 }
 
-/// PostgreSQL: the event (`event_values`) and its change-log row as the WITH clauses `e` and
-/// `l` of a statement still to be written after them.
-pub(super) fn event_and_log_pg() -> String {
+/// PostgreSQL: the event (`event_values`) and its change-log row, as the WITH clauses `e` and
+/// `l` of a statement still to be written around them; `from` is what the event's row is
+/// selected from ("" for one row, always; "FROM r" for one row per row of a clause `r`).
+pub(super) fn event_and_log_pg(from: &str) -> String {
     format!(
-        "WITH e AS ({EVENT} RETURNING id),
+        "e AS (INSERT INTO timeline_event (id, report_id, at, actor, actor_id, status, note, photo_hash, duplicate_of, rating)
+            SELECT CAST(?1 AS TEXT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS TEXT),
+                CAST(?7 AS TEXT), CAST(?8 AS TEXT), CAST(?9 AS TEXT), CAST(?10 AS INTEGER) {from}
+            RETURNING id),
          l AS (INSERT INTO change_log (device_id, report_id, event_id, kind) SELECT CAST(?11 AS TEXT), CAST(?2 AS TEXT), id, 'report' FROM e)"
     )
 }

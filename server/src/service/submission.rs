@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::accounts::{Caller, hex};
 use super::reports::new_event;
 use super::{AppState, Made, ServiceError, ServiceResult, text_field};
-use crate::db::report_writes::{self, Inserted, NewReport};
+use crate::db::report_create::{self, Created, NewReport, Numbering};
+use crate::db::report_writes;
 use crate::db::reports::{self, Stored};
 use crate::db::{Conn, alerts, devices, from_ms};
 use crate::state::Metrics;
@@ -86,11 +87,12 @@ pub async fn create_report(
     let year = received.to_offset(st.city.utc_offset).year();
     let due = received + time::Duration::hours(i64::from(category.expected_hours));
 
-    // Beside other writes: the same report sent to two processes at once is written by one,
-    // and the other answers as for a report sent again.
+    // Beside other writes, in turn with the same report's: sent to two processes at once, it
+    // is written by one, and the other answers as for a report sent again (taking no number).
+    let key = req.id.to_string();
     let (made, receipt) = st
         .db
-        .write_concurrent(move |tx| {
+        .write_in_turn(&key, move |tx| {
             // A report sent before finds its id taken at the insert (below), and is answered
             // from what was stored: a new one, the common case, costs no look-up first.
             if let Some((id, platform, p)) = &new_device {
@@ -99,13 +101,11 @@ pub async fn create_report(
             let ward = &placed.ward;
             let answers = serde_json::to_string(&req.answers).map_err(ServiceError::internal)?;
             let unit = category.unit_for(Some(&ward.code));
-            let inserted = report_writes::insert(
+            let event = new_event(received, ActorRole::System, Some(Status::Received), None);
+            let created = report_create::create(
                 tx,
                 &NewReport {
                     id: req.id,
-                    // Numbered last (below), so that the year's counter is locked only
-                    // from there to the commit; unique until then, and never seen.
-                    public_number: &format!("pending-{}", req.id),
                     device: &device,
                     body_hash: &body_hash,
                     category: &category.code,
@@ -121,20 +121,19 @@ pub async fn create_report(
                     due_at: due,
                     photos: &req.photos,
                 },
+                &event,
+                &Numbering { counter: &format!("report-{year}"), prefix: &format!("{city_code}-{year}-") },
             )?;
-            match inserted {
-                Inserted::New => {}
+            let public_number = match created {
+                Created::New(number) => number,
                 // Sent before, or by a concurrent transaction committed since.
-                Inserted::Exists => {
+                Created::Exists => {
                     return sent_before(tx, req.id, &device, &body_hash)?
                         .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
                 }
-                Inserted::PhotoMissing(p) => return Err(missing_photo(&p)),
-            }
+                Created::PhotoMissing(p) => return Err(missing_photo(&p)),
+            };
             alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
-            let event = new_event(received, ActorRole::System, Some(Status::Received), None);
-            let public_number =
-                report_writes::received(tx, req.id, &device, &event, &format!("report-{year}"), &format!("{city_code}-{year}-"))?;
             // What was just written, not read back.
             let receipt = ReportReceipt {
                 id: req.id,

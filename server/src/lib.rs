@@ -35,6 +35,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 
 use crate::error::ApiError;
 use crate::service::{AppState, ServiceError};
@@ -112,7 +113,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), refuse_oversized))
         // JSON, pages and scripts gzipped for phones on slow data when they ask for it (a
         // campaign's live map shrinks about twentyfold); photos are JPEG already and stay as they are.
-        .layer(tower_http::compression::CompressionLayer::new())
+        // A body under 512 bytes (a receipt, an error) fits one packet either way: not worth either
+        // side's CPU.
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(DefaultPredicate::new().and(SizeAbove::new(512))))
         // Public reads from memory between writes, compressed once (see `api::cache`).
         .layer(middleware::from_fn_with_state((state.clone(), Arc::new(api::cache::ResponseCache::default())), api::cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
@@ -218,7 +221,7 @@ pub async fn prepare_with_parts(
     let limits = config.limits();
     let photo_workers = limits.photo_workers.max(1);
     let live = service::catalog::LiveCatalog::load(&db, city.catalog.clone()).await.map_err(|e| format!("catalog: {e}"))?;
-    let state = AppState {
+    let state = AppState::new(service::SharedState {
         db,
         catalog: Arc::new(live),
         city: Arc::new(city.clone()),
@@ -233,7 +236,7 @@ pub async fn prepare_with_parts(
         clock,
         known_devices: Arc::default(),
         sync_head: Arc::default(),
-    };
+    });
     demo::seed_units_and_templates(&state).await.map_err(|e| e.to_string())?;
     if let (Some(user), Some(password)) = (&config.admin_username, &config.admin_password) {
         let account = service::accounts::NewOfficial {

@@ -83,6 +83,7 @@ const PG_MIGRATIONS: &[&str] = &[
     include_str!("pg_v10.sql"),
     include_str!("pg_v11.sql"),
     include_str!("pg_v12.sql"),
+    include_str!("pg_v13.sql"),
 ];
 const READERS: usize = 4;
 const MIGRATION_LOCK: i64 = 0x00C1_71C1;
@@ -213,19 +214,20 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        self.concurrent(Access::Concurrent(None), f).await
+        self.concurrent(Access::Concurrent, f).await
     }
 
-    /// `write_concurrent`, in turn with the other writes naming the same `key`, of every
-    /// process: one begins once the other has committed, and its statements see what the
-    /// other wrote (the same report sent to two processes at once).
-    pub async fn write_in_turn<T, E, F>(&self, key: &str, f: F) -> Result<T, E>
+    /// `write_concurrent` for a write that is, on PostgreSQL, one statement taking the write
+    /// lock itself (see `report_create`): run as its own transaction, in one round trip.
+    /// `f` may read before and after it (each read its own snapshot). On SQLite, one
+    /// transaction like any other write.
+    pub async fn write_statement<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        self.concurrent(Access::Concurrent(Some(pg_pool::turn_key(key))), f).await
+        self.concurrent(Access::Statement, f).await
     }
 
     async fn concurrent<T, E, F>(&self, access: Access, f: F) -> Result<T, E>

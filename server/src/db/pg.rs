@@ -1,7 +1,7 @@
 //! Store: what PostgreSQL needs of the common dialect: `$N` placeholders, values converted to
 //! each column's type, and a transaction's prepared statements.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{DbResult, Value};
 
@@ -9,8 +9,6 @@ use super::{DbResult, Value};
 pub struct PgTx<'a, 'c> {
     pub client: &'a mut postgres::Client,
     pub cache: &'c mut HashMap<String, postgres::Statement>,
-    /// The connection's schema objects seen made (see `Conn::seen`).
-    pub seen: &'c mut HashSet<String>,
     /// Whether a statement failed in a way PostgreSQL asks to be run again (a
     /// serialization failure, a deadlock): the transaction runner then tries it again.
     pub retryable: bool,

@@ -7,12 +7,12 @@
 //! or deadlock between two of them is retried here, a few times, instead of failing the
 //! request. A serial write (`Db::write`) takes it exclusive: it runs alone, as every write
 //! did before, which keeps rare read-then-write work (campaigns, warnings, the catalog,
-//! accounts) simple. A concurrent write may name a key (`Db::write_in_turn`): it also takes
-//! that key's lock, exclusive, and so runs in turn with the others naming it, its statements
-//! seeing what they committed. The device sync cursor does not rely on any (see `changes`).
+//! accounts) simple. A write of one statement (`Db::write_statement`) runs with no
+//! transaction around it, and its statement takes the lock shared itself. The device sync
+//! cursor does not rely on any of this (see `changes`).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -20,10 +20,7 @@ use super::{Backend, Conn, Db, DbError, DbResult, blocking, pg, tls};
 
 /// The advisory lock every PostgreSQL write transaction holds, shared or exclusive (and
 /// migrations, on a session lock of their own).
-const WRITE_LOCK: i64 = 0x00C1_71C0;
-/// The class of the locks that put writes naming one key in turn (`Db::write_in_turn`): the
-/// first of two 32-bit keys (a key space apart from the write lock's 64-bit one).
-const TURN_LOCKS: i32 = 0x00C1_71C1;
+pub(super) const WRITE_LOCK: i64 = 0x00C1_71C0;
 /// How many times a concurrent write is tried when PostgreSQL asks for it to be run again.
 const ATTEMPTS: u32 = 6;
 
@@ -36,14 +33,11 @@ pub(super) struct PgPool {
 pub(super) struct PgConn {
     pub(super) client: postgres::Client,
     pub(super) cache: HashMap<String, postgres::Statement>,
-    /// Schema objects made when first needed (a year's numbering sequence) that this
-    /// connection has seen committed: not looked up again.
-    pub(super) seen: HashSet<String>,
 }
 
 impl PgConn {
     pub(super) fn new(client: postgres::Client) -> Self {
-        PgConn { client, cache: HashMap::new(), seen: HashSet::new() }
+        PgConn { client, cache: HashMap::new() }
     }
 }
 
@@ -53,16 +47,18 @@ pub(super) enum Access {
     /// Takes the write lock exclusive: alone among writes of every process.
     Serial,
     /// Takes the write lock shared: beside other concurrent writes; retried when
-    /// PostgreSQL reports a serialization failure or a deadlock. With a key (`turn_key`),
-    /// takes that key's lock too, exclusive: in turn with the writes naming it.
-    Concurrent(Option<i32>),
+    /// PostgreSQL reports a serialization failure or a deadlock.
+    Concurrent,
+    /// `Concurrent`, but with no transaction around it: each statement is its own, and the
+    /// one that writes takes the write lock itself (one round trip for a write).
+    Statement,
     /// A read-only snapshot (repeatable read).
     Read,
 }
 
 impl Access {
     fn attempts(self) -> u32 {
-        if matches!(self, Access::Concurrent(_)) { ATTEMPTS } else { 1 }
+        if matches!(self, Access::Concurrent | Access::Statement) { ATTEMPTS } else { 1 }
     }
 }
 
@@ -112,24 +108,23 @@ where
     E: From<DbError>,
     F: FnMut(&Conn<'_, '_>) -> Result<T, E>,
 {
-    let PgConn { client, cache, seen } = conn;
+    let PgConn { client, cache } = conn;
     // The transaction and, for a write, its lock in one round trip (the simple protocol
     // runs both of a string's statements; constants only).
     let begin = match access {
-        Access::Serial => format!("START TRANSACTION; SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
-        Access::Concurrent(None) => format!("START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"),
-        // In that order, as every write takes the write lock first: no deadlock.
-        Access::Concurrent(Some(key)) => format!(
-            "START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK}); SELECT pg_advisory_xact_lock({TURN_LOCKS}, {key})"
-        ),
-        Access::Read => "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned(),
+        Access::Serial => Some(format!("START TRANSACTION; SELECT pg_advisory_xact_lock({WRITE_LOCK})")),
+        Access::Concurrent => Some(format!("START TRANSACTION; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})")),
+        Access::Read => Some("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned()),
+        Access::Statement => None,
     };
-    let mut open = Open { client, finished: false };
-    if let Err(e) = open.client.batch_execute(&begin) {
+    let mut open = Open { client, finished: begin.is_none() };
+    if let Some(begin) = begin
+        && let Err(e) = open.client.batch_execute(&begin)
+    {
         return Outcome::Done(Err(DbError::from(e).into()));
     }
     let (value, retry) = {
-        let conn = Conn::Postgres(RefCell::new(pg::PgTx { client: &mut *open.client, cache, seen, retryable: false }));
+        let conn = Conn::Postgres(RefCell::new(pg::PgTx { client: &mut *open.client, cache, retryable: false }));
         let value = f(&conn);
         let retry = match &conn {
             Conn::Postgres(pg) => pg.borrow().retryable,
@@ -142,6 +137,8 @@ where
         // made of it): the transaction is aborted; `open` rolls it back.
         Err(e) if retry => Outcome::Again(e),
         Err(e) => Outcome::Done(Err(e)),
+        // Each statement was its own transaction.
+        Ok(value) if open.finished => Outcome::Done(Ok(value)),
         Ok(value) => {
             open.finished = true;
             match open.client.batch_execute("COMMIT").map_err(DbError::from) {
@@ -204,11 +201,4 @@ impl Drop for PgLease<'_> {
             self.pool.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
         }
     }
-}
-
-/// A key's lock in `TURN_LOCKS`: its FNV-1a hash, the same in every process and version (two
-/// keys sharing one only wait for each other).
-pub(super) fn turn_key(key: &str) -> i32 {
-    let hash = key.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
-    i32::from_ne_bytes(hash.to_ne_bytes())
 }

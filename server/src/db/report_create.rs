@@ -1,10 +1,12 @@
-//! Store: a new report's rows, as the submission pipeline writes them in its transaction:
-//! the report, its photos in order (each checked stored), its first event with the event's
-//! change-log row, and its public number. On PostgreSQL all of it is one statement.
+//! Store: a new report's rows, as the submission pipeline writes them: the report, its
+//! photos in order (each checked stored), the warnings it answers, its first event with the
+//! event's change-log row, and its public number. On PostgreSQL all of it is one statement,
+//! which can run as its own transaction (`Db::write_statement`).
 
 use civic_core::model::{GeoFix, Place, ReportId, Status, TimelineEvent};
 use time::OffsetDateTime;
 
+use super::pg_pool::WRITE_LOCK;
 use super::{Conn, DbResult, Params, Value, to_ms};
 use crate::params;
 
@@ -26,6 +28,8 @@ pub struct NewReport<'a> {
     pub received_at: OffsetDateTime,
     pub due_at: OffsetDateTime,
     pub photos: &'a [String],
+    /// The warnings it answers: those that exist are tagged.
+    pub alerts: &'a [String],
 }
 
 /// How a report is numbered: `prefix` and the next value of `counter`, at least 6 digits.
@@ -50,10 +54,10 @@ pub enum Created {
 /// Writes a new report received now, with its first event (`event`, received) and its
 /// number. On SQLite (one writer) the counter's row numbers it, so the numbers have no gap.
 /// On PostgreSQL a sequence of the counter's own (made when first needed, from where the
-/// counter stood), so that reports committing side by side do not queue on one row: a number
-/// is never given twice, is not taken for a report sent again (when the writes of one id run
-/// in turn, `Db::write_in_turn`) or naming a photo not uploaded, and only a submission
-/// failing at its commit leaves one unused.
+/// counter stood; see `pg_v13.sql`), so that reports committing side by side do not queue on
+/// one row: a number is never given twice, is not taken for a report sent again (even to two
+/// processes at once) or naming a photo not uploaded, and only a submission failing at its
+/// commit leaves one unused.
 pub fn create(tx: &Conn, r: &NewReport, event: &TimelineEvent, numbering: &Numbering) -> DbResult<Created> {
     if tx.is_postgres() {
         return create_pg(tx, r, event, numbering);
@@ -61,7 +65,10 @@ pub fn create(tx: &Conn, r: &NewReport, event: &TimelineEvent, numbering: &Numbe
     // Numbered last, so that the year's counter is locked only from there to the commit;
     // unique until then, and never seen.
     let inserted = tx.execute(
-        &format!("{INSERT_REPORT} VALUES (?1, 'pending-' || ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21) ON CONFLICT DO NOTHING"),
+        &format!(
+            "{INSERT_REPORT} VALUES (?1, 'pending-' || ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21)
+             ON CONFLICT DO NOTHING"
+        ),
         report_values(r),
     )?;
     if inserted == 0 {
@@ -76,6 +83,7 @@ pub fn create(tx: &Conn, r: &NewReport, event: &TimelineEvent, numbering: &Numbe
             return Ok(Created::PhotoMissing(p.clone()));
         }
     }
+    super::alerts::tag_report(tx, &r.id.to_string(), r.alerts)?;
     super::reports::add_event_to(tx, r.id, r.device, event, None)?;
     let n = super::counters::next(tx, numbering.counter)?;
     let number = format!("{}{n:06}", numbering.prefix);
@@ -115,37 +123,47 @@ fn report_values(r: &NewReport) -> Vec<Value> {
     .values()
 }
 
-/// `create` on PostgreSQL, in one statement (one round trip): the report is inserted, and
-/// its number taken, only when its id is new and every photo is stored; its photos, event
-/// and change-log row are selected from the inserted row, so they follow it or are not
-/// written at all. Nothing is written when the answer is not `New`.
+/// `create` on PostgreSQL, in one statement (one round trip, its own transaction when run
+/// alone): `civic_report_number` takes the write lock and the report id's lock, then the
+/// number, only when every photo is stored and the id is new; the report is inserted only
+/// with a number, and its photos, warnings, event and change-log row are selected from the
+/// inserted row, so they follow it or are not written at all. Nothing is written when the
+/// answer is not `New`.
 fn create_pg(tx: &Conn, r: &NewReport, event: &TimelineEvent, numbering: &Numbering) -> DbResult<Created> {
-    let sequence = sequence(tx, numbering.counter)?;
+    let sequence = format!("number_{}", numbering.counter.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase());
+    let json = |list: &[String]| serde_json::to_string(list).map_err(|e| super::DbError::Other(e.to_string()));
     // The event's values (?1 to ?11: the report's id is ?2, its device ?11), then the
     // report's own from ?12 (its values on SQLite less the id and device), then the photos,
-    // the sequence and the prefix.
+    // the warnings and the numbering.
     let mut values = super::reports::event_values(r.id, r.device, event, None);
     values.extend(report_values(r).into_iter().skip(2));
-    let photos = serde_json::to_string(r.photos).map_err(|e| super::DbError::Other(e.to_string()))?;
-    values.extend([Value::Text(photos), Value::Text(sequence), Value::Text(numbering.prefix.to_owned())]);
+    values.extend([
+        Value::Text(json(r.photos)?),
+        Value::Text(json(r.alerts)?),
+        Value::Text(numbering.counter.to_owned()),
+        Value::Text(sequence),
+        Value::Text(numbering.prefix.to_owned()),
+    ]);
     let sql = format!(
         "WITH v AS (SELECT hash, ord - 1 AS position
                     FROM jsonb_array_elements_text(CAST(CAST(?31 AS TEXT) AS JSONB)) WITH ORDINALITY AS a (hash, ord)),
          missing AS (SELECT v.hash FROM v WHERE NOT EXISTS (SELECT 1 FROM photo WHERE photo.hash = v.hash) ORDER BY v.position LIMIT 1),
-         existed AS (SELECT 1 FROM report WHERE id = CAST(?2 AS TEXT)),
-         s AS (SELECT CAST(nextval(CAST(CAST(?32 AS TEXT) AS regclass)) AS TEXT) AS n
-               WHERE NOT EXISTS (SELECT 1 FROM existed) AND NOT EXISTS (SELECT 1 FROM missing)),
+         s AS (SELECT civic_report_number({WRITE_LOCK}, CAST(?2 AS TEXT), CAST(?33 AS TEXT), CAST(?34 AS TEXT), CAST(?35 AS TEXT)) AS number
+               WHERE NOT EXISTS (SELECT 1 FROM missing)),
          r AS ({INSERT_REPORT}
-               SELECT CAST(?2 AS TEXT), CAST(?33 AS TEXT) || lpad(s.n, greatest(6, length(s.n)), '0'), CAST(?11 AS TEXT),
+               SELECT CAST(?2 AS TEXT), s.number, CAST(?11 AS TEXT),
                    CAST(?12 AS TEXT), CAST(?13 AS TEXT), CAST(?14 AS TEXT), CAST(?15 AS DOUBLE PRECISION),
                    CAST(?16 AS DOUBLE PRECISION), CAST(?17 AS DOUBLE PRECISION), CAST(?18 AS TEXT), CAST(?19 AS BIGINT),
                    CAST(?20 AS TEXT), CAST(?21 AS TEXT), CAST(?22 AS TEXT), CAST(?23 AS BIGINT), CAST(?24 AS TEXT),
                    CAST(?25 AS BIGINT), CAST(?26 AS TEXT), CAST(?27 AS BIGINT), CAST(?28 AS BIGINT), CAST(?28 AS BIGINT),
                    CAST(?29 AS BIGINT), CAST(?30 AS TEXT)
-               FROM s ON CONFLICT DO NOTHING RETURNING id, public_number),
+               FROM s WHERE s.number IS NOT NULL ON CONFLICT DO NOTHING RETURNING id, public_number),
          p AS (INSERT INTO report_photo (report_id, position, photo_hash) SELECT r.id, v.position, v.hash FROM r, v),
+         w AS (INSERT INTO report_alert (report_id, alert_id)
+               SELECT r.id, alert.id FROM r, alert
+               WHERE alert.id IN (SELECT jsonb_array_elements_text(CAST(CAST(?32 AS TEXT) AS JSONB))) ON CONFLICT DO NOTHING),
          {}
-         SELECT (SELECT public_number FROM r), EXISTS (SELECT 1 FROM existed), (SELECT hash FROM missing)",
+         SELECT (SELECT public_number FROM r), EXISTS (SELECT 1 FROM report WHERE id = CAST(?2 AS TEXT)), (SELECT hash FROM missing)",
         super::reports::event_and_log_pg("FROM r")
     );
     let (number, existed, missing): (Option<String>, bool, Option<String>) =
@@ -156,20 +174,4 @@ fn create_pg(tx: &Conn, r: &NewReport, event: &TimelineEvent, numbering: &Number
         // There before this statement, or written by a concurrent one since.
         (None, _, _) => Created::Exists,
     })
-}
-
-/// The PostgreSQL sequence numbering `counter`, made (once, from where the counter stood)
-/// if it is not there.
-fn sequence(tx: &Conn, counter: &str) -> DbResult<String> {
-    let sequence = format!("number_{}", counter.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase());
-    let exists = tx.seen(&sequence) || tx.query_row("SELECT to_regclass(?1) IS NOT NULL", [&sequence], |r| r.get(0))?;
-    if exists {
-        tx.note_seen(&sequence);
-    } else {
-        // Once a year: processes making it at once take turns, the later ones find it made.
-        tx.query_row("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?1))) AS locked", [&sequence], |r| r.get::<_, i32>(0))?;
-        let start: i64 = tx.query_row("SELECT COALESCE(MAX(value), 0) + 1 FROM counter WHERE name = ?1", [counter], |r| r.get(0))?;
-        tx.execute(&format!("CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {start}"), params![])?;
-    }
-    Ok(sequence)
 }

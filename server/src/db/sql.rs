@@ -126,23 +126,6 @@ impl<'a, 'c> Conn<'a, 'c> {
         Ok(Stmt { conn: self, sql: sql.to_owned() })
     }
 
-    /// Whether this connection has seen the schema object `name` (made when first needed,
-    /// e.g. a year's numbering sequence) committed before; always false on SQLite.
-    pub fn seen(&self, name: &str) -> bool {
-        match self {
-            Conn::Sqlite(_) => false,
-            Conn::Postgres(pg) => pg.borrow().seen.contains(name),
-        }
-    }
-
-    /// Notes that `name` existed when this transaction began (not one it made itself,
-    /// which a rollback would take away), so `seen` need not look it up again.
-    pub fn note_seen(&self, name: &str) {
-        if let Conn::Postgres(pg) = self {
-            pg.borrow_mut().seen.insert(name.to_owned());
-        }
-    }
-
     /// Whether the backend is PostgreSQL (for the few statements that differ).
     pub fn is_postgres(&self) -> bool {
         matches!(self, Conn::Postgres(_))

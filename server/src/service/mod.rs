@@ -128,10 +128,26 @@ pub enum Made {
     Before,
 }
 
-/// What every handler hands the services: the database, the city, the photo store, limits,
-/// metrics and the clock.
+/// What every handler hands the services (`SharedState`), cloned for each request: one
+/// reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl AppState {
+    pub fn new(shared: SharedState) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// The database, the city, the photo store, limits, metrics and the clock.
+pub struct SharedState {
     pub db: Db,
     pub city: Arc<City>,
     /// What phones are sent of the city (`GET /city`).
@@ -156,7 +172,7 @@ pub struct AppState {
     pub sync_head: Arc<sync::Head>,
 }
 
-impl AppState {
+impl SharedState {
     /// Now, to the millisecond (what the database keeps).
     pub fn now(&self) -> OffsetDateTime {
         civic_core::clock::to_millisecond(self.clock.now())

@@ -14,7 +14,7 @@ use super::{AppState, Made, ServiceError, ServiceResult, text_field};
 use crate::db::report_create::{self, Created, NewReport, Numbering};
 use crate::db::report_writes;
 use crate::db::reports::{self, Stored};
-use crate::db::{Conn, alerts, devices, from_ms};
+use crate::db::{Conn, devices, from_ms};
 use crate::state::Metrics;
 
 /// Who submits a report.
@@ -87,65 +87,59 @@ pub async fn create_report(
     let year = received.to_offset(st.city.utc_offset).year();
     let due = received + time::Duration::hours(i64::from(category.expected_hours));
 
-    // Beside other writes, in turn with the same report's: sent to two processes at once, it
-    // is written by one, and the other answers as for a report sent again (taking no number).
-    let key = req.id.to_string();
-    let (made, receipt) = st
-        .db
-        .write_in_turn(&key, move |tx| {
-            // A report sent before finds its id taken at the insert (below), and is answered
-            // from what was stored: a new one, the common case, costs no look-up first.
-            if let Some((id, platform, p)) = &new_device {
-                devices::insert_channel(tx, id, platform, p, received)?;
-            }
-            let ward = &placed.ward;
-            let answers = serde_json::to_string(&req.answers).map_err(ServiceError::internal)?;
-            let unit = category.unit_for(Some(&ward.code));
-            let event = new_event(received, ActorRole::System, Some(Status::Received), None);
-            let created = report_create::create(
-                tx,
-                &NewReport {
-                    id: req.id,
-                    device: &device,
-                    body_hash: &body_hash,
-                    category: &category.code,
-                    unit: &unit,
-                    location: &req.location,
-                    ward,
-                    near_edge: placed.near_edge,
-                    description: &description,
-                    anonymous: req.anonymous,
-                    answers: &answers,
-                    captured_at: req.captured_at,
-                    received_at: received,
-                    due_at: due,
-                    photos: &req.photos,
-                },
-                &event,
-                &Numbering { counter: &format!("report-{year}"), prefix: &format!("{city_code}-{year}-") },
-            )?;
-            let public_number = match created {
-                Created::New(number) => number,
-                // Sent before, or by a concurrent transaction committed since.
-                Created::Exists => {
-                    return sent_before(tx, req.id, &device, &body_hash)?
-                        .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
-                }
-                Created::PhotoMissing(p) => return Err(missing_photo(&p)),
-            };
-            alerts::tag_report(tx, &req.id.to_string(), &req.alerts)?;
-            // What was just written, not read back.
-            let receipt = ReportReceipt {
+    // Beside other writes: the same report sent to two processes at once is written by one,
+    // and the other answers as for a report sent again (taking no number). A citizen's report
+    // is one statement on PostgreSQL, its own transaction (see `report_create`); a channel's
+    // makes its reporter's device first, in one transaction with it.
+    let channel = new_device.is_some();
+    let write = move |tx: &Conn| {
+        // A report sent before finds its id taken at the insert (below), and is answered
+        // from what was stored: a new one, the common case, costs no look-up first.
+        if let Some((id, platform, p)) = &new_device {
+            devices::insert_channel(tx, id, platform, p, received)?;
+        }
+        let ward = &placed.ward;
+        let answers = serde_json::to_string(&req.answers).map_err(ServiceError::internal)?;
+        let unit = category.unit_for(Some(&ward.code));
+        let event = new_event(received, ActorRole::System, Some(Status::Received), None);
+        let created = report_create::create(
+            tx,
+            &NewReport {
                 id: req.id,
-                public_number,
-                status: Status::Received,
-                ward: Some(ward.clone()),
-                unit,
+                device: &device,
+                body_hash: &body_hash,
+                category: &category.code,
+                unit: &unit,
+                location: &req.location,
+                ward,
+                near_edge: placed.near_edge,
+                description: &description,
+                anonymous: req.anonymous,
+                answers: &answers,
+                captured_at: req.captured_at,
                 received_at: received,
-            };
-            Ok((Made::New, receipt))
-        })
-        .await?;
+                due_at: due,
+                photos: &req.photos,
+                alerts: &req.alerts,
+            },
+            &event,
+            &Numbering { counter: &format!("report-{year}"), prefix: &format!("{city_code}-{year}-") },
+        )?;
+        let public_number = match created {
+            Created::New(number) => number,
+            // Sent before, or by a concurrent transaction committed since.
+            Created::Exists => {
+                return sent_before(tx, req.id, &device, &body_hash)?
+                    .ok_or_else(|| ServiceError::internal("a report id taken by no report"));
+            }
+            Created::PhotoMissing(p) => return Err(missing_photo(&p)),
+        };
+        // What was just written, not read back.
+        let receipt =
+            ReportReceipt { id: req.id, public_number, status: Status::Received, ward: Some(ward.clone()), unit, received_at: received };
+        Ok((Made::New, receipt))
+    };
+    let (made, receipt) = if channel { st.db.write_concurrent(write).await? } else { st.db.write_statement(write).await? };
     Metrics::inc(if made == Made::New { &st.metrics.reports_created } else { &st.metrics.reports_replayed });
     Ok((made, receipt))
 }

@@ -210,6 +210,7 @@ async fn bad_input_gets_a_clear_problem_and_nothing_is_stored() {
     let none = srv.http.get(srv.url("/api/v1/reports/mine")).send().await.unwrap();
     assert_problem(none, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let receipt = srv.submit(&citizen, &litter_report(CITADEL, vec![photo])).await;
+    assert!(receipt.public_number.ends_with("-000001"), "the refused reports took no number: {}", receipt.public_number);
     let stranger = srv.device().await;
     let r = srv.get(Some(&stranger), &format!("/api/v1/reports/{}", receipt.id)).await;
     assert_problem(r, StatusCode::NOT_FOUND, "not-found").await;

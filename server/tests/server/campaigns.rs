@@ -179,6 +179,11 @@ async fn a_green_sunday_morning_from_announcement_to_hand_over() {
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut unzipped).unwrap();
     assert_eq!(unzipped, plain);
     assert!(zipped.len() < plain.len(), "{} gzipped, {} plain", zipped.len(), plain.len());
+    // A short answer (here a refusal) fits one packet either way: it comes as it is.
+    let short = raw.get(srv.url("/api/v1/campaigns/no-such-campaign/spots")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert!(short.status().is_client_error());
+    assert!(!short.headers().contains_key("content-encoding"));
+    assert!(serde_json::from_slice::<serde_json::Value>(&short.bytes().await.unwrap()).is_ok(), "readable JSON");
 
     // The end: the claimed but uncleaned spot becomes a report routed to sanitation, in the
     // name of the device that reported it.

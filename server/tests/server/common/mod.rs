@@ -273,7 +273,7 @@ pub fn exec_sql_at(data_dir: &Path, sql: &str) {
 /// later migrations would have written is the caller's to set.
 pub fn downgrade_schema(data_dir: &Path, version: u32) {
     // What only PostgreSQL's migrations did.
-    let undo_postgres: &[(u32, &str)] = &[(12, "DROP INDEX change_by_position;")];
+    let undo_postgres: &[(u32, &str)] = &[(13, "DROP FUNCTION civic_report_number;"), (12, "DROP INDEX change_by_position;")];
     let undo: &[(u32, &str)] = &[
         (12, "ALTER TABLE change_log DROP COLUMN tx;"),
         (11, "ALTER TABLE push_registration DROP COLUMN p256dh; ALTER TABLE push_registration DROP COLUMN auth;"),

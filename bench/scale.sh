@@ -17,11 +17,12 @@
 # the figures show what a second process costs or gains here, not on a real cluster.
 #
 # The write path before and after (2 cores, nothing else running; the same loadgen, 15 s
-# each, back to back; before = SERVER_BIN of a release build of the code before this work:
-# one global write lock, sixteen round trips per report; after: writes side by side, seven):
-#   create-report-nophoto | postgres | 1 | 32 | before 898.9 ops/s, p99 47 ms | after 1886.3 ops/s, p99 25 ms
-#   create-report-nophoto | postgres | 2 | 32 | before 869.0 ops/s, p99 47 ms | after 1918.9 ops/s, p99 31 ms
-# After, the two cores are full (PostgreSQL ~1.0, the server ~0.75, the load generator ~0.15).
+# each, four runs of each alternating; before = SERVER_BIN of a release build of the code
+# before this work: one global write lock, sixteen round trips per report; after: writes side
+# by side, a citizen's report one statement in one round trip), mean (range):
+#   create-report-nophoto | postgres | 1 | 32 | before 938 ops/s (855-1000) | after 2879 ops/s (2721-3152) | 3.1x
+#   create-report-nophoto | postgres | 2 | 32 | before 888 ops/s (805-988)  | after 3110 ops/s (2946-3310) | 3.5x
+# After, the two cores are nearly full (PostgreSQL ~1.0, the server ~0.65, the load generator ~0.2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -186,14 +186,7 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: FnOnce(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        let written = match &*self.inner {
-            Backend::Sqlite(_) => self.sqlite_write(f).await,
-            Backend::Postgres(_) => self.postgres(Access::Serial, at_most_once(f)).await,
-        };
-        // Whatever the outcome (a commit whose answer was lost included), what is read may
-        // differ now.
-        self.version.bump();
-        written
+        self.written(Access::Serial, at_most_once(f)).await
     }
 
     /// The data's version: it moves whenever what is stored may have changed, by this
@@ -214,7 +207,7 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        self.concurrent(Access::Concurrent, f).await
+        self.written(Access::Concurrent, f).await
     }
 
     /// `write_concurrent` for a write that is, on PostgreSQL, one statement taking the write
@@ -227,20 +220,23 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
-        self.concurrent(Access::Statement, f).await
+        self.written(Access::Statement, f).await
     }
 
-    async fn concurrent<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
+    /// A write on either backend (`access`: how on PostgreSQL, where `f` may be run again
+    /// as `access` allows).
+    async fn written<T, E, F>(&self, access: Access, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
-        F: Fn(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
+        F: FnMut(&Conn<'_, '_>) -> Result<T, E> + Send + 'static,
     {
         let written = match &*self.inner {
             Backend::Sqlite(_) => self.sqlite_write(f).await,
             Backend::Postgres(_) => self.postgres(access, f).await,
         };
-        // As for `write`: what is read may differ now.
+        // Whatever the outcome (a commit whose answer was lost included), what is read may
+        // differ now.
         self.version.bump();
         written
     }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use super::{DbResult, Value};
 
-/// A connection in a transaction (begun and ended by `pg_pool`) and its prepared statements.
+/// A connection, in a transaction `pg_pool` begins and ends (or, for `Db::write_statement`,
+/// each statement its own), and its prepared statements.
 pub struct PgTx<'a, 'c> {
     pub client: &'a mut postgres::Client,
     pub cache: &'c mut HashMap<String, postgres::Statement>,
